@@ -1,0 +1,106 @@
+# roi - release-of-information pipeline for small behavioral-health practices
+#
+#   make demo     install what is missing, build, run the pipeline on sample faxes
+#   make test     install what is missing, build with sanitizers, run every test
+#   make bench    compare roi's OCR path with tesseract and ocrmypdf
+#   make deps | all | install PREFIX=/usr/local DESTDIR= | clean
+
+CC      ?= gcc
+PREFIX  ?= /usr/local
+DESTDIR ?=
+O       ?= build
+
+OPT      = -O2 -g
+WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter -Wno-format-truncation
+ifeq ($(CI),true)
+WARN    += -Werror
+endif
+ifneq ($(WERROR),)
+WARN    += -Werror
+endif
+CPPFLAGS = -D_GNU_SOURCE -Ipipeline -Istages -Itools
+CFLAGS  ?= $(OPT)
+ALLCFLAGS = -std=c11 $(WARN) $(CFLAGS) -fstack-protector-strong -D_FORTIFY_SOURCE=2
+
+MUPDF_LIBS = -lmupdf -lmupdf-third -lmujs -lgumbo -lopenjp2 -ljbig2dec -ljpeg \
+	     -lharfbuzz -lfreetype -lz -lm
+PKGS       = tesseract lept libsodium sqlite3 inih jansson libseccomp
+LIBS       = $(MUPDF_LIBS) $$(pkg-config --libs $(PKGS)) -lpthread
+
+LIB_SRC   = $(wildcard pipeline/*.c)
+STAGE_SRC = $(wildcard stages/*.c)
+ROI_SRC   = tools/roi.c $(wildcard tools/cmd_*.c)
+ROI_OBJ   = $(patsubst %.c,$(O)/%.o,$(LIB_SRC) $(STAGE_SRC) $(ROI_SRC))
+HDRS      = $(wildcard pipeline/*.h stages/*.h tools/*.h)
+
+SAN       = $(O)/san
+SANFLAGS  = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+UNIT_SRC  = $(wildcard tests/unit/t_*.c)
+UNIT_BIN  = $(patsubst tests/unit/%.c,$(SAN)/tests/%,$(UNIT_SRC))
+SAN_LIB_OBJ = $(patsubst %.c,$(SAN)/%.o,$(LIB_SRC))
+
+PROGS = $(O)/roi $(O)/mkfax
+STAGES = intake ocr
+
+.PHONY: all deps deps-test deps-bench test unit e2e bench demo install clean fixtures
+
+all: deps $(PROGS) $(addprefix $(O)/roi-,$(STAGES))
+
+deps:
+	@sh tools/deps.sh build
+deps-test:
+	@sh tools/deps.sh test
+deps-bench:
+	@sh tools/deps.sh bench
+
+$(O)/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -c -o $@ $<
+
+$(O)/roi: $(ROI_OBJ)
+	$(CC) $(ALLCFLAGS) -o $@ $(ROI_OBJ) $(LIBS)
+
+# stages are one multi-call binary entered by name (as OpenSMTPD does)
+$(O)/roi-%: $(O)/roi
+	ln -sf roi $@
+
+$(O)/mkfax: $(O)/tools/mkfax.o
+	$(CC) $(ALLCFLAGS) -o $@ $< $(MUPDF_LIBS) $$(pkg-config --libs lept)
+
+# sanitizer build for the tests
+$(SAN)/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -std=c11 $(WARN) $(SANFLAGS) -c -o $@ $<
+
+$(SAN)/roi: $(patsubst %.c,$(SAN)/%.o,$(LIB_SRC) $(STAGE_SRC) $(ROI_SRC))
+	$(CC) $(SANFLAGS) -o $@ $^ $(LIBS)
+
+$(SAN)/tests/t_%: tests/unit/t_%.c $(SAN_LIB_OBJ) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -std=c11 $(WARN) $(SANFLAGS) -o $@ $< $(SAN_LIB_OBJ) $(LIBS) -lcmocka
+
+$(SAN)/cer: tests/e2e/cer.c
+	$(CC) $(CPPFLAGS) -std=c11 $(WARN) $(SANFLAGS) -o $@ $< $$(pkg-config --libs jansson)
+
+fixtures: $(O)/mkfax
+	$(O)/mkfax -o $(O)/fixtures
+
+test: deps-test $(O)/mkfax $(SAN)/roi $(SAN)/cer $(UNIT_BIN)
+	@sh tests/run.sh $(SAN) $(O)
+
+bench: deps-bench all
+	@sh tools/bench.sh $(O)
+
+demo: all
+	@sh tools/demo.sh $(O)
+
+install: $(PROGS)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/roi/rules
+	install -m 0755 $(O)/roi $(DESTDIR)$(PREFIX)/bin/roi
+	for s in $(STAGES); do ln -sf roi $(DESTDIR)$(PREFIX)/bin/roi-$$s; done
+	cp -R rules/. $(DESTDIR)$(PREFIX)/share/roi/rules/
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
+	install -m 0644 tools/roi.service $(DESTDIR)$(PREFIX)/lib/systemd/system/roi.service
+
+clean:
+	rm -rf $(O)

@@ -1,0 +1,203 @@
+/*
+ * config.c - roi.conf, the practice's settings
+ *
+ * SECURITY: roi.conf is written by the practice (0600 in a 0700 home); it is
+ * trusted but may contain typos, which are reported with their line number.
+ * FILES: HOME/roi.conf (read only).
+ */
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "msg.h"
+
+struct parse {
+	struct config	*cfg;
+	char		why[160];	/* first error, without the line prefix */
+};
+
+enum kind { K_STR, K_INT };
+
+struct key {
+	const char	*section;
+	const char	*name;
+	enum kind	kind;
+	size_t		off;
+	int		min, max;
+};
+
+#define S(f)	offsetof(struct config, f)
+static const struct key keys[] = {
+	{ "practice", "name",		K_STR, S(practice_name), 0, 0 },
+	{ "practice", "address",	K_STR, S(practice_address), 0, 0 },
+	{ "practice", "phone",		K_STR, S(practice_phone), 0, 0 },
+	{ "practice", "fax",		K_STR, S(practice_fax), 0, 0 },
+	{ "pipeline", "workers",	K_INT, S(workers), 0, 64 },
+	{ "pipeline", "ocr_dpi",	K_INT, S(ocr_dpi), 150, 600 },
+	{ "pipeline", "settle_ms",	K_INT, S(settle_ms), 0, 600000 },
+	{ "pipeline", "scan_interval",	K_INT, S(scan_interval), 1, 86400 },
+	{ "pipeline", "max_attempts",	K_INT, S(max_attempts), 1, 100 },
+	{ "pipeline", "retry_base",	K_INT, S(retry_base), 0, 3600 },
+	{ "pipeline", "stage_timeout",	K_INT, S(stage_timeout), 5, 86400 },
+	{ "pipeline", "mem_limit_mb",	K_INT, S(mem_limit_mb), 256, 65536 },
+	{ "notify", "command",		K_STR, S(notify_command), 0, 0 },
+};
+#undef S
+
+static int
+set_str(char **dst, const char *val)
+{
+	char *s = strdup(val);
+
+	if (s == NULL)
+		return -1;
+	free(*dst);
+	*dst = s;
+	return 0;
+}
+
+void
+config_defaults(struct config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	set_str(&cfg->practice_name, "Our Practice");
+	set_str(&cfg->practice_address, "");
+	set_str(&cfg->practice_phone, "");
+	set_str(&cfg->practice_fax, "");
+	cfg->workers = 0;
+	cfg->ocr_dpi = 300;
+	cfg->settle_ms = 1000;
+	cfg->scan_interval = 30;
+	cfg->max_attempts = 3;
+	cfg->retry_base = 5;
+	cfg->stage_timeout = 900;
+	cfg->mem_limit_mb = 1536;
+	set_str(&cfg->notify_command, "/usr/sbin/sendmail -t");
+}
+
+/* handler - inih callback: 1 = ok, 0 = error (inih reports the line) */
+static int
+handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct parse	*p = user;
+	const struct key *k;
+	char		*end;
+	long		v;
+
+	for (k = keys; k < keys + sizeof keys / sizeof keys[0]; k++) {
+		if (strcmp(k->section, section) != 0 || strcmp(k->name, name) != 0)
+			continue;
+		if (k->kind == K_STR) {
+			if (set_str((char **)((char *)p->cfg + k->off), value) == -1) {
+				snprintf(p->why, sizeof p->why, "out of memory");
+				return 0;
+			}
+			return 1;
+		}
+		errno = 0;
+		v = strtol(value, &end, 10);
+		if (errno || end == value || *end || v < k->min || v > k->max) {
+			snprintf(p->why, sizeof p->why,
+			    "%s: not a number from %d to %d", name, k->min, k->max);
+			return 0;
+		}
+		*(int *)((char *)p->cfg + k->off) = (int)v;
+		return 1;
+	}
+	if (name == NULL)
+		return 1;	/* a bare [section] line */
+	for (k = keys; k < keys + sizeof keys / sizeof keys[0]; k++)
+		if (strcmp(k->section, section) == 0)
+			break;
+	if (k == keys + sizeof keys / sizeof keys[0])
+		snprintf(p->why, sizeof p->why, "unknown section [%.40s]", section);
+	else
+		snprintf(p->why, sizeof p->why, "unknown key '%.40s' in [%s]",
+		    name, section);
+	return 0;
+}
+
+int
+config_load(struct config *cfg, const char *path)
+{
+	struct parse	p = { cfg, "" };
+	FILE		*fp;
+	int		line;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		return msg_error("%s: %s", path, strerror(errno));
+	}
+	line = ini_parse_file(fp, handler, &p);
+	fclose(fp);
+	if (line > 0)
+		return msg_error("%s:%d: %s", path, line,
+		    p.why[0] ? p.why : "cannot parse line (expected key = value or [section])");
+	if (line < 0)
+		return msg_error("%s: cannot read", path);
+	return 0;
+}
+
+int
+config_workers(const struct config *cfg)
+{
+	long n;
+
+	if (cfg->workers > 0)
+		return cfg->workers;
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
+void
+config_release(struct config *cfg)
+{
+	free(cfg->practice_name);
+	free(cfg->practice_address);
+	free(cfg->practice_phone);
+	free(cfg->practice_fax);
+	free(cfg->notify_command);
+	memset(cfg, 0, sizeof *cfg);
+}
+
+const char *
+config_template(void)
+{
+	return
+	    "# roi.conf - settings for this practice's roi home\n"
+	    "# Lines are 'key = value'; '#' starts a comment.  roi says which line\n"
+	    "# is wrong if it cannot read one.\n"
+	    "\n"
+	    "[practice]\n"
+	    "name = Our Practice\n"
+	    "address =\n"
+	    "phone =\n"
+	    "fax =\n"
+	    "\n"
+	    "[pipeline]\n"
+	    "# stage processes at once; 0 = one per CPU core\n"
+	    "workers = 0\n"
+	    "# resolution pages are rendered at for OCR\n"
+	    "ocr_dpi = 300\n"
+	    "# a dropped file must stay unchanged this long before it is taken\n"
+	    "settle_ms = 1000\n"
+	    "# seconds between full scans of the drop folders (besides inotify)\n"
+	    "scan_interval = 30\n"
+	    "# failures of one input before it goes to quarantine/, and the\n"
+	    "# first retry delay in seconds (doubling each time)\n"
+	    "max_attempts = 3\n"
+	    "retry_base = 5\n"
+	    "# a stage process running longer than this is stopped (seconds)\n"
+	    "stage_timeout = 900\n"
+	    "# memory ceiling per stage process, in MiB\n"
+	    "mem_limit_mb = 1536\n"
+	    "\n"
+	    "[notify]\n"
+	    "command = /usr/sbin/sendmail -t\n";
+}

@@ -1,0 +1,42 @@
+/*
+ * config.h - roi.conf, the practice's settings (INI, parsed with inih)
+ *
+ * Contract: config_defaults() fills every field; config_load() overlays the
+ * file and fails with one line naming the file, the line and the key when a
+ * line cannot be understood ("roi.conf:7: workers: not a number from 1 to
+ * 64").  Unknown sections or keys are errors too, so a typo is never
+ * silently ignored.  Strings are owned by the struct; config_release()
+ * frees them.
+ */
+#ifndef ROI_CONFIG_H
+#define ROI_CONFIG_H
+
+#include <stddef.h>
+
+#define CONFIG_FILE	"roi.conf"
+
+struct config {
+	char	*practice_name;
+	char	*practice_address;
+	char	*practice_phone;
+	char	*practice_fax;
+	int	workers;		/* stage processes at once (0 = cores) */
+	int	ocr_dpi;		/* render resolution for OCR */
+	int	settle_ms;		/* a drop must be unchanged this long */
+	int	scan_interval;		/* seconds between full scans of the inbox */
+	int	max_attempts;		/* failures before quarantine */
+	int	retry_base;		/* seconds; backoff is base * 2^(n-1) */
+	int	stage_timeout;		/* seconds a stage process may run */
+	int	mem_limit_mb;		/* address-space ceiling per stage process */
+	char	*notify_command;	/* sendmail-compatible */
+};
+
+void	config_defaults(struct config *cfg);
+/* config_load - read HOME/roi.conf (missing file: defaults); -1 + message */
+int	config_load(struct config *cfg, const char *path);
+int	config_workers(const struct config *cfg);	/* resolved worker count */
+void	config_release(struct config *cfg);
+/* config_template - the commented roi.conf that roi init writes */
+const char *config_template(void);
+
+#endif

@@ -1,0 +1,93 @@
+/*
+ * msg.c - one-line diagnostics on stderr
+ *
+ * SECURITY: messages may be read by staff and end up in quarantine reasons;
+ * callers pass ids and hashes, never patient names.  Control characters in
+ * the formatted text are replaced so a hostile file name cannot forge lines.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "msg.h"
+
+const char *msg_prog = "roi";
+int	msg_verbose;
+
+void
+msg_init(const char *prog)
+{
+	const char *p = strrchr(prog, '/');
+
+	msg_prog = p ? p + 1 : prog;
+}
+
+/* msg_vput - format, neutralise control characters, write one line */
+static void
+msg_vput(const char *level, const char *fmt, va_list ap)
+{
+	char	buf[1024];
+	char	*p;
+
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	for (p = buf; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	fprintf(stderr, "%s: %s%s\n", msg_prog, level, buf);
+	fflush(stderr);
+}
+
+void
+msg_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!msg_verbose)
+		return;
+	va_start(ap, fmt);
+	msg_vput("", fmt, ap);
+	va_end(ap);
+}
+
+void
+msg_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	msg_vput("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+int
+msg_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	msg_vput("", fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void
+msg_fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	msg_vput("", fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+void
+msg_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	msg_vput("", fmt, ap);
+	va_end(ap);
+	exit(2);
+}

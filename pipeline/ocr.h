@@ -1,0 +1,93 @@
+/*
+ * ocr.h - open untrusted documents and turn their pages into words
+ *
+ * One struct ocr holds a MuPDF context, one open document and (lazily) a
+ * Tesseract engine.  Pages are processed one at a time so memory stays
+ * bounded whatever the page count.
+ *
+ * Calling sequence:
+ *	ocr_probe(path, &info, why)           intake: is this a document at all?
+ *	ocr_open(&o, path, &opts, why)        a worker: open once
+ *	for each page: ocr_page(o, n, &pg, why); ...use pg...; ocr_page_release(&pg)
+ *	ocr_close(o)
+ *
+ * Coordinates: every box is in the page's own unrotated coordinate space as
+ * MuPDF reports it (points, origin top left, y down; fz_bound_page), so later
+ * stages can redact the original page with the same numbers.  For a fax TIFF
+ * at 204x98 dpi a page is 1728*72/204 x H*72/98 points.
+ *
+ * Returns: OCR_OK (0); OCR_BAD when the input itself is unacceptable
+ * (quarantine it; "why" holds a one-line reason without PHI, e.g.
+ * "encrypted PDF", "not a PDF, TIFF, PNG or JPEG", "image too large
+ * (100000x100000 px)"); OCR_ERR (-1) for a failure that may pass on retry.
+ *
+ * SECURITY: the input is hostile.  Callers run this in a stage process that
+ * holds no keys; the MuPDF context has a memory ceiling (opts.mem_limit).
+ */
+#ifndef ROI_OCR_H
+#define ROI_OCR_H
+
+#include <stddef.h>
+
+#define OCR_OK		0
+#define OCR_ERR		(-1)
+#define OCR_BAD		1
+
+#define OCR_WHY		256		/* size of a reason buffer */
+
+enum ocr_format { OCR_FMT_UNKNOWN, OCR_FMT_PDF, OCR_FMT_TIFF, OCR_FMT_PNG, OCR_FMT_JPEG };
+enum ocr_source { OCR_SRC_TEXT = 1, OCR_SRC_OCR = 2 };
+
+struct ocr_info {
+	enum ocr_format	format;
+	int		pages;
+};
+
+struct ocr_opts {
+	int		dpi;		/* render resolution for OCR (default 300) */
+	int		min_text_chars;	/* text layer usable from this many glyphs (default 16) */
+	size_t		mem_limit;	/* bytes MuPDF may hold (default 768 MiB) */
+	long		max_pixels;	/* largest image/page raster accepted (default 150e6) */
+	const char	*lang;		/* Tesseract language (default "eng") */
+	const char	*tessdata;	/* NULL: Tesseract's default */
+	int		no_osd;		/* skip orientation detection */
+	int		no_deskew;	/* skip skew correction */
+};
+
+struct ocr_word {
+	char		*text;		/* UTF-8 */
+	float		x0, y0, x1, y1;	/* box, page points, see above */
+	float		conf;		/* 0..100; 100 for text-layer words */
+	int		line;		/* line number on the page, from 0 */
+};
+
+struct ocr_page {
+	int		pageno;		/* from 1 */
+	float		width, height;	/* page size in points (unrotated) */
+	int		rotation;	/* 0, 90, 180, 270: clockwise turn applied before OCR */
+	float		skew;		/* degrees measured (and corrected) before OCR */
+	enum ocr_source	source;
+	float		conf;		/* mean word confidence, 0..100 */
+	char		*text;		/* UTF-8, lines separated by '\n' */
+	struct ocr_word	*words;
+	size_t		nwords;
+};
+
+struct ocr;
+
+void	ocr_opts_default(struct ocr_opts *opts);
+const char *ocr_format_name(enum ocr_format fmt);
+
+/* ocr_probe - sniff and open a file, count pages, reject bad input */
+int	ocr_probe(const char *path, const struct ocr_opts *opts,
+	    struct ocr_info *info, char *why, size_t whylen);
+
+int	ocr_open(struct ocr **op, const char *path, const struct ocr_opts *opts,
+	    char *why, size_t whylen);
+int	ocr_count_pages(struct ocr *o);
+/* ocr_page - text layer if usable, else render + (orient, deskew) + Tesseract */
+int	ocr_page(struct ocr *o, int pageno, struct ocr_page *pg, char *why, size_t whylen);
+void	ocr_page_release(struct ocr_page *pg);
+void	ocr_close(struct ocr *o);
+
+#endif

@@ -1,0 +1,275 @@
+/*
+ * store.c - the SQLite store, its schema and migrations
+ *
+ * SECURITY: roi.db holds PHI (OCR text); it is created 0600 inside the 0700
+ * home.  SQL is always prepared with bound parameters.
+ * FILES: HOME/roi.db (+ -wal, -shm).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "msg.h"
+#include "spool.h"
+#include "store.h"
+
+struct store {
+	sqlite3	*db;
+};
+
+/*
+ * Migrations: migrations[i] brings user_version i to i + 1.  Never edit a
+ * released migration; append a new one.
+ */
+static const char *const migrations[] = {
+	/* 0 -> 1: intake and OCR */
+	"CREATE TABLE inputs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL,"			/* drop file basename */
+	"  kind TEXT NOT NULL CHECK (kind IN ('request','record')),"
+	"  case_ref TEXT,"			/* inbox/records/CASE/ */
+	"  spool TEXT NOT NULL UNIQUE,"		/* name in spool/incoming/ */
+	"  size INTEGER,"
+	"  sha256 TEXT,"
+	"  state TEXT NOT NULL CHECK (state IN"
+	"    ('intake','processing','done','duplicate','quarantine')),"
+	"  doc_id INTEGER REFERENCES documents(id),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_try INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT,"
+	"  qname TEXT,"				/* name in quarantine/ */
+	"  reason TEXT,"
+	"  received_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX inputs_state ON inputs(state);"
+	"CREATE TABLE documents ("
+	"  id INTEGER PRIMARY KEY,"
+	"  sha256 TEXT NOT NULL UNIQUE,"
+	"  input_id INTEGER NOT NULL REFERENCES inputs(id),"
+	"  format TEXT NOT NULL,"
+	"  pages INTEGER NOT NULL CHECK (pages > 0),"
+	"  size INTEGER NOT NULL,"
+	"  state TEXT NOT NULL CHECK (state IN ('ocr','done','quarantine')),"
+	"  created_at INTEGER NOT NULL,"
+	"  done_at INTEGER"
+	");"
+	"CREATE INDEX documents_state ON documents(state);"
+	"CREATE TABLE pages ("
+	"  doc_id INTEGER NOT NULL REFERENCES documents(id),"
+	"  pageno INTEGER NOT NULL,"
+	"  state TEXT NOT NULL CHECK (state IN ('pending','running','done')),"
+	"  owner INTEGER,"			/* claim token of the worker */
+	"  pid INTEGER,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_try INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT,"
+	"  width REAL, height REAL,"		/* points */
+	"  rotation INTEGER, skew REAL,"
+	"  source TEXT CHECK (source IN ('text','ocr')),"
+	"  conf REAL,"
+	"  text TEXT,"
+	"  ms INTEGER,"				/* CPU+wall time spent, for status */
+	"  PRIMARY KEY (doc_id, pageno)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX pages_state ON pages(state, doc_id);"
+	"CREATE TABLE words ("
+	"  doc_id INTEGER NOT NULL,"
+	"  pageno INTEGER NOT NULL,"
+	"  idx INTEGER NOT NULL,"
+	"  line INTEGER NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  x0 REAL NOT NULL, y0 REAL NOT NULL, x1 REAL NOT NULL, y1 REAL NOT NULL,"
+	"  conf REAL NOT NULL,"
+	"  PRIMARY KEY (doc_id, pageno, idx),"
+	"  FOREIGN KEY (doc_id, pageno) REFERENCES pages(doc_id, pageno)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  input_id INTEGER REFERENCES inputs(id),"
+	"  doc_id INTEGER REFERENCES documents(id),"
+	"  what TEXT NOT NULL"
+	");",
+};
+
+#define NMIGRATIONS	((int)(sizeof migrations / sizeof migrations[0]))
+
+int
+store_err(struct store *st, const char *what)
+{
+	return msg_error("store: %s: %s", what, sqlite3_errmsg(st->db));
+}
+
+sqlite3 *
+store_db(struct store *st)
+{
+	return st->db;
+}
+
+int
+store_exec(struct store *st, const char *sql)
+{
+	char *err = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		msg_error("store: %s", err ? err : sqlite3_errmsg(st->db));
+		sqlite3_free(err);
+		return -1;
+	}
+	return 0;
+}
+
+sqlite3_stmt *
+store_prepare(struct store *st, const char *sql)
+{
+	sqlite3_stmt *s = NULL;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		store_err(st, "prepare");
+		return NULL;
+	}
+	return s;
+}
+
+int64_t
+store_int(struct store *st, const char *sql, int64_t def)
+{
+	sqlite3_stmt	*s;
+	int64_t		v = def;
+
+	if ((s = store_prepare(st, sql)) == NULL)
+		return def;
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+int
+store_begin(struct store *st)
+{
+	return store_exec(st, "BEGIN IMMEDIATE");
+}
+
+int
+store_commit(struct store *st)
+{
+	if (store_exec(st, "COMMIT") == -1) {
+		store_rollback(st);
+		return -1;
+	}
+	return 0;
+}
+
+void
+store_rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* migrate - apply the migrations this database has not seen yet */
+static int
+migrate(struct store *st)
+{
+	int	v;
+	char	sql[64];
+
+	v = (int)store_int(st, "PRAGMA user_version", 0);
+	if (v > NMIGRATIONS)
+		return msg_error("store: roi.db has schema version %d, this roi "
+		    "knows up to %d: use a newer roi", v, NMIGRATIONS);
+	for (; v < NMIGRATIONS; v++) {
+		if (store_begin(st) == -1)
+			return -1;
+		/* re-check under the write lock: another process may have won */
+		if (store_int(st, "PRAGMA user_version", 0) != v) {
+			store_rollback(st);
+			continue;
+		}
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
+		if (store_exec(st, migrations[v]) == -1 || store_exec(st, sql) == -1) {
+			store_rollback(st);
+			return msg_error("store: migration to version %d failed", v + 1);
+		}
+		if (store_commit(st) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+open_common(struct store **sp, const char *home, int ro)
+{
+	struct store	*st;
+	char		path[SPOOL_PATH];
+	int		flags, fd;
+
+	*sp = NULL;
+	spool_path(path, home, STORE_FILE);
+	if (ro) {
+		if (access(path, F_OK) == -1)
+			return msg_error("%s: no store yet (run 'roi init')", path);
+		flags = SQLITE_OPEN_READWRITE;	/* WAL readers need -shm write access */
+	} else {
+		/* create it 0600 ourselves rather than trusting the umask */
+		if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1)
+			return msg_error("cannot open '%s': %s", path, strerror(errno));
+		close(fd);
+		flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	}
+	if ((st = calloc(1, sizeof *st)) == NULL)
+		return msg_error("out of memory");
+	if (sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
+		msg_error("cannot open store '%s': %s", path,
+		    st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(st->db, 30000);
+	sqlite3_extended_result_codes(st->db, 1);
+	if (store_exec(st, "PRAGMA journal_mode = WAL") == -1 ||
+	    store_exec(st, "PRAGMA synchronous = FULL") == -1 ||
+	    store_exec(st, "PRAGMA foreign_keys = ON") == -1)
+		goto fail;
+	if (ro) {
+		if (store_int(st, "PRAGMA user_version", 0) > NMIGRATIONS) {
+			msg_error("store: roi.db is newer than this roi");
+			goto fail;
+		}
+		if (store_int(st, "PRAGMA user_version", 0) < NMIGRATIONS && migrate(st) == -1)
+			goto fail;
+	} else if (migrate(st) == -1)
+		goto fail;
+	*sp = st;
+	return 0;
+fail:
+	sqlite3_close(st->db);
+	free(st);
+	return -1;
+}
+
+int
+store_open(struct store **sp, const char *home)
+{
+	return open_common(sp, home, 0);
+}
+
+int
+store_open_ro(struct store **sp, const char *home)
+{
+	return open_common(sp, home, 1);
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	sqlite3_close(st->db);
+	free(st);
+}

@@ -1,0 +1,761 @@
+/*
+ * supervise.c - the supervisor: watch drop folders, claim drops, run stages
+ *
+ * SECURITY: holds no keys and parses no documents; hostile files are only
+ * stat'ed, renamed and handed to stage processes, which run with a memory
+ * ceiling and a time limit and die with the supervisor (PR_SET_PDEATHSIG).
+ * FILES: HOME/inbox (watched), HOME/spool/incoming (claims),
+ * HOME/spool/supervisor.lock, HOME/roi.db.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/inotify.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "clock.h"
+#include "msg.h"
+#include "queue.h"
+#include "spool.h"
+#include "store.h"
+#include "supervise.h"
+
+extern char **environ;
+
+#define MAX_CHILDREN	64
+#define MAX_WATCHES	1024
+
+struct cand {			/* a drop waiting to settle */
+	char		path[SPOOL_PATH];
+	char		name[256];
+	char		case_ref[128];
+	int		record;
+	off_t		size;
+	struct timespec	mtime;
+	int64_t		since_ms;	/* unchanged since */
+	int		seen;		/* found in the current scan */
+};
+
+struct child {
+	pid_t		pid;
+	int		fd;		/* its stderr */
+	char		stage;		/* 'i' intake, 'o' ocr */
+	int64_t		id;
+	int64_t		started_ms;
+	int		killed;		/* we stopped it (timeout) */
+	char		buf[1024];
+	size_t		blen;
+	char		last[400];
+};
+
+struct sup {
+	const char	*home;
+	char		self[PATH_MAX];
+	struct config	cfg;
+	struct queue_policy pol;
+	struct store	*st;
+	int		ifd, sfd, lockfd;
+	int		watch[MAX_WATCHES];
+	char		wpath[MAX_WATCHES][SPOOL_PATH];
+	int		nwatch;
+	struct cand	*cands;
+	size_t		ncands;
+	struct child	kids[MAX_CHILDREN];
+	int		nkids;
+	int		draining;
+	int64_t		next_scan_ms;
+};
+
+/* set_policy - derive queue policy from config */
+static void
+set_policy(struct sup *s)
+{
+	s->pol.max_attempts = s->cfg.max_attempts;
+	s->pol.retry_base = s->cfg.retry_base;
+}
+
+pid_t
+supervise_running(const char *home)
+{
+	char	p[SPOOL_PATH], buf[32];
+	int	fd;
+	ssize_t	n;
+	pid_t	pid = 0;
+
+	if ((fd = open(spool_path(p, home, SUPERVISE_LOCK), O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	if (flock(fd, LOCK_SH | LOCK_NB) == -1 && errno == EWOULDBLOCK) {
+		n = read(fd, buf, sizeof buf - 1);
+		buf[n > 0 ? n : 0] = '\0';
+		pid = (pid_t)atol(buf);
+		if (pid <= 0)
+			pid = 1;
+	}
+	close(fd);
+	return pid;
+}
+
+/* take_lock - one supervisor per home */
+static int
+take_lock(struct sup *s)
+{
+	char	p[SPOOL_PATH], buf[32];
+	int	n;
+
+	s->lockfd = open(spool_path(p, s->home, SUPERVISE_LOCK),
+	    O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (s->lockfd == -1)
+		return msg_error("cannot open '%s': %s", p, strerror(errno));
+	if (flock(s->lockfd, LOCK_EX | LOCK_NB) == -1) {
+		pid_t other = supervise_running(s->home);
+
+		return msg_error("another 'roi run' is already working on %s (pid %ld)",
+		    s->home, (long)other);
+	}
+	n = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
+	if (ftruncate(s->lockfd, 0) == -1 || pwrite(s->lockfd, buf, n, 0) != n)
+		return msg_error("cannot write '%s': %s", p, strerror(errno));
+	return 0;
+}
+
+/* add_watch - watch a folder for finished files (and new case folders) */
+static void
+add_watch(struct sup *s, const char *dir, int subdirs)
+{
+	uint32_t	mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_ATTRIB;
+	int		wd, i;
+
+	if (s->ifd == -1)
+		return;
+	if (subdirs)
+		mask |= IN_CREATE | IN_ONLYDIR;
+	if ((wd = inotify_add_watch(s->ifd, dir, mask)) == -1) {
+		msg_warn("cannot watch '%s': %s (relying on periodic scans)", dir,
+		    strerror(errno));
+		return;
+	}
+	for (i = 0; i < s->nwatch; i++)
+		if (s->watch[i] == wd)
+			return;
+	if (s->nwatch == MAX_WATCHES)
+		return;
+	s->watch[s->nwatch] = wd;
+	snprintf(s->wpath[s->nwatch], SPOOL_PATH, "%s", dir);
+	s->nwatch++;
+}
+
+/* valid_case - a case folder name we accept: letters, digits, . _ - */
+static int
+valid_case(const char *n)
+{
+	size_t i;
+
+	if (n[0] == '\0' || n[0] == '.' || strlen(n) > 100)
+		return 0;
+	for (i = 0; n[i]; i++)
+		if (!(n[i] >= 'a' && n[i] <= 'z') && !(n[i] >= 'A' && n[i] <= 'Z') &&
+		    !(n[i] >= '0' && n[i] <= '9') && n[i] != '.' && n[i] != '_' &&
+		    n[i] != '-')
+			return 0;
+	return 1;
+}
+
+/* note_file - a drop was seen: track it until it settles */
+static void
+note_file(struct sup *s, const char *dir, const char *name, const char *case_ref)
+{
+	struct cand	*c, *nc;
+	struct stat	st;
+	char		path[SPOOL_PATH];
+	size_t		i;
+
+	if (spool_ignored(name))
+		return;
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if (lstat(path, &st) == -1 || !S_ISREG(st.st_mode))
+		return;
+	for (i = 0; i < s->ncands; i++) {
+		c = &s->cands[i];
+		if (strcmp(c->path, path) != 0)
+			continue;
+		c->seen = 1;
+		if (c->size != st.st_size || c->mtime.tv_sec != st.st_mtim.tv_sec ||
+		    c->mtime.tv_nsec != st.st_mtim.tv_nsec) {
+			c->size = st.st_size;
+			c->mtime = st.st_mtim;
+			c->since_ms = clock_mono_ms();
+		}
+		return;
+	}
+	if ((nc = realloc(s->cands, (s->ncands + 1) * sizeof *nc)) == NULL)
+		return;
+	s->cands = nc;
+	c = &s->cands[s->ncands++];
+	memset(c, 0, sizeof *c);
+	snprintf(c->path, sizeof c->path, "%s", path);
+	snprintf(c->name, sizeof c->name, "%s", name);
+	if (case_ref) {
+		c->record = 1;
+		snprintf(c->case_ref, sizeof c->case_ref, "%s", case_ref);
+	}
+	c->size = st.st_size;
+	c->mtime = st.st_mtim;
+	c->since_ms = clock_mono_ms();
+	c->seen = 1;
+}
+
+static void
+scan_dir(struct sup *s, const char *dir, const char *case_ref)
+{
+	DIR		*d;
+	struct dirent	*e;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL)
+		note_file(s, dir, e->d_name, case_ref);
+	closedir(d);
+}
+
+/* scan - full scan of the drop folders; forget drops that vanished */
+static void
+scan(struct sup *s)
+{
+	char		dir[SPOOL_PATH], sub[SPOOL_PATH];
+	DIR		*d;
+	struct dirent	*e;
+	size_t		i, j;
+
+	for (i = 0; i < s->ncands; i++)
+		s->cands[i].seen = 0;
+	scan_dir(s, spool_path(dir, s->home, "inbox/requests"), NULL);
+	if ((d = opendir(spool_path(dir, s->home, "inbox/records"))) != NULL) {
+		while ((e = readdir(d)) != NULL) {
+			if (!valid_case(e->d_name))
+				continue;
+			snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name);
+			add_watch(s, sub, 0);
+			scan_dir(s, sub, e->d_name);
+		}
+		closedir(d);
+	}
+	for (i = j = 0; i < s->ncands; i++)
+		if (s->cands[i].seen)
+			s->cands[j++] = s->cands[i];
+	s->ncands = j;
+	s->next_scan_ms = clock_mono_ms() + (int64_t)s->cfg.scan_interval * 1000;
+}
+
+/* read_inotify - note files named by events; overflow means rescan */
+static void
+read_inotify(struct sup *s)
+{
+	char	buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
+	const struct inotify_event *ev;
+	char	recs[SPOOL_PATH], sub[SPOOL_PATH];
+	ssize_t	n;
+	char	*p;
+	int	i;
+
+	spool_path(recs, s->home, "inbox/records");
+	while ((n = read(s->ifd, buf, sizeof buf)) > 0) {
+		for (p = buf; p < buf + n; p += sizeof *ev + ev->len) {
+			ev = (const struct inotify_event *)p;
+			if (ev->mask & IN_Q_OVERFLOW) {
+				scan(s);
+				continue;
+			}
+			if (ev->len == 0)
+				continue;
+			for (i = 0; i < s->nwatch && s->watch[i] != ev->wd; i++)
+				;
+			if (i == s->nwatch)
+				continue;
+			if (strcmp(s->wpath[i], recs) == 0) {
+				if ((ev->mask & IN_ISDIR) && valid_case(ev->name)) {
+					snprintf(sub, sizeof sub, "%s/%s", recs, ev->name);
+					add_watch(s, sub, 0);
+					scan_dir(s, sub, ev->name);
+				}
+				continue;
+			}
+			if (strncmp(s->wpath[i], recs, strlen(recs)) == 0)
+				note_file(s, s->wpath[i], ev->name,
+				    s->wpath[i] + strlen(recs) + 1);
+			else
+				note_file(s, s->wpath[i], ev->name, NULL);
+		}
+	}
+}
+
+/* claim_settled - claim every drop that has not changed for settle_ms */
+static void
+claim_settled(struct sup *s)
+{
+	struct stat	st;
+	struct cand	*c;
+	char		name[128];
+	int64_t		now = clock_mono_ms(), id;
+	size_t		i, j;
+
+	for (i = j = 0; i < s->ncands; i++) {
+		c = &s->cands[i];
+		if (lstat(c->path, &st) == -1 || !S_ISREG(st.st_mode))
+			continue;	/* gone: forget it */
+		if (st.st_size != c->size || st.st_mtim.tv_sec != c->mtime.tv_sec ||
+		    st.st_mtim.tv_nsec != c->mtime.tv_nsec) {
+			c->size = st.st_size;
+			c->mtime = st.st_mtim;
+			c->since_ms = now;
+		}
+		if (now - c->since_ms < s->cfg.settle_ms) {
+			s->cands[j++] = *c;
+			continue;
+		}
+		/* commit the claim first, then rename (queue.h, recovery rules) */
+		spool_incoming_name(name, sizeof name);
+		id = queue_input_add(s->st, c->name, c->record ? "record" : "request",
+		    c->record ? c->case_ref : NULL, name);
+		if (id == -1) {
+			s->cands[j++] = *c;	/* store trouble: try again later */
+			continue;
+		}
+		if (spool_claim(s->home, c->path, name) == -1) {
+			msg_warn("input %lld: drop not claimed", (long long)id);
+			queue_input_forget(s->st, id);
+			continue;
+		}
+		msg_info("input %lld: claimed (%s)", (long long)id,
+		    c->record ? "record" : "request");
+	}
+	s->ncands = j;
+}
+
+/* child_env - the environment of a stage: ours plus OMP_THREAD_LIMIT=1 */
+static char **
+child_env(void)
+{
+	static char	*env[512];
+	int		i, n = 0;
+
+	for (i = 0; environ[i] && n < 500; i++)
+		if (strncmp(environ[i], "OMP_THREAD_LIMIT=", 17) != 0)
+			env[n++] = environ[i];
+	env[n++] = "OMP_THREAD_LIMIT=1";
+	env[n] = NULL;
+	return env;
+}
+
+/* spawn - start one stage process on one job */
+static int
+spawn(struct sup *s, char stage, int64_t id)
+{
+	struct child	*k;
+	char		idbuf[32], *argv[8];
+	int		pfd[2];
+	pid_t		pid;
+	sigset_t	none;
+
+	if (s->nkids == MAX_CHILDREN)
+		return -1;
+	if (pipe2(pfd, O_CLOEXEC) == -1)
+		return msg_error("pipe: %s", strerror(errno));
+	snprintf(idbuf, sizeof idbuf, "%lld", (long long)id);
+	argv[0] = stage == 'i' ? "roi-intake" : "roi-ocr";
+	argv[1] = "--home";
+	argv[2] = (char *)s->home;
+	argv[3] = stage == 'i' ? "--input" : "--doc";
+	argv[4] = idbuf;
+	argv[5] = msg_verbose ? "-v" : NULL;
+	argv[6] = NULL;
+	if ((pid = fork()) == -1) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return msg_error("fork: %s", strerror(errno));
+	}
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDWR);
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() == 1)
+			_exit(111);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (devnull != -1) {
+			dup2(devnull, 0);
+			dup2(devnull, 1);
+		}
+		dup2(pfd[1], 2);
+#ifndef __SANITIZE_ADDRESS__
+		{
+			struct rlimit rl;
+
+			rl.rlim_cur = rl.rlim_max = (rlim_t)s->cfg.mem_limit_mb << 20;
+			setrlimit(RLIMIT_AS, &rl);
+		}
+#endif
+		execve(s->self, argv, child_env());
+		fprintf(stderr, "%s: cannot run stage: %s\n", argv[0], strerror(errno));
+		_exit(111);
+	}
+	close(pfd[1]);
+	fcntl(pfd[0], F_SETFL, O_NONBLOCK);
+	k = &s->kids[s->nkids++];
+	memset(k, 0, sizeof *k);
+	k->pid = pid;
+	k->fd = pfd[0];
+	k->stage = stage;
+	k->id = id;
+	k->started_ms = clock_mono_ms();
+	msg_info("%s %lld: started (pid %ld)", argv[0], (long long)id, (long)pid);
+	return 0;
+}
+
+/* drain_child - read a stage's stderr, echo it, remember its last line */
+static void
+drain_child(struct child *k)
+{
+	ssize_t	n;
+	char	*nl;
+
+	for (;;) {
+		if (k->blen == sizeof k->buf - 1) {
+			k->buf[k->blen] = '\0';
+			snprintf(k->last, sizeof k->last, "%s", k->buf);
+			k->blen = 0;
+		}
+		n = read(k->fd, k->buf + k->blen, sizeof k->buf - 1 - k->blen);
+		if (n <= 0)
+			break;
+		k->blen += n;
+		while ((nl = memchr(k->buf, '\n', k->blen)) != NULL) {
+			*nl = '\0';
+			if (k->buf[0]) {
+				fprintf(stderr, "%s\n", k->buf);
+				snprintf(k->last, sizeof k->last, "%s", k->buf);
+			}
+			k->blen -= nl + 1 - k->buf;
+			memmove(k->buf, nl + 1, k->blen);
+		}
+	}
+}
+
+/* reason_of - the one-line reason for a failed stage */
+static void
+reason_of(struct child *k, int status, char *why, size_t len)
+{
+	const char *p = k->last;
+
+	/* "roi-ocr: ..." -> "ocr: ..." keeps the stage name, drops the prefix */
+	if (strncmp(p, "roi-", 4) == 0)
+		p += 4;
+	if (k->killed)
+		snprintf(why, len, "%s: stopped after %d s without finishing",
+		    k->stage == 'i' ? "intake" : "ocr", (int)((clock_mono_ms() - k->started_ms) / 1000));
+	else if (*p)
+		snprintf(why, len, "%s", p);
+	else if (WIFSIGNALED(status))
+		snprintf(why, len, "%s: crashed (signal %d)",
+		    k->stage == 'i' ? "intake" : "ocr", WTERMSIG(status));
+	else
+		snprintf(why, len, "%s: failed (exit %d)",
+		    k->stage == 'i' ? "intake" : "ocr", WEXITSTATUS(status));
+}
+
+/* reap - collect finished stages and apply the failure policy */
+static void
+reap(struct sup *s)
+{
+	struct child	k;
+	pid_t		pid;
+	int		status, i, q;
+	char		why[512];
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (i = 0; i < s->nkids && s->kids[i].pid != pid; i++)
+			;
+		if (i == s->nkids)
+			continue;
+		k = s->kids[i];
+		s->kids[i] = s->kids[--s->nkids];
+		drain_child(&k);
+		if (k.blen) {
+			k.buf[k.blen] = '\0';
+			snprintf(k.last, sizeof k.last, "%s", k.buf);
+		}
+		close(k.fd);
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && !k.killed)
+			continue;
+		reason_of(&k, status, why, sizeof why);
+		if (k.stage == 'i') {
+			if (queue_input_fail(s->st, s->home, k.id, why, &s->pol, &q) == 0 && q)
+				msg_warn("input %lld: quarantined: %s", (long long)k.id, why);
+			queue_publish(s->st, s->home, k.id);
+		} else
+			queue_pages_release_pid(s->st, s->home, k.pid, why, &s->pol);
+	}
+}
+
+static int
+running(struct sup *s, char stage, int64_t id)
+{
+	int i, n = 0;
+
+	for (i = 0; i < s->nkids; i++)
+		if (s->kids[i].stage == stage && s->kids[i].id == id)
+			n++;
+	return n;
+}
+
+/* schedule - start stages while there are free workers and ready work */
+static void
+schedule(struct sup *s)
+{
+	sqlite3_stmt	*q;
+	int		workers = config_workers(&s->cfg), pass;
+	int64_t		ids[256];
+	int		want[256], n, i, fin;
+
+	/* intake first: it is quick and tells staff early what arrived */
+	q = store_prepare(s->st, "SELECT id FROM inputs WHERE state = 'intake'"
+	    " AND next_try <= ? ORDER BY id LIMIT 256");
+	if (q == NULL)
+		return;
+	sqlite3_bind_int64(q, 1, (int64_t)time(NULL));
+	while (s->nkids < workers && sqlite3_step(q) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(q, 0);
+
+		if (!running(s, 'i', id))
+			spawn(s, 'i', id);
+	}
+	sqlite3_finalize(q);
+
+	/* documents whose pages are all done but which were not closed */
+	q = store_prepare(s->st, "SELECT id FROM documents d WHERE state = 'ocr' AND"
+	    " NOT EXISTS (SELECT 1 FROM pages p WHERE p.doc_id = d.id AND"
+	    " p.state != 'done') LIMIT 256");
+	if (q == NULL)
+		return;
+	for (n = 0; n < 256 && sqlite3_step(q) == SQLITE_ROW; n++)
+		ids[n] = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	for (i = 0; i < n; i++)
+		if (!running(s, 'o', ids[i]))
+			queue_doc_finish(s->st, ids[i], &fin);
+
+	/* OCR: pages of a document spread over workers, oldest document first;
+	 * first pass one worker per document, second pass fills the rest */
+	q = store_prepare(s->st, "SELECT doc_id, count(*) FROM pages WHERE state ="
+	    " 'pending' AND next_try <= ? AND doc_id IN (SELECT id FROM documents"
+	    " WHERE state = 'ocr') GROUP BY doc_id ORDER BY doc_id LIMIT 256");
+	if (q == NULL)
+		return;
+	sqlite3_bind_int64(q, 1, (int64_t)time(NULL));
+	for (n = 0; n < 256 && sqlite3_step(q) == SQLITE_ROW; n++) {
+		ids[n] = sqlite3_column_int64(q, 0);
+		want[n] = sqlite3_column_int(q, 1);
+	}
+	sqlite3_finalize(q);
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < n && s->nkids < workers; i++) {
+			int r = running(s, 'o', ids[i]);
+
+			while (s->nkids < workers && r < want[i] && (pass == 1 || r == 0)) {
+				if (spawn(s, 'o', ids[i]) == -1)
+					return;
+				r++;
+			}
+		}
+}
+
+/* pending_work - anything left for --once to wait for? also the next retry */
+static int
+pending_work(struct sup *s, int64_t *next_try)
+{
+	int64_t n;
+
+	*next_try = store_int(s->st, "SELECT min(t) FROM (SELECT min(next_try) t FROM"
+	    " inputs WHERE state = 'intake' UNION ALL SELECT min(next_try) FROM pages"
+	    " WHERE state = 'pending')", 0);
+	n = store_int(s->st, "SELECT (SELECT count(*) FROM inputs WHERE state ="
+	    " 'intake') + (SELECT count(*) FROM documents WHERE state = 'ocr')", 1);
+	return n > 0 || s->ncands > 0 || s->nkids > 0;
+}
+
+static void
+check_timeouts(struct sup *s)
+{
+	int64_t	now = clock_mono_ms();
+	int	i;
+
+	for (i = 0; i < s->nkids; i++)
+		if (!s->kids[i].killed &&
+		    now - s->kids[i].started_ms > (int64_t)s->cfg.stage_timeout * 1000) {
+			msg_warn("pid %ld: stage ran past %d s, stopping it",
+			    (long)s->kids[i].pid, s->cfg.stage_timeout);
+			kill(s->kids[i].pid, SIGKILL);
+			s->kids[i].killed = 1;
+		}
+}
+
+static void
+reload(struct sup *s)
+{
+	struct config	cfg;
+	char		p[SPOOL_PATH];
+
+	config_defaults(&cfg);
+	if (config_load(&cfg, spool_path(p, s->home, CONFIG_FILE)) == -1) {
+		msg_warn("keeping the previous settings");
+		config_release(&cfg);
+		return;
+	}
+	config_release(&s->cfg);
+	s->cfg = cfg;
+	set_policy(s);
+	msg_info("settings reread");
+}
+
+int
+supervise_run(const char *home, int once)
+{
+	struct sup	s;
+	struct pollfd	pfd[2 + MAX_CHILDREN];
+	struct signalfd_siginfo si;
+	sigset_t	mask;
+	char		p[SPOOL_PATH];
+	int64_t		next_try, now, timeout;
+	ssize_t		len;
+	int		i, n, rc = -1;
+
+	memset(&s, 0, sizeof s);
+	s.home = home;
+	s.ifd = s.sfd = s.lockfd = -1;
+	config_defaults(&s.cfg);
+	if (spool_home_check(home) == -1 ||
+	    config_load(&s.cfg, spool_path(p, home, CONFIG_FILE)) == -1)
+		goto out;
+	set_policy(&s);
+	len = readlink("/proc/self/exe", s.self, sizeof s.self - 1);
+	if (len <= 0) {
+		msg_error("cannot find my own program: %s", strerror(errno));
+		goto out;
+	}
+	s.self[len] = '\0';
+	if (take_lock(&s) == -1 || store_open(&s.st, home) == -1)
+		goto out;
+	if (queue_recover(s.st, home) == -1)
+		msg_warn("recovery was incomplete; continuing");
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	if ((s.sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) == -1) {
+		msg_error("signalfd: %s", strerror(errno));
+		goto out;
+	}
+	if ((s.ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1)
+		msg_warn("inotify unavailable (%s): relying on periodic scans",
+		    strerror(errno));
+	add_watch(&s, spool_path(p, home, "inbox/requests"), 0);
+	add_watch(&s, spool_path(p, home, "inbox/records"), 1);
+	scan(&s);
+	msg_info("watching %s/inbox with %d workers", home, config_workers(&s.cfg));
+
+	for (;;) {
+		reap(&s);
+		check_timeouts(&s);
+		if (!s.draining) {
+			if (clock_mono_ms() >= s.next_scan_ms)
+				scan(&s);
+			claim_settled(&s);
+			schedule(&s);
+		}
+		if (s.draining && s.nkids == 0)
+			break;
+		if (!pending_work(&s, &next_try) && once)
+			break;
+
+		/* sleep until something can happen: a settle, a scan, a retry */
+		now = clock_mono_ms();
+		timeout = s.next_scan_ms - now;
+		for (i = 0; i < (int)s.ncands; i++) {
+			int64_t t = s.cands[i].since_ms + s.cfg.settle_ms - now;
+
+			if (t < timeout)
+				timeout = t;
+		}
+		if (next_try > 0) {
+			int64_t t = (next_try - (int64_t)time(NULL)) * 1000;
+
+			if (t < timeout)
+				timeout = t;
+		}
+		if (s.nkids > 0 && timeout > 1000)
+			timeout = 1000;		/* for stage time limits */
+		if (timeout < 10)
+			timeout = 10;
+		n = 0;
+		pfd[n].fd = s.sfd;
+		pfd[n++].events = POLLIN;
+		if (s.ifd != -1) {
+			pfd[n].fd = s.ifd;
+			pfd[n++].events = POLLIN;
+		}
+		for (i = 0; i < s.nkids; i++) {
+			pfd[n].fd = s.kids[i].fd;
+			pfd[n++].events = POLLIN;
+		}
+		if (poll(pfd, n, (int)timeout) == -1 && errno != EINTR) {
+			msg_error("poll: %s", strerror(errno));
+			goto out;
+		}
+		for (i = 0; i < s.nkids; i++)
+			drain_child(&s.kids[i]);
+		if (s.ifd != -1)
+			read_inotify(&s);
+		while (read(s.sfd, &si, sizeof si) == sizeof si) {
+			switch (si.ssi_signo) {
+			case SIGTERM:
+			case SIGINT:
+				if (!s.draining)
+					msg_info("stopping: waiting for %d running stage%s",
+					    s.nkids, s.nkids == 1 ? "" : "s");
+				s.draining = 1;
+				break;
+			case SIGHUP:
+				reload(&s);
+				break;
+			}
+		}
+	}
+	rc = 0;
+out:
+	if (s.ifd != -1)
+		close(s.ifd);
+	if (s.sfd != -1)
+		close(s.sfd);
+	if (s.lockfd != -1)
+		close(s.lockfd);
+	store_close(s.st);
+	free(s.cands);
+	config_release(&s.cfg);
+	return rc;
+}

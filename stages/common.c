@@ -1,0 +1,56 @@
+/*
+ * common.c - what every stage does before its work: options, umask,
+ * settings, store
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "msg.h"
+#include "spool.h"
+#include "stage.h"
+
+void
+stage_setup(struct stage_ctx *ctx, int argc, char **argv, const char *id_opt)
+{
+	char	p[SPOOL_PATH], *end;
+	int	i;
+
+	memset(ctx, 0, sizeof *ctx);
+	umask(077);
+	msg_init(argv[0]);
+	ctx->id = -1;
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--home") == 0 && i + 1 < argc)
+			ctx->home = argv[++i];
+		else if (strcmp(argv[i], id_opt) == 0 && i + 1 < argc) {
+			ctx->id = strtoll(argv[++i], &end, 10);
+			if (*end || ctx->id <= 0)
+				msg_usage("%s: not a job id", id_opt);
+		} else if (strcmp(argv[i], "-v") == 0)
+			msg_verbose = 1;
+		else
+			msg_usage("usage: %s --home DIR %s ID", msg_prog, id_opt);
+	}
+	if (ctx->home == NULL || ctx->id <= 0)
+		msg_usage("usage: %s --home DIR %s ID", msg_prog, id_opt);
+	config_defaults(&ctx->cfg);
+	if (spool_home_check(ctx->home) == -1 ||
+	    config_load(&ctx->cfg, spool_path(p, ctx->home, CONFIG_FILE)) == -1 ||
+	    store_open(&ctx->st, ctx->home) == -1)
+		exit(1);
+	ctx->pol.max_attempts = ctx->cfg.max_attempts;
+	ctx->pol.retry_base = ctx->cfg.retry_base;
+	ocr_opts_default(&ctx->ocr);
+	ctx->ocr.dpi = ctx->cfg.ocr_dpi;
+	/* leave headroom under the process's address-space ceiling */
+	ctx->ocr.mem_limit = (size_t)ctx->cfg.mem_limit_mb << 19;
+}
+
+void
+stage_teardown(struct stage_ctx *ctx)
+{
+	store_close(ctx->st);
+	config_release(&ctx->cfg);
+}

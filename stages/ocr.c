@@ -1,0 +1,110 @@
+/*
+ * ocr.c - roi-ocr: extract the words of a document's pages
+ *
+ * Several roi-ocr processes may work on one document at once: each claims
+ * one pending page at a time (a transaction hands it a claim token), reads
+ * its text layer or OCRs it, and stores the page and its words in one
+ * transaction guarded by the token, so a page given back by recovery is
+ * never stored twice.  The last worker to finish marks the document done.
+ * A page MuPDF cannot read counts a failure of the page; the document is
+ * quarantined after max_attempts (and at once for input that can never
+ * work, such as an image too large to render).
+ *
+ * SECURITY: parses hostile files; holds no keys; runs under the
+ * supervisor's memory ceiling and time limit.
+ * FILES: HOME/spool/orig (read), HOME/roi.db.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "clock.h"
+#include "msg.h"
+#include "queue.h"
+#include "spool.h"
+#include "stage.h"
+
+static int64_t
+cpu_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+stage_ocr_main(int argc, char **argv)
+{
+	struct stage_ctx ctx;
+	struct ocr	*o = NULL;
+	struct ocr_page	pg;
+	sqlite3_stmt	*s;
+	char		state[16] = "", sha[SPOOL_SHAHEX] = "", path[SPOOL_PATH];
+	char		why[OCR_WHY], reason[OCR_WHY + 32];
+	int64_t		token, t0;
+	int		pageno, r, fin, rc = 1;
+
+	stage_setup(&ctx, argc, argv, "--doc");
+	if (sodium_init() < 0)
+		msg_fatal("cannot initialise libsodium");
+	randombytes_buf(&token, sizeof token);
+	s = store_prepare(ctx.st, "SELECT state, sha256 FROM documents WHERE id = ?");
+	if (s == NULL)
+		goto out;
+	sqlite3_bind_int64(s, 1, ctx.id);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		snprintf(state, sizeof state, "%s", sqlite3_column_text(s, 0));
+		snprintf(sha, sizeof sha, "%s", sqlite3_column_text(s, 1));
+	}
+	sqlite3_finalize(s);
+	if (strcmp(state, "ocr") != 0) {
+		rc = 0;		/* finished or quarantined by another worker */
+		goto out;
+	}
+	spool_orig_path(path, ctx.home, sha);
+	r = ocr_open(&o, path, &ctx.ocr, why, sizeof why);
+	if (r == OCR_BAD) {
+		rc = queue_doc_quarantine(ctx.st, ctx.home, ctx.id, why) == 0 ? 0 : 1;
+		goto out;
+	}
+	if (r != OCR_OK) {
+		msg_error("ocr: document %lld: %s", (long long)ctx.id, why[0] ? why : "cannot open");
+		goto out;
+	}
+	while ((pageno = queue_page_claim(ctx.st, ctx.id, token)) > 0) {
+		t0 = cpu_ms();
+		memset(&pg, 0, sizeof pg);
+		why[0] = '\0';
+		r = ocr_page(o, pageno, &pg, why, sizeof why);
+		if (r == OCR_OK) {
+			r = queue_page_save(ctx.st, ctx.id, pageno, token, &pg, cpu_ms() - t0);
+			msg_info("document %lld page %d: %s, %zu words, confidence %.0f",
+			    (long long)ctx.id, pageno, pg.source == OCR_SRC_TEXT ?
+			    "text layer" : "ocr", pg.nwords, pg.conf);
+			ocr_page_release(&pg);
+			if (r == -1)
+				goto out;
+			continue;
+		}
+		ocr_page_release(&pg);
+		snprintf(reason, sizeof reason, "page %d: %s", pageno,
+		    why[0] ? why : "cannot read page");
+		if (r == OCR_BAD) {
+			rc = queue_doc_quarantine(ctx.st, ctx.home, ctx.id, reason) == 0 ? 0 : 1;
+			goto out;
+		}
+		msg_warn("ocr: document %lld: %s", (long long)ctx.id, reason);
+		if (queue_page_fail(ctx.st, ctx.home, ctx.id, pageno, token,
+		    why[0] ? why : "cannot read page", &ctx.pol) == -1)
+			goto out;
+	}
+	if (pageno == -1 || queue_doc_finish(ctx.st, ctx.id, &fin) == -1)
+		goto out;
+	rc = 0;
+out:
+	ocr_close(o);
+	stage_teardown(&ctx);
+	return rc;
+}

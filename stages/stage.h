@@ -1,0 +1,37 @@
+/*
+ * stage.h - entry points of the stage programs (one multi-call binary)
+ *
+ * Each stage runs as its own process on one job:
+ *	roi-intake --home DIR --input ID
+ *	roi-ocr    --home DIR --doc ID
+ * Exit 0: the job's state moved on in the store (which includes "this input
+ * is quarantined").  Non-zero: the supervisor retries later and, after
+ * max_attempts, quarantines with the last stderr line as the reason.
+ */
+#ifndef ROI_STAGE_H
+#define ROI_STAGE_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "ocr.h"
+#include "queue.h"
+#include "store.h"
+
+struct stage_ctx {
+	const char		*home;
+	int64_t			id;
+	struct config		cfg;
+	struct queue_policy	pol;
+	struct ocr_opts		ocr;
+	struct store		*st;
+};
+
+/* stage_setup - parse --home/--ID_OPT, umask, config, store; exits on error */
+void	stage_setup(struct stage_ctx *ctx, int argc, char **argv, const char *id_opt);
+void	stage_teardown(struct stage_ctx *ctx);
+
+int	stage_intake_main(int argc, char **argv);
+int	stage_ocr_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * cmd_init.c - roi init [DIR]: create a practice home folder
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "msg.h"
+#include "roi.h"
+#include "spool.h"
+#include "store.h"
+
+int
+cmd_init(int argc, char **argv, const char *home)
+{
+	struct store	*st = NULL;
+	const char	*dir;
+
+	if (help_wanted(argc, argv)) {
+		printf("usage: roi init [DIR]\n\n"
+		    "Creates DIR (default: -C DIR, ROI_HOME, or the current folder) as a\n"
+		    "roi home: roi.conf, roi.db, inbox/requests/, inbox/records/, spool/,\n"
+		    "quarantine/, outbox/, log/, keys/ - folders 0700, files 0600.\n"
+		    "Running it again on an existing home repairs missing parts and\n"
+		    "permissions and keeps everything else.\n");
+		return 0;
+	}
+	if (argc > 2) {
+		msg_error("usage: roi init [DIR]");
+		return EXIT_USAGE;
+	}
+	dir = argc == 2 ? argv[1] : home ? home : ".";
+	if (spool_home_init(dir) == -1 || store_open(&st, dir) == -1)
+		return 1;
+	store_close(st);
+	printf("roi home ready: %s\n"
+	    "  edit %s/roi.conf (practice name, workers), then start: roi -C %s run\n"
+	    "  faxes go into %s/inbox/requests/\n", dir, dir, dir, dir);
+	return 0;
+}

@@ -1,0 +1,176 @@
+/*
+ * cmd_status.c - roi status [--json]: the front office's view of the queue
+ *
+ * Shows ids and file names as the fax server gave them; never document
+ * text.  --json output is stable (docs/json.md).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "clock.h"
+#include "msg.h"
+#include "roi.h"
+#include "spool.h"
+#include "store.h"
+#include "supervise.h"
+
+static const char *
+col(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	return t ? (const char *)t : "";
+}
+
+int
+cmd_status(int argc, char **argv, const char *home)
+{
+	struct store	*st = NULL;
+	sqlite3_stmt	*s = NULL;
+	json_t		*j = NULL, *arr;
+	int		as_json, rc = 1;
+	pid_t		pid;
+	char		t[CLOCK_FMTLEN];
+	int64_t		total, done, dup, prog, quar, pages_ocr, pages_text;
+	double		conf;
+
+	if (help_wanted(argc, argv)) {
+		printf("usage: roi [-C DIR] status [--json]\n\n"
+		    "Whether the supervisor runs; how many inputs arrived, are done, are\n"
+		    "duplicates, are in progress or in quarantine (with the reason); the\n"
+		    "latest documents.\n");
+		return 0;
+	}
+	as_json = take_flag(&argc, argv, "--json");
+	if (argc != 1) {
+		msg_error("usage: roi status [--json]");
+		return EXIT_USAGE;
+	}
+	if (spool_home_check(home) == -1 || store_open_ro(&st, home) == -1)
+		return 1;
+	pid = supervise_running(home);
+	total = store_int(st, "SELECT count(*) FROM inputs", 0);
+	done = store_int(st, "SELECT count(*) FROM inputs WHERE state = 'done'", 0);
+	dup = store_int(st, "SELECT count(*) FROM inputs WHERE state = 'duplicate'", 0);
+	prog = store_int(st, "SELECT count(*) FROM inputs WHERE state IN ('intake','processing')", 0);
+	quar = store_int(st, "SELECT count(*) FROM inputs WHERE state = 'quarantine'", 0);
+	pages_ocr = store_int(st, "SELECT count(*) FROM pages WHERE state = 'done' AND source = 'ocr'", 0);
+	pages_text = store_int(st, "SELECT count(*) FROM pages WHERE state = 'done' AND source = 'text'", 0);
+	conf = (double)store_int(st, "SELECT CAST(round(avg(conf)) AS INTEGER) FROM pages"
+	    " WHERE state = 'done' AND source = 'ocr'", 0);
+
+	if (as_json) {
+		j = json_pack("{s:s, s:{s:b, s:I}, s:{s:I, s:I, s:I, s:I, s:I}, s:{s:I, s:I, s:f}}",
+		    "home", home,
+		    "supervisor", "running", pid != 0, "pid", (json_int_t)pid,
+		    "inputs", "total", (json_int_t)total, "done", (json_int_t)done,
+		    "duplicate", (json_int_t)dup, "in_progress", (json_int_t)prog,
+		    "quarantine", (json_int_t)quar,
+		    "pages", "ocr", (json_int_t)pages_ocr, "text_layer", (json_int_t)pages_text,
+		    "mean_ocr_confidence", conf);
+		if (j == NULL)
+			goto out;
+	} else {
+		printf("roi home: %s\n", home);
+		if (pid)
+			printf("supervisor: running (pid %ld)\n", (long)pid);
+		else
+			printf("supervisor: not running (start it with: roi -C %s run)\n", home);
+		printf("inputs: %lld received: %lld done, %lld duplicate, %lld in progress, "
+		    "%lld in quarantine\n", (long long)total, (long long)done, (long long)dup,
+		    (long long)prog, (long long)quar);
+		printf("pages read: %lld by OCR (mean confidence %.0f), %lld from a text layer\n",
+		    (long long)pages_ocr, conf, (long long)pages_text);
+	}
+
+	/* in progress */
+	s = store_prepare(st, "SELECT i.id, i.name, i.state, i.doc_id, d.pages,"
+	    " (SELECT count(*) FROM pages p WHERE p.doc_id = i.doc_id AND p.state = 'done'),"
+	    " i.attempts, i.last_error, i.received_at FROM inputs i LEFT JOIN documents d"
+	    " ON d.id = i.doc_id WHERE i.state IN ('intake','processing') ORDER BY i.id");
+	if (s == NULL)
+		goto out;
+	arr = as_json ? json_array() : NULL;
+	if (!as_json && prog)
+		printf("\nin progress:\n");
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		if (as_json)
+			json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:I, s:i, s:i, s:s, s:s}",
+			    "input", (json_int_t)sqlite3_column_int64(s, 0), "name", col(s, 1),
+			    "state", col(s, 2), "doc", (json_int_t)sqlite3_column_int64(s, 3),
+			    "pages", sqlite3_column_int(s, 4), "pages_done", sqlite3_column_int(s, 5),
+			    "last_error", col(s, 7),
+			    "received", clock_fmt_iso(sqlite3_column_int64(s, 8), t)));
+		else if (strcmp(col(s, 2), "intake") == 0)
+			printf("  input %-5lld %-32s arriving%s%s\n", (long long)sqlite3_column_int64(s, 0),
+			    col(s, 1), *col(s, 7) ? "; last try failed: " : "", col(s, 7));
+		else
+			printf("  input %-5lld %-32s reading: %d of %d pages done\n",
+			    (long long)sqlite3_column_int64(s, 0), col(s, 1),
+			    sqlite3_column_int(s, 5), sqlite3_column_int(s, 4));
+	}
+	sqlite3_finalize(s);
+	if (as_json)
+		json_object_set_new(j, "in_progress", arr);
+
+	/* quarantine */
+	s = store_prepare(st, "SELECT id, name, qname, reason, updated_at FROM inputs"
+	    " WHERE state = 'quarantine' ORDER BY id DESC LIMIT 50");
+	if (s == NULL)
+		goto out;
+	arr = as_json ? json_array() : NULL;
+	if (!as_json && quar)
+		printf("\nin quarantine (the original and NAME.reason are in %s/quarantine/):\n", home);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		if (as_json)
+			json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:s}",
+			    "input", (json_int_t)sqlite3_column_int64(s, 0), "name", col(s, 1),
+			    "file", col(s, 2), "reason", col(s, 3),
+			    "at", clock_fmt_iso(sqlite3_column_int64(s, 4), t)));
+		else
+			printf("  input %-5lld %-32s %s\n", (long long)sqlite3_column_int64(s, 0),
+			    col(s, 2), col(s, 3));
+	}
+	sqlite3_finalize(s);
+	if (as_json)
+		json_object_set_new(j, "quarantine", arr);
+
+	/* recent */
+	s = store_prepare(st, "SELECT i.id, i.name, i.state, i.doc_id, d.pages, d.format,"
+	    " i.updated_at FROM inputs i LEFT JOIN documents d ON d.id = i.doc_id"
+	    " WHERE i.state IN ('done','duplicate') ORDER BY i.id DESC LIMIT 10");
+	if (s == NULL)
+		goto out;
+	arr = as_json ? json_array() : NULL;
+	if (!as_json && done + dup)
+		printf("\nlatest done (roi doc text ID prints a document's text):\n");
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		if (as_json)
+			json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:I, s:i, s:s, s:s}",
+			    "input", (json_int_t)sqlite3_column_int64(s, 0), "name", col(s, 1),
+			    "state", col(s, 2), "doc", (json_int_t)sqlite3_column_int64(s, 3),
+			    "pages", sqlite3_column_int(s, 4), "format", col(s, 5),
+			    "at", clock_fmt_iso(sqlite3_column_int64(s, 6), t)));
+		else if (strcmp(col(s, 2), "duplicate") == 0)
+			printf("  input %-5lld %-32s duplicate of document %lld (not read again)\n",
+			    (long long)sqlite3_column_int64(s, 0), col(s, 1),
+			    (long long)sqlite3_column_int64(s, 3));
+		else
+			printf("  input %-5lld %-32s document %lld, %d page%s, %s\n",
+			    (long long)sqlite3_column_int64(s, 0), col(s, 1),
+			    (long long)sqlite3_column_int64(s, 3), sqlite3_column_int(s, 4),
+			    sqlite3_column_int(s, 4) == 1 ? "" : "s",
+			    clock_fmt(sqlite3_column_int64(s, 6), t));
+	}
+	sqlite3_finalize(s);
+	if (as_json) {
+		json_object_set_new(j, "recent", arr);
+		rc = json_print(j);
+		j = NULL;
+	} else
+		rc = 0;
+out:
+	json_decref(j);
+	store_close(st);
+	return rc;
+}

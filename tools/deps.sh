@@ -1,0 +1,53 @@
+#!/bin/sh
+# deps.sh - install the Debian 12 packages roi needs to build, test, demo and bench.
+#
+# Idempotent: asks dpkg which packages are missing and runs apt-get only for
+# those; when everything is present it prints nothing and changes nothing.
+# Run as root (or with sudo available). Usage: tools/deps.sh [build|test|bench|all]
+set -eu
+
+build="gcc make pkg-config libc6-dev
+libmupdf-dev libmujs-dev libgumbo-dev libopenjp2-7-dev libjbig2dec0-dev
+libharfbuzz-dev libfreetype-dev libjpeg-dev zlib1g-dev
+libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-osd
+libsodium-dev libarchive-dev libsqlite3-dev libpcre2-dev libinih-dev
+libjansson-dev libseccomp-dev libcmocka-dev"
+# independent checkers used by the tests (never our own code checking itself)
+test="poppler-utils qpdf mupdf-tools jq libtiff-tools procps"
+# peers the benchmark compares against
+bench="ocrmypdf tesseract-ocr time"
+
+want=$build
+case "${1:-all}" in
+build) ;;
+test) want="$build $test" ;;
+bench) want="$build $test $bench" ;;
+all) want="$build $test $bench" ;;
+*) echo "deps.sh: unknown set '$1' (build, test, bench, all)" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $want; do
+	s=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case "$s" in
+	*" installed") ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+[ -z "$missing" ] && exit 0
+
+echo "deps: installing:$missing"
+sudo=""
+if [ "$(id -u)" != 0 ]; then
+	command -v sudo >/dev/null 2>&1 || {
+		echo "deps: need root to install:$missing" >&2; exit 1; }
+	sudo=sudo
+fi
+export DEBIAN_FRONTEND=noninteractive
+# An apt-get update is only needed when the package lists are missing or
+# stale; try the install first and update only if it fails.
+if ! $sudo apt-get install -y -q --no-install-recommends $missing >/dev/null 2>&1; then
+	$sudo apt-get update -q >/dev/null
+	$sudo apt-get install -y -q --no-install-recommends $missing >/dev/null
+fi
+echo "deps: done"

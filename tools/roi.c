@@ -1,0 +1,137 @@
+/*
+ * roi.c - the one command people type, and the stages' multi-call entry
+ *
+ * `roi [-C DIR] COMMAND ...`: the command table below.  Invoked as
+ * roi-intake or roi-ocr (by the supervisor, or by hand on one job), the
+ * binary runs that stage instead.
+ *
+ * SECURITY: umask 077 before anything touches the home; no command prints
+ * patient names in diagnostics.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "msg.h"
+#include "roi.h"
+#include "stage.h"
+
+static const struct {
+	const char	*name;
+	int		(*fn)(int, char **, const char *);
+	int		needs_home;
+	const char	*help;
+} cmds[] = {
+	{ "init",   cmd_init,   0, "init [DIR]              create a practice home folder" },
+	{ "run",    cmd_run,    1, "run [--once] [-v]       watch the drop folders and process what arrives" },
+	{ "status", cmd_status, 1, "status [--json]         what arrived, what is done, what is in quarantine" },
+	{ "doc",    cmd_doc,    1, "doc list|show|text ID [--json]   documents and their text" },
+};
+#define NCMDS	(sizeof cmds / sizeof cmds[0])
+
+static void
+usage(FILE *fp)
+{
+	size_t i;
+
+	fprintf(fp, "usage: roi [-C DIR] COMMAND [ARGS]\n\n"
+	    "DIR is the practice's roi home (also ROI_HOME; default: the current\n"
+	    "folder if it is one).  Commands:\n");
+	for (i = 0; i < NCMDS; i++)
+		fprintf(fp, "  roi %s\n", cmds[i].help);
+	fprintf(fp, "\n'roi COMMAND --help' tells more.  Exit status: 0 ok, 1 failed, 2 usage.\n");
+}
+
+int
+take_flag(int *argc, char **argv, const char *flag)
+{
+	int i, found = 0;
+
+	for (i = 1; i < *argc; i++)
+		if (strcmp(argv[i], flag) == 0) {
+			memmove(argv + i, argv + i + 1, (*argc - i) * sizeof *argv);
+			(*argc)--;
+			i--;
+			found = 1;
+		}
+	return found;
+}
+
+int
+help_wanted(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return 1;
+	return 0;
+}
+
+int
+json_print(json_t *j)
+{
+	int rc;
+
+	if (j == NULL)
+		return msg_error("out of memory"), 1;
+	rc = json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+	fputc('\n', stdout);
+	json_decref(j);
+	return rc == 0 ? 0 : 1;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char	*base = strrchr(argv[0], '/');
+	const char	*home = getenv("ROI_HOME");
+	size_t		i;
+
+	base = base ? base + 1 : argv[0];
+	umask(077);
+	if (strcmp(base, "roi-intake") == 0)
+		return stage_intake_main(argc, argv);
+	if (strcmp(base, "roi-ocr") == 0)
+		return stage_ocr_main(argc, argv);
+	msg_init("roi");
+
+	argc--, argv++;
+	while (argc > 0 && argv[0][0] == '-') {
+		if (strcmp(argv[0], "-C") == 0 && argc > 1) {
+			home = argv[1];
+			argc -= 2, argv += 2;
+		} else if (strncmp(argv[0], "-C", 2) == 0 && argv[0][2]) {
+			home = argv[0] + 2;
+			argc--, argv++;
+		} else if (strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "--help") == 0) {
+			usage(stdout);
+			return 0;
+		} else if (strcmp(argv[0], "--version") == 0) {
+			printf("roi 0.1\n");
+			return 0;
+		} else {
+			msg_error("unknown option '%s' (try 'roi --help')", argv[0]);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc == 0) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[0], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	for (i = 0; i < NCMDS; i++) {
+		if (strcmp(argv[0], cmds[i].name) != 0)
+			continue;
+		if (cmds[i].needs_home && (home == NULL || *home == '\0'))
+			home = ".";
+		return cmds[i].fn(argc, argv, home);
+	}
+	msg_error("unknown command '%s' (try 'roi --help')", argv[0]);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,26 @@
+/*
+ * roi.h - shared by the command families of `roi` (tools/cmd_*.c)
+ *
+ * Each family is cmd_NAME(argc, argv, home) with argv[0] the family name;
+ * it returns the process exit code: 0 ok, 1 the thing asked failed, 2 usage.
+ */
+#ifndef ROI_TOOL_H
+#define ROI_TOOL_H
+
+#include <jansson.h>
+
+#define EXIT_USAGE	2
+
+int	cmd_init(int argc, char **argv, const char *home);
+int	cmd_run(int argc, char **argv, const char *home);
+int	cmd_status(int argc, char **argv, const char *home);
+int	cmd_doc(int argc, char **argv, const char *home);
+
+/* has_flag - is FLAG among argv[1..]? removes it */
+int	take_flag(int *argc, char **argv, const char *flag);
+/* help_wanted - -h or --help in argv */
+int	help_wanted(int argc, char **argv);
+/* json_print - dump to stdout (indented, stable key order), free; 0 or 1 */
+int	json_print(json_t *j);
+
+#endif
