@@ -277,9 +277,14 @@ doc_text(struct store *st, int64_t id, int as_json)
 		    json_array_size(pages),
 		    strcmp(json_string_value(json_object_get(p, "source")), "text") == 0 ?
 		    "text layer" : "OCR");
-		fputs(json_string_value(json_object_get(p, "text")), stdout);
-		if (i + 1 < json_array_size(pages))
-			fputc('\n', stdout);
+		{
+			const char *text = json_string_value(json_object_get(p, "text"));
+			size_t n = strlen(text);
+
+			fputs(text, stdout);
+			if (n == 0 || text[n - 1] != '\n')
+				fputc('\n', stdout);
+		}
 	}
 	json_decref(pages);
 	json_decref(d);

@@ -1,0 +1,52 @@
+#!/bin/sh
+# cli.sh - the command contract: exit codes 0/1/2, one-line errors, --help
+# everywhere, duplicates recorded once, a bad roi.conf named by its line.
+. tests/e2e/lib.sh
+
+h=$(newhome cli)
+for c in "" "init" "run" "status" "doc"; do
+	check "roi $c --help exits 0" "$ROI" $c --help
+done
+"$ROI" frobnicate > "$T/out" 2>&1
+is "unknown command exits 2" $? 2
+is "unknown command: one line" "$(wc -l < "$T/out")" 1
+"$ROI" -C "$h" doc show > "$T/out" 2>&1
+is "doc show without ID exits 2" $? 2
+"$ROI" -C "$h" doc show 42 > "$T/out" 2>&1
+is "doc show of an unknown document exits 1" $? 1
+is "... with one line" "$(wc -l < "$T/out")" 1
+"$ROI" -C "$T/nowhere" status > "$T/out" 2>&1
+is "status of a missing home exits 1" $? 1
+is "... with one line" "$(wc -l < "$T/out")" 1
+
+# the same fax twice (another name): one document, one duplicate
+f=$(ls "$FIX"/*.text.pdf | head -1)
+cp "$f" "$h/inbox/requests/a.pdf"
+cp "$f" "$h/inbox/requests/b.pdf"
+check "run --once" run_once "$h"
+is "one document for two identical drops" "$("$ROI" -C "$h" doc list --json | jq length)" 1
+is "the second recorded as duplicate" "$(jqs "$h" .inputs.duplicate)" 1
+# and once more after it was processed
+cp "$f" "$h/inbox/requests/c.pdf"
+check "run --once again" run_once "$h"
+is "still one document" "$("$ROI" -C "$h" doc list --json | jq length)" 1
+is "two duplicates" "$(jqs "$h" .inputs.duplicate)" 2
+id=$("$ROI" -C "$h" doc list --json | jq -r '.[0].sha256' | cut -c1-12)
+check "doc text accepts a SHA-256 prefix" "$ROI" -C "$h" doc text "$id"
+
+# ignored names are left alone
+: > "$h/inbox/requests/.hidden.pdf"
+cp "$f" "$h/inbox/requests/upload.pdf.part"
+check "run --once with only ignored files" run_once "$h"
+check "dotfile left alone" test -f "$h/inbox/requests/.hidden.pdf"
+check "*.part left alone" test -f "$h/inbox/requests/upload.pdf.part"
+
+# a bad roi.conf: one line naming file and line, exit 1
+printf '[pipeline]\nworkers = lots\n' >> "$h/roi.conf"
+"$ROI" -C "$h" run --once > "$T/out" 2>&1
+is "run with a bad roi.conf exits 1" $? 1
+lines=$(wc -l < "$h/roi.conf")
+case "$(cat "$T/out")" in
+*"roi.conf:$lines: workers: not a number"*) ok "error names the line: $(cat "$T/out")" ;;
+*) not_ok "error does not name roi.conf:$lines: $(cat "$T/out")" ;;
+esac

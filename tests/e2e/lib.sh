@@ -1,0 +1,53 @@
+# lib.sh - shared by the end-to-end tests (sourced); each test prints TAP
+# lines "ok - ..." / "not ok - ..." and "# ..." diagnostics.
+: "${ROI:?run through tests/run.sh}" "${FIX:?}" "${CER:?}"
+T=$(mktemp -d /tmp/roi-e2e.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+umask 077
+
+ok() { echo "ok - $*"; }
+not_ok() { echo "not ok - $*"; }
+diag() { echo "# $*"; }
+
+# check DESC CMD... - ok when CMD succeeds
+check() {
+	desc=$1
+	shift
+	if "$@" > "$T/.check" 2>&1; then
+		ok "$desc"
+	else
+		not_ok "$desc"
+		sed 's/^/# /' "$T/.check" | head -10
+	fi
+}
+
+# is DESC GOT WANT
+is() {
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1"; diag "got '$2', want '$3'"; fi
+}
+
+# newhome NAME [settings...] - a fresh home with quick test settings
+newhome() {
+	h=$T/$1
+	shift
+	"$ROI" init "$h" > /dev/null || return 1
+	{
+		echo "[pipeline]"
+		echo "settle_ms = 100"
+		echo "retry_base = 0"
+		echo "workers = 2"
+		echo "scan_interval = 2"
+		for kv in "$@"; do echo "$kv"; done
+	} >> "$h/roi.conf"
+	echo "$h"
+}
+
+# run_once HOME - process everything, bounded in time
+run_once() {
+	timeout 900 "$ROI" -C "$1" run --once
+}
+
+# jqs HOME FILTER - a value from roi status --json
+jqs() {
+	"$ROI" -C "$1" status --json | jq -r "$2"
+}

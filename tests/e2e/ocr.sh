@@ -1,0 +1,83 @@
+#!/bin/sh
+# ocr.sh - the main flow: every fixture kind dropped into a fresh home, one
+# `roi run --once`, then the text is checked against the generator's truth
+# (character error rate per kind under a stated bound) and the box of known
+# words against where their ink is on the page.
+. tests/e2e/lib.sh
+
+h=$(newhome ocr)
+# CER bounds per kind, whitespace collapsed, case folded.  The text layer is
+# exact; 300 dpi scans and fine faxes are near it; standard-resolution faxes
+# (98 lines per inch, upscaled) lose most.
+bound() {
+	case $1 in
+	text) echo 0.01 ;;
+	300) echo 0.03 ;;
+	fine) echo 0.05 ;;
+	std) echo 0.12 ;;
+	esac
+}
+ext() { case $1 in text|300) echo pdf ;; *) echo tif ;; esac; }
+
+n=0
+for truth in "$FIX"/*.txt; do
+	name=$(basename "$truth" .txt)
+	for v in text 300 fine std; do
+		f=$FIX/$name.$v.$(ext $v)
+		[ -f "$f" ] || continue
+		cp "$f" "$h/inbox/requests/$name.$v.$(ext $v)"
+		n=$((n + 1))
+	done
+done
+[ "$n" -ge 16 ] && ok "$n fixture files dropped" || not_ok "only $n fixture files"
+
+start=$(date +%s)
+check "roi run --once processes the batch" run_once "$h"
+diag "batch of $n files took $(( $(date +%s) - start )) s"
+
+is "every input done" "$(jqs "$h" .inputs.done)" "$n"
+is "nothing in quarantine" "$(jqs "$h" .inputs.quarantine)" 0
+is "nothing left in the inbox" "$(ls "$h/inbox/requests" | wc -l)" 0
+is "nothing left in spool/incoming" "$(ls "$h/spool/incoming" | wc -l)" 0
+
+# per document: source, CER, boxes
+"$ROI" -C "$h" doc list --json > "$T/docs.json"
+for row in $(jq -r '.[] | "\(.doc):\(.name)"' "$T/docs.json"); do
+	id=${row%%:*}
+	file=${row#*:}
+	name=${file%.*.*}
+	v=${file#"$name".}
+	v=${v%.*}
+	"$ROI" -C "$h" doc text "$id" --json > "$T/$id.json"
+	src=$(jq -r '[.pages[].source] | unique | join(",")' "$T/$id.json")
+	if [ "$v" = text ]; then
+		is "$file: read from the text layer" "$src" text
+	else
+		is "$file: read by OCR" "$src" ocr
+	fi
+	r=$(CER_MAX=$(bound "$v") "$CER" text "$FIX/$name.txt" "$T/$id.json")
+	if [ $? -eq 0 ]; then ok "$file: $r"; else not_ok "$file: $r"; fi
+	if [ -f "$FIX/$name.$v.json" ]; then
+		r=$("$CER" box "$FIX/$name.$v.json" "$T/$id.json" 2>"$T/box.err")
+		if [ $? -eq 0 ]; then ok "$file: word boxes cover their ink: $r"
+		else not_ok "$file: $r"; sed 's/^/# /' "$T/box.err" | head -5; fi
+	fi
+done
+
+# fax geometry: a fine fax page is 1728 px at 204 dpi wide
+w=$(jq -r '.[] | select(.name | endswith(".fine.tif")) | .doc' "$T/docs.json" | head -1)
+if [ -n "$w" ]; then
+	pw=$("$ROI" -C "$h" doc show "$w" --json | jq '.page_list[0].width | floor')
+	is "fine fax page width in points (1728 px at 204 dpi)" "$pw" 609
+fi
+
+# text is printed page by page
+w=$(jq -r '.[0].doc' "$T/docs.json")
+check "roi doc text prints page headers" sh -c "'$ROI' -C '$h' doc text $w | grep -q '^--- page 1 of'"
+
+# PHI hygiene on disk
+check "home is 0700" test "$(stat -c %a "$h")" = 700
+bad=$(find "$h" -type f -perm /077 | wc -l)
+is "no file readable by group or others" "$bad" 0
+bad=$(find "$h" -type d -perm /077 | wc -l)
+is "no folder open to group or others" "$bad" 0

@@ -1,0 +1,79 @@
+#!/bin/sh
+# run.sh - run every test: unit tests (cmocka, TAP) and end-to-end flows
+# (shell, TAP), then print the closing line "N passed, N failed".
+#
+# usage: tests/run.sh SANITIZER_BUILD_DIR BUILD_DIR [PATTERN]
+# The roi under test is the sanitizer build; fixtures come from tools/mkfax.
+set -u
+san=$1
+build=$2
+pat=${3:-${TESTS:-}}
+top=$(pwd)
+export ROI="$top/$san/roi" CER="$top/$san/cer" FIX="$top/$build/fixtures"
+export MKFAX="$top/$build/mkfax" TOP="$top"
+# stages link Tesseract/Leptonica, whose caches LeakSanitizer counts as
+# leaks; leaks are checked in the unit tests, crashes and UB everywhere
+export ASAN_OPTIONS=detect_leaks=0:abort_on_error=0
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export OMP_THREAD_LIMIT=1
+unset ROI_HOME ROI_NOW
+
+log=$top/$build/test.log
+: > "$log"
+pass=0
+fail=0
+
+# fixtures: regenerate when the generator or its sources changed
+stamp=$FIX/.stamp
+if [ ! -f "$stamp" ] || [ -n "$(find "$MKFAX" fixtures/src -newer "$stamp" 2>/dev/null | head -1)" ]; then
+	rm -rf "$FIX"
+	mkdir -p "$FIX"
+	if ! "$MKFAX" -o "$FIX" >>"$log" 2>&1 || ! "$MKFAX" --bad "$FIX/bad" >>"$log" 2>&1; then
+		echo "run.sh: cannot generate fixtures (see $log)"
+		echo "0 passed, 1 failed"
+		exit 1
+	fi
+	touch "$stamp"
+fi
+
+# tally - read TAP lines, print failures, count
+tally() {
+	name=$1
+	out=$2
+	rc=$3
+	p=$(grep -c '^ok ' "$out")
+	f=$(grep -c '^not ok ' "$out")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		echo "not ok - $name exited with status $rc" >> "$out"
+	fi
+	pass=$((pass + p))
+	fail=$((fail + f))
+	if [ "$f" -gt 0 ]; then
+		echo "FAIL $name ($p passed, $f failed):"
+		grep -E '^not ok|^# ' "$out" | head -40 | sed 's/^/    /'
+	else
+		echo "ok   $name ($p passed)"
+	fi
+	{ echo "=== $name"; cat "$out"; } >> "$log"
+}
+
+tmp=$(mktemp)
+for t in "$san"/tests/t_*; do
+	[ -x "$t" ] || continue
+	n=unit/$(basename "$t")
+	case "$n" in *$pat*) ;; *) continue ;; esac
+	CMOCKA_MESSAGE_OUTPUT=TAP "$t" > "$tmp" 2>&1
+	tally "$n" "$tmp" $?
+done
+for t in tests/e2e/*.sh tests/fault/*.sh; do
+	case "$t" in */lib.sh) continue ;; esac
+	n=${t#tests/}
+	case "$n" in *$pat*) ;; *) continue ;; esac
+	sh "$t" > "$tmp" 2>&1
+	tally "$n" "$tmp" $?
+done
+rm -f "$tmp"
+echo "details: $log"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
