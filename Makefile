@@ -80,7 +80,7 @@ $(SAN)/tests/t_%: tests/unit/t_%.c $(SAN_LIB_OBJ) $(HDRS)
 	$(CC) $(CPPFLAGS) -std=c11 $(WARN) $(SANFLAGS) -o $@ $< $(SAN_LIB_OBJ) $(LIBS) -lcmocka
 
 $(SAN)/cer: tests/e2e/cer.c
-	$(CC) $(CPPFLAGS) -std=c11 $(WARN) $(SANFLAGS) -o $@ $< $$(pkg-config --libs jansson)
+	$(CC) $(CPPFLAGS) -std=c11 $(WARN) $(SANFLAGS) -o $@ $< $$(pkg-config --libs jansson) -lm
 
 fixtures: $(O)/mkfax
 	$(O)/mkfax -o $(O)/fixtures
@@ -88,7 +88,7 @@ fixtures: $(O)/mkfax
 test: deps-test $(O)/mkfax $(SAN)/roi $(SAN)/cer $(UNIT_BIN)
 	@sh tests/run.sh $(SAN) $(O)
 
-bench: deps-bench all
+bench: deps-bench all $(SAN)/cer
 	@sh tools/bench.sh $(O)
 
 demo: all

@@ -15,7 +15,7 @@ libjansson-dev libseccomp-dev libcmocka-dev"
 # independent checkers used by the tests (never our own code checking itself)
 test="poppler-utils qpdf mupdf-tools jq libtiff-tools procps"
 # peers the benchmark compares against
-bench="ocrmypdf tesseract-ocr time"
+bench="ocrmypdf tesseract-ocr time bc"
 
 want=$build
 case "${1:-all}" in
