@@ -65,7 +65,8 @@ struct ocr_page {
 	int		pageno;		/* from 1 */
 	float		width, height;	/* page size in points (unrotated) */
 	int		rotation;	/* 0, 90, 180, 270: clockwise turn applied before OCR */
-	float		skew;		/* degrees measured (and corrected) before OCR */
+	float		skew;		/* degrees measured (and corrected) before OCR,
+					   clockwise positive */
 	enum ocr_source	source;
 	float		conf;		/* mean word confidence, 0..100 */
 	char		*text;		/* UTF-8, lines separated by '\n' */

@@ -27,6 +27,7 @@
  * All people, numbers and places in fixtures/src are fictional.
  */
 #include <leptonica/allheaders.h>
+#include <limits.h>
 #include <math.h>
 #include <mupdf/fitz.h>
 #include <mupdf/pdf.h>
@@ -369,11 +370,73 @@ json_str(FILE *fp, const char *s)
 	fputc('"', fp);
 }
 
+/* ink_box - shrink a pixel box to the word's own ink: the connected
+ * components inside it that reach its middle band (so the descenders of the
+ * line above or the ascenders of the line below, which poke into a font
+ * box, do not count), leaving out rules that cross the whole box (table
+ * cells); no ink found: keep the box */
+static void
+ink_box(PIX *ink, double *x0, double *y0, double *x1, double *y1, int rule)
+{
+	int	W = pixGetWidth(ink), H = pixGetHeight(ink);
+	int	ax = (int)floor(*x0), ay = (int)floor(*y0), bx = (int)ceil(*x1), by = (int)ceil(*y1);
+	int	i, n, bandlo, bandhi, nx0 = INT_MAX, ny0 = INT_MAX, nx1 = -1, ny1 = -1;
+	BOX	*clip;
+	BOXA	*ba;
+	PIX	*sub;
+
+	ax = ax < 0 ? 0 : ax, ay = ay < 0 ? 0 : ay;
+	bx = bx > W ? W : bx, by = by > H ? H : by;
+	if (bx - ax < 2 || by - ay < 2)
+		return;
+	clip = boxCreate(ax, ay, bx - ax, by - ay);
+	sub = pixClipRectangle(ink, clip, NULL);
+	boxDestroy(&clip);
+	if (sub == NULL)
+		return;
+	/* erase table rules: runs longer than any glyph stroke (rule px) */
+	if (bx - ax > rule) {
+		PIX *lines = pixOpenBrick(NULL, sub, rule, 1);
+
+		pixSubtract(sub, sub, lines);
+		pixDestroy(&lines);
+	}
+	if (by - ay > rule) {
+		PIX *lines = pixOpenBrick(NULL, sub, 1, rule);
+
+		pixSubtract(sub, sub, lines);
+		pixDestroy(&lines);
+	}
+	ba = pixConnCompBB(sub, 8);
+	bandlo = (by - ay) * 35 / 100;
+	bandhi = (by - ay) * 65 / 100;
+	n = ba ? boxaGetCount(ba) : 0;
+	for (i = 0; i < n; i++) {
+		l_int32 x, y, w, h;
+
+		boxaGetBoxGeometry(ba, i, &x, &y, &w, &h);
+		if (y > bandhi || y + h < bandlo)
+			continue;
+		/* a table rule crossing the box is not the word's ink */
+		if ((y == 0 && y + h >= by - ay) || (x == 0 && x + w >= bx - ax))
+			continue;
+		nx0 = x < nx0 ? x : nx0, ny0 = y < ny0 ? y : ny0;
+		nx1 = x + w > nx1 ? x + w : nx1, ny1 = y + h > ny1 ? y + h : ny1;
+	}
+	boxaDestroy(&ba);
+	pixDestroy(&sub);
+	if (nx1 < 0)
+		return;
+	*x0 = ax + nx0, *y0 = ay + ny0, *x1 = ax + nx1, *y1 = ay + ny1;
+}
+
 /* emit_json_page - truth boxes mapped through scale, rotation about the
- * image centre (radians, clockwise on screen) and back to output points */
+ * image centre (radians, clockwise on screen), tightened to the ink of the
+ * clean raster (before speckle) when one is given, turned for --rotate 180,
+ * and brought back to the output file's points (ox, oy per pixel) */
 static void
 emit_json_page(struct out *o, struct word *w, int n, double sx, double sy,
-    int pw, int ph, double ang, int rot90, double ox, double oy)
+    int pw, int ph, double ang, int rot90, double ox, double oy, PIX *ink)
 {
 	double	cx = pw / 2.0, cy = ph / 2.0, ca = cos(ang), sa = sin(ang);
 	int	i, k;
@@ -385,25 +448,25 @@ emit_json_page(struct out *o, struct word *w, int n, double sx, double sy,
 	for (i = 0; i < n; i++) {
 		double xs[4] = { w[i].box.x0, w[i].box.x1, w[i].box.x0, w[i].box.x1 };
 		double ys[4] = { w[i].box.y0, w[i].box.y0, w[i].box.y1, w[i].box.y1 };
-		double x0 = 1e9, y0 = 1e9, x1 = -1e9, y1 = -1e9;
+		double x0 = 1e9, y0 = 1e9, x1 = -1e9, y1 = -1e9, t;
 
 		for (k = 0; k < 4; k++) {
-			double x = xs[k] * sx - cx, y = ys[k] * sy - cy;
+			double x = xs[k] * sx - cx, y = ys[k] * sy - cy;	/* y down */
 			double rx = cx + x * ca - y * sa, ry = cy + x * sa + y * ca;
 
-			if (rot90 == 180) {
-				rx = pw - rx;
-				ry = ph - ry;
-			}
-			/* back to the output file's points */
-			rx *= ox;
-			ry *= oy;
 			x0 = fmin(x0, rx), y0 = fmin(y0, ry);
 			x1 = fmax(x1, rx), y1 = fmax(y1, ry);
 		}
+		if (ink)
+			ink_box(ink, &x0, &y0, &x1, &y1, (int)(20 * sx));
+		if (rot90 == 180) {
+			t = pw - x0, x0 = pw - x1, x1 = t;
+			t = ph - y0, y0 = ph - y1, y1 = t;
+		}
 		fprintf(o->json, "%s{\"text\":", i ? "," : "");
 		json_str(o->json, w[i].text);
-		fprintf(o->json, ",\"box\":[%.2f,%.2f,%.2f,%.2f]}", x0, y0, x1, y1);
+		fprintf(o->json, ",\"box\":[%.2f,%.2f,%.2f,%.2f]}", x0 * ox, y0 * oy,
+		    x1 * ox, y1 * oy);
 	}
 	fputs("]}", o->json);
 }
@@ -440,6 +503,7 @@ add_raster_page(struct out *o, fz_page *page, struct word *w, int nw, int rot90)
 	pixDestroy(&pix);
 	bin = pixThresholdToBinary(rot, 150);
 	pixDestroy(&rot);
+	emit_json_page(o, w, nw, sx, sy, W, H, ang, rot90, 72.0 / v->xres, 72.0 / v->yres, bin);
 	/* speckle: small black dots, and a few white dropouts */
 	n = (int)(v->speckle * W * (double)H / 1e6);
 	for (i = 0; i < n; i++) {
@@ -457,7 +521,6 @@ add_raster_page(struct out *o, fz_page *page, struct word *w, int nw, int rot90)
 		pixDestroy(&bin);
 		bin = t;
 	}
-	emit_json_page(o, w, nw, sx, sy, W, H, ang, rot90, 72.0 / v->xres, 72.0 / v->yres);
 	if (v->tiff) {
 		pixSetResolution(bin, v->xres, v->yres);
 		if (pixWriteTiff(o->path, bin, IFF_TIFF_G4, o->pages ? "a" : "w"))
@@ -528,7 +591,7 @@ text_truth(const char *pdf, const char *base)
 		if (i)
 			fz_append_byte(ctx, txt, '\f');
 		nw = page_words(pg, &w, txt);
-		emit_json_page(&o, w, nw, 1, 1, PAGE_W, PAGE_H, 0, 0, 1, 1);
+		emit_json_page(&o, w, nw, 1, 1, PAGE_W, PAGE_H, 0, 0, 1, 1, NULL);
 		o.pages++;
 		free(w);
 		fz_drop_page(ctx, pg);

@@ -17,7 +17,7 @@ for f in "$FIX"/*.text.pdf "$FIX"/*.300.pdf; do
 		n=$((n + 1))
 	done
 done
-cp "$(ls "$FIX"/*.text.pdf | head -1)" "$h/inbox/requests/dup.pdf"	# a duplicate
+cp "$h/inbox/requests/c0.pdf" "$h/inbox/requests/dup.pdf"	# a duplicate
 n=$((n + 1))
 diag "$n inputs"
 

@@ -1,0 +1,1621 @@
+/*
+ * ocr.c - open untrusted documents and turn their pages into words
+ *
+ * A document is sniffed by its first bytes, its image headers are checked
+ * without decoding any pixels, then MuPDF opens it under a memory ceiling
+ * and every page's size is checked.  A page with a usable text layer is
+ * read from it (fast, no Tesseract; a picture under an invisible text
+ * layer is a scan, not a text page); any other page is rendered in gray,
+ * deskewed with Leptonica, recognised by Tesseract and, only when the
+ * result looks bad, turned (as Tesseract's orientation detector says, else
+ * upside down) and recognised again, keeping the better reading.  Boxes are mapped back through every transform to
+ * the page's own coordinates, so later stages redact the original.
+ *
+ * SECURITY: every input byte is hostile: it comes from fax lines, e-mail
+ * and scanners.  This code runs in a stage process that holds no keys and
+ * may be sandboxed.  MuPDF allocates through a counting allocator that
+ * refuses past opts.mem_limit, and every MuPDF call sits inside fz_try.
+ * Image sizes are read from the headers by our own bounded parsers before
+ * MuPDF decodes anything, so a 100000x100000 px image costs a few reads.
+ * Diagnostics from MuPDF, Leptonica and Tesseract never reach stderr
+ * unless -v (callbacks, Tesseract's debug_file, and fd 2 pointed at
+ * /dev/null while MuPDF decodes, for libjpeg): stderr's last line is a
+ * quarantine reason.  Reasons carry no document text: MuPDF messages are
+ * cut at the first quote and stripped to printable ASCII.
+ *
+ * FILES: reads the input path only; writes nothing.  Tesseract reads its
+ * traineddata (opts.tessdata or its default folder).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <mupdf/fitz.h>
+#include <tesseract/capi.h>
+#include <leptonica/allheaders.h>
+
+#include "msg.h"
+#include "ocr.h"
+
+#define OCR_SNIFF	1024		/* %PDF- may follow junk this far */
+#define OCR_MAX_PAGES	10000		/* more is a hostile file, not records */
+#define OCR_MIN_PT	7.2f		/* page edge below 1/10 inch is absurd */
+#define OCR_MAX_PT	(200.0f * 72)	/* ... and above 200 inches */
+#define OCR_MAX_IFDS	OCR_MAX_PAGES
+#define OCR_JPEG_SEGS	4096		/* markers scanned before SOFn */
+#define OCR_REASON	80		/* longest MuPDF reason we pass on */
+
+#define OCR_SKEW_MIN	0.1f		/* degrees; less is not worth a rotation */
+#define OCR_SKEW_CONF	3.0f		/* Leptonica's own deskew threshold */
+#define OCR_GOOD_CONF	60.0f		/* mean confidence of a readable page */
+#define OCR_GOOD_WORDS	3
+#define OCR_OSD_CONF	0.5f		/* low: a turned pass must still read better */
+#define OCR_BETTER	5.0f		/* a rotated pass must beat this margin */
+#define OCR_BAD_GLYPHS	10		/* percent of U+FFFD etc. we tolerate */
+
+/* memory accounting for MuPDF: a size header before every block */
+#define MEM_HDR	((sizeof(size_t) + _Alignof(max_align_t) - 1) / \
+		    _Alignof(max_align_t) * _Alignof(max_align_t))
+
+struct ocr_mem {
+	size_t		limit;
+	size_t		used;
+	size_t		peak;
+	int		refused;	/* a request was refused: over the limit */
+};
+
+struct ocr {
+	struct ocr_mem	mem;
+	fz_alloc_context alloc;		/* MuPDF keeps a pointer: lives here */
+	fz_context	*ctx;
+	fz_document	*doc;
+	FILE		*fp;		/* the one open file; MuPDF reads it */
+	int		nullfd;		/* /dev/null, for mute() */
+	int		errfd;		/* the real stderr while muted */
+	enum ocr_format	fmt;
+	int		npages;
+	struct ocr_opts	opts;
+	char		*lang;
+	char		*tessdata;
+	TessBaseAPI	*tess;		/* lazily, on the first page to OCR */
+	TessBaseAPI	*osd;		/* lazily, on the first bad page */
+	int		osd_broken;	/* no osd.traineddata: stop trying */
+};
+
+/* words collected from one source before they become an ocr_page */
+struct wordlist {
+	struct ocr_word	*w;
+	size_t		n, cap;
+	double		confsum;
+};
+
+static int ocr_silenced;
+
+/* why_set - format a one-line reason, neutralising control characters */
+static void __attribute__((format(printf, 3, 4)))
+why_set(char *why, size_t whylen, const char *fmt, ...)
+{
+	va_list	ap;
+	char	*p;
+
+	if (why == NULL || whylen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(why, whylen, fmt, ap);
+	va_end(ap);
+	for (p = why; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+			*p = '?';
+}
+
+/* reason_clean - a short, PHI-free version of a library message */
+static void
+reason_clean(const char *in, char *out, size_t outlen)
+{
+	size_t	i, n = 0;
+
+	/* quoted parts can echo bytes of the file (names, keywords) */
+	for (i = 0; in && in[i] && n + 1 < outlen && n < OCR_REASON; i++) {
+		unsigned char c = (unsigned char)in[i];
+
+		if (c == '\'' || c == '"' || c == '`' || c == '\n')
+			break;
+		out[n++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+	}
+	while (n > 0 && (out[n - 1] == ' ' || out[n - 1] == ':' ||
+	    out[n - 1] == '(' || out[n - 1] == ','))
+		n--;
+	out[n] = '\0';
+	if (n == 0)
+		snprintf(out, outlen, "unreadable");
+}
+
+/* mem_malloc - MuPDF's allocator: refuse past the ceiling */
+static void *
+mem_malloc(void *user, size_t size)
+{
+	struct ocr_mem *m = user;
+	unsigned char *p;
+
+	if (size > m->limit - m->used || size > SIZE_MAX - MEM_HDR) {
+		m->refused = 1;
+		return NULL;
+	}
+	if ((p = malloc(MEM_HDR + size)) == NULL)
+		return NULL;
+	memcpy(p, &size, sizeof size);
+	m->used += size;
+	if (m->used > m->peak)
+		m->peak = m->used;
+	return p + MEM_HDR;
+}
+
+/* mem_free - give a block back and its bytes to the budget */
+static void
+mem_free(void *user, void *ptr)
+{
+	struct ocr_mem *m = user;
+	unsigned char *p;
+	size_t	size;
+
+	if (ptr == NULL)
+		return;
+	p = (unsigned char *)ptr - MEM_HDR;
+	memcpy(&size, p, sizeof size);
+	m->used -= size;
+	free(p);
+}
+
+/* mem_realloc - resize within the ceiling */
+static void *
+mem_realloc(void *user, void *ptr, size_t size)
+{
+	struct ocr_mem *m = user;
+	unsigned char *p, *q;
+	size_t	old;
+
+	if (ptr == NULL)
+		return mem_malloc(user, size);
+	if (size == 0) {
+		mem_free(user, ptr);
+		return NULL;
+	}
+	p = (unsigned char *)ptr - MEM_HDR;
+	memcpy(&old, p, sizeof old);
+	if (size > old && (size - old > m->limit - m->used ||
+	    size > SIZE_MAX - MEM_HDR)) {
+		m->refused = 1;
+		return NULL;
+	}
+	if ((q = realloc(p, MEM_HDR + size)) == NULL)
+		return NULL;
+	memcpy(q, &size, sizeof size);
+	m->used = m->used - old + size;
+	if (m->used > m->peak)
+		m->peak = m->used;
+	return q + MEM_HDR;
+}
+
+/* lib_msg - MuPDF's warnings and errors: only with -v, never raw */
+static void
+lib_msg(void *user, const char *message)
+{
+	msg_info("%s: %s", (const char *)user, message);
+}
+
+/* lept_msg - Leptonica's stderr handler */
+static void
+lept_msg(const char *message)
+{
+	char	buf[256];
+	size_t	n;
+
+	snprintf(buf, sizeof buf, "%s", message);
+	n = strlen(buf);
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	msg_info("leptonica: %s", buf);
+}
+
+/* libs_silence - route the libraries' own chatter away from stderr */
+static void
+libs_silence(void)
+{
+	if (ocr_silenced)
+		return;
+	leptSetStderrHandler(lept_msg);
+	ocr_silenced = 1;
+}
+
+/* ocr_opts_default - the defaults a stage starts from (see ocr.h) */
+void
+ocr_opts_default(struct ocr_opts *opts)
+{
+	memset(opts, 0, sizeof *opts);
+	opts->dpi = 300;
+	opts->min_text_chars = 16;
+	opts->mem_limit = (size_t)768 << 20;
+	opts->max_pixels = 150000000L;
+	opts->lang = "eng";
+	opts->tessdata = NULL;
+}
+
+/* ocr_format_name - "PDF", "TIFF", ... for messages and --json */
+const char *
+ocr_format_name(enum ocr_format fmt)
+{
+	switch (fmt) {
+	case OCR_FMT_PDF:	return "PDF";
+	case OCR_FMT_TIFF:	return "TIFF";
+	case OCR_FMT_PNG:	return "PNG";
+	case OCR_FMT_JPEG:	return "JPEG";
+	default:		return "unknown";
+	}
+}
+
+/* fmt_mime - the MuPDF magic that picks the right document handler */
+static const char *
+fmt_mime(enum ocr_format fmt)
+{
+	switch (fmt) {
+	case OCR_FMT_PDF:	return "application/pdf";
+	case OCR_FMT_TIFF:	return "image/tiff";
+	case OCR_FMT_PNG:	return "image/png";
+	case OCR_FMT_JPEG:	return "image/jpeg";
+	default:		return NULL;
+	}
+}
+
+/* sniff - format from the first bytes: image magics at 0, else %PDF- */
+static enum ocr_format
+sniff(const unsigned char *b, size_t n)
+{
+	static const unsigned char png[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+	size_t	i;
+
+	if (n >= 4 && memcmp(b, "II*\0", 4) == 0)
+		return OCR_FMT_TIFF;
+	if (n >= 4 && memcmp(b, "MM\0*", 4) == 0)
+		return OCR_FMT_TIFF;
+	if (n >= 8 && memcmp(b, png, 8) == 0)
+		return OCR_FMT_PNG;
+	if (n >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff)
+		return OCR_FMT_JPEG;
+	for (i = 0; i + 5 <= n; i++)
+		if (b[i] == '%' && memcmp(b + i, "%PDF-", 5) == 0)
+			return OCR_FMT_PDF;
+	return OCR_FMT_UNKNOWN;
+}
+
+/* readat - exactly n bytes at off, or -1 (short file, I/O error) */
+static int
+readat(int fd, off_t off, void *buf, size_t n)
+{
+	unsigned char *p = buf;
+	ssize_t	r;
+
+	while (n > 0) {
+		r = pread(fd, p, n, off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		p += r;
+		off += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+/* pix_check - one image's pixel size against the ceiling */
+static int
+pix_check(const struct ocr_opts *opts, unsigned long w, unsigned long h,
+    char *why, size_t whylen)
+{
+	if (w == 0 || h == 0) {
+		why_set(why, whylen, "damaged image: zero size");
+		return OCR_BAD;
+	}
+	if ((double)w * (double)h > (double)opts->max_pixels) {
+		why_set(why, whylen, "image too large (%lux%lu px)", w, h);
+		return OCR_BAD;
+	}
+	return OCR_OK;
+}
+
+/* png_scan - IHDR says the size; no pixel is decoded */
+static int
+png_scan(int fd, const struct ocr_opts *opts, char *why, size_t whylen)
+{
+	unsigned char b[24];
+	unsigned long w, h;
+
+	if (readat(fd, 0, b, sizeof b) < 0 || memcmp(b + 12, "IHDR", 4) != 0) {
+		why_set(why, whylen, "damaged PNG: no header");
+		return OCR_BAD;
+	}
+	w = (unsigned long)b[16] << 24 | (unsigned long)b[17] << 16 | b[18] << 8 | b[19];
+	h = (unsigned long)b[20] << 24 | (unsigned long)b[21] << 16 | b[22] << 8 | b[23];
+	return pix_check(opts, w, h, why, whylen);
+}
+
+/* jpeg_scan - walk the markers to the first frame header (SOFn) */
+static int
+jpeg_scan(int fd, off_t size, const struct ocr_opts *opts, char *why, size_t whylen)
+{
+	unsigned char b[9];
+	off_t	pos = 2;
+	int	i, m;
+
+	for (i = 0; i < OCR_JPEG_SEGS; i++) {
+		if (readat(fd, pos, b, 2) < 0 || b[0] != 0xff)
+			break;
+		m = b[1];
+		if (m == 0xff) {			/* fill byte */
+			pos++;
+			continue;
+		}
+		if (m == 0x01 || (m >= 0xd0 && m <= 0xd8)) {	/* no length */
+			pos += 2;
+			continue;
+		}
+		if (m == 0xd9 || m == 0xda)		/* EOI, SOS before a frame */
+			break;
+		if (readat(fd, pos + 2, b + 2, 2) < 0)
+			break;
+		if (((b[2] << 8) | b[3]) < 2)
+			break;
+		if (m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc) {
+			unsigned long w, h;
+
+			if (readat(fd, pos + 4, b + 4, 5) < 0)
+				break;
+			h = (unsigned long)(b[5] << 8 | b[6]);
+			w = (unsigned long)(b[7] << 8 | b[8]);
+			if (h == 0)		/* height from DNL: refuse */
+				break;
+			return pix_check(opts, w, h, why, whylen);
+		}
+		pos += 2 + ((b[2] << 8) | b[3]);
+		if (pos >= size)
+			break;
+	}
+	why_set(why, whylen, "damaged JPEG: no frame header");
+	return OCR_BAD;
+}
+
+/* tiff_get - 16/32-bit field in the file's byte order */
+static unsigned long
+tiff_get(const unsigned char *p, int n, int be)
+{
+	if (n == 2)
+		return be ? (unsigned long)(p[0] << 8 | p[1]) :
+		    (unsigned long)(p[1] << 8 | p[0]);
+	return be ?
+	    (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | p[2] << 8 | p[3] :
+	    (unsigned long)p[3] << 24 | (unsigned long)p[2] << 16 | p[1] << 8 | p[0];
+}
+
+/* tiff_scan - walk the IFD chain: size of every page, no loops */
+static int
+tiff_scan(int fd, off_t size, const struct ocr_opts *opts, int *npages,
+    char *why, size_t whylen)
+{
+	unsigned char hdr[8], *ent = NULL;
+	unsigned long *seen = NULL;
+	unsigned long off, n, i, j, w, h, tag, type;
+	int	be, rc = OCR_BAD, count = 0;
+
+	if (readat(fd, 0, hdr, sizeof hdr) < 0) {
+		why_set(why, whylen, "damaged TIFF: no header");
+		goto out;
+	}
+	be = hdr[0] == 'M';
+	off = tiff_get(hdr + 4, 4, be);
+	if ((seen = malloc(OCR_MAX_IFDS * sizeof *seen)) == NULL ||
+	    (ent = malloc(65535UL * 12 + 4)) == NULL) {
+		why_set(why, whylen, "out of memory");
+		rc = OCR_ERR;
+		goto out;
+	}
+	while (off != 0) {
+		if (count == OCR_MAX_IFDS) {
+			why_set(why, whylen, "too many pages (more than %d)", OCR_MAX_PAGES);
+			goto out;
+		}
+		for (j = 0; j < (unsigned long)count; j++)
+			if (seen[j] == off) {
+				why_set(why, whylen, "damaged TIFF: page chain loops");
+				goto out;
+			}
+		seen[count++] = off;
+		if (off < 8 || (off_t)off + 2 > size || readat(fd, (off_t)off, hdr, 2) < 0) {
+			why_set(why, whylen, "damaged TIFF: bad page offset");
+			goto out;
+		}
+		n = tiff_get(hdr, 2, be);
+		if ((off_t)(off + 2 + n * 12 + 4) > size ||
+		    readat(fd, (off_t)off + 2, ent, n * 12 + 4) < 0) {
+			why_set(why, whylen, "damaged TIFF: short page directory");
+			goto out;
+		}
+		w = h = 0;
+		for (i = 0; i < n; i++) {
+			const unsigned char *e = ent + i * 12;
+
+			tag = tiff_get(e, 2, be);
+			type = tiff_get(e + 2, 2, be);
+			if (tag != 256 && tag != 257)
+				continue;
+			if (type == 3)
+				j = tiff_get(e + 8, 2, be);
+			else if (type == 4)
+				j = tiff_get(e + 8, 4, be);
+			else
+				continue;
+			if (tag == 256)
+				w = j;
+			else
+				h = j;
+		}
+		if (w == 0 || h == 0) {
+			why_set(why, whylen, "damaged TIFF: page %d has no size", count);
+			goto out;
+		}
+		if ((rc = pix_check(opts, w, h, why, whylen)) != OCR_OK)
+			goto out;
+		rc = OCR_BAD;
+		off = tiff_get(ent + n * 12, 4, be);
+	}
+	if (count == 0) {
+		why_set(why, whylen, "damaged TIFF: no pages");
+		goto out;
+	}
+	*npages = count;
+	rc = OCR_OK;
+out:
+	free(seen);
+	free(ent);
+	return rc;
+}
+
+/*
+ * mute - point fd 2 at /dev/null while MuPDF decodes (on) and back (off).
+ * libjpeg, as MuPDF is linked here, prints "Corrupt JPEG data" straight
+ * to stderr, and a stage's last stderr line becomes a quarantine reason.
+ * Nothing is muted with -v (msg_verbose) or if the fds could not be had.
+ */
+static void
+mute(struct ocr *o, int on)
+{
+	if (o->nullfd == -1 || o->errfd == -1)
+		return;
+	fflush(stderr);
+	if (dup2(on ? o->nullfd : o->errfd, STDERR_FILENO) == -1 && !on)
+		msg_warn("cannot restore stderr: %s", strerror(errno));
+}
+
+/* mu_verdict - a caught MuPDF error as OCR_BAD (the file) or OCR_ERR */
+static int
+mu_verdict(struct ocr *o, const char *doing, char *why, size_t whylen)
+{
+	char	reason[OCR_REASON + 1];
+	int	code = fz_caught(o->ctx);
+
+	if (code == FZ_ERROR_MEMORY || o->mem.refused) {
+		if (o->mem.refused) {
+			why_set(why, whylen, "%s needs more than %zu MiB",
+			    doing, o->mem.limit >> 20);
+			return OCR_BAD;
+		}
+		why_set(why, whylen, "out of memory");
+		return OCR_ERR;
+	}
+	if (code == FZ_ERROR_TRYLATER || code == FZ_ERROR_ABORT) {
+		why_set(why, whylen, "%s: interrupted", doing);
+		return OCR_ERR;
+	}
+	reason_clean(fz_caught_message(o->ctx), reason, sizeof reason);
+	why_set(why, whylen, "damaged %s: %s", ocr_format_name(o->fmt), reason);
+	return OCR_BAD;
+}
+
+/* size_ok - is a page rectangle a page a person could have printed */
+static int
+size_ok(fz_rect r)
+{
+	float	w = r.x1 - r.x0, h = r.y1 - r.y0;
+
+	return isfinite(w) && isfinite(h) && w >= OCR_MIN_PT && h >= OCR_MIN_PT &&
+	    w <= OCR_MAX_PT && h <= OCR_MAX_PT;
+}
+
+/* page_bound - load a page and read its bounds; 0 or an fz exception */
+static fz_rect
+page_bound(fz_context *ctx, fz_document *doc, int n)
+{
+	fz_page	*page;
+	fz_rect	r = fz_empty_rect;
+
+	page = fz_load_page(ctx, doc, n);
+	fz_try(ctx)
+		r = fz_bound_page(ctx, page);
+	fz_always(ctx)
+		fz_drop_page(ctx, page);
+	fz_catch(ctx)
+		fz_rethrow(ctx);
+	return r;
+}
+
+/* doc_check - open the document with MuPDF and check every page */
+static int
+doc_check(struct ocr *o, char *why, size_t whylen)
+{
+	fz_context *ctx = o->ctx;
+	fz_stream *stm = NULL;
+	fz_rect	r;
+	int	i, rc = OCR_OK, bad = -1, needpw = 0, n = 0;
+
+	fz_var(stm);
+	fz_var(bad);
+	fz_var(needpw);
+	fz_var(n);
+	fz_var(i);
+	fz_try(ctx) {
+		stm = fz_open_file_ptr_no_close(ctx, o->fp);
+		o->doc = fz_open_document_with_stream(ctx, fmt_mime(o->fmt), stm);
+		if (fz_needs_password(ctx, o->doc))
+			needpw = 1;
+		else {
+			n = fz_count_pages(ctx, o->doc);
+			if (n > 0 && n <= OCR_MAX_PAGES)
+				for (i = 0; i < n && bad < 0; i++) {
+					r = page_bound(ctx, o->doc, i);
+					if (!size_ok(r))
+						bad = i;
+				}
+		}
+	}
+	fz_always(ctx)
+		fz_drop_stream(ctx, stm);
+	fz_catch(ctx)
+		return mu_verdict(o, "document", why, whylen);
+
+	if (needpw) {
+		why_set(why, whylen, "encrypted PDF");
+		rc = OCR_BAD;
+	} else if (n <= 0) {
+		why_set(why, whylen, "no pages");
+		rc = OCR_BAD;
+	} else if (n > OCR_MAX_PAGES) {
+		why_set(why, whylen, "too many pages (%d)", n);
+		rc = OCR_BAD;
+	} else if (bad >= 0) {
+		why_set(why, whylen, "absurd page size on page %d", bad + 1);
+		rc = OCR_BAD;
+	} else if (o->mem.refused) {
+		why_set(why, whylen, "document needs more than %zu MiB",
+		    o->mem.limit >> 20);
+		rc = OCR_BAD;
+	}
+	o->npages = n;
+	return rc;
+}
+
+/* mu_setup - document handlers; no ICC (gray for OCR does not need it) */
+static int
+mu_setup(fz_context *ctx)
+{
+	fz_try(ctx) {
+		fz_register_document_handlers(ctx);
+		fz_disable_icc(ctx);
+	}
+	fz_catch(ctx)
+		return -1;
+	return 0;
+}
+
+/* ocr_open - sniff, check headers, open with MuPDF, check every page */
+int
+ocr_open(struct ocr **op, const char *path, const struct ocr_opts *opts,
+    char *why, size_t whylen)
+{
+	struct ocr *o = NULL;
+	struct ocr_opts defaults;
+	unsigned char head[OCR_SNIFF];
+	struct stat st;
+	ssize_t	got;
+	int	fd = -1, rc = OCR_ERR, tiffpages = 0;
+
+	*op = NULL;
+	if (why && whylen)
+		why[0] = '\0';
+	if (opts == NULL) {
+		ocr_opts_default(&defaults);
+		opts = &defaults;
+	}
+	libs_silence();
+
+	/* O_NONBLOCK: a FIFO dropped in the inbox must not hang us */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) == -1) {
+		why_set(why, whylen, "cannot open: %s", strerror(errno));
+		goto out;
+	}
+	if (fstat(fd, &st) == -1) {
+		why_set(why, whylen, "cannot stat: %s", strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		why_set(why, whylen, "not a regular file");
+		rc = OCR_BAD;
+		goto out;
+	}
+	if (st.st_size == 0) {
+		why_set(why, whylen, "empty file");
+		rc = OCR_BAD;
+		goto out;
+	}
+	got = pread(fd, head, sizeof head, 0);
+	if (got < 0) {
+		why_set(why, whylen, "cannot read: %s", strerror(errno));
+		goto out;
+	}
+
+	if ((o = calloc(1, sizeof *o)) == NULL) {
+		why_set(why, whylen, "out of memory");
+		goto out;
+	}
+	o->nullfd = o->errfd = -1;
+	if (!msg_verbose) {
+		o->nullfd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		o->errfd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+	}
+	o->opts = *opts;
+	o->fmt = sniff(head, (size_t)got);
+	if (o->opts.dpi <= 0)
+		o->opts.dpi = 300;
+	if (o->opts.max_pixels <= 0)
+		o->opts.max_pixels = 150000000L;
+	if (o->opts.mem_limit == 0)
+		o->opts.mem_limit = (size_t)768 << 20;
+
+	/* image headers first: MuPDF decodes a TIFF page just to load it */
+	switch (o->fmt) {
+	case OCR_FMT_UNKNOWN:
+		why_set(why, whylen, "not a PDF, TIFF, PNG or JPEG");
+		rc = OCR_BAD;
+		goto out;
+	case OCR_FMT_PNG:
+		rc = png_scan(fd, &o->opts, why, whylen);
+		break;
+	case OCR_FMT_JPEG:
+		rc = jpeg_scan(fd, st.st_size, &o->opts, why, whylen);
+		break;
+	case OCR_FMT_TIFF:
+		rc = tiff_scan(fd, st.st_size, &o->opts, &tiffpages, why, whylen);
+		break;
+	default:
+		rc = OCR_OK;
+		break;
+	}
+	if (rc != OCR_OK)
+		goto out;
+	rc = OCR_ERR;
+
+	if ((o->lang = strdup(o->opts.lang ? o->opts.lang : "eng")) == NULL ||
+	    (o->opts.tessdata && (o->tessdata = strdup(o->opts.tessdata)) == NULL)) {
+		why_set(why, whylen, "out of memory");
+		goto out;
+	}
+	o->opts.lang = o->lang;
+	o->opts.tessdata = o->tessdata;
+
+	if ((o->fp = fdopen(fd, "rb")) == NULL) {
+		why_set(why, whylen, "cannot open: %s", strerror(errno));
+		goto out;
+	}
+	fd = -1;				/* o->fp owns it now */
+
+	o->mem.limit = o->opts.mem_limit;
+	o->alloc.user = &o->mem;
+	o->alloc.malloc = mem_malloc;
+	o->alloc.realloc = mem_realloc;
+	o->alloc.free = mem_free;
+	o->ctx = fz_new_context(&o->alloc, NULL,
+	    o->opts.mem_limit / 4 < FZ_STORE_DEFAULT ? o->opts.mem_limit / 4 :
+	    FZ_STORE_DEFAULT);
+	if (o->ctx == NULL) {
+		why_set(why, whylen, o->mem.refused ?
+		    "memory limit too small for MuPDF" : "out of memory");
+		goto out;
+	}
+	fz_set_warning_callback(o->ctx, lib_msg, "mupdf");
+	fz_set_error_callback(o->ctx, lib_msg, "mupdf");
+	if (mu_setup(o->ctx) < 0) {
+		why_set(why, whylen, "cannot set up MuPDF");
+		goto out;
+	}
+
+	mute(o, 1);
+	rc = doc_check(o, why, whylen);
+	mute(o, 0);
+	if (rc != OCR_OK)
+		goto out;
+	if (o->fmt == OCR_FMT_TIFF && o->npages != tiffpages) {
+		why_set(why, whylen, "damaged TIFF: page count disagrees");
+		rc = OCR_BAD;
+		goto out;
+	}
+	*op = o;
+	o = NULL;
+	rc = OCR_OK;
+out:
+	if (fd != -1)
+		close(fd);
+	ocr_close(o);
+	return rc;
+}
+
+/* ocr_probe - ocr_open's verdict, format and page count, then close */
+int
+ocr_probe(const char *path, const struct ocr_opts *opts,
+    struct ocr_info *info, char *why, size_t whylen)
+{
+	struct ocr *o = NULL;
+	int	rc;
+
+	memset(info, 0, sizeof *info);
+	if ((rc = ocr_open(&o, path, opts, why, whylen)) != OCR_OK)
+		return rc;
+	info->format = o->fmt;
+	info->pages = o->npages;
+	ocr_close(o);
+	return OCR_OK;
+}
+
+/* ocr_count_pages - pages of an open document (all checked by ocr_open) */
+int
+ocr_count_pages(struct ocr *o)
+{
+	return o ? o->npages : -1;
+}
+
+/* ocr_close - free the engines, the document and the context; NULL is ok */
+void
+ocr_close(struct ocr *o)
+{
+	if (o == NULL)
+		return;
+	if (o->ctx)
+		msg_info("mupdf memory peak %zu KiB of %zu", o->mem.peak >> 10,
+		    o->mem.limit >> 10);
+	if (o->tess) {
+		TessBaseAPIEnd(o->tess);
+		TessBaseAPIDelete(o->tess);
+	}
+	if (o->osd) {
+		TessBaseAPIEnd(o->osd);
+		TessBaseAPIDelete(o->osd);
+	}
+	if (o->ctx) {
+		fz_drop_document(o->ctx, o->doc);
+		fz_drop_context(o->ctx);
+	}
+	if (o->fp)
+		fclose(o->fp);
+	if (o->nullfd != -1)
+		close(o->nullfd);
+	if (o->errfd != -1)
+		close(o->errfd);
+	free(o->lang);
+	free(o->tessdata);
+	free(o);
+}
+
+/* ocr_page_release - free a page's words and text; pg is zeroed */
+void
+ocr_page_release(struct ocr_page *pg)
+{
+	size_t	i;
+
+	if (pg == NULL)
+		return;
+	for (i = 0; i < pg->nwords; i++)
+		free(pg->words[i].text);
+	free(pg->words);
+	free(pg->text);
+	memset(pg, 0, sizeof *pg);
+}
+
+/* wl_add - append a word (text copied); -1 when out of memory */
+static int
+wl_add(struct wordlist *wl, const char *text, size_t len, float x0, float y0,
+    float x1, float y1, float conf, int line)
+{
+	struct ocr_word *w;
+
+	if (wl->n == wl->cap) {
+		size_t	cap = wl->cap ? wl->cap * 2 : 64;
+
+		if ((w = realloc(wl->w, cap * sizeof *w)) == NULL)
+			return -1;
+		wl->w = w;
+		wl->cap = cap;
+	}
+	w = &wl->w[wl->n];
+	if ((w->text = malloc(len + 1)) == NULL)
+		return -1;
+	memcpy(w->text, text, len);
+	w->text[len] = '\0';
+	w->x0 = x0;
+	w->y0 = y0;
+	w->x1 = x1;
+	w->y1 = y1;
+	w->conf = conf;
+	w->line = line;
+	wl->confsum += conf;
+	wl->n++;
+	return 0;
+}
+
+/* wl_free - drop every word */
+static void
+wl_free(struct wordlist *wl)
+{
+	size_t	i;
+
+	for (i = 0; i < wl->n; i++)
+		free(wl->w[i].text);
+	free(wl->w);
+	memset(wl, 0, sizeof *wl);
+}
+
+/* wl_conf - mean word confidence, 0 for no words */
+static float
+wl_conf(const struct wordlist *wl)
+{
+	return wl->n ? (float)(wl->confsum / (double)wl->n) : 0.0f;
+}
+
+/* page_fill - move words into pg and build its text */
+static int
+page_fill(struct ocr_page *pg, struct wordlist *wl)
+{
+	size_t	i, len = 1;
+	char	*p;
+
+	for (i = 0; i < wl->n; i++)
+		len += strlen(wl->w[i].text) + 1;
+	if ((pg->text = malloc(len)) == NULL)
+		return -1;
+	p = pg->text;
+	for (i = 0; i < wl->n; i++) {
+		size_t	n = strlen(wl->w[i].text);
+
+		if (i > 0)
+			*p++ = wl->w[i].line != wl->w[i - 1].line ? '\n' : ' ';
+		memcpy(p, wl->w[i].text, n);
+		p += n;
+	}
+	*p = '\0';
+	pg->conf = wl_conf(wl);
+	pg->words = wl->w;
+	pg->nwords = wl->n;
+	memset(wl, 0, sizeof *wl);
+	return 0;
+}
+
+/*
+ * The text-layer device: forwards text to the stext device and counts
+ * what is painted, what is not (invisible OCR layers), and how much of
+ * the page images cover.  A page that is a picture with an invisible
+ * text layer over it is a scan: another program's OCR boxes are too
+ * narrow to redact its ink, so such a page is OCR'd here instead.
+ */
+struct layer_dev {
+	fz_device	super;
+	fz_device	*target;
+	fz_rect		page;
+	long		shown, hidden;	/* glyphs painted, glyphs not painted */
+	double		image_area;	/* points^2, clipped to the page */
+};
+
+/* glyphs - how many glyphs a text object holds */
+static long
+glyphs(const fz_text *text)
+{
+	const fz_text_span *span;
+	long	n = 0;
+
+	for (span = text->head; span; span = span->next)
+		n += span->len;
+	return n;
+}
+
+/* layer_fill_text - painted text, unless fully transparent */
+static void
+layer_fill_text(fz_context *ctx, fz_device *dev, const fz_text *text, fz_matrix ctm,
+    fz_colorspace *cs, const float *color, float alpha, fz_color_params cp)
+{
+	struct layer_dev *d = (struct layer_dev *)dev;
+
+	if (alpha > 0.0f)
+		d->shown += glyphs(text);
+	else
+		d->hidden += glyphs(text);
+	fz_fill_text(ctx, d->target, text, ctm, cs, color, alpha, cp);
+}
+
+/* layer_stroke_text - outlined text, unless fully transparent */
+static void
+layer_stroke_text(fz_context *ctx, fz_device *dev, const fz_text *text,
+    const fz_stroke_state *st, fz_matrix ctm, fz_colorspace *cs,
+    const float *color, float alpha, fz_color_params cp)
+{
+	struct layer_dev *d = (struct layer_dev *)dev;
+
+	if (alpha > 0.0f)
+		d->shown += glyphs(text);
+	else
+		d->hidden += glyphs(text);
+	fz_stroke_text(ctx, d->target, text, st, ctm, cs, color, alpha, cp);
+}
+
+/* layer_clip_text - text used only as a clip path: not painted */
+static void
+layer_clip_text(fz_context *ctx, fz_device *dev, const fz_text *text, fz_matrix ctm,
+    fz_rect scissor)
+{
+	struct layer_dev *d = (struct layer_dev *)dev;
+
+	d->hidden += glyphs(text);
+	fz_clip_text(ctx, d->target, text, ctm, scissor);
+}
+
+/* layer_clip_stroke_text - stroked clip text: not painted */
+static void
+layer_clip_stroke_text(fz_context *ctx, fz_device *dev, const fz_text *text,
+    const fz_stroke_state *st, fz_matrix ctm, fz_rect scissor)
+{
+	struct layer_dev *d = (struct layer_dev *)dev;
+
+	d->hidden += glyphs(text);
+	fz_clip_stroke_text(ctx, d->target, text, st, ctm, scissor);
+}
+
+/* layer_ignore_text - invisible text (render mode 3): OCR layers */
+static void
+layer_ignore_text(fz_context *ctx, fz_device *dev, const fz_text *text, fz_matrix ctm)
+{
+	struct layer_dev *d = (struct layer_dev *)dev;
+
+	d->hidden += glyphs(text);
+	fz_ignore_text(ctx, d->target, text, ctm);
+}
+
+/* layer_image - count the page area an image paints */
+static void
+layer_image(struct layer_dev *d, fz_matrix ctm)
+{
+	fz_rect	r = fz_intersect_rect(fz_transform_rect(fz_unit_rect, ctm), d->page);
+
+	if (!fz_is_empty_rect(r))
+		d->image_area += (double)(r.x1 - r.x0) * (double)(r.y1 - r.y0);
+}
+
+/* layer_fill_image - a picture: count its area */
+static void
+layer_fill_image(fz_context *ctx, fz_device *dev, fz_image *img, fz_matrix ctm,
+    float alpha, fz_color_params cp)
+{
+	layer_image((struct layer_dev *)dev, ctm);
+}
+
+/* layer_fill_image_mask - a stencil picture (fax scans): count its area */
+static void
+layer_fill_image_mask(fz_context *ctx, fz_device *dev, fz_image *img, fz_matrix ctm,
+    fz_colorspace *cs, const float *color, float alpha, fz_color_params cp)
+{
+	layer_image((struct layer_dev *)dev, ctm);
+}
+
+/* layer_new - the counting device in front of an stext device */
+static fz_device *
+layer_new(fz_context *ctx, fz_device *target, fz_rect page)
+{
+	struct layer_dev *d = fz_new_derived_device(ctx, struct layer_dev);
+
+	d->super.fill_text = layer_fill_text;
+	d->super.stroke_text = layer_stroke_text;
+	d->super.clip_text = layer_clip_text;
+	d->super.clip_stroke_text = layer_clip_stroke_text;
+	d->super.ignore_text = layer_ignore_text;
+	d->super.fill_image = layer_fill_image;
+	d->super.fill_image_mask = layer_fill_image_mask;
+	d->target = target;
+	d->page = page;
+	return &d->super;
+}
+
+/* utf8_put - encode one code point; returns bytes written (1..4) */
+static size_t
+utf8_put(char *out, int c)
+{
+	if (c < 0 || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		c = 0xfffd;
+	if (c < 0x80) {
+		out[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		out[0] = (char)(0xc0 | c >> 6);
+		out[1] = (char)(0x80 | (c & 0x3f));
+		return 2;
+	}
+	if (c < 0x10000) {
+		out[0] = (char)(0xe0 | c >> 12);
+		out[1] = (char)(0x80 | (c >> 6 & 0x3f));
+		out[2] = (char)(0x80 | (c & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | c >> 18);
+	out[1] = (char)(0x80 | (c >> 12 & 0x3f));
+	out[2] = (char)(0x80 | (c >> 6 & 0x3f));
+	out[3] = (char)(0x80 | (c & 0x3f));
+	return 4;
+}
+
+/* is_space - characters that separate words in a text layer */
+static int
+is_space(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+	    c == '\v' || c == 0xa0 || (c >= 0x2000 && c <= 0x200b) ||
+	    c == 0x3000 || c == 0x202f || c == 0x205f || c == 0xfeff;
+}
+
+/* is_junk - glyphs a text layer has when its font has no Unicode map */
+static int
+is_junk(int c)
+{
+	return c == 0xfffd || c < 0x20 || (c >= 0x7f && c < 0xa0) ||
+	    (c >= 0xe000 && c <= 0xf8ff);
+}
+
+/* stext_words - words of a text page: whitespace-split, boxes of quads */
+static int
+stext_words(fz_stext_page *tp, struct wordlist *wl, long *nglyph, long *njunk)
+{
+	fz_stext_block *b;
+	fz_stext_line *ln;
+	fz_stext_char *ch;
+	fz_rect	r;
+	char	*buf = NULL;
+	size_t	len = 0, cap = 0;
+	float	x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+	int	line = -1, lineused = 0, rc = -1;
+
+	*nglyph = *njunk = 0;
+	for (b = tp->first_block; b; b = b->next) {
+		if (b->type != FZ_STEXT_BLOCK_TEXT)
+			continue;
+		for (ln = b->u.t.first_line; ln; ln = ln->next) {
+			if (lineused || line < 0)
+				line++;
+			lineused = 0;
+			for (ch = ln->first_char; ; ch = ch->next) {
+				if (ch == NULL || is_space(ch->c)) {
+					if (len > 0) {
+						if (wl_add(wl, buf, len, x0, y0, x1, y1,
+						    100.0f, line) < 0)
+							goto out;
+						lineused = 1;
+						len = 0;
+					}
+					if (ch == NULL)
+						break;
+					continue;
+				}
+				if (len + 4 >= cap) {
+					size_t	ncap = cap ? cap * 2 : 64;
+					char	*nb = realloc(buf, ncap);
+
+					if (nb == NULL)
+						goto out;
+					buf = nb;
+					cap = ncap;
+				}
+				r = fz_rect_from_quad(ch->quad);
+				if (len == 0) {
+					x0 = r.x0; y0 = r.y0; x1 = r.x1; y1 = r.y1;
+				} else {
+					x0 = fminf(x0, r.x0); y0 = fminf(y0, r.y0);
+					x1 = fmaxf(x1, r.x1); y1 = fmaxf(y1, r.y1);
+				}
+				len += utf8_put(buf + len, ch->c);
+				(*nglyph)++;
+				if (is_junk(ch->c))
+					(*njunk)++;
+			}
+		}
+	}
+	rc = 0;
+out:
+	free(buf);
+	return rc;
+}
+
+/*
+ * text_layer - words from the page's own text, if it has a usable one.
+ * Returns 1 and fills wl when usable, 0 when the page must be OCR'd, -1
+ * when out of memory; MuPDF exceptions propagate to the caller's fz_try.
+ */
+static int
+text_layer(struct ocr *o, fz_page *page, fz_rect bounds, struct wordlist *wl)
+{
+	fz_context *ctx = o->ctx;
+	fz_stext_page *tp = NULL;
+	fz_device *sdev = NULL, *ldev = NULL;
+	fz_stext_options sopts;
+	long	nglyph = 0, njunk = 0, shown = 0, hidden = 0;
+	double	area, image_area = 0;
+	int	rc;
+
+	memset(&sopts, 0, sizeof sopts);
+	fz_var(tp);
+	fz_var(sdev);
+	fz_var(ldev);
+	fz_var(shown);
+	fz_var(hidden);
+	fz_var(image_area);
+	fz_try(ctx) {
+		tp = fz_new_stext_page(ctx, bounds);
+		sdev = fz_new_stext_device(ctx, tp, &sopts);
+		ldev = layer_new(ctx, sdev, bounds);
+		fz_run_page(ctx, page, ldev, fz_identity, NULL);
+		fz_close_device(ctx, ldev);
+		fz_close_device(ctx, sdev);
+		shown = ((struct layer_dev *)ldev)->shown;
+		hidden = ((struct layer_dev *)ldev)->hidden;
+		image_area = ((struct layer_dev *)ldev)->image_area;
+	}
+	fz_always(ctx) {
+		fz_drop_device(ctx, ldev);
+		fz_drop_device(ctx, sdev);
+	}
+	fz_catch(ctx) {
+		fz_drop_stext_page(ctx, tp);
+		fz_rethrow(ctx);
+	}
+
+	rc = stext_words(tp, wl, &nglyph, &njunk);
+	fz_drop_stext_page(ctx, tp);
+	if (rc < 0)
+		return -1;
+	if (nglyph < o->opts.min_text_chars ||
+	    njunk * 100 > nglyph * OCR_BAD_GLYPHS)
+		return 0;
+	/* mostly invisible text over a page-sized picture: a scan */
+	area = (double)(bounds.x1 - bounds.x0) * (double)(bounds.y1 - bounds.y0);
+	if (hidden > shown && image_area >= area * 0.5)
+		return 0;
+	return 1;
+}
+
+/* pix_from_gray - a Leptonica 8 bpp copy of MuPDF's gray samples */
+static PIX *
+pix_from_gray(const unsigned char *s, int w, int h, int stride, int dpi)
+{
+	PIX	*pix;
+	l_uint32 *d;
+	int	y, wpl;
+
+	if ((pix = pixCreate(w, h, 8)) == NULL)
+		return NULL;
+	d = pixGetData(pix);
+	wpl = pixGetWpl(pix);
+	for (y = 0; y < h; y++)
+		memcpy(d + (size_t)y * wpl, s + (size_t)y * stride, (size_t)w);
+	pixEndianByteSwap(pix);		/* bytes to Leptonica's word order */
+	pixSetResolution(pix, dpi, dpi);
+	return pix;
+}
+
+/*
+ * deskew - measure skew on a binarized copy and rotate pix if it is worth
+ * it.  Returns the image to OCR (a clone when not rotated), the page's
+ * skew in degrees, clockwise positive (it was turned back by as much),
+ * and adds the rotation to *m (page points -> pixels of the new image).
+ */
+static PIX *
+deskew(PIX *pix, float *angle, fz_matrix *m)
+{
+	PIX	*bin, *rot;
+	l_float32 a = 0, conf = 0;
+	float	cx, cy;
+	l_ok	bad;
+
+	*angle = 0;
+	if ((bin = pixThresholdToBinary(pix, 128)) == NULL)
+		return pixClone(pix);
+	bad = pixFindSkew(bin, &a, &conf);
+	pixDestroy(&bin);
+	if (bad || conf < OCR_SKEW_CONF || fabsf(a) < OCR_SKEW_MIN)
+		return pixClone(pix);
+	/* Leptonica turns clockwise (y down) about the centre, same size */
+	rot = pixRotate(pix, (l_float32)(a * M_PI / 180.0), L_ROTATE_AREA_MAP,
+	    L_BRING_IN_WHITE, 0, 0);
+	if (rot == NULL)
+		return pixClone(pix);
+	cx = pixGetWidth(pix) / 2.0f;
+	cy = pixGetHeight(pix) / 2.0f;
+	*m = fz_concat(*m, fz_translate(-cx, -cy));
+	*m = fz_concat(*m, fz_rotate(a));
+	*m = fz_concat(*m, fz_translate(cx, cy));
+	*angle = -a;		/* Leptonica gives the correction, not the skew */
+	return rot;
+}
+
+/* orth_matrix - pixel mapping of pixRotateOrth(pix w x h, quads) */
+static fz_matrix
+orth_matrix(float w, float h, int quads)
+{
+	switch (quads) {
+	case 1:	return fz_make_matrix(0, 1, -1, 0, h, 0);
+	case 2:	return fz_make_matrix(-1, 0, 0, -1, w, h);
+	case 3:	return fz_make_matrix(0, -1, 1, 0, 0, w);
+	default: return fz_identity;
+	}
+}
+
+/* tess_start - initialise Tesseract once, on the first page to OCR */
+static int
+tess_start(struct ocr *o, char *why, size_t whylen)
+{
+	TessBaseAPI *api;
+
+	if (o->tess)
+		return 0;
+	if ((api = TessBaseAPICreate()) == NULL) {
+		why_set(why, whylen, "out of memory");
+		return -1;
+	}
+	if (!msg_verbose)
+		TessBaseAPISetVariable(api, "debug_file", "/dev/null");
+	if (TessBaseAPIInit3(api, o->tessdata, o->lang) != 0) {
+		TessBaseAPIDelete(api);
+		why_set(why, whylen, "cannot start tesseract for language %s", o->lang);
+		return -1;
+	}
+	TessBaseAPISetPageSegMode(api, PSM_AUTO);
+	o->tess = api;
+	return 0;
+}
+
+/* tess_read - recognise pix; words in its pixel coordinates */
+static int
+tess_read(TessBaseAPI *api, PIX *pix, int dpi, struct wordlist *wl)
+{
+	TessResultIterator *ri = NULL;
+	TessPageIterator *pi;
+	char	*t;
+	float	conf;
+	int	l, tp, r, b, line = -1, newline = 1, rc = -1;
+
+	TessBaseAPISetImage2(api, pix);
+	TessBaseAPISetSourceResolution(api, dpi);
+	if (TessBaseAPIRecognize(api, NULL) != 0)
+		goto out;
+	if ((ri = TessBaseAPIGetIterator(api)) == NULL) {
+		rc = 0;				/* nothing on the page */
+		goto out;
+	}
+	pi = TessResultIteratorGetPageIterator(ri);
+	do {
+		if (TessPageIteratorIsAtBeginningOf(pi, RIL_TEXTLINE))
+			newline = 1;
+		if ((t = TessResultIteratorGetUTF8Text(ri, RIL_WORD)) == NULL)
+			continue;
+		if (t[strspn(t, " ")] == '\0' ||
+		    !TessPageIteratorBoundingBox(pi, RIL_WORD, &l, &tp, &r, &b)) {
+			TessDeleteText(t);
+			continue;
+		}
+		if (newline) {
+			line++;
+			newline = 0;
+		}
+		conf = TessResultIteratorConfidence(ri, RIL_WORD);
+		conf = conf < 0 ? 0 : conf > 100 ? 100 : conf;
+		if (wl_add(wl, t, strlen(t), (float)l, (float)tp, (float)r, (float)b,
+		    conf, line) < 0) {
+			TessDeleteText(t);
+			goto out;
+		}
+		TessDeleteText(t);
+	} while (TessResultIteratorNext(ri, RIL_WORD));
+	rc = 0;
+out:
+	if (ri)
+		TessResultIteratorDelete(ri);
+	TessBaseAPIClear(api);
+	return rc;
+}
+
+/* osd_turn - clockwise quarter turns that make pix upright; 0 if unsure */
+static int
+osd_turn(struct ocr *o, PIX *pix, int dpi)
+{
+	const char *script = NULL;
+	float	oconf = 0, sconf = 0;
+	int	deg = 0, ok;
+
+	if (o->osd_broken)
+		return 0;
+	if (o->osd == NULL) {
+		if ((o->osd = TessBaseAPICreate()) == NULL)
+			return 0;
+		if (!msg_verbose)
+			TessBaseAPISetVariable(o->osd, "debug_file", "/dev/null");
+		if (TessBaseAPIInit2(o->osd, o->tessdata, "osd", OEM_TESSERACT_ONLY) != 0) {
+			msg_info("tesseract has no osd data: only 180 is tried");
+			TessBaseAPIDelete(o->osd);
+			o->osd = NULL;
+			o->osd_broken = 1;
+			return 0;
+		}
+	}
+	TessBaseAPISetImage2(o->osd, pix);
+	TessBaseAPISetSourceResolution(o->osd, dpi);
+	ok = TessBaseAPIDetectOrientationScript(o->osd, &deg, &oconf, &script, &sconf);
+	TessBaseAPIClear(o->osd);
+	if (!ok || oconf < OCR_OSD_CONF || deg % 90 != 0)
+		return 0;
+	/* deg is how far the image is turned clockwise: undo it */
+	return ((360 - deg) % 360) / 90;
+}
+
+/* words_to_page - map pixel boxes through inverse(m) into page points */
+static void
+words_to_page(struct wordlist *wl, fz_matrix m, fz_rect bounds)
+{
+	fz_matrix inv = fz_invert_matrix(m);
+	size_t	i;
+
+	for (i = 0; i < wl->n; i++) {
+		struct ocr_word *w = &wl->w[i];
+		fz_rect	r = { w->x0, w->y0, w->x1, w->y1 };
+
+		/* fz_transform_rect takes all 4 corners: right for turned boxes */
+		r = fz_transform_rect(r, inv);
+		w->x0 = fmaxf(r.x0, bounds.x0);
+		w->y0 = fmaxf(r.y0, bounds.y0);
+		w->x1 = fminf(r.x1, bounds.x1);
+		w->y1 = fminf(r.y1, bounds.y1);
+		if (w->x1 < w->x0)
+			w->x1 = w->x0;
+		if (w->y1 < w->y0)
+			w->y1 = w->y0;
+	}
+}
+
+/* render_gray - the page in gray at scale s; -1 with the error caught */
+static int
+render_gray(fz_context *ctx, fz_page *page, float s, fz_pixmap **pm)
+{
+	*pm = NULL;
+	fz_try(ctx)
+		*pm = fz_new_pixmap_from_page(ctx, page, fz_scale(s, s),
+		    fz_device_gray(ctx), 0);
+	fz_catch(ctx)
+		return -1;
+	return 0;
+}
+
+/* page_ocr - render, deskew, recognise, turn if needed; fill pg */
+static int
+page_ocr(struct ocr *o, fz_page *page, fz_rect bounds, struct ocr_page *pg,
+    char *why, size_t whylen)
+{
+	fz_context *ctx = o->ctx;
+	fz_pixmap *pm = NULL;
+	PIX	*base = NULL, *img = NULL, *turned = NULL, *img2 = NULL;
+	struct wordlist wl = { 0 }, wl2 = { 0 };
+	fz_matrix m0, m1, m2;
+	double	wpt = bounds.x1 - bounds.x0, hpt = bounds.y1 - bounds.y0;
+	float	s, skew = 0, skew2 = 0;
+	int	dpi, quads, rc = OCR_ERR;
+
+	/* a large page is rendered coarser rather than past max_pixels */
+	s = o->opts.dpi / 72.0f;
+	if (wpt * s * hpt * s > (double)o->opts.max_pixels)
+		s = (float)sqrt((double)o->opts.max_pixels / (wpt * hpt));
+	dpi = (int)lrintf(s * 72.0f);
+	if (dpi < 1)
+		dpi = 1;
+
+	mute(o, 1);
+	rc = render_gray(ctx, page, s, &pm);
+	mute(o, 0);
+	if (rc < 0) {
+		rc = mu_verdict(o, "page", why, whylen);
+		goto out;
+	}
+	rc = OCR_ERR;
+	if (o->mem.refused) {
+		/* MuPDF may skip an image it could not allocate: not a page */
+		why_set(why, whylen, "page needs more than %zu MiB", o->mem.limit >> 20);
+		rc = OCR_BAD;
+		goto out;
+	}
+	m0 = fz_concat(fz_scale(s, s),
+	    fz_translate((float)-fz_pixmap_x(ctx, pm), (float)-fz_pixmap_y(ctx, pm)));
+	base = pix_from_gray(fz_pixmap_samples(ctx, pm), fz_pixmap_width(ctx, pm),
+	    fz_pixmap_height(ctx, pm), fz_pixmap_stride(ctx, pm), dpi);
+	fz_drop_pixmap(ctx, pm);
+	pm = NULL;
+	if (base == NULL) {
+		why_set(why, whylen, "out of memory");
+		goto out;
+	}
+	if (tess_start(o, why, whylen) < 0)
+		goto out;
+
+	m1 = m0;
+	img = o->opts.no_deskew ? pixClone(base) : deskew(base, &skew, &m1);
+	if (img == NULL || tess_read(o->tess, img, dpi, &wl) < 0) {
+		why_set(why, whylen, "tesseract failed");
+		goto out;
+	}
+
+	/*
+	 * A page that reads badly may be turned; one that reads well costs no
+	 * more than the recognition.  Tesseract reads sideways lines by itself,
+	 * so the usual culprit is a sheet fed upside down.  OSD picks the turn;
+	 * where it says upright (it does on some sparse or standard-resolution
+	 * faxes that are upside down) 180 is tried.  The better reading wins.
+	 */
+	quads = 0;
+	if (!o->opts.no_osd &&
+	    (wl.n < OCR_GOOD_WORDS || wl_conf(&wl) < OCR_GOOD_CONF) &&
+	    (quads = osd_turn(o, img, dpi)) == 0)
+		quads = 2;
+	if (quads != 0 && (turned = pixRotateOrth(base, quads)) != NULL) {
+		m2 = fz_concat(m0, orth_matrix((float)pixGetWidth(base),
+		    (float)pixGetHeight(base), quads));
+		img2 = o->opts.no_deskew ? pixClone(turned) : deskew(turned, &skew2, &m2);
+		if (img2 == NULL || tess_read(o->tess, img2, dpi, &wl2) < 0) {
+			why_set(why, whylen, "tesseract failed");
+			goto out;
+		}
+		if (wl2.n > 0 && wl_conf(&wl2) > wl_conf(&wl) + OCR_BETTER) {
+			struct wordlist t = wl;
+
+			wl = wl2;
+			wl2 = t;
+			m1 = m2;
+			skew = skew2;
+			pg->rotation = quads * 90;
+		}
+	}
+
+	words_to_page(&wl, m1, bounds);
+	if (page_fill(pg, &wl) < 0) {
+		why_set(why, whylen, "out of memory");
+		goto out;
+	}
+	pg->skew = skew;
+	pg->source = OCR_SRC_OCR;
+	rc = OCR_OK;
+out:
+	fz_drop_pixmap(ctx, pm);
+	pixDestroy(&base);
+	pixDestroy(&img);
+	pixDestroy(&turned);
+	pixDestroy(&img2);
+	wl_free(&wl);
+	wl_free(&wl2);
+	return rc;
+}
+
+/*
+ * page_load - load a page, its bounds and (PDF only: an image has none)
+ * its text layer.  -1 with the MuPDF error caught; *pagep is then NULL.
+ */
+static int
+page_load(struct ocr *o, int pageno, fz_page **pagep, fz_rect *bounds,
+    struct wordlist *wl, int *layer)
+{
+	fz_context *ctx = o->ctx;
+	fz_page	*page = NULL;
+
+	*pagep = NULL;
+	*layer = 0;
+	fz_var(page);
+	fz_try(ctx) {
+		page = fz_load_page(ctx, o->doc, pageno - 1);
+		*bounds = fz_bound_page(ctx, page);
+		if (o->fmt == OCR_FMT_PDF && size_ok(*bounds))
+			*layer = text_layer(o, page, *bounds, wl);
+	}
+	fz_catch(ctx) {
+		fz_drop_page(ctx, page);
+		return -1;
+	}
+	*pagep = page;
+	return 0;
+}
+
+/* ocr_page - page pageno (from 1): text layer if usable, else OCR */
+int
+ocr_page(struct ocr *o, int pageno, struct ocr_page *pg, char *why, size_t whylen)
+{
+	fz_context *ctx;
+	fz_page	*page = NULL;
+	fz_rect	bounds = fz_empty_rect;
+	struct wordlist wl = { 0 };
+	int	layer = 0, rc = OCR_ERR;
+
+	memset(pg, 0, sizeof *pg);
+	if (why && whylen)
+		why[0] = '\0';
+	if (o == NULL || pageno < 1 || pageno > o->npages) {
+		why_set(why, whylen, "no page %d", pageno);
+		return OCR_ERR;
+	}
+	ctx = o->ctx;
+	pg->pageno = pageno;
+	o->mem.refused = 0;
+
+	mute(o, 1);
+	rc = page_load(o, pageno, &page, &bounds, &wl, &layer);
+	mute(o, 0);
+	if (rc < 0) {
+		rc = mu_verdict(o, "page", why, whylen);
+		goto out;
+	}
+	rc = OCR_ERR;
+	if (!size_ok(bounds)) {
+		why_set(why, whylen, "absurd page size on page %d", pageno);
+		rc = OCR_BAD;
+		goto out;
+	}
+	if (layer < 0) {
+		why_set(why, whylen, "out of memory");
+		goto out;
+	}
+	if (o->mem.refused) {
+		why_set(why, whylen, "page needs more than %zu MiB", o->mem.limit >> 20);
+		rc = OCR_BAD;
+		goto out;
+	}
+	pg->width = bounds.x1 - bounds.x0;
+	pg->height = bounds.y1 - bounds.y0;
+	if (layer == 1) {
+		if (page_fill(pg, &wl) < 0) {
+			why_set(why, whylen, "out of memory");
+			goto out;
+		}
+		pg->source = OCR_SRC_TEXT;
+		rc = OCR_OK;
+		goto out;
+	}
+	wl_free(&wl);
+	rc = page_ocr(o, page, bounds, pg, why, whylen);
+out:
+	fz_drop_page(ctx, page);
+	wl_free(&wl);
+	if (rc != OCR_OK) {
+		ocr_page_release(pg);
+		pg->pageno = pageno;
+	}
+	return rc;
+}

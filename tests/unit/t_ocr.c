@@ -1,0 +1,920 @@
+/*
+ * t_ocr.c - unit tests for pipeline/ocr.c
+ *
+ * Every input is made here, in a fresh temporary folder: MuPDF writes the
+ * PDFs (text, scanned, scanned with an invisible text layer, encrypted)
+ * and renders them into PNGs and a 204x98 dpi G4 fax TIFF (Leptonica);
+ * hostile files (a PNG that claims 100000x100000 px, looping TIFF pages,
+ * truncated PDFs) are written byte by byte.  Where a word should be, and
+ * its ink, come from MuPDF's own search on the source PDF and from the
+ * pixels we wrote, not from ocr.c.
+ *
+ * Set T_OCR_KEEP=1 to keep the temporary folder.  Run with
+ * OMP_THREAD_LIMIT=1 as the stages do.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <ctype.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <mupdf/fitz.h>
+#include <mupdf/pdf.h>
+#include <leptonica/allheaders.h>
+#include <zlib.h>
+
+#include "msg.h"
+#include "ocr.h"
+
+#define LETTER_W	612.0f
+#define LETTER_H	792.0f
+
+/* the text every rendered fixture shows: origin x, baseline y (top down) */
+static const struct line {
+	float		x, y, size;
+	const char	*text;
+} lines[] = {
+	{ 72, 100, 28, "AUTHORIZATION FOR RELEASE" },
+	{ 72, 170, 20, "Patient records requested by counsel" },
+	{ 72, 230, 20, "Signature witnessed on Tuesday" },
+};
+#define NLINES	(sizeof lines / sizeof lines[0])
+
+/* words OCR must find on every clean rendering */
+static const char *keywords[] = {
+	"AUTHORIZATION", "RELEASE", "Patient", "records", "requested",
+	"counsel", "Signature", "witnessed", "Tuesday",
+};
+#define NKEYWORDS	(sizeof keywords / sizeof keywords[0])
+
+/* a raster we wrote: its gray pixels and how page points map onto them */
+struct raster {
+	unsigned char	*gray;		/* w*h, 0 black .. 255 white */
+	int		w, h;
+	fz_matrix	src_to_px;	/* source PDF points -> these pixels */
+	float		xres, yres;	/* pixels per inch in the file */
+};
+
+static fz_context *ctx;
+static char dir[64];
+
+static struct raster r_scan, r_flip, r_skew, r_fax, r_turn;
+
+/* fx - path of a fixture in the temp folder (static buffer ring) */
+static const char *
+fx(const char *name)
+{
+	static char buf[8][256];
+	static int i;
+
+	i = (i + 1) % 8;
+	snprintf(buf[i], sizeof buf[i], "%s/%s", dir, name);
+	return buf[i];
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double
+cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void
+write_bytes(const char *path, const void *data, size_t len)
+{
+	FILE	*f = fopen(path, "wb");
+
+	assert_non_null(f);
+	if (len)
+		assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+static unsigned char *
+read_bytes(const char *path, size_t *len)
+{
+	FILE	*f = fopen(path, "rb");
+	unsigned char *p;
+	long	n;
+
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	p = malloc((size_t)n + 1);
+	assert_non_null(p);
+	assert_int_equal(fread(p, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*len = (size_t)n;
+	return p;
+}
+
+static void
+quiet(void *user, const char *msg)
+{
+}
+
+/*
+ * make_pdf - one page: optional full-page image, optional text lines in
+ * render mode tr (0 painted, 3 invisible), optional AES-256 encryption
+ * (1 with a user password, 2 with an owner password only).
+ */
+static void
+make_pdf(const char *path, fz_rect mediabox, fz_image *image, int with_text,
+    int tr, int encrypt)
+{
+	pdf_document *doc = NULL;
+	pdf_obj	*res = NULL, *page = NULL, *font = NULL, *img = NULL, *d;
+	fz_font	*helv = NULL;
+	fz_buffer *buf = NULL;
+	pdf_write_options wo = pdf_default_write_options;
+	size_t	i;
+
+	fz_var(doc);
+	fz_var(res);
+	fz_var(page);
+	fz_var(font);
+	fz_var(img);
+	fz_var(helv);
+	fz_var(buf);
+	fz_try(ctx) {
+		doc = pdf_create_document(ctx);
+		res = pdf_new_dict(ctx, doc, 2);
+		buf = fz_new_buffer(ctx, 1024);
+		if (image) {
+			img = pdf_add_image(ctx, doc, image);
+			d = pdf_dict_puts_dict(ctx, res, "XObject", 1);
+			pdf_dict_puts(ctx, d, "Im0", img);
+			fz_append_printf(ctx, buf, "q %g 0 0 %g 0 0 cm /Im0 Do Q\n",
+			    mediabox.x1 - mediabox.x0, mediabox.y1 - mediabox.y0);
+		}
+		if (with_text) {
+			helv = fz_new_base14_font(ctx, "Helvetica");
+			font = pdf_add_simple_font(ctx, doc, helv, PDF_SIMPLE_ENCODING_LATIN);
+			d = pdf_dict_puts_dict(ctx, res, "Font", 1);
+			pdf_dict_puts(ctx, d, "F1", font);
+			for (i = 0; i < NLINES; i++)
+				fz_append_printf(ctx, buf,
+				    "BT %d Tr /F1 %g Tf %g %g Td (%s) Tj ET\n", tr,
+				    lines[i].size, lines[i].x,
+				    mediabox.y1 - lines[i].y, lines[i].text);
+		}
+		page = pdf_add_page(ctx, doc, mediabox, 0, res, buf);
+		pdf_insert_page(ctx, doc, -1, page);
+		if (encrypt) {
+			wo.do_encrypt = PDF_ENCRYPT_AES_256;
+			wo.permissions = -1;
+			/* 2: owner password only, opens without one */
+			if (encrypt == 1)
+				strcpy(wo.upwd_utf8, "user-secret");
+			strcpy(wo.opwd_utf8, "owner-secret");
+		}
+		pdf_save_document(ctx, doc, path, &wo);
+	}
+	fz_always(ctx) {
+		pdf_drop_obj(ctx, page);
+		pdf_drop_obj(ctx, img);
+		pdf_drop_obj(ctx, font);
+		pdf_drop_obj(ctx, res);
+		fz_drop_font(ctx, helv);
+		fz_drop_buffer(ctx, buf);
+		pdf_drop_document(ctx, doc);
+	}
+	fz_catch(ctx)
+		fail_msg("make_pdf %s: %s", path, fz_caught_message(ctx));
+}
+
+/*
+ * render - the text PDF at xdpi x ydpi, turned by deg clockwise, in gray;
+ * fills r (pixels and the source-to-pixel mapping) and returns the pixmap.
+ */
+static fz_pixmap *
+render(const char *pdf, float xdpi, float ydpi, float deg, struct raster *r)
+{
+	fz_document *doc = NULL;
+	fz_pixmap *pm = NULL;
+	fz_matrix ctm;
+	int	y;
+
+	ctm = fz_concat(fz_rotate(deg), fz_scale(xdpi / 72, ydpi / 72));
+	fz_var(doc);
+	fz_var(pm);
+	fz_try(ctx) {
+		doc = fz_open_document(ctx, pdf);
+		pm = fz_new_pixmap_from_page_number(ctx, doc, 0, ctm, fz_device_gray(ctx), 0);
+		fz_set_pixmap_resolution(ctx, pm, (int)xdpi, (int)ydpi);
+	}
+	fz_always(ctx)
+		fz_drop_document(ctx, doc);
+	fz_catch(ctx)
+		fail_msg("render: %s", fz_caught_message(ctx));
+	r->w = pm->w;
+	r->h = pm->h;
+	r->xres = xdpi;
+	r->yres = ydpi;
+	r->src_to_px = fz_concat(ctm, fz_translate((float)-pm->x, (float)-pm->y));
+	r->gray = malloc((size_t)r->w * r->h);
+	assert_non_null(r->gray);
+	for (y = 0; y < r->h; y++)
+		memcpy(r->gray + (size_t)y * r->w, pm->samples + (size_t)y * pm->stride,
+		    (size_t)r->w);
+	return pm;
+}
+
+/* make_png - the pixmap as a PNG with its resolution */
+static void
+make_png(const char *path, fz_pixmap *pm)
+{
+	fz_try(ctx)
+		fz_save_pixmap_as_png(ctx, pm, path);
+	fz_catch(ctx)
+		fail_msg("png: %s", fz_caught_message(ctx));
+}
+
+/* make_fax - a G4 TIFF at 204x98 dpi with npages copies of r */
+static void
+make_fax(const char *path, struct raster *r, int npages)
+{
+	PIX	*g, *b;
+	int	x, y, i;
+
+	g = pixCreate(r->w, r->h, 8);
+	assert_non_null(g);
+	for (y = 0; y < r->h; y++)
+		for (x = 0; x < r->w; x++)
+			pixSetPixel(g, x, y, r->gray[(size_t)y * r->w + x]);
+	b = pixThresholdToBinary(g, 128);
+	assert_non_null(b);
+	pixSetResolution(b, 204, 98);
+	for (i = 0; i < npages; i++)
+		assert_int_equal(pixWriteTiff(path, b, IFF_TIFF_G4, i ? "a" : "w"), 0);
+	/* OCR sees the thresholded pixels: the ink oracle must too */
+	for (y = 0; y < r->h; y++)
+		for (x = 0; x < r->w; x++) {
+			l_uint32 v;
+
+			pixGetPixel(b, x, y, &v);
+			r->gray[(size_t)y * r->w + x] = v ? 0 : 255;
+		}
+	pixDestroy(&g);
+	pixDestroy(&b);
+}
+
+/* make_jpeg - the raster as a JPEG at its resolution (Leptonica) */
+static void
+make_jpeg(const char *path, const struct raster *r)
+{
+	PIX	*g;
+	int	x, y;
+
+	g = pixCreate(r->w, r->h, 8);
+	assert_non_null(g);
+	for (y = 0; y < r->h; y++)
+		for (x = 0; x < r->w; x++)
+			pixSetPixel(g, x, y, r->gray[(size_t)y * r->w + x]);
+	pixSetResolution(g, (int)r->xres, (int)r->yres);
+	assert_int_equal(pixWrite(path, g, IFF_JFIF_JPEG), 0);
+	pixDestroy(&g);
+}
+
+static void
+put32be(unsigned char *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+/* make_huge_png - a valid PNG whose IHDR claims w x h pixels */
+static void
+make_huge_png(const char *path, uint32_t w, uint32_t h)
+{
+	static const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+	unsigned char b[128], idat[64], raw[2] = { 0, 0 };
+	uLongf	zlen = sizeof idat;
+	size_t	n = 0;
+
+	memcpy(b, sig, 8);
+	n = 8;
+	put32be(b + n, 13);
+	memcpy(b + n + 4, "IHDR", 4);
+	put32be(b + n + 8, w);
+	put32be(b + n + 12, h);
+	b[n + 16] = 8;			/* bit depth */
+	b[n + 17] = 0;			/* gray */
+	b[n + 18] = b[n + 19] = b[n + 20] = 0;
+	put32be(b + n + 21, (uint32_t)crc32(0, b + n + 4, 17));
+	n += 25;
+	assert_int_equal(compress(idat, &zlen, raw, sizeof raw), Z_OK);
+	put32be(b + n, (uint32_t)zlen);
+	memcpy(b + n + 4, "IDAT", 4);
+	assert_true(n + 12 + zlen + 12 <= sizeof b);
+	memcpy(b + n + 8, idat, zlen);
+	put32be(b + n + 8 + zlen, (uint32_t)crc32(0, b + n + 4, 4 + zlen));
+	n += 12 + zlen;
+	put32be(b + n, 0);
+	memcpy(b + n + 4, "IEND", 4);
+	put32be(b + n + 8, (uint32_t)crc32(0, b + n + 4, 4));
+	n += 12;
+	write_bytes(path, b, n);
+}
+
+/* make_tiff_ifd - little-endian TIFF: one IFD at 8 with w, h; next -> next */
+static void
+make_tiff_ifd(const char *path, uint32_t w, uint32_t h, uint32_t next)
+{
+	unsigned char b[8 + 2 + 2 * 12 + 4] = { 'I', 'I', 42, 0, 8, 0, 0, 0, 2, 0 };
+	unsigned char *e = b + 10;
+
+	e[0] = 0; e[1] = 1; e[2] = 4; e[4] = 1;		/* 256 LONG 1 */
+	memcpy(e + 8, &w, 4);
+	e += 12;
+	e[0] = 1; e[1] = 1; e[2] = 4; e[4] = 1;		/* 257 LONG 1 */
+	memcpy(e + 8, &h, 4);
+	e += 12;
+	memcpy(e, &next, 4);
+	write_bytes(path, b, sizeof b);
+}
+
+/* make_huge_jpeg - SOI, JFIF, a baseline frame header of w x h, EOI */
+static void
+make_huge_jpeg(const char *path, unsigned w, unsigned h)
+{
+	unsigned char b[] = {
+		0xff, 0xd8,
+		0xff, 0xe0, 0, 16, 'J', 'F', 'I', 'F', 0, 1, 1, 1, 0, 72, 0, 72, 0, 0,
+		0xff, 0xc0, 0, 11, 8, h >> 8, h & 0xff, w >> 8, w & 0xff, 1, 1, 0x11, 0,
+		0xff, 0xd9,
+	};
+
+	write_bytes(path, b, sizeof b);
+}
+
+static int
+setup(void **state)
+{
+	fz_pixmap *pm;
+	fz_image *img = NULL;
+	fz_rect	letter = { 0, 0, LETTER_W, LETTER_H };
+	unsigned char *pdf;
+	size_t	len;
+	char	junk[300];
+
+	strcpy(dir, "/tmp/t_ocr.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	ctx = fz_new_context(NULL, NULL, FZ_STORE_DEFAULT);
+	assert_non_null(ctx);
+	fz_set_warning_callback(ctx, quiet, NULL);
+	fz_set_error_callback(ctx, quiet, NULL);
+	fz_register_document_handlers(ctx);
+
+	make_pdf(fx("text.pdf"), letter, NULL, 1, 0, 0);
+	make_pdf(fx("locked.pdf"), letter, NULL, 1, 0, 1);
+	make_pdf(fx("owner-only.pdf"), letter, NULL, 1, 0, 2);
+	make_pdf(fx("tiny.pdf"), fz_make_rect(0, 0, 0.5f, 0.5f), NULL, 1, 0, 0);
+	make_pdf(fx("giant.pdf"), fz_make_rect(0, 0, 300 * 72, 300 * 72), NULL, 0, 0, 0);
+
+	/* a scan: the text page as a 300 dpi picture, alone or under hidden text */
+	pm = render(fx("text.pdf"), 300, 300, 0, &r_scan);
+	make_png(fx("scan.png"), pm);
+	make_jpeg(fx("scan.jpg"), &r_scan);
+	fz_var(img);
+	fz_try(ctx)
+		img = fz_new_image_from_pixmap(ctx, pm, NULL);
+	fz_catch(ctx)
+		fail();
+	make_pdf(fx("scan.pdf"), letter, img, 0, 0, 0);
+	make_pdf(fx("scan-hidden.pdf"), letter, img, 1, 3, 0);
+	fz_drop_image(ctx, img);
+	fz_drop_pixmap(ctx, pm);
+
+	pm = render(fx("text.pdf"), 300, 300, 180, &r_flip);
+	make_png(fx("flip.png"), pm);
+	fz_drop_pixmap(ctx, pm);
+	pm = render(fx("text.pdf"), 300, 300, 90, &r_turn);
+	make_png(fx("turn.png"), pm);
+	fz_drop_pixmap(ctx, pm);
+	pm = render(fx("text.pdf"), 300, 300, 2.0f, &r_skew);
+	make_png(fx("skew.png"), pm);
+	fz_drop_pixmap(ctx, pm);
+	pm = render(fx("text.pdf"), 204, 98, 0, &r_fax);
+	fz_drop_pixmap(ctx, pm);
+	make_fax(fx("fax.tif"), &r_fax, 2);
+
+	/* hostile and broken inputs */
+	write_bytes(fx("empty.pdf"), "", 0);
+	assert_int_equal(mkfifo(fx("fifo.pdf"), 0600), 0);
+	write_bytes(fx("garbage.bin"), "this is a grocery list, not a fax\n", 34);
+	write_bytes(fx("header-only.pdf"), "%PDF-1.7\n%%EOF\n", 15);
+	make_huge_png(fx("huge.png"), 100000, 100000);
+	make_tiff_ifd(fx("huge.tif"), 100000, 100000, 0);
+	make_tiff_ifd(fx("loop.tif"), 10, 10, 8);
+	make_huge_jpeg(fx("huge.jpg"), 60000, 60000);
+
+	/* a PDF after 300 bytes of junk (some fax gateways prepend headers) */
+	pdf = read_bytes(fx("text.pdf"), &len);
+	memset(junk, 'x', sizeof junk);
+	junk[sizeof junk - 1] = '\n';
+	{
+		FILE	*f = fopen(fx("junk.pdf"), "wb");
+
+		assert_non_null(f);
+		fwrite(junk, 1, sizeof junk, f);
+		fwrite(pdf, 1, len, f);
+		fclose(f);
+	}
+	free(pdf);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char	cmd[128];
+
+	free(r_scan.gray);
+	free(r_flip.gray);
+	free(r_turn.gray);
+	free(r_skew.gray);
+	free(r_fax.gray);
+	fz_drop_context(ctx);
+	if (getenv("T_OCR_KEEP") == NULL) {
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			return -1;
+	} else
+		fprintf(stderr, "t_ocr: fixtures kept in %s\n", dir);
+	return 0;
+}
+
+/* oracle - where MuPDF itself finds word on the source PDF, in points */
+static fz_rect
+oracle(const char *word)
+{
+	fz_document *doc = NULL;
+	fz_stext_page *tp = NULL;
+	fz_quad	q[4];
+	int	n = 0;
+
+	fz_var(doc);
+	fz_var(tp);
+	fz_var(n);
+	fz_try(ctx) {
+		doc = fz_open_document(ctx, fx("text.pdf"));
+		tp = fz_new_stext_page_from_page_number(ctx, doc, 0, NULL);
+		n = fz_search_stext_page(ctx, tp, word, NULL, q, 4);
+	}
+	fz_always(ctx) {
+		fz_drop_stext_page(ctx, tp);
+		fz_drop_document(ctx, doc);
+	}
+	fz_catch(ctx)
+		fail();
+	assert_int_equal(n, 1);
+	return fz_rect_from_quad(q[0]);
+}
+
+/* find - the page's word equal to want, ignoring case and punctuation */
+static const struct ocr_word *
+find(const struct ocr_page *pg, const char *want)
+{
+	size_t	i, n = strlen(want);
+
+	for (i = 0; i < pg->nwords; i++) {
+		const char *t = pg->words[i].text;
+
+		while (*t && ispunct((unsigned char)*t))
+			t++;
+		if (strncasecmp(t, want, n) == 0 &&
+		    (t[n] == '\0' || ispunct((unsigned char)t[n])))
+			return &pg->words[i];
+	}
+	return NULL;
+}
+
+/*
+ * ink - the bounding box, in the raster's page points, of the dark pixels
+ * around where the source PDF put word: what a redaction must cover.
+ */
+static fz_rect
+ink(const struct raster *r, fz_rect src)
+{
+	fz_rect	px = fz_transform_rect(fz_expand_rect(src, 1.5f), r->src_to_px);
+	int	x, y, x0, y0, x1, y1;
+	int	bx0 = INT_MAX, by0 = INT_MAX, bx1 = -1, by1 = -1;
+
+	x0 = (int)fmaxf(0, floorf(px.x0));
+	y0 = (int)fmaxf(0, floorf(px.y0));
+	x1 = (int)fminf((float)r->w, ceilf(px.x1));
+	y1 = (int)fminf((float)r->h, ceilf(px.y1));
+	for (y = y0; y < y1; y++)
+		for (x = x0; x < x1; x++)
+			if (r->gray[(size_t)y * r->w + x] < 128) {
+				bx0 = x < bx0 ? x : bx0;
+				by0 = y < by0 ? y : by0;
+				bx1 = x > bx1 ? x : bx1;
+				by1 = y > by1 ? y : by1;
+			}
+	assert_true(bx1 >= 0);
+	return fz_transform_rect(fz_make_rect((float)bx0, (float)by0,
+	    (float)bx1 + 1, (float)by1 + 1), fz_scale(72 / r->xres, 72 / r->yres));
+}
+
+/*
+ * check_ocr - every keyword found; each box inside the page and covering
+ * the word's ink (to within 1 pt) as the raster r shows it.
+ */
+static void
+check_ocr(const struct ocr_page *pg, const struct raster *r, size_t need)
+{
+	size_t	i, found = 0;
+
+	for (i = 0; i < NKEYWORDS; i++) {
+		const struct ocr_word *w = find(pg, keywords[i]);
+		fz_rect	want;
+
+		if (w == NULL) {
+			print_message("missing word: %s\n", keywords[i]);
+			continue;
+		}
+		found++;
+		assert_true(w->x0 >= 0 && w->y0 >= 0);
+		assert_true(w->x1 <= pg->width && w->y1 <= pg->height);
+		assert_true(w->x0 < w->x1 && w->y0 < w->y1);
+		assert_true(w->conf >= 0 && w->conf <= 100);
+		want = ink(r, oracle(keywords[i]));
+		if (!(w->x0 <= want.x0 + 1 && w->y0 <= want.y0 + 1 &&
+		    w->x1 >= want.x1 - 1 && w->y1 >= want.y1 - 1 &&
+		    w->x1 - w->x0 <= (want.x1 - want.x0) + 12 &&
+		    w->y1 - w->y0 <= (want.y1 - want.y0) + 12))
+			fail_msg("%s: box %.1f,%.1f,%.1f,%.1f does not fit ink "
+			    "%.1f,%.1f,%.1f,%.1f", keywords[i], w->x0, w->y0,
+			    w->x1, w->y1, want.x0, want.y0, want.x1, want.y1);
+	}
+	if (found < need)
+		fail_msg("found %zu of %zu words", found, NKEYWORDS);
+}
+
+/* run_page - open path, OCR page n, expect OCR_OK */
+static void
+run_page(const char *path, int n, struct ocr_page *pg)
+{
+	struct ocr_opts opts;
+	struct ocr *o = NULL;
+	char	why[OCR_WHY];
+
+	ocr_opts_default(&opts);
+	assert_int_equal(ocr_open(&o, path, &opts, why, sizeof why), OCR_OK);
+	assert_int_equal(ocr_page(o, n, pg, why, sizeof why), OCR_OK);
+	ocr_close(o);
+}
+
+static void
+t_defaults(void **state)
+{
+	struct ocr_opts opts;
+
+	ocr_opts_default(&opts);
+	assert_int_equal(opts.dpi, 300);
+	assert_int_equal(opts.min_text_chars, 16);
+	assert_int_equal(opts.mem_limit, (size_t)768 << 20);
+	assert_int_equal(opts.max_pixels, 150000000L);
+	assert_string_equal(opts.lang, "eng");
+	assert_string_equal(ocr_format_name(OCR_FMT_TIFF), "TIFF");
+}
+
+/* inputs that must be quarantined, and the reason people will read */
+static void
+t_reject(void **state)
+{
+	static const struct {
+		const char	*file, *why;
+	} cases[] = {
+		{ "empty.pdf",		"empty file" },
+		{ "fifo.pdf",		"not a regular file" },	/* must not hang */
+		{ "garbage.bin",	"not a PDF, TIFF, PNG or JPEG" },
+		{ "locked.pdf",		"encrypted PDF" },
+		{ "huge.png",		"image too large (100000x100000 px)" },
+		{ "huge.tif",		"image too large (100000x100000 px)" },
+		{ "huge.jpg",		"image too large (60000x60000 px)" },
+		{ "loop.tif",		"damaged TIFF" },
+		{ "tiny.pdf",		"absurd page size" },
+		{ "giant.pdf",		"absurd page size" },
+		{ "header-only.pdf",	"" },	/* damaged PDF or no pages */
+	};
+	struct ocr_info info;
+	struct ocr *o;
+	char	why[OCR_WHY];
+	size_t	i;
+	double	t0;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		t0 = now();
+		memset(why, 0, sizeof why);
+		if (ocr_probe(fx(cases[i].file), NULL, &info, why, sizeof why) != OCR_BAD)
+			fail_msg("%s: not rejected", cases[i].file);
+		if (strncmp(why, cases[i].why, strlen(cases[i].why)) != 0)
+			fail_msg("%s: reason '%s', want '%s'", cases[i].file, why,
+			    cases[i].why);
+		assert_non_null(why[0] ? why : NULL);
+		assert_null(strchr(why, '\n'));
+		/* huge images are refused from their headers, not decoded */
+		assert_true(now() - t0 < 0.2);
+		o = (struct ocr *)1;
+		assert_int_equal(ocr_open(&o, fx(cases[i].file), NULL, why, sizeof why),
+		    OCR_BAD);
+		assert_null(o);
+	}
+	memset(why, 0, sizeof why);
+	assert_int_equal(ocr_probe(fx("header-only.pdf"), NULL, &info, why,
+	    sizeof why), OCR_BAD);
+	assert_true(strncmp(why, "damaged PDF: ", 13) == 0 ||
+	    strcmp(why, "no pages") == 0);
+}
+
+/* inputs intake must accept, with their format and page count */
+static void
+t_probe(void **state)
+{
+	static const struct {
+		const char	*file;
+		enum ocr_format	fmt;
+		int		pages;
+	} cases[] = {
+		{ "text.pdf",	OCR_FMT_PDF,	1 },
+		{ "junk.pdf",	OCR_FMT_PDF,	1 },
+		{ "scan.pdf",	OCR_FMT_PDF,	1 },
+		{ "scan.png",	OCR_FMT_PNG,	1 },
+		{ "scan.jpg",	OCR_FMT_JPEG,	1 },
+		{ "owner-only.pdf", OCR_FMT_PDF, 1 },
+		{ "fax.tif",	OCR_FMT_TIFF,	2 },
+	};
+	struct ocr_info info;
+	char	why[OCR_WHY];
+	size_t	i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		if (ocr_probe(fx(cases[i].file), NULL, &info, why, sizeof why) != OCR_OK)
+			fail_msg("%s: %s", cases[i].file, why);
+		assert_int_equal(info.format, cases[i].fmt);
+		assert_int_equal(info.pages, cases[i].pages);
+	}
+}
+
+/* a born-digital page: words, boxes and lines from the text layer, fast */
+static void
+t_text_layer(void **state)
+{
+	static const char *files[] = { "text.pdf", "junk.pdf" };
+	struct ocr_page pg;
+	size_t	f, i;
+	double	t0;
+
+	for (f = 0; f < 2; f++) {
+		t0 = cpu_now();
+		run_page(fx(files[f]), 1, &pg);
+		/* no Tesseract start-up (~0.1 s) on this path */
+		assert_true(cpu_now() - t0 < 0.1);
+		assert_int_equal(pg.source, OCR_SRC_TEXT);
+		assert_int_equal(pg.pageno, 1);
+		assert_true(fabsf(pg.width - LETTER_W) < 0.01f);
+		assert_true(fabsf(pg.height - LETTER_H) < 0.01f);
+		assert_string_equal(pg.text, "AUTHORIZATION FOR RELEASE\n"
+		    "Patient records requested by counsel\n"
+		    "Signature witnessed on Tuesday");
+		assert_int_equal(pg.nwords, 3 + 5 + 4);
+		assert_true(pg.conf == 100);
+		for (i = 0; i < pg.nwords; i++) {
+			const struct ocr_word *w = &pg.words[i];
+			const struct line *l = &lines[w->line];
+
+			assert_true(w->line >= 0 && w->line < (int)NLINES);
+			assert_true(w->conf == 100);
+			/* the glyphs sit on the baseline we drew them on */
+			assert_true(w->y0 < l->y && w->y0 > l->y - l->size * 1.1f);
+			assert_true(w->y1 > l->y && w->y1 < l->y + l->size * 0.4f);
+			assert_true(w->x0 >= l->x - 0.5f && w->x1 <= LETTER_W);
+			assert_true(w->x1 - w->x0 > l->size * 0.4f);
+		}
+		assert_true(fabsf(pg.words[0].x0 - 72) < 1);
+		assert_true(fabsf(pg.words[3].x0 - 72) < 1);
+		assert_string_equal(pg.words[3].text, "Patient");
+		assert_int_equal(pg.words[3].line, 1);
+		ocr_page_release(&pg);
+	}
+}
+
+/* a scanned PDF page (one picture) goes through Tesseract */
+static void
+t_scan(void **state)
+{
+	struct ocr_page pg;
+
+	run_page(fx("scan.pdf"), 1, &pg);
+	assert_int_equal(pg.source, OCR_SRC_OCR);
+	assert_int_equal(pg.rotation, 0);
+	assert_true(fabsf(pg.width - LETTER_W) < 0.5f);
+	assert_true(fabsf(pg.height - LETTER_H) < 0.5f);
+	assert_true(pg.conf > 80 && pg.conf <= 100);
+	assert_non_null(strchr(pg.text, '\n'));
+	check_ocr(&pg, &r_scan, NKEYWORDS);
+	ocr_page_release(&pg);
+}
+
+/* too little text for the text layer to count: the page is OCR'd */
+static void
+t_min_text_chars(void **state)
+{
+	struct ocr_opts opts;
+	struct ocr_page pg;
+	struct ocr *o = NULL;
+	char	why[OCR_WHY];
+
+	ocr_opts_default(&opts);
+	opts.min_text_chars = 1000;	/* the page has 95 glyphs */
+	assert_int_equal(ocr_open(&o, fx("text.pdf"), &opts, why, sizeof why), OCR_OK);
+	assert_int_equal(ocr_page(o, 1, &pg, why, sizeof why), OCR_OK);
+	assert_int_equal(pg.source, OCR_SRC_OCR);
+	check_ocr(&pg, &r_scan, NKEYWORDS);
+	ocr_page_release(&pg);
+	ocr_close(o);
+}
+
+/* a scan with another program's invisible text layer is OCR'd here too */
+static void
+t_scan_hidden_layer(void **state)
+{
+	struct ocr_page pg;
+
+	run_page(fx("scan-hidden.pdf"), 1, &pg);
+	assert_int_equal(pg.source, OCR_SRC_OCR);
+	check_ocr(&pg, &r_scan, NKEYWORDS);
+	ocr_page_release(&pg);
+}
+
+/* fax TIFF at 204x98 dpi: page size from both resolutions, boxes too */
+static void
+t_fax(void **state)
+{
+	struct ocr *o = NULL;
+	struct ocr_page pg;
+	char	why[OCR_WHY];
+
+	assert_int_equal(ocr_open(&o, fx("fax.tif"), NULL, why, sizeof why), OCR_OK);
+	assert_int_equal(ocr_count_pages(o), 2);
+	assert_int_equal(ocr_page(o, 2, &pg, why, sizeof why), OCR_OK);
+	assert_int_equal(pg.pageno, 2);
+	assert_int_equal(pg.source, OCR_SRC_OCR);
+	assert_true(fabsf(pg.height - r_fax.h * 72.0f / 98) < 0.01f);
+	assert_true(fabsf(pg.width - r_fax.w * 72.0f / 204) < 0.01f);
+	check_ocr(&pg, &r_fax, NKEYWORDS - 2);
+	ocr_page_release(&pg);
+	/* pages outside the document are the caller's error */
+	assert_int_equal(ocr_page(o, 0, &pg, why, sizeof why), OCR_ERR);
+	assert_int_equal(ocr_page(o, 3, &pg, why, sizeof why), OCR_ERR);
+	assert_int_equal(pg.nwords, 0);
+	ocr_close(o);
+}
+
+/* an upside-down page is turned, read, and boxed on the page as it is */
+static void
+t_upside_down(void **state)
+{
+	struct ocr_page pg;
+
+	run_page(fx("flip.png"), 1, &pg);
+	assert_int_equal(pg.rotation, 180);
+	assert_true(pg.conf > 80);
+	check_ocr(&pg, &r_flip, NKEYWORDS);
+	ocr_page_release(&pg);
+}
+
+/*
+ * a page fed in sideways (turned 90 degrees clockwise): Tesseract may read
+ * the vertical lines as they are, or we turn the page back (270)
+ */
+static void
+t_sideways(void **state)
+{
+	struct ocr_page pg;
+
+	run_page(fx("turn.png"), 1, &pg);
+	assert_true(pg.rotation == 0 || pg.rotation == 270);
+	assert_true(fabsf(pg.width - LETTER_H) < 0.5f);
+	check_ocr(&pg, &r_turn, NKEYWORDS);
+	ocr_page_release(&pg);
+}
+
+/* a page scanned 2 degrees clockwise: measured, corrected, boxes mapped back */
+static void
+t_skew(void **state)
+{
+	struct ocr_page pg;
+
+	run_page(fx("skew.png"), 1, &pg);
+	assert_int_equal(pg.rotation, 0);
+	if (!(pg.skew > 1.5f && pg.skew < 2.5f))
+		fail_msg("skew %.2f, want about 2", pg.skew);
+	check_ocr(&pg, &r_skew, NKEYWORDS);
+	ocr_page_release(&pg);
+}
+
+/* truncated PDFs: quarantined, or repaired and readable; never a crash */
+static void
+t_truncated(void **state)
+{
+	static const int pct[] = { 5, 25, 50, 75, 90, 97, 99 };
+	struct ocr_page pg;
+	struct ocr *o;
+	char	why[OCR_WHY];
+	unsigned char *pdf;
+	size_t	len, i;
+	int	rc, p;
+
+	pdf = read_bytes(fx("text.pdf"), &len);
+	for (i = 0; i < sizeof pct / sizeof pct[0]; i++) {
+		write_bytes(fx("cut.pdf"), pdf, len * pct[i] / 100);
+		rc = ocr_open(&o, fx("cut.pdf"), NULL, why, sizeof why);
+		if (rc == OCR_BAD) {
+			assert_true(why[0] != '\0');
+			assert_null(strchr(why, '\n'));
+			continue;
+		}
+		assert_int_equal(rc, OCR_OK);
+		assert_true(ocr_count_pages(o) >= 1);
+		for (p = 1; p <= ocr_count_pages(o); p++) {
+			rc = ocr_page(o, p, &pg, why, sizeof why);
+			assert_true(rc == OCR_OK || rc == OCR_BAD);
+			ocr_page_release(&pg);
+		}
+		ocr_close(o);
+	}
+	free(pdf);
+}
+
+/* MuPDF stays under opts.mem_limit: a page needing more is refused */
+static void
+t_mem_limit(void **state)
+{
+	struct ocr_opts opts;
+	struct ocr_page pg;
+	struct ocr *o = NULL;
+	char	why[OCR_WHY];
+	int	rc;
+
+	ocr_opts_default(&opts);
+	opts.mem_limit = 6 << 20;	/* the 300 dpi scan image alone is 8 MiB */
+	rc = ocr_open(&o, fx("scan.pdf"), &opts, why, sizeof why);
+	if (rc == OCR_OK) {
+		rc = ocr_page(o, 1, &pg, why, sizeof why);
+		ocr_close(o);
+	}
+	assert_int_equal(rc, OCR_BAD);
+	if (strstr(why, "needs more than 6 MiB") == NULL)
+		fail_msg("reason '%s'", why);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(t_defaults),
+		cmocka_unit_test(t_reject),
+		cmocka_unit_test(t_probe),
+		cmocka_unit_test(t_text_layer),
+		cmocka_unit_test(t_scan),
+		cmocka_unit_test(t_scan_hidden_layer),
+		cmocka_unit_test(t_min_text_chars),
+		cmocka_unit_test(t_fax),
+		cmocka_unit_test(t_upside_down),
+		cmocka_unit_test(t_sideways),
+		cmocka_unit_test(t_skew),
+		cmocka_unit_test(t_truncated),
+		cmocka_unit_test(t_mem_limit),
+	};
+
+	msg_init("t_ocr");
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
