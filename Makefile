@@ -42,12 +42,14 @@ SAN_LIB_OBJ = $(patsubst %.c,$(SAN)/%.o,$(LIB_SRC))
 PROGS = $(O)/roi $(O)/mkfax
 STAGES = intake ocr
 
-.PHONY: all deps deps-test deps-bench test unit e2e bench demo install clean fixtures
+.PHONY: all deps deps-demo deps-test deps-bench test unit e2e bench demo install clean fixtures
 
 all: deps $(PROGS) $(addprefix $(O)/roi-,$(STAGES))
 
 deps:
 	@sh tools/deps.sh build
+deps-demo:
+	@sh tools/deps.sh demo
 deps-test:
 	@sh tools/deps.sh test
 deps-bench:
@@ -91,7 +93,7 @@ test: deps-test $(O)/mkfax $(SAN)/roi $(SAN)/cer $(UNIT_BIN)
 bench: deps-bench all $(SAN)/cer
 	@sh tools/bench.sh $(O)
 
-demo: all
+demo: deps-demo all
 	@sh tools/demo.sh $(O)
 
 install: $(PROGS)

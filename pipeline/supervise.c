@@ -302,6 +302,19 @@ read_inotify(struct sup *s)
 	}
 }
 
+/* cand_cmp - oldest drop first (mtime, then name): arrival order */
+static int
+cand_cmp(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	if (x->mtime.tv_sec != y->mtime.tv_sec)
+		return x->mtime.tv_sec < y->mtime.tv_sec ? -1 : 1;
+	if (x->mtime.tv_nsec != y->mtime.tv_nsec)
+		return x->mtime.tv_nsec < y->mtime.tv_nsec ? -1 : 1;
+	return strcmp(x->path, y->path);
+}
+
 /* claim_settled - claim every drop that has not changed for settle_ms */
 static void
 claim_settled(struct sup *s)
@@ -312,6 +325,8 @@ claim_settled(struct sup *s)
 	int64_t		now = clock_mono_ms(), id;
 	size_t		i, j;
 
+	if (s->ncands > 1)
+		qsort(s->cands, s->ncands, sizeof *s->cands, cand_cmp);
 	for (i = j = 0; i < s->ncands; i++) {
 		c = &s->cands[i];
 		if (lstat(c->path, &st) == -1 || !S_ISREG(st.st_mode))

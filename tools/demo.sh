@@ -20,15 +20,18 @@ sed -i 's/^name = Our Practice$/name = Lakeside Behavioral Health (demo)/' "$dem
 
 echo "== demo home: $demo"
 echo "== dropping sample faxes into $demo/inbox/requests/"
-n=0
-for f in "$fix"/*.fine.tif "$fix"/*.std.tif "$fix"/*.300.pdf "$fix"/*.text.pdf; do
-	[ -f "$f" ] || continue
-	n=$((n + 1))
-	[ $n -le 8 ] || break
-	b=$(basename "$f")
-	cp "$f" "$demo/inbox/requests/$b"
-	echo "   $b"
-done
+# what a small practice's fax line brings in a morning: fine and standard
+# faxes, a scanned PDF, an e-fax PDF with a text layer, one fax sent twice
+drop() {
+	cp "$fix/$1" "$demo/inbox/requests/$2"
+	echo "   $2  ($3)"
+}
+drop cover.fine.tif fax0001.tif "fax cover sheet, fine fax 204x196"
+drop request-letter.fine.tif fax0002.tif "insurer's request letter, fine fax"
+drop authorization.std.tif fax0003.tif "authorization form, standard fax 204x98"
+drop record.300.pdf scan-records.pdf "3-page record scanned at 300 dpi"
+drop progress-note.text.pdf efax-note.pdf "e-fax PDF with a text layer"
+drop cover.fine.tif fax0004.tif "the same cover sheet sent again"
 cp "$fix/bad/encrypted.pdf" "$demo/inbox/requests/locked-request.pdf"
 echo "   locked-request.pdf (a password-protected PDF: it will be quarantined)"
 
@@ -39,7 +42,7 @@ echo "   (took $(( $(date +%s) - start )) s)"
 echo
 echo "== roi -C $demo status"
 "$roi" -C "$demo" status
-first=$("$roi" -C "$demo" doc list --json | sed -n 's/.*"doc": \([0-9]*\).*/\1/p' | head -1)
+first=$("$roi" -C "$demo" doc list --json | jq -r '.[] | select(.name == "fax0002.tif") | .doc')
 echo
 echo "== roi -C $demo doc text $first"
 "$roi" -C "$demo" doc text "$first"

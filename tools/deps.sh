@@ -3,7 +3,7 @@
 #
 # Idempotent: asks dpkg which packages are missing and runs apt-get only for
 # those; when everything is present it prints nothing and changes nothing.
-# Run as root (or with sudo available). Usage: tools/deps.sh [build|test|bench|all]
+# Run as root (or with sudo available). Usage: tools/deps.sh [build|demo|test|bench|all]
 set -eu
 
 build="gcc make pkg-config libc6-dev
@@ -20,10 +20,11 @@ bench="ocrmypdf tesseract-ocr time bc"
 want=$build
 case "${1:-all}" in
 build) ;;
+demo) want="$build jq" ;;
 test) want="$build $test" ;;
 bench) want="$build $test $bench" ;;
 all) want="$build $test $bench" ;;
-*) echo "deps.sh: unknown set '$1' (build, test, bench, all)" >&2; exit 2 ;;
+*) echo "deps.sh: unknown set '$1' (build, demo, test, bench, all)" >&2; exit 2 ;;
 esac
 
 missing=""
