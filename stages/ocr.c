@@ -47,6 +47,15 @@ stage_ocr_main(int argc, char **argv)
 	int		pageno, r, fin, rc = 1;
 
 	stage_setup(&ctx, argc, argv, "--doc");
+	/*
+	 * Page results are redoable: a commit lost to a power cut only sends
+	 * its page back to 'pending' (the WAL stays consistent), and the next
+	 * FULL commit by any process makes these durable too.  So this stage
+	 * does not fsync on every page, which would cap text-layer documents
+	 * at the disk's sync rate.
+	 */
+	if (store_exec(ctx.st, "PRAGMA synchronous = NORMAL") == -1)
+		goto out;
 	if (sodium_init() < 0)
 		msg_fatal("cannot initialise libsodium");
 	randombytes_buf(&token, sizeof token);

@@ -10,7 +10,7 @@
  *   NAME.text.pdf   vector text (a real text layer), laid out by MuPDF's story engine
  *   NAME.300.pdf    image-only scan, 300 dpi, 1 bit, skew up to +-1 deg, speckle
  *   NAME.fine.tif   G4 fax, 1728 px wide, 204x196 dpi, skew up to +-2 deg, speckle
- *   NAME.std.tif    G4 fax at 204x98 dpi (standard resolution)
+ *   NAME.std.tif    G3 (CCITT T.4) fax at 204x98 dpi (standard resolution)
  *   NAME.txt        ground truth text, pages separated by \f
  *   NAME.V.json     ground truth word boxes per page in that file's page points
  *                   {"pages":[{"width":W,"height":H,"words":[{"text":..,"box":[x0,y0,x1,y1]}]}]}
@@ -317,14 +317,14 @@ struct variant {
 	const char	*name;
 	int		xres, yres;
 	double		max_skew;	/* degrees */
-	int		tiff;		/* else image-only PDF */
+	int		tiff;		/* IFF_TIFF_G4 / IFF_TIFF_G3, else image-only PDF */
 	double		speckle;	/* black specks per million pixels */
 };
 
 static const struct variant variants[] = {
 	{ "300",  300, 300, 1.0, 0, 40 },
-	{ "fine", 204, 196, 2.0, 1, 120 },
-	{ "std",  204, 98,  2.0, 1, 120 },
+	{ "fine", 204, 196, 2.0, IFF_TIFF_G4, 120 },
+	{ "std",  204, 98,  2.0, IFF_TIFF_G3, 120 },
 };
 
 /* out_doc - an output being written page by page */
@@ -523,7 +523,7 @@ add_raster_page(struct out *o, fz_page *page, struct word *w, int nw, int rot90)
 	}
 	if (v->tiff) {
 		pixSetResolution(bin, v->xres, v->yres);
-		if (pixWriteTiff(o->path, bin, IFF_TIFF_G4, o->pages ? "a" : "w"))
+		if (pixWriteTiff(o->path, bin, v->tiff, o->pages ? "a" : "w"))
 			die("cannot write TIFF");
 	} else {
 		fz_pixmap	*gp = fz_new_pixmap(ctx, fz_device_gray(ctx), W, H, NULL, 0);
@@ -671,6 +671,7 @@ long_doc(const char *srcdir, int npages, const char *vname, int rot90, const cha
 	struct out	o;
 	pdf_document	*out = NULL;
 	fz_document	*docs[64];
+	pdf_graft_map	*maps[64] = { 0 };
 
 	for (k = 0; k < 3; k++)
 		if (strcmp(variants[k].name, vname) == 0)
@@ -705,9 +706,13 @@ long_doc(const char *srcdir, int npages, const char *vname, int rot90, const cha
 		nw = page_words(pg, &w, txt);
 		if (v)
 			add_raster_page(&o, pg, w, nw, rot90);
-		else
-			pdf_graft_page(ctx, out, -1, pdf_document_from_fz_document(ctx, docs[src]),
-			    (i / nsrc) % pn);
+		else {
+			/* one graft map per source: fonts are copied once, not per page */
+			if (maps[src] == NULL)
+				maps[src] = pdf_new_graft_map(ctx, out);
+			pdf_graft_mapped_page(ctx, maps[src], -1,
+			    pdf_document_from_fz_document(ctx, docs[src]), (i / nsrc) % pn);
+		}
 		free(w);
 		fz_drop_page(ctx, pg);
 	}
@@ -718,6 +723,8 @@ long_doc(const char *srcdir, int npages, const char *vname, int rot90, const cha
 
 		opts.do_compress = 1;
 		opts.do_garbage = 1;
+		for (i = 0; i < nsrc; i++)
+			pdf_drop_graft_map(ctx, maps[i]);
 		pdf_save_document(ctx, out, path, &opts);
 		pdf_drop_document(ctx, out);
 	}
