@@ -1251,7 +1251,7 @@ deskew(PIX *pix, float *angle, fz_matrix *m)
 	if (bad || conf < OCR_SKEW_CONF || fabsf(a) < OCR_SKEW_MIN)
 		return pixClone(pix);
 	/* Leptonica turns clockwise (y down) about the centre, same size */
-	rot = pixRotate(pix, (l_float32)(a * M_PI / 180.0), L_ROTATE_AREA_MAP,
+	rot = pixRotate(pix, (l_float32)(a * M_PI / 180.0), L_ROTATE_SHEAR,
 	    L_BRING_IN_WHITE, 0, 0);
 	if (rot == NULL)
 		return pixClone(pix);

@@ -59,7 +59,7 @@ cer_of() {
 	"$top/$build/san/cer" text "$2" "$3" 2>/dev/null | awk '{print $2}'
 }
 
-echo "roi bench on $(nproc) cores, $(date +%Y-%m-%d)"
+echo "roi bench on $(nproc --all) cores, $(date +%Y-%m-%d)"
 echo "inputs: 20-page fine fax (G4 204x196), same pages as 300 dpi PDF, 1000-page text PDF"
 echo
 
@@ -70,7 +70,7 @@ roi_run roi_text_2w "$B/text1000.pdf" 2
 
 # tesseract CLI on the same page images (rendered at 300 dpi, not timed)
 mkdir -p "$T/img"
-mutool draw -q -r 300 -c gray -o "$T/img/p%03d.png" "$B/fax20.tif"
+mutool draw -q -r 300 -c gray -o "$T/img/p%03d.png" "$B/fax20.tif" 2>/dev/null
 cat > "$T/tess.sh" <<EOS
 #!/bin/sh
 for p in $T/img/p*.png; do tesseract "\$p" "\${p%.png}" > /dev/null 2>&1; done
@@ -81,8 +81,8 @@ for p in "$T"/img/p*.txt; do jq -Rs '{text: .}' "$p"; done | jq -s '{pages: .}' 
 
 # ocrmypdf --jobs 2 on the fax (as a PDF of the same images)
 if command -v ocrmypdf > /dev/null; then
-	mutool convert -o "$T/fax20.pdf" "$B/fax20.tif"
-	measure ocrmypdf_fax ocrmypdf --jobs 2 -l eng --output-type pdf --optimize 0 "$T/fax20.pdf" "$T/ocrmypdf.pdf"
+	mutool convert -o "$T/fax20.pdf" "$B/fax20.tif" 2>/dev/null
+	measure ocrmypdf_fax ocrmypdf --jobs 2 "$T/fax20.pdf" "$T/ocrmypdf.pdf"
 	pdftotext -layout "$T/ocrmypdf.pdf" - | jq -Rs '{pages: [{text: .}]}' > "$T/ocrmypdf_fax.json"
 fi
 

@@ -12,13 +12,14 @@ h=$(newhome ocr)
 # 300 dpi bound is looser because a monospaced form's wide gaps make
 # Tesseract split lines into columns); standard-resolution faxes (98 lines
 # per inch, upscaled) lose most.  Measured on 2026-11-27: text 0, 300 dpi
-# 0-0.072, fine 0.001-0.047, std 0.006-0.111.
+# 0-0.040, fine 0.003-0.038, std 0.010-0.127 (dense 9 pt monospace at 98
+# lines per inch is the worst).
 bound() {
 	case $1 in
 	text) echo 0.005 ;;
-	300) echo 0.08 ;;
+	300) echo 0.06 ;;
 	fine) echo 0.06 ;;
-	std) echo 0.12 ;;
+	std) echo 0.15 ;;
 	esac
 }
 ext() { case $1 in text|300) echo pdf ;; *) echo tif ;; esac; }
