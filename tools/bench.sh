@@ -6,8 +6,9 @@
 #   scan:  the same 20 pages as a 300 dpi image-only PDF
 #   text:  a 1000-page text-layer PDF (intake + text extraction)
 #   long:  a 300-page fine fax, for peak memory (BENCH_LONG=0 skips it)
-# peers:   the tesseract CLI (OMP_THREAD_LIMIT=1) on the same page images,
-#          rendered at 300 dpi beforehand and not timed; ocrmypdf --jobs 2
+# peers:   the tesseract CLI (OMP_THREAD_LIMIT=1) on the same page images roi
+#          OCRs (faxes at 200 dpi, scans at 300 dpi; rendered beforehand, not
+#          timed), and ocrmypdf --jobs 2 (its defaults) on the fax as a PDF
 # Prints pages/minute, CPU s/page, peak RSS, character error rate, ratios.
 set -eu
 build=${1:-build}
@@ -68,22 +69,29 @@ roi_run roi_fax_2w "$B/fax20.tif" 2
 roi_run roi_scan_2w "$B/scan20.pdf" 2
 roi_run roi_text_2w "$B/text1000.pdf" 2
 
-# tesseract CLI on the same page images (rendered at 300 dpi, not timed)
-mkdir -p "$T/img"
-mutool draw -q -r 300 -c gray -o "$T/img/p%03d.png" "$B/fax20.tif" 2>/dev/null
-cat > "$T/tess.sh" <<EOS
+# tesseract CLI on the same page images (rendered beforehand, not timed):
+# roi reads a fax at 200 dpi and a 300 dpi scan at 300 dpi (pipeline/ocr.c)
+tess_on() {
+	label=$1
+	src=$2
+	dpi=$3
+	mkdir -p "$T/$label"
+	mutool draw -q -r "$dpi" -c gray -o "$T/$label/p%03d.png" "$src" 2>/dev/null
+	cat > "$T/$label.sh" <<EOS
 #!/bin/sh
-for p in $T/img/p*.png; do tesseract "\$p" "\${p%.png}" > /dev/null 2>&1; done
+for p in $T/$label/p*.png; do tesseract "\$p" "\${p%.png}" > /dev/null 2>&1; done
 EOS
-measure tesseract_fax sh "$T/tess.sh"
-# its text as a roi-style JSON for the CER helper
-for p in "$T"/img/p*.txt; do jq -Rs '{text: .}' "$p"; done | jq -s '{pages: .}' > "$T/tesseract_fax.json"
+	measure "$label" sh "$T/$label.sh"
+	for p in "$T/$label"/p*.txt; do jq -Rs '{text: .}' "$p"; done | jq -s '{pages: .}' > "$T/$label.json"
+}
+tess_on tesseract_fax "$B/fax20.tif" 200
+tess_on tesseract_scan "$B/scan20.pdf" 300
 
 # ocrmypdf --jobs 2 on the fax (as a PDF of the same images)
 if command -v ocrmypdf > /dev/null; then
 	mutool convert -o "$T/fax20.pdf" "$B/fax20.tif" 2>/dev/null
-	measure ocrmypdf_fax ocrmypdf --jobs 2 "$T/fax20.pdf" "$T/ocrmypdf.pdf"
-	pdftotext -layout "$T/ocrmypdf.pdf" - | jq -Rs '{pages: [{text: .}]}' > "$T/ocrmypdf_fax.json"
+	measure ocrmypdf_fax ocrmypdf --jobs 2 --sidecar "$T/ocrmypdf.txt" "$T/fax20.pdf" "$T/ocrmypdf.pdf"
+	jq -Rs '{pages: [{text: .}]}' "$T/ocrmypdf.txt" > "$T/ocrmypdf_fax.json"
 fi
 
 if [ "${BENCH_LONG:-1}" != 0 ]; then
@@ -100,7 +108,7 @@ while read -r label wall cpu rss; do
 	*) pages=20 ;;
 	esac
 	c=-
-	[ -f "$truth" ] && [ -f "$T/$label.json" ] && case $label in *fax_*|tesseract*|ocrmypdf*) c=$(cer_of "$label" "$truth" "$T/$label.json") ;; esac
+	[ -f "$truth" ] && [ -f "$T/$label.json" ] && case $label in *fax_*|*scan*|ocrmypdf*) c=$(cer_of "$label" "$truth" "$T/$label.json") ;; esac
 	printf '%-16s %7d %9.2f %9.1f %9.3f %8.1f %7s\n' "$label" "$pages" "$wall" \
 	    "$(echo "$pages * 60 / $wall" | bc -l)" "$(echo "$cpu / $pages" | bc -l)" \
 	    "$(echo "$rss / 1024" | bc -l)" "$c"
@@ -109,8 +117,10 @@ done < "$T/results"
 
 echo
 echo "ratios (targets in parentheses):"
-printf '  CPU per OCR page, roi / tesseract CLI:      %.2f  (<= 1.0)\n' \
+printf '  CPU per OCR page, roi / tesseract CLI, fax:  %.2f  (<= 1.0)\n' \
     "$(echo "$c_roi_fax_1w / $c_tesseract_fax" | bc -l)"
+printf '  CPU per OCR page, roi / tesseract CLI, scan: %.2f  (<= 1.0)\n' \
+    "$(echo "$c_roi_scan_2w / $c_tesseract_scan" | bc -l)"
 printf '  wall, 2 workers / 1 worker, 20-page fax:    %.2f  (<= 0.55)\n' \
     "$(echo "$w_roi_fax_2w / $w_roi_fax_1w" | bc -l)"
 if [ -n "${w_ocrmypdf_fax:-}" ]; then
