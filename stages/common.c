@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "msg.h"
+#include "sandbox.h"
 #include "spool.h"
 #include "stage.h"
 
@@ -39,6 +40,9 @@ stage_setup(struct stage_ctx *ctx, int argc, char **argv, const char *id_opt)
 	if (spool_home_check(ctx->home) == -1 ||
 	    config_load(&ctx->cfg, spool_path(p, ctx->home, CONFIG_FILE)) == -1 ||
 	    store_open(&ctx->st, ctx->home) == -1)
+		exit(1);
+	/* from here on the stage parses hostile bytes: no exec, no network */
+	if (sandbox_enter() == -1)
 		exit(1);
 	ctx->pol.max_attempts = ctx->cfg.max_attempts;
 	ctx->pol.retry_base = ctx->cfg.retry_base;
