@@ -5,6 +5,7 @@
  * callers pass ids and hashes, never patient names.  Control characters in
  * the formatted text are replaced so a hostile file name cannot forge lines.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 
 const char *msg_prog = "roi";
 int	msg_verbose;
+int	msg_tempfail;
 
 void
 msg_init(const char *prog)
@@ -64,6 +66,34 @@ msg_error(const char *fmt, ...)
 {
 	va_list ap;
 
+	va_start(ap, fmt);
+	msg_vput("", fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void
+msg_note_errno(int err)
+{
+	switch (err) {
+	case ENOSPC:
+	case EDQUOT:
+	case EIO:
+	case EROFS:
+	case ENOMEM:
+	case EMFILE:
+	case ENFILE:
+		msg_tempfail = 1;
+		break;
+	}
+}
+
+int
+msg_syserror(const char *fmt, ...)
+{
+	va_list ap;
+
+	msg_note_errno(errno);
 	va_start(ap, fmt);
 	msg_vput("", fmt, ap);
 	va_end(ap);

@@ -14,11 +14,23 @@
 
 extern const char *msg_prog;	/* program name used as prefix */
 extern int msg_verbose;		/* 0 quiet, 1 info */
+/*
+ * msg_tempfail is set when an error came from the machine rather than the
+ * input (disk full, I/O error, read-only file system, store busy): the
+ * work should wait and be retried, not count towards quarantine.  Stages
+ * then exit MSG_EX_TEMPFAIL.
+ */
+extern int msg_tempfail;
+#define MSG_EX_TEMPFAIL	75		/* sysexits.h EX_TEMPFAIL */
 
 void	msg_init(const char *prog);
 void	msg_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	msg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int	msg_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* msg_syserror - msg_error after a failed system call: notes errno first */
+int	msg_syserror(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* msg_note_errno - set msg_tempfail if err is a machine condition */
+void	msg_note_errno(int err);
 _Noreturn void msg_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void msg_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -276,7 +276,7 @@ queue_publish(struct store *st, const char *home, int64_t input_id)
 		/* keep the original if the first copy's file got lost somehow */
 		if (access(spool_orig_path(orig, home, r.sha), F_OK) == 0) {
 			if (unlink(inc) == -1)
-				return msg_error("cannot remove '%s': %s", inc, strerror(errno));
+				return msg_syserror("cannot remove '%s': %s", inc, strerror(errno));
 			return spool_fsync_dir(inc);
 		}
 	}
@@ -374,6 +374,21 @@ queue_input_fail(struct store *st, const char *home, int64_t input_id,
 fail:
 	store_rollback(st);
 	return -1;
+}
+
+int
+queue_input_defer(struct store *st, int64_t input_id, const char *reason, int delay)
+{
+	sqlite3_stmt *s;
+
+	s = store_prepare(st, "UPDATE inputs SET next_try = ?, last_error = ?"
+	    " WHERE id = ? AND state = 'intake'");
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, (int64_t)time(NULL) + delay);
+	BIND_TEXT(s, 2, reason);
+	sqlite3_bind_int64(s, 3, input_id);
+	return run1(st, s, "defer input") < 0 ? -1 : 0;
 }
 
 int
@@ -635,7 +650,7 @@ fail:
 
 int
 queue_pages_release_pid(struct store *st, const char *home, int pid,
-    const char *reason, const struct queue_policy *pol)
+    const char *reason, const struct queue_policy *pol, int count, int delay)
 {
 	sqlite3_stmt	*s;
 	int64_t		docs[64], *ids = NULL;
@@ -653,6 +668,19 @@ queue_pages_release_pid(struct store *st, const char *home, int pid,
 		pages[n++] = sqlite3_column_int(s, 1);
 	}
 	sqlite3_finalize(s);
+	if (!count) {
+		s = store_prepare(st, "UPDATE pages SET state = 'pending', owner = NULL,"
+		    " pid = NULL, next_try = ?, last_error = ? WHERE state = 'running'"
+		    " AND pid = ?");
+		if (s == NULL)
+			goto fail;
+		sqlite3_bind_int64(s, 1, (int64_t)time(NULL) + delay);
+		BIND_TEXT(s, 2, reason);
+		sqlite3_bind_int(s, 3, pid);
+		if (run1(st, s, "release pages") < 0)
+			goto fail;
+		n = 0;
+	}
 	for (i = 0; i < n; i++) {
 		int64_t	*v = NULL;
 		int	nv = 0;

@@ -56,6 +56,9 @@ int	queue_input_quarantine(struct store *st, const char *home, int64_t input_id,
  * after policy->max_attempts; *quarantined tells which */
 int	queue_input_fail(struct store *st, const char *home, int64_t input_id,
 	    const char *reason, const struct queue_policy *pol, int *quarantined);
+/* queue_input_defer - the machine failed (disk full...): try again after
+ * delay seconds without counting an attempt */
+int	queue_input_defer(struct store *st, int64_t input_id, const char *reason, int delay);
 /* queue_publish - finish the file moves an input's committed state implies */
 int	queue_publish(struct store *st, const char *home, int64_t input_id);
 
@@ -68,9 +71,11 @@ int	queue_page_save(struct store *st, int64_t doc_id, int pageno, int64_t token,
 /* queue_page_fail - give a page back for retry, or quarantine the document */
 int	queue_page_fail(struct store *st, const char *home, int64_t doc_id, int pageno,
 	    int64_t token, const char *reason, const struct queue_policy *pol);
-/* queue_pages_release_pid - a worker died: its running pages count a failure */
+/* queue_pages_release_pid - a worker died: its running pages go back to
+ * pending; if count, each counts a failure of its page (else they wait
+ * delay seconds: the machine failed, not the page) */
 int	queue_pages_release_pid(struct store *st, const char *home, int pid,
-	    const char *reason, const struct queue_policy *pol);
+	    const char *reason, const struct queue_policy *pol, int count, int delay);
 /* queue_doc_finish - mark the document and its inputs done when all pages are */
 int	queue_doc_finish(struct store *st, int64_t doc_id, int *finished);
 /* queue_doc_quarantine - quarantine every input of a document */

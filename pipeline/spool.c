@@ -61,11 +61,11 @@ spool_fsync_dir(const char *dir)
 			*slash = '\0';
 	}
 	if ((fd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return msg_error("cannot open folder '%s': %s", tmp, strerror(errno));
+		return msg_syserror("cannot open folder '%s': %s", tmp, strerror(errno));
 	rc = fsync(fd);
 	close(fd);
 	if (rc == -1 && errno != EINVAL)
-		return msg_error("cannot sync folder '%s': %s", tmp, strerror(errno));
+		return msg_syserror("cannot sync folder '%s': %s", tmp, strerror(errno));
 	return 0;
 }
 
@@ -78,11 +78,11 @@ mkdir_private(const char *path)
 	if (mkdir(path, 0700) == 0)
 		return 0;
 	if (errno != EEXIST)
-		return msg_error("cannot create '%s': %s", path, strerror(errno));
+		return msg_syserror("cannot create '%s': %s", path, strerror(errno));
 	if (stat(path, &st) == -1 || !S_ISDIR(st.st_mode))
 		return msg_error("'%s' exists and is not a folder", path);
 	if ((st.st_mode & 077) && chmod(path, 0700) == -1)
-		return msg_error("cannot chmod '%s': %s", path, strerror(errno));
+		return msg_syserror("cannot chmod '%s': %s", path, strerror(errno));
 	return 0;
 }
 
@@ -104,7 +104,7 @@ spool_home_init(const char *home)
 		if (spool_write_file(home, p, conf, strlen(conf)) == -1)
 			return -1;
 	} else if (chmod(p, 0600) == -1)
-		return msg_error("cannot chmod '%s': %s", p, strerror(errno));
+		return msg_syserror("cannot chmod '%s': %s", p, strerror(errno));
 	return spool_fsync_dir(home);
 }
 
@@ -115,7 +115,7 @@ spool_home_check(const char *home)
 	struct stat st;
 
 	if (stat(home, &st) == -1)
-		return msg_error("%s: %s (create it with 'roi init %s')", home,
+		return msg_syserror("%s: %s (create it with 'roi init %s')", home,
 		    strerror(errno), home);
 	if (stat(spool_path(p, home, "spool/incoming"), &st) == -1 ||
 	    stat(spool_path(p, home, "inbox/requests"), &st) == -1)
@@ -135,14 +135,14 @@ spool_write_file(const char *home, const char *path, const void *data, size_t le
 
 	spool_path(tmp, home, "spool/tmp/w.%ld.%u", (long)getpid(), seq++);
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) == -1) {
-		msg_error("cannot create '%s': %s", tmp, strerror(errno));
+		msg_syserror("cannot create '%s': %s", tmp, strerror(errno));
 		goto out;
 	}
 	while (len > 0) {
 		if ((n = write(fd, p, len)) == -1) {
 			if (errno == EINTR)
 				continue;
-			msg_error("cannot write '%s': %s", tmp, strerror(errno));
+			msg_syserror("cannot write '%s': %s", tmp, strerror(errno));
 			goto out;
 		}
 		p += n;
@@ -150,12 +150,12 @@ spool_write_file(const char *home, const char *path, const void *data, size_t le
 	}
 	if (fsync(fd) == -1 || close(fd) == -1) {
 		fd = -1;
-		msg_error("cannot write '%s': %s", tmp, strerror(errno));
+		msg_syserror("cannot write '%s': %s", tmp, strerror(errno));
 		goto out;
 	}
 	fd = -1;
 	if (rename(tmp, path) == -1) {
-		msg_error("cannot rename to '%s': %s", path, strerror(errno));
+		msg_syserror("cannot rename to '%s': %s", path, strerror(errno));
 		goto out;
 	}
 	rc = spool_fsync_dir(path);
@@ -177,14 +177,14 @@ spool_sha256_file(const char *path, char hex[SPOOL_SHAHEX], off_t *size)
 	int		fd, rc = -1;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return msg_error("cannot open '%s': %s", path, strerror(errno));
+		return msg_syserror("cannot open '%s': %s", path, strerror(errno));
 	crypto_hash_sha256_init(&st);
 	for (;;) {
 		n = read(fd, buf, sizeof buf);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
-			msg_error("cannot read '%s': %s", path, strerror(errno));
+			msg_syserror("cannot read '%s': %s", path, strerror(errno));
 			goto out;
 		}
 		if (n == 0)
@@ -226,7 +226,7 @@ spool_claim(const char *home, const char *src, const char *name)
 
 	spool_path(dst, home, "spool/incoming/%s", name);
 	if (rename(src, dst) == -1)
-		return msg_error("cannot claim drop: %s", strerror(errno));
+		return msg_syserror("cannot claim drop: %s", strerror(errno));
 	return spool_fsync_dir(dst);
 }
 
@@ -241,13 +241,13 @@ spool_keep_orig(const char *home, const char *incoming, const char *sha)
 	if (access(src, F_OK) == -1)
 		return 0;		/* already done */
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
-		return msg_error("cannot create '%s': %s", dir, strerror(errno));
+		return msg_syserror("cannot create '%s': %s", dir, strerror(errno));
 	if (link(src, dst) == -1 && errno != EEXIST)
-		return msg_error("cannot keep original '%s': %s", dst, strerror(errno));
+		return msg_syserror("cannot keep original '%s': %s", dst, strerror(errno));
 	if (spool_fsync_dir(dir) == -1)
 		return -1;
 	if (unlink(src) == -1 && errno != ENOENT)
-		return msg_error("cannot remove '%s': %s", src, strerror(errno));
+		return msg_syserror("cannot remove '%s': %s", src, strerror(errno));
 	return spool_fsync_dir(src);
 }
 
@@ -310,27 +310,27 @@ copy_file(const char *home, const char *src, const char *dst)
 
 	spool_path(tmp, home, "spool/tmp/c.%ld.%u", (long)getpid(), seq++);
 	if ((in = open(src, O_RDONLY | O_CLOEXEC)) == -1) {
-		msg_error("cannot open '%s': %s", src, strerror(errno));
+		msg_syserror("cannot open '%s': %s", src, strerror(errno));
 		goto out;
 	}
 	if ((outfd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) == -1) {
-		msg_error("cannot create '%s': %s", tmp, strerror(errno));
+		msg_syserror("cannot create '%s': %s", tmp, strerror(errno));
 		goto out;
 	}
 	while ((n = read(in, buf, sizeof buf)) != 0) {
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1 || write(outfd, buf, n) != n) {
-			msg_error("cannot copy to '%s': %s", tmp, strerror(errno));
+			msg_syserror("cannot copy to '%s': %s", tmp, strerror(errno));
 			goto out;
 		}
 	}
 	if (fsync(outfd) == -1) {
-		msg_error("cannot sync '%s': %s", tmp, strerror(errno));
+		msg_syserror("cannot sync '%s': %s", tmp, strerror(errno));
 		goto out;
 	}
 	if (rename(tmp, dst) == -1) {
-		msg_error("cannot rename to '%s': %s", dst, strerror(errno));
+		msg_syserror("cannot rename to '%s': %s", dst, strerror(errno));
 		goto out;
 	}
 	rc = 0;
@@ -365,7 +365,7 @@ spool_quarantine(const char *home, const char *src, int move,
 		return 0;
 	if (move) {
 		if (rename(src, dst) == -1)
-			return msg_error("cannot move input to quarantine: %s", strerror(errno));
+			return msg_syserror("cannot move input to quarantine: %s", strerror(errno));
 	} else if (copy_file(home, src, dst) == -1)
 		return -1;
 	return spool_fsync_dir(dst);

@@ -102,6 +102,18 @@ static const char *const migrations[] = {
 int
 store_err(struct store *st, const char *what)
 {
+	switch (sqlite3_errcode(st->db)) {
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_CANTOPEN:
+	case SQLITE_NOMEM:
+	case SQLITE_READONLY:
+	case SQLITE_PROTOCOL:
+		msg_tempfail = 1;	/* the machine, not the input */
+		break;
+	}
 	return msg_error("store: %s: %s", what, sqlite3_errmsg(st->db));
 }
 
@@ -117,7 +129,7 @@ store_exec(struct store *st, const char *sql)
 	char *err = NULL;
 
 	if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		msg_error("store: %s", err ? err : sqlite3_errmsg(st->db));
+		store_err(st, "exec");
 		sqlite3_free(err);
 		return -1;
 	}
@@ -219,7 +231,7 @@ open_common(struct store **sp, const char *home, int ro)
 	} else {
 		/* create it 0600 ourselves rather than trusting the umask */
 		if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1)
-			return msg_error("cannot open '%s': %s", path, strerror(errno));
+			return msg_syserror("cannot open '%s': %s", path, strerror(errno));
 		close(fd);
 		flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	}

@@ -37,6 +37,7 @@
 extern char **environ;
 
 #define MAX_CHILDREN	64
+#define STALL_DELAY	10	/* seconds: wait after the machine failed */
 #define MAX_WATCHES	1024
 
 struct cand {			/* a drop waiting to settle */
@@ -77,8 +78,13 @@ struct sup {
 	struct child	kids[MAX_CHILDREN];
 	int		nkids;
 	int		draining;
+	int		once;
+	int		stalled;	/* --once stopped: the machine failed */
+	char		stall_why[400];
 	int64_t		next_scan_ms;
 };
+
+static void	stall(struct sup *, const char *);
 
 /* set_policy - derive queue policy from config */
 static void
@@ -119,7 +125,7 @@ take_lock(struct sup *s)
 	s->lockfd = open(spool_path(p, s->home, SUPERVISE_LOCK),
 	    O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (s->lockfd == -1)
-		return msg_error("cannot open '%s': %s", p, strerror(errno));
+		return msg_syserror("cannot open '%s': %s", p, strerror(errno));
 	if (flock(s->lockfd, LOCK_EX | LOCK_NB) == -1) {
 		pid_t other = supervise_running(s->home);
 
@@ -128,7 +134,7 @@ take_lock(struct sup *s)
 	}
 	n = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
 	if (ftruncate(s->lockfd, 0) == -1 || pwrite(s->lockfd, buf, n, 0) != n)
-		return msg_error("cannot write '%s': %s", p, strerror(errno));
+		return msg_syserror("cannot write '%s': %s", p, strerror(errno));
 	return 0;
 }
 
@@ -343,10 +349,15 @@ claim_settled(struct sup *s)
 		}
 		/* commit the claim first, then rename (queue.h, recovery rules) */
 		spool_incoming_name(name, sizeof name);
+		msg_tempfail = 0;
 		id = queue_input_add(s->st, c->name, c->record ? "record" : "request",
 		    c->record ? c->case_ref : NULL, name);
 		if (id == -1) {
-			s->cands[j++] = *c;	/* store trouble: try again later */
+			/* store trouble: try again later, not at once */
+			c->since_ms = clock_mono_ms() + STALL_DELAY * 1000;
+			s->cands[j++] = *c;
+			if (msg_tempfail)
+				stall(s, "cannot record a new drop in the store");
 			continue;
 		}
 		if (spool_claim(s->home, c->path, name) == -1) {
@@ -388,7 +399,7 @@ spawn(struct sup *s, char stage, int64_t id)
 	if (s->nkids == MAX_CHILDREN)
 		return -1;
 	if (pipe2(pfd, O_CLOEXEC) == -1)
-		return msg_error("pipe: %s", strerror(errno));
+		return msg_syserror("pipe: %s", strerror(errno));
 	snprintf(idbuf, sizeof idbuf, "%lld", (long long)id);
 	argv[0] = stage == 'i' ? "roi-intake" : "roi-ocr";
 	argv[1] = "--home";
@@ -400,7 +411,7 @@ spawn(struct sup *s, char stage, int64_t id)
 	if ((pid = fork()) == -1) {
 		close(pfd[0]);
 		close(pfd[1]);
-		return msg_error("fork: %s", strerror(errno));
+		return msg_syserror("fork: %s", strerror(errno));
 	}
 	if (pid == 0) {
 		int devnull = open("/dev/null", O_RDWR);
@@ -491,6 +502,37 @@ reason_of(struct child *k, int status, char *why, size_t len)
 		    k->stage == 'i' ? "intake" : "ocr", WEXITSTATUS(status));
 }
 
+/*
+ * machine_failed - a stage met a full disk, an I/O error or a busy store:
+ * not the input's fault, so no attempt is counted.  A daemon waits and
+ * tries again (never less than STALL_DELAY seconds); --once stops taking
+ * new work and exits non-zero, leaving everything where it is for the
+ * next run.
+ */
+static void
+stall(struct sup *s, const char *why)
+{
+	if (!s->stalled || !s->once)
+		msg_warn("%s: waiting for the machine (disk full? I/O error?)", why);
+	if (s->once) {
+		s->stalled = 1;
+		s->draining = 1;
+		snprintf(s->stall_why, sizeof s->stall_why, "%s", why);
+	}
+}
+
+static void
+machine_failed(struct sup *s, struct child *k, const char *why)
+{
+	int delay = s->cfg.retry_base > STALL_DELAY ? s->cfg.retry_base : STALL_DELAY;
+
+	if (k->stage == 'i')
+		queue_input_defer(s->st, k->id, why, delay);
+	else
+		queue_pages_release_pid(s->st, s->home, k->pid, why, &s->pol, 0, delay);
+	stall(s, why);
+}
+
 /* reap - collect finished stages and apply the failure policy */
 static void
 reap(struct sup *s)
@@ -516,12 +558,16 @@ reap(struct sup *s)
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && !k.killed)
 			continue;
 		reason_of(&k, status, why, sizeof why);
+		if (WIFEXITED(status) && WEXITSTATUS(status) == MSG_EX_TEMPFAIL && !k.killed) {
+			machine_failed(s, &k, why);
+			continue;
+		}
 		if (k.stage == 'i') {
 			if (queue_input_fail(s->st, s->home, k.id, why, &s->pol, &q) == 0 && q)
 				msg_warn("input %lld: quarantined: %s", (long long)k.id, why);
 			queue_publish(s->st, s->home, k.id);
 		} else
-			queue_pages_release_pid(s->st, s->home, k.pid, why, &s->pol);
+			queue_pages_release_pid(s->st, s->home, k.pid, why, &s->pol, 1, 0);
 	}
 }
 
@@ -659,6 +705,7 @@ supervise_run(const char *home, int once)
 
 	memset(&s, 0, sizeof s);
 	s.home = home;
+	s.once = once;
 	s.ifd = s.sfd = s.lockfd = -1;
 	config_defaults(&s.cfg);
 	if (spool_home_check(home) == -1 ||
@@ -667,7 +714,7 @@ supervise_run(const char *home, int once)
 	set_policy(&s);
 	len = readlink("/proc/self/exe", s.self, sizeof s.self - 1);
 	if (len <= 0) {
-		msg_error("cannot find my own program: %s", strerror(errno));
+		msg_syserror("cannot find my own program: %s", strerror(errno));
 		goto out;
 	}
 	s.self[len] = '\0';
@@ -683,7 +730,7 @@ supervise_run(const char *home, int once)
 	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	if ((s.sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) == -1) {
-		msg_error("signalfd: %s", strerror(errno));
+		msg_syserror("signalfd: %s", strerror(errno));
 		goto out;
 	}
 	if ((s.ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1)
@@ -706,6 +753,8 @@ supervise_run(const char *home, int once)
 		if (s.draining && s.nkids == 0)
 			break;
 		if (!pending_work(&s, &next_try) && once)
+			break;
+		if (s.stalled && s.nkids == 0)
 			break;
 
 		/* sleep until something can happen: a settle, a scan, a retry */
@@ -739,7 +788,7 @@ supervise_run(const char *home, int once)
 			pfd[n++].events = POLLIN;
 		}
 		if (poll(pfd, n, (int)timeout) == -1 && errno != EINTR) {
-			msg_error("poll: %s", strerror(errno));
+			msg_syserror("poll: %s", strerror(errno));
 			goto out;
 		}
 		for (i = 0; i < s.nkids; i++)
@@ -760,6 +809,12 @@ supervise_run(const char *home, int once)
 				break;
 			}
 		}
+	}
+	if (s.stalled) {
+		msg_error("stopped before finishing: %s; everything not done is"
+		    " still in the inbox or the queue and is taken up by the next run",
+		    s.stall_why);
+		goto out;
 	}
 	rc = 0;
 out:

@@ -40,7 +40,7 @@ stage_setup(struct stage_ctx *ctx, int argc, char **argv, const char *id_opt)
 	if (spool_home_check(ctx->home) == -1 ||
 	    config_load(&ctx->cfg, spool_path(p, ctx->home, CONFIG_FILE)) == -1 ||
 	    store_open(&ctx->st, ctx->home) == -1)
-		exit(1);
+		exit(msg_tempfail ? MSG_EX_TEMPFAIL : 1);
 	/* from here on the stage parses hostile bytes: no exec, no network */
 	if (sandbox_enter() == -1)
 		exit(1);
@@ -52,9 +52,12 @@ stage_setup(struct stage_ctx *ctx, int argc, char **argv, const char *id_opt)
 	ctx->ocr.mem_limit = (size_t)ctx->cfg.mem_limit_mb << 19;
 }
 
-void
-stage_teardown(struct stage_ctx *ctx)
+int
+stage_teardown(struct stage_ctx *ctx, int rc)
 {
 	store_close(ctx->st);
 	config_release(&ctx->cfg);
+	if (rc == 0)
+		return 0;
+	return msg_tempfail ? MSG_EX_TEMPFAIL : 1;
 }

@@ -81,6 +81,5 @@ stage_intake_main(int argc, char **argv)
 	    dup ? "duplicate of" : "is", (long long)doc_id);
 	rc = 0;
 out:
-	stage_teardown(&ctx);
-	return rc;
+	return stage_teardown(&ctx, rc);
 }

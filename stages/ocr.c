@@ -114,6 +114,5 @@ stage_ocr_main(int argc, char **argv)
 	rc = 0;
 out:
 	ocr_close(o);
-	stage_teardown(&ctx);
-	return rc;
+	return stage_teardown(&ctx, rc);
 }

@@ -5,7 +5,9 @@
  *	roi-intake --home DIR --input ID
  *	roi-ocr    --home DIR --doc ID
  * Exit 0: the job's state moved on in the store (which includes "this input
- * is quarantined").  Non-zero: the supervisor retries later and, after
+ * is quarantined").  Exit 75 (MSG_EX_TEMPFAIL): the machine failed (disk
+ * full, I/O error): the supervisor retries later without counting it
+ * against the input.  Other: the supervisor retries later and, after
  * max_attempts, quarantines with the last stderr line as the reason.
  */
 #ifndef ROI_STAGE_H
@@ -29,7 +31,8 @@ struct stage_ctx {
 
 /* stage_setup - parse --home/--ID_OPT, umask, config, store; exits on error */
 void	stage_setup(struct stage_ctx *ctx, int argc, char **argv, const char *id_opt);
-void	stage_teardown(struct stage_ctx *ctx);
+/* stage_teardown - close; the exit status for rc (0 ok, 75 machine trouble, 1) */
+int	stage_teardown(struct stage_ctx *ctx, int rc);
 
 int	stage_intake_main(int argc, char **argv);
 int	stage_ocr_main(int argc, char **argv);

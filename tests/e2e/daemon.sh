@@ -41,6 +41,12 @@ is "the slow file was taken whole (not quarantined)" "$(jqs "$h" .inputs.quarant
 d=$("$ROI" -C "$h" doc list --json | jq -r '.[] | select(.name == "slow.pdf") | .sha256')
 is "the slow file's stored original is the whole file" "$d" "$(sha256sum "$f" | cut -d' ' -f1)"
 
+# a corrupt file while running: quarantined, the daemon keeps going
+cp "$FIX/bad/garbage.tif" "$h/inbox/requests/corrupt.tif"
+if wait_for 30 '.inputs.quarantine == 1'; then ok "corrupt file quarantined while running"; else not_ok "corrupt file not quarantined"; fi
+check "reason file beside it" test -s "$h/quarantine/corrupt.tif.reason"
+check "still running after a corrupt file" kill -0 $pid
+
 # SIGHUP with a broken roi.conf: warning, keeps running
 cp "$h/roi.conf" "$T/conf.good"
 echo "bogus line" >> "$h/roi.conf"
@@ -56,7 +62,7 @@ wait_for 30 '.inputs.in_progress >= 1 or .inputs.done == 3' || true
 kill -TERM $pid
 wait $pid
 is "SIGTERM: exit 0" $? 0
-st=$("$ROI" -C "$h" status --json | jq -r '.inputs | "\(.done + .in_progress + .quarantine)"')
+st=$("$ROI" -C "$h" status --json | jq -r '.inputs | "\(.done + .in_progress)"')
 is "the late fax is accounted for" "$st" 3
 is "status shows the supervisor stopped" "$(jqs "$h" .supervisor.running)" false
 check "run --once finishes what is left" run_once "$h"
