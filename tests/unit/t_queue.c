@@ -221,6 +221,36 @@ test_recover(void **state)
 	assert_int_equal(q("SELECT count(*) FROM inputs WHERE state = 'intake'"), 0);
 }
 
+/* the machine failed (disk full): retried later, never counted, never
+ * quarantined for it */
+static void
+test_machine_failure_not_counted(void **state)
+{
+	int64_t	a = drop("full.pdf", "disk-full"), doc;
+	int	dup, i;
+
+	for (i = 0; i < 10; i++)
+		assert_int_equal(queue_input_defer(st, a, "store: database or disk is full", 60), 0);
+	assert_int_equal(q("SELECT attempts FROM inputs WHERE id = %lld", (long long)a), 0);
+	assert_int_equal(q("SELECT count(*) FROM inputs WHERE id = %lld AND state = 'intake'"
+	    " AND next_try > strftime('%%s','now')", (long long)a), 1);
+	/* pages of a worker that hit a full disk go back without a failure */
+	assert_int_equal(queue_intake_accept(st, a, "dd44", 9, "pdf", 1, &doc, &dup), 0);
+	assert_int_equal(queue_page_claim(st, doc, 9), 1);
+	assert_int_equal(queue_pages_release_pid(st, home, (int)getpid(), "disk full",
+	    &pol, 0, 60), 0);
+	assert_int_equal(q("SELECT attempts FROM pages WHERE doc_id = %lld", (long long)doc), 0);
+	assert_int_equal(q("SELECT count(*) FROM pages WHERE doc_id = %lld AND state = 'pending'",
+	    (long long)doc), 1);
+	/* a worker that crashed: the same release counts a failure */
+	assert_int_equal(queue_recover(st, home), 0);
+	assert_int_equal(store_exec(st, "UPDATE pages SET next_try = 0"), 0);
+	assert_int_equal(queue_page_claim(st, doc, 10), 1);
+	assert_int_equal(queue_pages_release_pid(st, home, (int)getpid(), "ocr: crashed (signal 11)",
+	    &pol, 1, 0), 0);
+	assert_int_equal(q("SELECT attempts FROM pages WHERE doc_id = %lld", (long long)doc), 1);
+}
+
 int
 main(void)
 {
@@ -231,6 +261,7 @@ main(void)
 		cmocka_unit_test(test_retry_then_quarantine),
 		cmocka_unit_test(test_page_failures_quarantine_doc),
 		cmocka_unit_test(test_recover),
+		cmocka_unit_test(test_machine_failure_not_counted),
 	};
 
 	return cmocka_run_group_tests_name("queue", tests, setup, teardown);
