@@ -505,6 +505,19 @@ fail:
 	return -1;
 }
 
+/* publish_all - after the commit: publish each input in ids; frees ids */
+static int
+publish_all(struct store *st, const char *home, int64_t *ids, int n)
+{
+	int i, rc = 0;
+
+	for (i = 0; i < n; i++)
+		if (queue_publish(st, home, ids[i]) == -1)
+			rc = -1;
+	free(ids);
+	return rc;
+}
+
 /* doc_quarantine_locked - quarantine a document and every input of it */
 static int
 doc_quarantine_locked(struct store *st, const char *home, int64_t doc_id,
@@ -550,7 +563,7 @@ queue_doc_quarantine(struct store *st, const char *home, int64_t doc_id,
     const char *reason)
 {
 	int64_t	*ids = NULL;
-	int	n = 0, i, rc = 0;
+	int	n = 0;
 
 	if (store_begin(st) == -1)
 		return -1;
@@ -560,11 +573,7 @@ queue_doc_quarantine(struct store *st, const char *home, int64_t doc_id,
 		free(ids);
 		return -1;
 	}
-	for (i = 0; i < n; i++)
-		if (queue_publish(st, home, ids[i]) == -1)
-			rc = -1;
-	free(ids);
-	return rc;
+	return publish_all(st, home, ids, n);
 }
 
 /* page_fail_locked - count a failure of one page; quarantine at the limit */
@@ -612,7 +621,7 @@ queue_page_fail(struct store *st, const char *home, int64_t doc_id, int pageno,
     int64_t token, const char *reason, const struct queue_policy *pol)
 {
 	int64_t	*ids = NULL;
-	int	n = 0, i, rc = 0;
+	int	n = 0;
 
 	if (store_begin(st) == -1)
 		return -1;
@@ -637,11 +646,7 @@ queue_page_fail(struct store *st, const char *home, int64_t doc_id, int pageno,
 	if (page_fail_locked(st, home, doc_id, pageno, reason, pol, &ids, &n) == -1 ||
 	    store_commit(st) == -1)
 		goto fail;
-	for (i = 0; i < n; i++)
-		if (queue_publish(st, home, ids[i]) == -1)
-			rc = -1;
-	free(ids);
-	return rc;
+	return publish_all(st, home, ids, n);
 fail:
 	free(ids);
 	store_rollback(st);
@@ -654,7 +659,7 @@ queue_pages_release_pid(struct store *st, const char *home, int pid,
 {
 	sqlite3_stmt	*s;
 	int64_t		docs[64], *ids = NULL;
-	int		pages[64], n = 0, i, k, nids = 0, rc = 0;
+	int		pages[64], n = 0, i, k, nids = 0;
 
 	if (store_begin(st) == -1)
 		return -1;
@@ -702,11 +707,7 @@ queue_pages_release_pid(struct store *st, const char *home, int pid,
 	}
 	if (store_commit(st) == -1)
 		goto fail;
-	for (i = 0; i < nids; i++)
-		if (queue_publish(st, home, ids[i]) == -1)
-			rc = -1;
-	free(ids);
-	return rc;
+	return publish_all(st, home, ids, nids);
 fail:
 	free(ids);
 	store_rollback(st);

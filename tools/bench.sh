@@ -108,7 +108,9 @@ while read -r label wall cpu rss; do
 	*) pages=20 ;;
 	esac
 	c=-
-	[ -f "$truth" ] && [ -f "$T/$label.json" ] && case $label in *fax*|*scan*|ocrmypdf*) c=$(cer_of "$label" "$truth" "$T/$label.json") ;; esac
+	t=$truth
+	case $label in *fax300*) t=$B/fax300.txt ;; esac
+	[ -f "$t" ] && [ -f "$T/$label.json" ] && case $label in *fax*|*scan*|ocrmypdf*) c=$(cer_of "$label" "$t" "$T/$label.json") ;; esac
 	printf '%-16s %7d %9.2f %9.1f %9.3f %8.1f %7s\n' "$label" "$pages" "$wall" \
 	    "$(echo "$pages * 60 / $wall" | bc -l)" "$(echo "$cpu / $pages" | bc -l)" \
 	    "$(echo "$rss / 1024" | bc -l)" "$c"
