@@ -76,8 +76,9 @@ die(const char *what)
 	exit(1);
 }
 
+/* slurp - a whole file, NUL-terminated; its length in *len if wanted */
 static char *
-slurp(const char *path)
+slurp_len(const char *path, long *len)
 {
 	FILE	*fp = fopen(path, "rb");
 	char	*buf;
@@ -92,7 +93,15 @@ slurp(const char *path)
 		die("read");
 	buf[n] = '\0';
 	fclose(fp);
+	if (len)
+		*len = n;
 	return buf;
+}
+
+static char *
+slurp(const char *path)
+{
+	return slurp_len(path, NULL);
 }
 
 static void
@@ -770,19 +779,9 @@ bad_inputs(const char *dir, const char *good_pdf)
 	snprintf(p, sizeof p, "%s/notadoc.pdf", dir);
 	write_file(p, "Dear records department,\nplease send everything.\n", 49);
 	{	/* truncated: the first 60% of a good PDF */
-		FILE *fp = fopen(good_pdf, "rb");
-		char *data;
 		long len;
+		char *data = slurp_len(good_pdf, &len);
 
-		if (fp == NULL)
-			die(good_pdf);
-		fseek(fp, 0, SEEK_END);
-		len = ftell(fp);
-		rewind(fp);
-		data = malloc(len);
-		if (fread(data, 1, len, fp) != (size_t)len)
-			die("read");
-		fclose(fp);
 		snprintf(p, sizeof p, "%s/truncated.pdf", dir);
 		write_file(p, data, len * 6 / 10);
 		free(data);

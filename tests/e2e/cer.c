@@ -52,8 +52,12 @@ norm(const char *s)
 	return out;
 }
 
+/*
+ * edits - Levenshtein distance of a to b; with anywhere set, of a to its
+ * best-matching substring of b (Sellers: free start and end in b)
+ */
 static size_t
-lev(const char *a, const char *b)
+edits(const char *a, const char *b, int anywhere)
 {
 	size_t	n = strlen(a), m = strlen(b), i, j, *prev, *cur, *t, r;
 
@@ -62,7 +66,7 @@ lev(const char *a, const char *b)
 	if (prev == NULL || cur == NULL)
 		exit(2);
 	for (j = 0; j <= m; j++)
-		prev[j] = j;
+		prev[j] = anywhere ? 0 : j;
 	for (i = 1; i <= n; i++) {
 		cur[0] = i;
 		for (j = 1; j <= m; j++) {
@@ -77,41 +81,13 @@ lev(const char *a, const char *b)
 		t = prev, prev = cur, cur = t;
 	}
 	r = prev[m];
+	if (anywhere)
+		for (j = 0; j <= m; j++)
+			if (prev[j] < r)
+				r = prev[j];
 	free(prev);
 	free(cur);
 	return r;
-}
-
-/* sellers - edit distance of pattern p to its best substring of t */
-static size_t
-sellers(const char *p, const char *t)
-{
-	size_t	n = strlen(p), m = strlen(t), i, j, *prev, *cur, *tmp, best;
-
-	prev = calloc(m + 1, sizeof *prev);
-	cur = calloc(m + 1, sizeof *cur);
-	if (prev == NULL || cur == NULL)
-		exit(2);
-	for (i = 1; i <= n; i++) {
-		cur[0] = i;
-		for (j = 1; j <= m; j++) {
-			size_t d = prev[j - 1] + (p[i - 1] != t[j - 1]);
-
-			if (prev[j] + 1 < d)
-				d = prev[j] + 1;
-			if (cur[j - 1] + 1 < d)
-				d = cur[j - 1] + 1;
-			cur[j] = d;
-		}
-		tmp = prev, prev = cur, cur = tmp;
-	}
-	best = n;
-	for (j = 0; j <= m; j++)
-		if (prev[j] < best)
-			best = prev[j];
-	free(prev);
-	free(cur);
-	return best;
 }
 
 static char *
@@ -166,20 +142,20 @@ cmd_text(const char *truth_path, const char *doc_path)
 	}
 	a = norm(truth);
 	b = norm(all);
-	d = lev(a, b);
+	d = edits(a, b, 0);
 	{
 		char	*line, *save = NULL, *copy = strdup(truth);
-		size_t	edits = 0, chars = 0;
+		size_t	edits_sum = 0, chars = 0;
 
 		for (line = strtok_r(copy, "\n\f", &save); line; line = strtok_r(NULL, "\n\f", &save)) {
 			char *l = norm(line);
 
-			edits += sellers(l, b);
+			edits_sum += edits(l, b, 1);
 			chars += strlen(l);
 			free(l);
 		}
 		free(copy);
-		cer = chars ? (double)edits / chars : 1.0;
+		cer = chars ? (double)edits_sum / chars : 1.0;
 		printf("cer %.4f by line, %.4f in order (%zu chars; bound %.3f)\n",
 		    cer, strlen(a) ? (double)d / strlen(a) : 1.0, chars, max);
 	}

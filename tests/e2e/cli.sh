@@ -34,6 +34,13 @@ is "two duplicates" "$(jqs "$h" .inputs.duplicate)" 2
 id=$("$ROI" -C "$h" doc list --json | jq -r '.[0].sha256' | cut -c1-12)
 check "doc text accepts a SHA-256 prefix" "$ROI" -C "$h" doc text "$id"
 
+# records for a case: inbox/records/CASE/ keeps the case with the document
+mkdir -p "$h/inbox/records/C-1001"
+cp "$(ls "$FIX"/*.text.pdf | sed -n 2p)" "$h/inbox/records/C-1001/chart.pdf"
+check "run --once with a case record" run_once "$h"
+is "record filed under its case" \
+    "$("$ROI" -C "$h" doc list --json | jq -r '.[] | select(.name == "chart.pdf") | "\(.kind) \(.case)"')" "record C-1001"
+
 # ignored names are left alone
 : > "$h/inbox/requests/.hidden.pdf"
 cp "$f" "$h/inbox/requests/upload.pdf.part"
