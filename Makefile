@@ -25,7 +25,7 @@ ALLCFLAGS = -std=c11 $(WARN) $(CFLAGS) -fstack-protector-strong -D_FORTIFY_SOURC
 MUPDF_LIBS = -lmupdf -lmupdf-third -lmujs -lgumbo -lopenjp2 -ljbig2dec -ljpeg \
 	     -lharfbuzz -lfreetype -lz -lm
 PKGS       = tesseract lept libsodium sqlite3 inih jansson libseccomp
-LIBS       = $(MUPDF_LIBS) $$(pkg-config --libs $(PKGS)) -lpthread
+LIBS       = $(MUPDF_LIBS) $$(pkg-config --libs $(PKGS)) -lcsv -lpthread
 
 LIB_SRC   = $(wildcard pipeline/*.c)
 STAGE_SRC = $(wildcard stages/*.c)

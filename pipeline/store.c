@@ -95,6 +95,28 @@ static const char *const migrations[] = {
 	"  doc_id INTEGER REFERENCES documents(id),"
 	"  what TEXT NOT NULL"
 	");",
+	/* 1 -> 2: the patient registry (shared by ROI and no-show work) */
+	"CREATE TABLE patients ("
+	"  id TEXT PRIMARY KEY,"			/* the practice system's id */
+	"  first_name TEXT NOT NULL,"
+	"  last_name TEXT NOT NULL,"
+	"  middle_name TEXT NOT NULL DEFAULT '',"
+	"  preferred_name TEXT NOT NULL DEFAULT '',"
+	"  aliases TEXT NOT NULL DEFAULT '',"		/* other names, ';' between */
+	"  dob TEXT NOT NULL,"				/* YYYY-MM-DD */
+	"  mrn TEXT NOT NULL DEFAULT '',"
+	"  phone TEXT NOT NULL DEFAULT '',"
+	"  email TEXT NOT NULL DEFAULT '',"
+	"  preferred_channel TEXT NOT NULL DEFAULT '' CHECK (preferred_channel IN"
+	"    ('', 'phone', 'sms', 'email', 'mail', 'portal')),"
+	"  consent_sms INTEGER NOT NULL DEFAULT 0,"
+	"  consent_email INTEGER NOT NULL DEFAULT 0,"
+	"  address TEXT NOT NULL DEFAULT '',"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX patients_dob ON patients(dob);"
+	"CREATE INDEX patients_last ON patients(last_name COLLATE NOCASE);",
 };
 
 #define NMIGRATIONS	((int)(sizeof migrations / sizeof migrations[0]))

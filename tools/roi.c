@@ -28,6 +28,7 @@ static const struct {
 	{ "run",    cmd_run,    1, "run [--once] [-v]       watch the drop folders and process what arrives" },
 	{ "status", cmd_status, 1, "status [--json]         what arrived, what is done, what is in quarantine" },
 	{ "doc",    cmd_doc,    1, "doc list|show|text ID [--json]   documents and their text" },
+	{ "patient", cmd_patient, 1, "patient import FILE.csv | list | show ID | match FIRST LAST DOB" },
 };
 #define NCMDS	(sizeof cmds / sizeof cmds[0])
 

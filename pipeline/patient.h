@@ -1,0 +1,46 @@
+/*
+ * patient.h - the patient registry (shared by the ROI and no-show work)
+ *
+ * Import: patient_import() reads a CSV export with a header row.  Required
+ * columns: id, first_name, last_name, dob; also read: mrn, phone, email,
+ * preferred_channel, middle_name, preferred_name, aliases, address,
+ * consent_sms, consent_email (docs/patients.md).  Other columns are
+ * ignored and named once.  dob is YYYY-MM-DD or MM/DD/YYYY.  The file is
+ * checked whole first: every bad line is reported ("FILE:LINE: dob is not
+ * a date ...", never the patient's values) and nothing is imported unless
+ * all lines are good; then one transaction adds or updates by id.
+ *
+ * Matching: patient_match() finds the registry entry for a name and date
+ * of birth as read off a form: case, accents of OCR (0/O, 1/l, 5/S),
+ * hyphenated and swapped names, nicknames (rules/nicknames.rules) and one
+ * typo in a longer name are tolerated; the date of birth must agree.  The
+ * answer is a finding, never a guess: one match, several (ambiguous), a
+ * name whose date of birth differs (mismatch), or none (unknown).
+ */
+#ifndef ROI_PATIENT_H
+#define ROI_PATIENT_H
+
+#include "store.h"
+
+#define PATIENT_IDLEN	64
+
+enum patient_found {
+	PATIENT_MATCH,		/* exactly one */
+	PATIENT_AMBIGUOUS,	/* several fit */
+	PATIENT_MISMATCH,	/* the name fits, the date of birth does not */
+	PATIENT_UNKNOWN,	/* nobody fits */
+};
+
+/* patient_import - see above; *added, *updated counted; 0 or -1 */
+int	patient_import(struct store *st, const char *path, int *added, int *updated);
+/* patient_dob - a date of birth to YYYY-MM-DD (out: 11 bytes); 0 or -1.
+ * ocr: also accept OCR confusions (O/o for 0, l/I for 1, S for 5, stray
+ * spaces) and written months ("July 22, 1985", "22 Jul 1985") */
+int	patient_dob(const char *in, char out[11], int ocr);
+/* patient_match - look a person up; id of the match (or of the first of
+ * several) in id; nicknames from the rules file (NULL: none) */
+enum patient_found patient_match(struct store *st, const char *nicknames,
+	    const char *first, const char *last, const char *dob, char id[PATIENT_IDLEN]);
+const char *patient_found_name(enum patient_found f);
+
+#endif
