@@ -24,7 +24,7 @@ ALLCFLAGS = -std=c11 $(WARN) $(CFLAGS) -fstack-protector-strong -D_FORTIFY_SOURC
 
 MUPDF_LIBS = -lmupdf -lmupdf-third -lmujs -lgumbo -lopenjp2 -ljbig2dec -ljpeg \
 	     -lharfbuzz -lfreetype -lz -lm
-PKGS       = tesseract lept libsodium sqlite3 inih jansson libseccomp
+PKGS       = tesseract lept libsodium sqlite3 inih jansson libseccomp libpcre2-8
 LIBS       = $(MUPDF_LIBS) $$(pkg-config --libs $(PKGS)) -lcsv -lpthread
 
 LIB_SRC   = $(wildcard pipeline/*.c)
@@ -40,7 +40,7 @@ UNIT_BIN  = $(patsubst tests/unit/%.c,$(SAN)/tests/%,$(UNIT_SRC))
 SAN_LIB_OBJ = $(patsubst %.c,$(SAN)/%.o,$(LIB_SRC))
 
 PROGS = $(O)/roi $(O)/mkfax
-STAGES = intake ocr
+STAGES = intake ocr sort
 
 .PHONY: all deps deps-demo deps-test deps-bench test unit e2e bench demo install clean fixtures
 

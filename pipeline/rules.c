@@ -41,9 +41,13 @@ rules_path(const char *home, const char *name, char *buf, size_t len)
 		size_t i;
 
 		for (i = 0; i < sizeof rel / sizeof rel[0]; i++) {
-			snprintf(buf, len, "%s/%s/%s", exe, rel[i], name);
-			if (access(buf, R_OK) == 0)
+			char tmp[PATH_MAX], real[PATH_MAX];
+
+			snprintf(tmp, sizeof tmp, "%s/%s/%s", exe, rel[i], name);
+			if (access(tmp, R_OK) == 0) {
+				snprintf(buf, len, "%s", realpath(tmp, real) ? real : tmp);
 				return buf;
+			}
 		}
 	}
 	return NULL;

@@ -117,6 +117,24 @@ static const char *const migrations[] = {
 	");"
 	"CREATE INDEX patients_dob ON patients(dob);"
 	"CREATE INDEX patients_last ON patients(last_name COLLATE NOCASE);",
+	/* 2 -> 3: page types and cases */
+	"ALTER TABLE pages ADD COLUMN doctype TEXT;"
+	"ALTER TABLE pages ADD COLUMN doctype_score INTEGER;"
+	"CREATE TABLE cases ("
+	"  id INTEGER PRIMARY KEY,"
+	"  doc_id INTEGER NOT NULL UNIQUE REFERENCES documents(id),"
+	"  state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open','closed')),"
+	"  rules_sha256 TEXT NOT NULL,"		/* doctypes.rules as used */
+	"  created_at INTEGER NOT NULL"
+	");"
+	"CREATE TABLE case_parts ("
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
+	"  part INTEGER NOT NULL,"
+	"  doctype TEXT NOT NULL,"
+	"  first_page INTEGER NOT NULL,"
+	"  last_page INTEGER NOT NULL,"
+	"  PRIMARY KEY (case_id, part)"
+	") WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS	((int)(sizeof migrations / sizeof migrations[0]))

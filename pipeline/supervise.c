@@ -80,6 +80,13 @@ struct sup {
 	int		draining;
 	int		once;
 	int		stalled;	/* --once stopped: the machine failed */
+	struct defer {			/* sort jobs that failed: wait, or give up */
+		int64_t	doc;
+		int64_t	not_before_ms;
+		int	fails;
+	}		defer[256];
+	int		ndefer;
+	int		sort_waiting;	/* documents still to sort (not given up) */
 	char		stall_why[400];
 	int64_t		next_scan_ms;
 };
@@ -386,6 +393,23 @@ child_env(void)
 	return env;
 }
 
+/* stage_prog - the program and job option of a stage letter */
+static const char *
+stage_prog(char stage, const char **opt)
+{
+	switch (stage) {
+	case 'i':
+		*opt = "--input";
+		return "roi-intake";
+	case 's':
+		*opt = "--doc";
+		return "roi-sort";
+	default:
+		*opt = "--doc";
+		return "roi-ocr";
+	}
+}
+
 /* spawn - start one stage process on one job */
 static int
 spawn(struct sup *s, char stage, int64_t id)
@@ -401,10 +425,14 @@ spawn(struct sup *s, char stage, int64_t id)
 	if (pipe2(pfd, O_CLOEXEC) == -1)
 		return msg_syserror("pipe: %s", strerror(errno));
 	snprintf(idbuf, sizeof idbuf, "%lld", (long long)id);
-	argv[0] = stage == 'i' ? "roi-intake" : "roi-ocr";
+	{
+		const char *opt;
+
+		argv[0] = (char *)stage_prog(stage, &opt);
+		argv[3] = (char *)opt;
+	}
 	argv[1] = "--home";
 	argv[2] = (char *)s->home;
-	argv[3] = stage == 'i' ? "--input" : "--doc";
 	argv[4] = idbuf;
 	argv[5] = msg_verbose ? "-v" : NULL;
 	argv[6] = NULL;
@@ -484,22 +512,20 @@ drain_child(struct child *k)
 static void
 reason_of(struct child *k, int status, char *why, size_t len)
 {
-	const char *p = k->last;
+	const char *p = k->last, *opt, *name = stage_prog(k->stage, &opt) + 4;
 
 	/* "roi-ocr: ..." -> "ocr: ..." keeps the stage name, drops the prefix */
 	if (strncmp(p, "roi-", 4) == 0)
 		p += 4;
 	if (k->killed)
 		snprintf(why, len, "%s: stopped after %d s without finishing",
-		    k->stage == 'i' ? "intake" : "ocr", (int)((clock_mono_ms() - k->started_ms) / 1000));
+		    name, (int)((clock_mono_ms() - k->started_ms) / 1000));
 	else if (*p)
 		snprintf(why, len, "%s", p);
 	else if (WIFSIGNALED(status))
-		snprintf(why, len, "%s: crashed (signal %d)",
-		    k->stage == 'i' ? "intake" : "ocr", WTERMSIG(status));
+		snprintf(why, len, "%s: crashed (signal %d)", name, WTERMSIG(status));
 	else
-		snprintf(why, len, "%s: failed (exit %d)",
-		    k->stage == 'i' ? "intake" : "ocr", WEXITSTATUS(status));
+		snprintf(why, len, "%s: failed (exit %d)", name, WEXITSTATUS(status));
 }
 
 /*
@@ -533,6 +559,48 @@ machine_failed(struct sup *s, struct child *k, const char *why)
 	stall(s, why);
 }
 
+/*
+ * sort_failed - sorting a read document failed.  Its document is fine, so
+ * nothing is quarantined: a broken rules file (exit 75) waits for the
+ * practice to fix it (--once stops and says so); anything else is retried
+ * with backoff and, after max_attempts, left unsorted until the next start.
+ */
+static struct defer *
+defer_of(struct sup *s, int64_t doc, int create)
+{
+	int i;
+
+	for (i = 0; i < s->ndefer; i++)
+		if (s->defer[i].doc == doc)
+			return &s->defer[i];
+	if (!create || s->ndefer == (int)(sizeof s->defer / sizeof s->defer[0]))
+		return NULL;
+	memset(&s->defer[s->ndefer], 0, sizeof s->defer[0]);
+	s->defer[s->ndefer].doc = doc;
+	return &s->defer[s->ndefer++];
+}
+
+static void
+sort_failed(struct sup *s, struct child *k, const char *why, int machine)
+{
+	struct defer *d = defer_of(s, k->id, 1);
+	int	delay = s->cfg.retry_base > STALL_DELAY ? s->cfg.retry_base : STALL_DELAY;
+
+	if (d == NULL)
+		return;
+	if (machine) {
+		d->not_before_ms = clock_mono_ms() + (int64_t)delay * 1000;
+		stall(s, why);
+		return;
+	}
+	if (++d->fails >= s->pol.max_attempts) {
+		d->not_before_ms = INT64_MAX;
+		msg_warn("document %lld: not sorted into a case: %s", (long long)k->id, why);
+	} else
+		d->not_before_ms = clock_mono_ms() +
+		    (int64_t)queue_backoff(&s->pol, d->fails) * 1000;
+}
+
 /* reap - collect finished stages and apply the failure policy */
 static void
 reap(struct sup *s)
@@ -558,6 +626,11 @@ reap(struct sup *s)
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && !k.killed)
 			continue;
 		reason_of(&k, status, why, sizeof why);
+		if (k.stage == 's') {
+			sort_failed(s, &k, why, WIFEXITED(status) &&
+			    WEXITSTATUS(status) == MSG_EX_TEMPFAIL && !k.killed);
+			continue;
+		}
 		if (WIFEXITED(status) && WEXITSTATUS(status) == MSG_EX_TEMPFAIL && !k.killed) {
 			machine_failed(s, &k, why);
 			continue;
@@ -618,6 +691,26 @@ schedule(struct sup *s)
 		if (!running(s, 'o', ids[i]))
 			queue_doc_finish(s->st, ids[i], &fin);
 
+	/* read requests become cases: quick, so before more OCR */
+	q = store_prepare(s->st, "SELECT d.id FROM documents d JOIN inputs i ON"
+	    " i.id = d.input_id WHERE d.state = 'done' AND i.kind = 'request' AND"
+	    " NOT EXISTS (SELECT 1 FROM cases c WHERE c.doc_id = d.id) ORDER BY d.id LIMIT 256");
+	if (q == NULL)
+		return;
+	s->sort_waiting = 0;
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		int64_t		id = sqlite3_column_int64(q, 0);
+		struct defer	*d = defer_of(s, id, 0);
+
+		if (d && d->not_before_ms == INT64_MAX)
+			continue;	/* given up on until the next start */
+		s->sort_waiting++;
+		if (s->nkids < workers && !running(s, 's', id) &&
+		    (d == NULL || d->not_before_ms <= clock_mono_ms()))
+			spawn(s, 's', id);
+	}
+	sqlite3_finalize(q);
+
 	/* OCR: pages of a document spread over workers, oldest document first;
 	 * first pass one worker per document, second pass fills the rest */
 	q = store_prepare(s->st, "SELECT doc_id, count(*) FROM pages WHERE state ="
@@ -654,7 +747,7 @@ pending_work(struct sup *s, int64_t *next_try)
 	    " WHERE state = 'pending')", 0);
 	n = store_int(s->st, "SELECT (SELECT count(*) FROM inputs WHERE state ="
 	    " 'intake') + (SELECT count(*) FROM documents WHERE state = 'ocr')", 1);
-	return n > 0 || s->ncands > 0 || s->nkids > 0;
+	return n > 0 || s->ncands > 0 || s->nkids > 0 || s->sort_waiting > 0;
 }
 
 static void
@@ -772,6 +865,10 @@ supervise_run(const char *home, int once)
 			if (t < timeout)
 				timeout = t;
 		}
+		for (i = 0; i < s.ndefer; i++)
+			if (s.defer[i].not_before_ms != INT64_MAX &&
+			    s.defer[i].not_before_ms - now < timeout)
+				timeout = s.defer[i].not_before_ms - now;
 		if (s.nkids > 0 && timeout > 1000)
 			timeout = 1000;		/* for stage time limits */
 		if (timeout < 10)

@@ -31,7 +31,7 @@ cmd_status(int argc, char **argv, const char *home)
 	int		as_json, rc = 1;
 	pid_t		pid;
 	char		t[CLOCK_FMTLEN];
-	int64_t		total, done, dup, prog, quar, pages_ocr, pages_text;
+	int64_t		total, done, dup, prog, quar, pages_ocr, pages_text, cases;
 	double		conf;
 
 	if (help_wanted(argc, argv)) {
@@ -56,6 +56,7 @@ cmd_status(int argc, char **argv, const char *home)
 	quar = store_int(st, "SELECT count(*) FROM inputs WHERE state = 'quarantine'", 0);
 	pages_ocr = store_int(st, "SELECT count(*) FROM pages WHERE state = 'done' AND source = 'ocr'", 0);
 	pages_text = store_int(st, "SELECT count(*) FROM pages WHERE state = 'done' AND source = 'text'", 0);
+	cases = store_int(st, "SELECT count(*) FROM cases WHERE state = 'open'", 0);
 	conf = (double)store_int(st, "SELECT CAST(round(avg(conf)) AS INTEGER) FROM pages"
 	    " WHERE state = 'done' AND source = 'ocr'", 0);
 
@@ -70,6 +71,7 @@ cmd_status(int argc, char **argv, const char *home)
 		    "mean_ocr_confidence", conf);
 		if (j == NULL)
 			goto out;
+		json_object_set_new(j, "open_cases", json_integer(cases));
 	} else {
 		printf("roi home: %s\n", home);
 		if (pid)
@@ -81,6 +83,7 @@ cmd_status(int argc, char **argv, const char *home)
 		    (long long)prog, (long long)quar);
 		printf("pages read: %lld by OCR (mean confidence %.0f), %lld from a text layer\n",
 		    (long long)pages_ocr, conf, (long long)pages_text);
+		printf("open cases: %lld (roi case list)\n", (long long)cases);
 	}
 
 	/* in progress */

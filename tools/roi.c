@@ -28,6 +28,8 @@ static const struct {
 	{ "run",    cmd_run,    1, "run [--once] [-v]       watch the drop folders and process what arrives" },
 	{ "status", cmd_status, 1, "status [--json]         what arrived, what is done, what is in quarantine" },
 	{ "doc",    cmd_doc,    1, "doc list|show|text ID [--json]   documents and their text" },
+	{ "case",   cmd_case,   1, "case list | show CASE [--json]  requests, sorted into their parts" },
+	{ "rules",  cmd_rules,  0, "rules check [FILE]      are the rules files usable?" },
 	{ "patient", cmd_patient, 1, "patient import FILE.csv | list | show ID | match FIRST LAST DOB" },
 };
 #define NCMDS	(sizeof cmds / sizeof cmds[0])
@@ -97,6 +99,8 @@ main(int argc, char **argv)
 		return stage_intake_main(argc, argv);
 	if (strcmp(base, "roi-ocr") == 0)
 		return stage_ocr_main(argc, argv);
+	if (strcmp(base, "roi-sort") == 0)
+		return stage_sort_main(argc, argv);
 	msg_init("roi");
 
 	argc--, argv++;

@@ -16,6 +16,8 @@ int	cmd_run(int argc, char **argv, const char *home);
 int	cmd_status(int argc, char **argv, const char *home);
 int	cmd_doc(int argc, char **argv, const char *home);
 int	cmd_patient(int argc, char **argv, const char *home);
+int	cmd_case(int argc, char **argv, const char *home);
+int	cmd_rules(int argc, char **argv, const char *home);
 
 /* has_flag - is FLAG among argv[1..]? removes it */
 int	take_flag(int *argc, char **argv, const char *flag);

@@ -1,0 +1,299 @@
+/*
+ * doctype.c - page classification by weighted patterns (rules/doctypes.rules)
+ *
+ * SECURITY: page text is hostile (it came off a fax); it is only matched
+ * against patterns with PCRE2's match limits set, so a crafted page cannot
+ * make a pattern run away.  The rules file is trusted (written by staff)
+ * but every line is checked.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <ctype.h>
+#include <limits.h>
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "doctype.h"
+#include "msg.h"
+#include "rules.h"
+
+struct pattern {
+	int		weight;
+	pcre2_code	*re;
+};
+
+struct type {
+	char		name[48];
+	char		label[96];
+	int		min;
+	struct pattern	*pat;
+	int		npat;
+};
+
+struct doctypes {
+	struct type	*t;
+	int		nt;
+	pcre2_match_context *mctx;
+};
+
+void
+doctype_free(struct doctypes *dt)
+{
+	int i, k;
+
+	if (dt == NULL)
+		return;
+	for (i = 0; i < dt->nt; i++) {
+		for (k = 0; k < dt->t[i].npat; k++)
+			pcre2_code_free(dt->t[i].pat[k].re);
+		free(dt->t[i].pat);
+	}
+	free(dt->t);
+	pcre2_match_context_free(dt->mctx);
+	free(dt);
+}
+
+static int
+bad(const char *name, int line, const char *what)
+{
+	fprintf(stderr, "%s: %s:%d: %s\n", msg_prog, name, line, what);
+	return 1;
+}
+
+/* valid_name - a type name: lower-case letters, digits, underscore */
+static int
+valid_name(const char *s)
+{
+	if (*s == '\0' || strlen(s) >= 48)
+		return 0;
+	for (; *s; s++)
+		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '_')
+			return 0;
+	return 1;
+}
+
+int
+doctype_parse(const char *text, const char *name, struct doctypes **out)
+{
+	struct doctypes	*dt;
+	const char	*p = text, *nl;
+	char		line[1024], why[256], *s;
+	int		lineno = 0, errors = 0;
+
+	*out = NULL;
+	if ((dt = calloc(1, sizeof *dt)) == NULL)
+		return msg_error("out of memory");
+	for (; *p; p = *nl ? nl + 1 : nl) {
+		struct type *t = dt->nt ? &dt->t[dt->nt - 1] : NULL;
+		size_t	n;
+
+		lineno++;
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			nl = p + strlen(p);
+		n = (size_t)(nl - p);
+		if (n >= sizeof line) {
+			errors += bad(name, lineno, "line too long");
+			continue;
+		}
+		memcpy(line, p, n);
+		line[n] = '\0';
+		if (n && line[n - 1] == '\r')
+			line[--n] = '\0';
+		for (s = line; isspace((unsigned char)*s); s++)
+			;
+		if (*s == '\0' || *s == '#')
+			continue;
+		if (strncmp(s, "type ", 5) == 0) {
+			struct type *nt;
+			int i;
+
+			s += 5;
+			while (isspace((unsigned char)*s))
+				s++;
+			if (!valid_name(s) || strcmp(s, DOCTYPE_OTHER) == 0) {
+				errors += bad(name, lineno, "a type name is lower-case letters,"
+				    " digits and _ (and not 'other')");
+				continue;
+			}
+			for (i = 0; i < dt->nt; i++)
+				if (strcmp(dt->t[i].name, s) == 0)
+					break;
+			if (i < dt->nt) {
+				errors += bad(name, lineno, "this type is already defined above");
+				continue;
+			}
+			if ((nt = realloc(dt->t, (dt->nt + 1) * sizeof *nt)) == NULL)
+				goto oom;
+			dt->t = nt;
+			t = &dt->t[dt->nt++];
+			memset(t, 0, sizeof *t);
+			snprintf(t->name, sizeof t->name, "%s", s);
+			snprintf(t->label, sizeof t->label, "%s", s);
+			t->min = 1;
+			continue;
+		}
+		if (t == NULL) {
+			errors += bad(name, lineno, "expected 'type NAME' first");
+			continue;
+		}
+		if (strncmp(s, "label ", 6) == 0) {
+			snprintf(t->label, sizeof t->label, "%s", s + 6);
+			continue;
+		}
+		if (strncmp(s, "min ", 4) == 0) {
+			char *end;
+			long v = strtol(s + 4, &end, 10);
+
+			if (*end || v < 1 || v > 1000)
+				errors += bad(name, lineno, "min: a number from 1 to 1000");
+			else
+				t->min = (int)v;
+			continue;
+		}
+		if (isdigit((unsigned char)*s) || *s == '-') {
+			char		*end;
+			long		w = strtol(s, &end, 10);
+			int		err;
+			PCRE2_SIZE	off;
+			pcre2_code	*re;
+			struct pattern	*np;
+
+			if (w < -100 || w > 100 || w == 0 || !isspace((unsigned char)*end)) {
+				errors += bad(name, lineno, "a pattern line is: WEIGHT PATTERN"
+				    " (weight -100 to 100, not 0)");
+				continue;
+			}
+			while (isspace((unsigned char)*end))
+				end++;
+			if (*end == '\0') {
+				errors += bad(name, lineno, "the pattern is missing");
+				continue;
+			}
+			re = pcre2_compile((PCRE2_SPTR)end, PCRE2_ZERO_TERMINATED,
+			    PCRE2_CASELESS | PCRE2_UTF | PCRE2_MULTILINE, &err, &off, NULL);
+			if (re == NULL) {
+				PCRE2_UCHAR buf[160];
+
+				pcre2_get_error_message(err, buf, sizeof buf);
+				snprintf(why, sizeof why, "pattern does not compile: %s (at"
+				    " character %zu of the pattern)", (char *)buf, (size_t)off + 1);
+				errors += bad(name, lineno, why);
+				continue;
+			}
+			if ((np = realloc(t->pat, (t->npat + 1) * sizeof *np)) == NULL) {
+				pcre2_code_free(re);
+				goto oom;
+			}
+			t->pat = np;
+			t->pat[t->npat].weight = (int)w;
+			t->pat[t->npat++].re = re;
+			continue;
+		}
+		snprintf(why, sizeof why, "not understood (expected type, label, min or"
+		    " WEIGHT PATTERN)");
+		errors += bad(name, lineno, why);
+	}
+	if (dt->nt == 0 && errors == 0)
+		errors += bad(name, lineno, "no page types defined");
+	if (errors) {
+		doctype_free(dt);
+		return -1;
+	}
+	/* bounded matching: hostile page text cannot make a pattern run away */
+	if ((dt->mctx = pcre2_match_context_create(NULL)) == NULL)
+		goto oom;
+	pcre2_set_match_limit(dt->mctx, 100000);
+	pcre2_set_depth_limit(dt->mctx, 1000);
+	*out = dt;
+	return 0;
+oom:
+	doctype_free(dt);
+	return msg_error("out of memory");
+}
+
+int
+doctype_load(const char *home, struct doctypes **out)
+{
+	char	path[PATH_MAX], *text;
+	int	rc;
+
+	*out = NULL;
+	if (rules_path(home, "doctypes.rules", path, sizeof path) == NULL)
+		return msg_error("rules: cannot find doctypes.rules");
+	if ((text = rules_read(home, "doctypes.rules")) == NULL)
+		return -1;
+	rc = doctype_parse(text, path, out);
+	free(text);
+	return rc;
+}
+
+/* flatten - page text with hyphenated line breaks joined and newlines kept */
+static char *
+flatten(const char *text)
+{
+	size_t	n = strlen(text), i, j = 0;
+	char	*out = malloc(n + 1);
+
+	if (out == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (text[i] == '-' && text[i + 1] == '\n' && i > 0 &&
+		    isalpha((unsigned char)text[i - 1]) && isalpha((unsigned char)text[i + 2])) {
+			i++;		/* "authori-\nzation" -> "authorization" */
+			continue;
+		}
+		out[j++] = text[i];
+	}
+	out[j] = '\0';
+	return out;
+}
+
+const char *
+doctype_classify(const struct doctypes *dt, const char *text, int *score)
+{
+	pcre2_match_data *md;
+	char		*flat;
+	int		i, k, best = -1, bestscore = 0;
+
+	*score = 0;
+	if ((flat = flatten(text)) == NULL)
+		return DOCTYPE_OTHER;
+	md = pcre2_match_data_create(1, NULL);
+	for (i = 0; md && i < dt->nt; i++) {
+		int sc = 0;
+
+		for (k = 0; k < dt->t[i].npat; k++)
+			if (pcre2_match(dt->t[i].pat[k].re, (PCRE2_SPTR)flat, PCRE2_ZERO_TERMINATED,
+			    0, 0, md, dt->mctx) >= 0)
+				sc += dt->t[i].pat[k].weight;
+		if (sc >= dt->t[i].min && sc > bestscore) {
+			best = i;
+			bestscore = sc;
+		}
+	}
+	pcre2_match_data_free(md);
+	free(flat);
+	if (best < 0)
+		return DOCTYPE_OTHER;
+	*score = bestscore;
+	return dt->t[best].name;
+}
+
+const char *
+doctype_label(const struct doctypes *dt, const char *name)
+{
+	int i;
+
+	for (i = 0; dt && i < dt->nt; i++)
+		if (strcmp(dt->t[i].name, name) == 0)
+			return dt->t[i].label;
+	return "Other";
+}
+
+int
+doctype_count(const struct doctypes *dt)
+{
+	return dt ? dt->nt : 0;
+}

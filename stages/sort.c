@@ -1,0 +1,159 @@
+/*
+ * sort.c - roi-sort: what is each page of a request, and which case is it
+ *
+ * A request that has been read (document 'done', dropped in
+ * inbox/requests/) becomes a case.  Each page is classified with
+ * rules/doctypes.rules (fax cover, request letter, authorization, Part 2
+ * consent, subpoena, court order, revocation, clinical record, other) and
+ * runs of pages of one type become the parts of the case (a page of type
+ * "other" continues the part before it).  One transaction records the page
+ * types, the case and its parts, with the SHA-256 of the rules used.
+ * A rules file with errors is the practice's to fix, not the fax's fault:
+ * the stage exits 75 so the supervisor waits rather than quarantines.
+ *
+ * SECURITY: reads OCR text (hostile) from the store and matches it with
+ * bounded PCRE2 patterns; holds no keys.
+ * FILES: HOME/roi.db, rules/doctypes.rules (read).
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "doctype.h"
+#include "msg.h"
+#include "rules.h"
+#include "stage.h"
+
+/* rules_sha - SHA-256 hex of the doctypes.rules text in use */
+static void
+rules_sha(const char *home, char hex[65])
+{
+	unsigned char	md[crypto_hash_sha256_BYTES];
+	char		*text = rules_read(home, "doctypes.rules");
+
+	crypto_hash_sha256(md, (const unsigned char *)(text ? text : ""), text ? strlen(text) : 0);
+	sodium_bin2hex(hex, 65, md, sizeof md);
+	free(text);
+}
+
+/* add_part - one run of pages of a type */
+static int
+add_part(struct stage_ctx *ctx, int64_t case_id, int part, const char *type,
+    int first, int last)
+{
+	sqlite3_stmt	*s;
+	int		rc;
+
+	s = store_prepare(ctx->st, "INSERT INTO case_parts(case_id, part, doctype,"
+	    " first_page, last_page) VALUES (?, ?, ?, ?, ?)");
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, case_id);
+	sqlite3_bind_int(s, 2, part);
+	sqlite3_bind_text(s, 3, type, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 4, first);
+	sqlite3_bind_int(s, 5, last);
+	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : store_err(ctx->st, "case part");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+stage_sort_main(int argc, char **argv)
+{
+	struct stage_ctx ctx;
+	struct doctypes	*dt = NULL;
+	sqlite3_stmt	*s = NULL, *up = NULL;
+	char		sha[65], prev[48] = "";
+	int64_t		case_id;
+	int		rc = 1, pageno, score, part = 0, first = 0, last = 0;
+	const char	*type;
+
+	stage_setup(&ctx, argc, argv, "--doc");
+	if (doctype_load(ctx.home, &dt) == -1) {
+		msg_error("sort: rules/doctypes.rules has errors; fix them (roi rules check)");
+		msg_tempfail = 1;
+		goto out;
+	}
+	rules_sha(ctx.home, sha);
+	if (store_begin(ctx.st) == -1)
+		goto out;
+	/* only a read request without a case yet */
+	s = store_prepare(ctx.st, "SELECT 1 FROM documents d JOIN inputs i ON i.id = d.input_id"
+	    " WHERE d.id = ? AND d.state = 'done' AND i.kind = 'request' AND NOT EXISTS"
+	    " (SELECT 1 FROM cases c WHERE c.doc_id = d.id)");
+	if (s == NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, ctx.id);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		store_rollback(ctx.st);
+		rc = 0;		/* sorted already, or not a request */
+		goto out;
+	}
+	sqlite3_finalize(s);
+	s = store_prepare(ctx.st, "INSERT INTO cases(doc_id, rules_sha256, created_at)"
+	    " VALUES (?, ?, ?)");
+	if (s == NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, ctx.id);
+	sqlite3_bind_text(s, 2, sha, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, clock_now());
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		store_err(ctx.st, "add case");
+		goto fail;
+	}
+	sqlite3_finalize(s);
+	case_id = sqlite3_last_insert_rowid(store_db(ctx.st));
+
+	s = store_prepare(ctx.st, "SELECT pageno, text FROM pages WHERE doc_id = ? ORDER BY pageno");
+	up = store_prepare(ctx.st, "UPDATE pages SET doctype = ?, doctype_score = ?"
+	    " WHERE doc_id = ? AND pageno = ?");
+	if (s == NULL || up == NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, ctx.id);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *text = (const char *)sqlite3_column_text(s, 1);
+
+		pageno = sqlite3_column_int(s, 0);
+		type = doctype_classify(dt, text ? text : "", &score);
+		sqlite3_reset(up);
+		sqlite3_bind_text(up, 1, type, -1, SQLITE_STATIC);
+		sqlite3_bind_int(up, 2, score);
+		sqlite3_bind_int64(up, 3, ctx.id);
+		sqlite3_bind_int(up, 4, pageno);
+		if (sqlite3_step(up) != SQLITE_DONE) {
+			store_err(ctx.st, "page type");
+			goto fail;
+		}
+		/* a new part where the type changes; "other" continues a part */
+		if (part > 0 && (strcmp(type, prev) == 0 || strcmp(type, DOCTYPE_OTHER) == 0)) {
+			last = pageno;
+			continue;
+		}
+		if (part > 0 && add_part(&ctx, case_id, part, prev, first, last) == -1)
+			goto fail;
+		part++;
+		first = last = pageno;
+		snprintf(prev, sizeof prev, "%s", type);
+	}
+	if (part > 0 && add_part(&ctx, case_id, part, prev, first, last) == -1)
+		goto fail;
+	if (store_commit(ctx.st) == -1)
+		goto out;
+	msg_info("document %lld: case C-%lld, %d part%s", (long long)ctx.id,
+	    (long long)case_id, part, part == 1 ? "" : "s");
+	rc = 0;
+	goto out;
+fail:
+	store_rollback(ctx.st);
+out:
+	if (s)
+		sqlite3_finalize(s);
+	if (up)
+		sqlite3_finalize(up);
+	doctype_free(dt);
+	return stage_teardown(&ctx, rc);
+}

@@ -1,0 +1,115 @@
+/* t_doctype.c - the page-type rules: every bad line named with its number,
+ * and the shipped rules/doctypes.rules sorting typical page texts */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "doctype.h"
+
+static void
+test_parse_errors(void **state)
+{
+	static const char *bad[] = {
+		"label before any type\n",
+		"type Fax\n",				/* upper case */
+		"type other\n",				/* reserved */
+		"type a\n3 (unclosed\n",		/* bad regex */
+		"type a\n0 zero weight\n",
+		"type a\nmin 0\n",
+		"type a\n3\n",				/* no pattern */
+		"type a\nwhat is this\n",
+		"type a\ntype a\n",			/* twice */
+		"# nothing but comments\n",
+	};
+	struct doctypes	*dt;
+	size_t		i;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		if (doctype_parse(bad[i], "test.rules", &dt) != -1)
+			fail_msg("case %zu parsed: %s", i, bad[i]);
+		assert_null(dt);
+	}
+	assert_int_equal(doctype_parse("# ok\ntype a\nlabel A\nmin 2\n2 \\bfoo\\b\n-1 bar\n",
+	    "test.rules", &dt), 0);
+	assert_int_equal(doctype_count(dt), 1);
+	doctype_free(dt);
+}
+
+static void
+test_scoring(void **state)
+{
+	struct doctypes	*dt;
+	int		score;
+
+	assert_int_equal(doctype_parse("type a\nmin 3\n2 apple\n2 pear\n-2 rotten\n"
+	    "type b\nmin 1\n1 apple\n", "t", &dt), 0);
+	assert_string_equal(doctype_classify(dt, "an apple and a pear", &score), "a");
+	assert_int_equal(score, 4);
+	/* a counts 2 < min 3, b counts 1 */
+	assert_string_equal(doctype_classify(dt, "an apple", &score), "b");
+	/* negative weight: 2 + 2 - 2 = 2 < 3 */
+	assert_string_equal(doctype_classify(dt, "a rotten apple, a pear", &score), "b");
+	assert_string_equal(doctype_classify(dt, "nothing here", &score), DOCTYPE_OTHER);
+	assert_int_equal(score, 0);
+	/* a word broken at a line end by a hyphen is joined */
+	assert_string_equal(doctype_classify(dt, "ap-\nple pe-\nar", &score), "a");
+	doctype_free(dt);
+}
+
+static void
+test_shipped_rules(void **state)
+{
+	static const struct { const char *text, *want; } cases[] = {
+		{ "FACSIMILE TRANSMITTAL\nTo: Records Department\nFax number (555) 010-2290\n"
+		  "Pages: 4 including this cover\nCONFIDENTIALITY NOTICE: intended only for",
+		  "fax_cover" },
+		{ "AUTHORIZATION FOR RELEASE OF PROTECTED HEALTH INFORMATION\nI authorize "
+		  "Lakeside to disclose\nThis authorization expires on 12/31/2026.\nI may revoke"
+		  " this authorization.\nmay be redisclosed by the recipient\nSignature",
+		  "authorization" },
+		{ "CONSENT FOR THE RELEASE OF CONFIDENTIAL SUBSTANCE USE DISORDER PATIENT\n"
+		  "RECORDS under 42 CFR Part 2. I consent to the disclosure of my substance use"
+		  " disorder treatment records", "part2_consent" },
+		{ "SUBPOENA DUCES TECUM\nYOU ARE COMMANDED to produce the records of\n"
+		  "Attorney for plaintiff", "subpoena" },
+		{ "ORDER AUTHORIZING DISCLOSURE\nIT IS HEREBY ORDERED that the program disclose"
+		  " under 42 CFR 2.64\nJudge of the District Court", "court_order" },
+		{ "Re: revocation of authorization\nI hereby revoke my authorization dated"
+		  " 02/27/2026 for the release of my records.", "revocation" },
+		{ "Dear Records Custodian:\nWe request copies of the treatment records for the"
+		  " claimant.\nSincerely,", "request_letter" },
+		{ "Progress Note\nClient: Jordan Sample MRN-0048213\nDiagnosis: F41.1 Generalized"
+		  " anxiety disorder\nSession type: individual", "clinical_record" },
+		{ "", "other" },
+		{ "Thank you.", "other" },
+	};
+	struct doctypes	*dt;
+	size_t		i;
+	int		score;
+
+	setenv("ROI_RULES", "rules", 1);
+	assert_int_equal(doctype_load(NULL, &dt), 0);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *got = doctype_classify(dt, cases[i].text, &score);
+
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("case %zu: %s (score %d), want %s", i, got, score, cases[i].want);
+	}
+	doctype_free(dt);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_scoring),
+		cmocka_unit_test(test_shipped_rules),
+	};
+
+	return cmocka_run_group_tests_name("doctype", tests, NULL, NULL);
+}

@@ -1,0 +1,139 @@
+/*
+ * cmd_rules.c - roi rules check [FILE]: are the rules files usable?
+ *
+ * Without FILE: every rules file roi uses, as found (HOME/rules first,
+ * then the installed ones).  Each bad line is reported as FILE:LINE: what.
+ */
+#include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "doctype.h"
+#include "msg.h"
+#include "roi.h"
+#include "rules.h"
+
+/* read_file - a named file's text */
+static char *
+read_file(const char *path)
+{
+	FILE	*fp = fopen(path, "r");
+	char	*buf;
+	long	n;
+
+	if (fp == NULL) {
+		msg_error("rules: cannot open %s", path);
+		return NULL;
+	}
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	rewind(fp);
+	if (n < 0 || (buf = malloc(n + 1)) == NULL || fread(buf, 1, n, fp) != (size_t)n) {
+		fclose(fp);
+		msg_error("rules: cannot read %s", path);
+		return NULL;
+	}
+	buf[n] = '\0';
+	fclose(fp);
+	return buf;
+}
+
+/* check_nicknames - each line: names of letters (and ' -) only */
+static int
+check_nicknames(const char *text, const char *path)
+{
+	const char *p = text, *nl;
+	int	line = 0, bad = 0, groups = 0;
+
+	for (; *p; p = *nl ? nl + 1 : nl) {
+		const char *c;
+		int words = 0, inword = 0, ok = 1;
+
+		line++;
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			nl = p + strlen(p);
+		if (*p == '#')
+			continue;
+		for (c = p; c < nl; c++) {
+			if (isalpha((unsigned char)*c) || *c == '\'' || *c == '-') {
+				words += !inword;
+				inword = 1;
+			} else if (*c == ' ' || *c == '\t' || *c == ',' || *c == '\r')
+				inword = 0;
+			else
+				ok = 0;
+		}
+		if (!ok || words == 1) {
+			fprintf(stderr, "%s: %s:%d: %s\n", msg_prog, path, line, !ok ?
+			    "names are letters only, separated by spaces" :
+			    "a group needs two names or more");
+			bad++;
+		} else if (words)
+			groups++;
+	}
+	if (!bad)
+		printf("%s: ok (%d groups of names)\n", path, groups);
+	return bad ? -1 : 0;
+}
+
+static int
+check_one(const char *path)
+{
+	const char	*base = strrchr(path, '/');
+	char		*text;
+	int		rc = -1;
+
+	base = base ? base + 1 : path;
+	if ((text = read_file(path)) == NULL)
+		return -1;
+	if (strcmp(base, "doctypes.rules") == 0) {
+		struct doctypes *dt;
+
+		if ((rc = doctype_parse(text, path, &dt)) == 0) {
+			printf("%s: ok (%d page types)\n", path, doctype_count(dt));
+			doctype_free(dt);
+		}
+	} else if (strcmp(base, "nicknames.rules") == 0)
+		rc = check_nicknames(text, path);
+	else
+		msg_error("rules: %s: not a rules file roi knows (doctypes.rules,"
+		    " nicknames.rules)", path);
+	free(text);
+	return rc;
+}
+
+int
+cmd_rules(int argc, char **argv, const char *home)
+{
+	static const char *const files[] = { "doctypes.rules", "nicknames.rules" };
+	char	path[PATH_MAX];
+	size_t	i;
+	int	bad = 0;
+
+	if (help_wanted(argc, argv)) {
+		printf("usage: roi [-C DIR] rules check [FILE]\n\n"
+		    "Checks the rules files (rules/doctypes.rules, rules/nicknames.rules)\n"
+		    "and names every line it cannot use.  Without FILE it checks the files\n"
+		    "roi would use: DIR/rules/ first, then the installed ones.\n");
+		return 0;
+	}
+	if (argc < 2 || strcmp(argv[1], "check") != 0 || argc > 3) {
+		msg_error("usage: roi rules check [FILE]");
+		return EXIT_USAGE;
+	}
+	if (argc == 3)
+		return check_one(argv[2]) == 0 ? 0 : 1;
+	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
+		if (rules_path(home, files[i], path, sizeof path) == NULL) {
+			msg_error("rules: cannot find %s", files[i]);
+			bad++;
+			continue;
+		}
+		if (check_one(path) == -1)
+			bad++;
+	}
+	return bad ? 1 : 0;
+}
