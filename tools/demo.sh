@@ -42,9 +42,12 @@ echo "   (took $(( $(date +%s) - start )) s)"
 echo
 echo "== roi -C $demo status"
 "$roi" -C "$demo" status
+echo
+echo "== roi -C $demo case list    (each request sorted into its parts)"
+"$roi" -C "$demo" case list
 first=$("$roi" -C "$demo" doc list --json | jq -r '.[] | select(.name == "fax0002.tif") | .doc')
 echo
 echo "== roi -C $demo doc text $first"
 "$roi" -C "$demo" doc text "$first"
 echo
-echo "== try it yourself: roi -C $demo doc list | doc show ID | doc text ID"
+echo "== try it yourself: roi -C $demo doc list | doc show ID | doc text ID | case show C-1"
