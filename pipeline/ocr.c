@@ -1659,3 +1659,58 @@ out:
 	}
 	return rc;
 }
+
+int
+ocr_page_image(struct ocr *o, int pageno, int dpi, void **pixp, char *why, size_t whylen)
+{
+	fz_context	*ctx;
+	fz_page		*page = NULL;
+	fz_pixmap	*pm = NULL;
+	fz_rect		bounds = fz_empty_rect;
+	PIX		*gray = NULL;
+	int		rc = OCR_ERR;
+
+	*pixp = NULL;
+	if (why && whylen)
+		why[0] = '\0';
+	if (o == NULL || pageno < 1 || pageno > o->npages || dpi < 50 || dpi > 600) {
+		why_set(why, whylen, "no page %d", pageno);
+		return OCR_ERR;
+	}
+	ctx = o->ctx;
+	o->mem.refused = 0;
+	mute(o, 1);
+	fz_var(page);
+	fz_try(ctx) {
+		page = fz_load_page(ctx, o->doc, pageno - 1);
+		bounds = fz_bound_page(ctx, page);
+	}
+	fz_catch(ctx) {
+		page = NULL;
+	}
+	if (page == NULL || !size_ok(bounds) ||
+	    (bounds.x1 - bounds.x0) * (bounds.y1 - bounds.y0) * dpi / 72.0 * dpi / 72.0 >
+	    (double)o->opts.max_pixels ||
+	    render_gray(ctx, page, dpi / 72.0f, &pm) < 0) {
+		mute(o, 0);
+		rc = page == NULL ? mu_verdict(o, "page", why, whylen) : OCR_BAD;
+		if (rc == OCR_BAD && !(why && *why))
+			why_set(why, whylen, "page %d cannot be rendered", pageno);
+		goto out;
+	}
+	mute(o, 0);
+	gray = pix_from_gray(fz_pixmap_samples(ctx, pm), fz_pixmap_width(ctx, pm),
+	    fz_pixmap_height(ctx, pm), fz_pixmap_stride(ctx, pm), dpi);
+	if (gray == NULL || (*pixp = pixThresholdToBinary(gray, 160)) == NULL) {
+		why_set(why, whylen, "out of memory");
+		goto out;
+	}
+	rc = OCR_OK;
+out:
+	pixDestroy(&gray);
+	if (pm)
+		fz_drop_pixmap(ctx, pm);
+	if (page)
+		fz_drop_page(ctx, page);
+	return rc;
+}

@@ -89,6 +89,10 @@ int	ocr_count_pages(struct ocr *o);
 /* ocr_page - text layer if usable, else render + (orient, deskew) + Tesseract */
 int	ocr_page(struct ocr *o, int pageno, struct ocr_page *pg, char *why, size_t whylen);
 void	ocr_page_release(struct ocr_page *pg);
+/* ocr_page_image - the page as it is (no turn, no deskew), rendered in
+ * 1-bit at dpi: a Leptonica PIX * (pixDestroy it); pixel = point * dpi/72.
+ * For looking at ink that is not text: checkboxes, signatures (marks.h). */
+int	ocr_page_image(struct ocr *o, int pageno, int dpi, void **pix, char *why, size_t whylen);
 void	ocr_close(struct ocr *o);
 
 #endif

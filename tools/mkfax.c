@@ -20,7 +20,10 @@
  *   letterhead: Name | line | line       a centred, ruled letterhead block
  *   # Title / ## Heading                 headings
  *   | a | b | c |                        table rows (ruled cells); first row bold
- *   [ ] label / [x] label                checkboxes
+ *   [ ] label / [x] label                checkboxes: a drawn box, checked with a
+ *                                        drawn X (vector strokes, not text)
+ *   sign: Label / sign+: Label           a signature line; with +, signed by a
+ *                                        drawn scribble (ink that is not text)
  *   ---page---                           page break
  *   anything else                        a paragraph line; blank lines separate
  * Everything is deterministic for a given seed: no dates, no random ids.
@@ -42,6 +45,21 @@
 
 static fz_context	*ctx;
 static uint64_t		rng_state;
+
+/*
+ * Marks: checkboxes and signature lines, drawn after layout and kept as
+ * truth ({"kind":"checkbox","on":true,"box":[...]} per page).
+ */
+struct mark {
+	int	page;		/* from 0, in the text PDF */
+	int	kind;		/* 'c' checkbox, 's' signature */
+	int	on;		/* checked / signed */
+	fz_rect	box;
+	char	id[16];
+};
+
+static struct mark	marks[256];
+static int		nmarks;
 
 /* rng - xorshift64*, seeded, so every run draws the same numbers */
 static uint64_t
@@ -125,7 +143,7 @@ to_html(const char *src, fz_buffer **pages, int max, char *css, size_t csslen)
 {
 	const char	*font = "serif", *p = src, *nl;
 	char		line[1024];
-	int		np = 0, in_table = 0, header = 1, size = 11, row = 0;
+	int		np = 0, in_table = 0, header = 1, size = 11, row = 0, nmark = 0;
 	fz_buffer	*b;
 
 	b = pages[np++] = fz_new_buffer(ctx, 4096);
@@ -206,9 +224,18 @@ to_html(const char *src, fz_buffer **pages, int max, char *css, size_t csslen)
 			fz_append_string(ctx, b, "</tr>\n");
 			row++;
 		} else if (strncmp(line, "[ ] ", 4) == 0 || strncmp(line, "[x] ", 4) == 0) {
-			fz_append_string(ctx, b, line[1] == 'x' ? "<p class=cb>[X] " : "<p class=cb>[ ] ");
+			/* the box and its X are drawn after layout, in the padding */
+			fz_append_printf(ctx, b, "<p class=cb id=\"%s%d\">",
+			    line[1] == 'x' ? "cbx" : "cbo", nmark++);
 			esc(b, line + 4, n);
 			fz_append_string(ctx, b, "</p>\n");
+		} else if (strncmp(line, "sign: ", 6) == 0 || strncmp(line, "sign+: ", 7) == 0) {
+			int signed_ = line[4] == '+';
+
+			fz_append_string(ctx, b, "<table class=sgt><tr><td class=sgl>");
+			esc(b, line + (signed_ ? 7 : 6), n);
+			fz_append_printf(ctx, b, "</td><td class=sga id=\"%s%d\">&#160;</td></tr>"
+			    "</table>\n", signed_ ? "sgx" : "sgo", nmark++);
 		} else {
 			fz_append_string(ctx, b, "<p>");
 			esc(b, line, n);
@@ -227,29 +254,122 @@ to_html(const char *src, fz_buffer **pages, int max, char *css, size_t csslen)
 	    ".big { font-size: 1.4em; }"
 	    "table { border-collapse: collapse; margin: 0.4em 0 0.8em 0; }"
 	    "td, th { border: 0.8pt solid black; padding: 3pt 6pt; }"
-	    ".cb { margin-left: 1em; }", font, size);
+	    ".cb { margin: 0 0 0.35em 28pt; }"
+	    ".sgt { border-collapse: collapse; margin: 1.2em 0 0.6em 0; }"
+	    ".sgt td { border: 0; padding: 0 6pt 0 0; }"
+	    ".sgt td.sga { border-bottom: 0.8pt solid black; width: 200pt; height: 24pt; }",
+	    font, size);
 	return np;
 }
 
-/* write_text_pdf - lay out the HTML pages onto Letter pages */
+struct poscb {
+	int	page;
+	int	rect;		/* rectangle_num of this placement */
+};
+
+static void
+on_position(fz_context *c, void *arg, const fz_story_element_position *pos)
+{
+	struct poscb	*pc = arg;
+	int		i;
+
+	if (pos->id == NULL || !(pos->open_close & 1) || pos->rectangle_num != pc->rect ||
+	    (strncmp(pos->id, "cb", 2) != 0 && strncmp(pos->id, "sg", 2) != 0))
+		return;
+	for (i = 0; i < nmarks; i++)
+		if (strcmp(marks[i].id, pos->id) == 0)
+			return;
+	if (nmarks == (int)(sizeof marks / sizeof marks[0]))
+		return;
+	marks[nmarks].page = pc->page;
+	marks[nmarks].kind = pos->id[0] == 'c' ? 'c' : 's';
+	marks[nmarks].on = pos->id[2] == 'x';
+	marks[nmarks].box = pos->rect;
+	snprintf(marks[nmarks].id, sizeof marks[0].id, "%s", pos->id);
+	nmarks++;
+}
+
+/* draw_marks - an X in each checked box, a scribble on each signed line */
+static void
+draw_marks(fz_device *dev, int page)
+{
+	fz_stroke_state	*ss = fz_new_stroke_state(ctx);
+	float		black = 0;
+	int		i, k;
+
+	ss->linewidth = 1.3f;
+	ss->start_cap = ss->end_cap = FZ_LINECAP_ROUND;
+	for (i = 0; i < nmarks; i++) {
+		fz_rect		r = marks[i].box;
+		fz_path		*p;
+
+		if (marks[i].page != page)
+			continue;
+		if (marks[i].kind == 'c') {
+			/* the box: a 9 pt square left of the text, on its first line */
+			p = fz_new_path(ctx);
+			fz_rectto(ctx, p, r.x0 - 14, r.y0 + 1, r.x0 - 5, r.y0 + 10);
+			ss->linewidth = 0.9f;
+			fz_stroke_path(ctx, dev, p, ss, fz_identity, fz_device_gray(ctx), &black, 1,
+			    fz_default_color_params);
+			fz_drop_path(ctx, p);
+			ss->linewidth = 1.3f;
+			r = marks[i].box = fz_make_rect(r.x0 - 14, r.y0 + 1, r.x0 - 5, r.y0 + 10);
+		}
+		if (!marks[i].on)
+			continue;
+		p = fz_new_path(ctx);
+		if (marks[i].kind == 'c') {
+			fz_moveto(ctx, p, r.x0 + 1.5f, r.y0 + 1.5f);
+			fz_lineto(ctx, p, r.x1 - 1.5f, r.y1 - 1.5f);
+			fz_moveto(ctx, p, r.x1 - 1.5f, r.y0 + 1.5f);
+			fz_lineto(ctx, p, r.x0 + 1.5f, r.y1 - 1.5f);
+		} else {
+			/* a handwritten-looking scribble: joined curves along the line */
+			float x = r.x0 + 8, y = r.y1 - 6, w = (r.x1 - r.x0) * 0.6f;
+
+			fz_moveto(ctx, p, x, y);
+			for (k = 0; k < 6; k++) {
+				float dx = w / 6, up = 6 + (float)(rng() % 9);
+
+				fz_curveto(ctx, p, x + dx * 0.3f, y - up, x + dx * 0.6f, y + 3,
+				    x + dx, y - (float)(rng() % 5));
+				x += dx;
+			}
+		}
+		fz_stroke_path(ctx, dev, p, ss, fz_identity, fz_device_gray(ctx), &black, 1,
+		    fz_default_color_params);
+		fz_drop_path(ctx, p);
+	}
+	fz_drop_stroke_state(ctx, ss);
+}
+
+/* write_text_pdf - lay out the HTML pages onto Letter pages; marks drawn */
 static void
 write_text_pdf(fz_buffer **html, int np, const char *css, const char *path)
 {
 	fz_document_writer	*w;
 	fz_rect			mediabox = { 0, 0, PAGE_W, PAGE_H };
 	fz_rect			where = { 60, 54, PAGE_W - 60, PAGE_H - 54 }, filled;
-	int			i, more;
+	int			i, more, page = 0;
 
+	nmarks = 0;
 	w = fz_new_document_writer(ctx, path, "pdf", "compress");
 	for (i = 0; i < np; i++) {
-		fz_story *story = fz_new_story(ctx, html[i], css, 11, NULL);
+		fz_story	*story = fz_new_story(ctx, html[i], css, 11, NULL);
+		struct poscb	pc = { 0, 0 };
 
 		do {
 			fz_device *dev = fz_begin_page(ctx, w, mediabox);
 
 			more = fz_place_story(ctx, story, where, &filled);
+			pc.page = page;
+			pc.rect++;
+			fz_story_positions(ctx, story, on_position, &pc);
 			fz_draw_story(ctx, story, dev, fz_identity);
+			draw_marks(dev, page);
 			fz_end_page(ctx, w);
+			page++;
 		} while (more);
 		fz_drop_story(ctx, story);
 	}
@@ -477,6 +597,30 @@ emit_json_page(struct out *o, struct word *w, int n, double sx, double sy,
 		fprintf(o->json, ",\"box\":[%.2f,%.2f,%.2f,%.2f]}", x0 * ox, y0 * oy,
 		    x1 * ox, y1 * oy);
 	}
+	fputs("],\"marks\":[", o->json);
+	for (i = k = 0; i < nmarks; i++) {
+		double xs[4], ys[4], x0 = 1e9, y0 = 1e9, x1 = -1e9, y1 = -1e9, t;
+		int c;
+
+		if (marks[i].page != o->pages)
+			continue;
+		xs[0] = xs[2] = marks[i].box.x0, xs[1] = xs[3] = marks[i].box.x1;
+		ys[0] = ys[1] = marks[i].box.y0, ys[2] = ys[3] = marks[i].box.y1;
+		for (c = 0; c < 4; c++) {
+			double x = xs[c] * sx - cx, y = ys[c] * sy - cy;
+			double rx = cx + x * ca - y * sa, ry = cy + x * sa + y * ca;
+
+			x0 = fmin(x0, rx), y0 = fmin(y0, ry);
+			x1 = fmax(x1, rx), y1 = fmax(y1, ry);
+		}
+		if (rot90 == 180) {
+			t = pw - x0, x0 = pw - x1, x1 = t;
+			t = ph - y0, y0 = ph - y1, y1 = t;
+		}
+		fprintf(o->json, "%s{\"kind\":\"%s\",\"on\":%s,\"box\":[%.2f,%.2f,%.2f,%.2f]}",
+		    k++ ? "," : "", marks[i].kind == 'c' ? "checkbox" : "signature",
+		    marks[i].on ? "true" : "false", x0 * ox, y0 * oy, x1 * ox, y1 * oy);
+	}
 	fputs("]}", o->json);
 }
 
@@ -700,6 +844,7 @@ long_doc(const char *srcdir, int npages, const char *vname, int rot90, const cha
 	for (i = 0; i < nsrc; i++)
 		docs[i] = fz_open_document(ctx, list[i]);
 	seed_for(path, seed);
+	nmarks = 0;		/* pages from several sources: no mark truth */
 	if (v)
 		out_open(&o, v, path, 1);
 	else
