@@ -163,11 +163,28 @@ marks_signature(void *vpix, float scale, const float region[4],
 	boxDestroy(&clip);
 	if (sub == NULL)
 		return 0;
-	/* the line signed on, and any other long straight rule, is not ink */
-	rule = (int)(40 * scale);
-	if (x1 - x0 > rule && (lines = pixOpenBrick(NULL, sub, rule, 1)) != NULL) {
-		pixSubtract(sub, sub, lines);
-		pixDestroy(&lines);
+	/*
+	 * The line signed on, and any other long straight rule, is not ink.
+	 * On a skewed fax a rule is a staircase of short runs: close it
+	 * vertically first, then keep what runs 30 pt, and take that (a
+	 * little widened) away.
+	 */
+	rule = (int)(30 * scale);
+	if (x1 - x0 > rule) {
+		int	v = (int)ceilf(1.2f * scale) + 1;
+		PIX	*closed = pixCloseBrick(NULL, sub, 1, v);
+
+		lines = closed ? pixOpenBrick(NULL, closed, rule, 1) : NULL;
+		if (lines) {
+			PIX *wide = pixDilateBrick(NULL, lines, 3, v + 2);
+
+			if (wide) {
+				pixSubtract(sub, sub, wide);
+				pixDestroy(&wide);
+			}
+			pixDestroy(&lines);
+		}
+		pixDestroy(&closed);
 	}
 	/* printed words are not a signature */
 	for (i = 0; i < nwords; i++) {

@@ -83,9 +83,10 @@ leap(int y)
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-/* valid_ymd - a real calendar date, not in the future, after 1900 */
+/* valid_ymd - a real calendar date after 1900, not in the future unless
+ * future is set */
 static int
-valid_ymd(int y, int m, int d)
+valid_ymd(int y, int m, int d, int future)
 {
 	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	time_t	now = clock_now();
@@ -95,6 +96,8 @@ valid_ymd(int y, int m, int d)
 		return 0;
 	if (d > mdays[m - 1] + (m == 2 && leap(y)))
 		return 0;
+	if (future)
+		return y < 2200;
 	localtime_r(&now, &tm);
 	if (y > tm.tm_year + 1900 || (y == tm.tm_year + 1900 &&
 	    (m > tm.tm_mon + 1 || (m == tm.tm_mon + 1 && d > tm.tm_mday))))
@@ -117,6 +120,12 @@ month_of(const char *w)
 
 int
 patient_dob(const char *in, char out[11], int ocr)
+{
+	return patient_date(in, out, ocr, 0);
+}
+
+int
+patient_date(const char *in, char out[11], int ocr, int future)
 {
 	char	buf[64], word[16];
 	int	y = 0, m = 0, d = 0, n = 0, i;
@@ -179,7 +188,7 @@ patient_dob(const char *in, char out[11], int ocr)
 		goto check;
 	return -1;
 check:
-	if (!valid_ymd(y, m, d))
+	if (!valid_ymd(y, m, d, future))
 		return -1;
 	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
 	return 0;

@@ -37,6 +37,8 @@ int	patient_import(struct store *st, const char *path, int *added, int *updated)
  * ocr: also accept OCR confusions (O/o for 0, l/I for 1, S for 5, stray
  * spaces) and written months ("July 22, 1985", "22 Jul 1985") */
 int	patient_dob(const char *in, char out[11], int ocr);
+/* patient_date - any date (future allowed if future) the same way */
+int	patient_date(const char *in, char out[11], int ocr, int future);
 /* patient_match - look a person up; id of the match (or of the first of
  * several) in id; nicknames from the rules file (NULL: none) */
 enum patient_found patient_match(struct store *st, const char *nicknames,

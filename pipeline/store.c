@@ -135,6 +135,14 @@ static const char *const migrations[] = {
 	"  last_page INTEGER NOT NULL,"
 	"  PRIMARY KEY (case_id, part)"
 	") WITHOUT ROWID;",
+	/* 3 -> 4: the authorization check of each case */
+	"CREATE TABLE auth ("
+	"  case_id INTEGER PRIMARY KEY REFERENCES cases(id),"
+	"  decision TEXT NOT NULL,"
+	"  result TEXT NOT NULL,"			/* JSON: roi auth show --json */
+	"  rules_sha256 TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL"
+	");",
 };
 
 #define NMIGRATIONS	((int)(sizeof migrations / sizeof migrations[0]))

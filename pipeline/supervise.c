@@ -80,13 +80,14 @@ struct sup {
 	int		draining;
 	int		once;
 	int		stalled;	/* --once stopped: the machine failed */
-	struct defer {			/* sort jobs that failed: wait, or give up */
+	struct defer {			/* sort/authcheck jobs that failed: wait, or give up */
+		char	stage;
 		int64_t	doc;
 		int64_t	not_before_ms;
 		int	fails;
 	}		defer[256];
 	int		ndefer;
-	int		sort_waiting;	/* documents still to sort (not given up) */
+	int		late_waiting;	/* documents still to sort or check (not given up) */
 	char		stall_why[400];
 	int64_t		next_scan_ms;
 };
@@ -404,6 +405,9 @@ stage_prog(char stage, const char **opt)
 	case 's':
 		*opt = "--doc";
 		return "roi-sort";
+	case 'a':
+		*opt = "--doc";
+		return "roi-authcheck";
 	default:
 		*opt = "--doc";
 		return "roi-ocr";
@@ -566,24 +570,25 @@ machine_failed(struct sup *s, struct child *k, const char *why)
  * with backoff and, after max_attempts, left unsorted until the next start.
  */
 static struct defer *
-defer_of(struct sup *s, int64_t doc, int create)
+defer_of(struct sup *s, char stage, int64_t doc, int create)
 {
 	int i;
 
 	for (i = 0; i < s->ndefer; i++)
-		if (s->defer[i].doc == doc)
+		if (s->defer[i].doc == doc && s->defer[i].stage == stage)
 			return &s->defer[i];
 	if (!create || s->ndefer == (int)(sizeof s->defer / sizeof s->defer[0]))
 		return NULL;
 	memset(&s->defer[s->ndefer], 0, sizeof s->defer[0]);
 	s->defer[s->ndefer].doc = doc;
+	s->defer[s->ndefer].stage = stage;
 	return &s->defer[s->ndefer++];
 }
 
 static void
-sort_failed(struct sup *s, struct child *k, const char *why, int machine)
+late_failed(struct sup *s, struct child *k, const char *why, int machine)
 {
-	struct defer *d = defer_of(s, k->id, 1);
+	struct defer *d = defer_of(s, k->stage, k->id, 1);
 	int	delay = s->cfg.retry_base > STALL_DELAY ? s->cfg.retry_base : STALL_DELAY;
 
 	if (d == NULL)
@@ -595,7 +600,8 @@ sort_failed(struct sup *s, struct child *k, const char *why, int machine)
 	}
 	if (++d->fails >= s->pol.max_attempts) {
 		d->not_before_ms = INT64_MAX;
-		msg_warn("document %lld: not sorted into a case: %s", (long long)k->id, why);
+		msg_warn("document %lld: %s: giving up until the next start: %s", (long long)k->id,
+		    k->stage == 's' ? "not sorted into a case" : "authorization not checked", why);
 	} else
 		d->not_before_ms = clock_mono_ms() +
 		    (int64_t)queue_backoff(&s->pol, d->fails) * 1000;
@@ -626,8 +632,8 @@ reap(struct sup *s)
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && !k.killed)
 			continue;
 		reason_of(&k, status, why, sizeof why);
-		if (k.stage == 's') {
-			sort_failed(s, &k, why, WIFEXITED(status) &&
+		if (k.stage == 's' || k.stage == 'a') {
+			late_failed(s, &k, why, WIFEXITED(status) &&
 			    WEXITSTATUS(status) == MSG_EX_TEMPFAIL && !k.killed);
 			continue;
 		}
@@ -691,25 +697,33 @@ schedule(struct sup *s)
 		if (!running(s, 'o', ids[i]))
 			queue_doc_finish(s->st, ids[i], &fin);
 
-	/* read requests become cases: quick, so before more OCR */
-	q = store_prepare(s->st, "SELECT d.id FROM documents d JOIN inputs i ON"
-	    " i.id = d.input_id WHERE d.state = 'done' AND i.kind = 'request' AND"
-	    " NOT EXISTS (SELECT 1 FROM cases c WHERE c.doc_id = d.id) ORDER BY d.id LIMIT 256");
-	if (q == NULL)
-		return;
-	s->sort_waiting = 0;
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		int64_t		id = sqlite3_column_int64(q, 0);
-		struct defer	*d = defer_of(s, id, 0);
+	/* read requests become cases, cases get their authorization checked:
+	 * quick, so before more OCR */
+	s->late_waiting = 0;
+	for (pass = 0; pass < 2; pass++) {
+		char stage = pass == 0 ? 's' : 'a';
 
-		if (d && d->not_before_ms == INT64_MAX)
-			continue;	/* given up on until the next start */
-		s->sort_waiting++;
-		if (s->nkids < workers && !running(s, 's', id) &&
-		    (d == NULL || d->not_before_ms <= clock_mono_ms()))
-			spawn(s, 's', id);
+		q = store_prepare(s->st, pass == 0 ?
+		    "SELECT d.id FROM documents d JOIN inputs i ON i.id = d.input_id"
+		    " WHERE d.state = 'done' AND i.kind = 'request' AND NOT EXISTS"
+		    " (SELECT 1 FROM cases c WHERE c.doc_id = d.id) ORDER BY d.id LIMIT 256" :
+		    "SELECT c.doc_id FROM cases c WHERE NOT EXISTS (SELECT 1 FROM auth a"
+		    " WHERE a.case_id = c.id) ORDER BY c.id LIMIT 256");
+		if (q == NULL)
+			return;
+		while (sqlite3_step(q) == SQLITE_ROW) {
+			int64_t		id = sqlite3_column_int64(q, 0);
+			struct defer	*d = defer_of(s, stage, id, 0);
+
+			if (d && d->not_before_ms == INT64_MAX)
+				continue;	/* given up on until the next start */
+			s->late_waiting++;
+			if (s->nkids < workers && !running(s, stage, id) &&
+			    (d == NULL || d->not_before_ms <= clock_mono_ms()))
+				spawn(s, stage, id);
+		}
+		sqlite3_finalize(q);
 	}
-	sqlite3_finalize(q);
 
 	/* OCR: pages of a document spread over workers, oldest document first;
 	 * first pass one worker per document, second pass fills the rest */
@@ -747,7 +761,7 @@ pending_work(struct sup *s, int64_t *next_try)
 	    " WHERE state = 'pending')", 0);
 	n = store_int(s->st, "SELECT (SELECT count(*) FROM inputs WHERE state ="
 	    " 'intake') + (SELECT count(*) FROM documents WHERE state = 'ocr')", 1);
-	return n > 0 || s->ncands > 0 || s->nkids > 0 || s->sort_waiting > 0;
+	return n > 0 || s->ncands > 0 || s->nkids > 0 || s->late_waiting > 0;
 }
 
 static void

@@ -5,6 +5,7 @@
  *	roi-intake --home DIR --input ID
  *	roi-ocr    --home DIR --doc ID
  *	roi-sort   --home DIR --doc ID
+ *	roi-authcheck --home DIR --doc ID
  * Exit 0: the job's state moved on in the store (which includes "this input
  * is quarantined").  Exit 75 (MSG_EX_TEMPFAIL): the machine failed (disk
  * full, I/O error): the supervisor retries later without counting it
@@ -38,5 +39,6 @@ int	stage_teardown(struct stage_ctx *ctx, int rc);
 int	stage_intake_main(int argc, char **argv);
 int	stage_ocr_main(int argc, char **argv);
 int	stage_sort_main(int argc, char **argv);
+int	stage_authcheck_main(int argc, char **argv);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "authz.h"
 #include "doctype.h"
 #include "msg.h"
 #include "roi.h"
@@ -96,11 +97,18 @@ check_one(const char *path)
 			printf("%s: ok (%d page types)\n", path, doctype_count(dt));
 			doctype_free(dt);
 		}
+	} else if (strcmp(base, "authorization.rules") == 0) {
+		struct authz_rules *ar;
+
+		if ((rc = authz_rules_parse(text, path, &ar)) == 0) {
+			printf("%s: ok (%d entries)\n", path, authz_rules_count(ar));
+			authz_rules_free(ar);
+		}
 	} else if (strcmp(base, "nicknames.rules") == 0)
 		rc = check_nicknames(text, path);
 	else
 		msg_error("rules: %s: not a rules file roi knows (doctypes.rules,"
-		    " nicknames.rules)", path);
+		    " authorization.rules, nicknames.rules)", path);
 	free(text);
 	return rc;
 }
@@ -108,14 +116,15 @@ check_one(const char *path)
 int
 cmd_rules(int argc, char **argv, const char *home)
 {
-	static const char *const files[] = { "doctypes.rules", "nicknames.rules" };
+	static const char *const files[] = { "doctypes.rules", "authorization.rules",
+	    "nicknames.rules" };
 	char	path[PATH_MAX];
 	size_t	i;
 	int	bad = 0;
 
 	if (help_wanted(argc, argv)) {
 		printf("usage: roi [-C DIR] rules check [FILE]\n\n"
-		    "Checks the rules files (rules/doctypes.rules, rules/nicknames.rules)\n"
+		    "Checks the rules files (doctypes.rules, authorization.rules, nicknames.rules)\n"
 		    "and names every line it cannot use.  Without FILE it checks the files\n"
 		    "roi would use: DIR/rules/ first, then the installed ones.\n");
 		return 0;

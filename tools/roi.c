@@ -29,6 +29,7 @@ static const struct {
 	{ "status", cmd_status, 1, "status [--json]         what arrived, what is done, what is in quarantine" },
 	{ "doc",    cmd_doc,    1, "doc list|show|text ID [--json]   documents and their text" },
 	{ "case",   cmd_case,   1, "case list | show CASE [--json]  requests, sorted into their parts" },
+	{ "auth",   cmd_auth,   1, "auth show CASE [--json] is the authorization valid, and for what?" },
 	{ "rules",  cmd_rules,  0, "rules check [FILE]      are the rules files usable?" },
 	{ "patient", cmd_patient, 1, "patient import FILE.csv | list | show ID | match FIRST LAST DOB" },
 };
@@ -101,6 +102,8 @@ main(int argc, char **argv)
 		return stage_ocr_main(argc, argv);
 	if (strcmp(base, "roi-sort") == 0)
 		return stage_sort_main(argc, argv);
+	if (strcmp(base, "roi-authcheck") == 0)
+		return stage_authcheck_main(argc, argv);
 	msg_init("roi");
 
 	argc--, argv++;

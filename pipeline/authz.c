@@ -1,0 +1,685 @@
+/*
+ * authz.c - reading an authorization form and deciding on it
+ *
+ * SECURITY: the lines are OCR text of a hostile fax; they are only matched
+ * with bounded PCRE2 patterns and copied into JSON.  Nothing here acts on a
+ * form: it describes what the form says and what is missing, for a person.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <ctype.h>
+#include <limits.h>
+#include <math.h>
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "authz.h"
+#include "clock.h"
+#include "msg.h"
+#include "patient.h"
+#include "rules.h"
+
+#define MAXRE		16
+#define LOW_CONF	60.0f		/* a key field read below this: a person looks */
+
+struct entry {
+	char		kind;		/* 'e' element, 's' statement, 'r' reason */
+	char		name[64];
+	pcre2_code	*label[MAXRE];
+	int		nlabel;
+	pcre2_code	*section[MAXRE];
+	int		nsection;
+	char		text[256];
+	char		cite[96];
+};
+
+struct authz_rules {
+	struct entry	*e;
+	int		ne;
+	pcre2_match_context *mctx;
+};
+
+void
+authz_rules_free(struct authz_rules *r)
+{
+	int i, k;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->ne; i++) {
+		for (k = 0; k < r->e[i].nlabel; k++)
+			pcre2_code_free(r->e[i].label[k]);
+		for (k = 0; k < r->e[i].nsection; k++)
+			pcre2_code_free(r->e[i].section[k]);
+	}
+	free(r->e);
+	pcre2_match_context_free(r->mctx);
+	free(r);
+}
+
+int
+authz_rules_count(const struct authz_rules *r)
+{
+	return r ? r->ne : 0;
+}
+
+static int
+bad(const char *name, int line, const char *what)
+{
+	fprintf(stderr, "%s: %s:%d: %s\n", msg_prog, name, line, what);
+	return 1;
+}
+
+int
+authz_rules_parse(const char *text, const char *name, struct authz_rules **out)
+{
+	struct authz_rules *r;
+	const char	*p = text, *nl;
+	char		line[1024], *s, why[256];
+	int		lineno = 0, errors = 0;
+	static const char *const need[] = { "patient_name", "dob", "discloser", "recipient",
+	    "description", "purpose", "expiration", "date_signed", "signature" };
+	size_t		i;
+
+	*out = NULL;
+	if ((r = calloc(1, sizeof *r)) == NULL)
+		return msg_error("out of memory");
+	for (; *p; p = *nl ? nl + 1 : nl) {
+		struct entry *e = r->ne ? &r->e[r->ne - 1] : NULL;
+		size_t n;
+
+		lineno++;
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			nl = p + strlen(p);
+		n = (size_t)(nl - p);
+		if (n >= sizeof line) {
+			errors += bad(name, lineno, "line too long");
+			continue;
+		}
+		memcpy(line, p, n);
+		line[n] = '\0';
+		while (n && (line[n - 1] == '\r' || line[n - 1] == ' '))
+			line[--n] = '\0';
+		for (s = line; isspace((unsigned char)*s); s++)
+			;
+		if (*s == '\0' || *s == '#')
+			continue;
+		if (strncmp(s, "element ", 8) == 0 || strncmp(s, "statement ", 10) == 0 ||
+		    strncmp(s, "reason ", 7) == 0) {
+			struct entry *ne = realloc(r->e, (r->ne + 1) * sizeof *ne);
+
+			if (ne == NULL)
+				goto oom;
+			r->e = ne;
+			e = &r->e[r->ne++];
+			memset(e, 0, sizeof *e);
+			e->kind = s[0] == 'e' ? 'e' : s[0] == 's' ? 's' : 'r';
+			s = strchr(s, ' ') + 1;
+			snprintf(e->name, sizeof e->name, "%s", s);
+			continue;
+		}
+		if (e == NULL) {
+			errors += bad(name, lineno, "expected element, statement or reason first");
+			continue;
+		}
+		if (strncmp(s, "label ", 6) == 0 || strncmp(s, "section ", 8) == 0 ||
+		    strncmp(s, "pattern ", 8) == 0) {
+			int		err, sec = s[0] == 's';
+			PCRE2_SIZE	off;
+			pcre2_code	*re;
+			char		*pat = strchr(s, ' ') + 1;
+
+			if ((e->kind == 'e' && s[0] == 'p') || (e->kind == 's' && s[0] != 'p') ||
+			    e->kind == 'r') {
+				errors += bad(name, lineno, e->kind == 'e' ? "an element has label"
+				    " or section lines" : e->kind == 's' ? "a statement has pattern"
+				    " lines" : "a reason has text and cite lines");
+				continue;
+			}
+			if ((sec ? e->nsection : e->nlabel) == MAXRE) {
+				errors += bad(name, lineno, "too many patterns for one entry");
+				continue;
+			}
+			re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
+			    PCRE2_CASELESS | PCRE2_UTF, &err, &off, NULL);
+			if (re == NULL) {
+				PCRE2_UCHAR buf[160];
+
+				pcre2_get_error_message(err, buf, sizeof buf);
+				snprintf(why, sizeof why, "pattern does not compile: %s (at"
+				    " character %zu of the pattern)", (char *)buf, (size_t)off + 1);
+				errors += bad(name, lineno, why);
+				continue;
+			}
+			if (sec)
+				e->section[e->nsection++] = re;
+			else
+				e->label[e->nlabel++] = re;
+			continue;
+		}
+		if ((strncmp(s, "text ", 5) == 0 || strncmp(s, "cite ", 5) == 0) && e->kind == 'r') {
+			snprintf(s[0] == 't' ? e->text : e->cite, s[0] == 't' ? sizeof e->text :
+			    sizeof e->cite, "%s", s + 5);
+			continue;
+		}
+		errors += bad(name, lineno, "not understood (expected element, statement,"
+		    " reason, label, section, pattern, text or cite)");
+	}
+	/* the elements the decision relies on must be described */
+	for (i = 0; i < sizeof need / sizeof need[0]; i++) {
+		int k, found = 0;
+
+		for (k = 0; k < r->ne; k++)
+			found |= r->e[k].kind == 'e' && strcmp(r->e[k].name, need[i]) == 0 &&
+			    r->e[k].nlabel + r->e[k].nsection > 0;
+		if (!found) {
+			snprintf(why, sizeof why, "element %s is needed (with a label line)", need[i]);
+			errors += bad(name, lineno, why);
+		}
+	}
+	if (errors) {
+		authz_rules_free(r);
+		return -1;
+	}
+	if ((r->mctx = pcre2_match_context_create(NULL)) == NULL)
+		goto oom;
+	pcre2_set_match_limit(r->mctx, 100000);
+	pcre2_set_depth_limit(r->mctx, 1000);
+	*out = r;
+	return 0;
+oom:
+	authz_rules_free(r);
+	return msg_error("out of memory");
+}
+
+int
+authz_rules_load(const char *home, struct authz_rules **out)
+{
+	char	path[PATH_MAX], *text;
+	int	rc;
+
+	*out = NULL;
+	if (rules_path(home, "authorization.rules", path, sizeof path) == NULL)
+		return msg_error("rules: cannot find authorization.rules");
+	if ((text = rules_read(home, "authorization.rules")) == NULL)
+		return -1;
+	rc = authz_rules_parse(text, path, out);
+	free(text);
+	return rc;
+}
+
+/* ---- reading the form ---- */
+
+struct found {
+	char	value[512];
+	int	page;
+	float	box[4];
+	float	conf;
+	int	have;
+	int	nitems;		/* section elements: checked items */
+};
+
+struct hit {
+	int	entry;
+	int	start, end;	/* byte offsets in the line */
+};
+
+static int
+match_at(const struct authz_rules *r, pcre2_code *re, const char *s, int from,
+    int *start, int *end)
+{
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	int	rc;
+
+	if (md == NULL)
+		return 0;
+	rc = pcre2_match(re, (PCRE2_SPTR)s, strlen(s), from, 0, md, r->mctx);
+	if (rc >= 0) {
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+
+		*start = (int)ov[0];
+		*end = (int)ov[1];
+	}
+	pcre2_match_data_free(md);
+	return rc >= 0;
+}
+
+/* trimv - a value without separators around it */
+static void
+trimv(char *s)
+{
+	size_t n = strlen(s), i = 0;
+
+	while (s[i] && (isspace((unsigned char)s[i]) || strchr(":;,._-|", s[i])))
+		i++;
+	memmove(s, s + i, n - i + 1);
+	n = strlen(s);
+	while (n && (isspace((unsigned char)s[n - 1]) || strchr(":;,_-|", s[n - 1])))
+		s[--n] = '\0';
+}
+
+static int
+entry_of(const struct authz_rules *r, const char *name)
+{
+	int i;
+
+	for (i = 0; i < r->ne; i++)
+		if (r->e[i].kind == 'e' && strcmp(r->e[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* checkbox_of - the checkbox at the start of a line, if any: near the line's
+ * left end, and no other line's middle nearer to it (OCR line boxes
+ * overlap on a skewed fax) */
+static const struct marks_box *
+checkbox_of(const struct authz_page *pg, const struct authz_line *l)
+{
+	int	i;
+	size_t	k;
+
+	for (i = 0; i < pg->nboxes; i++) {
+		const struct marks_box *b = &pg->boxes[i];
+		float	cy = (b->y0 + b->y1) / 2, d, best = 1e9f;
+		const struct authz_line *near = NULL;
+
+		if (cy < l->box[1] - 3 || cy > l->box[3] + 3 || b->x0 >= l->box[0] + 40 ||
+		    b->x1 <= l->box[0] - 30)
+			continue;
+		for (k = 0; k < pg->nlines; k++) {
+			const struct authz_line *o = &pg->lines[k];
+
+			if (b->x0 >= o->box[0] + 40 || b->x1 <= o->box[0] - 30)
+				continue;
+			d = fabsf((o->box[1] + o->box[3]) / 2 - cy);
+			if (d < best) {
+				best = d;
+				near = o;
+			}
+		}
+		if (near == l)
+			return b;
+	}
+	return NULL;
+}
+
+/* line_hits - label matches of every element on a line, by position */
+static int
+line_hits(const struct authz_rules *r, const char *text, struct hit *h, int max)
+{
+	int	i, k, n = 0, a, b, j;
+
+	for (i = 0; i < r->ne; i++) {
+		if (r->e[i].kind != 'e')
+			continue;
+		for (k = 0; k < r->e[i].nlabel && n < max; k++)
+			if (match_at(r, r->e[i].label[k], text, 0, &a, &b)) {
+				for (j = 0; j < n; j++)	/* overlaps an earlier hit: skip */
+					if (a < h[j].end && b > h[j].start)
+						break;
+				if (j == n) {
+					h[n].entry = i;
+					h[n].start = a;
+					h[n++].end = b;
+				}
+				break;
+			}
+	}
+	/* in line order */
+	for (i = 1; i < n; i++)
+		for (k = i; k > 0 && h[k].start < h[k - 1].start; k--) {
+			struct hit t = h[k];
+
+			h[k] = h[k - 1];
+			h[k - 1] = t;
+		}
+	return n;
+}
+
+static void
+set_found(struct found *f, const char *value, int page, const float box[4], float conf)
+{
+	if (f->have && f->value[0])
+		return;		/* the first place it is filled in wins */
+	snprintf(f->value, sizeof f->value, "%s", value);
+	f->page = page;
+	memcpy(f->box, box, sizeof f->box);
+	f->conf = conf;
+	f->have = 1;
+}
+
+/* read_form - fill found[] per rules entry from the pages */
+static void
+read_form(const struct authz_rules *r, const struct authz_page *pages, size_t npages,
+    struct found *found, int *signed_, int *sig_page, float sig_box[4])
+{
+	size_t	p, l;
+	int	section = -1, in_boxes = 0, sig = entry_of(r, "signature");
+
+	*signed_ = 0;
+	for (p = 0; p < npages; p++) {
+		const struct authz_page *pg = &pages[p];
+
+		for (l = 0; l < pg->nlines; l++) {
+			const struct authz_line *ln = &pg->lines[l];
+			const struct marks_box *cb = checkbox_of(pg, ln);
+			struct hit h[16];
+			int	nh, k, i, a, b;
+
+			/* a section heading starts collecting checked boxes */
+			for (i = 0; i < r->ne; i++)
+				for (k = 0; r->e[i].kind == 'e' && k < r->e[i].nsection; k++)
+					if (!cb && match_at(r, r->e[i].section[k], ln->text, 0, &a, &b)) {
+						section = i;
+						in_boxes = 0;
+						found[i].have = 1;	/* the heading is there */
+						found[i].page = pg->pageno;
+						memcpy(found[i].box, ln->box, sizeof ln->box);
+						found[i].conf = ln->conf;
+						goto next;
+					}
+			if (section >= 0 && cb) {
+				in_boxes = 1;
+				if (cb->checked) {
+					struct found *f = &found[section];
+					const char *t = ln->text;
+
+					/* OCR reads the box itself, or specks by it, as
+					 * characters: drop the words that end by the box */
+					{
+						size_t w;
+
+						for (w = 0; w < ln->nwords && ln->words[w][2] <= cb->x1 + 3 &&
+						    strchr(t, ' '); w++)
+							t = strchr(t, ' ') + 1;
+					}
+					if (f->nitems++ && strlen(f->value) + 3 < sizeof f->value)
+						strcat(f->value, "; ");
+					strncat(f->value, t, sizeof f->value - strlen(f->value) - 1);
+					if (ln->conf < f->conf || f->nitems == 1)
+						f->conf = ln->conf;
+				}
+				continue;
+			}
+			if (section >= 0 && in_boxes)
+				section = -1;	/* the boxes ended */
+			nh = line_hits(r, ln->text, h, 16);
+			for (k = 0; k < nh; k++) {
+				char	v[512];
+				int	end = k + 1 < nh ? h[k + 1].start : (int)strlen(ln->text);
+				struct found *f = &found[h[k].entry];
+
+				snprintf(v, sizeof v, "%.*s", end - h[k].end, ln->text + h[k].end);
+				trimv(v);
+				if (h[k].entry == sig) {
+					/* the signature is ink, not text: look right of and above the label */
+					float	x = ln->box[0] + (ln->box[2] - ln->box[0]) * h[k].end /
+					    (float)strlen(ln->text);
+					float	lh = ln->box[3] - ln->box[1];
+					float	region[4] = { x + 2, ln->box[1] - 1.3f * lh,
+					    pg->width - 30, ln->box[3] + 0.6f * lh };
+					float	spread;
+
+					if (!*signed_ && pg->pix && marks_signature(pg->pix, pg->scale,
+					    region, pg->words, pg->nwords, &spread) &&
+					    (msg_info("page %d: signature ink across %.0f%% of"
+					    " [%.0f %.0f %.0f %.0f]", pg->pageno, spread * 100, region[0],
+					    region[1], region[2], region[3]), 1)) {
+						*signed_ = 1;
+						*sig_page = pg->pageno;
+						memcpy(sig_box, region, sizeof region);
+					}
+					set_found(f, "", pg->pageno, ln->box, ln->conf);
+					continue;
+				}
+				if (*v == '\0' && l + 1 < pg->nlines) {
+					struct hit h2[4];
+
+					/* the value may be on the next line, if it has no label */
+					if (line_hits(r, pg->lines[l + 1].text, h2, 4) == 0 &&
+					    !checkbox_of(pg, &pg->lines[l + 1])) {
+						snprintf(v, sizeof v, "%s", pg->lines[l + 1].text);
+						trimv(v);
+					}
+				}
+				set_found(f, v, pg->pageno, ln->box, ln->conf);
+			}
+next:
+			;
+		}
+	}
+}
+
+/* find_date - the first date in a value ("07/22/1985 .", "12/31/2026
+ * unless revoked"): the longest readable run from its first digit or
+ * month name; 0 and out filled, or -1 */
+static int
+find_date(const char *v, char out[11], int future)
+{
+	char	word[64] = "";
+	int	k;
+
+	for (k = 0; v[k]; k++)
+		if (isdigit((unsigned char)v[k]) || (isalpha((unsigned char)v[k]) &&
+		    strchr("JFMASOND", toupper((unsigned char)v[k])))) {
+			snprintf(word, sizeof word, "%s", v + k);
+			break;
+		}
+	for (k = (int)strlen(word); k > 0; k--) {
+		word[k] = '\0';
+		if (patient_date(word, out, 1, future) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+/* ---- deciding ---- */
+
+static void
+add_reason(json_t *reasons, const struct authz_rules *r, const char *code,
+    const char *detail, int page, const float *box)
+{
+	json_t	*j;
+	int	i;
+	const char *text = "", *cite = "";
+
+	for (i = 0; i < r->ne; i++)
+		if (r->e[i].kind == 'r' && strcmp(r->e[i].name, code) == 0) {
+			text = r->e[i].text;
+			cite = r->e[i].cite;
+		}
+	j = json_pack("{s:s, s:s, s:s}", "code", code, "text", text, "cite", cite);
+	if (detail && *detail)
+		json_object_set_new(j, "detail", json_string(detail));
+	if (page > 0) {
+		json_object_set_new(j, "page", json_integer(page));
+		json_object_set_new(j, "box", json_pack("[f,f,f,f]", box[0], box[1], box[2], box[3]));
+	}
+	json_array_append_new(reasons, j);
+}
+
+static int
+has_word(const char *hay, const char *needle)
+{
+	char	a[1024], b[128];
+	size_t	i;
+
+	snprintf(a, sizeof a, "%s", hay);
+	snprintf(b, sizeof b, "%s", needle);
+	for (i = 0; a[i]; i++)
+		a[i] = (char)tolower((unsigned char)a[i]);
+	for (i = 0; b[i]; i++)
+		b[i] = (char)tolower((unsigned char)b[i]);
+	return strstr(a, b) != NULL;
+}
+
+json_t *
+authz_check(const struct authz_rules *r, struct store *st, const char *nicknames,
+    const char *case_name, const struct authz_page *pages, size_t npages)
+{
+	struct found	*found = calloc(r->ne, sizeof *found);
+	json_t		*out, *reasons = json_array(), *elements = json_array();
+	char		date[11], expdate[11], today[11], id[PATIENT_IDLEN] = "";
+	char		first[128] = "", last[128] = "";
+	char		*all = NULL;
+	size_t		p, l, len = 1;
+	int		i, k, signed_ = 0, sig_page = 0, psy = 0, part2 = 0, a, b;
+	float		sig_box[4] = { 0 };
+	const char	*expires = "";
+	time_t		now = clock_now();
+	struct tm	tm;
+	static const struct { const char *element, *code; } core[] = {
+		{ "description", "missing_description" }, { "discloser", "missing_discloser" },
+		{ "recipient", "missing_recipient" }, { "purpose", "missing_purpose" },
+		{ "date_signed", "missing_date_signed" },
+	};
+
+	localtime_r(&now, &tm);
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	if (found == NULL || reasons == NULL || elements == NULL)
+		return NULL;
+	if (npages == 0) {
+		add_reason(reasons, r, "missing_authorization", NULL, 0, NULL);
+		out = json_pack("{s:s, s:s, s:o, s:b, s:b, s:s, s:s, s:s, s:s, s:o}",
+		    "case", case_name, "decision", "defective", "reasons", reasons,
+		    "part2_allowed", 0, "psychotherapy_notes_allowed", 0, "patient", "",
+		    "recipient", "", "purpose", "", "expires", "", "elements", elements);
+		free(found);
+		return out;
+	}
+	read_form(r, pages, npages, found, &signed_, &sig_page, sig_box);
+
+	/* every element found, for the person who reviews */
+	for (i = 0; i < r->ne; i++)
+		if (r->e[i].kind == 'e' && found[i].have)
+			json_array_append_new(elements, json_pack("{s:s, s:s, s:i, s:[f,f,f,f], s:f}",
+			    "name", r->e[i].name, "value", found[i].value, "page", found[i].page,
+			    "box", found[i].box[0], found[i].box[1], found[i].box[2], found[i].box[3],
+			    "confidence", found[i].conf));
+	json_array_append_new(elements, json_pack("{s:s, s:s, s:i, s:[f,f,f,f], s:f}",
+	    "name", "signed", "value", signed_ ? "yes" : "no", "page", sig_page,
+	    "box", sig_box[0], sig_box[1], sig_box[2], sig_box[3], "confidence", 100.0));
+
+	/* core elements: present, filled in, legible */
+	for (k = 0; k < (int)(sizeof core / sizeof core[0]); k++) {
+		i = entry_of(r, core[k].element);
+		if (i < 0 || !found[i].have ||
+		    (found[i].value[0] == '\0' && found[i].nitems == 0))
+			add_reason(reasons, r, core[k].code, NULL, 0, NULL);
+		else if (found[i].conf < LOW_CONF)
+			add_reason(reasons, r, "low_confidence", core[k].element, found[i].page,
+			    found[i].box);
+	}
+	if (!signed_)
+		add_reason(reasons, r, "missing_signature", NULL, 0, NULL);
+
+	/* expiration: a date (not past) or an event */
+	i = entry_of(r, "expiration");
+	if (i < 0 || !found[i].have || found[i].value[0] == '\0')
+		add_reason(reasons, r, "no_expiration", NULL, 0, NULL);
+	else {
+		const char *v = found[i].value;
+
+		if (find_date(v, expdate, 1) == 0) {
+			expires = expdate;
+			if (strcmp(expdate, today) < 0)
+				add_reason(reasons, r, "expired", expdate, found[i].page, found[i].box);
+		} else if (has_word(v, "upon") || has_word(v, "when") || has_word(v, "end of") ||
+		    has_word(v, "completion") || has_word(v, "termination") ||
+		    has_word(v, "conclusion") || has_word(v, "closing"))
+			expires = v;
+		else if (strpbrk(v, "0123456789"))
+			/* a date is written there but does not read as one */
+			add_reason(reasons, r, "low_confidence", "expiration date", found[i].page,
+			    found[i].box);
+		else
+			add_reason(reasons, r, "no_expiration", v, found[i].page, found[i].box);
+	}
+
+	/* required statements: anywhere on the form */
+	for (p = 0; p < npages; p++)
+		for (l = 0; l < pages[p].nlines; l++)
+			len += strlen(pages[p].lines[l].text) + 1;
+	if ((all = calloc(1, len)) != NULL) {
+		for (p = 0; p < npages; p++)
+			for (l = 0; l < pages[p].nlines; l++) {
+				strcat(all, pages[p].lines[l].text);
+				strcat(all, " ");
+			}
+		for (i = 0; i < r->ne; i++) {
+			if (r->e[i].kind != 's')
+				continue;
+			for (k = 0; k < r->e[i].nlabel; k++)
+				if (match_at(r, r->e[i].label[k], all, 0, &a, &b))
+					break;
+			if (k == r->e[i].nlabel)
+				add_reason(reasons, r, "missing_required_statement", r->e[i].name, 0, NULL);
+		}
+	}
+
+	/* what the form covers */
+	i = entry_of(r, "description");
+	if (i >= 0 && found[i].have) {
+		psy = has_word(found[i].value, "psychotherapy note");
+		part2 = has_word(found[i].value, "substance use") || has_word(found[i].value, "part 2") ||
+		    has_word(found[i].value, "alcohol") || has_word(found[i].value, "drug");
+	}
+	if (psy && found[i].nitems > 1)
+		add_reason(reasons, r, "psychotherapy_notes_need_specific_authorization", NULL,
+		    found[i].page, found[i].box);
+
+	/* the patient: registry, by name and date of birth, never a guess */
+	i = entry_of(r, "patient_name");
+	k = entry_of(r, "dob");
+	if (i >= 0 && found[i].have && found[i].value[0]) {
+		char *sp, name[512];
+
+		snprintf(name, sizeof name, "%s", found[i].value);
+		if ((sp = strchr(name, ',')) != NULL) {		/* "Last, First" */
+			*sp = '\0';
+			snprintf(last, sizeof last, "%s", name);
+			snprintf(first, sizeof first, "%s", sp + 1);
+			trimv(first);
+		} else if ((sp = strrchr(name, ' ')) != NULL) {
+			*sp = '\0';
+			snprintf(last, sizeof last, "%s", sp + 1);
+			snprintf(first, sizeof first, "%s", name);
+			if ((sp = strchr(first, ' ')) != NULL)
+				*sp = '\0';		/* middle names aside */
+		}
+	}
+	if (*first && *last && k >= 0 && found[k].have && find_date(found[k].value, date, 0) == 0) {
+		switch (patient_match(st, nicknames, first, last, date, id)) {
+		case PATIENT_MATCH:
+			break;
+		case PATIENT_AMBIGUOUS:
+			add_reason(reasons, r, "patient_ambiguous", NULL, found[i].page, found[i].box);
+			id[0] = '\0';
+			break;
+		case PATIENT_MISMATCH:
+			add_reason(reasons, r, "patient_mismatch", NULL, found[i].page, found[i].box);
+			break;
+		default:
+			add_reason(reasons, r, "patient_unknown", NULL, found[i].page, found[i].box);
+		}
+	} else
+		add_reason(reasons, r, "low_confidence", "patient name or date of birth",
+		    i >= 0 ? found[i].page : 0, i >= 0 ? found[i].box : NULL);
+
+	out = json_pack("{s:s, s:s, s:o, s:b, s:b, s:s, s:s, s:s, s:s, s:o}",
+	    "case", case_name,
+	    "decision", json_array_size(reasons) ? "defective" : part2 ? "valid_with_part2" : "valid",
+	    "reasons", reasons,
+	    "part2_allowed", json_array_size(reasons) == 0 && part2,
+	    "psychotherapy_notes_allowed", json_array_size(reasons) == 0 && psy,
+	    "patient", id,
+	    "recipient", entry_of(r, "recipient") >= 0 ? found[entry_of(r, "recipient")].value : "",
+	    "purpose", entry_of(r, "purpose") >= 0 ? found[entry_of(r, "purpose")].value : "",
+	    "expires", expires,
+	    "elements", elements);
+	free(all);
+	free(found);
+	return out;
+}

@@ -1,0 +1,59 @@
+/*
+ * authz.h - is this authorization valid, and for what? (45 CFR 164.508)
+ *
+ * Input: the pages of a case's authorization part as OCR lines (text, box,
+ * confidence), the checkboxes found on each page image (marks.h) and the
+ * page image itself for the signature; rules/authorization.rules for the
+ * labels, sections, statements and reason texts; the patient registry.
+ * Output: a JSON object (jansson), the contract of `roi auth show --json`:
+ *   {"case", "decision", "reasons": [{"code","text","cite","page","box"}],
+ *    "part2_allowed", "psychotherapy_notes_allowed", "patient",
+ *    "recipient", "purpose", "expires",
+ *    "elements": [{"name","value","page","box","confidence"}]}
+ * decision is "valid", "valid_with_part2" or "defective".  Safety: any
+ * core element missing, unreadable or doubtful gives a reason and never
+ * "valid".
+ */
+#ifndef ROI_AUTHZ_H
+#define ROI_AUTHZ_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "marks.h"
+#include "store.h"
+
+struct authz_rules;
+
+struct authz_line {
+	char	*text;
+	float	box[4];		/* page points */
+	float	conf;		/* mean word confidence, 0..100 */
+	const float (*words)[4];	/* the line's word boxes */
+	size_t	nwords;
+};
+
+struct authz_page {
+	int			pageno;
+	float			width, height;
+	struct authz_line	*lines;
+	size_t			nlines;
+	struct marks_box	*boxes;		/* checkboxes found on the image */
+	int			nboxes;
+	void			*pix;		/* 1-bit page image (ocr_page_image) */
+	float			scale;		/* pixels per point of pix */
+	const float		(*words)[4];	/* every printed word of the page */
+	size_t			nwords;
+};
+
+/* authz_rules_parse - rules text to rules; every bad line printed; 0/-1 */
+int	authz_rules_parse(const char *text, const char *name, struct authz_rules **out);
+int	authz_rules_load(const char *home, struct authz_rules **out);
+void	authz_rules_free(struct authz_rules *r);
+int	authz_rules_count(const struct authz_rules *r);
+
+/* authz_check - read the form, decide; NULL pages = no authorization part */
+json_t	*authz_check(const struct authz_rules *r, struct store *st, const char *nicknames,
+	    const char *case_name, const struct authz_page *pages, size_t npages);
+
+#endif

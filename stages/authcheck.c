@@ -1,0 +1,288 @@
+/*
+ * authcheck.c - roi-authcheck: read a case's authorization and decide
+ *
+ * After roi-sort made a case, this stage takes the pages of its
+ * authorization part(s), rebuilds their OCR lines from the store, looks at
+ * each page image for checkboxes and the signature (marks.h), matches the
+ * patient against the registry and records the decision with its reasons
+ * (authz.h) in one transaction.  A case without an authorization part is
+ * recorded as defective: missing_authorization.  Broken rules files wait
+ * for the practice (exit 75).
+ *
+ * SECURITY: renders pages of a hostile file (sandboxed, memory ceiling);
+ * holds no keys.  FILES: HOME/roi.db, HOME/spool/orig (read), rules/.
+ */
+#include <leptonica/allheaders.h>
+#include <stdint.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "authz.h"
+#include "clock.h"
+#include "marks.h"
+#include "msg.h"
+#include "ocr.h"
+#include "rules.h"
+#include "spool.h"
+#include "stage.h"
+
+#define MARKS_DPI	200
+
+struct page_buf {
+	struct authz_page	pg;
+	float			(*words)[4];	/* every word, by line */
+	float			(*printed)[4];	/* words that are printed text */
+	struct marks_box	boxes[64];
+};
+
+/* load_page - the OCR lines and word boxes of one page from the store */
+static int
+load_page(struct stage_ctx *ctx, int pageno, struct page_buf *b)
+{
+	sqlite3_stmt	*s;
+	size_t		nw = 0, cap = 0, np = 0, pcap = 0;
+	int		line = -1;
+
+	memset(b, 0, sizeof *b);
+	b->pg.pageno = pageno;
+	s = store_prepare(ctx->st, "SELECT text, x0, y0, x1, y1, conf, line FROM words"
+	    " WHERE doc_id = ? AND pageno = ? ORDER BY idx");
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, ctx->id);
+	sqlite3_bind_int(s, 2, pageno);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		struct authz_line *l;
+		const char *t = (const char *)sqlite3_column_text(s, 0);
+		float	box[4];
+		int	k;
+
+		for (k = 0; k < 4; k++)
+			box[k] = (float)sqlite3_column_double(s, 1 + k);
+		if (nw == cap) {
+			void *n = realloc(b->words, (cap = cap ? cap * 2 : 256) * sizeof *b->words);
+
+			if (n == NULL)
+				goto oom;
+			b->words = n;
+		}
+		memcpy(b->words[nw++], box, sizeof box);
+		/* printed words only: a scribble OCR'd into junk is not text */
+		{
+			int alnum = 0;
+			const char *c;
+
+			for (c = t ? t : ""; *c; c++)
+				alnum += (*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'z') ||
+				    (*c >= 'A' && *c <= 'Z');
+			if (alnum >= 2 && sqlite3_column_double(s, 5) >= 50) {
+				if (np == pcap) {
+					void *n = realloc(b->printed, (pcap = pcap ? pcap * 2 : 256) *
+					    sizeof *b->printed);
+
+					if (n == NULL)
+						goto oom;
+					b->printed = n;
+				}
+				memcpy(b->printed[np++], box, sizeof box);
+			}
+		}
+		if (sqlite3_column_int(s, 6) != line || b->pg.nlines == 0) {
+			void *n = realloc(b->pg.lines, (b->pg.nlines + 1) * sizeof *b->pg.lines);
+
+			if (n == NULL)
+				goto oom;
+			b->pg.lines = n;
+			l = &b->pg.lines[b->pg.nlines++];
+			memset(l, 0, sizeof *l);
+			l->text = strdup(t ? t : "");
+			memcpy(l->box, box, sizeof box);
+			l->conf = (float)sqlite3_column_double(s, 5);
+			l->words = (const float (*)[4])(uintptr_t)(nw - 1);	/* index, fixed below */
+			l->nwords = 1;
+			line = sqlite3_column_int(s, 6);
+			continue;
+		}
+		l = &b->pg.lines[b->pg.nlines - 1];
+		{
+			size_t	n = strlen(l->text) + strlen(t ? t : "") + 2;
+			char	*nt = realloc(l->text, n);
+
+			if (nt == NULL)
+				goto oom;
+			strcat(nt, " ");
+			strcat(nt, t ? t : "");
+			l->text = nt;
+		}
+		l->box[0] = box[0] < l->box[0] ? box[0] : l->box[0];
+		l->box[1] = box[1] < l->box[1] ? box[1] : l->box[1];
+		l->box[2] = box[2] > l->box[2] ? box[2] : l->box[2];
+		l->box[3] = box[3] > l->box[3] ? box[3] : l->box[3];
+		l->conf = (l->conf * l->nwords + (float)sqlite3_column_double(s, 5)) / (l->nwords + 1);
+		l->nwords++;
+	}
+	sqlite3_finalize(s);
+	/* word indexes to pointers, now that the array stopped moving */
+	{
+		size_t i;
+
+		for (i = 0; i < b->pg.nlines; i++)
+			b->pg.lines[i].words = (const float (*)[4])b->words[(uintptr_t)b->pg.lines[i].words];
+	}
+	b->pg.words = (const float (*)[4])b->printed;
+	b->pg.nwords = np;
+	return 0;
+oom:
+	sqlite3_finalize(s);
+	return msg_error("out of memory");
+}
+
+static void
+free_page(struct page_buf *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->pg.nlines; i++)
+		free(b->pg.lines[i].text);
+	free(b->pg.lines);
+	free(b->words);
+	free(b->printed);
+	if (b->pg.pix)
+		pixDestroy((PIX **)&b->pg.pix);
+}
+
+int
+stage_authcheck_main(int argc, char **argv)
+{
+	struct stage_ctx	ctx;
+	struct authz_rules	*rules = NULL;
+	struct page_buf		*pages = NULL;
+	struct ocr		*o = NULL;
+	sqlite3_stmt		*s = NULL;
+	json_t			*res = NULL;
+	char			*nick = NULL, *rtext = NULL, *dump = NULL;
+	char			sha[SPOOL_SHAHEX] = "", path[SPOOL_PATH], why[OCR_WHY], cname[32];
+	char			rsha[65];
+	unsigned char		md[crypto_hash_sha256_BYTES];
+	int64_t			case_id = 0;
+	int			np = 0, i, rc = 1;
+
+	stage_setup(&ctx, argc, argv, "--doc");
+	if (authz_rules_load(ctx.home, &rules) == -1) {
+		msg_error("authcheck: rules/authorization.rules has errors; fix them (roi rules check)");
+		msg_tempfail = 1;
+		goto out;
+	}
+	rtext = rules_read(ctx.home, "authorization.rules");
+	crypto_hash_sha256(md, (const unsigned char *)(rtext ? rtext : ""), rtext ? strlen(rtext) : 0);
+	sodium_bin2hex(rsha, sizeof rsha, md, sizeof md);
+	nick = rules_read(ctx.home, "nicknames.rules");
+	s = store_prepare(ctx.st, "SELECT c.id, d.sha256 FROM cases c JOIN documents d ON"
+	    " d.id = c.doc_id WHERE c.doc_id = ? AND NOT EXISTS (SELECT 1 FROM auth a"
+	    " WHERE a.case_id = c.id)");
+	if (s == NULL)
+		goto out;
+	sqlite3_bind_int64(s, 1, ctx.id);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		case_id = sqlite3_column_int64(s, 0);
+		snprintf(sha, sizeof sha, "%s", sqlite3_column_text(s, 1));
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	if (case_id == 0) {
+		rc = 0;		/* checked already */
+		goto out;
+	}
+	snprintf(cname, sizeof cname, "C-%lld", (long long)case_id);
+	/* the pages of the authorization part(s) */
+	s = store_prepare(ctx.st, "SELECT p.pageno, p.width, p.height FROM pages p JOIN"
+	    " case_parts c ON p.pageno BETWEEN c.first_page AND c.last_page WHERE"
+	    " c.case_id = ? AND c.doctype IN ('authorization', 'part2_consent') AND"
+	    " p.doc_id = ? ORDER BY p.pageno");
+	if (s == NULL)
+		goto out;
+	sqlite3_bind_int64(s, 1, case_id);
+	sqlite3_bind_int64(s, 2, ctx.id);
+	while (sqlite3_step(s) == SQLITE_ROW && np < 16) {
+		struct page_buf *n = realloc(pages, (np + 1) * sizeof *pages);
+
+		if (n == NULL)
+			goto out;
+		pages = n;
+		if (load_page(&ctx, sqlite3_column_int(s, 0), &pages[np]) == -1)
+			goto out;
+		pages[np].pg.width = (float)sqlite3_column_double(s, 1);
+		pages[np].pg.height = (float)sqlite3_column_double(s, 2);
+		np++;
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	if (np > 0) {
+		spool_orig_path(path, ctx.home, sha);
+		if (ocr_open(&o, path, &ctx.ocr, why, sizeof why) != OCR_OK) {
+			msg_error("authcheck: case %s: %s", cname, why);
+			goto out;
+		}
+		for (i = 0; i < np; i++) {
+			void *pix = NULL;
+
+			if (ocr_page_image(o, pages[i].pg.pageno, MARKS_DPI, &pix, why, sizeof why) != OCR_OK) {
+				msg_error("authcheck: case %s page %d: %s", cname, pages[i].pg.pageno, why);
+				goto out;
+			}
+			pages[i].pg.pix = pix;
+			pages[i].pg.scale = MARKS_DPI / 72.0f;
+			pages[i].pg.boxes = pages[i].boxes;
+			pages[i].pg.nboxes = marks_checkboxes(pix, pages[i].pg.scale, pages[i].boxes, 64);
+		}
+	}
+	{
+		struct authz_page *pv = np ? calloc(np, sizeof *pv) : NULL;
+
+		for (i = 0; i < np && pv; i++)
+			pv[i] = pages[i].pg;
+		res = authz_check(rules, ctx.st, nick, cname, pv, pv ? (size_t)np : 0);
+		free(pv);
+	}
+	if (res == NULL || (dump = json_dumps(res, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL) {
+		msg_error("out of memory");
+		goto out;
+	}
+	if (store_begin(ctx.st) == -1)
+		goto out;
+	s = store_prepare(ctx.st, "INSERT OR IGNORE INTO auth(case_id, decision, result,"
+	    " rules_sha256, created_at) VALUES (?, ?, ?, ?, ?)");
+	if (s == NULL) {
+		store_rollback(ctx.st);
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, case_id);
+	sqlite3_bind_text(s, 2, json_string_value(json_object_get(res, "decision")), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, dump, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, rsha, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, clock_now());
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		store_err(ctx.st, "record decision");
+		store_rollback(ctx.st);
+		goto out;
+	}
+	if (store_commit(ctx.st) == -1)
+		goto out;
+	msg_info("case %s: %s", cname, json_string_value(json_object_get(res, "decision")));
+	rc = 0;
+out:
+	if (s)
+		sqlite3_finalize(s);
+	for (i = 0; i < np; i++)
+		free_page(&pages[i]);
+	free(pages);
+	ocr_close(o);
+	json_decref(res);
+	free(dump);
+	free(nick);
+	free(rtext);
+	authz_rules_free(rules);
+	return stage_teardown(&ctx, rc);
+}

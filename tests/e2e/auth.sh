@@ -1,0 +1,85 @@
+#!/bin/sh
+# auth.sh - the authorization check: the generated form, valid and with each
+# defect, as text PDF and as fine and standard faxes; the decision and the
+# reason code must be right, and no defective form may ever read "valid".
+. tests/e2e/lib.sh
+
+export ROI_NOW=2026-03-02T09:00:00
+h=$(newhome auth)
+printf 'id,first_name,last_name,dob\nP001,Jordan,Sample,07/22/1985\nP002,Alex,Testperson,11/02/1979\n' > "$T/p.csv"
+"$ROI" -C "$h" patient import "$T/p.csv" > /dev/null
+src=fixtures/src/authorization.txt
+mkdir -p "$T/src" "$T/out"
+
+# variant NAME WANT SED-EXPRESSION: a copy of the form with one change
+variant() {
+	sed "$3" "$src" > "$T/src/$1.txt"
+	echo "$1 $2" >> "$T/want"
+}
+: > "$T/want"
+variant valid valid 's/^$//'
+variant unsigned missing_signature 's/^sign+: /sign: /'
+variant expired expired 's|expires on 12/31/2026|expires on 01/31/2026|'
+variant noexpiry no_expiration '/expires on/d'
+variant nopurpose missing_purpose '/Purpose of the disclosure/,/At the request/d'
+variant unchecked missing_purpose 's/^\[x\] Legal proceedings/[ ] Legal proceedings/'
+variant norecipient missing_recipient '/to disclose my health information to/d'
+variant nodiscloser missing_discloser '/^I authorize/d'
+variant norevoke missing_required_statement '/may revoke this authorization/d'
+variant psychnotes psychotherapy_notes_need_specific_authorization 's/^\[ \] Psychotherapy notes/[x] Psychotherapy notes/'
+variant stranger patient_unknown 's/Jordan Sample/Casey Nobody/'
+variant wrongdob patient_mismatch 's|07/22/1985|07/23/1985|'
+variant nodate missing_date_signed '/^Date signed/d'
+"$MKFAX" -o "$T/out" "$T"/src/*.txt > /dev/null 2>&1
+for f in "$T"/src/*.txt; do
+	n=$(basename "$f" .txt)
+	for v in text.pdf fine.tif std.tif; do
+		cp "$T/out/$n.$v" "$h/inbox/requests/$n.$v"
+	done
+done
+check "run --once" run_once "$h"
+
+"$ROI" -C "$h" case list --json | jq -r '.[] | "\(.case) \(.name)"' > "$T/cases"
+for r in text.pdf fine.tif std.tif; do
+	right=0 total=0 unsafe=0 wrong=""
+	while read -r n want; do
+		c=$(awk -v f="$n.$r" '$2 == f {print $1}' "$T/cases")
+		"$ROI" -C "$h" auth show "$c" --json > "$T/a.json" 2>/dev/null
+		dec=$(jq -r .decision "$T/a.json")
+		codes=$(jq -r '[.reasons[].code] | join(",")' "$T/a.json")
+		total=$((total + 1))
+		if [ "$want" = valid ]; then
+			[ "$dec" = valid ] && right=$((right + 1)) || wrong="$wrong $n:$dec($codes)"
+		else
+			[ "$dec" = valid ] && unsafe=$((unsafe + 1))
+			case ",$codes," in
+			*",$want,"*) right=$((right + 1)) ;;
+			*) wrong="$wrong $n:$dec($codes)" ;;
+			esac
+		fi
+	done < "$T/want"
+	diag "$r: $right of $total decisions right${wrong:+; off:$wrong}"
+	is "$r: no defective form reads valid" "$unsafe" 0
+	case $r in
+	text.pdf|fine.tif) is "$r: every decision and reason right" "$right" "$total" ;;
+	# standard-resolution faxes (98 lines per inch): OCR misreads some
+	# digits; those forms must come out low_confidence or defective, never
+	# valid (asserted above); the rate is reported, with a floor
+	*) [ $((right * 100 / total)) -ge 80 ] && ok "$r: $right of $total right" || not_ok "$r: only $right of $total right" ;;
+	esac
+done
+
+# a request without any authorization
+cp "$FIX/cover.fine.tif" "$h/inbox/requests/coveronly.tif"
+check "run --once" run_once "$h"
+c=$("$ROI" -C "$h" case list --json | jq -r '.[] | select(.name == "coveronly.tif") | .case')
+is "no authorization: defective, missing_authorization" \
+    "$("$ROI" -C "$h" auth show "$c" --json | jq -r '"\(.decision) \([.reasons[].code] | join(","))"')" \
+    "defective missing_authorization"
+c=$(awk '$2 == "valid.text.pdf" {print $1}' "$T/cases")
+"$ROI" -C "$h" auth show "$c" --json > "$T/a.json"
+is "valid form: the patient matched" "$(jq -r .patient "$T/a.json")" P001
+is "valid form: expires" "$(jq -r .expires "$T/a.json")" 2026-12-31
+is "valid form: purpose from the checked box" "$(jq -r .purpose "$T/a.json")" "Legal proceedings"
+is "valid form: psychotherapy notes not allowed (box empty)" "$(jq -r .psychotherapy_notes_allowed "$T/a.json")" false
+check "readable summary" sh -c "'$ROI' -C '$h' auth show $c | grep -q 'valid'"

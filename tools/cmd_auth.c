@@ -1,0 +1,106 @@
+/*
+ * cmd_auth.c - roi auth show CASE [--json]: is this request allowed, for what?
+ *
+ * Prints the decision recorded by roi-authcheck: valid, valid_with_part2 or
+ * defective, every reason with its regulation and where on the form, and
+ * the elements read off the form (docs/json.md).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "msg.h"
+#include "roi.h"
+#include "spool.h"
+#include "store.h"
+
+int
+cmd_auth(int argc, char **argv, const char *home)
+{
+	struct store	*st = NULL;
+	sqlite3_stmt	*s = NULL;
+	json_t		*j = NULL, *v;
+	json_error_t	err;
+	const char	*arg;
+	char		*end;
+	long long	id;
+	int		as_json, rc = 1;
+	size_t		i;
+
+	if (help_wanted(argc, argv)) {
+		printf("usage: roi [-C DIR] auth show CASE [--json]\n\n"
+		    "Whether the case's authorization is valid (45 CFR 164.508, 42 CFR 2.31),\n"
+		    "for which patient, information, recipient and purpose, until when; and\n"
+		    "if not, every reason with its regulation and its place on the form.\n");
+		return 0;
+	}
+	as_json = take_flag(&argc, argv, "--json");
+	if (argc != 3 || strcmp(argv[1], "show") != 0) {
+		msg_error("usage: roi auth show CASE [--json]");
+		return EXIT_USAGE;
+	}
+	arg = argv[2];
+	if (arg[0] == 'C' || arg[0] == 'c')
+		arg += arg[1] == '-' ? 2 : 1;
+	id = strtoll(arg, &end, 10);
+	if (*end || id <= 0) {
+		msg_error("auth: '%s' is not a case (C-12)", argv[2]);
+		return EXIT_USAGE;
+	}
+	if (spool_home_check(home) == -1 || store_open_ro(&st, home) == -1)
+		return 1;
+	s = store_prepare(st, "SELECT result FROM auth WHERE case_id = ?");
+	if (s == NULL)
+		goto out;
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		if (store_int(st, "SELECT 0", 0) == 0 && sqlite3_finalize(s) == SQLITE_OK) {
+			s = NULL;
+			msg_error("auth: case C-%lld %s", id, "has no authorization check yet"
+			    " (is roi run running? roi case list shows the cases)");
+		}
+		goto out;
+	}
+	j = json_loads((const char *)sqlite3_column_text(s, 0), 0, &err);
+	if (j == NULL) {
+		msg_error("auth: case C-%lld: stored result unreadable", id);
+		goto out;
+	}
+	if (as_json) {
+		rc = json_print(json_incref(j));
+		goto out;
+	}
+	printf("case C-%lld: %s\n", id, json_string_value(json_object_get(j, "decision")));
+	json_array_foreach(json_object_get(j, "reasons"), i, v) {
+		printf("  - %s: %s [%s]", json_string_value(json_object_get(v, "code")),
+		    json_string_value(json_object_get(v, "text")),
+		    json_string_value(json_object_get(v, "cite")));
+		if (json_object_get(v, "detail"))
+			printf(" (%s)", json_string_value(json_object_get(v, "detail")));
+		if (json_object_get(v, "page"))
+			printf(" page %lld", (long long)json_integer_value(json_object_get(v, "page")));
+		printf("\n");
+	}
+	printf("  patient:   %s\n", *json_string_value(json_object_get(j, "patient")) ?
+	    json_string_value(json_object_get(j, "patient")) : "(not matched)");
+	printf("  recipient: %s\n", json_string_value(json_object_get(j, "recipient")));
+	printf("  purpose:   %s\n", json_string_value(json_object_get(j, "purpose")));
+	printf("  expires:   %s\n", json_string_value(json_object_get(j, "expires")));
+	printf("  Part 2 (SUD) information may go out: %s; psychotherapy notes: %s\n",
+	    json_is_true(json_object_get(j, "part2_allowed")) ? "yes" : "no",
+	    json_is_true(json_object_get(j, "psychotherapy_notes_allowed")) ? "yes" : "no");
+	printf("  read off the form:\n");
+	json_array_foreach(json_object_get(j, "elements"), i, v)
+		printf("    %-15s %-50.50s p%lld conf %.0f\n",
+		    json_string_value(json_object_get(v, "name")),
+		    json_string_value(json_object_get(v, "value")),
+		    (long long)json_integer_value(json_object_get(v, "page")),
+		    json_number_value(json_object_get(v, "confidence")));
+	rc = 0;
+out:
+	json_decref(j);
+	if (s)
+		sqlite3_finalize(s);
+	store_close(st);
+	return rc;
+}
