@@ -19,6 +19,8 @@ rm -rf "$demo"
 sed -i 's/^name = Our Practice$/name = Lakeside Behavioral Health (demo)/' "$demo/roi.conf"
 
 echo "== demo home: $demo"
+echo "== roi -C $demo patient import fixtures/demo-patients.csv   (fictional patients)"
+"$roi" -C "$demo" patient import fixtures/demo-patients.csv
 echo "== dropping sample faxes into $demo/inbox/requests/"
 # what a small practice's fax line brings in a morning: fine and standard
 # faxes, a scanned PDF, an e-fax PDF with a text layer, one fax sent twice
@@ -45,6 +47,10 @@ echo "== roi -C $demo status"
 echo
 echo "== roi -C $demo case list    (each request sorted into its parts)"
 "$roi" -C "$demo" case list
+auth=$("$roi" -C "$demo" case list --json | jq -r '.[] | select(.name == "fax0003.tif") | .case')
+echo
+echo "== roi -C $demo auth show $auth    (the faxed authorization form)"
+"$roi" -C "$demo" auth show "$auth"
 first=$("$roi" -C "$demo" doc list --json | jq -r '.[] | select(.name == "fax0002.tif") | .doc')
 echo
 echo "== roi -C $demo doc text $first"
