@@ -5,11 +5,9 @@
  * with bounded PCRE2 patterns and copied into JSON.  Nothing here acts on a
  * form: it describes what the form says and what is missing, for a person.
  */
-#define PCRE2_CODE_UNIT_WIDTH 8
 #include <ctype.h>
 #include <limits.h>
 #include <math.h>
-#include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,20 +62,13 @@ authz_rules_count(const struct authz_rules *r)
 	return r ? r->ne : 0;
 }
 
-static int
-bad(const char *name, int line, const char *what)
-{
-	fprintf(stderr, "%s: %s:%d: %s\n", msg_prog, name, line, what);
-	return 1;
-}
-
 int
 authz_rules_parse(const char *text, const char *name, struct authz_rules **out)
 {
 	struct authz_rules *r;
-	const char	*p = text, *nl;
+	const char	*p = text;
 	char		line[1024], *s, why[256];
-	int		lineno = 0, errors = 0;
+	int		lineno = 0, errors = 0, rc;
 	static const char *const need[] = { "patient_name", "dob", "discloser", "recipient",
 	    "description", "purpose", "expiration", "date_signed", "signature" };
 	size_t		i;
@@ -85,27 +76,14 @@ authz_rules_parse(const char *text, const char *name, struct authz_rules **out)
 	*out = NULL;
 	if ((r = calloc(1, sizeof *r)) == NULL)
 		return msg_error("out of memory");
-	for (; *p; p = *nl ? nl + 1 : nl) {
+	while ((rc = rules_line(&p, line, sizeof line, &lineno)) != 0) {
 		struct entry *e = r->ne ? &r->e[r->ne - 1] : NULL;
-		size_t n;
 
-		lineno++;
-		nl = strchr(p, '\n');
-		if (nl == NULL)
-			nl = p + strlen(p);
-		n = (size_t)(nl - p);
-		if (n >= sizeof line) {
-			errors += bad(name, lineno, "line too long");
+		s = line;
+		if (rc == -1) {
+			errors += rules_bad(name, lineno, "line too long");
 			continue;
 		}
-		memcpy(line, p, n);
-		line[n] = '\0';
-		while (n && (line[n - 1] == '\r' || line[n - 1] == ' '))
-			line[--n] = '\0';
-		for (s = line; isspace((unsigned char)*s); s++)
-			;
-		if (*s == '\0' || *s == '#')
-			continue;
 		if (strncmp(s, "element ", 8) == 0 || strncmp(s, "statement ", 10) == 0 ||
 		    strncmp(s, "reason ", 7) == 0) {
 			struct entry *ne = realloc(r->e, (r->ne + 1) * sizeof *ne);
@@ -121,36 +99,27 @@ authz_rules_parse(const char *text, const char *name, struct authz_rules **out)
 			continue;
 		}
 		if (e == NULL) {
-			errors += bad(name, lineno, "expected element, statement or reason first");
+			errors += rules_bad(name, lineno, "expected element, statement or reason first");
 			continue;
 		}
 		if (strncmp(s, "label ", 6) == 0 || strncmp(s, "section ", 8) == 0 ||
 		    strncmp(s, "pattern ", 8) == 0) {
-			int		err, sec = s[0] == 's';
-			PCRE2_SIZE	off;
+			int		sec = s[0] == 's';
 			pcre2_code	*re;
-			char		*pat = strchr(s, ' ') + 1;
 
 			if ((e->kind == 'e' && s[0] == 'p') || (e->kind == 's' && s[0] != 'p') ||
 			    e->kind == 'r') {
-				errors += bad(name, lineno, e->kind == 'e' ? "an element has label"
-				    " or section lines" : e->kind == 's' ? "a statement has pattern"
-				    " lines" : "a reason has text and cite lines");
+				errors += rules_bad(name, lineno, e->kind == 'e' ? "an element has"
+				    " label or section lines" : e->kind == 's' ? "a statement has"
+				    " pattern lines" : "a reason has text and cite lines");
 				continue;
 			}
 			if ((sec ? e->nsection : e->nlabel) == MAXRE) {
-				errors += bad(name, lineno, "too many patterns for one entry");
+				errors += rules_bad(name, lineno, "too many patterns for one entry");
 				continue;
 			}
-			re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
-			    PCRE2_CASELESS | PCRE2_UTF, &err, &off, NULL);
-			if (re == NULL) {
-				PCRE2_UCHAR buf[160];
-
-				pcre2_get_error_message(err, buf, sizeof buf);
-				snprintf(why, sizeof why, "pattern does not compile: %s (at"
-				    " character %zu of the pattern)", (char *)buf, (size_t)off + 1);
-				errors += bad(name, lineno, why);
+			if ((re = rules_regex(strchr(s, ' ') + 1, 0, name, lineno)) == NULL) {
+				errors++;
 				continue;
 			}
 			if (sec)
@@ -164,7 +133,7 @@ authz_rules_parse(const char *text, const char *name, struct authz_rules **out)
 			    sizeof e->cite, "%s", s + 5);
 			continue;
 		}
-		errors += bad(name, lineno, "not understood (expected element, statement,"
+		errors += rules_bad(name, lineno, "not understood (expected element, statement,"
 		    " reason, label, section, pattern, text or cite)");
 	}
 	/* the elements the decision relies on must be described */
@@ -176,17 +145,15 @@ authz_rules_parse(const char *text, const char *name, struct authz_rules **out)
 			    r->e[k].nlabel + r->e[k].nsection > 0;
 		if (!found) {
 			snprintf(why, sizeof why, "element %s is needed (with a label line)", need[i]);
-			errors += bad(name, lineno, why);
+			errors += rules_bad(name, lineno, why);
 		}
 	}
 	if (errors) {
 		authz_rules_free(r);
 		return -1;
 	}
-	if ((r->mctx = pcre2_match_context_create(NULL)) == NULL)
+	if ((r->mctx = rules_match_context()) == NULL)
 		goto oom;
-	pcre2_set_match_limit(r->mctx, 100000);
-	pcre2_set_depth_limit(r->mctx, 1000);
 	*out = r;
 	return 0;
 oom:
@@ -201,9 +168,7 @@ authz_rules_load(const char *home, struct authz_rules **out)
 	int	rc;
 
 	*out = NULL;
-	if (rules_path(home, "authorization.rules", path, sizeof path) == NULL)
-		return msg_error("rules: cannot find authorization.rules");
-	if ((text = rules_read(home, "authorization.rules")) == NULL)
+	if ((text = rules_load(home, "authorization.rules", path, sizeof path)) == NULL)
 		return -1;
 	rc = authz_rules_parse(text, path, out);
 	free(text);

@@ -6,10 +6,8 @@
  * make a pattern run away.  The rules file is trusted (written by staff)
  * but every line is checked.
  */
-#define PCRE2_CODE_UNIT_WIDTH 8
 #include <ctype.h>
 #include <limits.h>
-#include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,13 +52,6 @@ doctype_free(struct doctypes *dt)
 	free(dt);
 }
 
-static int
-bad(const char *name, int line, const char *what)
-{
-	fprintf(stderr, "%s: %s:%d: %s\n", msg_prog, name, line, what);
-	return 1;
-}
-
 /* valid_name - a type name: lower-case letters, digits, underscore */
 static int
 valid_name(const char *s)
@@ -77,34 +68,21 @@ int
 doctype_parse(const char *text, const char *name, struct doctypes **out)
 {
 	struct doctypes	*dt;
-	const char	*p = text, *nl;
-	char		line[1024], why[256], *s;
-	int		lineno = 0, errors = 0;
+	const char	*p = text;
+	char		line[1024], *s;
+	int		lineno = 0, errors = 0, rc;
 
 	*out = NULL;
 	if ((dt = calloc(1, sizeof *dt)) == NULL)
 		return msg_error("out of memory");
-	for (; *p; p = *nl ? nl + 1 : nl) {
+	while ((rc = rules_line(&p, line, sizeof line, &lineno)) != 0) {
 		struct type *t = dt->nt ? &dt->t[dt->nt - 1] : NULL;
-		size_t	n;
 
-		lineno++;
-		nl = strchr(p, '\n');
-		if (nl == NULL)
-			nl = p + strlen(p);
-		n = (size_t)(nl - p);
-		if (n >= sizeof line) {
-			errors += bad(name, lineno, "line too long");
+		s = line;
+		if (rc == -1) {
+			errors += rules_bad(name, lineno, "line too long");
 			continue;
 		}
-		memcpy(line, p, n);
-		line[n] = '\0';
-		if (n && line[n - 1] == '\r')
-			line[--n] = '\0';
-		for (s = line; isspace((unsigned char)*s); s++)
-			;
-		if (*s == '\0' || *s == '#')
-			continue;
 		if (strncmp(s, "type ", 5) == 0) {
 			struct type *nt;
 			int i;
@@ -113,7 +91,7 @@ doctype_parse(const char *text, const char *name, struct doctypes **out)
 			while (isspace((unsigned char)*s))
 				s++;
 			if (!valid_name(s) || strcmp(s, DOCTYPE_OTHER) == 0) {
-				errors += bad(name, lineno, "a type name is lower-case letters,"
+				errors += rules_bad(name, lineno, "a type name is lower-case letters,"
 				    " digits and _ (and not 'other')");
 				continue;
 			}
@@ -121,7 +99,7 @@ doctype_parse(const char *text, const char *name, struct doctypes **out)
 				if (strcmp(dt->t[i].name, s) == 0)
 					break;
 			if (i < dt->nt) {
-				errors += bad(name, lineno, "this type is already defined above");
+				errors += rules_bad(name, lineno, "this type is already defined above");
 				continue;
 			}
 			if ((nt = realloc(dt->t, (dt->nt + 1) * sizeof *nt)) == NULL)
@@ -135,7 +113,7 @@ doctype_parse(const char *text, const char *name, struct doctypes **out)
 			continue;
 		}
 		if (t == NULL) {
-			errors += bad(name, lineno, "expected 'type NAME' first");
+			errors += rules_bad(name, lineno, "expected 'type NAME' first");
 			continue;
 		}
 		if (strncmp(s, "label ", 6) == 0) {
@@ -147,7 +125,7 @@ doctype_parse(const char *text, const char *name, struct doctypes **out)
 			long v = strtol(s + 4, &end, 10);
 
 			if (*end || v < 1 || v > 1000)
-				errors += bad(name, lineno, "min: a number from 1 to 1000");
+				errors += rules_bad(name, lineno, "min: a number from 1 to 1000");
 			else
 				t->min = (int)v;
 			continue;
@@ -155,31 +133,22 @@ doctype_parse(const char *text, const char *name, struct doctypes **out)
 		if (isdigit((unsigned char)*s) || *s == '-') {
 			char		*end;
 			long		w = strtol(s, &end, 10);
-			int		err;
-			PCRE2_SIZE	off;
 			pcre2_code	*re;
 			struct pattern	*np;
 
 			if (w < -100 || w > 100 || w == 0 || !isspace((unsigned char)*end)) {
-				errors += bad(name, lineno, "a pattern line is: WEIGHT PATTERN"
+				errors += rules_bad(name, lineno, "a pattern line is: WEIGHT PATTERN"
 				    " (weight -100 to 100, not 0)");
 				continue;
 			}
 			while (isspace((unsigned char)*end))
 				end++;
 			if (*end == '\0') {
-				errors += bad(name, lineno, "the pattern is missing");
+				errors += rules_bad(name, lineno, "the pattern is missing");
 				continue;
 			}
-			re = pcre2_compile((PCRE2_SPTR)end, PCRE2_ZERO_TERMINATED,
-			    PCRE2_CASELESS | PCRE2_UTF | PCRE2_MULTILINE, &err, &off, NULL);
-			if (re == NULL) {
-				PCRE2_UCHAR buf[160];
-
-				pcre2_get_error_message(err, buf, sizeof buf);
-				snprintf(why, sizeof why, "pattern does not compile: %s (at"
-				    " character %zu of the pattern)", (char *)buf, (size_t)off + 1);
-				errors += bad(name, lineno, why);
+			if ((re = rules_regex(end, 1, name, lineno)) == NULL) {
+				errors++;
 				continue;
 			}
 			if ((np = realloc(t->pat, (t->npat + 1) * sizeof *np)) == NULL) {
@@ -191,21 +160,17 @@ doctype_parse(const char *text, const char *name, struct doctypes **out)
 			t->pat[t->npat++].re = re;
 			continue;
 		}
-		snprintf(why, sizeof why, "not understood (expected type, label, min or"
+		errors += rules_bad(name, lineno, "not understood (expected type, label, min or"
 		    " WEIGHT PATTERN)");
-		errors += bad(name, lineno, why);
 	}
 	if (dt->nt == 0 && errors == 0)
-		errors += bad(name, lineno, "no page types defined");
+		errors += rules_bad(name, lineno, "no page types defined");
 	if (errors) {
 		doctype_free(dt);
 		return -1;
 	}
-	/* bounded matching: hostile page text cannot make a pattern run away */
-	if ((dt->mctx = pcre2_match_context_create(NULL)) == NULL)
+	if ((dt->mctx = rules_match_context()) == NULL)
 		goto oom;
-	pcre2_set_match_limit(dt->mctx, 100000);
-	pcre2_set_depth_limit(dt->mctx, 1000);
 	*out = dt;
 	return 0;
 oom:
@@ -220,9 +185,7 @@ doctype_load(const char *home, struct doctypes **out)
 	int	rc;
 
 	*out = NULL;
-	if (rules_path(home, "doctypes.rules", path, sizeof path) == NULL)
-		return msg_error("rules: cannot find doctypes.rules");
-	if ((text = rules_read(home, "doctypes.rules")) == NULL)
+	if ((text = rules_load(home, "doctypes.rules", path, sizeof path)) == NULL)
 		return -1;
 	rc = doctype_parse(text, path, out);
 	free(text);

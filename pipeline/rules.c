@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,17 +55,31 @@ rules_path(const char *home, const char *name, char *buf, size_t len)
 }
 
 char *
-rules_read(const char *home, const char *name)
+rules_load(const char *home, const char *name, char *path, size_t len)
 {
-	char	path[PATH_MAX], *buf;
-	FILE	*fp;
-	long	n;
-
-	if (rules_path(home, name, path, sizeof path) == NULL) {
+	if (rules_path(home, name, path, len) == NULL) {
 		msg_error("rules: cannot find %s (looked in $ROI_RULES, HOME/rules and the"
 		    " installed rules)", name);
 		return NULL;
 	}
+	return rules_read_path(path);
+}
+
+char *
+rules_read(const char *home, const char *name)
+{
+	char path[PATH_MAX];
+
+	return rules_load(home, name, path, sizeof path);
+}
+
+char *
+rules_read_path(const char *path)
+{
+	char	*buf;
+	FILE	*fp;
+	long	n;
+
 	if ((fp = fopen(path, "r")) == NULL) {
 		msg_syserror("%s: %s", path, strerror(errno));
 		return NULL;
@@ -84,4 +99,92 @@ rules_read(const char *home, const char *name)
 	buf[n] = '\0';
 	fclose(fp);
 	return buf;
+}
+
+int
+rules_line(const char **pp, char *line, size_t len, int *lineno)
+{
+	const char	*p = *pp, *nl;
+	char		*s;
+	size_t		n;
+
+	while (*p) {
+		(*lineno)++;
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			nl = p + strlen(p);
+		n = (size_t)(nl - p);
+		*pp = *nl ? nl + 1 : nl;
+		if (n >= len) {
+			line[0] = '\0';
+			return -1;
+		}
+		memcpy(line, p, n);
+		line[n] = '\0';
+		while (n && (line[n - 1] == '\r' || line[n - 1] == ' ' || line[n - 1] == '\t'))
+			line[--n] = '\0';
+		for (s = line; *s == ' ' || *s == '\t'; s++)
+			;
+		p = *pp;
+		if (*s == '\0' || *s == '#')
+			continue;
+		memmove(line, s, strlen(s) + 1);
+		return 1;
+	}
+	*pp = p;
+	return 0;
+}
+
+int
+rules_bad(const char *file, int line, const char *what)
+{
+	fprintf(stderr, "%s: %s:%d: %s\n", msg_prog, file, line, what);
+	return 1;
+}
+
+pcre2_code *
+rules_regex(const char *pat, int multiline, const char *file, int line)
+{
+	pcre2_code	*re;
+	PCRE2_SIZE	off;
+	int		err;
+
+	re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, PCRE2_CASELESS |
+	    PCRE2_UTF | (multiline ? PCRE2_MULTILINE : 0), &err, &off, NULL);
+	if (re == NULL) {
+		PCRE2_UCHAR	buf[160];
+		char		why[256];
+
+		pcre2_get_error_message(err, buf, sizeof buf);
+		snprintf(why, sizeof why, "pattern does not compile: %s (at character %zu of"
+		    " the pattern)", (char *)buf, (size_t)off + 1);
+		rules_bad(file, line, why);
+	}
+	return re;
+}
+
+pcre2_match_context *
+rules_match_context(void)
+{
+	pcre2_match_context *m = pcre2_match_context_create(NULL);
+
+	/* bounded matching: hostile page text cannot make a pattern run away */
+	if (m) {
+		pcre2_set_match_limit(m, 100000);
+		pcre2_set_depth_limit(m, 1000);
+	}
+	return m;
+}
+
+void
+rules_sha256(const char *home, const char *name, char hex[65])
+{
+	unsigned char	md[crypto_hash_sha256_BYTES];
+	char		path[PATH_MAX], *text = NULL;
+
+	if (rules_path(home, name, path, sizeof path) != NULL)
+		text = rules_read_path(path);
+	crypto_hash_sha256(md, (const unsigned char *)(text ? text : ""), text ? strlen(text) : 0);
+	sodium_bin2hex(hex, 65, md, sizeof md);
+	free(text);
 }

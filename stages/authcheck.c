@@ -14,7 +14,6 @@
  */
 #include <leptonica/allheaders.h>
 #include <stdint.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,10 +161,9 @@ stage_authcheck_main(int argc, char **argv)
 	struct ocr		*o = NULL;
 	sqlite3_stmt		*s = NULL;
 	json_t			*res = NULL;
-	char			*nick = NULL, *rtext = NULL, *dump = NULL;
+	char			*nick = NULL, *dump = NULL;
 	char			sha[SPOOL_SHAHEX] = "", path[SPOOL_PATH], why[OCR_WHY], cname[32];
 	char			rsha[65];
-	unsigned char		md[crypto_hash_sha256_BYTES];
 	int64_t			case_id = 0;
 	int			np = 0, i, rc = 1;
 
@@ -175,9 +173,7 @@ stage_authcheck_main(int argc, char **argv)
 		msg_tempfail = 1;
 		goto out;
 	}
-	rtext = rules_read(ctx.home, "authorization.rules");
-	crypto_hash_sha256(md, (const unsigned char *)(rtext ? rtext : ""), rtext ? strlen(rtext) : 0);
-	sodium_bin2hex(rsha, sizeof rsha, md, sizeof md);
+	rules_sha256(ctx.home, "authorization.rules", rsha);
 	nick = rules_read(ctx.home, "nicknames.rules");
 	s = store_prepare(ctx.st, "SELECT c.id, d.sha256 FROM cases c JOIN documents d ON"
 	    " d.id = c.doc_id WHERE c.doc_id = ? AND NOT EXISTS (SELECT 1 FROM auth a"
@@ -282,7 +278,6 @@ out:
 	json_decref(res);
 	free(dump);
 	free(nick);
-	free(rtext);
 	authz_rules_free(rules);
 	return stage_teardown(&ctx, rc);
 }

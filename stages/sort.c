@@ -15,7 +15,6 @@
  * bounded PCRE2 patterns; holds no keys.
  * FILES: HOME/roi.db, rules/doctypes.rules (read).
  */
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,18 +24,6 @@
 #include "msg.h"
 #include "rules.h"
 #include "stage.h"
-
-/* rules_sha - SHA-256 hex of the doctypes.rules text in use */
-static void
-rules_sha(const char *home, char hex[65])
-{
-	unsigned char	md[crypto_hash_sha256_BYTES];
-	char		*text = rules_read(home, "doctypes.rules");
-
-	crypto_hash_sha256(md, (const unsigned char *)(text ? text : ""), text ? strlen(text) : 0);
-	sodium_bin2hex(hex, 65, md, sizeof md);
-	free(text);
-}
 
 /* add_part - one run of pages of a type */
 static int
@@ -77,7 +64,7 @@ stage_sort_main(int argc, char **argv)
 		msg_tempfail = 1;
 		goto out;
 	}
-	rules_sha(ctx.home, sha);
+	rules_sha256(ctx.home, "doctypes.rules", sha);
 	if (store_begin(ctx.st) == -1)
 		goto out;
 	/* only a read request without a case yet */

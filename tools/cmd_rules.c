@@ -16,31 +16,6 @@
 #include "roi.h"
 #include "rules.h"
 
-/* read_file - a named file's text */
-static char *
-read_file(const char *path)
-{
-	FILE	*fp = fopen(path, "r");
-	char	*buf;
-	long	n;
-
-	if (fp == NULL) {
-		msg_error("rules: cannot open %s", path);
-		return NULL;
-	}
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	rewind(fp);
-	if (n < 0 || (buf = malloc(n + 1)) == NULL || fread(buf, 1, n, fp) != (size_t)n) {
-		fclose(fp);
-		msg_error("rules: cannot read %s", path);
-		return NULL;
-	}
-	buf[n] = '\0';
-	fclose(fp);
-	return buf;
-}
-
 /* check_nicknames - each line: names of letters (and ' -) only */
 static int
 check_nicknames(const char *text, const char *path)
@@ -88,7 +63,7 @@ check_one(const char *path)
 	int		rc = -1;
 
 	base = base ? base + 1 : path;
-	if ((text = read_file(path)) == NULL)
+	if ((text = rules_read_path(path)) == NULL)
 		return -1;
 	if (strcmp(base, "doctypes.rules") == 0) {
 		struct doctypes *dt;
