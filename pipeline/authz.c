@@ -22,7 +22,7 @@
 #define LOW_CONF	60.0f		/* a key field read below this: a person looks */
 
 struct entry {
-	char		kind;		/* 'e' element, 's' statement, 'r' reason */
+	char		kind;		/* 'e' element, 's' statement, 'f' forbid, 'r' reason */
 	char		name[64];
 	pcre2_code	*label[MAXRE];
 	int		nlabel;
@@ -85,7 +85,7 @@ authz_rules_parse(const char *text, const char *name, struct authz_rules **out)
 			continue;
 		}
 		if (strncmp(s, "element ", 8) == 0 || strncmp(s, "statement ", 10) == 0 ||
-		    strncmp(s, "reason ", 7) == 0) {
+		    strncmp(s, "reason ", 7) == 0 || strncmp(s, "forbid ", 7) == 0) {
 			struct entry *ne = realloc(r->e, (r->ne + 1) * sizeof *ne);
 
 			if (ne == NULL)
@@ -93,7 +93,7 @@ authz_rules_parse(const char *text, const char *name, struct authz_rules **out)
 			r->e = ne;
 			e = &r->e[r->ne++];
 			memset(e, 0, sizeof *e);
-			e->kind = s[0] == 'e' ? 'e' : s[0] == 's' ? 's' : 'r';
+			e->kind = s[0];
 			s = strchr(s, ' ') + 1;
 			snprintf(e->name, sizeof e->name, "%s", s);
 			continue;
@@ -107,11 +107,11 @@ authz_rules_parse(const char *text, const char *name, struct authz_rules **out)
 			int		sec = s[0] == 's';
 			pcre2_code	*re;
 
-			if ((e->kind == 'e' && s[0] == 'p') || (e->kind == 's' && s[0] != 'p') ||
+			if ((e->kind == 'e' && s[0] == 'p') || (e->kind != 'e' && s[0] != 'p') ||
 			    e->kind == 'r') {
 				errors += rules_bad(name, lineno, e->kind == 'e' ? "an element has"
-				    " label or section lines" : e->kind == 's' ? "a statement has"
-				    " pattern lines" : "a reason has text and cite lines");
+				    " label or section lines" : e->kind == 'r' ? "a reason has text"
+				    " and cite lines" : "a statement or forbid has pattern lines");
 				continue;
 			}
 			if ((sec ? e->nsection : e->nlabel) == MAXRE) {
@@ -134,7 +134,7 @@ authz_rules_parse(const char *text, const char *name, struct authz_rules **out)
 			continue;
 		}
 		errors += rules_bad(name, lineno, "not understood (expected element, statement,"
-		    " reason, label, section, pattern, text or cite)");
+		    " forbid, reason, label, section, pattern, text or cite)");
 	}
 	/* the elements the decision relies on must be described */
 	for (i = 0; i < sizeof need / sizeof need[0]; i++) {
@@ -482,7 +482,7 @@ has_word(const char *hay, const char *needle)
 
 json_t *
 authz_check(const struct authz_rules *r, struct store *st, const char *nicknames,
-    const char *case_name, const struct authz_page *pages, size_t npages)
+    const char *case_name, const struct authz_page *pages, size_t npages, int flags)
 {
 	struct found	*found = calloc(r->ne, sizeof *found);
 	json_t		*out, *reasons = json_array(), *elements = json_array();
@@ -507,6 +507,8 @@ authz_check(const struct authz_rules *r, struct store *st, const char *nicknames
 		return NULL;
 	if (npages == 0) {
 		add_reason(reasons, r, "missing_authorization", NULL, 0, NULL);
+		if ((flags & AUTHZ_SUBPOENA) && !(flags & AUTHZ_COURT_ORDER))
+			add_reason(reasons, r, "subpoena_without_court_order", NULL, 0, NULL);
 		out = json_pack("{s:s, s:s, s:o, s:b, s:b, s:s, s:s, s:s, s:s, s:o}",
 		    "case", case_name, "decision", "defective", "reasons", reasons,
 		    "part2_allowed", 0, "psychotherapy_notes_allowed", 0, "patient", "",
@@ -581,6 +583,16 @@ authz_check(const struct authz_rules *r, struct store *st, const char *nicknames
 					break;
 			if (k == r->e[i].nlabel)
 				add_reason(reasons, r, "missing_required_statement", r->e[i].name, 0, NULL);
+		}
+		/* what must not be on an authorization (a consent to treat: compound) */
+		for (i = 0; i < r->ne; i++) {
+			if (r->e[i].kind != 'f')
+				continue;
+			for (k = 0; k < r->e[i].nlabel; k++)
+				if (match_at(r, r->e[i].label[k], all, 0, &a, &b)) {
+					add_reason(reasons, r, r->e[i].name, NULL, 0, NULL);
+					break;
+				}
 		}
 	}
 

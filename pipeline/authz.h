@@ -52,8 +52,12 @@ int	authz_rules_load(const char *home, struct authz_rules **out);
 void	authz_rules_free(struct authz_rules *r);
 int	authz_rules_count(const struct authz_rules *r);
 
-/* authz_check - read the form, decide; NULL pages = no authorization part */
+#define AUTHZ_SUBPOENA		1	/* the request holds a subpoena */
+#define AUTHZ_COURT_ORDER	2	/* ... and a court order */
+
+/* authz_check - read the form, decide; no pages = no authorization part;
+ * flags: what else the request holds (AUTHZ_*) */
 json_t	*authz_check(const struct authz_rules *r, struct store *st, const char *nicknames,
-	    const char *case_name, const struct authz_page *pages, size_t npages);
+	    const char *case_name, const struct authz_page *pages, size_t npages, int flags);
 
 #endif

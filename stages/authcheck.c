@@ -239,7 +239,23 @@ stage_authcheck_main(int argc, char **argv)
 
 		for (i = 0; i < np && pv; i++)
 			pv[i] = pages[i].pg;
-		res = authz_check(rules, ctx.st, nick, cname, pv, pv ? (size_t)np : 0);
+		int flags = 0;
+
+		s = store_prepare(ctx.st, "SELECT doctype FROM case_parts WHERE case_id = ?");
+		if (s == NULL) {
+			free(pv);
+			goto out;
+		}
+		sqlite3_bind_int64(s, 1, case_id);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			const char *t = (const char *)sqlite3_column_text(s, 0);
+
+			flags |= strcmp(t, "subpoena") == 0 ? AUTHZ_SUBPOENA :
+			    strcmp(t, "court_order") == 0 ? AUTHZ_COURT_ORDER : 0;
+		}
+		sqlite3_finalize(s);
+		s = NULL;
+		res = authz_check(rules, ctx.st, nick, cname, pv, pv ? (size_t)np : 0, flags);
 		free(pv);
 	}
 	if (res == NULL || (dump = json_dumps(res, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL) {

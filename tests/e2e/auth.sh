@@ -30,6 +30,7 @@ variant psychnotes psychotherapy_notes_need_specific_authorization 's/^\[ \] Psy
 variant stranger patient_unknown 's/Jordan Sample/Casey Nobody/'
 variant wrongdob patient_mismatch 's|07/22/1985|07/23/1985|'
 variant nodate missing_date_signed '/^Date signed/d'
+variant compound compound_authorization '/^## Purpose of the disclosure/i I consent to treatment at Lakeside Behavioral Health and to the release of information below.'
 "$MKFAX" -o "$T/out" "$T"/src/*.txt > /dev/null 2>&1
 for f in "$T"/src/*.txt; do
 	n=$(basename "$f" .txt)
@@ -68,6 +69,34 @@ for r in text.pdf fine.tif std.tif; do
 	*) [ $((right * 100 / total)) -ge 80 ] && ok "$r: $right of $total right" || not_ok "$r: only $right of $total right" ;;
 	esac
 done
+
+# a subpoena with no court order and no authorization; then with an order
+cat > "$T/src2.txt" <<'SRC'
+layout: letter
+font: serif
+# SUBPOENA DUCES TECUM
+SUPERIOR COURT OF EXAMPLE COUNTY, Case No. CV-2026-0117
+To the Custodian of Records, Lakeside Behavioral Health:
+YOU ARE COMMANDED to produce the complete mental health records of Jordan Sample, date of birth 07/22/1985, on 04/15/2026 at 10:00.
+Attorney for plaintiff: Morgan Exampleton, Harborview Legal Services LLP.
+SRC
+mkdir -p "$T/sp"
+cp "$T/src2.txt" "$T/sp/subpoena.txt"
+{ cat "$T/src2.txt"; printf '%s\n' '---page---' '# ORDER AUTHORIZING DISCLOSURE' \
+    'IT IS HEREBY ORDERED that Lakeside Behavioral Health disclose the records described in the subpoena, under 42 CFR 2.64.' \
+    'SO ORDERED. Judge of the Superior Court.'; } > "$T/sp/withorder.txt"
+"$MKFAX" -o "$T/sp" "$T/sp/subpoena.txt" "$T/sp/withorder.txt" > /dev/null 2>&1
+cp "$T/sp/subpoena.fine.tif" "$h/inbox/requests/subpoena.tif"
+cp "$T/sp/withorder.fine.tif" "$h/inbox/requests/withorder.tif"
+check "run --once" run_once "$h"
+codes_of() {
+	c=$("$ROI" -C "$h" case list --json | jq -r ".[] | select(.name == \"$1\") | .case")
+	"$ROI" -C "$h" auth show "$c" --json | jq -r '"\(.decision) \([.reasons[].code] | join(","))"'
+}
+is "a subpoena alone: no authorization, no court order" "$(codes_of subpoena.tif)" \
+    "defective missing_authorization,subpoena_without_court_order"
+is "a subpoena with a court order: still no authorization, but the order is there" \
+    "$(codes_of withorder.tif)" "defective missing_authorization"
 
 # a request without any authorization
 cp "$FIX/cover.fine.tif" "$h/inbox/requests/coveronly.tif"
