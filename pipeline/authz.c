@@ -480,14 +480,108 @@ has_word(const char *hay, const char *needle)
 	return strstr(a, b) != NULL;
 }
 
+/* match_patient - the form's patient in the registry; a reason if not one */
+static enum patient_found
+match_patient(const struct authz_rules *r, struct store *st, const char *nicknames,
+    const struct found *found, json_t *reasons, char id[PATIENT_IDLEN])
+{
+	char	first[128] = "", last[128] = "", date[11];
+	int	i = entry_of(r, "patient_name"), k = entry_of(r, "dob");
+	enum patient_found f = PATIENT_UNKNOWN;
+
+	id[0] = '\0';
+	if (i >= 0 && found[i].have && found[i].value[0]) {
+		char *sp, name[512];
+
+		snprintf(name, sizeof name, "%s", found[i].value);
+		if ((sp = strchr(name, ',')) != NULL) {		/* "Last, First" */
+			*sp = '\0';
+			snprintf(last, sizeof last, "%s", name);
+			snprintf(first, sizeof first, "%s", sp + 1);
+			trimv(first);
+		} else if ((sp = strrchr(name, ' ')) != NULL) {
+			*sp = '\0';
+			snprintf(last, sizeof last, "%s", sp + 1);
+			snprintf(first, sizeof first, "%s", name);
+			if ((sp = strchr(first, ' ')) != NULL)
+				*sp = '\0';		/* middle names aside */
+		}
+	}
+	if (!*first || !*last || k < 0 || !found[k].have ||
+	    find_date(found[k].value, date, 0) != 0) {
+		add_reason(reasons, r, "low_confidence", "patient name or date of birth",
+		    i >= 0 ? found[i].page : 0, i >= 0 ? found[i].box : NULL);
+		return PATIENT_UNKNOWN;
+	}
+	switch ((f = patient_match(st, nicknames, first, last, date, id))) {
+	case PATIENT_MATCH:
+		break;
+	case PATIENT_AMBIGUOUS:
+		add_reason(reasons, r, "patient_ambiguous", NULL, found[i].page, found[i].box);
+		id[0] = '\0';
+		break;
+	case PATIENT_MISMATCH:
+		add_reason(reasons, r, "patient_mismatch", NULL, found[i].page, found[i].box);
+		break;
+	default:
+		add_reason(reasons, r, "patient_unknown", NULL, found[i].page, found[i].box);
+	}
+	return f;
+}
+
+json_t *
+authz_revocation(const struct authz_rules *r, struct store *st, const char *nicknames,
+    const char *case_name, const struct authz_page *pages, size_t npages)
+{
+	struct found	*found = calloc(r->ne, sizeof *found);
+	json_t		*reasons = json_array(), *out;
+	char		id[PATIENT_IDLEN];
+	float		box[4];
+	int		sig, sp;
+
+	if (found == NULL || reasons == NULL)
+		return NULL;
+	read_form(r, pages, npages, found, &sig, &sp, box);
+	match_patient(r, st, nicknames, found, reasons, id);
+	out = json_pack("{s:s, s:s, s:o, s:b, s:b, s:s, s:s, s:s, s:s, s:[]}",
+	    "case", case_name, "decision", json_array_size(reasons) ? "defective" : "revocation",
+	    "reasons", reasons, "part2_allowed", 0, "psychotherapy_notes_allowed", 0,
+	    "patient", id, "recipient", "", "purpose", "", "expires", "", "elements");
+	free(found);
+	return out;
+}
+
+void
+authz_revoke(const struct authz_rules *r, json_t *result, const char *detail)
+{
+	json_t *reasons = json_object_get(result, "reasons");
+
+	add_reason(reasons, r, "revoked", detail, 0, NULL);
+	json_object_set_new(result, "decision", json_string("defective"));
+	json_object_set_new(result, "part2_allowed", json_false());
+	json_object_set_new(result, "psychotherapy_notes_allowed", json_false());
+}
+
+const char *
+authz_date_signed(const json_t *result, char out[11])
+{
+	json_t	*e;
+	size_t	i;
+
+	json_array_foreach(json_object_get(result, "elements"), i, e)
+		if (strcmp(json_string_value(json_object_get(e, "name")), "date_signed") == 0 &&
+		    find_date(json_string_value(json_object_get(e, "value")), out, 0) == 0)
+			return out;
+	return NULL;
+}
+
 json_t *
 authz_check(const struct authz_rules *r, struct store *st, const char *nicknames,
     const char *case_name, const struct authz_page *pages, size_t npages, int flags)
 {
 	struct found	*found = calloc(r->ne, sizeof *found);
 	json_t		*out, *reasons = json_array(), *elements = json_array();
-	char		date[11], expdate[11], today[11], id[PATIENT_IDLEN] = "";
-	char		first[128] = "", last[128] = "";
+	char		expdate[11], today[11], id[PATIENT_IDLEN] = "";
 	char		*all = NULL;
 	size_t		p, l, len = 1;
 	int		i, k, signed_ = 0, sig_page = 0, psy = 0, part2 = 0, a, b;
@@ -608,42 +702,7 @@ authz_check(const struct authz_rules *r, struct store *st, const char *nicknames
 		    found[i].page, found[i].box);
 
 	/* the patient: registry, by name and date of birth, never a guess */
-	i = entry_of(r, "patient_name");
-	k = entry_of(r, "dob");
-	if (i >= 0 && found[i].have && found[i].value[0]) {
-		char *sp, name[512];
-
-		snprintf(name, sizeof name, "%s", found[i].value);
-		if ((sp = strchr(name, ',')) != NULL) {		/* "Last, First" */
-			*sp = '\0';
-			snprintf(last, sizeof last, "%s", name);
-			snprintf(first, sizeof first, "%s", sp + 1);
-			trimv(first);
-		} else if ((sp = strrchr(name, ' ')) != NULL) {
-			*sp = '\0';
-			snprintf(last, sizeof last, "%s", sp + 1);
-			snprintf(first, sizeof first, "%s", name);
-			if ((sp = strchr(first, ' ')) != NULL)
-				*sp = '\0';		/* middle names aside */
-		}
-	}
-	if (*first && *last && k >= 0 && found[k].have && find_date(found[k].value, date, 0) == 0) {
-		switch (patient_match(st, nicknames, first, last, date, id)) {
-		case PATIENT_MATCH:
-			break;
-		case PATIENT_AMBIGUOUS:
-			add_reason(reasons, r, "patient_ambiguous", NULL, found[i].page, found[i].box);
-			id[0] = '\0';
-			break;
-		case PATIENT_MISMATCH:
-			add_reason(reasons, r, "patient_mismatch", NULL, found[i].page, found[i].box);
-			break;
-		default:
-			add_reason(reasons, r, "patient_unknown", NULL, found[i].page, found[i].box);
-		}
-	} else
-		add_reason(reasons, r, "low_confidence", "patient name or date of birth",
-		    i >= 0 ? found[i].page : 0, i >= 0 ? found[i].box : NULL);
+	match_patient(r, st, nicknames, found, reasons, id);
 
 	out = json_pack("{s:s, s:s, s:o, s:b, s:b, s:s, s:s, s:s, s:s, s:o}",
 	    "case", case_name,

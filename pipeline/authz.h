@@ -60,4 +60,13 @@ int	authz_rules_count(const struct authz_rules *r);
 json_t	*authz_check(const struct authz_rules *r, struct store *st, const char *nicknames,
 	    const char *case_name, const struct authz_page *pages, size_t npages, int flags);
 
+/* authz_revocation - a revocation letter: whose?  decision "revocation"
+ * with the matched patient, or "defective" with the patient reasons */
+json_t	*authz_revocation(const struct authz_rules *r, struct store *st, const char *nicknames,
+	    const char *case_name, const struct authz_page *pages, size_t npages);
+/* authz_revoke - mark a decision revoked (reason "revoked" with detail) */
+void	authz_revoke(const struct authz_rules *r, json_t *result, const char *detail);
+/* authz_date_signed - the date the form was signed (YYYY-MM-DD) or NULL */
+const char *authz_date_signed(const json_t *result, char out[11]);
+
 #endif

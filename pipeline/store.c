@@ -143,6 +143,14 @@ static const char *const migrations[] = {
 	"  rules_sha256 TEXT NOT NULL,"
 	"  created_at INTEGER NOT NULL"
 	");",
+	/* 4 -> 5: revocations received, by patient */
+	"CREATE TABLE revocations ("
+	"  case_id INTEGER PRIMARY KEY REFERENCES cases(id),"	/* the letter's case */
+	"  patient_id TEXT NOT NULL REFERENCES patients(id),"
+	"  received TEXT NOT NULL,"			/* YYYY-MM-DD */
+	"  created_at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX revocations_patient ON revocations(patient_id);",
 };
 
 #define NMIGRATIONS	((int)(sizeof migrations / sizeof migrations[0]))

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 #include "authz.h"
@@ -152,6 +153,132 @@ free_page(struct page_buf *b)
 		pixDestroy((PIX **)&b->pg.pix);
 }
 
+/* received - the day a case's request arrived (YYYY-MM-DD) */
+static void
+received(struct stage_ctx *ctx, int64_t case_id, char out[11])
+{
+	char	q[200];
+	time_t	t;
+	struct tm tm;
+
+	snprintf(q, sizeof q, "SELECT i.received_at FROM cases c JOIN documents d ON"
+	    " d.id = c.doc_id JOIN inputs i ON i.id = d.input_id WHERE c.id = %lld",
+	    (long long)case_id);
+	t = (time_t)store_int(ctx->st, q, 0);
+	localtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/*
+ * revocations - inside the decision's transaction: a revocation letter is
+ * recorded and blocks the patient's earlier valid authorizations (signed
+ * on or before the day it arrived); a valid authorization is checked
+ * against the revocations already received.  45 CFR 164.508(b)(5).
+ */
+static int
+revocations(struct stage_ctx *ctx, const struct authz_rules *rules, int64_t case_id,
+    json_t *res)
+{
+	sqlite3_stmt	*s, *up;
+	const char	*pid = json_string_value(json_object_get(res, "patient"));
+	const char	*dec = json_string_value(json_object_get(res, "decision"));
+	char		day[11], signed_on[11], detail[160];
+	json_t		*revoked = json_array();
+	int		rc = -1;
+
+	if (pid == NULL || *pid == '\0' || revoked == NULL) {
+		json_decref(revoked);
+		return 0;
+	}
+	if (strcmp(dec, "revocation") == 0) {
+		received(ctx, case_id, day);
+		s = store_prepare(ctx->st, "INSERT OR IGNORE INTO revocations(case_id, patient_id,"
+		    " received, created_at) VALUES (?, ?, ?, ?)");
+		if (s == NULL)
+			goto out;
+		sqlite3_bind_int64(s, 1, case_id);
+		sqlite3_bind_text(s, 2, pid, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, day, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 4, clock_now());
+		if (sqlite3_step(s) != SQLITE_DONE) {
+			sqlite3_finalize(s);
+			store_err(ctx->st, "record revocation");
+			goto out;
+		}
+		sqlite3_finalize(s);
+		/* the patient's valid authorizations signed by then are revoked */
+		s = store_prepare(ctx->st, "SELECT case_id, result FROM auth WHERE decision LIKE"
+		    " 'valid%' AND json_extract(result, '$.patient') = ?");
+		up = store_prepare(ctx->st, "UPDATE auth SET decision = 'defective', result = ?"
+		    " WHERE case_id = ?");
+		if (s == NULL || up == NULL) {
+			sqlite3_finalize(s);
+			sqlite3_finalize(up);
+			goto out;
+		}
+		sqlite3_bind_text(s, 1, pid, -1, SQLITE_STATIC);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			json_t	*old = json_loads((const char *)sqlite3_column_text(s, 1), 0, NULL);
+			char	*d;
+
+			if (old == NULL)
+				continue;
+			if (authz_date_signed(old, signed_on) && strcmp(signed_on, day) > 0) {
+				json_decref(old);
+				continue;	/* signed after the revocation arrived */
+			}
+			snprintf(detail, sizeof detail, "revocation received %s (case C-%lld)",
+			    day, (long long)case_id);
+			authz_revoke(rules, old, detail);
+			d = json_dumps(old, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			sqlite3_reset(up);
+			sqlite3_bind_text(up, 1, d, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int64(up, 2, sqlite3_column_int64(s, 0));
+			if (d == NULL || sqlite3_step(up) != SQLITE_DONE) {
+				free(d);
+				json_decref(old);
+				sqlite3_finalize(s);
+				sqlite3_finalize(up);
+				store_err(ctx->st, "revoke");
+				goto out;
+			}
+			free(d);
+			json_array_append_new(revoked, json_string(json_string_value(json_object_get(old, "case"))));
+			json_decref(old);
+		}
+		sqlite3_finalize(s);
+		sqlite3_finalize(up);
+		json_object_set(res, "revoked_cases", revoked);
+		rc = 0;
+		goto out;
+	}
+	if (strncmp(dec, "valid", 5) != 0) {
+		rc = 0;
+		goto out;
+	}
+	/* a valid authorization: was a revocation already received? */
+	s = store_prepare(ctx->st, "SELECT received, case_id FROM revocations WHERE patient_id = ?"
+	    " ORDER BY received");
+	if (s == NULL)
+		goto out;
+	sqlite3_bind_text(s, 1, pid, -1, SQLITE_STATIC);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *r = (const char *)sqlite3_column_text(s, 0);
+
+		if (authz_date_signed(res, signed_on) && strcmp(signed_on, r) > 0)
+			continue;
+		snprintf(detail, sizeof detail, "revocation received %s (case C-%lld)", r,
+		    (long long)sqlite3_column_int64(s, 1));
+		authz_revoke(rules, res, detail);
+		break;
+	}
+	sqlite3_finalize(s);
+	rc = 0;
+out:
+	json_decref(revoked);
+	return rc;
+}
+
 int
 stage_authcheck_main(int argc, char **argv)
 {
@@ -165,7 +292,7 @@ stage_authcheck_main(int argc, char **argv)
 	char			sha[SPOOL_SHAHEX] = "", path[SPOOL_PATH], why[OCR_WHY], cname[32];
 	char			rsha[65];
 	int64_t			case_id = 0;
-	int			np = 0, i, rc = 1;
+	int			np = 0, i, rc = 1, revocation = 0;
 
 	stage_setup(&ctx, argc, argv, "--doc");
 	if (authz_rules_load(ctx.home, &rules) == -1) {
@@ -192,15 +319,27 @@ stage_authcheck_main(int argc, char **argv)
 		goto out;
 	}
 	snprintf(cname, sizeof cname, "C-%lld", (long long)case_id);
-	/* the pages of the authorization part(s) */
+	/* the pages of the authorization part(s); failing those, of a revocation */
+	{
+		char q[128];
+
+		snprintf(q, sizeof q, "SELECT count(*) FROM case_parts WHERE case_id = %lld AND"
+		    " doctype IN ('authorization', 'part2_consent')", (long long)case_id);
+		if (store_int(ctx.st, q, 0) == 0) {
+			snprintf(q, sizeof q, "SELECT count(*) FROM case_parts WHERE case_id = %lld"
+			    " AND doctype = 'revocation'", (long long)case_id);
+			revocation = store_int(ctx.st, q, 0) > 0;
+		}
+	}
 	s = store_prepare(ctx.st, "SELECT p.pageno, p.width, p.height FROM pages p JOIN"
 	    " case_parts c ON p.pageno BETWEEN c.first_page AND c.last_page WHERE"
-	    " c.case_id = ? AND c.doctype IN ('authorization', 'part2_consent') AND"
-	    " p.doc_id = ? ORDER BY p.pageno");
+	    " c.case_id = ? AND c.doctype IN (?, ?) AND p.doc_id = ? ORDER BY p.pageno");
 	if (s == NULL)
 		goto out;
 	sqlite3_bind_int64(s, 1, case_id);
-	sqlite3_bind_int64(s, 2, ctx.id);
+	sqlite3_bind_text(s, 2, revocation ? "revocation" : "authorization", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, revocation ? "revocation" : "part2_consent", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, ctx.id);
 	while (sqlite3_step(s) == SQLITE_ROW && np < 16) {
 		struct page_buf *n = realloc(pages, (np + 1) * sizeof *pages);
 
@@ -255,15 +394,25 @@ stage_authcheck_main(int argc, char **argv)
 		}
 		sqlite3_finalize(s);
 		s = NULL;
-		res = authz_check(rules, ctx.st, nick, cname, pv, pv ? (size_t)np : 0, flags);
+		res = revocation ? authz_revocation(rules, ctx.st, nick, cname, pv, np) :
+		    authz_check(rules, ctx.st, nick, cname, pv, pv ? (size_t)np : 0, flags);
 		free(pv);
 	}
-	if (res == NULL || (dump = json_dumps(res, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL) {
+	if (res == NULL) {
 		msg_error("out of memory");
 		goto out;
 	}
 	if (store_begin(ctx.st) == -1)
 		goto out;
+	if (revocations(&ctx, rules, case_id, res) == -1) {
+		store_rollback(ctx.st);
+		goto out;
+	}
+	if ((dump = json_dumps(res, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL) {
+		store_rollback(ctx.st);
+		msg_error("out of memory");
+		goto out;
+	}
 	s = store_prepare(ctx.st, "INSERT OR IGNORE INTO auth(case_id, decision, result,"
 	    " rules_sha256, created_at) VALUES (?, ?, ?, ?, ?)");
 	if (s == NULL) {

@@ -112,3 +112,34 @@ is "valid form: expires" "$(jq -r .expires "$T/a.json")" 2026-12-31
 is "valid form: purpose from the checked box" "$(jq -r .purpose "$T/a.json")" "Legal proceedings"
 is "valid form: psychotherapy notes not allowed (box empty)" "$(jq -r .psychotherapy_notes_allowed "$T/a.json")" false
 check "readable summary" sh -c "'$ROI' -C '$h' auth show $c | grep -q 'valid'"
+
+# a revocation letter: the patient's earlier valid authorization is blocked,
+# and one signed before the letter that arrives later is refused too
+cat > "$T/sp/revocation.txt" <<'SRC'
+layout: letter
+font: serif
+# Revocation of Authorization
+Patient name: Jordan Sample     Date of birth: 07/22/1985
+I hereby revoke my authorization dated 02/27/2026 for the release of my health information to Harborview Legal Services LLP. Please do not send my records.
+sign+: Signature of patient
+Date signed: 03/01/2026
+SRC
+"$MKFAX" -o "$T/sp" "$T/sp/revocation.txt" > /dev/null 2>&1
+cp "$T/sp/revocation.fine.tif" "$h/inbox/requests/revocation.tif"
+check "run --once with a revocation letter" run_once "$h"
+"$ROI" -C "$h" case list --json > "$T/cases.json"
+rc=$(jq -r '.[] | select(.name == "revocation.tif") | .case' "$T/cases.json")
+"$ROI" -C "$h" auth show "$rc" --json > "$T/r.json"
+is "the letter is read as a revocation for the patient" "$(jq -r '"\(.decision) \(.patient)"' "$T/r.json")" "revocation P001"
+vc=$(awk '$2 == "valid.fine.tif" {print $1}' "$T/cases")
+check "the earlier valid case is named as revoked" jq -e --arg c "$vc" '.revoked_cases | index($c)' "$T/r.json"
+is "the earlier valid case is now blocked: revoked" \
+    "$("$ROI" -C "$h" auth show "$vc" --json | jq -r '"\(.decision) \([.reasons[].code] | join(","))"')" "defective revoked"
+check "the reason says when the revocation came" sh -c "'$ROI' -C '$h' auth show $vc | grep -q 'revocation received'"
+# the same valid form (signed 02/27/2026) arriving after the revocation
+cp "$T/out/valid.text.pdf" "$h/inbox/requests/late.pdf"
+printf '\n%% late copy\n' >> "$h/inbox/requests/late.pdf"
+check "run --once" run_once "$h"
+lc=$("$ROI" -C "$h" case list --json | jq -r '.[] | select(.name == "late.pdf") | .case')
+is "an authorization signed before a received revocation is refused" \
+    "$("$ROI" -C "$h" auth show "$lc" --json | jq -r '"\(.decision) \([.reasons[].code] | join(","))"')" "defective revoked"
