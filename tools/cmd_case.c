@@ -65,8 +65,9 @@ case_json(struct store *st, struct doctypes *dt, sqlite3_stmt *s)
 	int64_t	id = sqlite3_column_int64(s, 0);
 
 	snprintf(name, sizeof name, "C-%lld", (long long)id);
-	return json_pack("{s:s, s:I, s:s, s:I, s:s, s:i, s:s, s:s, s:o}",
+	return json_pack("{s:s, s:I, s:s, s:s, s:I, s:s, s:i, s:s, s:s, s:o}",
 	    "case", name, "doc", (json_int_t)sqlite3_column_int64(s, 1),
+	    "decision", col(s, 8),
 	    "state", col(s, 2), "input", (json_int_t)sqlite3_column_int64(s, 3),
 	    "name", col(s, 4), "pages", sqlite3_column_int(s, 5),
 	    "created", clock_fmt_iso(sqlite3_column_int64(s, 6), t),
@@ -74,8 +75,9 @@ case_json(struct store *st, struct doctypes *dt, sqlite3_stmt *s)
 }
 
 #define CASE_SQL "SELECT c.id, c.doc_id, c.state, i.id, i.name, d.pages, c.created_at," \
-	" c.rules_sha256 FROM cases c JOIN documents d ON d.id = c.doc_id" \
-	" JOIN inputs i ON i.id = d.input_id"
+	" c.rules_sha256, coalesce(a.decision, '') FROM cases c JOIN documents d ON" \
+	" d.id = c.doc_id JOIN inputs i ON i.id = d.input_id LEFT JOIN auth a ON" \
+	" a.case_id = c.id"
 
 int
 cmd_case(int argc, char **argv, const char *home)
@@ -129,7 +131,7 @@ cmd_case(int argc, char **argv, const char *home)
 		goto out;
 	}
 	if (!id)
-		printf("%-7s %-6s %-5s %-28s %s\n", "CASE", "STATE", "PAGES", "RECEIVED AS", "CONTAINS");
+		printf("%-7s %-11s %-5s %-24s %s\n", "CASE", "AUTH", "PAGES", "RECEIVED AS", "CONTAINS");
 	json_array_foreach(arr, i, c) {
 		size_t k;
 
@@ -141,6 +143,10 @@ cmd_case(int argc, char **argv, const char *home)
 			    json_string_value(json_object_get(c, "name")));
 			printf("  state:   %s, opened %s\n", json_string_value(json_object_get(c, "state")),
 			    json_string_value(json_object_get(c, "created")));
+			printf("  authorization: %s (roi auth show %s)\n",
+			    *json_string_value(json_object_get(c, "decision")) ?
+			    json_string_value(json_object_get(c, "decision")) : "not checked yet",
+			    json_string_value(json_object_get(c, "case")));
 			json_array_foreach(json_object_get(c, "parts"), k, p) {
 				long long a = json_integer_value(json_object_get(p, "first_page"));
 				long long b = json_integer_value(json_object_get(p, "last_page"));
@@ -153,8 +159,9 @@ cmd_case(int argc, char **argv, const char *home)
 			}
 			continue;
 		}
-		printf("%-7s %-6s %-5lld %-28.28s ", json_string_value(json_object_get(c, "case")),
-		    json_string_value(json_object_get(c, "state")),
+		printf("%-7s %-11s %-5lld %-24.24s ", json_string_value(json_object_get(c, "case")),
+		    *json_string_value(json_object_get(c, "decision")) ?
+		    json_string_value(json_object_get(c, "decision")) : "(pending)",
 		    (long long)json_integer_value(json_object_get(c, "pages")),
 		    json_string_value(json_object_get(c, "name")));
 		json_array_foreach(json_object_get(c, "parts"), k, p)
