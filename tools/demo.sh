@@ -28,12 +28,9 @@ drop() {
 	cp "$fix/$1" "$demo/inbox/requests/$2"
 	echo "   $2  ($3)"
 }
-drop cover.fine.tif fax0001.tif "fax cover sheet, fine fax 204x196"
-drop request-letter.fine.tif fax0002.tif "insurer's request letter, fine fax"
-drop authorization.std.tif fax0003.tif "authorization form, standard fax 204x98"
-drop record.300.pdf scan-records.pdf "3-page record scanned at 300 dpi"
-drop progress-note.text.pdf efax-note.pdf "e-fax PDF with a text layer"
-drop cover.fine.tif fax0004.tif "the same cover sheet sent again"
+drop request-bundle.fine.tif fax0001.tif "a law firm's request: cover sheet + signed authorization, fine fax"
+drop cover.std.tif fax0002.tif "a cover sheet that came without its form, standard fax 204x98"
+drop request-bundle.fine.tif fax0003.tif "the first request sent again"
 cp "$fix/bad/encrypted.pdf" "$demo/inbox/requests/locked-request.pdf"
 echo "   locked-request.pdf (a password-protected PDF: it will be quarantined)"
 
@@ -47,13 +44,20 @@ echo "== roi -C $demo status"
 echo
 echo "== roi -C $demo case list    (each request sorted into its parts)"
 "$roi" -C "$demo" case list
-auth=$("$roi" -C "$demo" case list --json | jq -r '.[] | select(.name == "fax0003.tif") | .case')
+auth=$("$roi" -C "$demo" case list --json | jq -r '.[] | select(.name == "fax0001.tif") | .case')
 echo
 echo "== roi -C $demo auth show $auth    (the faxed authorization form)"
 "$roi" -C "$demo" auth show "$auth"
-first=$("$roi" -C "$demo" doc list --json | jq -r '.[] | select(.name == "fax0002.tif") | .doc')
+first=$("$roi" -C "$demo" doc list --json | jq -r '.[] | select(.name == "fax0001.tif") | .doc')
 echo
 echo "== roi -C $demo doc text $first"
 "$roi" -C "$demo" doc text "$first"
+echo
+echo "== the front office drops the records to release for $auth into inbox/records/$auth/"
+mkdir -p "$demo/inbox/records/$auth"
+cp "$fix/progress-note.text.pdf" "$demo/inbox/records/$auth/progress-note.pdf"
+cp "$fix/record.300.pdf" "$demo/inbox/records/$auth/treatment-summary.pdf"
+OMP_THREAD_LIMIT=1 "$roi" -C "$demo" run --once
+"$roi" -C "$demo" doc list
 echo
 echo "== try it yourself: roi -C $demo doc list | doc show ID | doc text ID | case show C-1"

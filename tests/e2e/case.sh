@@ -1,6 +1,8 @@
 #!/bin/sh
 # case.sh - requests become cases whose pages are sorted into parts, in
 # every rendering (text PDF, 300 dpi scan, fine and standard fax); a mixed
+# fax (6 pages cycling the sources: authorization, cover, dense, progress
+# note, record, request bundle) is split;
 # fax is split; a broken rules file stops --once with the line named and
 # sends nothing to quarantine.
 . tests/e2e/lib.sh
@@ -11,6 +13,7 @@ want_of() {
 	cover) echo fax_cover ;;
 	request-letter) echo request_letter ;;
 	authorization) echo authorization ;;
+	request-bundle) echo fax_cover+authorization ;;
 	*) echo clinical_record ;;
 	esac
 }
@@ -46,7 +49,7 @@ done
 is "every page of every rendering sorted right ($right of $n)${wrong:+; wrong:$wrong}" "$right" "$n"
 is "the mixed fax split into its parts" \
     "$(jq -r '.[] | select(.name == "mixed.tif") | [.parts[] | "\(.type):\(.first_page)-\(.last_page)"] | join(" ")' "$T/cases.json")" \
-    "authorization:1-1 fax_cover:2-2 clinical_record:3-5 request_letter:6-6"
+    "authorization:1-1 fax_cover:2-2 clinical_record:3-5 fax_cover:6-6"
 is "roi status counts open cases" "$(jqs "$h" .open_cases)" $((n + 1))
 check "case show by name" "$ROI" -C "$h" case show C-1
 "$ROI" -C "$h" case show C-999 > "$T/out" 2>&1
