@@ -2,8 +2,7 @@
 # case.sh - requests become cases whose pages are sorted into parts, in
 # every rendering (text PDF, 300 dpi scan, fine and standard fax); a mixed
 # fax (6 pages cycling the sources: authorization, cover, dense, progress
-# note, record, request bundle) is split;
-# fax is split; a broken rules file stops --once with the line named and
+# note, record, request bundle) is split; a broken rules file stops --once with the line named and
 # sends nothing to quarantine.
 . tests/e2e/lib.sh
 
