@@ -30,6 +30,7 @@ struct entry {
 	int		nsection;
 	char		text[256];
 	char		cite[96];
+	int		part2;		/* statement: only when Part 2 records are asked for */
 };
 
 struct authz_rules {
@@ -128,13 +129,17 @@ authz_rules_parse(const char *text, const char *name, struct authz_rules **out)
 				e->label[e->nlabel++] = re;
 			continue;
 		}
+		if (strcmp(s, "when part2") == 0 && e->kind == 's') {
+			e->part2 = 1;
+			continue;
+		}
 		if ((strncmp(s, "text ", 5) == 0 || strncmp(s, "cite ", 5) == 0) && e->kind == 'r') {
 			snprintf(s[0] == 't' ? e->text : e->cite, s[0] == 't' ? sizeof e->text :
 			    sizeof e->cite, "%s", s + 5);
 			continue;
 		}
 		errors += rules_bad(name, lineno, "not understood (expected element, statement,"
-		    " forbid, reason, label, section, pattern, text or cite)");
+		    " forbid, reason, label, section, pattern, when part2, text or cite)");
 	}
 	/* the elements the decision relies on must be described */
 	for (i = 0; i < sizeof need / sizeof need[0]; i++) {
@@ -543,9 +548,9 @@ authz_revocation(const struct authz_rules *r, struct store *st, const char *nick
 		return NULL;
 	read_form(r, pages, npages, found, &sig, &sp, box);
 	match_patient(r, st, nicknames, found, reasons, id);
-	out = json_pack("{s:s, s:s, s:o, s:b, s:b, s:s, s:s, s:s, s:s, s:[]}",
+	out = json_pack("{s:s, s:s, s:o, s:[], s:b, s:b, s:s, s:s, s:s, s:s, s:[]}",
 	    "case", case_name, "decision", json_array_size(reasons) ? "defective" : "revocation",
-	    "reasons", reasons, "part2_allowed", 0, "psychotherapy_notes_allowed", 0,
+	    "reasons", reasons, "notes", "part2_allowed", 0, "psychotherapy_notes_allowed", 0,
 	    "patient", id, "recipient", "", "purpose", "", "expires", "", "elements");
 	free(found);
 	return out;
@@ -584,7 +589,8 @@ authz_check(const struct authz_rules *r, struct store *st, const char *nicknames
 	char		expdate[11], today[11], id[PATIENT_IDLEN] = "";
 	char		*all = NULL;
 	size_t		p, l, len = 1;
-	int		i, k, signed_ = 0, sig_page = 0, psy = 0, part2 = 0, a, b;
+	int		i, k, signed_ = 0, sig_page = 0, psy = 0, part2 = 0, part2_ok = 1, a, b;
+	json_t		*notes = json_array();
 	float		sig_box[4] = { 0 };
 	const char	*expires = "";
 	time_t		now = clock_now();
@@ -603,8 +609,8 @@ authz_check(const struct authz_rules *r, struct store *st, const char *nicknames
 		add_reason(reasons, r, "missing_authorization", NULL, 0, NULL);
 		if ((flags & AUTHZ_SUBPOENA) && !(flags & AUTHZ_COURT_ORDER))
 			add_reason(reasons, r, "subpoena_without_court_order", NULL, 0, NULL);
-		out = json_pack("{s:s, s:s, s:o, s:b, s:b, s:s, s:s, s:s, s:s, s:o}",
-		    "case", case_name, "decision", "defective", "reasons", reasons,
+		out = json_pack("{s:s, s:s, s:o, s:o, s:b, s:b, s:s, s:s, s:s, s:s, s:o}",
+		    "case", case_name, "decision", "defective", "reasons", reasons, "notes", notes,
 		    "part2_allowed", 0, "psychotherapy_notes_allowed", 0, "patient", "",
 		    "recipient", "", "purpose", "", "expires", "", "elements", elements);
 		free(found);
@@ -659,7 +665,20 @@ authz_check(const struct authz_rules *r, struct store *st, const char *nicknames
 			add_reason(reasons, r, "no_expiration", v, found[i].page, found[i].box);
 	}
 
-	/* required statements: anywhere on the form */
+	/* what the form covers */
+	i = entry_of(r, "description");
+	if (i >= 0 && found[i].have) {
+		psy = has_word(found[i].value, "psychotherapy note");
+		part2 = has_word(found[i].value, "substance use") || has_word(found[i].value, "part 2") ||
+		    has_word(found[i].value, "alcohol") || has_word(found[i].value, "drug");
+	}
+	if (psy && found[i].nitems > 1)
+		add_reason(reasons, r, "psychotherapy_notes_need_specific_authorization", NULL,
+		    found[i].page, found[i].box);
+
+	/* required statements: anywhere on the form; those marked "when part2"
+	 * only when Part 2 (SUD) records are asked for, and then their absence
+	 * does not void the HIPAA authorization: it keeps Part 2 content out */
 	for (p = 0; p < npages; p++)
 		for (l = 0; l < pages[p].nlines; l++)
 			len += strlen(pages[p].lines[l].text) + 1;
@@ -670,12 +689,17 @@ authz_check(const struct authz_rules *r, struct store *st, const char *nicknames
 				strcat(all, " ");
 			}
 		for (i = 0; i < r->ne; i++) {
-			if (r->e[i].kind != 's')
+			if (r->e[i].kind != 's' || (r->e[i].part2 && !part2))
 				continue;
 			for (k = 0; k < r->e[i].nlabel; k++)
 				if (match_at(r, r->e[i].label[k], all, 0, &a, &b))
 					break;
-			if (k == r->e[i].nlabel)
+			if (k < r->e[i].nlabel)
+				continue;
+			if (r->e[i].part2) {
+				add_reason(notes, r, "part2_not_authorized", r->e[i].name, 0, NULL);
+				part2_ok = 0;
+			} else
 				add_reason(reasons, r, "missing_required_statement", r->e[i].name, 0, NULL);
 		}
 		/* what must not be on an authorization (a consent to treat: compound) */
@@ -690,25 +714,15 @@ authz_check(const struct authz_rules *r, struct store *st, const char *nicknames
 		}
 	}
 
-	/* what the form covers */
-	i = entry_of(r, "description");
-	if (i >= 0 && found[i].have) {
-		psy = has_word(found[i].value, "psychotherapy note");
-		part2 = has_word(found[i].value, "substance use") || has_word(found[i].value, "part 2") ||
-		    has_word(found[i].value, "alcohol") || has_word(found[i].value, "drug");
-	}
-	if (psy && found[i].nitems > 1)
-		add_reason(reasons, r, "psychotherapy_notes_need_specific_authorization", NULL,
-		    found[i].page, found[i].box);
-
 	/* the patient: registry, by name and date of birth, never a guess */
 	match_patient(r, st, nicknames, found, reasons, id);
 
-	out = json_pack("{s:s, s:s, s:o, s:b, s:b, s:s, s:s, s:s, s:s, s:o}",
+	out = json_pack("{s:s, s:s, s:o, s:o, s:b, s:b, s:s, s:s, s:s, s:s, s:o}",
 	    "case", case_name,
-	    "decision", json_array_size(reasons) ? "defective" : part2 ? "valid_with_part2" : "valid",
-	    "reasons", reasons,
-	    "part2_allowed", json_array_size(reasons) == 0 && part2,
+	    "decision", json_array_size(reasons) ? "defective" : part2 && part2_ok ?
+	    "valid_with_part2" : "valid",
+	    "reasons", reasons, "notes", notes,
+	    "part2_allowed", json_array_size(reasons) == 0 && part2 && part2_ok,
 	    "psychotherapy_notes_allowed", json_array_size(reasons) == 0 && psy,
 	    "patient", id,
 	    "recipient", entry_of(r, "recipient") >= 0 ? found[entry_of(r, "recipient")].value : "",
