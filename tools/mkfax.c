@@ -843,7 +843,9 @@ long_doc(const char *srcdir, int npages, const char *vname, int rot90, const cha
 		die("no text PDFs to cycle through (run mkfax -o DIR first)");
 	for (i = 0; i < nsrc; i++)
 		docs[i] = fz_open_document(ctx, list[i]);
-	seed_for(path, seed);
+	/* the seed comes from the file's name, not its folder: the same fax
+	 * wherever it is written */
+	seed_for(strrchr(path, '/') ? strrchr(path, '/') + 1 : path, seed);
 	nmarks = 0;		/* pages from several sources: no mark truth */
 	if (v)
 		out_open(&o, v, path, 1);
