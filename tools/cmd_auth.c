@@ -21,8 +21,6 @@ cmd_auth(int argc, char **argv, const char *home)
 	sqlite3_stmt	*s = NULL;
 	json_t		*j = NULL, *v;
 	json_error_t	err;
-	const char	*arg;
-	char		*end;
 	long long	id;
 	int		as_json, rc = 1;
 	size_t		i;
@@ -39,11 +37,7 @@ cmd_auth(int argc, char **argv, const char *home)
 		msg_error("usage: roi auth show CASE [--json]");
 		return EXIT_USAGE;
 	}
-	arg = argv[2];
-	if (arg[0] == 'C' || arg[0] == 'c')
-		arg += arg[1] == '-' ? 2 : 1;
-	id = strtoll(arg, &end, 10);
-	if (*end || id <= 0) {
+	if ((id = case_arg(argv[2])) == 0) {
 		msg_error("auth: '%s' is not a case (C-12)", argv[2]);
 		return EXIT_USAGE;
 	}

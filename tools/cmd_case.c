@@ -24,19 +24,6 @@ col(sqlite3_stmt *s, int i)
 	return t ? (const char *)t : "";
 }
 
-/* case_id - "C-12", "c12" or "12" to 12; 0 if not a case name */
-static int64_t
-case_id(const char *arg)
-{
-	char	*end;
-	long long v;
-
-	if (arg[0] == 'C' || arg[0] == 'c')
-		arg += arg[1] == '-' ? 2 : 1;
-	v = strtoll(arg, &end, 10);
-	return *end == '\0' && v > 0 ? v : 0;
-}
-
 /* parts_json - the parts of a case */
 static json_t *
 parts_json(struct store *st, struct doctypes *dt, int64_t id)
@@ -105,7 +92,7 @@ cmd_case(int argc, char **argv, const char *home)
 		msg_error("usage: roi case list | show CASE [--json]");
 		return EXIT_USAGE;
 	}
-	if (argc == 3 && (id = case_id(argv[2])) == 0) {
+	if (argc == 3 && (id = case_arg(argv[2])) == 0) {
 		msg_error("case: '%s' is not a case (C-12)", argv[2]);
 		return EXIT_USAGE;
 	}

@@ -74,6 +74,18 @@ help_wanted(int argc, char **argv)
 	return 0;
 }
 
+int64_t
+case_arg(const char *arg)
+{
+	char	*end;
+	long long v;
+
+	if (arg[0] == 'C' || arg[0] == 'c')
+		arg += arg[1] == '-' ? 2 : 1;
+	v = strtoll(arg, &end, 10);
+	return *end == '\0' && v > 0 ? v : 0;
+}
+
 int
 json_print(json_t *j)
 {

@@ -8,6 +8,7 @@
 #define ROI_TOOL_H
 
 #include <jansson.h>
+#include <stdint.h>
 
 #define EXIT_USAGE	2
 
@@ -24,6 +25,8 @@ int	cmd_auth(int argc, char **argv, const char *home);
 int	take_flag(int *argc, char **argv, const char *flag);
 /* help_wanted - -h or --help in argv */
 int	help_wanted(int argc, char **argv);
+/* case_arg - "C-12", "c12" or "12" to 12; 0 if not a case name */
+int64_t	case_arg(const char *arg);
 /* json_print - dump to stdout (indented, stable key order), free; 0 or 1 */
 int	json_print(json_t *j);
 
