@@ -77,7 +77,7 @@ $(SAN)/%.o: %.c $(HDRS)
 $(SAN)/roi: $(patsubst %.c,$(SAN)/%.o,$(LIB_SRC) $(STAGE_SRC) $(ROI_SRC))
 	$(CC) $(SANFLAGS) -o $@ $^ $(LIBS)
 
-$(SAN)/tests/t_%: tests/unit/t_%.c $(SAN_LIB_OBJ) $(HDRS)
+$(SAN)/tests/t_%: tests/unit/t_%.c $(SAN_LIB_OBJ) $(HDRS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -std=c11 $(WARN) $(SANFLAGS) -o $@ $< $(SAN_LIB_OBJ) $(LIBS) -lcmocka
 

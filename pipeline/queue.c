@@ -769,8 +769,10 @@ queue_recover(struct store *st, const char *home)
 		store_rollback(st);
 		return -1;
 	}
+	/* unfinished inputs, and the latest finished ones: a crash between a
+	 * commit and its publish can only have hit inputs of the last moments */
 	s = store_prepare(st, "SELECT id, state, spool, qname FROM inputs WHERE"
-	    " state != 'done' AND state != 'duplicate' OR id IN (SELECT id FROM inputs"
+	    " state NOT IN ('done', 'duplicate') OR id IN (SELECT id FROM inputs"
 	    " ORDER BY id DESC LIMIT 1000)");
 	if (s == NULL)
 		return -1;

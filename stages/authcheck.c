@@ -13,7 +13,6 @@
  * holds no keys.  FILES: HOME/roi.db, HOME/spool/orig (read), rules/.
  */
 #include <leptonica/allheaders.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -100,7 +99,6 @@ load_page(struct stage_ctx *ctx, int pageno, struct page_buf *b)
 			l->text = strdup(t ? t : "");
 			memcpy(l->box, box, sizeof box);
 			l->conf = (float)sqlite3_column_double(s, 5);
-			l->words = (const float (*)[4])(uintptr_t)(nw - 1);	/* index, fixed below */
 			l->nwords = 1;
 			line = sqlite3_column_int(s, 6);
 			continue;
@@ -124,12 +122,14 @@ load_page(struct stage_ctx *ctx, int pageno, struct page_buf *b)
 		l->nwords++;
 	}
 	sqlite3_finalize(s);
-	/* word indexes to pointers, now that the array stopped moving */
+	/* words come line by line: each line's start, now the array stopped moving */
 	{
-		size_t i;
+		size_t i, at = 0;
 
-		for (i = 0; i < b->pg.nlines; i++)
-			b->pg.lines[i].words = (const float (*)[4])b->words[(uintptr_t)b->pg.lines[i].words];
+		for (i = 0; i < b->pg.nlines; i++) {
+			b->pg.lines[i].words = (const float (*)[4])b->words + at;
+			at += b->pg.lines[i].nwords;
+		}
 	}
 	b->pg.words = (const float (*)[4])b->printed;
 	b->pg.nwords = np;

@@ -16,15 +16,7 @@ want_of() {
 	*) echo clinical_record ;;
 	esac
 }
-ext() { case $1 in text|300) echo pdf ;; *) echo tif ;; esac; }
-n=0
-for truth in "$FIX"/*.txt; do
-	name=$(basename "$truth" .txt)
-	for v in text 300 fine std; do
-		cp "$FIX/$name.$v.$(ext $v)" "$h/inbox/requests/$name.$v.$(ext $v)"
-		n=$((n + 1))
-	done
-done
+n=$(drop_fixtures "$h")
 "$MKFAX" --pages 6 --variant fine -o "$T/mixed.tif" > /dev/null
 cp "$T/mixed.tif" "$h/inbox/requests/mixed.tif"
 mkdir -p "$h/inbox/records/C-1"

@@ -51,3 +51,22 @@ run_once() {
 jqs() {
 	"$ROI" -C "$1" status --json | jq -r "$2"
 }
+
+# ext KIND - the file type of a fixture rendering (text, 300, fine, std)
+ext() { case $1 in text|300) echo pdf ;; *) echo tif ;; esac; }
+
+# drop_fixtures HOME - every source in every rendering into inbox/requests/
+# as NAME.KIND.EXT; prints how many files
+drop_fixtures() {
+	dn=0
+	for truth in "$FIX"/*.txt; do
+		name=$(basename "$truth" .txt)
+		for v in text 300 fine std; do
+			f=$FIX/$name.$v.$(ext $v)
+			[ -f "$f" ] || continue
+			cp "$f" "$1/inbox/requests/$name.$v.$(ext $v)"
+			dn=$((dn + 1))
+		done
+	done
+	echo $dn
+}

@@ -22,18 +22,7 @@ bound() {
 	std) echo 0.15 ;;
 	esac
 }
-ext() { case $1 in text|300) echo pdf ;; *) echo tif ;; esac; }
-
-n=0
-for truth in "$FIX"/*.txt; do
-	name=$(basename "$truth" .txt)
-	for v in text 300 fine std; do
-		f=$FIX/$name.$v.$(ext $v)
-		[ -f "$f" ] || continue
-		cp "$f" "$h/inbox/requests/$name.$v.$(ext $v)"
-		n=$((n + 1))
-	done
-done
+n=$(drop_fixtures "$h")
 [ "$n" -ge 16 ] && ok "$n fixture files dropped" || not_ok "only $n fixture files"
 
 start=$(date +%s)

@@ -11,6 +11,7 @@
 
 #include "patient.h"
 #include "spool.h"
+#include "testhome.h"
 #include "store.h"
 
 static char		home[128];
@@ -20,12 +21,8 @@ static const char	*nick = "# test\nrobert rob bob bobby\nwilliam will bill\n";
 static int
 setup(void **state)
 {
-	char cmd[200];
-
 	setenv("ROI_NOW", "2026-03-02T09:00:00", 1);
-	snprintf(home, sizeof home, "/tmp/t_patient.%ld", (long)getpid());
-	snprintf(cmd, sizeof cmd, "rm -rf %s", home);
-	if (system(cmd) != 0 || spool_home_init(home) == -1)
+	if (testhome_make("patient", home, sizeof home) == -1)
 		return -1;
 	return store_open(&st, home);
 }
@@ -33,11 +30,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[200];
-
 	store_close(st);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", home);
-	return system(cmd) == 0 ? 0 : -1;
+	return testhome_remove(home);
 }
 
 static const char *

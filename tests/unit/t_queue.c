@@ -12,6 +12,7 @@
 
 #include "queue.h"
 #include "spool.h"
+#include "testhome.h"
 #include "store.h"
 
 static char		home[128];
@@ -21,11 +22,7 @@ static const struct queue_policy pol = { 3, 0 };	/* retry at once */
 static int
 setup(void **state)
 {
-	char cmd[200];
-
-	snprintf(home, sizeof home, "/tmp/t_queue.%ld", (long)getpid());
-	snprintf(cmd, sizeof cmd, "rm -rf %s", home);
-	if (system(cmd) != 0 || spool_home_init(home) == -1)
+	if (testhome_make("queue", home, sizeof home) == -1)
 		return -1;
 	return store_open(&st, home);
 }
@@ -33,11 +30,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[200];
-
 	store_close(st);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", home);
-	return system(cmd) == 0 ? 0 : -1;
+	return testhome_remove(home);
 }
 
 static int64_t

@@ -10,29 +10,21 @@
 #include <cmocka.h>
 
 #include "spool.h"
+#include "testhome.h"
 
 static char home[128];
 
 static int
 setup(void **state)
 {
-	char cmd[200];
-
-	snprintf(home, sizeof home, "/tmp/t_spool.%ld", (long)getpid());
-	snprintf(cmd, sizeof cmd, "rm -rf %s", home);
-	if (system(cmd) != 0)
-		return -1;
 	umask(077);
-	return spool_home_init(home);
+	return testhome_make("spool", home, sizeof home);
 }
 
 static int
 teardown(void **state)
 {
-	char cmd[200];
-
-	snprintf(cmd, sizeof cmd, "rm -rf %s", home);
-	return system(cmd) == 0 ? 0 : -1;
+	return testhome_remove(home);
 }
 
 static mode_t
