@@ -404,14 +404,26 @@ read_form(const struct authz_rules *r, const struct authz_page *pages, size_t np
 					set_found(f, "", pg->pageno, ln->box, ln->conf);
 					continue;
 				}
-				if (*v == '\0' && l + 1 < pg->nlines) {
+				if (l + 1 < pg->nlines && k + 1 == nh) {
+					const struct authz_line *nx = &pg->lines[l + 1];
+					const char *t = nx->text;
 					struct hit h2[4];
 
-					/* the value may be on the next line, if it has no label */
-					if (line_hits(r, pg->lines[l + 1].text, h2, 4) == 0 &&
-					    !checkbox_of(pg, &pg->lines[l + 1])) {
-						snprintf(v, sizeof v, "%s", pg->lines[l + 1].text);
-						trimv(v);
+					/* the value may be on the next line (no label, no box),
+					 * or go on there: a wrapped number ("fax (555)" /
+					 * "010-4478") continues the last value of the line */
+					while (*t && !isalnum((unsigned char)*t))
+						t++;
+					if (line_hits(r, nx->text, h2, 4) == 0 && !checkbox_of(pg, nx)) {
+						if (*v == '\0') {
+							snprintf(v, sizeof v, "%s", nx->text);
+							trimv(v);
+						} else if (isdigit((unsigned char)*t) && !strchr(t, ':') &&
+						    strlen(v) + strlen(t) + 2 < sizeof v) {
+							strcat(v, " ");
+							strcat(v, t);
+							trimv(v);
+						}
 					}
 				}
 				set_found(f, v, pg->pageno, ln->box, ln->conf);
@@ -620,7 +632,7 @@ authz_check(const struct authz_rules *r, struct store *st, const char *nicknames
 
 	/* every element found, for the person who reviews */
 	for (i = 0; i < r->ne; i++)
-		if (r->e[i].kind == 'e' && found[i].have)
+		if (r->e[i].kind == 'e' && found[i].have && strcmp(r->e[i].name, "signature") != 0)
 			json_array_append_new(elements, json_pack("{s:s, s:s, s:i, s:[f,f,f,f], s:f}",
 			    "name", r->e[i].name, "value", found[i].value, "page", found[i].page,
 			    "box", found[i].box[0], found[i].box[1], found[i].box[2], found[i].box[3],

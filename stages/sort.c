@@ -81,8 +81,9 @@ stage_sort_main(int argc, char **argv)
 		goto out;
 	}
 	sqlite3_finalize(s);
-	s = store_prepare(ctx.st, "INSERT INTO cases(doc_id, rules_sha256, created_at)"
-	    " VALUES (?, ?, ?)");
+	/* the case takes the request's input number: fax 1 is case C-1 */
+	s = store_prepare(ctx.st, "INSERT INTO cases(id, doc_id, rules_sha256, created_at)"
+	    " VALUES ((SELECT input_id FROM documents WHERE id = ?1), ?1, ?2, ?3)");
 	if (s == NULL)
 		goto fail;
 	sqlite3_bind_int64(s, 1, ctx.id);
