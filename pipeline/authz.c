@@ -14,6 +14,7 @@
 
 #include "authz.h"
 #include "clock.h"
+#include "lexicon.h"
 #include "msg.h"
 #include "patient.h"
 #include "rules.h"
@@ -37,6 +38,7 @@ struct authz_rules {
 	struct entry	*e;
 	int		ne;
 	pcre2_match_context *mctx;
+	struct lexicon	*lex;		/* words OCR misreads are read back as */
 };
 
 void
@@ -53,6 +55,7 @@ authz_rules_free(struct authz_rules *r)
 			pcre2_code_free(r->e[i].section[k]);
 	}
 	free(r->e);
+	lexicon_free(r->lex);
 	pcre2_match_context_free(r->mctx);
 	free(r);
 }
@@ -75,14 +78,27 @@ authz_rules_parse(const char *text, const char *name, struct authz_rules **out)
 	size_t		i;
 
 	*out = NULL;
-	if ((r = calloc(1, sizeof *r)) == NULL)
+	if ((r = calloc(1, sizeof *r)) == NULL || (r->lex = lexicon_new()) == NULL) {
+		free(r);
 		return msg_error("out of memory");
+	}
 	while ((rc = rules_line(&p, line, sizeof line, &lineno)) != 0) {
 		struct entry *e = r->ne ? &r->e[r->ne - 1] : NULL;
 
 		s = line;
 		if (rc == -1) {
 			errors += rules_bad(name, lineno, "line too long");
+			continue;
+		}
+		if (strncmp(s, "vocabulary ", 11) == 0) {
+			const char *bad;
+
+			if (lexicon_add(r->lex, s + 11, &bad) < 0) {
+				snprintf(why, sizeof why, "vocabulary: \"%.*s\" is not a word of"
+				    " 4 to 31 letters", (int)strcspn(bad ? bad : "", " \t"),
+				    bad ? bad : "");
+				errors += rules_bad(name, lineno, why);
+			}
 			continue;
 		}
 		if (strncmp(s, "element ", 8) == 0 || strncmp(s, "statement ", 10) == 0 ||
@@ -184,6 +200,7 @@ authz_rules_load(const char *home, struct authz_rules **out)
 
 struct found {
 	char	value[512];
+	int	reread;		/* the value is from a second reading */
 	int	page;
 	float	box[4];
 	float	conf;
@@ -275,6 +292,17 @@ checkbox_of(const struct authz_page *pg, const struct authz_line *l)
 	return NULL;
 }
 
+/* fixed - the line as the rules' vocabulary reads it (lexicon.h): same
+ * length, so offsets hold in the OCR text; a line too long stays as read */
+static const char *
+fixed(const struct authz_rules *r, const char *text, char *buf, size_t len)
+{
+	if (strlen(text) >= len)
+		return text;
+	lexicon_fix(r->lex, text, buf);
+	return buf;
+}
+
 /* line_hits - label matches of every element on a line, by position */
 static int
 line_hits(const struct authz_rules *r, const char *text, struct hit *h, int max)
@@ -337,11 +365,13 @@ read_form(const struct authz_rules *r, const struct authz_page *pages, size_t np
 			const struct marks_box *cb = checkbox_of(pg, ln);
 			struct hit h[16];
 			int	nh, k, i, a, b;
+			char	fbuf[1024];
+			const char *ft = fixed(r, ln->text, fbuf, sizeof fbuf);
 
 			/* a section heading starts collecting checked boxes */
 			for (i = 0; i < r->ne; i++)
 				for (k = 0; r->e[i].kind == 'e' && k < r->e[i].nsection; k++)
-					if (!cb && match_at(r, r->e[i].section[k], ln->text, 0, &a, &b)) {
+					if (!cb && match_at(r, r->e[i].section[k], ft, 0, &a, &b)) {
 						section = i;
 						in_boxes = 0;
 						found[i].have = 1;	/* the heading is there */
@@ -354,7 +384,7 @@ read_form(const struct authz_rules *r, const struct authz_page *pages, size_t np
 				in_boxes = 1;
 				if (cb->checked) {
 					struct found *f = &found[section];
-					const char *t = ln->text;
+					const char *t = ft;	/* record types: as the vocabulary reads them */
 
 					/* OCR reads the box itself, or specks by it, as
 					 * characters: drop the words that end by the box */
@@ -367,7 +397,12 @@ read_form(const struct authz_rules *r, const struct authz_page *pages, size_t np
 					}
 					if (f->nitems++ && strlen(f->value) + 3 < sizeof f->value)
 						strcat(f->value, "; ");
-					strncat(f->value, t, sizeof f->value - strlen(f->value) - 1);
+					{
+						size_t used = strlen(f->value);
+
+						snprintf(f->value + used, sizeof f->value - used, "%.*s",
+						    (int)(sizeof f->value - used - 1), t);
+					}
 					if (ln->conf < f->conf || f->nitems == 1)
 						f->conf = ln->conf;
 				}
@@ -375,7 +410,7 @@ read_form(const struct authz_rules *r, const struct authz_page *pages, size_t np
 			}
 			if (section >= 0 && in_boxes)
 				section = -1;	/* the boxes ended */
-			nh = line_hits(r, ln->text, h, 16);
+			nh = line_hits(r, ft, h, 16);
 			for (k = 0; k < nh; k++) {
 				char	v[512];
 				int	end = k + 1 < nh ? h[k + 1].start : (int)strlen(ln->text);
@@ -408,13 +443,15 @@ read_form(const struct authz_rules *r, const struct authz_page *pages, size_t np
 					const struct authz_line *nx = &pg->lines[l + 1];
 					const char *t = nx->text;
 					struct hit h2[4];
+					char	nbuf[1024];
 
 					/* the value may be on the next line (no label, no box),
 					 * or go on there: a wrapped number ("fax (555)" /
 					 * "010-4478") continues the last value of the line */
 					while (*t && !isalnum((unsigned char)*t))
 						t++;
-					if (line_hits(r, nx->text, h2, 4) == 0 && !checkbox_of(pg, nx)) {
+					if (line_hits(r, fixed(r, nx->text, nbuf, sizeof nbuf), h2, 4) == 0 &&
+					    !checkbox_of(pg, nx)) {
 						if (*v == '\0') {
 							snprintf(v, sizeof v, "%s", nx->text);
 							trimv(v);
@@ -455,6 +492,57 @@ find_date(const char *v, char out[11], int future)
 			return 0;
 	}
 	return -1;
+}
+
+/*
+ * reread_dates - a date element whose value holds digits but no date
+ * ("12/41/2026": a 3 read as a 4 on a standard-resolution fax) is read
+ * again, finer, where the page can (authz_page.reread).  The second
+ * reading counts only if it carries the same label, gives a date there and
+ * reads with good confidence; otherwise the field stays unreadable and the
+ * decision says low_confidence.
+ */
+#define REREAD_CONF	75.0f
+
+static void
+reread_dates(const struct authz_rules *r, const struct authz_page *pages, size_t npages,
+    struct found *found)
+{
+	static const char *const dates[] = { "dob", "expiration", "date_signed" };
+	size_t	d, p;
+
+	for (d = 0; d < sizeof dates / sizeof dates[0]; d++) {
+		int	i = entry_of(r, dates[d]), nh, k;
+		struct found *f;
+		char	text[512], fb[1024], v[512], date[11];
+		struct hit h[16];
+		float	conf;
+
+		if (i < 0 || !(f = &found[i])->have || !strpbrk(f->value, "0123456789") ||
+		    find_date(f->value, date, 0) == 0)
+			continue;
+		for (p = 0; p < npages && pages[p].pageno != f->page; p++)
+			;
+		if (p == npages || pages[p].reread == NULL ||
+		    pages[p].reread(pages[p].reread_arg, f->page, f->box, text, sizeof text,
+		    &conf) != 0 || conf < REREAD_CONF)
+			continue;
+		nh = line_hits(r, fixed(r, text, fb, sizeof fb), h, 16);
+		for (k = 0; k < nh && h[k].entry != i; k++)
+			;
+		if (k == nh)
+			continue;
+		snprintf(v, sizeof v, "%.*s", (k + 1 < nh ? h[k + 1].start : (int)strlen(text)) -
+		    h[k].end, text + h[k].end);
+		trimv(v);
+		if (find_date(v, date, 0) != 0)
+			continue;
+		msg_info("page %d: %s read again as a date (confidence %.0f)", f->page, dates[d],
+		    conf);
+		snprintf(f->value, sizeof f->value, "%s", v);
+		f->conf = conf;
+		f->reread = 1;
+	}
 }
 
 /* ---- deciding ---- */
@@ -559,6 +647,7 @@ authz_revocation(const struct authz_rules *r, struct store *st, const char *nick
 	if (found == NULL || reasons == NULL)
 		return NULL;
 	read_form(r, pages, npages, found, &sig, &sp, box);
+	reread_dates(r, pages, npages, found);
 	match_patient(r, st, nicknames, found, reasons, id);
 	out = json_pack("{s:s, s:s, s:o, s:[], s:b, s:b, s:s, s:s, s:s, s:s, s:[]}",
 	    "case", case_name, "decision", json_array_size(reasons) ? "defective" : "revocation",
@@ -629,14 +718,20 @@ authz_check(const struct authz_rules *r, struct store *st, const char *nicknames
 		return out;
 	}
 	read_form(r, pages, npages, found, &signed_, &sig_page, sig_box);
+	reread_dates(r, pages, npages, found);
 
 	/* every element found, for the person who reviews */
 	for (i = 0; i < r->ne; i++)
-		if (r->e[i].kind == 'e' && found[i].have && strcmp(r->e[i].name, "signature") != 0)
-			json_array_append_new(elements, json_pack("{s:s, s:s, s:i, s:[f,f,f,f], s:f}",
+		if (r->e[i].kind == 'e' && found[i].have && strcmp(r->e[i].name, "signature") != 0) {
+			json_t *el = json_pack("{s:s, s:s, s:i, s:[f,f,f,f], s:f}",
 			    "name", r->e[i].name, "value", found[i].value, "page", found[i].page,
 			    "box", found[i].box[0], found[i].box[1], found[i].box[2], found[i].box[3],
-			    "confidence", found[i].conf));
+			    "confidence", found[i].conf);
+
+			if (found[i].reread)
+				json_object_set_new(el, "second_reading", json_true());
+			json_array_append_new(elements, el);
+		}
 	json_array_append_new(elements, json_pack("{s:s, s:s, s:i, s:[f,f,f,f], s:f}",
 	    "name", "signed", "value", signed_ ? "yes" : "no", "page", sig_page,
 	    "box", sig_box[0], sig_box[1], sig_box[2], sig_box[3], "confidence", 100.0));
@@ -697,7 +792,9 @@ authz_check(const struct authz_rules *r, struct store *st, const char *nicknames
 	if ((all = calloc(1, len)) != NULL) {
 		for (p = 0; p < npages; p++)
 			for (l = 0; l < pages[p].nlines; l++) {
-				strcat(all, pages[p].lines[l].text);
+				char	fb[1024];
+
+				strcat(all, fixed(r, pages[p].lines[l].text, fb, sizeof fb));
 				strcat(all, " ");
 			}
 		for (i = 0; i < r->ne; i++) {

@@ -44,6 +44,11 @@ struct authz_page {
 	float			scale;		/* pixels per point of pix */
 	const float		(*words)[4];	/* every printed word of the page */
 	size_t			nwords;
+	/* a second, finer reading of one line (ocr_read_box), for a date the
+	 * first reading left unreadable; NULL: none */
+	int			(*reread)(void *arg, int pageno, const float box[4],
+				    char *out, size_t len, float *conf);
+	void			*reread_arg;
 };
 
 /* authz_rules_parse - rules text to rules; every bad line printed; 0/-1 */

@@ -1714,3 +1714,111 @@ out:
 		fz_drop_page(ctx, page);
 	return rc;
 }
+
+/* load_bounded - page pageno and its bounds; NULL with the error caught */
+static fz_page *
+load_bounded(struct ocr *o, int pageno, fz_rect *bounds)
+{
+	fz_context	*ctx = o->ctx;
+	fz_page		*page = NULL;
+
+	fz_var(page);
+	fz_try(ctx) {
+		page = fz_load_page(ctx, o->doc, pageno - 1);
+		*bounds = fz_bound_page(ctx, page);
+	}
+	fz_catch(ctx) {
+		fz_drop_page(ctx, page);
+		page = NULL;
+	}
+	return page;
+}
+
+/*
+ * ocr_read_box - a second reading of one line: the page rendered at 300
+ * dpi in gray (finer than the first reading of a fax), deskewed as a
+ * page, the line's box cut out with a margin and read as a single line.
+ * For a key field the first reading left unreadable (a date that is not a
+ * date).  The words, space-separated, into out; their mean confidence.
+ */
+int
+ocr_read_box(struct ocr *o, int pageno, const float box[4], char *out, size_t len,
+    float *conf)
+{
+	fz_context	*ctx;
+	fz_page		*page = NULL;
+	fz_pixmap	*pm = NULL;
+	fz_rect		bounds = fz_empty_rect, r;
+	fz_matrix	m0, m;
+	PIX		*base = NULL, *img = NULL, *cut = NULL;
+	BOX		*clip = NULL;
+	struct wordlist	wl = { 0 };
+	float		s = 300 / 72.0f, skew = 0;
+	char		why[OCR_WHY];
+	size_t		i, used = 0;
+	int		rc = OCR_ERR;
+
+	*conf = 0;
+	if (len)
+		out[0] = '\0';
+	if (o == NULL || pageno < 1 || pageno > o->npages || len == 0)
+		return OCR_ERR;
+	ctx = o->ctx;
+	o->mem.refused = 0;
+	mute(o, 1);
+	page = load_bounded(o, pageno, &bounds);
+	if (page == NULL || !size_ok(bounds) ||
+	    (double)(bounds.x1 - bounds.x0) * s * (bounds.y1 - bounds.y0) * s >
+	    (double)o->opts.max_pixels || render_gray(ctx, page, s, &pm) < 0) {
+		mute(o, 0);
+		goto out;
+	}
+	mute(o, 0);
+	m0 = fz_concat(fz_scale(s, s),
+	    fz_translate((float)-fz_pixmap_x(ctx, pm), (float)-fz_pixmap_y(ctx, pm)));
+	base = pix_from_gray(fz_pixmap_samples(ctx, pm), fz_pixmap_width(ctx, pm),
+	    fz_pixmap_height(ctx, pm), fz_pixmap_stride(ctx, pm), 300);
+	m = m0;
+	if (base == NULL || (img = deskew(base, &skew, &m)) == NULL ||
+	    tess_start(o, why, sizeof why) < 0)
+		goto out;
+	/* a skewed line's box is taller than its text by its width times the
+	 * skew: after deskewing, cut the text's height about the box centre */
+	{
+		fz_point c = fz_transform_point(fz_make_point((box[0] + box[2]) / 2,
+		    (box[1] + box[3]) / 2), m);
+		float	th = (box[3] - box[1]) - (box[2] - box[0]) * fabsf(sinf(skew * (float)M_PI / 180));
+		float	hw = (box[2] - box[0]) / 2 + 6;
+
+		th = th < 8 ? 8 : th;
+		r = fz_make_rect(c.x - hw * s, c.y - (th / 2 + 3) * s, c.x + hw * s,
+		    c.y + (th / 2 + 3) * s);
+	}
+	r = fz_intersect_rect(r, fz_make_rect(0, 0, (float)pixGetWidth(img),
+	    (float)pixGetHeight(img)));
+	if (fz_is_empty_rect(r) ||
+	    (clip = boxCreate((int)r.x0, (int)r.y0, (int)(r.x1 - r.x0), (int)(r.y1 - r.y0))) == NULL ||
+	    (cut = pixClipRectangle(img, clip, NULL)) == NULL)
+		goto out;
+	TessBaseAPISetPageSegMode(o->tess, PSM_SINGLE_LINE);
+	rc = tess_read(o->tess, cut, 300, &wl) < 0 ? OCR_ERR : OCR_OK;
+	TessBaseAPISetPageSegMode(o->tess, PSM_AUTO);
+	for (i = 0; rc == OCR_OK && i < wl.n; i++)
+		used += (size_t)snprintf(out + used, used < len ? len - used : 0, "%s%s",
+		    i ? " " : "", wl.w[i].text);
+	if (used >= len)
+		out[len - 1] = '\0';
+	*conf = wl_conf(&wl);
+	msg_info("page %d: read again [%.0f %.0f %.0f %.0f] px [%.0f %.0f %.0f %.0f] of %dx%d: \"%s\" (%.0f)", pageno, box[0], box[1], box[2], box[3], r.x0, r.y0, r.x1, r.y1, pixGetWidth(img), pixGetHeight(img), out, *conf);
+out:
+	wl_free(&wl);
+	boxDestroy(&clip);
+	pixDestroy(&cut);
+	pixDestroy(&img);
+	pixDestroy(&base);
+	if (pm)
+		fz_drop_pixmap(ctx, pm);
+	if (page)
+		fz_drop_page(ctx, page);
+	return rc;
+}

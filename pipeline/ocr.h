@@ -93,6 +93,10 @@ void	ocr_page_release(struct ocr_page *pg);
  * 1-bit at dpi: a Leptonica PIX * (pixDestroy it); pixel = point * dpi/72.
  * For looking at ink that is not text: checkboxes, signatures (marks.h). */
 int	ocr_page_image(struct ocr *o, int pageno, int dpi, void **pix, char *why, size_t whylen);
+/* ocr_read_box - read one line again, finer (300 dpi gray, deskewed, as a
+ * single line): box in page points; text and mean confidence out */
+int	ocr_read_box(struct ocr *o, int pageno, const float box[4], char *out, size_t len,
+	    float *conf);
 void	ocr_close(struct ocr *o);
 
 #endif

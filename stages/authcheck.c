@@ -29,6 +29,13 @@
 
 #define MARKS_DPI	200
 
+/* reread - authz_page.reread: ocr_read_box on the case's document */
+static int
+reread(void *arg, int pageno, const float box[4], char *out, size_t len, float *conf)
+{
+	return ocr_read_box(arg, pageno, box, out, len, conf) == OCR_OK ? 0 : -1;
+}
+
 struct page_buf {
 	struct authz_page	pg;
 	float			(*words)[4];	/* every word, by line */
@@ -371,6 +378,8 @@ stage_authcheck_main(int argc, char **argv)
 			pages[i].pg.scale = MARKS_DPI / 72.0f;
 			pages[i].pg.boxes = pages[i].boxes;
 			pages[i].pg.nboxes = marks_checkboxes(pix, pages[i].pg.scale, pages[i].boxes, 64);
+			pages[i].pg.reread = reread;
+			pages[i].pg.reread_arg = o;
 		}
 	}
 	{
