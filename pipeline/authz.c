@@ -336,6 +336,28 @@ line_hits(const struct authz_rules *r, const char *text, struct hit *h, int max)
 	return n;
 }
 
+/* is_section - does a (fixed) line match a section heading? */
+static int
+is_section(const struct authz_rules *r, const char *text)
+{
+	int i, k, a, b;
+
+	for (i = 0; i < r->ne; i++)
+		for (k = 0; r->e[i].kind == 'e' && k < r->e[i].nsection; k++)
+			if (match_at(r, r->e[i].section[k], text, 0, &a, &b))
+				return 1;
+	return 0;
+}
+
+static int
+has_alpha(const char *s)
+{
+	for (; *s; s++)
+		if (isalpha((unsigned char)*s))
+			return 1;
+	return 0;
+}
+
 static void
 set_found(struct found *f, const char *value, int page, const float box[4], float conf)
 {
@@ -451,11 +473,11 @@ read_form(const struct authz_rules *r, const struct authz_page *pages, size_t np
 					while (*t && !isalnum((unsigned char)*t))
 						t++;
 					if (line_hits(r, fixed(r, nx->text, nbuf, sizeof nbuf), h2, 4) == 0 &&
-					    !checkbox_of(pg, nx)) {
+					    !is_section(r, nbuf) && !checkbox_of(pg, nx)) {
 						if (*v == '\0') {
 							snprintf(v, sizeof v, "%s", nx->text);
 							trimv(v);
-						} else if (isdigit((unsigned char)*t) && !strchr(t, ':') &&
+						} else if (isdigit((unsigned char)*t) && !has_alpha(t) &&
 						    strlen(v) + strlen(t) + 2 < sizeof v) {
 							strcat(v, " ");
 							strcat(v, t);

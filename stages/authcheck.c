@@ -49,7 +49,7 @@ load_page(struct stage_ctx *ctx, int pageno, struct page_buf *b)
 {
 	sqlite3_stmt	*s;
 	size_t		nw = 0, cap = 0, np = 0, pcap = 0;
-	int		line = -1;
+	int		line = -1, nconf = 0;	/* words counted in the line's confidence */
 
 	memset(b, 0, sizeof *b);
 	b->pg.pageno = pageno;
@@ -62,9 +62,15 @@ load_page(struct stage_ctx *ctx, int pageno, struct page_buf *b)
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		struct authz_line *l;
 		const char *t = (const char *)sqlite3_column_text(s, 0);
-		float	box[4];
-		int	k;
+		float	box[4], c = (float)sqlite3_column_double(s, 5);
+		int	k, counts;
+		const char *q;
 
+		/* a line's confidence is that of its words; marks read as
+		 * punctuation (a checkbox as "[—]", a speck as "‘") do not count */
+		for (q = t ? t : "", counts = 0; *q && !counts; q++)
+			counts = (*q >= '0' && *q <= '9') || (*q >= 'a' && *q <= 'z') ||
+			    (*q >= 'A' && *q <= 'Z');
 		for (k = 0; k < 4; k++)
 			box[k] = (float)sqlite3_column_double(s, 1 + k);
 		if (nw == cap) {
@@ -78,12 +84,11 @@ load_page(struct stage_ctx *ctx, int pageno, struct page_buf *b)
 		/* printed words only: a scribble OCR'd into junk is not text */
 		{
 			int alnum = 0;
-			const char *c;
 
-			for (c = t ? t : ""; *c; c++)
-				alnum += (*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'z') ||
-				    (*c >= 'A' && *c <= 'Z');
-			if (alnum >= 2 && sqlite3_column_double(s, 5) >= 50) {
+			for (q = t ? t : ""; *q; q++)
+				alnum += (*q >= '0' && *q <= '9') || (*q >= 'a' && *q <= 'z') ||
+				    (*q >= 'A' && *q <= 'Z');
+			if (alnum >= 2 && c >= 50) {
 				if (np == pcap) {
 					void *n = realloc(b->printed, (pcap = pcap ? pcap * 2 : 256) *
 					    sizeof *b->printed);
@@ -105,7 +110,8 @@ load_page(struct stage_ctx *ctx, int pageno, struct page_buf *b)
 			memset(l, 0, sizeof *l);
 			l->text = strdup(t ? t : "");
 			memcpy(l->box, box, sizeof box);
-			l->conf = (float)sqlite3_column_double(s, 5);
+			l->conf = c;
+			nconf = counts;
 			l->nwords = 1;
 			line = sqlite3_column_int(s, 6);
 			continue;
@@ -125,7 +131,11 @@ load_page(struct stage_ctx *ctx, int pageno, struct page_buf *b)
 		l->box[1] = box[1] < l->box[1] ? box[1] : l->box[1];
 		l->box[2] = box[2] > l->box[2] ? box[2] : l->box[2];
 		l->box[3] = box[3] > l->box[3] ? box[3] : l->box[3];
-		l->conf = (l->conf * l->nwords + (float)sqlite3_column_double(s, 5)) / (l->nwords + 1);
+		if (counts)
+			l->conf = nconf ? (l->conf * nconf + c) / (nconf + 1) : c;
+		else if (nconf == 0)
+			l->conf = (l->conf * (l->nwords) + c) / (l->nwords + 1);
+		nconf += counts;
 		l->nwords++;
 	}
 	sqlite3_finalize(s);

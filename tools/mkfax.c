@@ -24,7 +24,9 @@
  *                                        drawn X (vector strokes, not text)
  *   sign: Label / sign+: Label           a signature line; with +, signed by a
  *                                        drawn scribble (ink that is not text)
+ *   [[ Caption / ]]                      a ruled box around the lines between
  *   ---page---                           page break
+ * layout: columns flows the text in two columns; other layouts are one.
  *   anything else                        a paragraph line; blank lines separate
  * Everything is deterministic for a given seed: no dates, no random ids.
  * All people, numbers and places in fixtures/src are fictional.
@@ -60,6 +62,7 @@ struct mark {
 
 static struct mark	marks[256];
 static int		nmarks;
+static int		columns;	/* layout: columns - two columns per page */
 
 /* rng - xorshift64*, seeded, so every run draws the same numbers */
 static uint64_t
@@ -146,6 +149,7 @@ to_html(const char *src, fz_buffer **pages, int max, char *css, size_t csslen)
 	int		np = 0, in_table = 0, header = 1, size = 11, row = 0, nmark = 0;
 	fz_buffer	*b;
 
+	columns = 0;
 	b = pages[np++] = fz_new_buffer(ctx, 4096);
 	for (; *p; p = *nl ? nl + 1 : nl) {
 		size_t n;
@@ -166,8 +170,10 @@ to_html(const char *src, fz_buffer **pages, int max, char *css, size_t csslen)
 				size = atoi(line + 6);
 				continue;
 			}
-			if (strncmp(line, "layout: ", 8) == 0)
+			if (strncmp(line, "layout: ", 8) == 0) {
+				columns = strstr(line, "columns") != NULL;
 				continue;
+			}
 			header = 0;
 		}
 		if (in_table && line[0] != '|') {
@@ -180,6 +186,17 @@ to_html(const char *src, fz_buffer **pages, int max, char *css, size_t csslen)
 			b = pages[np++] = fz_new_buffer(ctx, 4096);
 		} else if (line[0] == '\0') {
 			continue;
+		} else if (strncmp(line, "[[", 2) == 0) {
+			/* a ruled box around what follows, up to ]]; a caption */
+			fz_append_string(ctx, b, "<div class=bx>");
+			if (line[2]) {
+				fz_append_string(ctx, b, "<p class=bc>");
+				esc(b, line + 2 + strspn(line + 2, " "), n);
+				fz_append_string(ctx, b, "</p>");
+			}
+			fz_append_string(ctx, b, "\n");
+		} else if (strcmp(line, "]]") == 0) {
+			fz_append_string(ctx, b, "</div>\n");
 		} else if (strncmp(line, "letterhead: ", 12) == 0) {
 			char *s = line + 12, *bar;
 			int first = 1;
@@ -255,6 +272,8 @@ to_html(const char *src, fz_buffer **pages, int max, char *css, size_t csslen)
 	    "table { border-collapse: collapse; margin: 0.4em 0 0.8em 0; }"
 	    "td, th { border: 0.8pt solid black; padding: 3pt 6pt; }"
 	    ".cb { margin: 0 0 0.35em 28pt; }"
+	    ".bx { border: 0.8pt solid black; padding: 3pt 6pt 1pt 6pt; margin: 0 0 5pt 0; }"
+	    ".bc { font-size: 0.8em; font-weight: bold; margin: 0 0 2pt 0; }"
 	    ".sgt { border-collapse: collapse; margin: 1.2em 0 0.6em 0; }"
 	    ".sgt td { border: 0; padding: 0 6pt 0 0; }"
 	    ".sgt td.sga { border-bottom: 0.8pt solid black; width: 200pt; height: 24pt; }",
@@ -362,11 +381,25 @@ write_text_pdf(fz_buffer **html, int np, const char *css, const char *path)
 		do {
 			fz_device *dev = fz_begin_page(ctx, w, mediabox);
 
-			more = fz_place_story(ctx, story, where, &filled);
-			pc.page = page;
-			pc.rect++;
-			fz_story_positions(ctx, story, on_position, &pc);
-			fz_draw_story(ctx, story, dev, fz_identity);
+			int col;
+
+			for (col = 0; col < (columns ? 2 : 1); col++) {
+				fz_rect at = where;
+
+				if (columns) {	/* two columns, a 24 pt gutter */
+					float half = (where.x1 - where.x0 - 24) / 2;
+
+					at.x0 = col ? where.x1 - half : where.x0;
+					at.x1 = at.x0 + half;
+				}
+				if (col > 0 && !more)
+					break;
+				more = fz_place_story(ctx, story, at, &filled);
+				pc.page = page;
+				pc.rect++;
+				fz_story_positions(ctx, story, on_position, &pc);
+				fz_draw_story(ctx, story, dev, fz_identity);
+			}
 			draw_marks(dev, page);
 			fz_end_page(ctx, w);
 			page++;
