@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "authz.h"
 #include "clock.h"
@@ -29,6 +30,8 @@ struct entry {
 	int		nlabel;
 	pcre2_code	*section[MAXRE];
 	int		nsection;
+	pcre2_code	*capture[MAXRE];	/* prose: the value is group (?<v>...) */
+	int		ncapture;
 	char		text[256];
 	char		cite[96];
 	int		part2;		/* statement: only when Part 2 records are asked for */
@@ -53,6 +56,8 @@ authz_rules_free(struct authz_rules *r)
 			pcre2_code_free(r->e[i].label[k]);
 		for (k = 0; k < r->e[i].nsection; k++)
 			pcre2_code_free(r->e[i].section[k]);
+		for (k = 0; k < r->e[i].ncapture; k++)
+			pcre2_code_free(r->e[i].capture[k]);
 	}
 	free(r->e);
 	lexicon_free(r->lex);
@@ -119,6 +124,29 @@ authz_rules_parse(const char *text, const char *name, struct authz_rules **out)
 			errors += rules_bad(name, lineno, "expected element, statement or reason first");
 			continue;
 		}
+		if (strncmp(s, "capture ", 8) == 0) {
+			pcre2_code *re;
+
+			if (e->kind != 'e') {
+				errors += rules_bad(name, lineno, "capture lines belong to an element");
+				continue;
+			}
+			if (e->ncapture == MAXRE) {
+				errors += rules_bad(name, lineno, "too many patterns for one entry");
+				continue;
+			}
+			if ((re = rules_regex(s + 8, 0, name, lineno)) == NULL) {
+				errors++;
+				continue;
+			}
+			if (pcre2_substring_number_from_name(re, (PCRE2_SPTR)"v") < 0) {
+				pcre2_code_free(re);
+				errors += rules_bad(name, lineno, "a capture needs the value's group, (?<v>...)");
+				continue;
+			}
+			e->capture[e->ncapture++] = re;
+			continue;
+		}
 		if (strncmp(s, "label ", 6) == 0 || strncmp(s, "section ", 8) == 0 ||
 		    strncmp(s, "pattern ", 8) == 0) {
 			int		sec = s[0] == 's';
@@ -154,8 +182,9 @@ authz_rules_parse(const char *text, const char *name, struct authz_rules **out)
 			    sizeof e->cite, "%s", s + 5);
 			continue;
 		}
-		errors += rules_bad(name, lineno, "not understood (expected element, statement,"
-		    " forbid, reason, label, section, pattern, when part2, text or cite)");
+		errors += rules_bad(name, lineno, "not understood (expected vocabulary, element,"
+		    " statement, forbid, reason, label, section, capture, pattern, when part2, text"
+		    " or cite)");
 	}
 	/* the elements the decision relies on must be described */
 	for (i = 0; i < sizeof need / sizeof need[0]; i++) {
@@ -163,7 +192,7 @@ authz_rules_parse(const char *text, const char *name, struct authz_rules **out)
 
 		for (k = 0; k < r->ne; k++)
 			found |= r->e[k].kind == 'e' && strcmp(r->e[k].name, need[i]) == 0 &&
-			    r->e[k].nlabel + r->e[k].nsection > 0;
+			    r->e[k].nlabel + r->e[k].nsection + r->e[k].ncapture > 0;
 		if (!found) {
 			snprintf(why, sizeof why, "element %s is needed (with a label line)", need[i]);
 			errors += rules_bad(name, lineno, why);
@@ -297,9 +326,16 @@ checkbox_of(const struct authz_page *pg, const struct authz_line *l)
 static const char *
 fixed(const struct authz_rules *r, const char *text, char *buf, size_t len)
 {
+	size_t i;
+
 	if (strlen(text) >= len)
 		return text;
 	lexicon_fix(r->lex, text, buf);
+	/* a speck read as a stop inside a phrase ("Description. of") */
+	for (i = 1; buf[i] && buf[i + 1]; i++)
+		if (strchr(".'`", buf[i]) && isalpha((unsigned char)buf[i - 1]) &&
+		    buf[i + 1] == ' ' && islower((unsigned char)buf[i + 2]))
+			buf[i] = ' ';
 	return buf;
 }
 
@@ -349,15 +385,6 @@ is_section(const struct authz_rules *r, const char *text)
 	return 0;
 }
 
-static int
-has_alpha(const char *s)
-{
-	for (; *s; s++)
-		if (isalpha((unsigned char)*s))
-			return 1;
-	return 0;
-}
-
 static void
 set_found(struct found *f, const char *value, int page, const float box[4], float conf)
 {
@@ -368,6 +395,108 @@ set_found(struct found *f, const char *value, int page, const float box[4], floa
 	memcpy(f->box, box, sizeof f->box);
 	f->conf = conf;
 	f->have = 1;
+}
+
+/* value_conf - the mean confidence of the words of a line from byte
+ * offset from on (the value after its label), leaving out marks read as
+ * punctuation; the line's if it has none */
+static float
+value_conf(const struct authz_line *ln, int from)
+{
+	const char	*t = ln->text;
+	size_t		w = 0;
+	int		at = 0, n = 0, alnum = 0;
+	float		sum = 0;
+
+	if (ln->wconf == NULL)
+		return ln->conf;
+	while (t[at] && w < ln->nwords) {
+		int start = at;
+
+		alnum = 0;
+		while (t[at] && t[at] != ' ')
+			alnum |= isalnum((unsigned char)t[at++]) != 0;
+		if (start >= from && alnum) {
+			sum += ln->wconf[w];
+			n++;
+		}
+		w++;
+		while (t[at] == ' ')
+			at++;
+	}
+	return n ? sum / n : ln->conf;
+}
+
+/*
+ * continues - does line next go on with the value that ends line prev?
+ * Not if prev ends a sentence; not a heading (short, capitalised, no
+ * digits) unless prev ends in a comma; not a new "Field: value" line.
+ */
+static int
+continues(const char *prev, const char *next)
+{
+	size_t	n = strlen(prev), i;
+	int	comma, digits = 0;
+
+	while (n && isspace((unsigned char)prev[n - 1]))
+		n--;
+	if (n == 0 || strchr(".!?", prev[n - 1]))
+		return 0;
+	comma = prev[n - 1] == ',';
+	for (i = 0; next[i] && i < 42; i++) {
+		if (next[i] == ':' && i > 1)
+			return 0;		/* "Chart number: ..." */
+		if (!isalpha((unsigned char)next[i]) && !strchr(" .'/()-", next[i]))
+			break;
+	}
+	for (i = 0; next[i]; i++)
+		digits |= isdigit((unsigned char)next[i]) != 0;
+	if (!comma && isupper((unsigned char)next[0]) && !digits && strlen(next) < 30)
+		return 0;
+	return 1;
+}
+
+/*
+ * more_lines - a label's value may be on the next line (the label alone
+ * on its line, as in a boxed form) and may go on over the lines after it
+ * (a narrow column, a wrapped fax number), up to a line that is something
+ * else: a label, a heading, a checkbox item, a new sentence.
+ */
+static void
+more_lines(const struct authz_rules *r, const struct authz_page *pg, size_t l, char *v,
+    size_t vlen, float *conf, int numbers_only)
+{
+	const char	*prev = pg->lines[l].text;
+	size_t		m;
+	int		empty = *v == '\0';
+
+	for (m = l + 1; m < pg->nlines && m <= l + 4; m++) {
+		const struct authz_line *nx = &pg->lines[m];
+		char	nbuf[1024];
+		struct hit h2[4];
+
+		if (line_hits(r, fixed(r, nx->text, nbuf, sizeof nbuf), h2, 4) != 0 ||
+		    is_section(r, nbuf) || checkbox_of(pg, nx))
+			break;
+		if (*v == '\0') {
+			snprintf(v, vlen, "%s", nx->text);
+			trimv(v);
+		} else if (continues(prev, nx->text) && strlen(v) + strlen(nx->text) + 2 < vlen &&
+		    (!numbers_only || strspn(nx->text, "0123456789()-. ") == strlen(nx->text))) {
+			strcat(v, " ");
+			strcat(v, nx->text);
+			trimv(v);
+		} else
+			break;
+		{
+			float c = value_conf(nx, 0);
+
+			if (empty || c < *conf)
+				*conf = c;	/* the value reads as well as its worst line */
+			empty = 0;
+		}
+		prev = nx->text;
+	}
 }
 
 /* read_form - fill found[] per rules entry from the pages */
@@ -435,6 +564,7 @@ read_form(const struct authz_rules *r, const struct authz_page *pages, size_t np
 			nh = line_hits(r, ft, h, 16);
 			for (k = 0; k < nh; k++) {
 				char	v[512];
+				float	conf;
 				int	end = k + 1 < nh ? h[k + 1].start : (int)strlen(ln->text);
 				struct found *f = &found[h[k].entry];
 
@@ -461,36 +591,94 @@ read_form(const struct authz_rules *r, const struct authz_page *pages, size_t np
 					set_found(f, "", pg->pageno, ln->box, ln->conf);
 					continue;
 				}
-				if (l + 1 < pg->nlines && k + 1 == nh) {
-					const struct authz_line *nx = &pg->lines[l + 1];
-					const char *t = nx->text;
-					struct hit h2[4];
-					char	nbuf[1024];
-
-					/* the value may be on the next line (no label, no box),
-					 * or go on there: a wrapped number ("fax (555)" /
-					 * "010-4478") continues the last value of the line */
-					while (*t && !isalnum((unsigned char)*t))
-						t++;
-					if (line_hits(r, fixed(r, nx->text, nbuf, sizeof nbuf), h2, 4) == 0 &&
-					    !is_section(r, nbuf) && !checkbox_of(pg, nx)) {
-						if (*v == '\0') {
-							snprintf(v, sizeof v, "%s", nx->text);
-							trimv(v);
-						} else if (isdigit((unsigned char)*t) && !has_alpha(t) &&
-						    strlen(v) + strlen(t) + 2 < sizeof v) {
-							strcat(v, " ");
-							strcat(v, t);
-							trimv(v);
-						}
-					}
-				}
-				set_found(f, v, pg->pageno, ln->box, ln->conf);
+				conf = value_conf(ln, h[k].end);
+				/* a label far into a line is inside a paragraph: its value
+				 * goes on only as a wrapped number */
+				if (k + 1 == nh)
+					more_lines(r, pg, l, v, sizeof v, &conf, h[k].start > 40);
+				set_found(f, v, pg->pageno, ln->box, conf);
 			}
 next:
 			;
 		}
 	}
+}
+
+/*
+ * read_prose - elements written in sentences ("I, Jordan Sample, date of
+ * birth ..., authorize ... to release my health information to ..."):
+ * each element's capture patterns run over the form's text as one string
+ * (lines joined by spaces, as the vocabulary reads them); the group v is
+ * the value, taken from the text as read.  A capture wins over a label:
+ * it knows where the value ends.
+ */
+static void
+read_prose(const struct authz_rules *r, const struct authz_page *pages, size_t npages,
+    struct found *found)
+{
+	size_t	p, l, len = 1, nl = 0, at = 0, k;
+	char	*all, *raw;
+	struct where { size_t off; const struct authz_page *pg; const struct authz_line *ln; } *w;
+	int	i, c;
+	pcre2_match_data *md;
+
+	for (p = 0; p < npages; p++)
+		for (l = 0; l < pages[p].nlines; l++, nl++)
+			len += strlen(pages[p].lines[l].text) + 1;
+	all = malloc(len);
+	raw = malloc(len);
+	w = calloc(nl + 1, sizeof *w);
+	md = pcre2_match_data_create(16, NULL);
+	if (all == NULL || raw == NULL || w == NULL || md == NULL)
+		goto out;
+	nl = 0;
+	for (p = 0; p < npages; p++)
+		for (l = 0; l < pages[p].nlines; l++) {
+			const char *t = pages[p].lines[l].text;
+			char	fb[1024];
+			size_t	n = strlen(t);
+
+			w[nl].off = at;
+			w[nl].pg = &pages[p];
+			w[nl++].ln = &pages[p].lines[l];
+			memcpy(raw + at, t, n);
+			memcpy(all + at, fixed(r, t, fb, sizeof fb), n);
+			at += n;
+			raw[at] = all[at] = ' ';
+			at++;
+		}
+	all[at] = raw[at] = '\0';
+	for (i = 0; i < r->ne; i++)
+		for (c = 0; c < r->e[i].ncapture; c++) {
+			int		g = pcre2_substring_number_from_name(r->e[i].capture[c],
+			    (PCRE2_SPTR)"v");
+			PCRE2_SIZE	*ov;
+			char		v[512];
+			float		box[4];
+
+			if (pcre2_match(r->e[i].capture[c], (PCRE2_SPTR)all, at, 0, 0, md,
+			    r->mctx) <= g || g < 0)
+				continue;
+			ov = pcre2_get_ovector_pointer(md);
+			if (ov[2 * g] == PCRE2_UNSET || ov[2 * g + 1] <= ov[2 * g])
+				continue;
+			snprintf(v, sizeof v, "%.*s", (int)(ov[2 * g + 1] - ov[2 * g]), raw + ov[2 * g]);
+			trimv(v);
+			for (k = 0; k + 1 < nl && w[k + 1].off <= ov[2 * g]; k++)
+				;
+			memcpy(box, w[k].ln->box, sizeof box);
+			found[i].have = 0;
+			found[i].value[0] = '\0';
+			found[i].nitems = 0;
+			set_found(&found[i], v, w[k].pg->pageno, box,
+			    value_conf(w[k].ln, (int)(ov[2 * g] - w[k].off)));
+			break;
+		}
+out:
+	pcre2_match_data_free(md);
+	free(all);
+	free(raw);
+	free(w);
 }
 
 /* find_date - the first date in a value ("07/22/1985 .", "12/31/2026
@@ -499,19 +687,21 @@ next:
 static int
 find_date(const char *v, char out[11], int future)
 {
-	char	word[64] = "";
-	int	k;
+	char	word[64];
+	int	k, n;
 
-	for (k = 0; v[k]; k++)
-		if (isdigit((unsigned char)v[k]) || (isalpha((unsigned char)v[k]) &&
-		    strchr("JFMASOND", toupper((unsigned char)v[k])))) {
-			snprintf(word, sizeof word, "%s", v + k);
-			break;
+	/* from each place a date may start: a number, or a word that may be a month */
+	for (k = 0; v[k]; k++) {
+		if (!(isdigit((unsigned char)v[k]) && (k == 0 || !isdigit((unsigned char)v[k - 1]))) &&
+		    !(isalpha((unsigned char)v[k]) && strchr("JFMASOND", toupper((unsigned char)v[k])) &&
+		    (k == 0 || !isalpha((unsigned char)v[k - 1]))))
+			continue;
+		snprintf(word, sizeof word, "%s", v + k);
+		for (n = (int)strlen(word); n > 0; n--) {
+			word[n] = '\0';
+			if (patient_date(word, out, 1, future) == 0)
+				return 0;
 		}
-	for (k = (int)strlen(word); k > 0; k--) {
-		word[k] = '\0';
-		if (patient_date(word, out, 1, future) == 0)
-			return 0;
 	}
 	return -1;
 }
@@ -607,6 +797,20 @@ has_word(const char *hay, const char *needle)
 	return strstr(a, b) != NULL;
 }
 
+/* prompt_only - a checked "Upon this event:" with nothing written after it */
+static int
+prompt_only(const char *v)
+{
+	static const char *const prompts[] = { "upon this event", "on this date", "event",
+	    "date", "upon the event", "on the date", "upon the following event" };
+	size_t i;
+
+	for (i = 0; i < sizeof prompts / sizeof prompts[0]; i++)
+		if (strcasecmp(v, prompts[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* match_patient - the form's patient in the registry; a reason if not one */
 static enum patient_found
 match_patient(const struct authz_rules *r, struct store *st, const char *nicknames,
@@ -669,6 +873,7 @@ authz_revocation(const struct authz_rules *r, struct store *st, const char *nick
 	if (found == NULL || reasons == NULL)
 		return NULL;
 	read_form(r, pages, npages, found, &sig, &sp, box);
+	read_prose(r, pages, npages, found);
 	reread_dates(r, pages, npages, found);
 	match_patient(r, st, nicknames, found, reasons, id);
 	out = json_pack("{s:s, s:s, s:o, s:[], s:b, s:b, s:s, s:s, s:s, s:s, s:[]}",
@@ -740,6 +945,7 @@ authz_check(const struct authz_rules *r, struct store *st, const char *nicknames
 		return out;
 	}
 	read_form(r, pages, npages, found, &signed_, &sig_page, sig_box);
+	read_prose(r, pages, npages, found);
 	reread_dates(r, pages, npages, found);
 
 	/* every element found, for the person who reviews */
@@ -782,7 +988,9 @@ authz_check(const struct authz_rules *r, struct store *st, const char *nicknames
 			expires = expdate;
 			if (strcmp(expdate, today) < 0)
 				add_reason(reasons, r, "expired", expdate, found[i].page, found[i].box);
-		} else if (has_word(v, "upon") || has_word(v, "when") || has_word(v, "end of") ||
+		} else if (prompt_only(v))
+			add_reason(reasons, r, "no_expiration", v, found[i].page, found[i].box);
+		else if (has_word(v, "upon") || has_word(v, "when") || has_word(v, "end of") ||
 		    has_word(v, "completion") || has_word(v, "termination") ||
 		    has_word(v, "conclusion") || has_word(v, "closing"))
 			expires = v;
@@ -801,7 +1009,10 @@ authz_check(const struct authz_rules *r, struct store *st, const char *nicknames
 		part2 = has_word(found[i].value, "substance use") || has_word(found[i].value, "part 2") ||
 		    has_word(found[i].value, "alcohol") || has_word(found[i].value, "drug");
 	}
-	if (psy && found[i].nitems > 1)
+	/* psychotherapy notes with anything else: checked items, or a written
+	 * list ("psychotherapy notes, progress notes and ...") */
+	if (psy && (found[i].nitems > 1 || (found[i].nitems == 0 &&
+	    (strpbrk(found[i].value, ",;") || has_word(found[i].value, " and ")))))
 		add_reason(reasons, r, "psychotherapy_notes_need_specific_authorization", NULL,
 		    found[i].page, found[i].box);
 

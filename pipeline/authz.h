@@ -30,6 +30,7 @@ struct authz_line {
 	float	box[4];		/* page points */
 	float	conf;		/* mean word confidence, 0..100 */
 	const float (*words)[4];	/* the line's word boxes */
+	const float *wconf;	/* ... and their confidences (NULL: conf for all) */
 	size_t	nwords;
 };
 

@@ -39,6 +39,7 @@ reread(void *arg, int pageno, const float box[4], char *out, size_t len, float *
 struct page_buf {
 	struct authz_page	pg;
 	float			(*words)[4];	/* every word, by line */
+	float			*wconf;		/* ... its confidence */
 	float			(*printed)[4];	/* words that are printed text */
 	struct marks_box	boxes[64];
 };
@@ -79,7 +80,11 @@ load_page(struct stage_ctx *ctx, int pageno, struct page_buf *b)
 			if (n == NULL)
 				goto oom;
 			b->words = n;
+			if ((n = realloc(b->wconf, cap * sizeof *b->wconf)) == NULL)
+				goto oom;
+			b->wconf = n;
 		}
+		b->wconf[nw] = c;
 		memcpy(b->words[nw++], box, sizeof box);
 		/* printed words only: a scribble OCR'd into junk is not text */
 		{
@@ -145,6 +150,7 @@ load_page(struct stage_ctx *ctx, int pageno, struct page_buf *b)
 
 		for (i = 0; i < b->pg.nlines; i++) {
 			b->pg.lines[i].words = (const float (*)[4])b->words + at;
+			b->pg.lines[i].wconf = b->wconf + at;
 			at += b->pg.lines[i].nwords;
 		}
 	}
@@ -165,6 +171,7 @@ free_page(struct page_buf *b)
 		free(b->pg.lines[i].text);
 	free(b->pg.lines);
 	free(b->words);
+	free(b->wconf);
 	free(b->printed);
 	if (b->pg.pix)
 		pixDestroy((PIX **)&b->pg.pix);

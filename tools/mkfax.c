@@ -26,7 +26,8 @@
  *                                        drawn scribble (ink that is not text)
  *   [[ Caption / ]]                      a ruled box around the lines between
  *   ---page---                           page break
- * layout: columns flows the text in two columns; other layouts are one.
+ *   ---column---                         (layout: columns) the right column
+ *                                        of the page; the next one starts a page
  *   anything else                        a paragraph line; blank lines separate
  * Everything is deterministic for a given seed: no dates, no random ids.
  * All people, numbers and places in fixtures/src are fictional.
@@ -180,7 +181,7 @@ to_html(const char *src, fz_buffer **pages, int max, char *css, size_t csslen)
 			fz_append_string(ctx, b, "</table>\n");
 			in_table = 0;
 		}
-		if (strcmp(line, "---page---") == 0) {
+		if (strcmp(line, "---page---") == 0 || strcmp(line, "---column---") == 0) {
 			if (np == max)
 				die("too many pages");
 			b = pages[np++] = fz_new_buffer(ctx, 4096);
@@ -374,6 +375,32 @@ write_text_pdf(fz_buffer **html, int np, const char *css, const char *path)
 
 	nmarks = 0;
 	w = fz_new_document_writer(ctx, path, "pdf", "compress");
+	if (columns) {
+		/* the parts between ---column--- lines pair up on pages: left, right */
+		for (i = 0; i < np; i += 2) {
+			fz_device	*dev = fz_begin_page(ctx, w, mediabox);
+			float		half = (where.x1 - where.x0 - 24) / 2;
+			int		col;
+
+			for (col = 0; col < 2 && i + col < np; col++) {
+				fz_story	*story = fz_new_story(ctx, html[i + col], css, 11, NULL);
+				struct poscb	pc = { page, 1 };
+				fz_rect		at = where;
+
+				at.x0 = col ? where.x1 - half : where.x0;
+				at.x1 = at.x0 + half;
+				if (fz_place_story(ctx, story, at, &filled))
+					die("a column does not fit on its page");
+				fz_story_positions(ctx, story, on_position, &pc);
+				fz_draw_story(ctx, story, dev, fz_identity);
+				fz_drop_story(ctx, story);
+			}
+			draw_marks(dev, page);
+			fz_end_page(ctx, w);
+			page++;
+		}
+		np = 0;
+	}
 	for (i = 0; i < np; i++) {
 		fz_story	*story = fz_new_story(ctx, html[i], css, 11, NULL);
 		struct poscb	pc = { 0, 0 };
@@ -381,25 +408,11 @@ write_text_pdf(fz_buffer **html, int np, const char *css, const char *path)
 		do {
 			fz_device *dev = fz_begin_page(ctx, w, mediabox);
 
-			int col;
-
-			for (col = 0; col < (columns ? 2 : 1); col++) {
-				fz_rect at = where;
-
-				if (columns) {	/* two columns, a 24 pt gutter */
-					float half = (where.x1 - where.x0 - 24) / 2;
-
-					at.x0 = col ? where.x1 - half : where.x0;
-					at.x1 = at.x0 + half;
-				}
-				if (col > 0 && !more)
-					break;
-				more = fz_place_story(ctx, story, at, &filled);
-				pc.page = page;
-				pc.rect++;
-				fz_story_positions(ctx, story, on_position, &pc);
-				fz_draw_story(ctx, story, dev, fz_identity);
-			}
+			more = fz_place_story(ctx, story, where, &filled);
+			pc.page = page;
+			pc.rect++;
+			fz_story_positions(ctx, story, on_position, &pc);
+			fz_draw_story(ctx, story, dev, fz_identity);
 			draw_marks(dev, page);
 			fz_end_page(ctx, w);
 			page++;
