@@ -1,49 +1,92 @@
 #!/bin/sh
-# auth.sh - the authorization check: the generated form, valid and with each
-# defect, as text PDF and as fine and standard faxes; the decision and the
-# reason code must be right, and no defective form may ever read "valid".
+# auth.sh - the authorization check: five layouts of a generated form, valid
+# and with each defect, as text PDF, 300 dpi scan and fine and standard
+# faxes; the decision and the reason code must be right, and no defective
+# form may ever read "valid".
 . tests/e2e/lib.sh
 
 export ROI_NOW=2026-03-02T09:00:00
 h=$(newhome auth)
 printf 'id,first_name,last_name,dob\nP001,Jordan,Sample,07/22/1985\nP002,Alex,Testperson,11/02/1979\n' > "$T/p.csv"
 "$ROI" -C "$h" patient import "$T/p.csv" > /dev/null
-src=fixtures/src/authorization.txt
 mkdir -p "$T/src" "$T/out"
 
-# variant NAME WANT SED-EXPRESSION: a copy of the form with one change
+# Five layouts of the same authorization (fixtures/src/authorization*.txt):
+# a form, a boxed form, two columns, checkbox-heavy, a letter.  Each valid
+# and with each defect: a copy with one change (a sed expression).
+# variant LAYOUT NAME WANT SED-EXPRESSION
 variant() {
-	sed "$3" "$src" > "$T/src/$1.txt"
-	echo "$1 $2" >> "$T/want"
+	f=fixtures/src/authorization${1:+-$1}.txt
+	sed "$4" "$f" > "$T/src/${1:-form}-$2.txt"
+	cmp -s "$f" "$T/src/${1:-form}-$2.txt" && [ "$2" != valid ] && not_ok "${1:-form} $2: the change changed nothing"
+	echo "${1:-form}-$2 $3" >> "$T/want"
 }
+P2STMT='/redisclosed by the recipient/a My substance use disorder records are protected by federal law (42 CFR Part 2) and may not be redisclosed except as 42 CFR Part 2 permits.'
+COMPOUND='/redisclosed by the recipient/a I consent to treatment at Lakeside Behavioral Health and to the release of information below.'
 : > "$T/want"
-variant valid valid 's/^$//'
-variant unsigned missing_signature 's/^sign+: /sign: /'
-variant expired expired 's|expires on 12/31/2026|expires on 01/31/2026|'
-variant noexpiry no_expiration '/expires on/d'
-variant nopurpose missing_purpose '/Purpose of the disclosure/,/At the request/d'
-variant unchecked missing_purpose 's/^\[x\] Legal proceedings/[ ] Legal proceedings/'
-variant norecipient missing_recipient '/to disclose my health information to/d'
-variant nodiscloser missing_discloser '/^I authorize/d'
-variant norevoke missing_required_statement '/may revoke this authorization/d'
-variant psychnotes psychotherapy_notes_need_specific_authorization 's/^\[ \] Psychotherapy notes/[x] Psychotherapy notes/'
-variant stranger patient_unknown 's/Jordan Sample/Casey Nobody/'
-variant wrongdob patient_mismatch 's|07/22/1985|07/23/1985|'
-variant nodate missing_date_signed '/^Date signed/d'
-variant part2asked valid 's/^\[ \] Substance use disorder/[x] Substance use disorder/'
-variant part2full valid_with_part2 's/^\[ \] Substance use disorder/[x] Substance use disorder/; s/^I understand that information disclosed under this authorization may be redisclosed/I understand that my substance use disorder records are protected by federal law (42 CFR Part 2) and may not be redisclosed except as 42 CFR Part 2 permits. I understand that other information disclosed under this authorization may be redisclosed/'
-variant compound compound_authorization '/^## Purpose of the disclosure/i I consent to treatment at Lakeside Behavioral Health and to the release of information below.'
+for L in "" boxed columns checkbox letter; do
+	variant "$L" valid valid 's/^$//'
+	variant "$L" unsigned missing_signature 's/^sign+: /sign: /'
+	variant "$L" expired expired 's|12/31/2026|01/31/2026|'
+	variant "$L" norevoke missing_required_statement '/revoke this authorization/d'
+	variant "$L" stranger patient_unknown 's/Jordan Sample/Casey Nobody/'
+	variant "$L" wrongdob patient_mismatch 's|07/22/1985|07/23/1985|'
+	variant "$L" nodate missing_date_signed '/^Date signed/d'
+	variant "$L" compound compound_authorization "$COMPOUND"
+	case $L in
+	"")
+		variant "" noexpiry no_expiration '/expires on/d'
+		variant "" nopurpose missing_purpose '/Purpose of the disclosure/,/At the request/d'
+		variant "" unchecked missing_purpose 's/^\[x\] Legal proceedings/[ ] Legal proceedings/'
+		variant "" norecipient missing_recipient '/to disclose my health information to/d'
+		variant "" nodiscloser missing_discloser '/^I authorize/d'
+		PSY='s/^\[ \] Psychotherapy notes/[x] Psychotherapy notes/'
+		SUD='s/^\[ \] Substance use disorder/[x] Substance use disorder/' ;;
+	boxed)
+		variant boxed noexpiry no_expiration '/expires on/d'
+		variant boxed nopurpose missing_purpose 's/^\[x\] Legal proceedings/[ ] Legal proceedings/'
+		variant boxed norecipient missing_recipient '/^Recipient:/d'
+		variant boxed nodiscloser missing_discloser '/^Lakeside Behavioral Health, 250/d'
+		PSY='s/^\[ \] Psychotherapy notes/[x] Psychotherapy notes/'
+		SUD='s/^\[ \] Alcohol and drug/[x] Alcohol and drug/' ;;
+	columns)
+		variant columns noexpiry no_expiration '/^Expiration date/d'
+		variant columns nopurpose missing_purpose '/^Purpose:/d'
+		variant columns norecipient missing_recipient '/^Send to:/d'
+		variant columns nodiscloser missing_discloser '/^Practice disclosing/d'
+		PSY='s/intake assessment, progress notes/intake assessment, psychotherapy notes, progress notes/'
+		SUD='s/and discharge summary/and discharge summary, substance use disorder treatment records/' ;;
+	checkbox)
+		variant checkbox noexpiry no_expiration 's/^\[x\] On this date/[ ] On this date/'
+		variant checkbox nopurpose missing_purpose 's/^\[x\] Legal proceedings/[ ] Legal proceedings/'
+		variant checkbox norecipient missing_recipient '/^Release to:/d'
+		variant checkbox nodiscloser missing_discloser '/^Provider releasing/d'
+		PSY='s/^\[ \] Psychotherapy notes/[x] Psychotherapy notes/'
+		SUD='s/^\[ \] Substance use disorder/[x] Substance use disorder/' ;;
+	letter)
+		variant letter noexpiry no_expiration 's| This authorization expires on 12/31/2026\.||'
+		variant letter nopurpose missing_purpose 's/The purpose of this release is legal proceedings\. //'
+		variant letter norecipient missing_recipient 's/ to Harborview Legal Services LLP, 400 Example Avenue, Springfield, fax (555) 010-4478//'
+		variant letter nodiscloser missing_discloser '/^To the Custodian/d; s/authorize Lakeside Behavioral Health to release/authorize the release of/'
+		PSY='s/is my progress notes/is my psychotherapy notes, progress notes/'
+		SUD='s/ and diagnoses for/, diagnoses and substance use disorder treatment records for/' ;;
+	esac
+	variant "$L" psychnotes psychotherapy_notes_need_specific_authorization "$PSY"
+	variant "$L" part2asked valid "$SUD"
+	variant "$L" part2full valid_with_part2 "$SUD; $P2STMT"
+done
 "$MKFAX" -o "$T/out" "$T"/src/*.txt > /dev/null 2>&1
+RENDER="text.pdf 300.pdf fine.tif std.tif"
 for f in "$T"/src/*.txt; do
 	n=$(basename "$f" .txt)
-	for v in text.pdf fine.tif std.tif; do
+	for v in $RENDER; do
 		cp "$T/out/$n.$v" "$h/inbox/requests/$n.$v"
 	done
 done
 check "run --once" run_once "$h"
 
 "$ROI" -C "$h" case list --json | jq -r '.[] | "\(.case) \(.name)"' > "$T/cases"
-for r in text.pdf fine.tif std.tif; do
+for r in $RENDER; do
 	right=0 total=0 unsafe=0 wrong=""
 	while read -r n want; do
 		c=$(awk -v f="$n.$r" '$2 == f {print $1}' "$T/cases")
@@ -54,7 +97,7 @@ for r in text.pdf fine.tif std.tif; do
 		if [ "$want" = valid ] || [ "$want" = valid_with_part2 ]; then
 			[ "$dec" = "$want" ] && right=$((right + 1)) || wrong="$wrong $n:$dec($codes)"
 		else
-			[ "$dec" = valid ] && unsafe=$((unsafe + 1))
+			[ "$dec" = valid ] || [ "$dec" = valid_with_part2 ] && unsafe=$((unsafe + 1))
 			case ",$codes," in
 			*",$want,"*) right=$((right + 1)) ;;
 			*) wrong="$wrong $n:$dec($codes)" ;;
@@ -64,11 +107,12 @@ for r in text.pdf fine.tif std.tif; do
 	diag "$r: $right of $total decisions right${wrong:+; off:$wrong}"
 	is "$r: no defective form reads valid" "$unsafe" 0
 	case $r in
-	text.pdf|fine.tif) is "$r: every decision and reason right" "$right" "$total" ;;
-	# standard-resolution faxes (98 lines per inch): OCR misreads some
-	# digits; those forms must come out low_confidence or defective, never
-	# valid (asserted above); the rate is reported, with a floor
-	*) [ $((right * 100 / total)) -ge 80 ] && ok "$r: $right of $total right" || not_ok "$r: only $right of $total right" ;;
+	text.pdf) is "$r: every decision and reason right" "$right" "$total" ;;
+	# scans and faxes: OCR misreads some words; such a form must come out
+	# low_confidence or defective, never valid (asserted above); at least
+	# 97% of decisions right (the bar of the issue)
+	*) [ $((right * 1000 / total)) -ge 970 ] && ok "$r: $right of $total right" ||
+	    not_ok "$r: only $right of $total right" ;;
 	esac
 done
 
@@ -107,18 +151,18 @@ c=$("$ROI" -C "$h" case list --json | jq -r '.[] | select(.name == "coveronly.ti
 is "no authorization: defective, missing_authorization" \
     "$("$ROI" -C "$h" auth show "$c" --json | jq -r '"\(.decision) \([.reasons[].code] | join(","))"')" \
     "defective missing_authorization"
-c=$(awk '$2 == "valid.text.pdf" {print $1}' "$T/cases")
+c=$(awk '$2 == "form-valid.text.pdf" {print $1}' "$T/cases")
 "$ROI" -C "$h" auth show "$c" --json > "$T/a.json"
 is "valid form: the patient matched" "$(jq -r .patient "$T/a.json")" P001
 is "valid form: expires" "$(jq -r .expires "$T/a.json")" 2026-12-31
 is "valid form: purpose from the checked box" "$(jq -r .purpose "$T/a.json")" "Legal proceedings"
 is "valid form: psychotherapy notes not allowed (box empty)" "$(jq -r .psychotherapy_notes_allowed "$T/a.json")" false
 is "valid form: Part 2 not allowed (box empty)" "$(jq -r .part2_allowed "$T/a.json")" false
-c=$(awk '$2 == "part2asked.text.pdf" {print $1}' "$T/cases")
+c=$(awk '$2 == "form-part2asked.text.pdf" {print $1}' "$T/cases")
 is "SUD records asked on a HIPAA-only form: Part 2 withheld, with a note" \
     "$("$ROI" -C "$h" auth show "$c" --json | jq -r '"\(.part2_allowed) \([.notes[].code] | join(","))"')" \
     "false part2_not_authorized"
-c=$(awk '$2 == "part2full.text.pdf" {print $1}' "$T/cases")
+c=$(awk '$2 == "form-part2full.text.pdf" {print $1}' "$T/cases")
 is "with the Part 2 statements: Part 2 may go out" "$("$ROI" -C "$h" auth show "$c" --json | jq -r .part2_allowed)" true
 check "readable summary" sh -c "'$ROI' -C '$h' auth show $c | grep -q 'valid'"
 
@@ -140,13 +184,13 @@ check "run --once with a revocation letter" run_once "$h"
 rc=$(jq -r '.[] | select(.name == "revocation.tif") | .case' "$T/cases.json")
 "$ROI" -C "$h" auth show "$rc" --json > "$T/r.json"
 is "the letter is read as a revocation for the patient" "$(jq -r '"\(.decision) \(.patient)"' "$T/r.json")" "revocation P001"
-vc=$(awk '$2 == "valid.fine.tif" {print $1}' "$T/cases")
+vc=$(awk '$2 == "form-valid.fine.tif" {print $1}' "$T/cases")
 check "the earlier valid case is named as revoked" jq -e --arg c "$vc" '.revoked_cases | index($c)' "$T/r.json"
 is "the earlier valid case is now blocked: revoked" \
     "$("$ROI" -C "$h" auth show "$vc" --json | jq -r '"\(.decision) \([.reasons[].code] | join(","))"')" "defective revoked"
 check "the reason says when the revocation came" sh -c "'$ROI' -C '$h' auth show $vc | grep -q 'revocation received'"
 # the same valid form (signed 02/27/2026) arriving after the revocation
-cp "$T/out/valid.text.pdf" "$h/inbox/requests/late.pdf"
+cp "$T/out/form-valid.text.pdf" "$h/inbox/requests/late.pdf"
 printf '\n%% late copy\n' >> "$h/inbox/requests/late.pdf"
 check "run --once" run_once "$h"
 lc=$("$ROI" -C "$h" case list --json | jq -r '.[] | select(.name == "late.pdf") | .case')
