@@ -334,7 +334,8 @@ fixed(const struct authz_rules *r, const char *text, char *buf, size_t len)
 	/* a speck read as a stop inside a phrase ("Description. of") */
 	for (i = 1; buf[i] && buf[i + 1]; i++)
 		if (strchr(".'`", buf[i]) && isalpha((unsigned char)buf[i - 1]) &&
-		    buf[i + 1] == ' ' && islower((unsigned char)buf[i + 2]))
+		    (islower((unsigned char)buf[i + 1]) ||
+		    (buf[i + 1] == ' ' && islower((unsigned char)buf[i + 2]))))
 			buf[i] = ' ';
 	return buf;
 }
@@ -400,8 +401,10 @@ set_found(struct found *f, const char *value, int page, const float box[4], floa
 /* value_conf - the mean confidence of the words of a line from byte
  * offset from on (the value after its label), leaving out marks read as
  * punctuation; the line's if it has none */
+#define KNOWN_CONF	90.0f	/* a word of the vocabulary, read as it is spelt */
+
 static float
-value_conf(const struct authz_line *ln, int from)
+value_conf(const struct authz_rules *r, const struct authz_line *ln, int from)
 {
 	const char	*t = ln->text;
 	size_t		w = 0;
@@ -417,7 +420,18 @@ value_conf(const struct authz_line *ln, int from)
 		while (t[at] && t[at] != ' ')
 			alnum |= isalnum((unsigned char)t[at++]) != 0;
 		if (start >= from && alnum) {
-			sum += ln->wconf[w];
+			/* Tesseract may give 0 to a word it read right ("notes"):
+			 * one spelt as a word of the vocabulary counts as read */
+			int	a = start, b = at;
+			float	c = ln->wconf[w];
+
+			while (a < b && !isalpha((unsigned char)t[a]))
+				a++;
+			while (b > a && !isalpha((unsigned char)t[b - 1]))
+				b--;
+			if (c < KNOWN_CONF && b - a >= 4 && lexicon_has(r->lex, t + a, (size_t)(b - a)))
+				c = KNOWN_CONF;
+			sum += c;
 			n++;
 		}
 		w++;
@@ -456,6 +470,22 @@ continues(const char *prev, const char *next)
 	return 1;
 }
 
+/* caption - a numbered heading of a form ("7. Your rights") */
+static int
+caption(const char *t)
+{
+	size_t i = 0;
+
+	while (t[i] && !isalnum((unsigned char)t[i]))
+		i++;
+	if (!isdigit((unsigned char)t[i]))
+		return 0;
+	while (isdigit((unsigned char)t[i]))
+		i++;
+	return i < 4 && (t[i] == '.' || t[i] == ')') && t[i + 1] == ' ' &&
+	    isupper((unsigned char)t[i + 2]);
+}
+
 /*
  * more_lines - a label's value may be on the next line (the label alone
  * on its line, as in a boxed form) and may go on over the lines after it
@@ -476,7 +506,7 @@ more_lines(const struct authz_rules *r, const struct authz_page *pg, size_t l, c
 		struct hit h2[4];
 
 		if (line_hits(r, fixed(r, nx->text, nbuf, sizeof nbuf), h2, 4) != 0 ||
-		    is_section(r, nbuf) || checkbox_of(pg, nx))
+		    is_section(r, nbuf) || checkbox_of(pg, nx) || caption(nx->text))
 			break;
 		if (*v == '\0') {
 			snprintf(v, vlen, "%s", nx->text);
@@ -489,7 +519,7 @@ more_lines(const struct authz_rules *r, const struct authz_page *pg, size_t l, c
 		} else
 			break;
 		{
-			float c = value_conf(nx, 0);
+			float c = value_conf(r, nx, 0);
 
 			if (empty || c < *conf)
 				*conf = c;	/* the value reads as well as its worst line */
@@ -554,8 +584,12 @@ read_form(const struct authz_rules *r, const struct authz_page *pages, size_t np
 						snprintf(f->value + used, sizeof f->value - used, "%.*s",
 						    (int)(sizeof f->value - used - 1), t);
 					}
-					if (ln->conf < f->conf || f->nitems == 1)
-						f->conf = ln->conf;
+					{
+						float c = value_conf(r, ln, (int)(t - ft));
+
+						if (c < f->conf || f->nitems == 1)
+							f->conf = c;
+					}
 				}
 				continue;
 			}
@@ -591,7 +625,7 @@ read_form(const struct authz_rules *r, const struct authz_page *pages, size_t np
 					set_found(f, "", pg->pageno, ln->box, ln->conf);
 					continue;
 				}
-				conf = value_conf(ln, h[k].end);
+				conf = value_conf(r, ln, h[k].end);
 				/* a label far into a line is inside a paragraph: its value
 				 * goes on only as a wrapped number */
 				if (k + 1 == nh)
@@ -671,7 +705,7 @@ read_prose(const struct authz_rules *r, const struct authz_page *pages, size_t n
 			found[i].value[0] = '\0';
 			found[i].nitems = 0;
 			set_found(&found[i], v, w[k].pg->pageno, box,
-			    value_conf(w[k].ln, (int)(ov[2 * g] - w[k].off)));
+			    value_conf(r, w[k].ln, (int)(ov[2 * g] - w[k].off)));
 			break;
 		}
 out:

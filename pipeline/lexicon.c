@@ -89,6 +89,17 @@ lexicon_add(struct lexicon *lx, const char *words, const char **bad)
 	return 0;
 }
 
+int
+lexicon_has(const struct lexicon *lx, const char *s, size_t n)
+{
+	size_t k;
+
+	for (k = 0; lx && k < lx->n; k++)
+		if (strncasecmp(lx->w[k], s, n) == 0 && lx->w[k][n] == '\0')
+			return 1;
+	return 0;
+}
+
 static int
 confused(int a, int b)
 {

@@ -25,6 +25,8 @@ void	lexicon_free(struct lexicon *lx);
  * 0, or -1 naming the first word that is not one in *bad */
 int	lexicon_add(struct lexicon *lx, const char *words, const char **bad);
 size_t	lexicon_count(const struct lexicon *lx);
+/* lexicon_has - is s[0..n) one of the words (case ignored)? */
+int	lexicon_has(const struct lexicon *lx, const char *s, size_t n);
 /* lexicon_fix - in into out (same length, NUL-terminated; out may be in);
  * returns how many words were changed */
 int	lexicon_fix(const struct lexicon *lx, const char *in, char *out);

@@ -93,7 +93,9 @@ load_page(struct stage_ctx *ctx, int pageno, struct page_buf *b)
 			for (q = t ? t : ""; *q; q++)
 				alnum += (*q >= '0' && *q <= '9') || (*q >= 'a' && *q <= 'z') ||
 				    (*q >= 'A' && *q <= 'Z');
-			if (alnum >= 2 && c >= 50) {
+			/* ... and a scribble read as "Oe" is far wider than two letters */
+			if (alnum >= 2 && c >= 50 &&
+			    box[2] - box[0] <= 1.5f * (box[3] - box[1]) * (float)strlen(t) + 4) {
 				if (np == pcap) {
 					void *n = realloc(b->printed, (pcap = pcap ? pcap * 2 : 256) *
 					    sizeof *b->printed);
