@@ -24,7 +24,8 @@
 #define LOW_CONF	60.0f		/* a key field read below this: a person looks */
 
 struct entry {
-	char		kind;		/* 'e' element, 's' statement, 'f' forbid, 'r' reason */
+	char		kind;		/* 'e' element, 's' statement, 'f' forbid, 'r' reason,
+					   'd' detect */
 	char		name[64];
 	pcre2_code	*label[MAXRE];
 	int		nlabel;
@@ -34,7 +35,8 @@ struct entry {
 	int		ncapture;
 	char		text[256];
 	char		cite[96];
-	int		part2;		/* statement: only when Part 2 records are asked for */
+	char		when[32];	/* statement: needed only when this detect fires */
+	char		in[64];		/* detect: the element whose value it reads */
 };
 
 struct authz_rules {
@@ -71,6 +73,8 @@ authz_rules_count(const struct authz_rules *r)
 	return r ? r->ne : 0;
 }
 
+static int	entry_of(const struct authz_rules *r, const char *name);
+
 int
 authz_rules_parse(const char *text, const char *name, struct authz_rules **out)
 {
@@ -80,6 +84,8 @@ authz_rules_parse(const char *text, const char *name, struct authz_rules **out)
 	int		lineno = 0, errors = 0, rc;
 	static const char *const need[] = { "patient_name", "dob", "discloser", "recipient",
 	    "description", "purpose", "expiration", "date_signed", "signature" };
+	static const char *const needd[] = { "part2", "psychotherapy_notes", "expiration_event" };
+	int		k;
 	size_t		i;
 
 	*out = NULL;
@@ -107,7 +113,8 @@ authz_rules_parse(const char *text, const char *name, struct authz_rules **out)
 			continue;
 		}
 		if (strncmp(s, "element ", 8) == 0 || strncmp(s, "statement ", 10) == 0 ||
-		    strncmp(s, "reason ", 7) == 0 || strncmp(s, "forbid ", 7) == 0) {
+		    strncmp(s, "reason ", 7) == 0 || strncmp(s, "forbid ", 7) == 0 ||
+		    strncmp(s, "detect ", 7) == 0) {
 			struct entry *ne = realloc(r->e, (r->ne + 1) * sizeof *ne);
 
 			if (ne == NULL)
@@ -156,7 +163,7 @@ authz_rules_parse(const char *text, const char *name, struct authz_rules **out)
 			    e->kind == 'r') {
 				errors += rules_bad(name, lineno, e->kind == 'e' ? "an element has"
 				    " label or section lines" : e->kind == 'r' ? "a reason has text"
-				    " and cite lines" : "a statement or forbid has pattern lines");
+				    " and cite lines" : "a statement, forbid or detect has pattern lines");
 				continue;
 			}
 			if ((sec ? e->nsection : e->nlabel) == MAXRE) {
@@ -173,8 +180,12 @@ authz_rules_parse(const char *text, const char *name, struct authz_rules **out)
 				e->label[e->nlabel++] = re;
 			continue;
 		}
-		if (strcmp(s, "when part2") == 0 && e->kind == 's') {
-			e->part2 = 1;
+		if (strncmp(s, "when ", 5) == 0 && e->kind == 's') {
+			snprintf(e->when, sizeof e->when, "%s", s + 5);
+			continue;
+		}
+		if (strncmp(s, "in ", 3) == 0 && e->kind == 'd') {
+			snprintf(e->in, sizeof e->in, "%s", s + 3);
 			continue;
 		}
 		if ((strncmp(s, "text ", 5) == 0 || strncmp(s, "cite ", 5) == 0) && e->kind == 'r') {
@@ -183,12 +194,42 @@ authz_rules_parse(const char *text, const char *name, struct authz_rules **out)
 			continue;
 		}
 		errors += rules_bad(name, lineno, "not understood (expected vocabulary, element,"
-		    " statement, forbid, reason, label, section, capture, pattern, when part2, text"
-		    " or cite)");
+		    " statement, forbid, detect, reason, label, section, capture, pattern, when,"
+		    " in, text or cite)");
+	}
+	/* a detect reads an element; a statement's when names a detect */
+	for (k = 0; k < r->ne; k++) {
+		int j;
+
+		if (r->e[k].kind == 'd' && (r->e[k].in[0] == '\0' || r->e[k].nlabel == 0 ||
+		    entry_of(r, r->e[k].in) < 0)) {
+			snprintf(why, sizeof why, "detect %s needs \"in ELEMENT\" naming an"
+			    " element, and pattern lines", r->e[k].name);
+			errors += rules_bad(name, lineno, why);
+		}
+		if (r->e[k].kind == 's' && r->e[k].when[0]) {
+			for (j = 0; j < r->ne; j++)
+				if (r->e[j].kind == 'd' && strcmp(r->e[j].name, r->e[k].when) == 0)
+					break;
+			if (j == r->ne) {
+				snprintf(why, sizeof why, "statement %s: when %s: no detect %s",
+				    r->e[k].name, r->e[k].when, r->e[k].when);
+				errors += rules_bad(name, lineno, why);
+			}
+		}
+	}
+	for (i = 0; i < sizeof needd / sizeof needd[0]; i++) {
+		for (k = 0; k < r->ne; k++)
+			if (r->e[k].kind == 'd' && strcmp(r->e[k].name, needd[i]) == 0)
+				break;
+		if (k == r->ne) {
+			snprintf(why, sizeof why, "detect %s is needed", needd[i]);
+			errors += rules_bad(name, lineno, why);
+		}
 	}
 	/* the elements the decision relies on must be described */
 	for (i = 0; i < sizeof need / sizeof need[0]; i++) {
-		int k, found = 0;
+		int found = 0;
 
 		for (k = 0; k < r->ne; k++)
 			found |= r->e[k].kind == 'e' && strcmp(r->e[k].name, need[i]) == 0 &&
@@ -331,6 +372,10 @@ fixed(const struct authz_rules *r, const char *text, char *buf, size_t len)
 	if (strlen(text) >= len)
 		return text;
 	lexicon_fix(r->lex, text, buf);
+	/* a colon read as a semicolon after a label ("Release to; ...") */
+	for (i = 1; buf[i]; i++)
+		if (buf[i] == ';' && isalpha((unsigned char)buf[i - 1]) && buf[i + 1] == ' ')
+			buf[i] = ':';
 	/* a speck read as a stop inside a phrase ("Description. of") */
 	for (i = 1; buf[i] && buf[i + 1]; i++)
 		if (strchr(".'`", buf[i]) && isalpha((unsigned char)buf[i - 1]) &&
@@ -389,8 +434,10 @@ is_section(const struct authz_rules *r, const char *text)
 static void
 set_found(struct found *f, const char *value, int page, const float box[4], float conf)
 {
-	if (f->have && f->value[0])
-		return;		/* the first place it is filled in wins */
+	/* the first place it is filled in wins, unless it read badly and
+	 * this one reads better ("3. Release to a" over "Recipient: ...") */
+	if (f->have && f->value[0] && (f->conf >= LOW_CONF || conf <= f->conf || !*value))
+		return;
 	snprintf(f->value, sizeof f->value, "%s", value);
 	f->page = page;
 	memcpy(f->box, box, sizeof f->box);
@@ -404,15 +451,34 @@ set_found(struct found *f, const char *value, int page, const float box[4], floa
 #define KNOWN_CONF	90.0f	/* a word of the vocabulary, read as it is spelt */
 
 static float
+value_conf_acc(const struct authz_rules *r, const struct authz_line *ln, int from,
+    float *sum, int *count);
+
+static float
 value_conf(const struct authz_rules *r, const struct authz_line *ln, int from)
+{
+	float	sum = 0;
+	int	n = 0;
+
+	return value_conf_acc(r, ln, from, &sum, &n);
+}
+
+/* value_conf_acc - the same, adding the words to a running sum and count
+ * (a value over several lines); returns the mean so far */
+static float
+value_conf_acc(const struct authz_rules *r, const struct authz_line *ln, int from,
+    float *total, int *count)
 {
 	const char	*t = ln->text;
 	size_t		w = 0;
 	int		at = 0, n = 0, alnum = 0;
 	float		sum = 0;
 
-	if (ln->wconf == NULL)
-		return ln->conf;
+	if (ln->wconf == NULL) {
+		*total += ln->conf;
+		*count += 1;
+		return *total / (float)*count;
+	}
 	while (t[at] && w < ln->nwords) {
 		int start = at;
 
@@ -438,7 +504,9 @@ value_conf(const struct authz_rules *r, const struct authz_line *ln, int from)
 		while (t[at] == ' ')
 			at++;
 	}
-	return n ? sum / n : ln->conf;
+	*total += sum;
+	*count += n;
+	return *count ? *total / (float)*count : ln->conf;
 }
 
 /*
@@ -455,6 +523,10 @@ continues(const char *prev, const char *next)
 	while (n && isspace((unsigned char)prev[n - 1]))
 		n--;
 	if (n == 0 || strchr(".!?", prev[n - 1]))
+		return 0;
+	/* after "(555)" a number goes on; after "(until revoked)" a sentence does not */
+	if (strchr("):;", prev[n - 1]) && !isdigit((unsigned char)next[0]) &&
+	    !islower((unsigned char)next[0]))
 		return 0;
 	comma = prev[n - 1] == ',';
 	for (i = 0; next[i] && i < 42; i++) {
@@ -482,7 +554,7 @@ caption(const char *t)
 		return 0;
 	while (isdigit((unsigned char)t[i]))
 		i++;
-	return i < 4 && (t[i] == '.' || t[i] == ')') && t[i + 1] == ' ' &&
+	return i < 4 && (t[i] == '.' || t[i] == ')' || t[i] == ',') && t[i + 1] == ' ' &&
 	    isupper((unsigned char)t[i + 2]);
 }
 
@@ -494,11 +566,15 @@ caption(const char *t)
  */
 static void
 more_lines(const struct authz_rules *r, const struct authz_page *pg, size_t l, char *v,
-    size_t vlen, float *conf, int numbers_only)
+    size_t vlen, int from, float *conf, int numbers_only)
 {
 	const char	*prev = pg->lines[l].text;
 	size_t		m;
-	int		empty = *v == '\0';
+	int		empty = *v == '\0', n = 0;
+	float		sum = 0;
+
+	if (!empty)
+		value_conf_acc(r, &pg->lines[l], from, &sum, &n);
 
 	for (m = l + 1; m < pg->nlines && m <= l + 4; m++) {
 		const struct authz_line *nx = &pg->lines[m];
@@ -518,13 +594,12 @@ more_lines(const struct authz_rules *r, const struct authz_page *pg, size_t l, c
 			trimv(v);
 		} else
 			break;
-		{
-			float c = value_conf(r, nx, 0);
-
-			if (empty || c < *conf)
-				*conf = c;	/* the value reads as well as its worst line */
-			empty = 0;
+		if (empty) {		/* the value is on the next line: its words only */
+			sum = 0;
+			n = 0;
 		}
+		*conf = value_conf_acc(r, nx, 0, &sum, &n);
+		empty = 0;
 		prev = nx->text;
 	}
 }
@@ -629,7 +704,8 @@ read_form(const struct authz_rules *r, const struct authz_page *pages, size_t np
 				/* a label far into a line is inside a paragraph: its value
 				 * goes on only as a wrapped number */
 				if (k + 1 == nh)
-					more_lines(r, pg, l, v, sizeof v, &conf, h[k].start > 40);
+					more_lines(r, pg, l, v, sizeof v, h[k].end, &conf,
+					    h[k].start > 40);
 				set_found(f, v, pg->pageno, ln->box, conf);
 			}
 next:
@@ -793,6 +869,31 @@ reread_dates(const struct authz_rules *r, const struct authz_page *pages, size_t
 
 /* ---- deciding ---- */
 
+/*
+ * detect - does the rules' "detect NAME" fire: one of its patterns found
+ * in the value of its element (as the vocabulary reads it)?  An unknown
+ * name never fires.
+ */
+static int
+detect(const struct authz_rules *r, const struct found *found, const char *name)
+{
+	int	i, k, e, a, b;
+	char	fb[1024];
+
+	for (i = 0; i < r->ne; i++) {
+		if (r->e[i].kind != 'd' || strcmp(r->e[i].name, name) != 0 ||
+		    (e = entry_of(r, r->e[i].in)) < 0 || !found[e].have)
+			continue;
+		for (k = 0; k < r->e[i].nlabel; k++)
+			if (match_at(r, r->e[i].label[k], fixed(r, found[e].value, fb, sizeof fb), 0,
+			    &a, &b))
+				return 1;
+	}
+	return 0;
+}
+
+
+
 static void
 add_reason(json_t *reasons, const struct authz_rules *r, const char *code,
     const char *detail, int page, const float *box)
@@ -952,6 +1053,7 @@ authz_check(const struct authz_rules *r, struct store *st, const char *nicknames
 	char		*all = NULL;
 	size_t		p, l, len = 1;
 	int		i, k, signed_ = 0, sig_page = 0, psy = 0, part2 = 0, part2_ok = 1, a, b;
+	int		tpo, intermediary;
 	json_t		*notes = json_array();
 	float		sig_box[4] = { 0 };
 	const char	*expires = "";
@@ -1011,6 +1113,12 @@ authz_check(const struct authz_rules *r, struct store *st, const char *nicknames
 	if (!signed_)
 		add_reason(reasons, r, "missing_signature", NULL, 0, NULL);
 
+	/* a consent for treatment, payment and health care operations (42 CFR
+	 * 2.31(a)(5)) may run until revoked; one naming an intermediary (an
+	 * HIE) needs its participants (2.31(a)(4)(ii)) */
+	tpo = detect(r, found, "tpo");
+	intermediary = detect(r, found, "intermediary");
+
 	/* expiration: a date (not past) or an event */
 	i = entry_of(r, "expiration");
 	if (i < 0 || !found[i].have || found[i].value[0] == '\0')
@@ -1022,11 +1130,11 @@ authz_check(const struct authz_rules *r, struct store *st, const char *nicknames
 			expires = expdate;
 			if (strcmp(expdate, today) < 0)
 				add_reason(reasons, r, "expired", expdate, found[i].page, found[i].box);
-		} else if (prompt_only(v))
+		} else if (tpo && detect(r, found, "tpo_expiration"))
+			expires = v;	/* "none", "end of treatment": enough for a TPO consent */
+		else if (prompt_only(v))
 			add_reason(reasons, r, "no_expiration", v, found[i].page, found[i].box);
-		else if (has_word(v, "upon") || has_word(v, "when") || has_word(v, "end of") ||
-		    has_word(v, "completion") || has_word(v, "termination") ||
-		    has_word(v, "conclusion") || has_word(v, "closing"))
+		else if (detect(r, found, "expiration_event"))
 			expires = v;
 		else if (strpbrk(v, "0123456789"))
 			/* a date is written there but does not read as one */
@@ -1039,10 +1147,13 @@ authz_check(const struct authz_rules *r, struct store *st, const char *nicknames
 	/* what the form covers */
 	i = entry_of(r, "description");
 	if (i >= 0 && found[i].have) {
-		psy = has_word(found[i].value, "psychotherapy note");
-		part2 = has_word(found[i].value, "substance use") || has_word(found[i].value, "part 2") ||
-		    has_word(found[i].value, "alcohol") || has_word(found[i].value, "drug");
+		/* any mention counts ("psychotherapy notos" as OCR reads it):
+		 * asking too much stops the release for a person, never the
+		 * other way round */
+		psy = detect(r, found, "psychotherapy_notes");
+		part2 = detect(r, found, "part2");
 	}
+
 	/* psychotherapy notes with anything else: checked items, or a written
 	 * list ("psychotherapy notes, progress notes and ...") */
 	if (psy && (found[i].nitems > 1 || (found[i].nitems == 0 &&
@@ -1065,14 +1176,17 @@ authz_check(const struct authz_rules *r, struct store *st, const char *nicknames
 				strcat(all, " ");
 			}
 		for (i = 0; i < r->ne; i++) {
-			if (r->e[i].kind != 's' || (r->e[i].part2 && !part2))
+			if (r->e[i].kind != 's' || (r->e[i].when[0] &&
+			    (!part2 || !detect(r, found, r->e[i].when))))
 				continue;
 			for (k = 0; k < r->e[i].nlabel; k++)
 				if (match_at(r, r->e[i].label[k], all, 0, &a, &b))
 					break;
 			if (k < r->e[i].nlabel)
 				continue;
-			if (r->e[i].part2) {
+			if (r->e[i].when[0]) {
+				/* a 42 CFR 2.31 element: without it the HIPAA authorization
+				 * stands, but Part 2 content may not go out */
 				add_reason(notes, r, "part2_not_authorized", r->e[i].name, 0, NULL);
 				part2_ok = 0;
 			} else
@@ -1105,6 +1219,8 @@ authz_check(const struct authz_rules *r, struct store *st, const char *nicknames
 	    "purpose", entry_of(r, "purpose") >= 0 ? found[entry_of(r, "purpose")].value : "",
 	    "expires", expires,
 	    "elements", elements);
+	json_object_set_new(out, "tpo_consent", json_boolean(tpo));
+	json_object_set_new(out, "intermediary", json_boolean(intermediary));
 	free(all);
 	free(found);
 	return out;

@@ -23,7 +23,7 @@ struct lexicon {
 static const char *const confusable[] = {
 	"od", "o0", "oa", "oc", "ce", "ae", "il", "i1", "l1", "l|", "i|", "i!", "l!",
 	"tf", "tl", "hb", "nh", "uv", "nu", "rn", "s5", "b8", "g9", "gq", "z2", "mn",
-	"sg", "ij", "e3", "ri",
+	"sg", "ij", "e3", "ri", "oe",
 };
 
 struct lexicon *

@@ -387,7 +387,8 @@ stage_authcheck_main(int argc, char **argv)
 			goto out;
 		}
 		for (i = 0; i < np; i++) {
-			void *pix = NULL;
+			void	*pix = NULL;
+			int	k;
 
 			if (ocr_page_image(o, pages[i].pg.pageno, MARKS_DPI, &pix, why, sizeof why) != OCR_OK) {
 				msg_error("authcheck: case %s page %d: %s", cname, pages[i].pg.pageno, why);
@@ -397,6 +398,11 @@ stage_authcheck_main(int argc, char **argv)
 			pages[i].pg.scale = MARKS_DPI / 72.0f;
 			pages[i].pg.boxes = pages[i].boxes;
 			pages[i].pg.nboxes = marks_checkboxes(pix, pages[i].pg.scale, pages[i].boxes, 64);
+			for (k = 0; k < pages[i].pg.nboxes; k++)
+				msg_info("page %d: checkbox [%.0f %.0f %.0f %.0f] %s (%.2f)",
+				    pages[i].pg.pageno, pages[i].boxes[k].x0, pages[i].boxes[k].y0,
+				    pages[i].boxes[k].x1, pages[i].boxes[k].y1,
+				    pages[i].boxes[k].checked ? "checked" : "empty", pages[i].boxes[k].fill);
 			pages[i].pg.reread = reread;
 			pages[i].pg.reread_arg = o;
 		}

@@ -116,6 +116,37 @@ for r in $RENDER; do
 	esac
 done
 
+# 42 CFR 2.31 consents for treatment, payment and health care operations
+# (TPO): "none" is an expiration there; refusing to sign must be explained;
+# a consent to a health information exchange names who takes part in it
+tpo=fixtures/src/authorization-tpo.txt
+mkdir -p "$T/tpo"
+cp "$tpo" "$T/tpo/tpo.txt"
+sed 's/ If I refuse to sign, the consequence is only that my records will not be shared with the recipients above.//' "$tpo" > "$T/tpo/norefusal.txt"
+sed 's/to: my treating providers, health plans, third-party payers, and people helping to operate this program/to: Example County Health Information Exchange/' "$tpo" > "$T/tpo/hie.txt"
+sed 's/to: my treating providers, health plans, third-party payers, and people helping to operate this program/to: Example County Health Information Exchange, for its participants that have a treating provider relationship with me/' "$tpo" > "$T/tpo/hieok.txt"
+"$MKFAX" -o "$T/tpo" "$T"/tpo/*.txt > /dev/null 2>&1
+for n in tpo norefusal hie hieok; do
+	cp "$T/tpo/$n.text.pdf" "$h/inbox/requests/tpo-$n.pdf"
+	cp "$T/tpo/$n.fine.tif" "$h/inbox/requests/tpo-$n.tif"
+done
+check "run --once" run_once "$h"
+"$ROI" -C "$h" case list --json > "$T/cases.json"
+tpo_of() {
+	c=$(jq -r ".[] | select(.name == \"$1\") | .case" "$T/cases.json")
+	"$ROI" -C "$h" auth show "$c" --json | jq -r '"\(.decision) tpo=\(.tpo_consent) part2=\(.part2_allowed) notes=\([.notes[].detail] | join(","))"'
+}
+for e in pdf tif; do
+	is "TPO consent ($e): Part 2 may go out, no expiration date needed" "$(tpo_of tpo-tpo.$e)" \
+	    "valid_with_part2 tpo=true part2=true notes="
+	is "TPO consent without the consequence of refusing ($e): Part 2 held back" \
+	    "$(tpo_of tpo-norefusal.$e)" "valid tpo=true part2=false notes=part2_tpo_refusal"
+	is "consent to an HIE naming no participants ($e): Part 2 held back" \
+	    "$(tpo_of tpo-hie.$e)" "valid tpo=true part2=false notes=part2_intermediary_participants"
+	is "consent to an HIE for treating providers ($e)" "$(tpo_of tpo-hieok.$e)" \
+	    "valid_with_part2 tpo=true part2=true notes="
+done
+
 # a subpoena with no court order and no authorization; then with an order
 cat > "$T/src2.txt" <<'SRC'
 layout: letter
