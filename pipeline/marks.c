@@ -87,51 +87,85 @@ side_inked(PIX *pix, int x0, int y0, int x1, int y1, int horiz, int t)
 	return (float)n / len;
 }
 
+/* is_box - is the w x h square at x,y a drawn checkbox?  Its fill then */
+static int
+is_box(PIX *pix, int x, int y, int w, int h, int t, float scale, float *fill)
+{
+	int	m, ix0, iy0, ix1, iy1;
+
+	if (w * 10 < h * 7 || h * 10 < w * 7)
+		return 0;		/* not square */
+	/* an outline: all four sides inked along most of their length */
+	if (side_inked(pix, x, y, x + w, y, 1, t) < 0.85f ||
+	    side_inked(pix, x, y + h - t, x + w, y + h - t, 1, t) < 0.85f ||
+	    side_inked(pix, x, y, x, y + h, 0, t) < 0.85f ||
+	    side_inked(pix, x + w - t, y, x + w - t, y + h, 0, t) < 0.85f)
+		return 0;
+	if (!thin_outline(pix, x, y, w, h, t))
+		return 0;
+	/* square corners, all four: round letters (o, O, 0) have none */
+	if (!ink(pix, x, y, x + t, y + t) || !ink(pix, x + w - t, y, x + w, y + t) ||
+	    !ink(pix, x, y + h - t, x + t, y + h) ||
+	    !ink(pix, x + w - t, y + h - t, x + w, y + h))
+		return 0;
+	/* inside, away from the outline */
+	m = t + (int)(scale * 0.8f);
+	ix0 = x + m, iy0 = y + m, ix1 = x + w - m, iy1 = y + h - m;
+	if (ix1 <= ix0 || iy1 <= iy0)
+		return 0;
+	*fill = (float)ink(pix, ix0, iy0, ix1, iy1) / (float)((ix1 - ix0) * (iy1 - iy0));
+	return 1;
+}
+
 int
 marks_checkboxes(void *vpix, float scale, struct marks_box *out, int max)
 {
 	PIX	*pix = vpix;
 	BOXA	*ba;
 	int	i, n, found = 0, t = (int)ceilf(scale * 0.8f) + 1;
-	int	minsz = (int)(8 * scale), maxsz = (int)(18 * scale);
+	int	minsz = (int)(8 * scale), maxsz = (int)(18 * scale), slack = (int)(5 * scale);
 
 	if ((ba = pixConnCompBB(pix, 8)) == NULL)
 		return 0;
 	n = boxaGetCount(ba);
 	for (i = 0; i < n && found < max; i++) {
 		l_int32	x, y, w, h;
-		float	top, bot, left, right, fill;
-		int	m, ix0, iy0, ix1, iy1;
+		float	fill = 0;
+		int	ok, bx = 0, by = 0, bs = 0, sx, sy, sz;
 
 		boxaGetBoxGeometry(ba, i, &x, &y, &w, &h);
-		if (w < minsz || h < minsz || w > maxsz || h > maxsz)
+		if (w < minsz || h < minsz || w > maxsz + slack || h > maxsz + slack)
 			continue;
-		if (w * 10 < h * 7 || h * 10 < w * 7)
-			continue;		/* not square */
-		/* an outline: all four sides inked along most of their length */
-		top = side_inked(pix, x, y, x + w, y, 1, t);
-		bot = side_inked(pix, x, y + h - t, x + w, y + h - t, 1, t);
-		left = side_inked(pix, x, y, x, y + h, 0, t);
-		right = side_inked(pix, x + w - t, y, x + w - t, y + h, 0, t);
-		if (top < 0.85f || bot < 0.85f || left < 0.85f || right < 0.85f)
+		ok = w <= maxsz && h <= maxsz && is_box(pix, x, y, w, h, t, scale, &fill);
+		if (ok) {
+			bx = x, by = y, bs = 0;
+		} else {
+			/*
+			 * A speck of the fax touching the box makes its component
+			 * bigger: look for the square inside it, the largest first.
+			 */
+			for (sz = (w < h ? w : h); !ok && sz >= minsz; sz--)
+				for (sy = y; !ok && sy + sz <= y + h; sy++)
+					for (sx = x; !ok && sx + sz <= x + w; sx++)
+						if (is_box(pix, sx, sy, sz, sz, t, scale, &fill)) {
+							/* ... and what is outside it is only a speck */
+							long in = ink(pix, sx, sy, sx + sz, sy + sz);
+							long all = ink(pix, x, y, x + w, y + h);
+
+							ok = (all - in) * 6 < in;
+							bx = sx, by = sy, bs = sz;
+						}
+		}
+		if (!ok)
 			continue;
-		if (!thin_outline(pix, x, y, w, h, t))
-			continue;
-		/* square corners, all four: round letters (o, O, 0) have none */
-		if (!ink(pix, x, y, x + t, y + t) || !ink(pix, x + w - t, y, x + w, y + t) ||
-		    !ink(pix, x, y + h - t, x + t, y + h) ||
-		    !ink(pix, x + w - t, y + h - t, x + w, y + h))
-			continue;
-		/* inside, away from the outline */
-		m = t + (int)(scale * 0.8f);
-		ix0 = x + m, iy0 = y + m, ix1 = x + w - m, iy1 = y + h - m;
-		if (ix1 <= ix0 || iy1 <= iy0)
-			continue;
-		fill = (float)ink(pix, ix0, iy0, ix1, iy1) / (float)((ix1 - ix0) * (iy1 - iy0));
-		out[found].x0 = x / scale;
-		out[found].y0 = y / scale;
-		out[found].x1 = (x + w) / scale;
-		out[found].y1 = (y + h) / scale;
+		if (bs) {
+			w = bs;
+			h = bs;
+		}
+		out[found].x0 = bx / scale;
+		out[found].y0 = by / scale;
+		out[found].x1 = (bx + w) / scale;
+		out[found].y1 = (by + h) / scale;
 		out[found].fill = fill;
 		out[found].checked = fill > 0.08f;
 		found++;

@@ -49,8 +49,13 @@ test_drawn(void **state)
 	box_at(pix, 100, 60, 3, 0);
 	pixRenderLine(pix, (int)(100 * S), (int)(100 * S), (int)(280 * S), (int)(100 * S),
 	    (int)S, L_SET_PIXELS);
+	/* a checked box with a fax speck touching its corner */
+	box_at(pix, 20, 80, 9, 1);
+	b = boxCreate((int)(28.5f * S), (int)(88.5f * S), (int)(2.5f * S), (int)(2.5f * S));
+	pixRenderBox(pix, b, (int)(1.2f * S), L_SET_PIXELS);
+	boxDestroy(&b);
 	n = marks_checkboxes(pix, S, m, 16);
-	assert_int_equal(n, 3);
+	assert_int_equal(n, 4);
 	for (i = 0; i < n; i++) {
 		if (fabsf(m[i].y0 - 20) < 2)
 			seen |= 1, assert_int_equal(m[i].checked, 1);
@@ -58,8 +63,11 @@ test_drawn(void **state)
 			seen |= 2, assert_int_equal(m[i].checked, 0);
 		else if (fabsf(m[i].y0 - 60) < 2)
 			seen |= 4, assert_int_equal(m[i].checked, 1);
+		else if (fabsf(m[i].y0 - 80) < 2)
+			seen |= 8, assert_int_equal(m[i].checked, 1),
+			    assert_true(fabsf(m[i].x1 - m[i].x0 - 9) < 1.5f);
 	}
-	assert_int_equal(seen, 7);
+	assert_int_equal(seen, 15);
 	pixDestroy(&pix);
 }
 
