@@ -42,7 +42,7 @@ SAN_LIB_OBJ = $(patsubst %.c,$(SAN)/%.o,$(LIB_SRC))
 PROGS = $(O)/roi $(O)/mkfax
 STAGES = intake ocr sort authcheck
 
-.PHONY: all deps deps-demo deps-test deps-bench test unit e2e bench demo install clean fixtures
+.PHONY: all deps deps-demo deps-test deps-bench test unit e2e bench accuracy demo install clean fixtures
 
 all: deps $(PROGS) $(addprefix $(O)/roi-,$(STAGES))
 
@@ -92,6 +92,10 @@ test: deps-test $(O)/mkfax $(SAN)/roi $(SAN)/cer $(UNIT_BIN)
 
 bench: deps-bench all $(SAN)/cer
 	@sh tools/bench.sh $(O)
+
+# the authorization check's decisions on forms drawn with other seeds
+accuracy: deps-test all
+	@sh tools/accuracy.sh $(O) $(SEEDS)
 
 demo: deps-demo all
 	@sh tools/demo.sh $(O)

@@ -1225,3 +1225,76 @@ authz_check(const struct authz_rules *r, struct store *st, const char *nicknames
 	free(found);
 	return out;
 }
+
+json_t *
+authz_combine(const struct authz_rules *r, const char *case_name, json_t **each, size_t n)
+{
+	json_t		*out, *list = json_array(), *reasons, *notes, *e;
+	const char	*pid = NULL;
+	size_t		i, k, main = 0;
+	int		several = 0, part2, psy, valid;
+
+	if (n == 0 || list == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		const char *p = json_string_value(json_object_get(each[i], "patient"));
+
+		if (p && *p) {
+			if (pid && strcmp(pid, p) != 0)
+				several = 1;
+			pid = pid ? pid : p;
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (strncmp(json_string_value(json_object_get(each[i], "decision")), "valid", 5) == 0) {
+			main = i;
+			break;
+		}
+	out = json_deep_copy(each[main]);
+	reasons = json_object_get(out, "reasons");
+	notes = json_object_get(out, "notes");
+	json_object_set_new(out, "case", json_string(case_name));
+	valid = strncmp(json_string_value(json_object_get(out, "decision")), "valid", 5) == 0;
+	part2 = json_is_true(json_object_get(out, "part2_allowed"));
+	psy = json_is_true(json_object_get(out, "psychotherapy_notes_allowed"));
+	for (i = 0; i < n; i++) {
+		json_t	*codes = json_array();
+		int	ok = strncmp(json_string_value(json_object_get(each[i], "decision")),
+		    "valid", 5) == 0;
+
+		json_array_foreach(json_object_get(each[i], "reasons"), k, e)
+			json_array_append(codes, json_object_get(e, "code"));
+		json_array_append_new(list, json_pack("{s:i, s:O, s:O, s:o, s:O, s:O}",
+		    "form", (int)i + 1, "decision", json_object_get(each[i], "decision"),
+		    "patient", json_object_get(each[i], "patient"), "reasons", codes,
+		    "part2_allowed", json_object_get(each[i], "part2_allowed"),
+		    "psychotherapy_notes_allowed",
+		    json_object_get(each[i], "psychotherapy_notes_allowed")));
+		if (i == main)
+			continue;
+		if (ok) {
+			part2 |= json_is_true(json_object_get(each[i], "part2_allowed"));
+			psy |= json_is_true(json_object_get(each[i], "psychotherapy_notes_allowed"));
+		} else {
+			char detail[64];
+
+			snprintf(detail, sizeof detail, "form %zu of %zu", i + 1, n);
+			add_reason(notes, r, "other_form_defective", detail, 0, NULL);
+		}
+	}
+	if (several) {
+		add_reason(reasons, r, "several_patients", NULL, 0, NULL);
+		json_object_set_new(out, "decision", json_string("defective"));
+		valid = 0;
+	}
+	if (valid) {
+		json_object_set_new(out, "decision", json_string(part2 ? "valid_with_part2" : "valid"));
+		json_object_set_new(out, "part2_allowed", json_boolean(part2));
+		json_object_set_new(out, "psychotherapy_notes_allowed", json_boolean(psy));
+	} else {
+		json_object_set_new(out, "part2_allowed", json_false());
+		json_object_set_new(out, "psychotherapy_notes_allowed", json_false());
+	}
+	json_object_set_new(out, "authorizations", list);
+	return out;
+}

@@ -66,6 +66,14 @@ int	authz_rules_count(const struct authz_rules *r);
 json_t	*authz_check(const struct authz_rules *r, struct store *st, const char *nicknames,
 	    const char *case_name, const struct authz_page *pages, size_t npages, int flags);
 
+/* authz_combine - one decision from the forms of one request (each read
+ * by authz_check): forms for different patients are a reason
+ * (several_patients); else the first valid one decides, and another valid
+ * form adds what it allows (a separate Part 2 consent, a separate
+ * psychotherapy-notes authorization); "authorizations" lists each */
+json_t	*authz_combine(const struct authz_rules *r, const char *case_name, json_t **each,
+	    size_t n);
+
 /* authz_revocation - a revocation letter: whose?  decision "revocation"
  * with the matched patient, or "defective" with the patient reasons */
 json_t	*authz_revocation(const struct authz_rules *r, struct store *st, const char *nicknames,

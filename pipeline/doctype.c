@@ -27,6 +27,8 @@ struct type {
 	int		min;
 	struct pattern	*pat;
 	int		npat;
+	pcre2_code	*begins;	/* a page that starts a new one of this type ... */
+	pcre2_code	*ends;		/* ... after a page that ends one */
 };
 
 struct doctypes {
@@ -46,6 +48,8 @@ doctype_free(struct doctypes *dt)
 		for (k = 0; k < dt->t[i].npat; k++)
 			pcre2_code_free(dt->t[i].pat[k].re);
 		free(dt->t[i].pat);
+		pcre2_code_free(dt->t[i].begins);
+		pcre2_code_free(dt->t[i].ends);
 	}
 	free(dt->t);
 	pcre2_match_context_free(dt->mctx);
@@ -120,6 +124,17 @@ doctype_parse(const char *text, const char *name, struct doctypes **out)
 			snprintf(t->label, sizeof t->label, "%s", s + 6);
 			continue;
 		}
+		if (strncmp(s, "begins ", 7) == 0 || strncmp(s, "ends ", 5) == 0) {
+			pcre2_code **slot = s[0] == 'b' ? &t->begins : &t->ends;
+
+			if (*slot) {
+				errors += rules_bad(name, lineno, "one begins and one ends line per type");
+				continue;
+			}
+			if ((*slot = rules_regex(strchr(s, ' ') + 1, 1, name, lineno)) == NULL)
+				errors++;
+			continue;
+		}
 		if (strncmp(s, "min ", 4) == 0) {
 			char *end;
 			long v = strtol(s + 4, &end, 10);
@@ -160,8 +175,8 @@ doctype_parse(const char *text, const char *name, struct doctypes **out)
 			t->pat[t->npat++].re = re;
 			continue;
 		}
-		errors += rules_bad(name, lineno, "not understood (expected type, label, min or"
-		    " WEIGHT PATTERN)");
+		errors += rules_bad(name, lineno, "not understood (expected type, label, min,"
+		    " begins, ends or WEIGHT PATTERN)");
 	}
 	if (dt->nt == 0 && errors == 0)
 		errors += rules_bad(name, lineno, "no page types defined");
@@ -259,4 +274,44 @@ int
 doctype_count(const struct doctypes *dt)
 {
 	return dt ? dt->nt : 0;
+}
+
+/* matches - does re match the flattened text? */
+static int
+matches(const struct doctypes *dt, pcre2_code *re, const char *text)
+{
+	pcre2_match_data *md;
+	char	*flat;
+	int	rc = 0;
+
+	if (re == NULL || (flat = flatten(text)) == NULL)
+		return 0;
+	if ((md = pcre2_match_data_create(1, NULL)) != NULL)
+		rc = pcre2_match(re, (PCRE2_SPTR)flat, PCRE2_ZERO_TERMINATED, 0, 0, md,
+		    dt->mctx) >= 0;
+	pcre2_match_data_free(md);
+	free(flat);
+	return rc;
+}
+
+int
+doctype_ends(const struct doctypes *dt, const char *name, const char *text)
+{
+	int i;
+
+	for (i = 0; dt && i < dt->nt; i++)
+		if (strcmp(dt->t[i].name, name) == 0)
+			return dt->t[i].begins && matches(dt, dt->t[i].ends, text);
+	return 0;
+}
+
+int
+doctype_begins(const struct doctypes *dt, const char *name, const char *text)
+{
+	int i;
+
+	for (i = 0; dt && i < dt->nt; i++)
+		if (strcmp(dt->t[i].name, name) == 0)
+			return dt->t[i].ends && matches(dt, dt->t[i].begins, text);
+	return 0;
 }

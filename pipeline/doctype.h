@@ -12,6 +12,8 @@
  *	label Human readable name
  *	min N
  *	W PATTERN
+ *	begins PATTERN		(optional, with ends: one document per form)
+ *	ends PATTERN
  *
  * Calling sequence: doctype_load() (or doctype_parse() on text), then
  * doctype_classify() per page, doctype_free().  Errors: doctype_parse()
@@ -33,6 +35,13 @@ const char *doctype_classify(const struct doctypes *dt, const char *text, int *s
 /* doctype_label - the label of a type NAME ("other": "Other") */
 const char *doctype_label(const struct doctypes *dt, const char *name);
 int	doctype_count(const struct doctypes *dt);
+/* doctype_ends - does this page of type NAME end one (a signed form)?
+ * doctype_begins - does it start a new one (a patient named at its top)?
+ * A page that begins, after a page that ended, starts a new document of
+ * the same type: two authorizations in one fax are two documents.  Types
+ * without both lines never split. */
+int	doctype_ends(const struct doctypes *dt, const char *name, const char *text);
+int	doctype_begins(const struct doctypes *dt, const char *name, const char *text);
 void	doctype_free(struct doctypes *dt);
 
 #endif

@@ -42,6 +42,7 @@ struct page_buf {
 	float			*wconf;		/* ... its confidence */
 	float			(*printed)[4];	/* words that are printed text */
 	struct marks_box	boxes[64];
+	int			part;		/* the case part (one form) it belongs to */
 };
 
 /* load_page - the OCR lines and word boxes of one page from the store */
@@ -357,7 +358,7 @@ stage_authcheck_main(int argc, char **argv)
 			revocation = store_int(ctx.st, q, 0) > 0;
 		}
 	}
-	s = store_prepare(ctx.st, "SELECT p.pageno, p.width, p.height FROM pages p JOIN"
+	s = store_prepare(ctx.st, "SELECT p.pageno, p.width, p.height, c.part FROM pages p JOIN"
 	    " case_parts c ON p.pageno BETWEEN c.first_page AND c.last_page WHERE"
 	    " c.case_id = ? AND c.doctype IN (?, ?) AND p.doc_id = ? ORDER BY p.pageno");
 	if (s == NULL)
@@ -376,6 +377,7 @@ stage_authcheck_main(int argc, char **argv)
 			goto out;
 		pages[np].pg.width = (float)sqlite3_column_double(s, 1);
 		pages[np].pg.height = (float)sqlite3_column_double(s, 2);
+		pages[np].part = sqlite3_column_int(s, 3);
 		np++;
 	}
 	sqlite3_finalize(s);
@@ -428,8 +430,29 @@ stage_authcheck_main(int argc, char **argv)
 		}
 		sqlite3_finalize(s);
 		s = NULL;
-		res = revocation ? authz_revocation(rules, ctx.st, nick, cname, pv, np) :
-		    authz_check(rules, ctx.st, nick, cname, pv, pv ? (size_t)np : 0, flags);
+		if (revocation)
+			res = authz_revocation(rules, ctx.st, nick, cname, pv, np);
+		else if (np == 0 || pages[0].part == pages[np - 1].part)
+			res = authz_check(rules, ctx.st, nick, cname, pv, pv ? (size_t)np : 0, flags);
+		else {
+			/* several forms in the request: each read on its own */
+			json_t	*each[16];
+			size_t	ne = 0, k;
+			int	from = 0;
+
+			for (i = 1; i <= np && pv; i++)
+				if (i == np || pages[i].part != pages[from].part) {
+					if (ne < 16)
+						each[ne++] = authz_check(rules, ctx.st, nick, cname,
+						    pv + from, (size_t)(i - from), flags);
+					from = i;
+				}
+			for (k = 0; k < ne && each[k]; k++)
+				;
+			res = k == ne && pv ? authz_combine(rules, cname, each, ne) : NULL;
+			for (k = 0; k < ne; k++)
+				json_decref(each[k]);
+		}
 		free(pv);
 	}
 	if (res == NULL) {

@@ -6,7 +6,8 @@
  * rules/doctypes.rules (fax cover, request letter, authorization, Part 2
  * consent, subpoena, court order, revocation, clinical record, other) and
  * runs of pages of one type become the parts of the case (a page of type
- * "other" continues the part before it).  One transaction records the page
+ * "other" continues the part before it; a type with begins/ends lines
+ * starts a new part where a new form begins after one ended).  One transaction records the page
  * types, the case and its parts, with the SHA-256 of the rules used.
  * A rules file with errors is the practice's to fix, not the fax's fault:
  * the stage exits 75 so the supervisor waits rather than quarantines.
@@ -55,7 +56,7 @@ stage_sort_main(int argc, char **argv)
 	sqlite3_stmt	*s = NULL, *up = NULL;
 	char		sha[65], prev[48] = "";
 	int64_t		case_id;
-	int		rc = 1, pageno, score, part = 0, first = 0, last = 0;
+	int		rc = 1, pageno, score, part = 0, first = 0, last = 0, ended = 0;
 	const char	*type;
 
 	stage_setup(&ctx, argc, argv, "--doc");
@@ -116,9 +117,12 @@ stage_sort_main(int argc, char **argv)
 			store_err(ctx.st, "page type");
 			goto fail;
 		}
-		/* a new part where the type changes; "other" continues a part */
-		if (part > 0 && (strcmp(type, prev) == 0 || strcmp(type, DOCTYPE_OTHER) == 0)) {
+		/* a new part where the type changes, or where a new form of the
+		 * same type begins after one ended; "other" continues a part */
+		if (part > 0 && (strcmp(type, DOCTYPE_OTHER) == 0 || (strcmp(type, prev) == 0 &&
+		    !(ended && doctype_begins(dt, type, text ? text : ""))))) {
 			last = pageno;
+			ended |= doctype_ends(dt, type, text ? text : "");
 			continue;
 		}
 		if (part > 0 && add_part(&ctx, case_id, part, prev, first, last) == -1)
@@ -126,6 +130,7 @@ stage_sort_main(int argc, char **argv)
 		part++;
 		first = last = pageno;
 		snprintf(prev, sizeof prev, "%s", type);
+		ended = doctype_ends(dt, type, text ? text : "");
 	}
 	if (part > 0 && add_part(&ctx, case_id, part, prev, first, last) == -1)
 		goto fail;

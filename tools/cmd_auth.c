@@ -72,6 +72,30 @@ cmd_auth(int argc, char **argv, const char *home)
 			printf(" page %lld", (long long)json_integer_value(json_object_get(v, "page")));
 		printf("\n");
 	}
+	json_array_foreach(json_object_get(j, "notes"), i, v) {
+		printf("  note: %s: %s [%s]", json_string_value(json_object_get(v, "code")),
+		    json_string_value(json_object_get(v, "text")),
+		    json_string_value(json_object_get(v, "cite")));
+		if (json_object_get(v, "detail"))
+			printf(" (%s)", json_string_value(json_object_get(v, "detail")));
+		printf("\n");
+	}
+	json_array_foreach(json_object_get(j, "authorizations"), i, v) {
+		json_t	*c;
+		size_t	k;
+
+		printf("  form %lld of %zu: %s, patient %s", (long long)json_integer_value(
+		    json_object_get(v, "form")), json_array_size(json_object_get(j, "authorizations")),
+		    json_string_value(json_object_get(v, "decision")),
+		    *json_string_value(json_object_get(v, "patient")) ?
+		    json_string_value(json_object_get(v, "patient")) : "(not matched)");
+		json_array_foreach(json_object_get(v, "reasons"), k, c)
+			printf("%s%s", k ? ", " : " (", json_string_value(c));
+		printf("%s\n", json_array_size(json_object_get(v, "reasons")) ? ")" : "");
+	}
+	if (json_is_true(json_object_get(j, "tpo_consent")))
+		printf("  a 42 CFR Part 2 consent for treatment, payment and health care operations%s\n",
+		    json_is_true(json_object_get(j, "intermediary")) ? ", to an intermediary" : "");
 	printf("  patient:   %s\n", *json_string_value(json_object_get(j, "patient")) ?
 	    json_string_value(json_object_get(j, "patient")) : "(not matched)");
 	printf("  recipient: %s\n", json_string_value(json_object_get(j, "recipient")));

@@ -11,70 +11,7 @@ printf 'id,first_name,last_name,dob\nP001,Jordan,Sample,07/22/1985\nP002,Alex,Te
 "$ROI" -C "$h" patient import "$T/p.csv" > /dev/null
 mkdir -p "$T/src" "$T/out"
 
-# Five layouts of the same authorization (fixtures/src/authorization*.txt):
-# a form, a boxed form, two columns, checkbox-heavy, a letter.  Each valid
-# and with each defect: a copy with one change (a sed expression).
-# variant LAYOUT NAME WANT SED-EXPRESSION
-variant() {
-	f=fixtures/src/authorization${1:+-$1}.txt
-	sed "$4" "$f" > "$T/src/${1:-form}-$2.txt"
-	cmp -s "$f" "$T/src/${1:-form}-$2.txt" && [ "$2" != valid ] && not_ok "${1:-form} $2: the change changed nothing"
-	echo "${1:-form}-$2 $3" >> "$T/want"
-}
-P2STMT='/redisclosed by the recipient/a My substance use disorder records are protected by federal law (42 CFR Part 2) and may not be redisclosed except as 42 CFR Part 2 permits.'
-COMPOUND='/redisclosed by the recipient/a I consent to treatment at Lakeside Behavioral Health and to the release of information below.'
-: > "$T/want"
-for L in "" boxed columns checkbox letter; do
-	variant "$L" valid valid 's/^$//'
-	variant "$L" unsigned missing_signature 's/^sign+: /sign: /'
-	variant "$L" expired expired 's|12/31/2026|01/31/2026|'
-	variant "$L" norevoke missing_required_statement '/revoke this authorization/d'
-	variant "$L" stranger patient_unknown 's/Jordan Sample/Casey Nobody/'
-	variant "$L" wrongdob patient_mismatch 's|07/22/1985|07/23/1985|'
-	variant "$L" nodate missing_date_signed '/^Date signed/d'
-	variant "$L" compound compound_authorization "$COMPOUND"
-	case $L in
-	"")
-		variant "" noexpiry no_expiration '/expires on/d'
-		variant "" nopurpose missing_purpose '/Purpose of the disclosure/,/At the request/d'
-		variant "" unchecked missing_purpose 's/^\[x\] Legal proceedings/[ ] Legal proceedings/'
-		variant "" norecipient missing_recipient '/to disclose my health information to/d'
-		variant "" nodiscloser missing_discloser '/^I authorize/d'
-		PSY='s/^\[ \] Psychotherapy notes/[x] Psychotherapy notes/'
-		SUD='s/^\[ \] Substance use disorder/[x] Substance use disorder/' ;;
-	boxed)
-		variant boxed noexpiry no_expiration '/expires on/d'
-		variant boxed nopurpose missing_purpose 's/^\[x\] Legal proceedings/[ ] Legal proceedings/'
-		variant boxed norecipient missing_recipient '/^Recipient:/d'
-		variant boxed nodiscloser missing_discloser '/^Lakeside Behavioral Health, 250/d'
-		PSY='s/^\[ \] Psychotherapy notes/[x] Psychotherapy notes/'
-		SUD='s/^\[ \] Alcohol and drug/[x] Alcohol and drug/' ;;
-	columns)
-		variant columns noexpiry no_expiration '/^Expiration date/d'
-		variant columns nopurpose missing_purpose '/^Purpose:/d'
-		variant columns norecipient missing_recipient '/^Send to:/d'
-		variant columns nodiscloser missing_discloser '/^Practice disclosing/d'
-		PSY='s/intake assessment, progress notes/intake assessment, psychotherapy notes, progress notes/'
-		SUD='s/and discharge summary/and discharge summary, substance use disorder treatment records/' ;;
-	checkbox)
-		variant checkbox noexpiry no_expiration 's/^\[x\] On this date/[ ] On this date/'
-		variant checkbox nopurpose missing_purpose 's/^\[x\] Legal proceedings/[ ] Legal proceedings/'
-		variant checkbox norecipient missing_recipient '/^Release to:/d'
-		variant checkbox nodiscloser missing_discloser '/^Provider releasing/d'
-		PSY='s/^\[ \] Psychotherapy notes/[x] Psychotherapy notes/'
-		SUD='s/^\[ \] Substance use disorder/[x] Substance use disorder/' ;;
-	letter)
-		variant letter noexpiry no_expiration 's| This authorization expires on 12/31/2026\.||'
-		variant letter nopurpose missing_purpose 's/The purpose of this release is legal proceedings\. //'
-		variant letter norecipient missing_recipient 's/ to Harborview Legal Services LLP, 400 Example Avenue, Springfield, fax (555) 010-4478//'
-		variant letter nodiscloser missing_discloser '/^To the Custodian/d; s/authorize Lakeside Behavioral Health to release/authorize the release of/'
-		PSY='s/is my progress notes/is my psychotherapy notes, progress notes/'
-		SUD='s/ and diagnoses for/, diagnoses and substance use disorder treatment records for/' ;;
-	esac
-	variant "$L" psychnotes psychotherapy_notes_need_specific_authorization "$PSY"
-	variant "$L" part2asked valid "$SUD"
-	variant "$L" part2full valid_with_part2 "$SUD; $P2STMT"
-done
+. tests/e2e/auth-variants.inc
 "$MKFAX" -o "$T/out" "$T"/src/*.txt > /dev/null 2>&1
 RENDER="text.pdf 300.pdf fine.tif std.tif"
 for f in "$T"/src/*.txt; do
@@ -87,23 +24,7 @@ check "run --once" run_once "$h"
 
 "$ROI" -C "$h" case list --json | jq -r '.[] | "\(.case) \(.name)"' > "$T/cases"
 for r in $RENDER; do
-	right=0 total=0 unsafe=0 wrong=""
-	while read -r n want; do
-		c=$(awk -v f="$n.$r" '$2 == f {print $1}' "$T/cases")
-		"$ROI" -C "$h" auth show "$c" --json > "$T/a.json" 2>/dev/null
-		dec=$(jq -r .decision "$T/a.json")
-		codes=$(jq -r '[.reasons[].code] | join(",")' "$T/a.json")
-		total=$((total + 1))
-		if [ "$want" = valid ] || [ "$want" = valid_with_part2 ]; then
-			[ "$dec" = "$want" ] && right=$((right + 1)) || wrong="$wrong $n:$dec($codes)"
-		else
-			[ "$dec" = valid ] || [ "$dec" = valid_with_part2 ] && unsafe=$((unsafe + 1))
-			case ",$codes," in
-			*",$want,"*) right=$((right + 1)) ;;
-			*) wrong="$wrong $n:$dec($codes)" ;;
-			esac
-		fi
-	done < "$T/want"
+	score "$h" "$r"
 	diag "$r: $right of $total decisions right${wrong:+; off:$wrong}"
 	is "$r: no defective form reads valid" "$unsafe" 0
 	case $r in
@@ -146,6 +67,35 @@ for e in pdf tif; do
 	is "consent to an HIE for treating providers ($e)" "$(tpo_of tpo-hieok.$e)" \
 	    "valid_with_part2 tpo=true part2=true notes="
 done
+
+# two forms in one fax: a general authorization and a separate one for
+# psychotherapy notes (45 CFR 164.508(b)(3)(ii)) are two documents, and the
+# second adds what it allows; forms for two patients are never merged
+form=fixtures/src/authorization.txt
+mkdir -p "$T/two"
+{ cat "$form"; echo '---page---'; sed '1,3d; s/^\[x\] Progress notes.*/[ ] Progress notes and treatment summaries/; s/^\[x\] Diagnoses/[ ] Diagnoses/; s/^\[ \] Psychotherapy notes.*/[x] Psychotherapy notes/' "$form"; } > "$T/two/psy.txt"
+{ cat "$form"; echo '---page---'; sed '1,3d; s/Jordan Sample/Alex Testperson/; s|07/22/1985|11/02/1979|' "$form"; } > "$T/two/patients.txt"
+"$MKFAX" -o "$T/two" "$T/two/psy.txt" "$T/two/patients.txt" > /dev/null 2>&1
+for n in psy patients; do
+	cp "$T/two/$n.text.pdf" "$h/inbox/requests/two-$n.pdf"
+	cp "$T/two/$n.fine.tif" "$h/inbox/requests/two-$n.tif"
+done
+check "run --once" run_once "$h"
+"$ROI" -C "$h" case list --json > "$T/cases.json"
+two_of() {
+	c=$(jq -r ".[] | select(.name == \"$1\") | .case" "$T/cases.json")
+	"$ROI" -C "$h" auth show "$c" --json | jq -r '"\(.decision) \([.reasons[].code] | join(",")) forms=\(.authorizations | length) psy=\(.psychotherapy_notes_allowed)"'
+}
+for e in pdf tif; do
+	is "general + psychotherapy-notes authorization ($e): two forms, notes allowed" \
+	    "$(two_of two-psy.$e)" "valid  forms=2 psy=true"
+	is "authorizations of two patients in one fax ($e): refused" \
+	    "$(two_of two-patients.$e)" "defective several_patients forms=2 psy=false"
+done
+c=$(jq -r '.[] | select(.name == "two-psy.pdf") | .case' "$T/cases.json")
+is "the case has two authorization documents" \
+    "$("$ROI" -C "$h" case show "$c" --json | jq -r '[.parts[] | select(.type == "authorization")] | length')" 2
+check "the summary names each form" sh -c "'$ROI' -C '$h' auth show $c | grep -q 'form 2 of 2: valid'"
 
 # a subpoena with no court order and no authorization; then with an order
 cat > "$T/src2.txt" <<'SRC'

@@ -102,6 +102,33 @@ test_shipped_rules(void **state)
 	doctype_free(dt);
 }
 
+/* two forms in one fax: the page that names a patient after a signed one
+ * begins a new document; a page going on with a form does not */
+static void
+test_split(void **state)
+{
+	struct doctypes	*dt;
+
+	setenv("ROI_RULES", "rules", 1);
+	assert_int_equal(doctype_load(NULL, &dt), 0);
+	assert_true(doctype_ends(dt, "authorization", "Signature of patient\nDate signed: 02/27/2026"));
+	assert_false(doctype_ends(dt, "authorization", "Patient name: Jordan Sample\nI authorize"));
+	assert_true(doctype_begins(dt, "authorization", "AUTHORIZATION\nPatient name: Jordan Sample"));
+	assert_true(doctype_begins(dt, "authorization",
+	    "I, Jordan Sample, date of birth 07/22/1985, authorize"));
+	assert_false(doctype_begins(dt, "authorization", "I understand that I may revoke"));
+	/* types without begins/ends never split */
+	assert_false(doctype_begins(dt, "clinical_record", "Patient name: Jordan Sample"));
+	assert_false(doctype_ends(dt, "clinical_record", "Date signed: 02/27/2026"));
+	doctype_free(dt);
+	/* one without the other is a mistake only in spirit: it never splits */
+	assert_int_equal(doctype_parse("type a\nbegins x\n1 y\n", "t", &dt), 0);
+	assert_false(doctype_begins(dt, "a", "x"));
+	doctype_free(dt);
+	assert_int_equal(doctype_parse("type a\nbegins x\nbegins z\n1 y\n", "t", &dt), -1);
+	assert_int_equal(doctype_parse("type a\nends (x\n1 y\n", "t", &dt), -1);
+}
+
 int
 main(void)
 {
@@ -109,6 +136,7 @@ main(void)
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_scoring),
 		cmocka_unit_test(test_shipped_rules),
+		cmocka_unit_test(test_split),
 	};
 
 	return cmocka_run_group_tests_name("doctype", tests, NULL, NULL);
