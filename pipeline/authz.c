@@ -818,9 +818,10 @@ find_date(const char *v, char out[11], int future)
 
 /*
  * reread_dates - a date element whose value holds digits but no date
- * ("12/41/2026": a 3 read as a 4 on a standard-resolution fax) is read
- * again, finer, where the page can (authz_page.reread).  The second
- * reading counts only if it carries the same label, gives a date there and
+ * ("12/41/2026": a 3 read as a 4 on a standard-resolution fax), or a date
+ * read with little confidence, is read again, finer, where the page can
+ * (authz_page.reread).  The second reading counts only if it carries the
+ * same label, gives a date there (the same date, for a doubtful one) and
  * reads with good confidence; otherwise the field stays unreadable and the
  * decision says low_confidence.
  */
@@ -836,12 +837,13 @@ reread_dates(const struct authz_rules *r, const struct authz_page *pages, size_t
 	for (d = 0; d < sizeof dates / sizeof dates[0]; d++) {
 		int	i = entry_of(r, dates[d]), nh, k;
 		struct found *f;
-		char	text[512], fb[1024], v[512], date[11];
+		char	text[512], fb[1024], v[512], date[11], first[11] = "";
 		struct hit h[16];
 		float	conf;
 
+		/* unreadable as a date, or a date read with little confidence */
 		if (i < 0 || !(f = &found[i])->have || !strpbrk(f->value, "0123456789") ||
-		    find_date(f->value, date, 0) == 0)
+		    (find_date(f->value, first, 0) == 0 && f->conf >= LOW_CONF))
 			continue;
 		for (p = 0; p < npages && pages[p].pageno != f->page; p++)
 			;
@@ -858,6 +860,9 @@ reread_dates(const struct authz_rules *r, const struct authz_page *pages, size_t
 		    h[k].end, text + h[k].end);
 		trimv(v);
 		if (find_date(v, date, 0) != 0)
+			continue;
+		/* a doubtful date counts only if the second reading gives the same */
+		if (*first && strcmp(first, date) != 0)
 			continue;
 		msg_info("page %d: %s read again as a date (confidence %.0f)", f->page, dates[d],
 		    conf);
@@ -930,6 +935,18 @@ has_word(const char *hay, const char *needle)
 	for (i = 0; b[i]; i++)
 		b[i] = (char)tolower((unsigned char)b[i]);
 	return strstr(a, b) != NULL;
+}
+
+/* content - a value with something written in it: two letters or digits
+ * ("—_." is a rule OCR'd, not a name) */
+static int
+content(const char *v)
+{
+	int n = 0;
+
+	for (; *v; v++)
+		n += isalnum((unsigned char)*v) != 0;
+	return n >= 2;
 }
 
 /* prompt_only - a checked "Upon this event:" with nothing written after it */
@@ -1103,8 +1120,7 @@ authz_check(const struct authz_rules *r, struct store *st, const char *nicknames
 	/* core elements: present, filled in, legible */
 	for (k = 0; k < (int)(sizeof core / sizeof core[0]); k++) {
 		i = entry_of(r, core[k].element);
-		if (i < 0 || !found[i].have ||
-		    (found[i].value[0] == '\0' && found[i].nitems == 0))
+		if (i < 0 || !found[i].have || (found[i].nitems == 0 && !content(found[i].value)))
 			add_reason(reasons, r, core[k].code, NULL, 0, NULL);
 		else if (found[i].conf < LOW_CONF)
 			add_reason(reasons, r, "low_confidence", core[k].element, found[i].page,
@@ -1229,9 +1245,9 @@ authz_check(const struct authz_rules *r, struct store *st, const char *nicknames
 json_t *
 authz_combine(const struct authz_rules *r, const char *case_name, json_t **each, size_t n)
 {
-	json_t		*out, *list = json_array(), *reasons, *notes, *e;
+	json_t		*out, *list = json_array(), *reasons, *notes;
 	const char	*pid = NULL;
-	size_t		i, k, main = 0;
+	size_t		i, main = 0;
 	int		several = 0, part2, psy, valid;
 
 	if (n == 0 || list == NULL)
@@ -1258,15 +1274,13 @@ authz_combine(const struct authz_rules *r, const char *case_name, json_t **each,
 	part2 = json_is_true(json_object_get(out, "part2_allowed"));
 	psy = json_is_true(json_object_get(out, "psychotherapy_notes_allowed"));
 	for (i = 0; i < n; i++) {
-		json_t	*codes = json_array();
 		int	ok = strncmp(json_string_value(json_object_get(each[i], "decision")),
 		    "valid", 5) == 0;
 
-		json_array_foreach(json_object_get(each[i], "reasons"), k, e)
-			json_array_append(codes, json_object_get(e, "code"));
-		json_array_append_new(list, json_pack("{s:i, s:O, s:O, s:o, s:O, s:O}",
+		json_array_append_new(list, json_pack("{s:i, s:O, s:O, s:O, s:O, s:O}",
 		    "form", (int)i + 1, "decision", json_object_get(each[i], "decision"),
-		    "patient", json_object_get(each[i], "patient"), "reasons", codes,
+		    "patient", json_object_get(each[i], "patient"),
+		    "reasons", json_object_get(each[i], "reasons"),
 		    "part2_allowed", json_object_get(each[i], "part2_allowed"),
 		    "psychotherapy_notes_allowed",
 		    json_object_get(each[i], "psychotherapy_notes_allowed")));

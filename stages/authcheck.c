@@ -12,6 +12,7 @@
  * SECURITY: renders pages of a hostile file (sandboxed, memory ceiling);
  * holds no keys.  FILES: HOME/roi.db, HOME/spool/orig (read), rules/.
  */
+#include <ctype.h>
 #include <leptonica/allheaders.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,12 +46,86 @@ struct page_buf {
 	int			part;		/* the case part (one form) it belongs to */
 };
 
+/* alnums - letters and digits in a word */
+static int
+alnums(const char *t, size_t n)
+{
+	size_t	i;
+	int	a = 0;
+
+	for (i = 0; i < n; i++)
+		a += (t[i] >= '0' && t[i] <= '9') || (t[i] >= 'a' && t[i] <= 'z') ||
+		    (t[i] >= 'A' && t[i] <= 'Z');
+	return a;
+}
+
+/* plain - a word as print reads: ASCII letters, digits, a few stops */
+static int
+plain(const char *t, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)t[i]) && !strchr(".,;:'()-", t[i]))
+			return 0;
+	return 1;
+}
+
+/* chars - UTF-8 characters in a word */
+static size_t
+chars(const char *t, size_t n)
+{
+	size_t i, c = 0;
+
+	for (i = 0; i < n; i++)
+		c += ((unsigned char)t[i] & 0xc0) != 0x80;
+	return c;
+}
+
+/*
+ * printed_words - the boxes of the words that are printed text, for the
+ * signature search to leave out (marks_signature).  A scribble OCR'd
+ * into junk is not text: printed words have two letters or digits, are
+ * no wider than their letters can be ("Oe" across 140 pt is a scribble),
+ * and read well, or are plain words right after a printed word
+ * (Tesseract gives 11 to "privacy law." at the end of a clean line; the
+ * scribble after "Signature of client" is read as "PPPAIN" well apart).
+ */
+static size_t
+printed_words(const struct authz_page *pg, float (*out)[4])
+{
+	size_t	l, w, np = 0;
+
+	for (l = 0; l < pg->nlines; l++) {
+		const struct authz_line *ln = &pg->lines[l];
+		const char *t = ln->text;
+		size_t	i;
+		int	prev = 0;	/* the word before is printed */
+
+		for (w = 0, i = 0; w < ln->nwords; w++) {
+			size_t		len = strcspn(t + i, " ");
+			const float	*b = ln->words[w], *pb = w ? ln->words[w - 1] : NULL;
+			float		h = b[3] - b[1];
+			int		is = alnums(t + i, len) >= 2 &&
+			    b[2] - b[0] <= 1.5f * h * (float)chars(t + i, len) + 4 &&
+			    (ln->wconf[w] >= 50 || (prev && plain(t + i, len) &&
+			    b[0] - pb[2] <= 1.5f * h));
+
+			if (is)
+				memcpy(out[np++], b, sizeof out[0]);
+			prev = is;
+			i += len + (t[i + len] == ' ');
+		}
+	}
+	return np;
+}
+
 /* load_page - the OCR lines and word boxes of one page from the store */
 static int
 load_page(struct stage_ctx *ctx, int pageno, struct page_buf *b)
 {
 	sqlite3_stmt	*s;
-	size_t		nw = 0, cap = 0, np = 0, pcap = 0;
+	size_t		nw = 0, cap = 0, np;
 	int		line = -1, nconf = 0;	/* words counted in the line's confidence */
 
 	memset(b, 0, sizeof *b);
@@ -87,27 +162,6 @@ load_page(struct stage_ctx *ctx, int pageno, struct page_buf *b)
 		}
 		b->wconf[nw] = c;
 		memcpy(b->words[nw++], box, sizeof box);
-		/* printed words only: a scribble OCR'd into junk is not text */
-		{
-			int alnum = 0;
-
-			for (q = t ? t : ""; *q; q++)
-				alnum += (*q >= '0' && *q <= '9') || (*q >= 'a' && *q <= 'z') ||
-				    (*q >= 'A' && *q <= 'Z');
-			/* ... and a scribble read as "Oe" is far wider than two letters */
-			if (alnum >= 2 && c >= 50 &&
-			    box[2] - box[0] <= 1.5f * (box[3] - box[1]) * (float)strlen(t) + 4) {
-				if (np == pcap) {
-					void *n = realloc(b->printed, (pcap = pcap ? pcap * 2 : 256) *
-					    sizeof *b->printed);
-
-					if (n == NULL)
-						goto oom;
-					b->printed = n;
-				}
-				memcpy(b->printed[np++], box, sizeof box);
-			}
-		}
 		if (sqlite3_column_int(s, 6) != line || b->pg.nlines == 0) {
 			void *n = realloc(b->pg.lines, (b->pg.nlines + 1) * sizeof *b->pg.lines);
 
@@ -157,6 +211,9 @@ load_page(struct stage_ctx *ctx, int pageno, struct page_buf *b)
 			at += b->pg.lines[i].nwords;
 		}
 	}
+	if ((b->printed = calloc(nw ? nw : 1, sizeof *b->printed)) == NULL)
+		return msg_error("out of memory");
+	np = printed_words(&b->pg, b->printed);
 	b->pg.words = (const float (*)[4])b->printed;
 	b->pg.nwords = np;
 	return 0;

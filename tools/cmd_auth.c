@@ -89,8 +89,11 @@ cmd_auth(int argc, char **argv, const char *home)
 		    json_string_value(json_object_get(v, "decision")),
 		    *json_string_value(json_object_get(v, "patient")) ?
 		    json_string_value(json_object_get(v, "patient")) : "(not matched)");
-		json_array_foreach(json_object_get(v, "reasons"), k, c)
-			printf("%s%s", k ? ", " : " (", json_string_value(c));
+		json_array_foreach(json_object_get(v, "reasons"), k, c) {
+			printf("%s%s", k ? ", " : " (", json_string_value(json_object_get(c, "code")));
+			if (json_object_get(c, "detail"))
+				printf(": %s", json_string_value(json_object_get(c, "detail")));
+		}
 		printf("%s\n", json_array_size(json_object_get(v, "reasons")) ? ")" : "");
 	}
 	if (json_is_true(json_object_get(j, "tpo_consent")))
