@@ -821,9 +821,10 @@ find_date(const char *v, char out[11], int future)
  * ("12/41/2026": a 3 read as a 4 on a standard-resolution fax), or a date
  * read with little confidence, is read again, finer, where the page can
  * (authz_page.reread).  The second reading counts only if it carries the
- * same label, gives a date there (the same date, for a doubtful one) and
- * reads with good confidence; otherwise the field stays unreadable and the
- * decision says low_confidence.
+ * same label and gives a date there: for an unreadable one, read with good
+ * confidence; for a doubtful one, the same date (two renderings agreeing
+ * is the confirmation: Tesseract gives 2 to a "02/27/2026" it read right).
+ * Otherwise the field stays doubtful and the decision says low_confidence.
  */
 #define REREAD_CONF	75.0f
 
@@ -847,9 +848,11 @@ reread_dates(const struct authz_rules *r, const struct authz_page *pages, size_t
 			continue;
 		for (p = 0; p < npages && pages[p].pageno != f->page; p++)
 			;
+		/* a new date needs a confident reading; the same date twice
+		 * from two renderings is its own confirmation */
 		if (p == npages || pages[p].reread == NULL ||
 		    pages[p].reread(pages[p].reread_arg, f->page, f->box, text, sizeof text,
-		    &conf) != 0 || conf < REREAD_CONF)
+		    &conf) != 0 || (conf < REREAD_CONF && !*first))
 			continue;
 		nh = line_hits(r, fixed(r, text, fb, sizeof fb), h, 16);
 		for (k = 0; k < nh && h[k].entry != i; k++)
@@ -867,7 +870,7 @@ reread_dates(const struct authz_rules *r, const struct authz_page *pages, size_t
 		msg_info("page %d: %s read again as a date (confidence %.0f)", f->page, dates[d],
 		    conf);
 		snprintf(f->value, sizeof f->value, "%s", v);
-		f->conf = conf;
+		f->conf = *first ? fmaxf(LOW_CONF, fmaxf(f->conf, conf)) : conf;
 		f->reread = 1;
 	}
 }

@@ -26,6 +26,7 @@
  * FILES: reads the input path only; writes nothing.  Tesseract reads its
  * traineddata (opts.tessdata or its default folder).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -1753,9 +1754,9 @@ ocr_read_box(struct ocr *o, int pageno, const float box[4], char *out, size_t le
 	PIX		*base = NULL, *img = NULL, *cut = NULL;
 	BOX		*clip = NULL;
 	struct wordlist	wl = { 0 };
-	float		s = 300 / 72.0f, skew = 0;
+	float		s = 300 / 72.0f, skew = 0, sum = 0;
 	char		why[OCR_WHY];
-	size_t		i, used = 0;
+	size_t		i, used = 0, n = 0;
 	int		rc = OCR_ERR;
 
 	*conf = 0;
@@ -1803,13 +1804,23 @@ ocr_read_box(struct ocr *o, int pageno, const float box[4], char *out, size_t le
 	TessBaseAPISetPageSegMode(o->tess, PSM_SINGLE_LINE);
 	rc = tess_read(o->tess, cut, 300, &wl) < 0 ? OCR_ERR : OCR_OK;
 	TessBaseAPISetPageSegMode(o->tess, PSM_AUTO);
-	for (i = 0; rc == OCR_OK && i < wl.n; i++)
+	for (i = 0; rc == OCR_OK && i < wl.n; i++) {
+		const char *c;
+
 		used += (size_t)snprintf(out + used, used < len ? len - used : 0, "%s%s",
 		    i ? " " : "", wl.w[i].text);
+		/* the confidence of the words, not of specks read as punctuation */
+		for (c = wl.w[i].text; *c && !isalnum((unsigned char)*c); c++)
+			;
+		if (*c) {
+			sum += wl.w[i].conf;
+			n++;
+		}
+	}
 	if (used >= len)
 		out[len - 1] = '\0';
-	*conf = wl_conf(&wl);
-	msg_info("page %d: read again [%.0f %.0f %.0f %.0f] px [%.0f %.0f %.0f %.0f] of %dx%d: \"%s\" (%.0f)", pageno, box[0], box[1], box[2], box[3], r.x0, r.y0, r.x1, r.y1, pixGetWidth(img), pixGetHeight(img), out, *conf);
+	*conf = n ? sum / (float)n : 0;
+	msg_info("page %d: read again: \"%s\" (confidence %.0f)", pageno, out, *conf);
 out:
 	wl_free(&wl);
 	boxDestroy(&clip);
