@@ -993,10 +993,16 @@ match_patient(const struct authz_rules *r, struct store *st, const char *nicknam
 				*sp = '\0';		/* middle names aside */
 		}
 	}
+	if (i < 0 || !found[i].have || !content(found[i].value)) {
+		/* no patient named: 42 CFR 2.31(a)(1); the individual is who
+		 * the authorization is about (45 CFR 164.508(c)(1)) */
+		add_reason(reasons, r, "missing_patient_name", NULL, 0, NULL);
+		return PATIENT_UNKNOWN;
+	}
 	if (!*first || !*last || k < 0 || !found[k].have ||
 	    find_date(found[k].value, date, 0) != 0) {
 		add_reason(reasons, r, "low_confidence", "patient name or date of birth",
-		    i >= 0 ? found[i].page : 0, i >= 0 ? found[i].box : NULL);
+		    found[i].page, found[i].box);
 		return PATIENT_UNKNOWN;
 	}
 	switch ((f = patient_match(st, nicknames, first, last, date, id))) {

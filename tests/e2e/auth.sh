@@ -73,8 +73,8 @@ done
 # second adds what it allows; forms for two patients are never merged
 form=fixtures/src/authorization.txt
 mkdir -p "$T/two"
-{ cat "$form"; echo '---page---'; sed '1,3d; s/^\[x\] Progress notes.*/[ ] Progress notes and treatment summaries/; s/^\[x\] Diagnoses/[ ] Diagnoses/; s/^\[ \] Psychotherapy notes.*/[x] Psychotherapy notes/' "$form"; } > "$T/two/psy.txt"
-{ cat "$form"; echo '---page---'; sed '1,3d; s/Jordan Sample/Alex Testperson/; s|07/22/1985|11/02/1979|' "$form"; } > "$T/two/patients.txt"
+{ cat "$form"; printf '\n---page---\n'; sed '1,3d; s/^\[x\] Progress notes.*/[ ] Progress notes and treatment summaries/; s/^\[x\] Diagnoses/[ ] Diagnoses/; s/^\[ \] Psychotherapy notes.*/[x] Psychotherapy notes/' "$form"; } > "$T/two/psy.txt"
+{ cat "$form"; printf '\n---page---\n'; sed '1,3d; s/Jordan Sample/Alex Testperson/; s|07/22/1985|11/02/1979|' "$form"; } > "$T/two/patients.txt"
 "$MKFAX" -o "$T/two" "$T/two/psy.txt" "$T/two/patients.txt" > /dev/null 2>&1
 for n in psy patients; do
 	cp "$T/two/$n.text.pdf" "$h/inbox/requests/two-$n.pdf"
