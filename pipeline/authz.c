@@ -1056,6 +1056,18 @@ authz_revoke(const struct authz_rules *r, json_t *result, const char *detail)
 	json_object_set_new(result, "psychotherapy_notes_allowed", json_false());
 }
 
+void
+authz_unreadable(const struct authz_rules *r, json_t *result, const char *detail, int pageno)
+{
+	static const float nowhere[4];
+
+	add_reason(json_object_get(result, "reasons"), r, "low_confidence", detail, pageno, nowhere);
+	if (strcmp(json_string_value(json_object_get(result, "decision")), "revocation") != 0)
+		json_object_set_new(result, "decision", json_string("defective"));
+	json_object_set_new(result, "part2_allowed", json_false());
+	json_object_set_new(result, "psychotherapy_notes_allowed", json_false());
+}
+
 const char *
 authz_date_signed(const json_t *result, char out[11])
 {

@@ -80,6 +80,10 @@ json_t	*authz_revocation(const struct authz_rules *r, struct store *st, const ch
 	    const char *case_name, const struct authz_page *pages, size_t npages);
 /* authz_revoke - mark a decision revoked (reason "revoked" with detail) */
 void	authz_revoke(const struct authz_rules *r, json_t *result, const char *detail);
+/* authz_unreadable - a page that could not be read: low_confidence with
+ * detail and page; the decision becomes defective */
+void	authz_unreadable(const struct authz_rules *r, json_t *result, const char *detail,
+	    int pageno);
 /* authz_date_signed - the date the form was signed (YYYY-MM-DD) or NULL */
 const char *authz_date_signed(const json_t *result, char out[11]);
 

@@ -363,6 +363,54 @@ out:
 	return rc;
 }
 
+/*
+ * unreadable_pages - a page of the request that is neither sorted nor
+ * blank (no words, or words read with little confidence, on a page with
+ * ink) may hold the authorization: it is a reason (low_confidence, which
+ * page), for a person to look, never silently "no authorization here".
+ */
+static int
+unreadable_pages(struct stage_ctx *ctx, const struct authz_rules *rules, struct ocr **o,
+    const char *sha, json_t *res)
+{
+	sqlite3_stmt	*s;
+	char		path[SPOOL_PATH], why[OCR_WHY];
+	int		rc = 0;
+
+	s = store_prepare(ctx->st, "SELECT p.pageno FROM pages p WHERE p.doc_id = ? AND"
+	    " p.doctype = 'other' AND (p.conf < 70 OR (SELECT count(*) FROM words w WHERE"
+	    " w.doc_id = p.doc_id AND w.pageno = p.pageno) < 5) ORDER BY p.pageno");
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, ctx->id);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		int		pageno = sqlite3_column_int(s, 0);
+		void		*pix = NULL;
+		l_int32		black = 0;
+		char		detail[64];
+
+		if (*o == NULL) {
+			spool_orig_path(path, ctx->home, sha);
+			if (ocr_open(o, path, &ctx->ocr, why, sizeof why) != OCR_OK) {
+				msg_error("authcheck: %s", why);
+				rc = -1;
+				break;
+			}
+		}
+		if (ocr_page_image(*o, pageno, 150, &pix, why, sizeof why) != OCR_OK)
+			continue;	/* cannot be drawn: intake would have said */
+		pixCountPixels(pix, &black, NULL);
+		/* blank, or a few specks: one in a hundred pixels inked at most */
+		if ((double)black >= 0.01 * pixGetWidth((PIX *)pix) * pixGetHeight((PIX *)pix)) {
+			snprintf(detail, sizeof detail, "page %d could not be read", pageno);
+			authz_unreadable(rules, res, detail, pageno);
+		}
+		pixDestroy((PIX **)&pix);
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
 int
 stage_authcheck_main(int argc, char **argv)
 {
@@ -516,6 +564,8 @@ stage_authcheck_main(int argc, char **argv)
 		msg_error("out of memory");
 		goto out;
 	}
+	if (unreadable_pages(&ctx, rules, &o, sha, res) == -1)
+		goto out;
 	if (store_begin(ctx.st) == -1)
 		goto out;
 	if (revocations(&ctx, rules, case_id, res) == -1) {

@@ -17,6 +17,7 @@
  *
  * Source markup (one line each; a header of "key: value" lines first):
  *   layout: letter|form|record|cover     font: serif|sans|mono     size: 11
+ *   noise: N                             rasters with N% of pixels flipped
  *   letterhead: Name | line | line       a centred, ruled letterhead block
  *   # Title / ## Heading                 headings
  *   | a | b | c |                        table rows (ruled cells); first row bold
@@ -64,6 +65,7 @@ struct mark {
 static struct mark	marks[256];
 static int		nmarks;
 static int		columns;	/* layout: columns - two columns per page */
+static int		noise;		/* noise: N - flip N% of a raster's pixels */
 
 /* rng - xorshift64*, seeded, so every run draws the same numbers */
 static uint64_t
@@ -151,6 +153,7 @@ to_html(const char *src, fz_buffer **pages, int max, char *css, size_t csslen)
 	fz_buffer	*b;
 
 	columns = 0;
+	noise = 0;
 	b = pages[np++] = fz_new_buffer(ctx, 4096);
 	for (; *p; p = *nl ? nl + 1 : nl) {
 		size_t n;
@@ -169,6 +172,10 @@ to_html(const char *src, fz_buffer **pages, int max, char *css, size_t csslen)
 			}
 			if (strncmp(line, "size: ", 6) == 0) {
 				size = atoi(line + 6);
+				continue;
+			}
+			if (strncmp(line, "noise: ", 7) == 0) {
+				noise = atoi(line + 7);
 				continue;
 			}
 			if (strncmp(line, "layout: ", 8) == 0) {
@@ -713,6 +720,19 @@ add_raster_page(struct out *o, fz_page *page, struct word *w, int nw, int rot90)
 			pixSetPixel(bin, px + 1, py, 1);
 		if (rng() & 3)
 			pixSetPixel(bin, px, py + 1, 1);
+	}
+	/* noise: a page too damaged to read (flipped pixels everywhere) */
+	if (noise > 0) {
+		int x2, y2;
+
+		for (y2 = 0; y2 < H; y2++)
+			for (x2 = 0; x2 < W; x2++)
+				if ((int)(rng() % 100) < noise) {
+					l_uint32 bit;
+
+					pixGetPixel(bin, x2, y2, &bit);
+					pixSetPixel(bin, x2, y2, !bit);
+				}
 	}
 	if (rot90 == 180) {
 		PIX *t = pixRotate180(NULL, bin);

@@ -125,13 +125,26 @@ is "a subpoena alone: no authorization, no court order" "$(codes_of subpoena.tif
 is "a subpoena with a court order: still no authorization, but the order is there" \
     "$(codes_of withorder.tif)" "defective missing_authorization"
 
-# a request without any authorization
+# a request without any authorization; one whose form is too damaged to
+# read (it may be the authorization: a person must look), and a fax with
+# an almost blank page (that is no reason)
 cp "$FIX/cover.fine.tif" "$h/inbox/requests/coveronly.tif"
+mkdir -p "$T/bad"
+{ echo "noise: 5"; cat fixtures/src/authorization.txt; } > "$T/bad/damaged.txt"
+printf 'layout: letter\n# Page 2\n' > "$T/bad/blank.txt"
+"$MKFAX" -o "$T/bad" "$T/bad/damaged.txt" "$T/bad/blank.txt" > /dev/null 2>&1
+cp "$T/bad/damaged.fine.tif" "$h/inbox/requests/damaged.tif"
+cp "$T/bad/blank.fine.tif" "$h/inbox/requests/blank.tif"
 check "run --once" run_once "$h"
-c=$("$ROI" -C "$h" case list --json | jq -r '.[] | select(.name == "coveronly.tif") | .case')
-is "no authorization: defective, missing_authorization" \
-    "$("$ROI" -C "$h" auth show "$c" --json | jq -r '"\(.decision) \([.reasons[].code] | join(","))"')" \
+auth_of() {
+	c=$("$ROI" -C "$h" case list --json | jq -r ".[] | select(.name == \"$1\") | .case")
+	"$ROI" -C "$h" auth show "$c" --json | jq -r '"\(.decision) \([.reasons[] | .code + (if .detail then "(" + .detail + ")" else "" end)] | join(","))"'
+}
+is "no authorization: defective, missing_authorization" "$(auth_of coveronly.tif)" \
     "defective missing_authorization"
+is "a page too damaged to read: a person must look at it" "$(auth_of damaged.tif)" \
+    "defective missing_authorization,low_confidence(page 1 could not be read)"
+is "an almost blank page is not unreadable" "$(auth_of blank.tif)" "defective missing_authorization"
 c=$(awk '$2 == "form-valid.text.pdf" {print $1}' "$T/cases")
 "$ROI" -C "$h" auth show "$c" --json > "$T/a.json"
 is "valid form: the patient matched" "$(jq -r .patient "$T/a.json")" P001
