@@ -877,7 +877,8 @@ make_source(const char *src, const char *outdir, long seed)
 	rasterise(pdf, base, seed);
 }
 
-/* long_doc - N pages cycling through the text PDFs in DIR, one variant */
+/* long_doc - N pages cycling through the text PDFs in DIR (not the extra
+ * authorization layouts), one variant */
 static void
 long_doc(const char *srcdir, int npages, const char *vname, int rot90, const char *path,
     long seed)
@@ -897,7 +898,9 @@ long_doc(const char *srcdir, int npages, const char *vname, int rot90, const cha
 			v = &variants[k];
 	if (v == NULL && strcmp(vname, "text") != 0)
 		die("--variant: text, 300, fine or std");
-	snprintf(cmd, sizeof cmd, "ls %s/*.text.pdf 2>/dev/null", srcdir);
+	/* the mix of a request and its records; the other authorization
+	 * layouts (authorization-*) are for the authorization tests */
+	snprintf(cmd, sizeof cmd, "ls %s/*.text.pdf 2>/dev/null | grep -v /authorization-", srcdir);
 	if ((ls = popen(cmd, "r")) == NULL)
 		die("ls");
 	while (nsrc < 64 && fgets(list[nsrc], sizeof list[0], ls)) {

@@ -11,7 +11,8 @@ want_of() {
 	case $1 in
 	cover) echo fax_cover ;;
 	request-letter) echo request_letter ;;
-	authorization) echo authorization ;;
+	authorization-tpo) echo part2_consent ;;
+	authorization*) echo authorization ;;
 	request-bundle) echo fax_cover+authorization ;;
 	*) echo clinical_record ;;
 	esac
