@@ -10,7 +10,8 @@ set -eu
 O=${1:?usage: accuracy.sh BUILD-DIR SEED...}
 shift
 [ $# -gt 0 ] || set -- 1 2 3
-ROI=$PWD/$O/roi MKFAX=$PWD/$O/mkfax
+case $O in /*) ;; *) O=$PWD/$O ;; esac
+ROI=$O/roi MKFAX=$O/mkfax
 export ROI MKFAX ROI_NOW=2026-03-02T09:00:00
 T=$(mktemp -d /tmp/roi-accuracy.XXXXXX)
 trap 'rm -rf "$T"' EXIT
