@@ -520,6 +520,10 @@ continues(const char *prev, const char *next)
 	size_t	n = strlen(prev), i;
 	int	comma, digits = 0;
 
+	/* a speck before the line ("‘010-4478") is not its start */
+	while (*next && !isalnum((unsigned char)*next) && !strchr("(\"", *next))
+		next++;
+
 	while (n && isspace((unsigned char)prev[n - 1]))
 		n--;
 	if (n == 0 || strchr(".!?", prev[n - 1]))
@@ -589,8 +593,12 @@ more_lines(const struct authz_rules *r, const struct authz_page *pg, size_t l, c
 			trimv(v);
 		} else if (continues(prev, nx->text) && strlen(v) + strlen(nx->text) + 2 < vlen &&
 		    (!numbers_only || strspn(nx->text, "0123456789()-. ") == strlen(nx->text))) {
+			const char *t = nx->text;
+
+			while (*t && !isalnum((unsigned char)*t) && !strchr("(\"", *t))
+				t++;		/* a speck before it */
 			strcat(v, " ");
-			strcat(v, nx->text);
+			strcat(v, t);
 			trimv(v);
 		} else
 			break;
