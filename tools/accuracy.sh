@@ -12,7 +12,7 @@ shift
 [ $# -gt 0 ] || set -- 1 2 3
 case $O in /*) ;; *) O=$PWD/$O ;; esac
 ROI=$O/roi MKFAX=$O/mkfax
-export ROI MKFAX ROI_NOW=2026-03-02T09:00:00
+export ROI MKFAX ROI_NOW=2026-03-02T09:00:00 ROI_RULES=${ROI_RULES:-$PWD/rules}
 T=$(mktemp -d /tmp/roi-accuracy.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 not_ok() { echo "accuracy: $*" >&2; exit 1; }
