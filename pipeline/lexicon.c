@@ -182,3 +182,25 @@ lexicon_fix(const struct lexicon *lx, const char *in, char *out)
 	}
 	return fixed;
 }
+
+void
+lexicon_ascii(const char *in, char *out, size_t len)
+{
+	/* U+00C0 to U+00FF, in order; '_' where there is no plain letter */
+	static const char plain[] = "AAAAAAACEEEEIIIIDNOOOOO_OUUUUYTs"
+	    "aaaaaaaceeeeiiiidnooooo_ouuuuyty";
+	const unsigned char *p = (const unsigned char *)in;
+	size_t	j = 0;
+
+	if (len == 0)
+		return;
+	while (*p && j + 1 < len) {
+		if ((p[0] == 0xc3) && p[1] >= 0x80 && p[1] <= 0xbf &&
+		    plain[p[1] - 0x80 + 0x00] != '_') {
+			out[j++] = plain[p[1] - 0x80];
+			p += 2;
+		} else
+			out[j++] = (char)*p++;
+	}
+	out[j] = '\0';
+}

@@ -31,4 +31,9 @@ int	lexicon_has(const struct lexicon *lx, const char *s, size_t n);
  * returns how many words were changed */
 int	lexicon_fix(const struct lexicon *lx, const char *in, char *out);
 
+/* lexicon_ascii - in to out with accented Latin letters (U+00C0-U+00FF:
+ * é, Ñ, ü...) as their plain letters, other bytes as they are; OCR reads
+ * "namé" for "name", and names are matched without accents */
+void	lexicon_ascii(const char *in, char *out, size_t len);
+
 #endif

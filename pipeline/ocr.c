@@ -1471,8 +1471,10 @@ page_ocr(struct ocr *o, fz_page *page, fz_rect bounds, struct ocr_page *pg,
 	 * keeps the jagged edges and read worse (standard 0.046, slower).
 	 */
 	s = o->opts.dpi / 72.0f;
-	if (o->native_dpi > 0 && o->native_dpi < o->opts.dpi && o->opts.dpi > OCR_LOW_DPI)
+	if (o->native_dpi > 0 && o->native_dpi < o->opts.dpi && o->opts.dpi > OCR_LOW_DPI &&
+	    !o->opts.full_dpi)
 		s = OCR_LOW_DPI / 72.0f;
+	pg->native_dpi = o->native_dpi;
 	/* a large page is rendered coarser rather than past max_pixels */
 	if (wpt * s * hpt * s > (double)o->opts.max_pixels)
 		s = (float)sqrt((double)o->opts.max_pixels / (wpt * hpt));

@@ -52,6 +52,8 @@ struct ocr_opts {
 	const char	*tessdata;	/* NULL: Tesseract's default */
 	int		no_osd;		/* skip orientation detection */
 	int		no_deskew;	/* skip skew correction */
+	int		full_dpi;	/* a low-resolution scan at dpi too, not at 200
+					   (a second, finer reading of a fax) */
 };
 
 struct ocr_word {
@@ -68,6 +70,7 @@ struct ocr_page {
 	float		skew;		/* degrees measured (and corrected) before OCR,
 					   clockwise positive */
 	enum ocr_source	source;
+	float		native_dpi;	/* OCR'd: the scan's own resolution (0: not one scan) */
 	float		conf;		/* mean word confidence, 0..100 */
 	char		*text;		/* UTF-8, lines separated by '\n' */
 	struct ocr_word	*words;

@@ -16,6 +16,7 @@
 
 #include "clock.h"
 #include "msg.h"
+#include "lexicon.h"
 #include "patient.h"
 
 #define MAXCOLS		64
@@ -479,13 +480,16 @@ out:
 
 /* ---- matching ---- */
 
-/* name_norm - lower-case letters only; OCR digits read back as letters;
+/* name_norm - lower-case letters only, without accents; OCR digits read back as letters;
  * hyphens and spaces kept as one space */
 static void
-name_norm(const char *in, char *out, size_t len)
+name_norm(const char *raw, char *out, size_t len)
 {
+	char	buf[512];
+	const char *in = buf;
 	size_t	j = 0;
 
+	lexicon_ascii(raw, buf, sizeof buf);	/* José as Jose */
 	for (; *in && j + 1 < len; in++) {
 		char c = *in;
 

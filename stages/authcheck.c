@@ -21,6 +21,7 @@
 
 #include "authz.h"
 #include "clock.h"
+#include "lexicon.h"
 #include "marks.h"
 #include "msg.h"
 #include "ocr.h"
@@ -120,12 +121,107 @@ printed_words(const struct authz_page *pg, float (*out)[4])
 	return np;
 }
 
+/* add_word - one word of a page, in reading order, into its line */
+static int
+add_word(struct page_buf *b, size_t *cap, int *line, int *nconf, const char *t,
+    const float box[4], float c, int wline)
+{
+	struct authz_line *l;
+	size_t	nw = 0, i;
+	int	counts;
+	const char *q;
+
+	char	plain[256];
+
+	for (i = 0; i < b->pg.nlines; i++)
+		nw += b->pg.lines[i].nwords;
+	/* "namé" as "name": accents OCR puts on English words, and on names
+	 * the registry is matched without */
+	lexicon_ascii(t ? t : "", plain, sizeof plain);
+	t = plain;
+	/* a line's confidence is that of its words; marks read as
+	 * punctuation (a checkbox as "[—]", a speck as "‘") do not count */
+	for (q = t, counts = 0; *q && !counts; q++)
+		counts = (*q >= '0' && *q <= '9') || (*q >= 'a' && *q <= 'z') ||
+		    (*q >= 'A' && *q <= 'Z');
+	if (nw == *cap) {
+		void *n = realloc(b->words, (*cap = *cap ? *cap * 2 : 256) * sizeof *b->words);
+
+		if (n == NULL)
+			return -1;
+		b->words = n;
+		if ((n = realloc(b->wconf, *cap * sizeof *b->wconf)) == NULL)
+			return -1;
+		b->wconf = n;
+	}
+	b->wconf[nw] = c;
+	memcpy(b->words[nw], box, sizeof b->words[0]);
+	if (wline != *line || b->pg.nlines == 0) {
+		void *n = realloc(b->pg.lines, (b->pg.nlines + 1) * sizeof *b->pg.lines);
+
+		if (n == NULL)
+			return -1;
+		b->pg.lines = n;
+		l = &b->pg.lines[b->pg.nlines++];
+		memset(l, 0, sizeof *l);
+		if ((l->text = strdup(t)) == NULL)
+			return -1;
+		memcpy(l->box, box, sizeof l->box);
+		l->conf = c;
+		*nconf = counts;
+		l->nwords = 1;
+		*line = wline;
+		return 0;
+	}
+	l = &b->pg.lines[b->pg.nlines - 1];
+	{
+		size_t	n = strlen(l->text) + strlen(t) + 2;
+		char	*nt = realloc(l->text, n);
+
+		if (nt == NULL)
+			return -1;
+		strcat(nt, " ");
+		strcat(nt, t);
+		l->text = nt;
+	}
+	l->box[0] = box[0] < l->box[0] ? box[0] : l->box[0];
+	l->box[1] = box[1] < l->box[1] ? box[1] : l->box[1];
+	l->box[2] = box[2] > l->box[2] ? box[2] : l->box[2];
+	l->box[3] = box[3] > l->box[3] ? box[3] : l->box[3];
+	if (counts)
+		l->conf = *nconf ? (l->conf * *nconf + c) / (*nconf + 1) : c;
+	else if (*nconf == 0)
+		l->conf = (l->conf * (l->nwords) + c) / (l->nwords + 1);
+	*nconf += counts;
+	l->nwords++;
+	return 0;
+}
+
+/* finish_page - the lines' word pointers, and the printed words */
+static int
+finish_page(struct page_buf *b)
+{
+	size_t i, at = 0;
+
+	/* words come line by line: each line's start, now the array stopped moving */
+	for (i = 0; i < b->pg.nlines; i++) {
+		b->pg.lines[i].words = (const float (*)[4])b->words + at;
+		b->pg.lines[i].wconf = b->wconf + at;
+		at += b->pg.lines[i].nwords;
+	}
+	if ((b->printed = calloc(at ? at : 1, sizeof *b->printed)) == NULL)
+		return msg_error("out of memory");
+	b->pg.nwords = printed_words(&b->pg, b->printed);
+	b->pg.words = (const float (*)[4])b->printed;
+	return 0;
+}
+
 /* load_page - the OCR lines and word boxes of one page from the store */
 static int
 load_page(struct stage_ctx *ctx, int pageno, struct page_buf *b)
 {
 	sqlite3_stmt	*s;
-	size_t		nw = 0, cap = 0, np;
+	size_t		cap = 0;
 	int		line = -1, nconf = 0;	/* words counted in the line's confidence */
 
 	memset(b, 0, sizeof *b);
@@ -137,89 +233,61 @@ load_page(struct stage_ctx *ctx, int pageno, struct page_buf *b)
 	sqlite3_bind_int64(s, 1, ctx->id);
 	sqlite3_bind_int(s, 2, pageno);
 	while (sqlite3_step(s) == SQLITE_ROW) {
-		struct authz_line *l;
-		const char *t = (const char *)sqlite3_column_text(s, 0);
-		float	box[4], c = (float)sqlite3_column_double(s, 5);
-		int	k, counts;
-		const char *q;
+		float	box[4];
+		int	k;
 
-		/* a line's confidence is that of its words; marks read as
-		 * punctuation (a checkbox as "[—]", a speck as "‘") do not count */
-		for (q = t ? t : "", counts = 0; *q && !counts; q++)
-			counts = (*q >= '0' && *q <= '9') || (*q >= 'a' && *q <= 'z') ||
-			    (*q >= 'A' && *q <= 'Z');
 		for (k = 0; k < 4; k++)
 			box[k] = (float)sqlite3_column_double(s, 1 + k);
-		if (nw == cap) {
-			void *n = realloc(b->words, (cap = cap ? cap * 2 : 256) * sizeof *b->words);
-
-			if (n == NULL)
-				goto oom;
-			b->words = n;
-			if ((n = realloc(b->wconf, cap * sizeof *b->wconf)) == NULL)
-				goto oom;
-			b->wconf = n;
+		if (add_word(b, &cap, &line, &nconf, (const char *)sqlite3_column_text(s, 0), box,
+		    (float)sqlite3_column_double(s, 5), sqlite3_column_int(s, 6)) == -1) {
+			sqlite3_finalize(s);
+			return msg_error("out of memory");
 		}
-		b->wconf[nw] = c;
-		memcpy(b->words[nw++], box, sizeof box);
-		if (sqlite3_column_int(s, 6) != line || b->pg.nlines == 0) {
-			void *n = realloc(b->pg.lines, (b->pg.nlines + 1) * sizeof *b->pg.lines);
-
-			if (n == NULL)
-				goto oom;
-			b->pg.lines = n;
-			l = &b->pg.lines[b->pg.nlines++];
-			memset(l, 0, sizeof *l);
-			l->text = strdup(t ? t : "");
-			memcpy(l->box, box, sizeof box);
-			l->conf = c;
-			nconf = counts;
-			l->nwords = 1;
-			line = sqlite3_column_int(s, 6);
-			continue;
-		}
-		l = &b->pg.lines[b->pg.nlines - 1];
-		{
-			size_t	n = strlen(l->text) + strlen(t ? t : "") + 2;
-			char	*nt = realloc(l->text, n);
-
-			if (nt == NULL)
-				goto oom;
-			strcat(nt, " ");
-			strcat(nt, t ? t : "");
-			l->text = nt;
-		}
-		l->box[0] = box[0] < l->box[0] ? box[0] : l->box[0];
-		l->box[1] = box[1] < l->box[1] ? box[1] : l->box[1];
-		l->box[2] = box[2] > l->box[2] ? box[2] : l->box[2];
-		l->box[3] = box[3] > l->box[3] ? box[3] : l->box[3];
-		if (counts)
-			l->conf = nconf ? (l->conf * nconf + c) / (nconf + 1) : c;
-		else if (nconf == 0)
-			l->conf = (l->conf * (l->nwords) + c) / (l->nwords + 1);
-		nconf += counts;
-		l->nwords++;
 	}
 	sqlite3_finalize(s);
-	/* words come line by line: each line's start, now the array stopped moving */
-	{
-		size_t i, at = 0;
+	return finish_page(b);
+}
 
-		for (i = 0; i < b->pg.nlines; i++) {
-			b->pg.lines[i].words = (const float (*)[4])b->words + at;
-			b->pg.lines[i].wconf = b->wconf + at;
-			at += b->pg.lines[i].nwords;
-		}
+/*
+ * read_again - the page read a second time at full resolution (a fax is
+ * first read at 200 dpi): its lines into b, the marks of a (the same
+ * image) shared.  0, 1 if the page is not a low-resolution scan (nothing
+ * to gain), -1 on error.
+ */
+static int
+read_again(struct ocr *o2, const struct page_buf *a, struct page_buf *b)
+{
+	struct ocr_page	pg;
+	char		why[OCR_WHY];
+	size_t		cap = 0, i;
+	int		line = -1, nconf = 0, rc;
+
+	memset(b, 0, sizeof *b);
+	memset(&pg, 0, sizeof pg);
+	if (ocr_page(o2, a->pg.pageno, &pg, why, sizeof why) != OCR_OK)
+		return -1;
+	rc = pg.source != OCR_SRC_OCR || pg.native_dpi <= 0 || pg.native_dpi >= 250;
+	for (i = 0; rc == 0 && i < pg.nwords; i++) {
+		float box[4] = { pg.words[i].x0, pg.words[i].y0, pg.words[i].x1, pg.words[i].y1 };
+
+		if (add_word(b, &cap, &line, &nconf, pg.words[i].text, box, pg.words[i].conf,
+		    pg.words[i].line) == -1)
+			rc = -1;
 	}
-	if ((b->printed = calloc(nw ? nw : 1, sizeof *b->printed)) == NULL)
-		return msg_error("out of memory");
-	np = printed_words(&b->pg, b->printed);
-	b->pg.words = (const float (*)[4])b->printed;
-	b->pg.nwords = np;
+	ocr_page_release(&pg);
+	if (rc != 0 || finish_page(b) == -1)
+		return rc ? rc : -1;
+	b->pg.pageno = a->pg.pageno;
+	b->pg.width = a->pg.width;
+	b->pg.height = a->pg.height;
+	b->pg.pix = NULL;	/* a's, lent below */
+	b->pg.scale = a->pg.scale;
+	b->pg.boxes = a->pg.boxes;
+	b->pg.nboxes = a->pg.nboxes;
+	b->pg.reread = a->pg.reread;
+	b->pg.reread_arg = a->pg.reread_arg;
+	b->part = a->part;
 	return 0;
-oom:
-	sqlite3_finalize(s);
-	return msg_error("out of memory");
 }
 
 static void
@@ -411,6 +479,149 @@ unreadable_pages(struct stage_ctx *ctx, const struct authz_rules *rules, struct 
 	return rc;
 }
 
+/* decide - the decision on the forms in pages (one per case part) */
+static json_t *
+decide(const struct authz_rules *rules, struct stage_ctx *ctx, const char *nick,
+    const char *cname, const struct page_buf *pages, int np, int flags, int revocation)
+{
+	struct authz_page *pv = np ? calloc(np, sizeof *pv) : NULL;
+	json_t	*res = NULL;
+	int	i;
+
+	if (np && pv == NULL)
+		return NULL;
+	for (i = 0; i < np; i++)
+		pv[i] = pages[i].pg;
+	if (revocation)
+		res = authz_revocation(rules, ctx->st, nick, cname, pv, np);
+	else if (np == 0 || pages[0].part == pages[np - 1].part)
+		res = authz_check(rules, ctx->st, nick, cname, pv, (size_t)np, flags);
+	else {
+		/* several forms in the request: each read on its own */
+		json_t	*each[16];
+		size_t	ne = 0, k;
+		int	from = 0;
+
+		for (i = 1; i <= np; i++)
+			if (i == np || pages[i].part != pages[from].part) {
+				if (ne < 16)
+					each[ne++] = authz_check(rules, ctx->st, nick, cname,
+					    pv + from, (size_t)(i - from), flags);
+				from = i;
+			}
+		for (k = 0; k < ne && each[k]; k++)
+			;
+		res = k == ne ? authz_combine(rules, cname, each, ne) : NULL;
+		for (k = 0; k < ne; k++)
+			json_decref(each[k]);
+	}
+	free(pv);
+	return res;
+}
+
+/*
+ * absence_only - is the form defective only for what may be a misreading:
+ * something not found or not legible (a label OCR garbled, a name read
+ * wrong)?  Reasons that say what the form does say (expired, compound,
+ * psychotherapy notes, revoked, several patients, no authorization at
+ * all) are not second-guessed.
+ */
+static const char *const misread[] = { "missing_description", "missing_discloser",
+	    "missing_recipient", "missing_purpose", "missing_date_signed", "missing_signature",
+	    "missing_patient_name", "missing_required_statement", "no_expiration",
+	    "low_confidence", "patient_unknown", "patient_mismatch" };
+
+/* misreading - may this reason come from a misreading? */
+static int
+misreading(const json_t *r)
+{
+	const char	*code = json_string_value(json_object_get(r, "code"));
+	size_t		k;
+
+	for (k = 0; k < sizeof misread / sizeof misread[0]; k++)
+		if (strcmp(code, misread[k]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+has_misreading(const json_t *res)
+{
+	json_t	*r;
+	size_t	i;
+
+	json_array_foreach(json_object_get(res, "reasons"), i, r)
+		if (misreading(r))
+			return 1;
+	return 0;
+}
+
+static int
+absence_only(const json_t *res)
+{
+	json_t	*r;
+	size_t	i;
+
+	if (strcmp(json_string_value(json_object_get(res, "decision")), "defective") != 0)
+		return 0;
+	json_array_foreach(json_object_get(res, "reasons"), i, r)
+		if (!misreading(r))
+			return 0;
+	return 1;
+}
+
+/*
+ * second_reading - a form on a low-resolution fax found defective only for
+ * what may be misreadings is read again at full resolution (the first
+ * reading renders faxes at 200 dpi), which misreads other words.  If that
+ * reading finds the form valid, it decides, marked "second_reading";
+ * otherwise the first stands.  The page images (checkboxes, signature)
+ * are the same for both.
+ */
+static json_t *
+second_reading(const struct authz_rules *rules, struct stage_ctx *ctx, const char *nick,
+    const char *cname, const char *path, struct page_buf *pages, int np, int flags,
+    json_t *first)
+{
+	struct page_buf	*b = calloc(np, sizeof *b);
+	struct ocr_opts	opts = ctx->ocr;
+	struct ocr	*o2 = NULL;
+	json_t		*res = NULL;
+	char		why[OCR_WHY];
+	int		i, rc = 0, done = 0;
+
+	opts.full_dpi = 1;
+	if (b == NULL || ocr_open(&o2, path, &opts, why, sizeof why) != OCR_OK)
+		goto out;
+	for (i = 0; i < np && rc == 0; i++, done++)
+		rc = read_again(o2, &pages[i], &b[i]);
+	if (rc != 0)
+		goto out;	/* not a low-resolution fax, or it failed: the first stands */
+	for (i = 0; i < np; i++)
+		b[i].pg.pix = pages[i].pg.pix;
+	res = decide(rules, ctx, nick, cname, b, np, flags, 0);
+	for (i = 0; i < np; i++)
+		b[i].pg.pix = NULL;
+	/* valid, or defective for what the form says (expired, ...) with
+	 * nothing left unread: the second reading read more */
+	if (res && (strncmp(json_string_value(json_object_get(res, "decision")), "valid", 5) == 0 ||
+	    !has_misreading(res))) {
+		msg_info("case %s: %s on a second, finer reading", cname,
+		    json_string_value(json_object_get(res, "decision")));
+		json_object_set_new(res, "second_reading", json_true());
+		json_decref(first);
+		first = res;
+		res = NULL;
+	}
+out:
+	json_decref(res);
+	for (i = 0; i < done; i++)
+		free_page(&b[i]);
+	free(b);
+	ocr_close(o2);
+	return first;
+}
+
 int
 stage_authcheck_main(int argc, char **argv)
 {
@@ -515,17 +726,11 @@ stage_authcheck_main(int argc, char **argv)
 		}
 	}
 	{
-		struct authz_page *pv = np ? calloc(np, sizeof *pv) : NULL;
-
-		for (i = 0; i < np && pv; i++)
-			pv[i] = pages[i].pg;
 		int flags = 0;
 
 		s = store_prepare(ctx.st, "SELECT doctype FROM case_parts WHERE case_id = ?");
-		if (s == NULL) {
-			free(pv);
+		if (s == NULL)
 			goto out;
-		}
 		sqlite3_bind_int64(s, 1, case_id);
 		while (sqlite3_step(s) == SQLITE_ROW) {
 			const char *t = (const char *)sqlite3_column_text(s, 0);
@@ -535,30 +740,9 @@ stage_authcheck_main(int argc, char **argv)
 		}
 		sqlite3_finalize(s);
 		s = NULL;
-		if (revocation)
-			res = authz_revocation(rules, ctx.st, nick, cname, pv, np);
-		else if (np == 0 || pages[0].part == pages[np - 1].part)
-			res = authz_check(rules, ctx.st, nick, cname, pv, pv ? (size_t)np : 0, flags);
-		else {
-			/* several forms in the request: each read on its own */
-			json_t	*each[16];
-			size_t	ne = 0, k;
-			int	from = 0;
-
-			for (i = 1; i <= np && pv; i++)
-				if (i == np || pages[i].part != pages[from].part) {
-					if (ne < 16)
-						each[ne++] = authz_check(rules, ctx.st, nick, cname,
-						    pv + from, (size_t)(i - from), flags);
-					from = i;
-				}
-			for (k = 0; k < ne && each[k]; k++)
-				;
-			res = k == ne && pv ? authz_combine(rules, cname, each, ne) : NULL;
-			for (k = 0; k < ne; k++)
-				json_decref(each[k]);
-		}
-		free(pv);
+		res = decide(rules, &ctx, nick, cname, pages, np, flags, revocation);
+		if (res && !revocation && np > 0 && absence_only(res))
+			res = second_reading(rules, &ctx, nick, cname, path, pages, np, flags, res);
 	}
 	if (res == NULL) {
 		msg_error("out of memory");

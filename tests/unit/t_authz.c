@@ -57,6 +57,11 @@ test_lexicon(void **state)
 	assert_int_equal(lexicon_add(lx, "good b4d", &bad), -1);
 	assert_string_equal(bad, "b4d");
 	lexicon_free(lx);
+	/* accents off: OCR's "namé", and names matched without them */
+	lexicon_ascii("Patient namé: José Núñez × 2", out, sizeof out);
+	assert_string_equal(out, "Patient name: Jose Nunez × 2");
+	lexicon_ascii("abc", out, 3);
+	assert_string_equal(out, "ab");
 }
 
 static void
