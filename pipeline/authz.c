@@ -558,8 +558,12 @@ caption(const char *t)
 		return 0;
 	while (isdigit((unsigned char)t[i]))
 		i++;
-	return i < 4 && (t[i] == '.' || t[i] == ')' || t[i] == ',') && t[i + 1] == ' ' &&
-	    isupper((unsigned char)t[i + 2]);
+	if (i >= 4 || (t[i] != '.' && t[i] != ')' && t[i] != ','))
+		return 0;
+	i++;
+	while (t[i] == ' ')
+		i++;		/* "5. Purpose", or "5.Purpose" as OCR may read it */
+	return isupper((unsigned char)t[i]);
 }
 
 /*
@@ -987,7 +991,26 @@ match_patient(const struct authz_rules *r, struct store *st, const char *nicknam
 	if (i >= 0 && found[i].have && found[i].value[0]) {
 		char *sp, name[512];
 
-		snprintf(name, sizeof name, "%s", found[i].value);
+		/* the words with letters ("Jordan Sample —": a rule read as a dash) */
+		{
+			const char *w = found[i].value;
+			size_t	n = 0;
+
+			name[0] = '\0';
+			while (*w) {
+				size_t	len = strcspn(w, " "), c;
+				int	alpha = 0;
+
+				for (c = 0; c < len; c++)
+					alpha |= isalpha((unsigned char)w[c]) != 0;
+				if (alpha && n + len + 2 < sizeof name)
+					n += (size_t)snprintf(name + n, sizeof name - n, "%s%.*s",
+					    n ? " " : "", (int)len, w);
+				w += len;
+				while (*w == ' ')
+					w++;
+			}
+		}
 		if ((sp = strchr(name, ',')) != NULL) {		/* "Last, First" */
 			*sp = '\0';
 			snprintf(last, sizeof last, "%s", name);

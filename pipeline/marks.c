@@ -253,10 +253,11 @@ marks_signature(void *vpix, float scale, const float region[4],
 			}
 		}
 	}
-	/* speckle is not a signature: keep components of some size */
+	/* speckle is not a signature, nor a flat stub of a rule left over:
+	 * keep components that rise 3 pt or more, as handwriting does */
 	{
-		PIX *clean = pixSelectBySize(sub, (l_int32)(3 * scale), (l_int32)(3 * scale), 8,
-		    L_SELECT_IF_EITHER, L_SELECT_IF_GTE, NULL);
+		PIX *clean = pixSelectBySize(sub, 0, (l_int32)(3 * scale), 8,
+		    L_SELECT_HEIGHT, L_SELECT_IF_GTE, NULL);
 
 		if (clean) {
 			pixDestroy(&sub);
