@@ -696,7 +696,7 @@ read_form(const struct authz_rules *r, const struct authz_page *pages, size_t np
 					float	x = ln->box[0] + (ln->box[2] - ln->box[0]) * h[k].end /
 					    (float)strlen(ln->text);
 					float	lh = ln->box[3] - ln->box[1];
-					float	region[4] = { x + 2, ln->box[1] - 1.3f * lh,
+					float	region[4] = { x + 2, ln->box[1] - 2.2f * lh,
 					    pg->width - 30, ln->box[3] + 0.6f * lh };
 					float	spread;
 

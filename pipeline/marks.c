@@ -254,9 +254,9 @@ marks_signature(void *vpix, float scale, const float region[4],
 		}
 	}
 	/* speckle is not a signature, nor a flat stub of a rule left over:
-	 * keep components that rise 3 pt or more, as handwriting does */
+	 * keep components that rise 2 pt or more, as handwriting does */
 	{
-		PIX *clean = pixSelectBySize(sub, 0, (l_int32)(3 * scale), 8,
+		PIX *clean = pixSelectBySize(sub, 0, (l_int32)(2 * scale), 8,
 		    L_SELECT_HEIGHT, L_SELECT_IF_GTE, NULL);
 
 		if (clean) {
