@@ -14,6 +14,7 @@
 #include "doctype.h"
 #include "msg.h"
 #include "roi.h"
+#include "part2.h"
 #include "rules.h"
 
 /* check_nicknames - each line: names of letters (and ' -) only */
@@ -79,11 +80,18 @@ check_one(const char *path)
 			printf("%s: ok (%d entries)\n", path, authz_rules_count(ar));
 			authz_rules_free(ar);
 		}
+	} else if (strcmp(base, "part2.rules") == 0) {
+		struct part2_rules *pr;
+
+		if ((rc = part2_parse(text, path, &pr)) == 0) {
+			printf("%s: ok (%d categories)\n", path, part2_count(pr));
+			part2_free(pr);
+		}
 	} else if (strcmp(base, "nicknames.rules") == 0)
 		rc = check_nicknames(text, path);
 	else
 		msg_error("rules: %s: not a rules file roi knows (doctypes.rules,"
-		    " authorization.rules, nicknames.rules)", path);
+		    " authorization.rules, part2.rules, nicknames.rules)", path);
 	free(text);
 	return rc;
 }
@@ -92,15 +100,16 @@ int
 cmd_rules(int argc, char **argv, const char *home)
 {
 	static const char *const files[] = { "doctypes.rules", "authorization.rules",
-	    "nicknames.rules" };
+	    "part2.rules", "nicknames.rules" };
 	char	path[PATH_MAX];
 	size_t	i;
 	int	bad = 0;
 
 	if (help_wanted(argc, argv)) {
 		printf("usage: roi [-C DIR] rules check [FILE]\n\n"
-		    "Checks the rules files (doctypes.rules, authorization.rules, nicknames.rules)\n"
-		    "and names every line it cannot use.  Without FILE it checks the files\n"
+		    "Checks the rules files (doctypes.rules, authorization.rules, part2.rules,\n"
+		    "nicknames.rules)"
+		    " and names every line it cannot use.  Without FILE it checks the files\n"
 		    "roi would use: DIR/rules/ first, then the installed ones.\n");
 		return 0;
 	}

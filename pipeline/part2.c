@@ -1,0 +1,471 @@
+/*
+ * part2.c - Part 2 (SUD) content: the rules file and the scan
+ *
+ * SECURITY: the text is OCR output of hostile pages; it is copied once
+ * into a normalized view (bounded by its length) and matched with PCRE2
+ * under the match limits of rules_match_context().
+ */
+#include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "msg.h"
+#include "part2.h"
+#include "rules.h"
+
+#define MAXPAT	32
+
+struct term {
+	char		id[48];
+	pcre2_code	*re;
+};
+
+struct category {
+	char		name[48];
+	char		label[96];
+	char		extent;
+	int		flag_only;
+	int		ctx_window;
+	pcre2_code	*ctx;
+	struct term	terms[MAXPAT];
+	int		nterms;
+};
+
+struct cue {
+	int		window;		/* words */
+	pcre2_code	*re;
+	char		kind;		/* 'n' negate, 'a' negate-after, 'f' family, 'l' allow,
+					   'p' provenance */
+};
+
+struct part2_rules {
+	struct category	*c;
+	int		nc;
+	struct cue	cues[MAXPAT * 2];
+	int		ncues;
+	pcre2_match_context *mctx;
+};
+
+void
+part2_free(struct part2_rules *r)
+{
+	int i, k;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->nc; i++) {
+		for (k = 0; k < r->c[i].nterms; k++)
+			pcre2_code_free(r->c[i].terms[k].re);
+		pcre2_code_free(r->c[i].ctx);
+	}
+	for (i = 0; i < r->ncues; i++)
+		pcre2_code_free(r->cues[i].re);
+	free(r->c);
+	pcre2_match_context_free(r->mctx);
+	free(r);
+}
+
+int
+part2_count(const struct part2_rules *r)
+{
+	return r ? r->nc : 0;
+}
+
+/* number_then - "N PATTERN": N into *n, the pattern after it; NULL if not */
+static const char *
+number_then(const char *s, int *n)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (end == s || v < 1 || v > 100 || *end != ' ')
+		return NULL;
+	*n = (int)v;
+	while (*end == ' ')
+		end++;
+	return *end ? end : NULL;
+}
+
+int
+part2_parse(const char *text, const char *name, struct part2_rules **out)
+{
+	struct part2_rules *r;
+	const char	*p = text, *pat;
+	char		line[2048], id[48];
+	int		lineno = 0, errors = 0, rc, n;
+
+	*out = NULL;
+	if ((r = calloc(1, sizeof *r)) == NULL)
+		return msg_error("out of memory");
+	while ((rc = rules_line(&p, line, sizeof line, &lineno)) != 0) {
+		struct category *c = r->nc ? &r->c[r->nc - 1] : NULL;
+		pcre2_code	*re;
+
+		if (rc == -1) {
+			errors += rules_bad(name, lineno, "line too long");
+			continue;
+		}
+		if (strncmp(line, "category ", 9) == 0) {
+			struct category *nc = realloc(r->c, (r->nc + 1) * sizeof *nc);
+
+			if (nc == NULL)
+				goto oom;
+			r->c = nc;
+			c = &r->c[r->nc++];
+			memset(c, 0, sizeof *c);
+			snprintf(c->name, sizeof c->name, "%s", line + 9);
+			snprintf(c->label, sizeof c->label, "%s", line + 9);
+			c->extent = 'p';
+			continue;
+		}
+		if (strncmp(line, "label ", 6) == 0 || strncmp(line, "extent ", 7) == 0 ||
+		    strcmp(line, "flag-only") == 0 || strncmp(line, "context ", 8) == 0 ||
+		    strncmp(line, "term ", 5) == 0) {
+			if (c == NULL) {
+				errors += rules_bad(name, lineno, "a category line comes first");
+				continue;
+			}
+			if (line[0] == 'l')
+				snprintf(c->label, sizeof c->label, "%s", line + 6);
+			else if (line[0] == 'f')
+				c->flag_only = 1;
+			else if (line[0] == 'e') {
+				const char *w = line + 7;
+
+				if (strcmp(w, "term") && strcmp(w, "phrase") && strcmp(w, "line") &&
+				    strcmp(w, "sentence"))
+					errors += rules_bad(name, lineno, "extent: term, phrase, line or"
+					    " sentence");
+				else
+					c->extent = *w;
+			} else if (line[0] == 'c') {
+				if ((pat = number_then(line + 8, &n)) == NULL) {
+					errors += rules_bad(name, lineno, "context N PATTERN (N words, 1-100)");
+					continue;
+				}
+				if (c->ctx) {
+					errors += rules_bad(name, lineno, "one context line per category");
+					continue;
+				}
+				if ((c->ctx = rules_regex(pat, 0, name, lineno)) == NULL)
+					errors++;
+				c->ctx_window = n;
+			} else {
+				const char *sp = strchr(line + 5, ' ');
+
+				if (sp == NULL || sp - (line + 5) >= (int)sizeof id) {
+					errors += rules_bad(name, lineno, "term ID PATTERN");
+					continue;
+				}
+				if (c->nterms == MAXPAT) {
+					errors += rules_bad(name, lineno, "too many terms in one category");
+					continue;
+				}
+				if ((re = rules_regex(sp + 1, 0, name, lineno)) == NULL) {
+					errors++;
+					continue;
+				}
+				snprintf(c->terms[c->nterms].id, sizeof id, "%.*s", (int)(sp - (line + 5)),
+				    line + 5);
+				c->terms[c->nterms++].re = re;
+			}
+			continue;
+		}
+		{
+			static const struct { const char *word; char kind; int counted; } cues[] = {
+				{ "negate-after ", 'a', 1 }, { "negate ", 'n', 1 }, { "family ", 'f', 1 },
+				{ "allow ", 'l', 0 }, { "provenance ", 'p', 0 }, { "program ", 'g', 0 },
+			};
+			size_t	i;
+			int	done = 0;
+
+			for (i = 0; i < sizeof cues / sizeof cues[0] && !done; i++) {
+				size_t	len = strlen(cues[i].word);
+				struct cue *q;
+
+				if (strncmp(line, cues[i].word, len) != 0)
+					continue;
+				done = 1;
+				pat = line + len;
+				n = 0;
+				if (cues[i].counted && (pat = number_then(pat, &n)) == NULL) {
+					errors += rules_bad(name, lineno, "a cue is: negate|negate-after|"
+					    "family N PATTERN (N words, 1-100)");
+					break;
+				}
+				if (cues[i].kind == 'p' && ((pat = strchr(pat, ' ')) == NULL || !*++pat)) {
+					errors += rules_bad(name, lineno, "provenance ID PATTERN");
+					break;
+				}
+				if (r->ncues == (int)(sizeof r->cues / sizeof r->cues[0])) {
+					errors += rules_bad(name, lineno, "too many cue lines");
+					break;
+				}
+				q = &r->cues[r->ncues];
+				if (cues[i].kind == 'g') {
+					/* a program's name, matched as written (not a pattern) */
+					char	quoted[2100];
+
+					snprintf(quoted, sizeof quoted, "\\b\\Q%s\\E\\b", pat);
+					q->re = rules_regex(quoted, 0, name, lineno);
+				} else
+					q->re = rules_regex(pat, 0, name, lineno);
+				if (q->re == NULL) {
+					errors++;
+					break;
+				}
+				q->kind = cues[i].kind;
+				q->window = n;
+				r->ncues++;
+			}
+			if (!done)
+				errors += rules_bad(name, lineno, "not understood (expected category,"
+				    " label, extent, flag-only, context, term, negate, negate-after,"
+				    " family, allow, provenance or program)");
+		}
+	}
+	if (r->nc == 0 && errors == 0)
+		errors += rules_bad(name, lineno, "no categories defined");
+	{
+		int i;
+
+		for (i = 0; i < r->nc; i++)
+			if (r->c[i].nterms == 0) {
+				char why[128];
+
+				snprintf(why, sizeof why, "category %s has no term lines", r->c[i].name);
+				errors += rules_bad(name, lineno, why);
+			}
+	}
+	if (errors) {
+		part2_free(r);
+		return -1;
+	}
+	if ((r->mctx = rules_match_context()) == NULL)
+		goto oom;
+	*out = r;
+	return 0;
+oom:
+	part2_free(r);
+	return msg_error("out of memory");
+}
+
+int
+part2_load(const char *home, struct part2_rules **out)
+{
+	char	path[PATH_MAX], *text;
+	int	rc;
+
+	*out = NULL;
+	if ((text = rules_load(home, "part2.rules", path, sizeof path)) == NULL)
+		return -1;
+	rc = part2_parse(text, path, out);
+	free(text);
+	return rc;
+}
+
+/* ---- the scan ---- */
+
+struct view {
+	char	*s;		/* normalized text */
+	size_t	*at;		/* at[i]: the byte of the original text view s[i] came from */
+	size_t	n;
+};
+
+/*
+ * make_view - lower case; "-\n" between letters joined; line breaks and
+ * runs of blanks as one space; next to a digit, o/l/i/|/s read as 0/1/1/1/5;
+ * a space between digits (or after a one-letter code prefix) dropped
+ */
+static int
+make_view(const char *t, struct view *v)
+{
+	size_t	len = strlen(t), i, j = 0;
+
+	v->s = malloc(len + 1);
+	v->at = malloc((len + 1) * sizeof *v->at);
+	if (v->s == NULL || v->at == NULL)
+		return -1;
+	for (i = 0; i < len; i++) {
+		int c = tolower((unsigned char)t[i]);
+
+		if (c == '-' && t[i + 1] == '\n' && i > 0 && isalpha((unsigned char)t[i - 1]) &&
+		    isalpha((unsigned char)t[i + 2])) {
+			i++;
+			continue;
+		}
+		if (isspace(c))
+			c = ' ';
+		if (c == ' ' && (j == 0 || v->s[j - 1] == ' '))
+			continue;
+		v->s[j] = (char)c;
+		v->at[j++] = i;
+	}
+	v->s[j] = '\0';
+	v->n = j;
+	/* OCR confusions next to digits */
+	for (i = 0; i < v->n; i++) {
+		char	c = v->s[i], d;
+		int	near = (i > 0 && isdigit((unsigned char)v->s[i - 1])) ||
+		    (i + 1 < v->n && isdigit((unsigned char)v->s[i + 1]));
+
+		d = c == 'o' ? '0' : (c == 'l' || c == 'i' || c == '|') ? '1' : c == 's' ? '5' : 0;
+		if (d && near && !(i > 0 && isalpha((unsigned char)v->s[i - 1]) &&
+		    i + 1 < v->n && isalpha((unsigned char)v->s[i + 1])))
+			v->s[i] = d;
+	}
+	/* stray spaces inside codes: "f1 1.20", "f 11.20", "z71. 41" */
+	for (i = 1, j = 1; i < v->n; i++) {
+		/* a blank with a digit after it, and before it a digit, a stop
+		 * after a digit, or a one-letter code prefix ("f 11.20") */
+		int	prev = (unsigned char)v->s[j - 1];
+		int	lone = isalpha(prev) && (j < 2 || v->s[j - 2] == ' ');
+
+		if (v->s[i] == ' ' && i + 1 < v->n && isdigit((unsigned char)v->s[i + 1]) &&
+		    (isdigit(prev) || (prev == '.' && j >= 2 && isdigit((unsigned char)v->s[j - 2])) ||
+		    lone))
+			continue;
+		v->s[j] = v->s[i];
+		v->at[j++] = v->at[i];
+	}
+	if (v->n)
+		v->n = j;
+	v->s[v->n] = '\0';
+	return 0;
+}
+
+/* words_between - blanks between a and b in the view; a sentence end
+ * between them counts as far away */
+static int
+words_between(const struct view *v, size_t a, size_t b)
+{
+	int	w = 0;
+	size_t	i;
+
+	for (i = a; i < b && i < v->n; i++) {
+		if (v->s[i] == ' ')
+			w++;
+		else if ((v->s[i] == '.' || v->s[i] == ';' || v->s[i] == '!' || v->s[i] == '?') &&
+		    i + 1 < v->n && v->s[i + 1] == ' ')
+			return 1000;
+	}
+	return w;
+}
+
+/* cue_near - a cue of kind k within its window before (or after) [s, e) */
+static int
+cue_near(const struct part2_rules *r, pcre2_match_data *md, const struct view *v, char k,
+    size_t s, size_t e)
+{
+	int i;
+
+	for (i = 0; i < r->ncues; i++) {
+		PCRE2_SIZE from = 0, *ov;
+
+		if (r->cues[i].kind != k)
+			continue;
+		while (from < v->n && pcre2_match(r->cues[i].re, (PCRE2_SPTR)v->s, v->n, from, 0, md,
+		    r->mctx) >= 0) {
+			ov = pcre2_get_ovector_pointer(md);
+			if (k == 'l' ? ov[0] <= s && ov[1] >= e :	/* inside an allowed phrase */
+			    k == 'a' ? ov[0] >= e && words_between(v, e, ov[0]) <= r->cues[i].window :
+			    ov[1] <= s && words_between(v, ov[1], s) <= r->cues[i].window)
+				return 1;
+			from = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+		}
+	}
+	return 0;
+}
+
+/* context_near - the category's context pattern within its window */
+static int
+context_near(const struct part2_rules *r, const struct category *c, pcre2_match_data *md,
+    const struct view *v, size_t s, size_t e)
+{
+	PCRE2_SIZE from = 0, *ov;
+
+	if (c->ctx == NULL)
+		return 1;
+	while (from < v->n && pcre2_match(c->ctx, (PCRE2_SPTR)v->s, v->n, from, 0, md, r->mctx) >= 0) {
+		ov = pcre2_get_ovector_pointer(md);
+		if ((ov[1] <= s && words_between(v, ov[1], s) <= c->ctx_window) ||
+		    (ov[0] >= e && words_between(v, e, ov[0]) <= c->ctx_window) ||
+		    (ov[0] < e && ov[1] > s && !(ov[0] == s && ov[1] == e)))
+			return 1;
+		from = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+	}
+	return 0;
+}
+
+int
+part2_scan(const struct part2_rules *r, const char *text, struct part2_hit **hits,
+    int *provenance)
+{
+	struct view	v = { 0 };
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL), *md2 = pcre2_match_data_create(1, NULL);
+	struct part2_hit *h = NULL;
+	int		n = 0, cap = 0, i, k, rc = -1;
+
+	*hits = NULL;
+	*provenance = 0;
+	if (md == NULL || md2 == NULL || make_view(text ? text : "", &v) == -1)
+		goto out;
+	for (i = 0; i < r->ncues; i++)
+		if (r->cues[i].kind == 'p' && pcre2_match(r->cues[i].re, (PCRE2_SPTR)v.s, v.n, 0, 0,
+		    md, r->mctx) >= 0)
+			*provenance = 1;
+	for (i = 0; i <= r->nc; i++) {
+		int	nt = i < r->nc ? r->c[i].nterms : r->ncues;
+
+		for (k = 0; k < nt; k++) {
+			pcre2_code *re = i < r->nc ? r->c[i].terms[k].re :
+			    r->cues[k].kind == 'g' ? r->cues[k].re : NULL;
+			PCRE2_SIZE from = 0, *ov;
+
+			while (re && from < v.n && pcre2_match(re, (PCRE2_SPTR)v.s, v.n, from, 0, md,
+			    r->mctx) >= 0) {
+				size_t	s, e;
+
+				ov = pcre2_get_ovector_pointer(md);
+				s = ov[0];
+				e = ov[1];
+				from = e > s ? e : s + 1;
+				if (e <= s)
+					continue;
+				if (i < r->nc && (!context_near(r, &r->c[i], md2, &v, s, e) ||
+				    cue_near(r, md2, &v, 'n', s, e) || cue_near(r, md2, &v, 'a', s, e) ||
+				    cue_near(r, md2, &v, 'f', s, e) || cue_near(r, md2, &v, 'l', s, e)))
+					continue;
+				if (n == cap) {
+					void *nh = realloc(h, (cap = cap ? cap * 2 : 16) * sizeof *h);
+
+					if (nh == NULL)
+						goto out;
+					h = nh;
+				}
+				memset(&h[n], 0, sizeof h[n]);
+				h[n].start = v.at[s];
+				h[n].end = v.at[e - 1] + 1;
+				snprintf(h[n].category, sizeof h[n].category, "%s",
+				    i < r->nc ? r->c[i].name : "sud_program");
+				snprintf(h[n].rule, sizeof h[n].rule, "%s",
+				    i < r->nc ? r->c[i].terms[k].id : "program");
+				h[n].extent = i < r->nc ? r->c[i].extent : 'p';
+				h[n].flag_only = i < r->nc && r->c[i].flag_only;
+				n++;
+			}
+		}
+	}
+	*hits = h;
+	h = NULL;
+	rc = n;
+out:
+	free(h);
+	free(v.s);
+	free(v.at);
+	pcre2_match_data_free(md);
+	pcre2_match_data_free(md2);
+	return rc;
+}

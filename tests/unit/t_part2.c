@@ -1,0 +1,162 @@
+/* t_part2.c - the Part 2 rules file: every bad line refused, the shipped
+ * file accepted; the scan: SUD content found through OCR noise, ordinary
+ * mental-health content and traps left alone, the 2.32 notice seen */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "part2.h"
+
+static struct part2_rules *shipped;
+
+static void
+test_parse_errors(void **state)
+{
+	static const char *bad[] = {
+		"term a \\bx\\b\n",				/* before any category */
+		"category a\n",					/* no terms */
+		"category a\nterm x (unclosed\n",
+		"category a\nterm onlyid\n",
+		"category a\nextent word\nterm x y\n",
+		"category a\ncontext x y\nterm x y\n",		/* no window */
+		"category a\ncontext 5 y\ncontext 5 z\nterm x y\n",
+		"category a\nterm x y\nnegate y\n",		/* no window */
+		"category a\nterm x y\nprovenance onlyid\n",
+		"category a\nterm x y\nwhat is this\n",
+		"# nothing\n",
+	};
+	struct part2_rules *r;
+	size_t	i;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		if (part2_parse(bad[i], "test.rules", &r) != -1)
+			fail_msg("case %zu parsed: %s", i, bad[i]);
+		assert_null(r);
+	}
+	assert_int_equal(part2_parse("category a\nlabel A\nextent term\nflag-only\n"
+	    "context 3 \\bctx\\b\nterm x \\bx\\b\nnegate 2 \\bno\\b\nprogram Example House\n",
+	    "t", &r), 0);
+	assert_int_equal(part2_count(r), 1);
+	part2_free(r);
+}
+
+/* found - the rule ids of the hits in text, "category/rule" joined by spaces */
+static char *
+found(const char *text, int *prov)
+{
+	static char	out[1024];
+	struct part2_hit *h;
+	int		n, i, p;
+
+	n = part2_scan(shipped, text, &h, &p);
+	assert_true(n >= 0);
+	out[0] = '\0';
+	for (i = 0; i < n; i++) {
+		snprintf(out + strlen(out), sizeof out - strlen(out), "%s%s/%s=%.*s", i ? " " : "",
+		    h[i].category, h[i].rule, (int)(h[i].end - h[i].start), text + h[i].start);
+	}
+	free(h);
+	if (prov)
+		*prov = p;
+	return out;
+}
+
+static void
+test_scan(void **state)
+{
+	static const struct { const char *text, *want; } cases[] = {
+		/* codes, through OCR noise */
+		{ "Dx: F11.20 opioid use disorder", "sud_diagnosis/icd10=F11.20 sud_diagnosis/dsm5=opioid use disorder" },
+		{ "Dx: F1 1.20", "sud_diagnosis/icd10=F1 1.20" },
+		{ "Dx: Fl0.20", "sud_diagnosis/icd10=Fl0.20" },
+		{ "Dx: F1O.21", "sud_diagnosis/icd10=F1O.21" },
+		{ "alcohol use dis-\norder, moderate", "sud_diagnosis/dsm5=alcohol use dis-\norder" },
+		/* ordinary mental-health content stays */
+		{ "F32.1 major depressive disorder; F41.1 GAD; sertraline 50 mg; CBT; PHQ-9 12", "" },
+		{ "dependent personality disorder F60.7", "" },
+		/* traps */
+		{ "uses alcohol-based hand rub", "" },
+		{ "Patient denies alcohol use disorder.", "" },
+		{ "UDS negative", "" },
+		{ "Father has alcoholism.", "" },
+		{ "Z63.72 noted", "" },
+		/* "denies" in one sentence does not cancel the next */
+		{ "Denies suicidal ideation. Heroin use daily.", "substances/drugs=Heroin" },
+		/* medications count in SUD context only */
+		{ "buprenorphine 8 mg for opioid use disorder", "sud_diagnosis/dsm5=opioid use disorder sud_medication/buprenorphine=buprenorphine" },
+		{ "Butrans buprenorphine patch for chronic back pain", "" },
+		/* nicotine: found, flag only */
+		{ "F17.210 nicotine dependence", "nicotine/icd10=F17.210 nicotine/words=nicotine dependence" },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *got = found(cases[i].text, NULL);
+
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("case %zu: \"%s\": got \"%s\", want \"%s\"", i, cases[i].text, got,
+			    cases[i].want);
+	}
+}
+
+static void
+test_provenance(void **state)
+{
+	int p;
+
+	found("This record is protected by 42 CFR Part 2. Federal law prohibits any further"
+	    " disclosure of it without the patient's written consent.", &p);
+	assert_int_equal(p, 1);
+	found("This information has been disclosed to you from records protected by federal"
+	    " confidentiality rules (42 CFR part 2).", &p);
+	assert_int_equal(p, 1);
+	found("Progress note. Mood improved; continue sertraline.", &p);
+	assert_int_equal(p, 0);
+}
+
+static void
+test_flag_only(void **state)
+{
+	struct part2_hit *h;
+	int	p, n = part2_scan(shipped, "F17.210", &h, &p);
+
+	assert_int_equal(n, 1);
+	assert_int_equal(h[0].flag_only, 1);
+	free(h);
+	n = part2_scan(shipped, "F10.20", &h, &p);
+	assert_int_equal(n, 1);
+	assert_int_equal(h[0].flag_only, 0);
+	assert_int_equal(h[0].extent, 'p');
+	free(h);
+}
+
+static int
+setup(void **state)
+{
+	setenv("ROI_RULES", "rules", 1);
+	return part2_load(NULL, &shipped);
+}
+
+static int
+teardown(void **state)
+{
+	part2_free(shipped);
+	return 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_scan),
+		cmocka_unit_test(test_provenance),
+		cmocka_unit_test(test_flag_only),
+	};
+
+	return cmocka_run_group_tests_name("part2", tests, setup, teardown);
+}
