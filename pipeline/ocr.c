@@ -1470,6 +1470,11 @@ page_ocr(struct ocr *o, fz_page *page, fz_rect bounds, struct ocr_page *pg,
 	 * third less CPU.  Not at the fax's own 204: a 1:1 horizontal scale
 	 * keeps the jagged edges and read worse (standard 0.046, slower).
 	 */
+	/* a second, finer reading is only for a low-resolution scan */
+	if (o->opts.full_dpi && !(o->native_dpi > 0 && o->native_dpi < 250)) {
+		why_set(why, whylen, "not a low-resolution scan");
+		return OCR_BAD;
+	}
 	s = o->opts.dpi / 72.0f;
 	if (o->native_dpi > 0 && o->native_dpi < o->opts.dpi && o->opts.dpi > OCR_LOW_DPI &&
 	    !o->opts.full_dpi)

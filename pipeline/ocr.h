@@ -53,7 +53,8 @@ struct ocr_opts {
 	int		no_osd;		/* skip orientation detection */
 	int		no_deskew;	/* skip skew correction */
 	int		full_dpi;	/* a low-resolution scan at dpi too, not at 200
-					   (a second, finer reading of a fax) */
+					   (a second, finer reading of a fax); any
+					   other page needing OCR is refused (OCR_BAD) */
 };
 
 struct ocr_word {
