@@ -259,16 +259,7 @@ doctype_classify(const struct doctypes *dt, const char *text, int *score)
 	return dt->t[best].name;
 }
 
-const char *
-doctype_label(const struct doctypes *dt, const char *name)
-{
-	int i;
 
-	for (i = 0; dt && i < dt->nt; i++)
-		if (strcmp(dt->t[i].name, name) == 0)
-			return dt->t[i].label;
-	return "Other";
-}
 
 int
 doctype_count(const struct doctypes *dt)
@@ -294,24 +285,38 @@ matches(const struct doctypes *dt, pcre2_code *re, const char *text)
 	return rc;
 }
 
-int
-doctype_ends(const struct doctypes *dt, const char *name, const char *text)
+/* type_of - the type called name, NULL if none */
+static const struct type *
+type_of(const struct doctypes *dt, const char *name)
 {
 	int i;
 
 	for (i = 0; dt && i < dt->nt; i++)
 		if (strcmp(dt->t[i].name, name) == 0)
-			return dt->t[i].begins && matches(dt, dt->t[i].ends, text);
-	return 0;
+			return &dt->t[i];
+	return NULL;
+}
+
+int
+doctype_ends(const struct doctypes *dt, const char *name, const char *text)
+{
+	const struct type *t = type_of(dt, name);
+
+	return t && t->begins && matches(dt, t->ends, text);
 }
 
 int
 doctype_begins(const struct doctypes *dt, const char *name, const char *text)
 {
-	int i;
+	const struct type *t = type_of(dt, name);
 
-	for (i = 0; dt && i < dt->nt; i++)
-		if (strcmp(dt->t[i].name, name) == 0)
-			return dt->t[i].ends && matches(dt, dt->t[i].begins, text);
-	return 0;
+	return t && t->ends && matches(dt, t->begins, text);
+}
+
+const char *
+doctype_label(const struct doctypes *dt, const char *name)
+{
+	const struct type *t = type_of(dt, name);
+
+	return t ? t->label : "Other";
 }

@@ -42,6 +42,7 @@ struct page_buf {
 	struct authz_page	pg;
 	float			(*words)[4];	/* every word, by line */
 	float			*wconf;		/* ... its confidence */
+	size_t			nwords;		/* words in words[] so far */
 	float			(*printed)[4];	/* words that are printed text */
 	struct marks_box	boxes[64];
 	int			part;		/* the case part (one form) it belongs to */
@@ -127,14 +128,11 @@ add_word(struct page_buf *b, size_t *cap, int *line, int *nconf, const char *t,
     const float box[4], float c, int wline)
 {
 	struct authz_line *l;
-	size_t	nw = 0, i;
+	size_t	nw = b->nwords;
 	int	counts;
 	const char *q;
-
 	char	plain[256];
 
-	for (i = 0; i < b->pg.nlines; i++)
-		nw += b->pg.lines[i].nwords;
 	/* "namé" as "name": accents OCR puts on English words, and on names
 	 * the registry is matched without */
 	lexicon_ascii(t ? t : "", plain, sizeof plain);
@@ -156,6 +154,7 @@ add_word(struct page_buf *b, size_t *cap, int *line, int *nconf, const char *t,
 	}
 	b->wconf[nw] = c;
 	memcpy(b->words[nw], box, sizeof b->words[0]);
+	b->nwords++;
 	if (wline != *line || b->pg.nlines == 0) {
 		void *n = realloc(b->pg.lines, (b->pg.nlines + 1) * sizeof *b->pg.lines);
 
