@@ -23,8 +23,9 @@
  * quarantine reason.  Reasons carry no document text: MuPDF messages are
  * cut at the first quote and stripped to printable ASCII.
  *
- * FILES: reads the input path only; writes nothing.  Tesseract reads its
- * traineddata (opts.tessdata or its default folder).
+ * FILES: reads the input path only; writes nothing but the PNG a caller
+ * asks ocr_page_preview for (PATH.<pid>.tmp beside it, then renamed).
+ * Tesseract reads its traineddata (opts.tessdata or its default folder).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -45,6 +46,7 @@
 
 #include "msg.h"
 #include "ocr.h"
+#include "spool.h"
 
 #define OCR_SNIFF	1024		/* %PDF- may follow junk this far */
 #define OCR_MAX_PAGES	10000		/* more is a hostile file, not records */
@@ -62,6 +64,8 @@
 #define OCR_OSD_CONF	0.5f		/* low: a turned pass must still read better */
 #define OCR_BETTER	5.0f		/* a rotated pass must beat this margin */
 #define OCR_BAD_GLYPHS	10		/* percent of U+FFFD etc. we tolerate */
+#define OCR_TINT	102		/* preview fill alpha, of 255 (40%) */
+#define OCR_FRAME	2		/* preview outline width, pixels */
 
 /* memory accounting for MuPDF: a size header before every block */
 #define MEM_HDR	((sizeof(size_t) + _Alignof(max_align_t) - 1) / \
@@ -1834,6 +1838,170 @@ out:
 	pixDestroy(&cut);
 	pixDestroy(&img);
 	pixDestroy(&base);
+	if (pm)
+		fz_drop_pixmap(ctx, pm);
+	if (page)
+		fz_drop_page(ctx, page);
+	return rc;
+}
+
+/* box_paint - lay rgb (0xRRGGBB) at alpha/255 over the pixels of r of an
+ * RGB pixmap (its own pixel space), clamped to the pixmap */
+static void
+box_paint(fz_context *ctx, fz_pixmap *pm, fz_irect r, unsigned rgb, int alpha)
+{
+	unsigned char	*p, c[3] = { rgb >> 16 & 0xff, rgb >> 8 & 0xff, rgb & 0xff };
+	int		x, y, i, n = fz_pixmap_components(ctx, pm);
+
+	r = fz_intersect_irect(r, fz_pixmap_bbox(ctx, pm));
+	for (y = r.y0; y < r.y1; y++) {
+		p = fz_pixmap_samples(ctx, pm) + (ptrdiff_t)(y - fz_pixmap_y(ctx, pm)) *
+		    fz_pixmap_stride(ctx, pm) + (ptrdiff_t)(r.x0 - fz_pixmap_x(ctx, pm)) * n;
+		for (x = r.x0; x < r.x1; x++, p += n)
+			for (i = 0; i < 3; i++)
+				p[i] = (unsigned char)((p[i] * (255 - alpha) + c[i] * alpha +
+				    127) / 255);
+	}
+}
+
+/* box_pixels - a box of page points as the pixels it touches at scale s */
+static fz_irect
+box_pixels(const float b[4], float s)
+{
+	if (!isfinite(b[0]) || !isfinite(b[1]) || !isfinite(b[2]) || !isfinite(b[3]) ||
+	    b[0] >= b[2] || b[1] >= b[3])
+		return fz_empty_irect;
+	return fz_irect_from_rect(fz_transform_rect(fz_make_rect(b[0], b[1], b[2], b[3]),
+	    fz_scale(s, s)));
+}
+
+/* png_publish - data to PATH.<pid>.tmp (O_EXCL, 0600), fsync, rename to
+ * path, fsync its folder; OCR_OK, or OCR_ERR with why and no temp left */
+static int
+png_publish(const char *path, const unsigned char *data, size_t len, char *why,
+    size_t whylen)
+{
+	char	tmp[SPOOL_PATH];
+	ssize_t	n;
+	int	fd;
+
+	if (snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid()) >=
+	    (int)sizeof tmp) {
+		why_set(why, whylen, "preview: path too long");
+		return OCR_ERR;
+	}
+	/* a leftover of a crashed run can only be ours: same pid, same path */
+	(void)unlink(tmp);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+	    0600)) == -1) {
+		why_set(why, whylen, "cannot create preview: %s", strerror(errno));
+		return OCR_ERR;
+	}
+	while (len > 0) {
+		if ((n = write(fd, data, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			goto ioerr;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	if (fsync(fd) == -1)
+		goto ioerr;
+	n = close(fd);
+	fd = -1;
+	if (n == -1 || rename(tmp, path) == -1)
+		goto ioerr;
+	if (spool_fsync_dir(path) == -1) {
+		why_set(why, whylen, "cannot sync the preview's folder");
+		return OCR_ERR;
+	}
+	return OCR_OK;
+ioerr:
+	why_set(why, whylen, "cannot write preview: %s", strerror(errno));
+	if (fd != -1)
+		close(fd);
+	(void)unlink(tmp);
+	return OCR_ERR;
+}
+
+/* ocr_page_preview - render in colour, tint and frame boxes, write a PNG */
+int
+ocr_page_preview(struct ocr *o, int pageno, int dpi,
+    const float (*fill)[4], int nfill, unsigned fill_rgb,
+    const float (*outline)[4], int noutline, unsigned outline_rgb,
+    const char *png_path, char *why, size_t whylen)
+{
+	fz_context	*ctx;
+	fz_page		*page = NULL;
+	fz_pixmap	*pm = NULL;
+	fz_buffer	*png = NULL;
+	fz_rect		bounds = fz_empty_rect;
+	fz_irect	b;
+	unsigned char	*data;
+	float		s = dpi / 72.0f;
+	size_t		len;
+	int		i, rc = OCR_ERR;
+
+	if (why && whylen)
+		why[0] = '\0';
+	if (o == NULL || pageno < 1 || pageno > o->npages) {
+		why_set(why, whylen, "no page %d", pageno);
+		return OCR_ERR;
+	}
+	if (dpi < 50 || dpi > 300 || nfill < 0 || noutline < 0 || (nfill && !fill) ||
+	    (noutline && !outline) || png_path == NULL) {
+		why_set(why, whylen, "preview: bad arguments");
+		return OCR_ERR;
+	}
+	ctx = o->ctx;
+	o->mem.refused = 0;
+	mute(o, 1);
+	if ((page = load_bounded(o, pageno, &bounds)) == NULL) {
+		mute(o, 0);
+		return mu_verdict(o, "page", why, whylen);
+	}
+	if (!size_ok(bounds) || (double)(bounds.x1 - bounds.x0) * s *
+	    (bounds.y1 - bounds.y0) * s > (double)o->opts.max_pixels) {
+		mute(o, 0);
+		why_set(why, whylen, "page %d too large to render", pageno);
+		rc = OCR_BAD;
+		goto out;
+	}
+	fz_var(pm);
+	fz_var(png);
+	fz_try(ctx) {
+		/* no alpha: MuPDF clears the pixmap to white before drawing */
+		pm = fz_new_pixmap_from_page(ctx, page, fz_scale(s, s), fz_device_rgb(ctx), 0);
+		fz_set_pixmap_resolution(ctx, pm, dpi, dpi);
+		for (i = 0; i < nfill; i++)
+			box_paint(ctx, pm, box_pixels(fill[i], s), fill_rgb, OCR_TINT);
+		for (i = 0; i < noutline; i++) {
+			/* the frame's four sides, inside the box */
+			b = box_pixels(outline[i], s);
+			box_paint(ctx, pm, fz_make_irect(b.x0, b.y0, b.x1, b.y0 + OCR_FRAME),
+			    outline_rgb, 255);
+			box_paint(ctx, pm, fz_make_irect(b.x0, b.y1 - OCR_FRAME, b.x1, b.y1),
+			    outline_rgb, 255);
+			box_paint(ctx, pm, fz_make_irect(b.x0, b.y0, b.x0 + OCR_FRAME, b.y1),
+			    outline_rgb, 255);
+			box_paint(ctx, pm, fz_make_irect(b.x1 - OCR_FRAME, b.y0, b.x1, b.y1),
+			    outline_rgb, 255);
+		}
+		png = fz_new_buffer_from_pixmap_as_png(ctx, pm, fz_default_color_params);
+	}
+	fz_catch(ctx) {
+		mute(o, 0);
+		rc = mu_verdict(o, "page", why, whylen);
+		goto out;
+	}
+	mute(o, 0);
+
+	len = fz_buffer_storage(ctx, png, &data);
+	rc = png_publish(png_path, data, len, why, whylen);
+out:
+	if (png)
+		fz_drop_buffer(ctx, png);
 	if (pm)
 		fz_drop_pixmap(ctx, pm);
 	if (page)

@@ -97,6 +97,23 @@ void	ocr_page_release(struct ocr_page *pg);
  * 1-bit at dpi: a Leptonica PIX * (pixDestroy it); pixel = point * dpi/72.
  * For looking at ink that is not text: checkboxes, signatures (marks.h). */
 int	ocr_page_image(struct ocr *o, int pageno, int dpi, void **pix, char *why, size_t whylen);
+/* ocr_page_preview - the page as it is (no turn, no deskew), rendered in
+ * colour at dpi (50..300) and written as a PNG to png_path (written to a
+ * temporary name beside it, then renamed; mode 0600), with each box of
+ * fill[] painted over in translucent colour (fill_rgb, alpha about 40%,
+ * so the words under it stay legible) and each box of outline[] drawn as a
+ * 2-pixel frame in outline_rgb.  Boxes are in page points, origin top left,
+ * y down (the same space as ocr_word boxes).  Returns OCR_OK, OCR_BAD
+ * (page cannot be rendered / too large), OCR_ERR (I/O, memory) with why.
+ * Colours are 0xRRGGBB; boxes are {x0, y0, x1, y1}, clipped to the page
+ * (an empty, inverted or non-finite box paints nothing); the frame lies
+ * inside its box.  A bad page number or argument is OCR_ERR and writes
+ * nothing; any failure leaves no temporary file and png_path as it was
+ * (unless only the fsync of its folder failed, after the rename). */
+int	ocr_page_preview(struct ocr *o, int pageno, int dpi,
+	    const float (*fill)[4], int nfill, unsigned fill_rgb,
+	    const float (*outline)[4], int noutline, unsigned outline_rgb,
+	    const char *png_path, char *why, size_t whylen);
 /* ocr_read_box - read one line again, finer (300 dpi gray, deskewed, as a
  * single line): box in page points; text and mean confidence out */
 int	ocr_read_box(struct ocr *o, int pageno, const float box[4], char *out, size_t len,

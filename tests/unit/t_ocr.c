@@ -26,6 +26,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <dirent.h>
 #include <sys/stat.h>
 
 #include <mupdf/fitz.h>
@@ -896,6 +897,126 @@ t_mem_limit(void **state)
 		fail_msg("reason '%s'", why);
 }
 
+/* px - the colour of the preview pixel under page point (x, y) at scale s */
+static void
+px(PIX *pix, float x, float y, float s, l_int32 rgb[3])
+{
+	assert_int_equal(pixGetRGBPixel(pix, (l_int32)floorf(x * s),
+	    (l_int32)floorf(y * s), &rgb[0], &rgb[1], &rgb[2]), 0);
+}
+
+/* no_temp - nothing in the fixture folder starts with prefix but name */
+static void
+no_temp(const char *prefix, const char *name)
+{
+	DIR	*d = opendir(dir);
+	struct dirent *e;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL)
+		if (strncmp(e->d_name, prefix, strlen(prefix)) == 0 &&
+		    (name == NULL || strcmp(e->d_name, name) != 0))
+			fail_msg("left behind: %s", e->d_name);
+	closedir(d);
+}
+
+/*
+ * a preview: the page in colour at 100 dpi (850x1100 px for Letter), a
+ * translucent red box over two lines of text and white paper, a blue
+ * frame around white paper; the fax's non-square pixels come out square
+ */
+static void
+t_preview(void **state)
+{
+	static const float fill[1][4] = { { 60, 150, 560, 350 } };
+	static const float frame[1][4] = { { 300, 400, 500, 500 } };
+	static const float off[3][4] = {
+		{ -50, -50, 40, 40 }, { -900, 10, -800, 20 }, { 10, 5000, 20, 6000 },
+	};
+	const float s = 100 / 72.0f;
+	struct ocr *o = NULL;
+	struct stat st;
+	char	why[OCR_WHY];
+	unsigned char sig[8];
+	l_int32	c[3], x, y, r, g, b, inked = 0;
+	FILE	*f;
+	PIX	*pix;
+
+	unlink(fx("preview.png"));
+	assert_int_equal(ocr_open(&o, fx("text.pdf"), NULL, why, sizeof why), OCR_OK);
+	if (ocr_page_preview(o, 1, 100, fill, 1, 0xff0000, frame, 1, 0x0000ff,
+	    fx("preview.png"), why, sizeof why) != OCR_OK)
+		fail_msg("preview: %s", why);
+	assert_int_equal(stat(fx("preview.png"), &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0600);
+	no_temp("preview.png", "preview.png");
+	f = fopen(fx("preview.png"), "rb");
+	assert_non_null(f);
+	assert_int_equal(fread(sig, 1, 8, f), 8);
+	fclose(f);
+	assert_memory_equal(sig, "\x89PNG\r\n\x1a\n", 8);
+
+	pix = pixRead(fx("preview.png"));
+	assert_non_null(pix);
+	assert_int_equal(pixGetWidth(pix), 850);
+	assert_int_equal(pixGetHeight(pix), 1100);
+	assert_int_equal(pixGetDepth(pix), 32);
+	/* white paper under the fill: tinted red, but a blend, not paint */
+	px(pix, 310, 250, s, c);
+	if (!(c[0] >= 250 && c[1] > 100 && c[1] < 200 && c[2] > 100 && c[2] < 200))
+		fail_msg("fill pixel %d,%d,%d", c[0], c[1], c[2]);
+	/* ... and the words under it still show */
+	for (y = (l_int32)(150 * s) + 1; y < (l_int32)(350 * s); y++)
+		for (x = (l_int32)(60 * s) + 1; x < (l_int32)(560 * s); x++) {
+			pixGetRGBPixel(pix, x, y, &r, &g, &b);
+			assert_true(r >= 90);		/* nothing in the box escapes the tint */
+			inked += g < 60;
+		}
+	assert_true(inked > 500);
+	/* the frame: 2 px of blue just inside the box's edge, white within */
+	px(pix, 400, 400 + 1 / s, s, c);
+	if (!(c[0] == 0 && c[1] == 0 && c[2] == 255))
+		fail_msg("frame pixel %d,%d,%d", c[0], c[1], c[2]);
+	px(pix, 300 + 1 / s, 450, s, c);
+	assert_true(c[0] == 0 && c[1] == 0 && c[2] == 255);
+	px(pix, 400, 400 + 4 / s, s, c);
+	assert_true(c[0] == 255 && c[1] == 255 && c[2] == 255);
+	/* paper outside every box is untouched */
+	px(pix, 560, 750, s, c);
+	assert_true(c[0] == 255 && c[1] == 255 && c[2] == 255);
+	px(pix, 30, 250, s, c);
+	assert_true(c[0] == 255 && c[1] == 255 && c[2] == 255);
+	pixDestroy(&pix);
+
+	/* pages outside the document: an error, and no file at all */
+	assert_int_equal(ocr_page_preview(o, 0, 100, fill, 1, 0xff0000, frame, 1,
+	    0x0000ff, fx("bad.png"), why, sizeof why), OCR_ERR);
+	assert_true(why[0] != '\0');
+	assert_int_equal(ocr_page_preview(o, 2, 100, fill, 1, 0xff0000, frame, 1,
+	    0x0000ff, fx("bad.png"), why, sizeof why), OCR_ERR);
+	assert_int_equal(stat(fx("bad.png"), &st), -1);
+	no_temp("bad.png", NULL);
+	ocr_close(o);
+
+	/* 204x98 dpi fax: the page in points, so square pixels at 100 dpi;
+	 * boxes partly or wholly off the page are clipped to it */
+	assert_int_equal(ocr_open(&o, fx("fax.tif"), NULL, why, sizeof why), OCR_OK);
+	if (ocr_page_preview(o, 2, 100, off, 3, 0xff0000, frame, 1, 0x00ff00,
+	    fx("fax-preview.png"), why, sizeof why) != OCR_OK)
+		fail_msg("fax preview: %s", why);
+	ocr_close(o);
+	pix = pixRead(fx("fax-preview.png"));
+	assert_non_null(pix);
+	assert_true(abs(pixGetWidth(pix) - (int)lroundf(r_fax.w * 100 / 204.0f)) <= 1);
+	assert_true(abs(pixGetHeight(pix) - (int)lroundf(r_fax.h * 100 / 98.0f)) <= 1);
+	px(pix, 400, 400 + 1 / s, s, c);
+	assert_true(c[0] == 0 && c[1] == 255 && c[2] == 0);
+	px(pix, 0, 0, s, c);
+	assert_true(c[0] >= 250 && c[1] > 100 && c[1] < 200);
+	pixDestroy(&pix);
+}
+
 int
 main(void)
 {
@@ -913,6 +1034,7 @@ main(void)
 		cmocka_unit_test(t_skew),
 		cmocka_unit_test(t_truncated),
 		cmocka_unit_test(t_mem_limit),
+		cmocka_unit_test(t_preview),
 	};
 
 	msg_init("t_ocr");
