@@ -46,6 +46,7 @@ static const struct key keys[] = {
 	{ "pipeline", "stage_timeout",	K_INT, S(stage_timeout), 5, 86400 },
 	{ "pipeline", "mem_limit_mb",	K_INT, S(mem_limit_mb), 256, 65536 },
 	{ "notify", "command",		K_STR, S(notify_command), 0, 0 },
+	{ "review", "reviewers",	K_STR, S(reviewers), 0, 0 },
 };
 #undef S
 
@@ -78,6 +79,7 @@ config_defaults(struct config *cfg)
 	cfg->stage_timeout = 900;
 	cfg->mem_limit_mb = 1536;
 	set_str(&cfg->notify_command, "/usr/sbin/sendmail -t");
+	set_str(&cfg->reviewers, "");
 }
 
 /* handler - inih callback: 1 = ok, 0 = error (inih reports the line) */
@@ -163,6 +165,7 @@ config_release(struct config *cfg)
 	free(cfg->practice_phone);
 	free(cfg->practice_fax);
 	free(cfg->notify_command);
+	free(cfg->reviewers);
 	memset(cfg, 0, sizeof *cfg);
 }
 
@@ -199,5 +202,32 @@ config_template(void)
 	    "mem_limit_mb = 1536\n"
 	    "\n"
 	    "[notify]\n"
-	    "command = /usr/sbin/sendmail -t\n";
+	    "command = /usr/sbin/sendmail -t\n"
+	    "\n"
+	    "[review]\n"
+	    "# login names of the clinicians who may approve a release, keep a\n"
+	    "# proposed redaction or reject a case (roi review), e.g.\n"
+	    "# reviewers = alice, bob\n"
+	    "reviewers =\n";
+}
+
+int
+config_is_reviewer(const struct config *cfg, const char *user)
+{
+	const char	*p = cfg->reviewers;
+	size_t		n = strlen(user);
+
+	if (p == NULL || n == 0)
+		return 0;
+	while (*p) {
+		size_t k;
+
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		k = strcspn(p, " \t,");
+		if (k == n && strncmp(p, user, n) == 0)
+			return 1;
+		p += k;
+	}
+	return 0;
 }

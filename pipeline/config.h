@@ -29,12 +29,15 @@ struct config {
 	int	stage_timeout;		/* seconds a stage process may run */
 	int	mem_limit_mb;		/* address-space ceiling per stage process */
 	char	*notify_command;	/* sendmail-compatible */
+	char	*reviewers;		/* [review] login names, ", " between */
 };
 
 void	config_defaults(struct config *cfg);
 /* config_load - read HOME/roi.conf (missing file: defaults); -1 + message */
 int	config_load(struct config *cfg, const char *path);
 int	config_workers(const struct config *cfg);	/* resolved worker count */
+/* config_is_reviewer - is this login name among [review] reviewers? */
+int	config_is_reviewer(const struct config *cfg, const char *user);
 void	config_release(struct config *cfg);
 /* config_template - the commented roi.conf that roi init writes */
 const char *config_template(void);

@@ -6,7 +6,11 @@
  * under the match limits of rules_match_context().
  */
 #include <ctype.h>
+#include <errno.h>
 #include <limits.h>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +18,7 @@
 #include "msg.h"
 #include "part2.h"
 #include "rules.h"
+#include "spool.h"
 
 #define MAXPAT	32
 
@@ -250,6 +255,64 @@ part2_parse(const char *text, const char *name, struct part2_rules **out)
 oom:
 	part2_free(r);
 	return msg_error("out of memory");
+}
+
+const char *
+part2_label(const struct part2_rules *r, const char *category)
+{
+	int i;
+
+	for (i = 0; i < r->nc; i++)
+		if (strcmp(r->c[i].name, category) == 0)
+			return r->c[i].label;
+	return strcmp(category, "sud_program") == 0 ? "Named Part 2 program" : category;
+}
+
+/* parse_hashed - parse text, and its SHA-256 */
+static int
+parse_hashed(const char *text, const char *name, struct part2_rules **out, char sha[65])
+{
+	unsigned char	h[32];
+	int		i;
+
+	if (part2_parse(text, name, out) == -1)
+		return -1;
+	crypto_hash_sha256(h, (const unsigned char *)text, strlen(text));
+	for (i = 0; i < 32; i++)
+		snprintf(sha + 2 * i, 3, "%02x", h[i]);
+	return 0;
+}
+
+int
+part2_load_good(const char *home, struct part2_rules **out, char sha[65])
+{
+	char	path[PATH_MAX], good[PATH_MAX], *text, *old;
+	int	rc;
+
+	*out = NULL;
+	sha[0] = '\0';
+	spool_path(good, home, "spool/rules/part2.rules");
+	text = rules_load(home, "part2.rules", path, sizeof path);
+	if (text && parse_hashed(text, path, out, sha) == 0) {
+		/* remember it as the last good rules, unless it is already */
+		old = access(good, F_OK) == 0 ? rules_read_path(good) : NULL;
+		if ((old == NULL || strcmp(old, text) != 0) &&
+		    ((mkdir(spool_path(path, home, "spool/rules"), 0700) == -1 && errno != EEXIST) ||
+		    spool_write_file(home, good, text, strlen(text)) == -1))
+			msg_warn("rules/part2.rules: could not keep a copy as the last good rules");
+		free(old);
+		free(text);
+		return 0;
+	}
+	free(text);
+	if (access(good, F_OK) == -1 || (text = rules_read_path(good)) == NULL)
+		return -1;
+	rc = parse_hashed(text, good, out, sha);
+	free(text);
+	if (rc == 0)
+		msg_warn("rules/part2.rules has errors: using the last good rules "
+		    "(sha256 %.12s) until they are fixed", sha);
+	return rc;
 }
 
 int

@@ -7,7 +7,7 @@
  * returns the hits that survive negation, family and allow-list cues, as
  * byte spans of the original text, with their category, rule and extent;
  * and whether the text carries a 2.32 notice (the record is Part 2 in
- * full).  First slice of the Part 2 work: no proposals or review yet.
+ * full).  propose.h turns hits into redaction proposals.
  */
 #ifndef ROI_PART2_H
 #define ROI_PART2_H
@@ -26,7 +26,13 @@ struct part2_hit {
 
 int	part2_parse(const char *text, const char *name, struct part2_rules **out);
 int	part2_load(const char *home, struct part2_rules **out);
+/* part2_load_good - rules/part2.rules and its SHA-256; when it has errors
+ * (reported with file:line), the last good copy kept in
+ * HOME/spool/rules/ instead, with a warning; -1 if there is none */
+int	part2_load_good(const char *home, struct part2_rules **out, char sha[65]);
 void	part2_free(struct part2_rules *r);
+/* part2_label - a category's label for people ("sud_program": programs) */
+const char *part2_label(const struct part2_rules *r, const char *category);
 int	part2_count(const struct part2_rules *r);	/* categories */
 /* part2_scan - hits (free *hits) or -1; *provenance: a 2.32 notice found */
 int	part2_scan(const struct part2_rules *r, const char *text, struct part2_hit **hits,

@@ -80,14 +80,23 @@ queue_input_add(struct store *st, const char *name, const char *kind,
 
 	if (store_begin(st) == -1)
 		return -1;
+	/* the case a records folder names (checked by intake): C-12 or 12 */
 	s = store_prepare(st, "INSERT INTO inputs(name, kind, case_ref, spool, state,"
-	    " received_at, updated_at) VALUES (?, ?, ?, ?, 'intake', ?, ?)");
+	    " received_at, updated_at, case_id) VALUES (?, ?, ?, ?, 'intake', ?, ?, ?)");
 	if (s == NULL)
 		goto fail;
 	BIND_TEXT(s, 1, name);
 	BIND_TEXT(s, 2, kind);
-	if (case_ref)
+	if (case_ref) {
+		const char	*p = case_ref + ((*case_ref == 'C' || *case_ref == 'c') ?
+		    (case_ref[1] == '-' ? 2 : 1) : 0);
+		char		*end;
+		long long	cid = strtoll(p, &end, 10);
+
 		BIND_TEXT(s, 3, case_ref);
+		if (*p && *end == '\0' && cid > 0)
+			sqlite3_bind_int64(s, 7, cid);
+	}
 	BIND_TEXT(s, 4, spool_name);
 	sqlite3_bind_int64(s, 5, clock_now());
 	sqlite3_bind_int64(s, 6, clock_now());

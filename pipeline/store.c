@@ -151,6 +151,58 @@ static const char *const migrations[] = {
 	"  created_at INTEGER NOT NULL"
 	");"
 	"CREATE INDEX revocations_patient ON revocations(patient_id);",
+	/* 5 -> 6: records of a case, Part 2 proposals, the review queue */
+	"ALTER TABLE inputs ADD COLUMN case_id INTEGER;"	/* a record's case */
+	"CREATE INDEX inputs_case ON inputs(case_id);"
+	"CREATE TABLE case_records ("
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
+	"  doc_id INTEGER NOT NULL REFERENCES documents(id),"
+	"  input_id INTEGER NOT NULL REFERENCES inputs(id),"
+	"  provenance INTEGER NOT NULL DEFAULT 0,"	/* carries a 2.32 notice */
+	"  psychotherapy INTEGER NOT NULL DEFAULT 0,"	/* psychotherapy notes */
+	"  part2_hits INTEGER NOT NULL DEFAULT 0,"
+	"  classified_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (case_id, doc_id)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE review ("
+	"  case_id INTEGER PRIMARY KEY REFERENCES cases(id),"
+	"  state TEXT NOT NULL CHECK (state IN ('pending','approved','rejected')),"
+	"  part2 TEXT NOT NULL CHECK (part2 IN ('none','redact','disclose')),"
+	"  notice INTEGER NOT NULL DEFAULT 0,"		/* release carries the 2.32 notice */
+	"  rules_sha256 TEXT NOT NULL,"			/* part2.rules as used */
+	"  entered_at INTEGER NOT NULL,"
+	"  decided_at INTEGER,"
+	"  decided_by TEXT,"
+	"  reason TEXT,"
+	"  override TEXT"
+	");"
+	"CREATE TABLE proposals ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
+	"  doc_id INTEGER NOT NULL REFERENCES documents(id),"
+	"  pageno INTEGER NOT NULL,"			/* 0: the whole document */
+	"  state TEXT NOT NULL CHECK (state IN ('proposed','kept','flagged','disclosed')),"
+	"  origin TEXT NOT NULL CHECK (origin IN ('rules','reviewer')),"
+	"  category TEXT NOT NULL,"
+	"  rule TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  boxes TEXT NOT NULL,"			/* JSON [[x0,y0,x1,y1],...] points */
+	"  rules_sha256 TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  created_by TEXT NOT NULL"
+	");"
+	"CREATE INDEX proposals_case ON proposals(case_id, doc_id, pageno);"
+	"CREATE TABLE review_actions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
+	"  at INTEGER NOT NULL,"
+	"  who TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  proposal_id INTEGER,"
+	"  detail TEXT NOT NULL DEFAULT ''"
+	");"
+	"CREATE INDEX review_actions_case ON review_actions(case_id);",
 };
 
 #define NMIGRATIONS	((int)(sizeof migrations / sizeof migrations[0]))

@@ -408,6 +408,9 @@ stage_prog(char stage, const char **opt)
 	case 'a':
 		*opt = "--doc";
 		return "roi-authcheck";
+	case 'c':
+		*opt = "--case";
+		return "roi-classify";
 	default:
 		*opt = "--doc";
 		return "roi-ocr";
@@ -601,7 +604,8 @@ late_failed(struct sup *s, struct child *k, const char *why, int machine)
 	if (++d->fails >= s->pol.max_attempts) {
 		d->not_before_ms = INT64_MAX;
 		msg_warn("document %lld: %s: giving up until the next start: %s", (long long)k->id,
-		    k->stage == 's' ? "not sorted into a case" : "authorization not checked", why);
+		    k->stage == 's' ? "not sorted into a case" : k->stage == 'a' ?
+		    "authorization not checked" : "records not classified", why);
 	} else
 		d->not_before_ms = clock_mono_ms() +
 		    (int64_t)queue_backoff(&s->pol, d->fails) * 1000;
@@ -632,7 +636,7 @@ reap(struct sup *s)
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && !k.killed)
 			continue;
 		reason_of(&k, status, why, sizeof why);
-		if (k.stage == 's' || k.stage == 'a') {
+		if (k.stage == 's' || k.stage == 'a' || k.stage == 'c') {
 			late_failed(s, &k, why, WIFEXITED(status) &&
 			    WEXITSTATUS(status) == MSG_EX_TEMPFAIL && !k.killed);
 			continue;
@@ -700,15 +704,25 @@ schedule(struct sup *s)
 	/* read requests become cases, cases get their authorization checked:
 	 * quick, so before more OCR */
 	s->late_waiting = 0;
-	for (pass = 0; pass < 2; pass++) {
-		char stage = pass == 0 ? 's' : 'a';
+	for (pass = 0; pass < 3; pass++) {
+		static const char *const sql[3] = {
+			"SELECT d.id FROM documents d JOIN inputs i ON i.id = d.input_id"
+			" WHERE d.state = 'done' AND i.kind = 'request' AND NOT EXISTS"
+			" (SELECT 1 FROM cases c WHERE c.doc_id = d.id) ORDER BY d.id LIMIT 256",
+			"SELECT c.doc_id FROM cases c WHERE NOT EXISTS (SELECT 1 FROM auth a"
+			" WHERE a.case_id = c.id) ORDER BY c.id LIMIT 256",
+			/* cases with records read and not classified, none being read */
+			"SELECT c.id FROM cases c JOIN auth a ON a.case_id = c.id WHERE EXISTS"
+			" (SELECT 1 FROM inputs i JOIN documents d ON d.id = i.doc_id WHERE"
+			" i.case_id = c.id AND i.kind = 'record' AND i.state IN ('done', 'duplicate')"
+			" AND d.state = 'done' AND NOT EXISTS (SELECT 1 FROM case_records r WHERE"
+			" r.case_id = c.id AND r.doc_id = i.doc_id)) AND NOT EXISTS (SELECT 1 FROM"
+			" inputs i WHERE i.case_id = c.id AND i.kind = 'record' AND i.state IN"
+			" ('intake', 'processing')) ORDER BY c.id LIMIT 256",
+		};
+		char stage = "sac"[pass];
 
-		q = store_prepare(s->st, pass == 0 ?
-		    "SELECT d.id FROM documents d JOIN inputs i ON i.id = d.input_id"
-		    " WHERE d.state = 'done' AND i.kind = 'request' AND NOT EXISTS"
-		    " (SELECT 1 FROM cases c WHERE c.doc_id = d.id) ORDER BY d.id LIMIT 256" :
-		    "SELECT c.doc_id FROM cases c WHERE NOT EXISTS (SELECT 1 FROM auth a"
-		    " WHERE a.case_id = c.id) ORDER BY c.id LIMIT 256");
+		q = store_prepare(s->st, sql[pass]);
 		if (q == NULL)
 			return;
 		while (sqlite3_step(q) == SQLITE_ROW) {

@@ -1,13 +1,20 @@
 /*
- * cmd_case.c - roi case list | show CASE [--json]
+ * cmd_case.c - roi case list | show CASE [--json] | attach CASE FILE...
  *
+ * attach copies files into inbox/records/CASE/ (a hidden temporary name,
+ * fsync, rename), where roi run takes them like any other drop: nothing
+ * here opens the file as a document.
  * A case is one request that arrived in inbox/requests/, read and sorted:
  * its parts are runs of pages of one kind (fax cover, request letter,
  * authorization, ...).  CASE is "C-12" or "12".
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "doctype.h"
@@ -66,6 +73,116 @@ case_json(struct store *st, struct doctypes *dt, sqlite3_stmt *s)
 	" d.id = c.doc_id JOIN inputs i ON i.id = d.input_id LEFT JOIN auth a ON" \
 	" a.case_id = c.id"
 
+/* copy_into - copy src to dir/name via a hidden temporary, fsync, rename */
+static int
+copy_into(const char *src, const char *dir, const char *name)
+{
+	char	tmp[SPOOL_PATH], dst[SPOOL_PATH], buf[65536];
+	int	in, out = -1, rc = -1;
+	ssize_t	n;
+	struct stat sb;
+
+	if ((in = open(src, O_RDONLY | O_CLOEXEC)) == -1)
+		return msg_error("case: cannot read '%s': %s", src, strerror(errno));
+	if (fstat(in, &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		msg_error("case: '%s' is not a file", src);
+		goto out;
+	}
+	snprintf(tmp, sizeof tmp, "%s/.attach-%ld.part", dir, (long)getpid());
+	if ((out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1) {
+		msg_syserror("case: cannot write in '%s': %s", dir, strerror(errno));
+		goto out;
+	}
+	while ((n = read(in, buf, sizeof buf)) > 0)
+		if (write(out, buf, (size_t)n) != n) {
+			msg_syserror("case: cannot write '%s': %s", tmp, strerror(errno));
+			goto out;
+		}
+	if (n < 0 || fsync(out) == -1 || close(out) == -1) {
+		out = -1;
+		msg_syserror("case: copying '%s': %s", src, strerror(errno));
+		goto out;
+	}
+	out = -1;
+	/* a free name: NAME, else NAME-2, NAME-3, ... before the extension */
+	snprintf(dst, sizeof dst, "%s/%s", dir, name);
+	{
+		const char	*dot = strrchr(name, '.');
+		int		k;
+		int		stem = dot && dot != name ? (int)(dot - name) : (int)strlen(name);
+
+		for (k = 2; access(dst, F_OK) == 0 && k < 1000; k++)	/* a race: NOREPLACE */
+			snprintf(dst, sizeof dst, "%s/%.*s-%d%s", dir, stem, name, k, name + stem);
+	}
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dst, RENAME_NOREPLACE) == -1) {
+		msg_syserror("case: cannot place '%s': %s", dst, strerror(errno));
+		goto out;
+	}
+	spool_fsync_dir(dir);
+	printf("  %s\n", dst);
+	rc = 0;
+out:
+	if (out != -1)
+		close(out);
+	unlink(tmp);
+	close(in);
+	return rc;
+}
+
+/* attach - check the case takes records, then copy each file in */
+static int
+attach(const char *home, int64_t id, int nfiles, char **files)
+{
+	struct store	*st = NULL;
+	sqlite3_stmt	*s;
+	char		state[16] = "", review[16] = "", dir[SPOOL_PATH];
+	int		i, rc = 1;
+
+	if (spool_home_check(home) == -1 || store_open_ro(&st, home) == -1)
+		return 1;
+	s = store_prepare(st, "SELECT i.state, coalesce(r.state, '') FROM inputs i LEFT JOIN"
+	    " review r ON r.case_id = i.id WHERE i.id = ? AND i.kind = 'request'");
+	if (s == NULL)
+		goto out;
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		snprintf(state, sizeof state, "%s", col(s, 0));
+		snprintf(review, sizeof review, "%s", col(s, 1));
+	}
+	sqlite3_finalize(s);
+	if (state[0] == '\0' || strcmp(state, "quarantine") == 0 ||
+	    strcmp(state, "duplicate") == 0) {
+		msg_error("case: no case C-%lld to attach records to (roi case list)", (long long)id);
+		goto out;
+	}
+	if (strcmp(review, "approved") == 0 || strcmp(review, "rejected") == 0) {
+		msg_error("case: C-%lld was %s already: send these records with a new request",
+		    (long long)id, review);
+		goto out;
+	}
+	spool_path(dir, home, "inbox/records/C-%lld", (long long)id);
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		msg_syserror("case: cannot make '%s': %s", dir, strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < nfiles; i++) {
+		const char *base = strrchr(files[i], '/') ? strrchr(files[i], '/') + 1 : files[i];
+
+		if (*base == '\0' || *base == '.') {
+			msg_error("case: '%s': give a file with a plain name", files[i]);
+			goto out;
+		}
+		if (copy_into(files[i], dir, base) == -1)
+			goto out;
+	}
+	printf("attached to C-%lld: roi run reads %s and puts the case in review\n",
+	    (long long)id, nfiles == 1 ? "it" : "them");
+	rc = 0;
+out:
+	store_close(st);
+	return rc;
+}
+
 int
 cmd_case(int argc, char **argv, const char *home)
 {
@@ -79,17 +196,32 @@ cmd_case(int argc, char **argv, const char *home)
 
 	if (help_wanted(argc, argv)) {
 		printf("usage: roi [-C DIR] case list [--json]\n"
-		    "       roi [-C DIR] case show CASE [--json]\n\n"
+		    "       roi [-C DIR] case show CASE [--json]\n"
+		    "       roi [-C DIR] case attach CASE FILE...\n\n"
 		    "Each request dropped in inbox/requests/ becomes a case once it is read.\n"
 		    "Its pages are sorted (rules/doctypes.rules) into parts: fax cover,\n"
 		    "request letter, authorization, Part 2 consent, subpoena, court order,\n"
-		    "revocation, clinical record, other.  CASE is C-12 (or 12).\n");
+		    "revocation, clinical record, other.  CASE is C-12 (or 12).\n"
+		    "The records to release for a case go in inbox/records/CASE/, or are\n"
+		    "attached with 'attach' (copied there); roi run reads them, finds Part 2\n"
+		    "content and puts the case in the review queue (roi review).\n");
 		return 0;
 	}
 	as_json = take_flag(&argc, argv, "--json");
+	if (argc >= 2 && strcmp(argv[1], "attach") == 0) {
+		if (argc < 4) {
+			msg_error("usage: roi case attach CASE FILE...");
+			return EXIT_USAGE;
+		}
+		if ((id = case_arg(argv[2])) == 0) {
+			msg_error("case: '%s' is not a case (C-12)", argv[2]);
+			return EXIT_USAGE;
+		}
+		return attach(home, id, argc - 3, argv + 3);
+	}
 	if (argc < 2 || !((strcmp(argv[1], "list") == 0 && argc == 2) ||
 	    (strcmp(argv[1], "show") == 0 && argc == 3))) {
-		msg_error("usage: roi case list | show CASE [--json]");
+		msg_error("usage: roi case list | show CASE [--json] | attach CASE FILE...");
 		return EXIT_USAGE;
 	}
 	if (argc == 3 && (id = case_arg(argv[2])) == 0) {

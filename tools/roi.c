@@ -28,9 +28,10 @@ static const struct {
 	{ "run",    cmd_run,    1, "run [--once] [-v]       watch the drop folders and process what arrives" },
 	{ "status", cmd_status, 1, "status [--json]         what arrived, what is done, what is in quarantine" },
 	{ "doc",    cmd_doc,    1, "doc list|show|text ID [--json]   documents and their text" },
-	{ "case",   cmd_case,   1, "case list | show CASE [--json]  requests, sorted into their parts" },
+	{ "case",   cmd_case,   1, "case list | show CASE | attach CASE FILE   requests, their parts, their records" },
 	{ "auth",   cmd_auth,   1, "auth show CASE [--json] is the authorization valid, and for what?" },
 	{ "rules",  cmd_rules,  0, "rules check [FILE]      are the rules files usable?" },
+	{ "review", cmd_review, 1, "review list | show CASE | redact | keep | approve | reject   the clinician's review queue" },
 	{ "patient", cmd_patient, 1, "patient import FILE.csv | list | show ID | match FIRST LAST DOB" },
 };
 #define NCMDS	(sizeof cmds / sizeof cmds[0])
@@ -116,6 +117,8 @@ main(int argc, char **argv)
 		return stage_sort_main(argc, argv);
 	if (strcmp(base, "roi-authcheck") == 0)
 		return stage_authcheck_main(argc, argv);
+	if (strcmp(base, "roi-classify") == 0)
+		return stage_classify_main(argc, argv);
 	msg_init("roi");
 
 	argc--, argv++;

@@ -1,0 +1,362 @@
+/*
+ * classify.c - roi-classify: Part 2 content of a case's records, proposals,
+ * and the case into the review queue
+ *
+ * Runs on a case whose authorization was checked, once every record
+ * dropped for it (inbox/records/CASE/ or roi case attach) has been read.
+ * For each record not classified yet: each page gets its type
+ * (doctypes.rules: a psychotherapy note is withheld whole unless the
+ * authorization names psychotherapy notes), its words are scanned with
+ * rules/part2.rules (propose.h), and a record carrying a 42 CFR 2.32
+ * notice is Part 2 in full (withhold the document).  What the
+ * authorization allows decides what the findings become:
+ *   Part 2 disclosure consented:  findings 'disclosed', the release must
+ *                                 carry the 2.32 notice;
+ *   otherwise:                    findings 'proposed' for redaction;
+ *   flag-only findings:           'flagged' (shown, not redacted).
+ * One transaction records the page types, the records, the proposals (each
+ * with the SHA-256 of the rules used) and puts the case in the review queue
+ * (pending; back to pending when new records come after a decision).
+ * A broken part2.rules is replaced by the last good copy (part2.h); with
+ * none, the stage exits 75 and waits for the practice.
+ *
+ * SECURITY: reads OCR text (hostile) from the store; bounded PCRE2 matching;
+ * holds no keys.  FILES: HOME/roi.db, rules/, HOME/spool/rules/ (last good).
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "doctype.h"
+#include "msg.h"
+#include "part2.h"
+#include "propose.h"
+#include "rules.h"
+#include "stage.h"
+
+#define PSYNOTES	"psychotherapy_notes"
+
+struct job {
+	struct stage_ctx	*ctx;
+	struct part2_rules	*r;
+	struct doctypes		*dt;
+	char			sha[65];
+	int			part2_ok;	/* the authorization allows Part 2 */
+	int			psy_ok;		/* ... and psychotherapy notes */
+	sqlite3_stmt		*ins;		/* INSERT INTO proposals */
+	int			proposals;
+};
+
+/* boxes_json - "[[x0,y0,x1,y1],...]" (free it) */
+static char *
+boxes_json(float (*b)[4], int n)
+{
+	json_t	*a = json_array();
+	char	*s;
+	int	i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, json_pack("[f,f,f,f]", (double)b[i][0],
+		    (double)b[i][1], (double)b[i][2], (double)b[i][3]));
+	s = json_dumps(a, JSON_COMPACT | JSON_REAL_PRECISION(6));
+	json_decref(a);
+	return s;
+}
+
+static int
+add(struct job *j, int64_t case_id, int64_t doc, int pageno, const char *state,
+    const char *category, const char *rule, const char *text, const char *reason,
+    const char *boxes)
+{
+	sqlite3_stmt *s = j->ins;
+
+	sqlite3_reset(s);
+	sqlite3_bind_int64(s, 1, case_id);
+	sqlite3_bind_int64(s, 2, doc);
+	sqlite3_bind_int(s, 3, pageno);
+	sqlite3_bind_text(s, 4, state, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, category, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, rule, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, text, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 8, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 9, boxes, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 10, j->sha, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 11, clock_now());
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return store_err(j->ctx->st, "add proposal");
+	j->proposals++;
+	return 0;
+}
+
+/* one_page - type and proposals of one page; *hits counts Part 2 findings */
+static int
+one_page(struct job *j, int64_t case_id, int64_t doc, int pageno, float pw, float ph,
+    const char *text, int *prov, int *psy, int *hits)
+{
+	struct propose_word	*w = NULL;
+	struct proposal		*p = NULL;
+	sqlite3_stmt		*s;
+	const char		*type;
+	size_t			n;
+	int			np = 0, i, pv = 0, score, rc = -1;
+	char			reason[256], *bj;
+
+	type = doctype_classify(j->dt, text ? text : "", &score);
+	if (strcmp(type, PSYNOTES) == 0)
+		*psy = 1;
+	s = store_prepare(j->ctx->st, "UPDATE pages SET doctype = ?, doctype_score = ?"
+	    " WHERE doc_id = ? AND pageno = ?");
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, type, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, score);
+	sqlite3_bind_int64(s, 3, doc);
+	sqlite3_bind_int(s, 4, pageno);
+	i = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (i != SQLITE_DONE)
+		return store_err(j->ctx->st, "page type");
+	if (propose_words_load(j->ctx->st, doc, pageno, &w, &n) == -1)
+		return -1;
+	if ((np = propose_page(j->r, w, n, pw, ph, &p, &pv)) < 0)
+		goto out;
+	*prov |= pv;
+	for (i = 0; i < np; i++) {
+		const char *label = part2_label(j->r, p[i].category), *state;
+
+		if (p[i].flag_only) {
+			state = "flagged";
+			snprintf(reason, sizeof reason, "%s: flagged for a look, not Part 2 by "
+			    "itself (rule %s)", label, p[i].rule);
+		} else if (j->part2_ok) {
+			state = "disclosed";
+			snprintf(reason, sizeof reason, "%s: disclosed under the patient's Part 2 "
+			    "consent; the 42 CFR 2.32 notice goes with it (rule %s)", label, p[i].rule);
+			(*hits)++;
+		} else {
+			state = "proposed";
+			snprintf(reason, sizeof reason, "%s (42 CFR Part 2)%s, rule %s", label,
+			    p[i].extent == 's' ? ": the whole sentence" : p[i].extent == 'l' ?
+			    ": the whole line" : "", p[i].rule);
+			(*hits)++;
+		}
+		if ((bj = boxes_json(p[i].boxes, p[i].nboxes)) == NULL)
+			goto out;
+		if (add(j, case_id, doc, pageno, state, p[i].category, p[i].rule, p[i].text,
+		    reason, bj) == -1) {
+			free(bj);
+			goto out;
+		}
+		free(bj);
+	}
+	rc = 0;
+out:
+	propose_free(p, np > 0 ? np : 0);
+	propose_words_free(w, n);
+	return rc;
+}
+
+/* one_record - classify every page of a record document of the case */
+static int
+one_record(struct job *j, int64_t case_id, int64_t doc, int64_t input)
+{
+	sqlite3_stmt	*s;
+	int		prov = 0, psy = 0, hits = 0, rc = 0, pages = 0;
+
+	s = store_prepare(j->ctx->st, "SELECT pageno, width, height, text FROM pages"
+	    " WHERE doc_id = ? ORDER BY pageno");
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, doc);
+	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW) {
+		pages++;
+		rc = one_page(j, case_id, doc, sqlite3_column_int(s, 0),
+		    (float)sqlite3_column_double(s, 1), (float)sqlite3_column_double(s, 2),
+		    (const char *)sqlite3_column_text(s, 3), &prov, &psy, &hits);
+	}
+	sqlite3_finalize(s);
+	if (rc == -1)
+		return -1;
+	/* whole-document findings */
+	if (prov && !j->part2_ok && add(j, case_id, doc, 0, "proposed", "part2_record",
+	    "provenance", "the whole document", "carries the 42 CFR 2.32 notice: the whole "
+	    "record is Part 2; withhold the document", "[]") == -1)
+		return -1;
+	if (psy && !j->psy_ok && add(j, case_id, doc, 0, "proposed", PSYNOTES, "doctype",
+	    "the whole document", "psychotherapy notes need an authorization that names "
+	    "them (45 CFR 164.508(a)(2)); withhold the document", "[]") == -1)
+		return -1;
+	s = store_prepare(j->ctx->st, "INSERT INTO case_records(case_id, doc_id, input_id,"
+	    " provenance, psychotherapy, part2_hits, classified_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, case_id);
+	sqlite3_bind_int64(s, 2, doc);
+	sqlite3_bind_int64(s, 3, input);
+	sqlite3_bind_int(s, 4, prov);
+	sqlite3_bind_int(s, 5, psy);
+	sqlite3_bind_int(s, 6, hits);
+	sqlite3_bind_int64(s, 7, clock_now());
+	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : store_err(j->ctx->st, "add record");
+	sqlite3_finalize(s);
+	msg_info("case C-%lld: document %lld: %d page%s, %d Part 2 finding%s%s%s", (long long)case_id,
+	    (long long)doc, pages, pages == 1 ? "" : "s", hits, hits == 1 ? "" : "s",
+	    prov ? ", 2.32 notice" : "", psy ? ", psychotherapy notes" : "");
+	return rc;
+}
+
+/* auth_allows - what the case's authorization allows; 0 if not checked */
+static int
+auth_allows(struct job *j, int64_t case_id)
+{
+	sqlite3_stmt	*s;
+	json_t		*res = NULL;
+	int		found = 0;
+
+	s = store_prepare(j->ctx->st, "SELECT result FROM auth WHERE case_id = ?");
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, case_id);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		found = 1;
+		res = json_loads((const char *)sqlite3_column_text(s, 0), 0, NULL);
+	}
+	sqlite3_finalize(s);
+	j->part2_ok = json_is_true(json_object_get(res, "part2_allowed"));
+	j->psy_ok = json_is_true(json_object_get(res, "psychotherapy_notes_allowed"));
+	json_decref(res);
+	return found;
+}
+
+/* queue_review - the case into the review queue, pending */
+static int
+queue_review(struct job *j, int64_t case_id, int records)
+{
+	sqlite3_stmt	*s;
+	int64_t		found, decided;
+	const char	*mode;
+	char		detail[96];
+	int		rc;
+
+	s = store_prepare(j->ctx->st, "SELECT coalesce(sum(part2_hits + provenance), 0),"
+	    " (SELECT count(*) FROM review WHERE case_id = ?1 AND state != 'pending')"
+	    " FROM case_records WHERE case_id = ?1");
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, case_id);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return store_err(j->ctx->st, "review");
+	}
+	found = sqlite3_column_int64(s, 0);
+	decided = sqlite3_column_int64(s, 1);
+	sqlite3_finalize(s);
+	mode = found == 0 ? "none" : j->part2_ok ? "disclose" : "redact";
+	s = store_prepare(j->ctx->st, "INSERT INTO review(case_id, state, part2, notice,"
+	    " rules_sha256, entered_at) VALUES (?1, 'pending', ?2, ?3, ?4, ?5)"
+	    " ON CONFLICT(case_id) DO UPDATE SET state = 'pending', part2 = ?2, notice = ?3,"
+	    " rules_sha256 = ?4, decided_at = NULL, decided_by = NULL, reason = NULL,"
+	    " override = NULL");
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, case_id);
+	sqlite3_bind_text(s, 2, mode, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, strcmp(mode, "disclose") == 0);
+	sqlite3_bind_text(s, 4, j->sha, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, clock_now());
+	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : store_err(j->ctx->st, "review");
+	sqlite3_finalize(s);
+	if (rc == -1)
+		return -1;
+	snprintf(detail, sizeof detail, "%d record%s classified, %d finding%s%s", records,
+	    records == 1 ? "" : "s", j->proposals, j->proposals == 1 ? "" : "s",
+	    decided ? "; the earlier decision no longer stands" : "");
+	s = store_prepare(j->ctx->st, "INSERT INTO review_actions(case_id, at, who, action,"
+	    " detail) VALUES (?, ?, 'roi', ?, ?)");
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, case_id);
+	sqlite3_bind_int64(s, 2, clock_now());
+	sqlite3_bind_text(s, 3, decided ? "reopened" : "queued", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, detail, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : store_err(j->ctx->st, "review action");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+stage_classify_main(int argc, char **argv)
+{
+	struct stage_ctx ctx;
+	struct job	j;
+	sqlite3_stmt	*s = NULL;
+	int64_t		docs[256], inputs[256];
+	int		n = 0, i, rc = 1, a;
+
+	stage_setup(&ctx, argc, argv, "--case");
+	memset(&j, 0, sizeof j);
+	j.ctx = &ctx;
+	if (part2_load_good(ctx.home, &j.r, j.sha) == -1) {
+		msg_error("classify: rules/part2.rules has errors and no earlier good copy "
+		    "exists; fix them (roi rules check)");
+		msg_tempfail = 1;
+		goto out;
+	}
+	if (doctype_load(ctx.home, &j.dt) == -1) {
+		msg_error("classify: rules/doctypes.rules has errors; fix them (roi rules check)");
+		msg_tempfail = 1;
+		goto out;
+	}
+	if (store_begin(ctx.st) == -1)
+		goto out;
+	if ((a = auth_allows(&j, ctx.id)) <= 0) {
+		store_rollback(ctx.st);
+		rc = a == 0 ? 0 : 1;	/* not checked yet: nothing to do */
+		goto out;
+	}
+	/* records read and not classified yet; none still being read */
+	s = store_prepare(ctx.st, "SELECT i.doc_id, min(i.id) FROM inputs i JOIN documents d"
+	    " ON d.id = i.doc_id WHERE i.case_id = ?1 AND i.kind = 'record' AND i.state IN"
+	    " ('done', 'duplicate') AND d.state = 'done' AND NOT EXISTS (SELECT 1 FROM"
+	    " case_records r WHERE r.case_id = ?1 AND r.doc_id = i.doc_id) AND NOT EXISTS"
+	    " (SELECT 1 FROM inputs p WHERE p.case_id = ?1 AND p.kind = 'record' AND"
+	    " p.state IN ('intake', 'processing')) GROUP BY i.doc_id ORDER BY 2");
+	if (s == NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, ctx.id);
+	while (n < 256 && sqlite3_step(s) == SQLITE_ROW) {
+		docs[n] = sqlite3_column_int64(s, 0);
+		inputs[n++] = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	if (n == 0) {
+		store_rollback(ctx.st);
+		rc = 0;
+		goto out;
+	}
+	j.ins = store_prepare(ctx.st, "INSERT INTO proposals(case_id, doc_id, pageno, state,"
+	    " origin, category, rule, text, reason, boxes, rules_sha256, created_at, created_by)"
+	    " VALUES (?, ?, ?, ?, 'rules', ?, ?, ?, ?, ?, ?, ?, 'roi')");
+	if (j.ins == NULL)
+		goto fail;
+	for (i = 0; i < n; i++)
+		if (one_record(&j, ctx.id, docs[i], inputs[i]) == -1)
+			goto fail;
+	if (queue_review(&j, ctx.id, n) == -1 || store_commit(ctx.st) == -1)
+		goto fail;
+	msg_info("case C-%lld: in the review queue (%d finding%s)", (long long)ctx.id,
+	    j.proposals, j.proposals == 1 ? "" : "s");
+	rc = 0;
+	goto out;
+fail:
+	store_rollback(ctx.st);
+out:
+	if (j.ins)
+		sqlite3_finalize(j.ins);
+	part2_free(j.r);
+	doctype_free(j.dt);
+	return stage_teardown(&ctx, rc);
+}

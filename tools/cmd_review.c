@@ -1,0 +1,1157 @@
+/*
+ * cmd_review.c - roi review: the clinician's review queue
+ *
+ *   roi review list [--all] [--json]
+ *   roi review show CASE [--json] [--png DIR]
+ *   roi review redact CASE [--doc D] --page N --box X0,Y0,X1,Y1 [--reason TEXT]
+ *   roi review redact CASE [--doc D] --text "PHRASE" [--reason TEXT]
+ *   roi review keep CASE PROPOSAL --reason TEXT
+ *   roi review approve CASE [--override REASON]
+ *   roi review reject CASE --reason TEXT
+ *
+ * A case enters the queue when roi-classify has read its records.  The OS
+ * login name is the identity; only the reviewers named in roi.conf
+ * ([review] reviewers) may keep (drop) a proposal, approve or reject;
+ * anyone may add a redaction (more protection is never the risk), and it is
+ * recorded who did.  Approving a case whose authorization is not valid
+ * needs --override with the reason.  Every action is stored with who and
+ * when (review_actions) and shown by review show.  Nothing is released
+ * without approval: the release stage takes approved cases only.
+ */
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "config.h"
+#include "msg.h"
+#include "ocr.h"
+#include "propose.h"
+#include "roi.h"
+#include "spool.h"
+#include "store.h"
+
+static int	msg_quiet_not_found;	/* redact_all says it once */
+
+struct rev {
+	int64_t	id;
+	char	state[16];		/* pending, approved, rejected */
+	char	part2[16];		/* none, redact, disclose */
+	int	notice;
+	int64_t	entered, decided;
+	char	decided_by[64];
+	char	reason[512];
+	char	override[512];
+	char	rules[65];
+	char	decision[32];		/* the authorization's */
+	json_t	*auth;			/* its whole result */
+	int64_t	request_doc;
+};
+
+static const char *
+col(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	return t ? (const char *)t : "";
+}
+
+/* whoami - the OS login name: the reviewer's identity */
+static const char *
+whoami(void)
+{
+	struct passwd *pw = getpwuid(geteuid());
+
+	return pw && pw->pw_name ? pw->pw_name : "unknown";
+}
+
+static const char *
+age(int64_t secs, char *buf, size_t len)
+{
+	if (secs < 0)
+		secs = 0;
+	if (secs < 3600)
+		snprintf(buf, len, "%lldm", (long long)(secs / 60));
+	else if (secs < 2 * 86400)
+		snprintf(buf, len, "%lldh", (long long)(secs / 3600));
+	else
+		snprintf(buf, len, "%lldd", (long long)(secs / 86400));
+	return buf;
+}
+
+/* load_review - 1 in the queue (any state), 0 not (message said), -1 error */
+static int
+load_review(struct store *st, int64_t id, struct rev *r)
+{
+	sqlite3_stmt	*s;
+	int		found = 0, is_case = 0;
+
+	memset(r, 0, sizeof *r);
+	r->id = id;
+	s = store_prepare(st, "SELECT c.id, r.state, r.part2, r.notice, r.entered_at,"
+	    " coalesce(r.decided_at, 0), coalesce(r.decided_by, ''), coalesce(r.reason, ''),"
+	    " coalesce(r.override, ''), r.rules_sha256, coalesce(a.decision, ''),"
+	    " coalesce(a.result, '{}'), c.doc_id FROM cases c LEFT JOIN review r ON"
+	    " r.case_id = c.id LEFT JOIN auth a ON a.case_id = c.id WHERE c.id = ?");
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		is_case = 1;
+		found = sqlite3_column_type(s, 1) != SQLITE_NULL;
+		snprintf(r->state, sizeof r->state, "%s", col(s, 1));
+		snprintf(r->part2, sizeof r->part2, "%s", col(s, 2));
+		r->notice = sqlite3_column_int(s, 3);
+		r->entered = sqlite3_column_int64(s, 4);
+		r->decided = sqlite3_column_int64(s, 5);
+		snprintf(r->decided_by, sizeof r->decided_by, "%s", col(s, 6));
+		snprintf(r->reason, sizeof r->reason, "%s", col(s, 7));
+		snprintf(r->override, sizeof r->override, "%s", col(s, 8));
+		snprintf(r->rules, sizeof r->rules, "%s", col(s, 9));
+		snprintf(r->decision, sizeof r->decision, "%s", col(s, 10));
+		r->auth = json_loads(col(s, 11), 0, NULL);
+		r->request_doc = sqlite3_column_int64(s, 12);
+	}
+	sqlite3_finalize(s);
+	if (!is_case)
+		msg_error("review: no case C-%lld (roi case list shows the cases)", (long long)id);
+	else if (!found)
+		msg_error("review: case C-%lld is not in the review queue: no records of it "
+		    "have been read yet (drop them in inbox/records/C-%lld/ or use roi case "
+		    "attach)", (long long)id, (long long)id);
+	return found;
+}
+
+/* must_be_pending - a decided case cannot change (message, 0) */
+static int
+must_be_pending(const struct rev *r)
+{
+	char t[CLOCK_FMTLEN];
+
+	if (strcmp(r->state, "pending") == 0)
+		return 1;
+	msg_error("review: case C-%lld was %s by %s on %s: it is not in review any more",
+	    (long long)r->id, r->state, r->decided_by, clock_fmt((time_t)r->decided, t));
+	return 0;
+}
+
+/* must_be_reviewer - is the OS user among [review] reviewers? */
+static int
+must_be_reviewer(const char *home, const char *what)
+{
+	struct config	cfg;
+	char		p[SPOOL_PATH];
+	int		ok;
+
+	config_defaults(&cfg);
+	if (config_load(&cfg, spool_path(p, home, CONFIG_FILE)) == -1) {
+		config_release(&cfg);
+		return 0;
+	}
+	ok = config_is_reviewer(&cfg, whoami());
+	if (!ok && cfg.reviewers[strspn(cfg.reviewers, " \t,")] == '\0')
+		msg_error("review: only a reviewer may %s, and roi.conf names none: add "
+		    "'reviewers = %s' under [review]", what, whoami());
+	else if (!ok)
+		msg_error("review: only a reviewer may %s: '%s' is not among the reviewers "
+		    "in roi.conf [review]", what, whoami());
+	config_release(&cfg);
+	return ok;
+}
+
+static int
+act(struct store *st, int64_t id, const char *action, int64_t proposal, const char *detail)
+{
+	sqlite3_stmt	*s;
+	int		rc;
+
+	s = store_prepare(st, "INSERT INTO review_actions(case_id, at, who, action,"
+	    " proposal_id, detail) VALUES (?, ?, ?, ?, ?, ?)");
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, clock_now());
+	sqlite3_bind_text(s, 3, whoami(), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, action, -1, SQLITE_STATIC);
+	if (proposal > 0)
+		sqlite3_bind_int64(s, 5, proposal);
+	sqlite3_bind_text(s, 6, detail ? detail : "", -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : store_err(st, "review action");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* initials - "J.S." of the case's patient (registry, else the form) */
+static void
+initials(struct store *st, json_t *auth, char *out, size_t len)
+{
+	sqlite3_stmt	*s;
+	const char	*name = "";
+	json_t		*e;
+	size_t		i;
+
+	snprintf(out, len, "?");
+	s = store_prepare(st, "SELECT first_name, last_name FROM patients WHERE id = ?");
+	if (s == NULL)
+		return;
+	sqlite3_bind_text(s, 1, json_string_value(json_object_get(auth, "patient")) ?
+	    json_string_value(json_object_get(auth, "patient")) : "", -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		snprintf(out, len, "%.1s.%.1s.", col(s, 0), col(s, 1));
+		sqlite3_finalize(s);
+		return;
+	}
+	sqlite3_finalize(s);
+	json_array_foreach(json_object_get(auth, "elements"), i, e)
+		if (strcmp(json_string_value(json_object_get(e, "name")) ?
+		    json_string_value(json_object_get(e, "name")) : "", "patient_name") == 0)
+			name = json_string_value(json_object_get(e, "value"));
+	if (name && *name) {
+		const char *last = strrchr(name, ' ');
+
+		snprintf(out, len, "%.1s.%.1s.", name, last ? last + 1 : "");
+	}
+}
+
+static json_t *
+boxes_of(const char *text)
+{
+	json_t *b = json_loads(text, 0, NULL);
+
+	return b ? b : json_array();
+}
+
+/* proposals_json - the case's proposals in one state */
+static json_t *
+proposals_json(struct store *st, int64_t id, const char *state)
+{
+	sqlite3_stmt	*s;
+	json_t		*a = json_array();
+
+	s = store_prepare(st, "SELECT id, doc_id, pageno, text, category, rule, reason, origin,"
+	    " boxes, created_by FROM proposals WHERE case_id = ? AND state = ?"
+	    " ORDER BY doc_id, pageno, id");
+	if (s == NULL)
+		return a;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, state, -1, SQLITE_STATIC);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		json_t *p = json_pack("{s:I, s:I, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:o}",
+		    "id", (json_int_t)sqlite3_column_int64(s, 0),
+		    "doc", (json_int_t)sqlite3_column_int64(s, 1),
+		    "page", sqlite3_column_int(s, 2),
+		    "scope", sqlite3_column_int(s, 2) ? "span" : "document",
+		    "text", col(s, 3), "category", col(s, 4), "rule", col(s, 5),
+		    "reason", col(s, 6), "origin", col(s, 7), "boxes", boxes_of(col(s, 8)));
+
+		if (strcmp(col(s, 7), "reviewer") == 0)
+			json_object_set_new(p, "by", json_string(col(s, 9)));
+		json_array_append_new(a, p);
+	}
+	sqlite3_finalize(s);
+	return a;
+}
+
+/* kept_json - proposals a reviewer dropped, with who, when and why */
+static json_t *
+kept_json(struct store *st, int64_t id)
+{
+	sqlite3_stmt	*s;
+	json_t		*a = json_array();
+	char		t[CLOCK_FMTLEN];
+
+	s = store_prepare(st, "SELECT p.id, p.doc_id, p.pageno, p.text, p.category, a.who, a.at,"
+	    " a.detail FROM proposals p JOIN review_actions a ON a.proposal_id = p.id AND"
+	    " a.action = 'keep' WHERE p.case_id = ? AND p.state = 'kept' ORDER BY p.id");
+	if (s == NULL)
+		return a;
+	sqlite3_bind_int64(s, 1, id);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		json_array_append_new(a, json_pack("{s:I, s:I, s:i, s:s, s:s, s:s, s:s, s:s}",
+		    "id", (json_int_t)sqlite3_column_int64(s, 0),
+		    "doc", (json_int_t)sqlite3_column_int64(s, 1), "page", sqlite3_column_int(s, 2),
+		    "text", col(s, 3), "category", col(s, 4), "by", col(s, 5),
+		    "at", clock_fmt_iso(sqlite3_column_int64(s, 6), t), "reason", col(s, 7)));
+	sqlite3_finalize(s);
+	return a;
+}
+
+static json_t *
+records_json(struct store *st, int64_t id)
+{
+	sqlite3_stmt	*s;
+	json_t		*a = json_array();
+
+	s = store_prepare(st, "SELECT r.doc_id, i.name, d.pages, r.provenance, r.psychotherapy,"
+	    " r.part2_hits, d.sha256 FROM case_records r JOIN documents d ON d.id = r.doc_id"
+	    " JOIN inputs i ON i.id = r.input_id WHERE r.case_id = ? ORDER BY r.input_id");
+	if (s == NULL)
+		return a;
+	sqlite3_bind_int64(s, 1, id);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		json_array_append_new(a, json_pack("{s:I, s:s, s:i, s:b, s:b, s:i, s:s}",
+		    "doc", (json_int_t)sqlite3_column_int64(s, 0), "name", col(s, 1),
+		    "pages", sqlite3_column_int(s, 2), "part2_notice", sqlite3_column_int(s, 3),
+		    "psychotherapy_notes", sqlite3_column_int(s, 4),
+		    "part2_findings", sqlite3_column_int(s, 5), "sha256", col(s, 6)));
+	sqlite3_finalize(s);
+	return a;
+}
+
+static json_t *
+actions_json(struct store *st, int64_t id)
+{
+	sqlite3_stmt	*s;
+	json_t		*a = json_array();
+	char		t[CLOCK_FMTLEN];
+
+	s = store_prepare(st, "SELECT at, who, action, coalesce(proposal_id, 0), detail FROM"
+	    " review_actions WHERE case_id = ? ORDER BY id");
+	if (s == NULL)
+		return a;
+	sqlite3_bind_int64(s, 1, id);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "at",
+		    clock_fmt_iso(sqlite3_column_int64(s, 0), t), "who", col(s, 1),
+		    "action", col(s, 2), "detail", col(s, 4));
+
+		if (sqlite3_column_int64(s, 3))
+			json_object_set_new(o, "proposal", json_integer(sqlite3_column_int64(s, 3)));
+		json_array_append_new(a, o);
+	}
+	sqlite3_finalize(s);
+	return a;
+}
+
+static json_t *
+review_json(struct store *st, struct rev *r)
+{
+	char	t[CLOCK_FMTLEN], t2[CLOCK_FMTLEN], name[32], ini[16];
+	json_t	*j;
+
+	snprintf(name, sizeof name, "C-%lld", (long long)r->id);
+	initials(st, r->auth, ini, sizeof ini);
+	j = json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:I, s:s}",
+	    "case", name, "decision", r->decision, "review", r->state, "part2", r->part2,
+	    "part2_notice", r->notice, "patient_initials", ini,
+	    "entered", clock_fmt_iso((time_t)r->entered, t),
+	    "age_seconds", (json_int_t)(clock_now() - r->entered), "rules_sha256", r->rules);
+	if (r->decided) {
+		json_object_set_new(j, "decided", json_string(clock_fmt_iso((time_t)r->decided, t2)));
+		json_object_set_new(j, "decided_by", json_string(r->decided_by));
+		if (r->reason[0])
+			json_object_set_new(j, "reason", json_string(r->reason));
+		if (r->override[0])
+			json_object_set_new(j, "override", json_string(r->override));
+	}
+	json_object_set_new(j, "records", records_json(st, r->id));
+	json_object_set_new(j, "proposals", proposals_json(st, r->id, "proposed"));
+	json_object_set_new(j, "flagged", proposals_json(st, r->id, "flagged"));
+	json_object_set_new(j, "disclosed", proposals_json(st, r->id, "disclosed"));
+	json_object_set_new(j, "kept", kept_json(st, r->id));
+	json_object_set_new(j, "actions", actions_json(st, r->id));
+	return j;
+}
+
+/* ---- list ---- */
+
+static int
+do_list(struct store *st, int all, int as_json)
+{
+	sqlite3_stmt	*s;
+	json_t		*arr = json_array(), *o;
+	struct rev	r;
+	char		a[16];
+	size_t		i;
+
+	s = store_prepare(st, all ? "SELECT case_id FROM review ORDER BY entered_at, case_id" :
+	    "SELECT case_id FROM review WHERE state = 'pending' ORDER BY entered_at, case_id");
+	if (s == NULL)
+		return 1;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		if (load_review(st, sqlite3_column_int64(s, 0), &r) != 1)
+			continue;
+		o = review_json(st, &r);
+		json_decref(r.auth);
+		{
+			json_t	*recs = json_object_get(o, "records"), *x;
+			size_t	k;
+			int	pages = 0;
+
+			json_array_foreach(recs, k, x)
+				pages += (int)json_integer_value(json_object_get(x, "pages"));
+			json_array_append_new(arr, json_pack("{s:O, s:O, s:O, s:O, s:O, s:i, s:i,"
+			    " s:i, s:i, s:O, s:O}", "case", json_object_get(o, "case"),
+			    "review", json_object_get(o, "review"),
+			    "entered", json_object_get(o, "entered"),
+			    "age_seconds", json_object_get(o, "age_seconds"),
+			    "patient_initials", json_object_get(o, "patient_initials"),
+			    "records", (int)json_array_size(recs), "pages", pages,
+			    "proposals", (int)json_array_size(json_object_get(o, "proposals")),
+			    "flagged", (int)json_array_size(json_object_get(o, "flagged")),
+			    "decision", json_object_get(o, "decision"),
+			    "part2", json_object_get(o, "part2")));
+		}
+		json_decref(o);
+	}
+	sqlite3_finalize(s);
+	if (as_json)
+		return json_print(arr);
+	if (json_array_size(arr) == 0)
+		printf(all ? "no case has been in review yet\n" :
+		    "nothing waits for review\n");
+	else
+		printf("%-7s %-9s %-4s %-8s %5s %8s %-17s %s\n", "CASE", "STATE", "AGE", "PATIENT",
+		    "PAGES", "PROPOSED", "AUTHORIZATION", "PART 2");
+	json_array_foreach(arr, i, o)
+		printf("%-7s %-9s %-4s %-8s %5lld %8lld %-17s %s\n",
+		    json_string_value(json_object_get(o, "case")),
+		    json_string_value(json_object_get(o, "review")),
+		    age(json_integer_value(json_object_get(o, "age_seconds")), a, sizeof a),
+		    json_string_value(json_object_get(o, "patient_initials")),
+		    (long long)json_integer_value(json_object_get(o, "pages")),
+		    (long long)json_integer_value(json_object_get(o, "proposals")),
+		    *json_string_value(json_object_get(o, "decision")) ?
+		    json_string_value(json_object_get(o, "decision")) : "(not checked)",
+		    strcmp(json_string_value(json_object_get(o, "part2")), "redact") == 0 ?
+		    "redact" : strcmp(json_string_value(json_object_get(o, "part2")), "disclose") == 0 ?
+		    "disclose with 2.32 notice" : "none found");
+	json_decref(arr);
+	return 0;
+}
+
+/* ---- show ---- */
+
+static void
+print_proposal(json_t *p, const char *tag)
+{
+	printf("    #%-4lld %-8s %-16s \"%s\"\n           %s\n",
+	    (long long)json_integer_value(json_object_get(p, "id")), tag,
+	    json_string_value(json_object_get(p, "category")),
+	    json_string_value(json_object_get(p, "text")),
+	    json_string_value(json_object_get(p, "reason")));
+}
+
+struct item {
+	json_t		*p;
+	int		page;
+	const char	*tag;
+};
+
+static int
+item_cmp(const void *a, const void *b)
+{
+	const struct item *x = a, *y = b;
+
+	if (x->page != y->page)
+		return x->page < y->page ? -1 : 1;
+	return json_integer_value(json_object_get(x->p, "id")) <
+	    json_integer_value(json_object_get(y->p, "id")) ? -1 : 1;
+}
+
+static void
+print_show(json_t *j)
+{
+	json_t		*rec, *p, *list;
+	size_t		i, k;
+	const char	*part2 = json_string_value(json_object_get(j, "part2"));
+	const char	*dec = json_string_value(json_object_get(j, "decision"));
+	char		a[16];
+
+	printf("case %s: %s, in review since %.16s (%s)\n",
+	    json_string_value(json_object_get(j, "case")),
+	    json_string_value(json_object_get(j, "review")),
+	    json_string_value(json_object_get(j, "entered")),
+	    age(json_integer_value(json_object_get(j, "age_seconds")), a, sizeof a));
+	if (json_object_get(j, "decided_by"))
+		printf("  decided by %s on %.16s%s%s\n",
+		    json_string_value(json_object_get(j, "decided_by")),
+		    json_string_value(json_object_get(j, "decided")),
+		    json_object_get(j, "reason") ? ": " : "",
+		    json_object_get(j, "reason") ? json_string_value(json_object_get(j, "reason")) : "");
+	if (json_object_get(j, "override"))
+		printf("  approved over the authorization check: %s\n",
+		    json_string_value(json_object_get(j, "override")));
+	printf("  authorization: %s (roi auth show %s)\n", *dec ? dec : "not checked",
+	    json_string_value(json_object_get(j, "case")));
+	printf("  Part 2 content: %s\n", strcmp(part2, "redact") == 0 ?
+	    "found; proposed for redaction (no consent to disclose it)" :
+	    strcmp(part2, "disclose") == 0 ? "found; disclosed under the patient's consent, "
+	    "with the 42 CFR 2.32 notice" : "none found");
+	printf("  rules: part2.rules sha256 %.16s\n", json_string_value(json_object_get(j, "rules_sha256")));
+	json_array_foreach(json_object_get(j, "records"), i, rec) {
+		long long	doc = json_integer_value(json_object_get(rec, "doc"));
+		int		any = 0;
+
+		printf("\ndocument %lld: %s, %lld page%s%s%s\n", doc,
+		    json_string_value(json_object_get(rec, "name")),
+		    (long long)json_integer_value(json_object_get(rec, "pages")),
+		    json_integer_value(json_object_get(rec, "pages")) == 1 ? "" : "s",
+		    json_is_true(json_object_get(rec, "part2_notice")) ? ", carries the 2.32 notice" : "",
+		    json_is_true(json_object_get(rec, "psychotherapy_notes")) ? ", psychotherapy notes" : "");
+		{
+			struct item	it[512];
+			int		ni = 0, m, last = -1;
+			size_t		q;
+
+			for (k = 0; k < 3; k++) {
+				list = json_object_get(j, k == 0 ? "proposals" : k == 1 ? "flagged" :
+				    "disclosed");
+				json_array_foreach(list, q, p)
+					if (json_integer_value(json_object_get(p, "doc")) == doc && ni < 512) {
+						it[ni].p = p;
+						it[ni].page = (int)json_integer_value(json_object_get(p, "page"));
+						it[ni].tag = k == 0 ? (it[ni].page == 0 ? "withhold" : "redact") :
+						    k == 1 ? "flag" : "disclose";
+						ni++;
+					}
+			}
+			qsort(it, ni, sizeof it[0], item_cmp);
+			for (m = 0; m < ni; m++) {
+				if (it[m].page != last) {
+					if (it[m].page == 0)
+						printf("  whole document\n");
+					else
+						printf("  page %d\n", it[m].page);
+					last = it[m].page;
+				}
+				print_proposal(it[m].p, it[m].tag);
+				any = 1;
+			}
+		}
+		if (!any)
+			printf("  nothing proposed\n");
+	}
+	list = json_object_get(j, "kept");
+	if (json_array_size(list))
+		printf("\nkept (proposals a reviewer dropped):\n");
+	json_array_foreach(list, i, p)
+		printf("    #%-4lld \"%s\" by %s on %.16s: %s\n",
+		    (long long)json_integer_value(json_object_get(p, "id")),
+		    json_string_value(json_object_get(p, "text")),
+		    json_string_value(json_object_get(p, "by")),
+		    json_string_value(json_object_get(p, "at")),
+		    json_string_value(json_object_get(p, "reason")));
+	printf("\nhistory:\n");
+	json_array_foreach(json_object_get(j, "actions"), i, p)
+		printf("  %.16s  %-8s %-9s %s\n", json_string_value(json_object_get(p, "at")),
+		    json_string_value(json_object_get(p, "who")),
+		    json_string_value(json_object_get(p, "action")),
+		    json_string_value(json_object_get(p, "detail")));
+	if (strcmp(json_string_value(json_object_get(j, "review")), "pending") == 0)
+		printf("\nnext: roi review approve %s | keep %s ID --reason WHY | redact %s --text "
+		    "PHRASE | reject %s --reason WHY\n",
+		    json_string_value(json_object_get(j, "case")), json_string_value(json_object_get(j, "case")),
+		    json_string_value(json_object_get(j, "case")), json_string_value(json_object_get(j, "case")));
+}
+
+/* add_boxes - the boxes of proposals on one page into a growing array */
+static int
+add_boxes(json_t *list, int64_t doc, int page, float pw, float ph, float (**b)[4], int *n)
+{
+	json_t	*p, *box;
+	size_t	i, k;
+
+	json_array_foreach(list, i, p) {
+		int pg = (int)json_integer_value(json_object_get(p, "page"));
+
+		if (json_integer_value(json_object_get(p, "doc")) != doc || (pg != page && pg != 0))
+			continue;
+		if (pg == 0) {		/* the whole document: the whole page */
+			float (*nb)[4] = realloc(*b, (*n + 1) * sizeof **b);
+
+			if (nb == NULL)
+				return -1;
+			*b = nb;
+			(*b)[*n][0] = 0;
+			(*b)[*n][1] = 0;
+			(*b)[*n][2] = pw;
+			(*b)[*n][3] = ph;
+			(*n)++;
+			continue;
+		}
+		json_array_foreach(json_object_get(p, "boxes"), k, box) {
+			float (*nb)[4] = realloc(*b, (*n + 1) * sizeof **b);
+			int c;
+
+			if (nb == NULL)
+				return -1;
+			*b = nb;
+			for (c = 0; c < 4; c++)
+				(*b)[*n][c] = (float)json_number_value(json_array_get(box, c));
+			(*n)++;
+		}
+	}
+	return 0;
+}
+
+/* render_doc - every page of one document as a PNG with its overlays */
+static int
+render_doc(struct store *st, const char *home, int64_t doc, const char *dir,
+    const char *prefix, json_t *fill_list, json_t *outline_list, json_t *elements)
+{
+	struct ocr_opts	opts;
+	struct ocr	*o = NULL;
+	sqlite3_stmt	*s;
+	char		sha[SPOOL_SHAHEX] = "", path[SPOOL_PATH], png[SPOOL_PATH], why[OCR_WHY];
+	int		pg, n, rc = -1;
+
+	s = store_prepare(st, "SELECT sha256 FROM documents WHERE id = ?");
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, doc);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		snprintf(sha, sizeof sha, "%s", col(s, 0));
+	sqlite3_finalize(s);
+	ocr_opts_default(&opts);
+	if (ocr_open(&o, spool_orig_path(path, home, sha), &opts, why, sizeof why) != OCR_OK)
+		return msg_error("review: document %lld: %s", (long long)doc, why);
+	n = ocr_count_pages(o);
+	for (pg = 1; pg <= n; pg++) {
+		float	(*fill)[4] = NULL, (*line)[4] = NULL, pw = 612, ph = 792;
+		int	nf = 0, nl = 0;
+		json_t	*e;
+		size_t	i;
+
+		s = store_prepare(st, "SELECT width, height FROM pages WHERE doc_id = ? AND pageno = ?");
+		if (s == NULL)
+			goto out;
+		sqlite3_bind_int64(s, 1, doc);
+		sqlite3_bind_int(s, 2, pg);
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			pw = (float)sqlite3_column_double(s, 0);
+			ph = (float)sqlite3_column_double(s, 1);
+		}
+		sqlite3_finalize(s);
+		if (add_boxes(fill_list, doc, pg, pw, ph, &fill, &nf) == -1 ||
+		    add_boxes(outline_list, doc, pg, pw, ph, &line, &nl) == -1) {
+			free(fill);
+			free(line);
+			msg_error("out of memory");
+			goto out;
+		}
+		json_array_foreach(elements, i, e) {
+			json_t	*box = json_object_get(e, "box");
+			float	(*nb)[4];
+			int	c;
+
+			if (json_integer_value(json_object_get(e, "page")) != pg ||
+			    json_array_size(box) != 4 || (nb = realloc(line, (nl + 1) * sizeof *line)) == NULL)
+				continue;
+			line = nb;
+			for (c = 0; c < 4; c++)
+				line[nl][c] = (float)json_number_value(json_array_get(box, c));
+			nl++;
+		}
+		snprintf(png, sizeof png, "%s/%s-p%d.png", dir, prefix, pg);
+		if (ocr_page_preview(o, pg, 100, (const float (*)[4])fill, nf, 0xd01010,
+		    (const float (*)[4])line, nl, 0x1060d0, png, why, sizeof why) != OCR_OK) {
+			free(fill);
+			free(line);
+			msg_error("review: %s: %s", png, why);
+			goto out;
+		}
+		printf("  %s\n", png);
+		free(fill);
+		free(line);
+	}
+	rc = 0;
+out:
+	ocr_close(o);
+	return rc;
+}
+
+static int
+do_png(struct store *st, const char *home, json_t *j, struct rev *r, const char *dir)
+{
+	json_t	*rec, *outline;
+	size_t	i;
+	char	prefix[64];
+	int	rc = 0;
+
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+		return msg_error("review: cannot make '%s': %s", dir, strerror(errno));
+	printf("pages of %s (red: redacted; blue: flagged, disclosed, or what the "
+	    "authorization check read):\n", json_string_value(json_object_get(j, "case")));
+	snprintf(prefix, sizeof prefix, "%s-request", json_string_value(json_object_get(j, "case")));
+	if (render_doc(st, home, r->request_doc, dir, prefix, NULL, NULL,
+	    json_object_get(r->auth, "elements")) == -1)
+		rc = -1;
+	outline = json_copy(json_object_get(j, "flagged"));
+	json_array_extend(outline, json_object_get(j, "disclosed"));
+	json_array_foreach(json_object_get(j, "records"), i, rec) {
+		snprintf(prefix, sizeof prefix, "%s-doc%lld", json_string_value(json_object_get(j, "case")),
+		    (long long)json_integer_value(json_object_get(rec, "doc")));
+		if (render_doc(st, home, json_integer_value(json_object_get(rec, "doc")), dir, prefix,
+		    json_object_get(j, "proposals"), outline, NULL) == -1)
+			rc = -1;
+	}
+	json_decref(outline);
+	return rc;
+}
+
+/* ---- changes ---- */
+
+/* record_doc - the record document meant (--doc, or the only one); 0 = no */
+static int64_t
+record_doc(struct store *st, int64_t id, const char *arg)
+{
+	sqlite3_stmt	*s;
+	int64_t		doc = 0, n = 0, want = arg ? strtoll(arg, NULL, 10) : 0;
+
+	s = store_prepare(st, "SELECT doc_id FROM case_records WHERE case_id = ? ORDER BY doc_id");
+	if (s == NULL)
+		return 0;
+	sqlite3_bind_int64(s, 1, id);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		n++;
+		if (want == 0 || sqlite3_column_int64(s, 0) == want)
+			doc = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_finalize(s);
+	if (arg && doc == 0)
+		msg_error("review: document '%s' is not a record of case C-%lld (roi review show "
+		    "C-%lld lists them)", arg, (long long)id, (long long)id);
+	else if (!arg && n > 1) {
+		msg_error("review: case C-%lld has %lld records: say which with --doc "
+		    "(roi review show C-%lld lists them)", (long long)id, (long long)n, (long long)id);
+		doc = 0;
+	}
+	return doc;
+}
+
+static int64_t
+insert_proposal(struct store *st, int64_t id, int64_t doc, int page, const char *text,
+    const char *reason, const char *boxes, const char *rules)
+{
+	sqlite3_stmt	*s;
+	int64_t		pid = -1;
+
+	s = store_prepare(st, "INSERT INTO proposals(case_id, doc_id, pageno, state, origin,"
+	    " category, rule, text, reason, boxes, rules_sha256, created_at, created_by)"
+	    " VALUES (?, ?, ?, 'proposed', 'reviewer', 'reviewer', ?, ?, ?, ?, ?, ?, ?)");
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, doc);
+	sqlite3_bind_int(s, 3, page);
+	sqlite3_bind_text(s, 4, text[0] == '\0' ? "box" : "text", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, text[0] ? text : "(an area of the page)", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 6, reason, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 7, boxes, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 8, rules, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 9, clock_now());
+	sqlite3_bind_text(s, 10, whoami(), -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) == SQLITE_DONE)
+		pid = sqlite3_last_insert_rowid(store_db(st));
+	else
+		store_err(st, "add proposal");
+	sqlite3_finalize(s);
+	return pid;
+}
+
+static int
+page_size(struct store *st, int64_t doc, int page, float *pw, float *ph)
+{
+	sqlite3_stmt	*s;
+	int		ok = 0;
+
+	s = store_prepare(st, "SELECT width, height FROM pages WHERE doc_id = ? AND pageno = ?");
+	if (s == NULL)
+		return 0;
+	sqlite3_bind_int64(s, 1, doc);
+	sqlite3_bind_int(s, 2, page);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		*pw = (float)sqlite3_column_double(s, 0);
+		*ph = (float)sqlite3_column_double(s, 1);
+		ok = 1;
+	}
+	sqlite3_finalize(s);
+	return ok;
+}
+
+static int do_redact(struct store *, struct rev *, const char *, const char *,
+    const char *, const char *, const char *);
+
+/* redact_all - --text over every record of the case: found in one at least */
+static int
+redact_all(struct store *st, struct rev *r, const char *pagearg, const char *text,
+    const char *why)
+{
+	sqlite3_stmt	*s;
+	int64_t		docs[256];
+	int		n = 0, i, found = 0;
+	char		d[32];
+
+	s = store_prepare(st, "SELECT doc_id FROM case_records WHERE case_id = ? ORDER BY doc_id");
+	if (s == NULL)
+		return 1;
+	sqlite3_bind_int64(s, 1, r->id);
+	while (n < 256 && sqlite3_step(s) == SQLITE_ROW)
+		docs[n++] = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	msg_quiet_not_found = 1;
+	for (i = 0; i < n; i++) {
+		snprintf(d, sizeof d, "%lld", (long long)docs[i]);
+		if (do_redact(st, r, d, pagearg, NULL, text, why) == 0)
+			found++;
+	}
+	msg_quiet_not_found = 0;
+	if (found == 0) {
+		msg_error("review: that text is not in the records of C-%lld as read (roi doc "
+		    "text DOC shows them; or give --doc, --page and --box)", (long long)r->id);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+do_redact(struct store *st, struct rev *r, const char *docarg, const char *pagearg,
+    const char *boxarg, const char *text, const char *why)
+{
+	char		reason[600], bj[160];
+	int64_t		doc, pid;
+	float		pw, ph, b[4];
+	int		page, added = 0;
+	char		*end;
+
+	snprintf(reason, sizeof reason, "added by %s%s%s", whoami(), why ? ": " : "", why ? why : "");
+	if (!boxarg && !docarg)
+		return redact_all(st, r, pagearg, text, why);
+	if ((doc = record_doc(st, r->id, docarg)) == 0)
+		return 1;
+	if (boxarg) {
+		page = pagearg ? (int)strtol(pagearg, &end, 10) : 0;
+		if (!pagearg || *end || !page_size(st, doc, page, &pw, &ph)) {
+			msg_error("review: --box needs --page N, a page of document %lld", (long long)doc);
+			return 1;
+		}
+		if (sscanf(boxarg, "%f,%f,%f,%f", &b[0], &b[1], &b[2], &b[3]) != 4 ||
+		    !(b[0] < b[2] && b[1] < b[3]) || b[0] < 0 || b[1] < 0 || b[2] > pw + 0.5f ||
+		    b[3] > ph + 0.5f) {
+			msg_error("review: --box '%s': give X0,Y0,X1,Y1 in points from the top left, "
+			    "inside the page (%.0f x %.0f)", boxarg, (double)pw, (double)ph);
+			return 1;
+		}
+		snprintf(bj, sizeof bj, "[[%.2f,%.2f,%.2f,%.2f]]", (double)b[0], (double)b[1],
+		    (double)b[2], (double)b[3]);
+		if (store_begin(st) == -1)
+			return 1;
+		if ((pid = insert_proposal(st, r->id, doc, page, "", reason, bj, r->rules)) == -1 ||
+		    act(st, r->id, "redact", pid, bj) == -1 || store_commit(st) == -1) {
+			store_rollback(st);
+			return 1;
+		}
+		printf("%s: proposal #%lld added: page %d of document %lld, box %s\n",
+		    "review", (long long)pid, page, (long long)doc, bj);
+		return 0;
+	}
+	/* --text: every place the phrase appears in the record */
+	if (store_begin(st) == -1)
+		return 1;
+	for (page = 1; page_size(st, doc, page, &pw, &ph); page++) {
+		struct propose_word	*w;
+		struct proposal		*p;
+		size_t			n;
+		int			np, i;
+
+		if (pagearg && atoi(pagearg) != page)
+			continue;
+		if (propose_words_load(st, doc, page, &w, &n) == -1)
+			goto fail;
+		np = propose_phrase(w, n, text, pw, ph, &p);
+		propose_words_free(w, n);
+		if (np < 0)
+			goto fail;
+		for (i = 0; i < np; i++) {
+			json_t	*a = json_array();
+			char	*bs;
+			int	k;
+
+			for (k = 0; k < p[i].nboxes; k++)
+				json_array_append_new(a, json_pack("[f,f,f,f]", (double)p[i].boxes[k][0],
+				    (double)p[i].boxes[k][1], (double)p[i].boxes[k][2],
+				    (double)p[i].boxes[k][3]));
+			bs = json_dumps(a, JSON_COMPACT | JSON_REAL_PRECISION(6));
+			json_decref(a);
+			pid = bs ? insert_proposal(st, r->id, doc, page, p[i].text, reason, bs, r->rules) : -1;
+			if (pid == -1 || act(st, r->id, "redact", pid, "text") == -1) {
+				free(bs);
+				propose_free(p, np);
+				goto fail;
+			}
+			printf("review: proposal #%lld added: page %d of document %lld\n",
+			    (long long)pid, page, (long long)doc);
+			free(bs);
+			added++;
+		}
+		propose_free(p, np);
+	}
+	if (added == 0) {
+		store_rollback(st);
+		if (msg_quiet_not_found)
+			return 1;
+		msg_error("review: that text is not in document %lld as read (roi doc text %lld "
+		    "shows it; or give --page and --box)", (long long)doc, (long long)doc);
+		return 1;
+	}
+	return store_commit(st) == 0 ? 0 : 1;
+fail:
+	store_rollback(st);
+	return 1;
+}
+
+static int
+do_keep(struct store *st, struct rev *r, const char *arg, const char *why)
+{
+	sqlite3_stmt	*s;
+	int64_t		pid = strtoll(arg[0] == '#' ? arg + 1 : arg, NULL, 10);
+	char		state[16] = "";
+
+	s = store_prepare(st, "SELECT state FROM proposals WHERE id = ? AND case_id = ?");
+	if (s == NULL)
+		return 1;
+	sqlite3_bind_int64(s, 1, pid);
+	sqlite3_bind_int64(s, 2, r->id);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		snprintf(state, sizeof state, "%s", col(s, 0));
+	sqlite3_finalize(s);
+	if (state[0] == '\0') {
+		msg_error("review: case C-%lld has no proposal '%s' (roi review show C-%lld)",
+		    (long long)r->id, arg, (long long)r->id);
+		return 1;
+	}
+	if (strcmp(state, "proposed") != 0) {
+		msg_error("review: proposal #%lld is %s, not proposed: nothing to keep",
+		    (long long)pid, state);
+		return 1;
+	}
+	if (store_begin(st) == -1)
+		return 1;
+	s = store_prepare(st, "UPDATE proposals SET state = 'kept' WHERE id = ? AND state = 'proposed'");
+	if (s == NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, pid);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		sqlite3_finalize(s);
+		store_err(st, "keep");
+		goto fail;
+	}
+	sqlite3_finalize(s);
+	if (act(st, r->id, "keep", pid, why) == -1 || store_commit(st) == -1)
+		goto fail;
+	printf("review: proposal #%lld dropped: that text stays in the release\n", (long long)pid);
+	return 0;
+fail:
+	store_rollback(st);
+	return 1;
+}
+
+static int
+decide(struct store *st, struct rev *r, const char *state, const char *why, const char *override)
+{
+	sqlite3_stmt	*s;
+	int		ch;
+
+	if (store_begin(st) == -1)
+		return 1;
+	s = store_prepare(st, "UPDATE review SET state = ?, decided_at = ?, decided_by = ?,"
+	    " reason = ?, override = ? WHERE case_id = ? AND state = 'pending'");
+	if (s == NULL)
+		goto fail;
+	sqlite3_bind_text(s, 1, state, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, clock_now());
+	sqlite3_bind_text(s, 3, whoami(), -1, SQLITE_TRANSIENT);
+	if (why)
+		sqlite3_bind_text(s, 4, why, -1, SQLITE_TRANSIENT);
+	if (override)
+		sqlite3_bind_text(s, 5, override, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 6, r->id);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		sqlite3_finalize(s);
+		store_err(st, "review");
+		goto fail;
+	}
+	sqlite3_finalize(s);
+	if ((ch = sqlite3_changes(store_db(st))) != 1) {
+		msg_error("review: case C-%lld was decided meanwhile", (long long)r->id);
+		goto fail;
+	}
+	if (act(st, r->id, strcmp(state, "approved") == 0 ? "approve" : "reject", 0,
+	    override ? override : why) == -1 || store_commit(st) == -1)
+		goto fail;
+	return 0;
+fail:
+	store_rollback(st);
+	return 1;
+}
+
+/* take_opt - remove "--name VALUE" from argv; the value, or NULL */
+static const char *
+take_opt(int *argc, char **argv, const char *name, int *bad)
+{
+	const char	*v = NULL;
+	int		i;
+
+	for (i = 1; i < *argc; i++) {
+		if (strcmp(argv[i], name) != 0)
+			continue;
+		if (i + 1 >= *argc) {
+			msg_error("review: %s needs a value", name);
+			*bad = 1;
+			return NULL;
+		}
+		v = argv[i + 1];
+		memmove(argv + i, argv + i + 2, (*argc - i - 1) * sizeof *argv);
+		*argc -= 2;
+		i--;
+	}
+	return v;
+}
+
+static int
+usage(void)
+{
+	msg_error("usage: roi review list [--all] [--json] | show CASE [--json] [--png DIR] |"
+	    " redact CASE [--doc D] (--page N --box X0,Y0,X1,Y1 | --text PHRASE) |"
+	    " keep CASE PROPOSAL --reason WHY | approve CASE [--override WHY] |"
+	    " reject CASE --reason WHY");
+	return EXIT_USAGE;
+}
+
+int
+cmd_review(int argc, char **argv, const char *home)
+{
+	struct store	*st = NULL;
+	struct rev	r;
+	const char	*png, *doc, *page, *box, *text, *why, *over, *cmd;
+	int		as_json, all, bad = 0, rc = 1;
+	int64_t		id = 0;
+
+	memset(&r, 0, sizeof r);
+	if (help_wanted(argc, argv)) {
+		printf("usage: roi [-C DIR] review list [--all] [--json]\n"
+		    "       roi [-C DIR] review show CASE [--json] [--png DIR]\n"
+		    "       roi [-C DIR] review redact CASE [--doc D] --page N --box X0,Y0,X1,Y1\n"
+		    "       roi [-C DIR] review redact CASE [--doc D] [--page N] --text \"PHRASE\"\n"
+		    "       roi [-C DIR] review keep CASE PROPOSAL --reason \"WHY\"\n"
+		    "       roi [-C DIR] review approve CASE [--override \"WHY\"]\n"
+		    "       roi [-C DIR] review reject CASE --reason \"WHY\"\n\n"
+		    "The cases whose records have been read wait here for a clinician.  show\n"
+		    "lists, page by page, what roi proposes to black out and why (Part 2\n"
+		    "substance use content unless the patient consented to disclose it;\n"
+		    "psychotherapy notes unless authorized); --png DIR draws the proposals on\n"
+		    "every page.  Boxes are in points (1/72 inch) from the page's top left.\n"
+		    "Only reviewers named in roi.conf ([review] reviewers) may keep (drop) a\n"
+		    "proposal, approve or reject; approving a case whose authorization is not\n"
+		    "valid needs --override and the reason.  Every action is recorded.\n");
+		return 0;
+	}
+	as_json = take_flag(&argc, argv, "--json");
+	all = take_flag(&argc, argv, "--all");
+	png = take_opt(&argc, argv, "--png", &bad);
+	doc = take_opt(&argc, argv, "--doc", &bad);
+	page = take_opt(&argc, argv, "--page", &bad);
+	box = take_opt(&argc, argv, "--box", &bad);
+	text = take_opt(&argc, argv, "--text", &bad);
+	why = take_opt(&argc, argv, "--reason", &bad);
+	over = take_opt(&argc, argv, "--override", &bad);
+	if (bad || argc < 2)
+		return usage();
+	cmd = argv[1];
+	if (strcmp(cmd, "list") == 0) {
+		if (argc != 2)
+			return usage();
+	} else if (argc < 3 || (id = case_arg(argv[2])) == 0) {
+		if (argc >= 3) {
+			msg_error("review: '%s' is not a case (C-12)", argv[2]);
+			return EXIT_USAGE;
+		}
+		return usage();
+	}
+	/* the options each command takes */
+	if ((strcmp(cmd, "show") == 0 && argc == 3) || (strcmp(cmd, "approve") == 0 && argc == 3) ||
+	    (strcmp(cmd, "list") == 0)) {
+		/* nothing more to check */
+	} else if (strcmp(cmd, "redact") == 0 && argc == 3) {
+		if ((box == NULL) == (text == NULL) || (box && page == NULL)) {
+			msg_error("review: redact needs --page N --box X0,Y0,X1,Y1, or --text PHRASE");
+			return EXIT_USAGE;
+		}
+	} else if (strcmp(cmd, "keep") == 0 && argc == 4) {
+		if (why == NULL || why[strspn(why, " \t")] == '\0') {
+			msg_error("review: keep needs --reason: say why this text may go out");
+			return EXIT_USAGE;
+		}
+	} else if (strcmp(cmd, "reject") == 0 && argc == 3) {
+		if (why == NULL || why[strspn(why, " \t")] == '\0') {
+			msg_error("review: reject needs --reason");
+			return EXIT_USAGE;
+		}
+	} else
+		return usage();
+	if (over && over[strspn(over, " \t")] == '\0') {
+		msg_error("review: --override needs the reason");
+		return EXIT_USAGE;
+	}
+	if (spool_home_check(home) == -1 || store_open(&st, home) == -1)
+		return 1;
+	if (strcmp(cmd, "list") == 0) {
+		rc = do_list(st, all, as_json);
+		goto out;
+	}
+	if (load_review(st, id, &r) != 1)
+		goto out;
+	if (strcmp(cmd, "show") == 0) {
+		json_t *j = review_json(st, &r);
+
+		if (png && do_png(st, home, j, &r, png) == -1) {
+			json_decref(j);
+			goto out;
+		}
+		if (as_json)
+			rc = json_print(j);
+		else {
+			if (png)
+				printf("\n");
+			print_show(j);
+			json_decref(j);
+			rc = 0;
+		}
+		goto out;
+	}
+	if (!must_be_pending(&r))
+		goto out;
+	if (strcmp(cmd, "redact") == 0)
+		rc = do_redact(st, &r, doc, page, box, text, why);
+	else if (strcmp(cmd, "keep") == 0) {
+		if (must_be_reviewer(home, "keep a proposed redaction"))
+			rc = do_keep(st, &r, argv[3], why);
+	} else if (strcmp(cmd, "reject") == 0) {
+		if (must_be_reviewer(home, "reject a case") &&
+		    (rc = decide(st, &r, "rejected", why, NULL)) == 0)
+			printf("review: case C-%lld rejected: nothing will be released\n", (long long)id);
+	} else if (strcmp(cmd, "approve") == 0) {
+		int valid = strcmp(r.decision, "valid") == 0 || strcmp(r.decision, "valid_with_part2") == 0;
+
+		if (!must_be_reviewer(home, "approve a release"))
+			goto out;
+		if (!valid && over == NULL) {
+			msg_error("review: the authorization of C-%lld is %s (roi auth show C-%lld): "
+			    "approve with --override \"WHY\" if it may go out anyway", (long long)id,
+			    r.decision[0] ? r.decision : "not checked", (long long)id);
+			goto out;
+		}
+		if ((rc = decide(st, &r, "approved", NULL, valid ? NULL : over)) == 0)
+			printf("review: case C-%lld approved by %s%s\n", (long long)id, whoami(),
+			    valid ? "" : " over the authorization check");
+	}
+out:
+	json_decref(r.auth);
+	store_close(st);
+	return rc;
+}
