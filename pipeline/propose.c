@@ -250,7 +250,8 @@ propose_page(const struct part2_rules *r, const struct propose_word *w, size_t n
 		rg[nr].flag_only = h[i].flag_only;
 		nr++;
 	}
-	qsort(rg, nr, sizeof *rg, range_cmp);
+	if (nr > 1)
+		qsort(rg, nr, sizeof *rg, range_cmp);
 	/* spans sharing a word, or side by side on a line, are one proposal;
 	 * a redaction outranks a flag */
 	for (i = 0, k = 0; i < nr; i++) {

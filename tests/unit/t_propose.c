@@ -1,0 +1,279 @@
+/* t_propose.c - from words to proposals: boxes padded over the words, the
+ * extent of a rule (term, line, sentence; a sentence stops at a line that
+ * does not run on to the margin), unsure neighbours taken in, neighbours
+ * merged, flags kept apart, a reviewer's phrase found over a line break;
+ * and the last good rules used when the rules file breaks */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "part2.h"
+#include "propose.h"
+
+static const char *rules =
+    "category dx\nlabel Diagnosis\nextent term\nterm code \\bf1[0-9]\\.\\d+\\b\n"
+    "term aud \\balcohol use disorder\\b\n"
+    "category tx\nlabel Treatment\nextent sentence\nterm aa \\baa meetings\\b\n"
+    "category tox\nlabel Toxicology\nextent line\nterm uds \\bdrug screen\\b\n"
+    "category nic\nlabel Nicotine\nextent term\nflag-only\nterm nic \\bnicotine\\b\n";
+
+/*
+ * A page is given as lines of text; each word gets a box on a 12-point
+ * grid: x advances 6 points per character plus one space, lines are 14
+ * points apart.  A word ending in '?' is read unsure (confidence 30) and
+ * the '?' is dropped.
+ */
+struct fake {
+	struct propose_word	w[256];
+	char			buf[256][48];
+	size_t			n;
+};
+
+static void
+page(struct fake *f, const char *const *lines)
+{
+	int l;
+
+	f->n = 0;
+	for (l = 0; lines[l]; l++) {
+		const char	*p = lines[l];
+		float		x = 72;
+
+		while (*p) {
+			size_t	k = strcspn(p, " ");
+			char	*t = f->buf[f->n];
+
+			snprintf(t, sizeof f->buf[0], "%.*s", (int)k, p);
+			f->w[f->n].conf = 95;
+			if (k > 1 && t[k - 1] == '?') {
+				t[--k] = '\0';
+				f->w[f->n].conf = 30;
+			}
+			f->w[f->n].text = t;
+			f->w[f->n].x0 = x;
+			f->w[f->n].x1 = x + 6.0f * (float)k;
+			f->w[f->n].y0 = 100.0f + 14 * l;
+			f->w[f->n].y1 = 108.0f + 14 * l;
+			f->w[f->n].line = l;
+			f->n++;
+			x += 6.0f * (float)(k + 1);
+			p += k;
+			while (*p == ' ')
+				p++;
+		}
+	}
+}
+
+static struct part2_rules *r;
+
+static int
+run(struct fake *f, struct proposal **p)
+{
+	int prov, n = propose_page(r, f->w, f->n, 612, 792, p, &prov);
+
+	assert_true(n >= 0);
+	return n;
+}
+
+static void
+test_term_boxes_padded(void **state)
+{
+	static const char *const l[] = { "Diagnosis: F10.20 moderate", NULL };
+	struct fake	f;
+	struct proposal	*p;
+
+	page(&f, l);
+	assert_int_equal(run(&f, &p), 1);
+	assert_string_equal(p[0].text, "F10.20");
+	assert_string_equal(p[0].category, "dx");
+	assert_int_equal(p[0].nboxes, 1);
+	/* the word F10.20 is at x 138..174, y 100..108: padded all round */
+	assert_true(p[0].boxes[0][0] <= 138 - PROPOSE_PAD + 0.01f);
+	assert_true(p[0].boxes[0][2] >= 174 + PROPOSE_PAD - 0.01f);
+	assert_true(p[0].boxes[0][1] <= 100 - PROPOSE_PAD + 0.01f);
+	assert_true(p[0].boxes[0][3] >= 108 + PROPOSE_PAD - 0.01f);
+	/* and not over the next word */
+	assert_true(p[0].boxes[0][2] < 180);
+	propose_free(p, 1);
+}
+
+static void
+test_sentence_runs_on_lines(void **state)
+{
+	/* the first two lines run to the margin: one sentence over both;
+	 * the heading above and the line after the full stop stay */
+	static const char *const l[] = {
+		"Plan",
+		"He has been attending AA meetings twice weekly since",
+		"January with good effect. Sertraline continues daily.",
+		NULL,
+	};
+	struct fake	f;
+	struct proposal	*p;
+
+	page(&f, l);
+	assert_int_equal(run(&f, &p), 1);
+	assert_string_equal(p[0].text, "He has been attending AA meetings twice weekly since "
+	    "January with good effect.");
+	assert_int_equal(p[0].nboxes, 2);
+	propose_free(p, 1);
+}
+
+static void
+test_sentence_stops_at_short_line(void **state)
+{
+	/* a table row does not run on: the row below is not swallowed */
+	static const char *const l[] = {
+		"Naltrexone for AA meetings support",
+		"Sertraline 100 mg daily for depression and anxiety today",
+		NULL,
+	};
+	struct fake	f;
+	struct proposal	*p;
+
+	page(&f, l);
+	assert_int_equal(run(&f, &p), 1);
+	assert_string_equal(p[0].text, "Naltrexone for AA meetings support");
+	propose_free(p, 1);
+}
+
+static void
+test_line_extent(void **state)
+{
+	static const char *const l[] = {
+		"Urine drug screen: positive for methadone",
+		"TSH 2.1 normal",
+		NULL,
+	};
+	struct fake	f;
+	struct proposal	*p;
+
+	page(&f, l);
+	assert_int_equal(run(&f, &p), 1);
+	assert_string_equal(p[0].text, "Urine drug screen: positive for methadone");
+	propose_free(p, 1);
+}
+
+static void
+test_unsure_neighbours_and_merge(void **state)
+{
+	/* "F10.20" and "Alcohol use disorder" side by side: one proposal;
+	 * the unsure word after it is taken in, the sure one after not */
+	static const char *const l[] = { "Dx F10.20 Alcohol use disorder severe? mild", NULL };
+	struct fake	f;
+	struct proposal	*p;
+
+	page(&f, l);
+	assert_int_equal(run(&f, &p), 1);
+	assert_string_equal(p[0].text, "F10.20 Alcohol use disorder severe");
+	assert_int_equal(p[0].nboxes, 1);
+	propose_free(p, 1);
+}
+
+static void
+test_flag_only(void **state)
+{
+	static const char *const l[] = { "Smokes; nicotine patch 14 mg", NULL };
+	struct fake	f;
+	struct proposal	*p;
+
+	page(&f, l);
+	assert_int_equal(run(&f, &p), 1);
+	assert_true(p[0].flag_only);
+	propose_free(p, 1);
+}
+
+static void
+test_phrase_over_line_break(void **state)
+{
+	static const char *const l[] = {
+		"Seen at Harbor",
+		"Recovery Center, then Harbor Recovery again.",
+		NULL,
+	};
+	struct fake	f;
+	struct proposal	*p;
+	int		n;
+
+	page(&f, l);
+	n = propose_phrase(f.w, f.n, "harbor recovery", 612, 792, &p);
+	assert_int_equal(n, 2);
+	assert_int_equal(p[0].nboxes, 2);		/* over the line break */
+	assert_string_equal(p[1].text, "Harbor Recovery");
+	propose_free(p, n);
+	assert_int_equal(propose_phrase(f.w, f.n, "zebra", 612, 792, &p), 0);
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static void
+test_last_good_rules(void **state)
+{
+	char			home[] = "/tmp/t_propose.XXXXXX", p[512], sha1[65], sha2[65];
+	struct part2_rules	*g;
+
+	assert_non_null(mkdtemp(home));
+	snprintf(p, sizeof p, "%s/rules", home);
+	assert_int_equal(mkdir(p, 0700), 0);
+	snprintf(p, sizeof p, "%s/spool", home);
+	assert_int_equal(mkdir(p, 0700), 0);
+	snprintf(p, sizeof p, "%s/spool/tmp", home);
+	assert_int_equal(mkdir(p, 0700), 0);
+	snprintf(p, sizeof p, "%s/rules", home);
+	setenv("ROI_RULES", p, 1);
+	snprintf(p, sizeof p, "%s/rules/part2.rules", home);
+	write_file(p, rules);
+	assert_int_equal(part2_load_good(home, &g, sha1), 0);
+	assert_int_equal(part2_count(g), 4);
+	part2_free(g);
+	/* broken now: the copy kept last time is used, with its hash */
+	write_file(p, "category\n");
+	assert_int_equal(part2_load_good(home, &g, sha2), 0);
+	assert_string_equal(sha1, sha2);
+	assert_int_equal(part2_count(g), 4);
+	part2_free(g);
+	/* no good copy at all: refused */
+	snprintf(p, sizeof p, "%s/spool/rules/part2.rules", home);
+	assert_int_equal(unlink(p), 0);
+	assert_int_equal(part2_load_good(home, &g, sha2), -1);
+	assert_null(g);
+	unsetenv("ROI_RULES");
+	snprintf(p, sizeof p, "rm -rf '%s'", home);
+	assert_int_equal(system(p), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_term_boxes_padded),
+		cmocka_unit_test(test_sentence_runs_on_lines),
+		cmocka_unit_test(test_sentence_stops_at_short_line),
+		cmocka_unit_test(test_line_extent),
+		cmocka_unit_test(test_unsure_neighbours_and_merge),
+		cmocka_unit_test(test_flag_only),
+		cmocka_unit_test(test_phrase_over_line_break),
+		cmocka_unit_test(test_last_good_rules),
+	};
+	int rc;
+
+	if (part2_parse(rules, "test.rules", &r) == -1)
+		return 1;
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	part2_free(r);
+	return rc;
+}
