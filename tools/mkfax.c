@@ -20,7 +20,7 @@
  *   noise: N                             rasters with N% of pixels flipped
  *   letterhead: Name | line | line       a centred, ruled letterhead block
  *   # Title / ## Heading                 headings
- *   | a | b | c |                        table rows (ruled cells); first row bold
+ *   | a | b | c |                        table rows (columns, no rules, as EHRs print); first row bold
  *   [ ] label / [x] label                checkboxes: a drawn box, checked with a
  *                                        drawn X (vector strokes, not text)
  *   sign: Label / sign+: Label           a signature line; with +, signed by a
@@ -278,7 +278,7 @@ to_html(const char *src, fz_buffer **pages, int max, char *css, size_t csslen)
 	    "  padding-bottom: 6pt; margin-bottom: 14pt; }"
 	    ".big { font-size: 1.4em; }"
 	    "table { border-collapse: collapse; margin: 0.4em 0 0.8em 0; }"
-	    "td, th { border: 0.8pt solid black; padding: 3pt 6pt; }"
+	    "td, th { padding: 1pt 10pt 1pt 0; text-align: left; vertical-align: top; }"
 	    ".cb { margin: 0 0 0.35em 28pt; }"
 	    ".bx { border: 0.8pt solid black; padding: 3pt 6pt 1pt 6pt; margin: 0 0 5pt 0; }"
 	    ".bc { font-size: 0.8em; font-weight: bold; margin: 0 0 2pt 0; }"
