@@ -31,7 +31,7 @@ cmd_status(int argc, char **argv, const char *home)
 	int		as_json, rc = 1;
 	pid_t		pid;
 	char		t[CLOCK_FMTLEN];
-	int64_t		total, done, dup, prog, quar, pages_ocr, pages_text, cases;
+	int64_t		total, done, dup, prog, quar, pages_ocr, pages_text, cases, review;
 	double		conf;
 
 	if (help_wanted(argc, argv)) {
@@ -57,6 +57,7 @@ cmd_status(int argc, char **argv, const char *home)
 	pages_ocr = store_int(st, "SELECT count(*) FROM pages WHERE state = 'done' AND source = 'ocr'", 0);
 	pages_text = store_int(st, "SELECT count(*) FROM pages WHERE state = 'done' AND source = 'text'", 0);
 	cases = store_int(st, "SELECT count(*) FROM cases WHERE state = 'open'", 0);
+	review = store_int(st, "SELECT count(*) FROM review WHERE state = 'pending'", 0);
 	conf = (double)store_int(st, "SELECT CAST(round(avg(conf)) AS INTEGER) FROM pages"
 	    " WHERE state = 'done' AND source = 'ocr'", 0);
 
@@ -72,6 +73,7 @@ cmd_status(int argc, char **argv, const char *home)
 		if (j == NULL)
 			goto out;
 		json_object_set_new(j, "open_cases", json_integer(cases));
+		json_object_set_new(j, "review_pending", json_integer(review));
 	} else {
 		printf("roi home: %s\n", home);
 		if (pid)
@@ -84,6 +86,7 @@ cmd_status(int argc, char **argv, const char *home)
 		printf("pages read: %lld by OCR (mean confidence %.0f), %lld from a text layer\n",
 		    (long long)pages_ocr, conf, (long long)pages_text);
 		printf("open cases: %lld (roi case list)\n", (long long)cases);
+		printf("waiting for a clinician's review: %lld (roi review list)\n", (long long)review);
 	}
 
 	/* in progress */
