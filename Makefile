@@ -42,7 +42,7 @@ SAN_LIB_OBJ = $(patsubst %.c,$(SAN)/%.o,$(LIB_SRC))
 PROGS = $(O)/roi $(O)/mkfax
 STAGES = intake ocr sort authcheck classify
 
-.PHONY: all deps deps-demo deps-test deps-bench test unit e2e bench accuracy demo install clean fixtures
+.PHONY: all deps deps-demo deps-test deps-bench test unit e2e bench accuracy accuracy-part2 demo install clean fixtures
 
 all: deps $(PROGS) $(addprefix $(O)/roi-,$(STAGES))
 
@@ -84,10 +84,13 @@ $(SAN)/tests/t_%: tests/unit/t_%.c $(SAN_LIB_OBJ) $(HDRS) $(wildcard tests/unit/
 $(SAN)/cer: tests/e2e/cer.c
 	$(CC) $(CPPFLAGS) -std=c11 $(WARN) $(SANFLAGS) -o $@ $< $$(pkg-config --libs jansson) -lm
 
+$(SAN)/p2score: tests/e2e/p2score.c
+	$(CC) $(CPPFLAGS) -std=c11 $(WARN) $(SANFLAGS) -o $@ $< $$(pkg-config --libs jansson)
+
 fixtures: $(O)/mkfax
 	$(O)/mkfax -o $(O)/fixtures
 
-test: deps-test $(O)/mkfax $(SAN)/roi $(SAN)/cer $(UNIT_BIN)
+test: deps-test $(O)/mkfax $(SAN)/roi $(SAN)/cer $(SAN)/p2score $(UNIT_BIN)
 	@sh tests/run.sh $(SAN) $(O)
 
 bench: deps-bench all $(SAN)/cer
@@ -96,6 +99,10 @@ bench: deps-bench all $(SAN)/cer
 # the authorization check's decisions on forms drawn with other seeds
 accuracy: deps-test all
 	@sh tools/accuracy.sh $(O) $(SEEDS)
+
+# Part 2 proposals on the generated records drawn with other seeds
+accuracy-part2: deps-test all $(SAN)/p2score
+	@sh tools/p2accuracy.sh $(O) $(SAN) $(SEEDS)
 
 demo: deps-demo all
 	@sh tools/demo.sh $(O)

@@ -52,6 +52,29 @@ parts_json(struct store *st, struct doctypes *dt, int64_t id)
 	return arr;
 }
 
+/* records_json - what was dropped for the case, and where each is */
+static json_t *
+records_json(struct store *st, int64_t id)
+{
+	sqlite3_stmt	*s;
+	json_t		*arr = json_array();
+
+	s = store_prepare(st, "SELECT i.id, i.name, i.state, coalesce(i.doc_id, 0),"
+	    " coalesce(i.reason, ''), EXISTS (SELECT 1 FROM case_records r WHERE r.case_id = ?1"
+	    " AND r.doc_id = i.doc_id) FROM inputs i WHERE i.case_id = ?1 AND i.kind = 'record'"
+	    " ORDER BY i.id");
+	if (s == NULL)
+		return arr;
+	sqlite3_bind_int64(s, 1, id);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:I, s:s, s:b}",
+		    "input", (json_int_t)sqlite3_column_int64(s, 0), "name", col(s, 1),
+		    "state", col(s, 2), "doc", (json_int_t)sqlite3_column_int64(s, 3),
+		    "reason", col(s, 4), "classified", sqlite3_column_int(s, 5)));
+	sqlite3_finalize(s);
+	return arr;
+}
+
 static json_t *
 case_json(struct store *st, struct doctypes *dt, sqlite3_stmt *s)
 {
@@ -59,19 +82,20 @@ case_json(struct store *st, struct doctypes *dt, sqlite3_stmt *s)
 	int64_t	id = sqlite3_column_int64(s, 0);
 
 	snprintf(name, sizeof name, "C-%lld", (long long)id);
-	return json_pack("{s:s, s:I, s:s, s:s, s:I, s:s, s:i, s:s, s:s, s:o}",
+	return json_pack("{s:s, s:I, s:s, s:s, s:I, s:s, s:i, s:s, s:s, s:o, s:s, s:o}",
 	    "case", name, "doc", (json_int_t)sqlite3_column_int64(s, 1),
 	    "decision", col(s, 8),
 	    "state", col(s, 2), "input", (json_int_t)sqlite3_column_int64(s, 3),
 	    "name", col(s, 4), "pages", sqlite3_column_int(s, 5),
 	    "created", clock_fmt_iso(sqlite3_column_int64(s, 6), t),
-	    "rules_sha256", col(s, 7), "parts", parts_json(st, dt, id));
+	    "rules_sha256", col(s, 7), "parts", parts_json(st, dt, id),
+	    "review", col(s, 9), "records", records_json(st, id));
 }
 
 #define CASE_SQL "SELECT c.id, c.doc_id, c.state, i.id, i.name, d.pages, c.created_at," \
-	" c.rules_sha256, coalesce(a.decision, '') FROM cases c JOIN documents d ON" \
-	" d.id = c.doc_id JOIN inputs i ON i.id = d.input_id LEFT JOIN auth a ON" \
-	" a.case_id = c.id"
+	" c.rules_sha256, coalesce(a.decision, ''), coalesce(r.state, '') FROM cases c" \
+	" JOIN documents d ON d.id = c.doc_id JOIN inputs i ON i.id = d.input_id" \
+	" LEFT JOIN auth a ON a.case_id = c.id LEFT JOIN review r ON r.case_id = c.id"
 
 /* copy_into - copy src to dir/name via a hidden temporary, fsync, rename */
 static int
@@ -276,6 +300,21 @@ cmd_case(int argc, char **argv, const char *home)
 					printf("  pages %lld-%-5lld %s\n", a, b,
 					    json_string_value(json_object_get(p, "label")));
 			}
+			printf("  records: %zu dropped (inbox/records/%s/ or roi case attach)\n",
+			    json_array_size(json_object_get(c, "records")),
+			    json_string_value(json_object_get(c, "case")));
+			json_array_foreach(json_object_get(c, "records"), k, p) {
+				const char *rs = json_string_value(json_object_get(p, "state"));
+
+				printf("    %-28s %s\n", json_string_value(json_object_get(p, "name")),
+				    strcmp(rs, "quarantine") == 0 ? json_string_value(json_object_get(p, "reason")) :
+				    json_is_true(json_object_get(p, "classified")) ? "read, in review" :
+				    strcmp(rs, "done") == 0 || strcmp(rs, "duplicate") == 0 ? "read" : "being read");
+			}
+			if (*json_string_value(json_object_get(c, "review")))
+				printf("  review: %s (roi review show %s)\n",
+				    json_string_value(json_object_get(c, "review")),
+				    json_string_value(json_object_get(c, "case")));
 			continue;
 		}
 		printf("%-7s %-11s %-5lld %-24.24s ", json_string_value(json_object_get(c, "case")),

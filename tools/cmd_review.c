@@ -436,6 +436,20 @@ print_proposal(json_t *p, const char *tag)
 	    json_string_value(json_object_get(p, "reason")));
 }
 
+/* hum - "YYYY-MM-DD HH:MM" of an ISO time, for people */
+static const char *
+hum(json_t *v)
+{
+	static char	buf[4][20];
+	static int	k;
+	char		*b = buf[k++ & 3], *t;
+
+	snprintf(b, sizeof buf[0], "%.16s", json_string_value(v) ? json_string_value(v) : "");
+	if ((t = strchr(b, 'T')) != NULL)
+		*t = ' ';
+	return b;
+}
+
 struct item {
 	json_t		*p;
 	int		page;
@@ -462,15 +476,15 @@ print_show(json_t *j)
 	const char	*dec = json_string_value(json_object_get(j, "decision"));
 	char		a[16];
 
-	printf("case %s: %s, in review since %.16s (%s)\n",
+	printf("case %s: %s, in review since %s (%s)\n",
 	    json_string_value(json_object_get(j, "case")),
 	    json_string_value(json_object_get(j, "review")),
-	    json_string_value(json_object_get(j, "entered")),
+	    hum(json_object_get(j, "entered")),
 	    age(json_integer_value(json_object_get(j, "age_seconds")), a, sizeof a));
 	if (json_object_get(j, "decided_by"))
-		printf("  decided by %s on %.16s%s%s\n",
+		printf("  decided by %s on %s%s%s\n",
 		    json_string_value(json_object_get(j, "decided_by")),
-		    json_string_value(json_object_get(j, "decided")),
+		    hum(json_object_get(j, "decided")),
 		    json_object_get(j, "reason") ? ": " : "",
 		    json_object_get(j, "reason") ? json_string_value(json_object_get(j, "reason")) : "");
 	if (json_object_get(j, "override"))
@@ -530,15 +544,15 @@ print_show(json_t *j)
 	if (json_array_size(list))
 		printf("\nkept (proposals a reviewer dropped):\n");
 	json_array_foreach(list, i, p)
-		printf("    #%-4lld \"%s\" by %s on %.16s: %s\n",
+		printf("    #%-4lld \"%s\" by %s on %s: %s\n",
 		    (long long)json_integer_value(json_object_get(p, "id")),
 		    json_string_value(json_object_get(p, "text")),
 		    json_string_value(json_object_get(p, "by")),
-		    json_string_value(json_object_get(p, "at")),
+		    hum(json_object_get(p, "at")),
 		    json_string_value(json_object_get(p, "reason")));
 	printf("\nhistory:\n");
 	json_array_foreach(json_object_get(j, "actions"), i, p)
-		printf("  %.16s  %-8s %-9s %s\n", json_string_value(json_object_get(p, "at")),
+		printf("  %s  %-8s %-9s %s\n", hum(json_object_get(p, "at")),
 		    json_string_value(json_object_get(p, "who")),
 		    json_string_value(json_object_get(p, "action")),
 		    json_string_value(json_object_get(p, "detail")));

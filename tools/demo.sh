@@ -55,9 +55,22 @@ echo "== roi -C $demo doc text $first"
 echo
 echo "== the front office drops the records to release for $auth into inbox/records/$auth/"
 mkdir -p "$demo/inbox/records/$auth"
+"$build/mkfax" -o "$fix/records" fixtures/src/records/intake-assessment.txt \
+    fixtures/src/records/medication-list.txt fixtures/src/records/outside-sud-program.txt > /dev/null
 cp "$fix/progress-note.text.pdf" "$demo/inbox/records/$auth/progress-note.pdf"
-cp "$fix/record.300.pdf" "$demo/inbox/records/$auth/treatment-summary.pdf"
+cp "$fix/records/intake-assessment.300.pdf" "$demo/inbox/records/$auth/intake-assessment.pdf"
+echo "== roi -C $demo case attach $auth medication-list.tif outside-program.pdf"
+cp "$fix/records/medication-list.fine.tif" "$fix/records/medication-list.tif"
+cp "$fix/records/outside-sud-program.text.pdf" "$fix/records/outside-program.pdf"
+"$roi" -C "$demo" case attach "$auth" "$fix/records/medication-list.tif" "$fix/records/outside-program.pdf"
 OMP_THREAD_LIMIT=1 "$roi" -C "$demo" run --once
-"$roi" -C "$demo" doc list
 echo
-echo "== try it yourself: roi -C $demo doc list | doc show ID | doc text ID | case show C-1"
+echo "== roi -C $demo review list    (the clinician's queue)"
+"$roi" -C "$demo" review list
+echo
+echo "== roi -C $demo review show $auth --png $demo/review    (what roi proposes to black out, and why)"
+"$roi" -C "$demo" review show "$auth" --png "$demo/review"
+echo
+echo "== try it yourself: roi -C $demo doc list | doc text ID | case show $auth | review show $auth"
+echo "   to approve, add your login to roi.conf ([review] reviewers = $(id -un)), then:"
+echo "   roi -C $demo review keep $auth ID --reason WHY | redact $auth --text PHRASE | approve $auth"

@@ -4,7 +4,7 @@
 . tests/e2e/lib.sh
 
 h=$(newhome cli)
-for c in "" "init" "run" "status" "doc" "case" "auth" "patient" "rules"; do
+for c in "" "init" "run" "status" "doc" "case" "auth" "patient" "rules" "review"; do
 	check "roi $c --help exits 0" "$ROI" $c --help
 done
 "$ROI" frobnicate > "$T/out" 2>&1
@@ -35,11 +35,12 @@ id=$("$ROI" -C "$h" doc list --json | jq -r '.[0].sha256' | cut -c1-12)
 check "doc text accepts a SHA-256 prefix" "$ROI" -C "$h" doc text "$id"
 
 # records for a case: inbox/records/CASE/ keeps the case with the document
-mkdir -p "$h/inbox/records/C-1001"
-cp "$(ls "$FIX"/*.text.pdf | sed -n 2p)" "$h/inbox/records/C-1001/chart.pdf"
+cs=$("$ROI" -C "$h" case list --json | jq -r '.[0].case')
+mkdir -p "$h/inbox/records/$cs"
+cp "$(ls "$FIX"/*.text.pdf | sed -n 2p)" "$h/inbox/records/$cs/chart.pdf"
 check "run --once with a case record" run_once "$h"
 is "record filed under its case" \
-    "$("$ROI" -C "$h" doc list --json | jq -r '.[] | select(.name == "chart.pdf") | "\(.kind) \(.case)"')" "record C-1001"
+    "$("$ROI" -C "$h" doc list --json | jq -r '.[] | select(.name == "chart.pdf") | "\(.kind) \(.case)"')" "record $cs"
 
 # ignored names are left alone
 : > "$h/inbox/requests/.hidden.pdf"

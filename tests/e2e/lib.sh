@@ -1,8 +1,8 @@
 # lib.sh - shared by the end-to-end tests (sourced); each test prints TAP
 # lines "ok - ..." / "not ok - ..." and "# ..." diagnostics.
-: "${ROI:?run through tests/run.sh}" "${FIX:?}" "${CER:?}"
+: "${ROI:?run through tests/run.sh}" "${FIX:?}" "${CER:?}" "${P2SCORE:?}"
 T=$(mktemp -d /tmp/roi-e2e.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
 umask 077
 
 ok() { echo "ok - $*"; }
@@ -44,7 +44,7 @@ newhome() {
 
 # run_once HOME - process everything, bounded in time
 run_once() {
-	timeout 900 "$ROI" -C "$1" run --once
+	timeout 900 "$ROI" -C "$1" run --once ${RUNV:-}
 }
 
 # jqs HOME FILTER - a value from roi status --json
