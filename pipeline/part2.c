@@ -332,35 +332,72 @@ part2_load(const char *home, struct part2_rules **out)
 /* ---- the scan ---- */
 
 struct view {
-	char	*s;		/* normalized text */
-	size_t	*at;		/* at[i]: the byte of the original text view s[i] came from */
-	size_t	n;
+	char		*s;	/* normalized text */
+	size_t		*at;	/* at[i]: the byte of the original text view s[i] came from */
+	unsigned char	*brk;	/* brk[i]: s[i] is a blank that was a line break */
+	const char	*t;	/* the original text */
+	size_t		n;
 };
+
+/* junk_token - a token of t at i (up to a blank) with no letter or digit:
+ * fax speckle read as "°", "_", "~", a lone "." or "|"; its end, or 0 */
+static size_t
+junk_token(const char *t, size_t i, size_t len)
+{
+	size_t	e = i;
+	int	alnum = 0;
+
+	while (e < len && !isspace((unsigned char)t[e])) {
+		alnum |= isalnum((unsigned char)t[e]);
+		e++;
+	}
+	return alnum || e == i ? 0 : e;
+}
 
 /*
  * make_view - lower case; "-\n" between letters joined; line breaks and
- * runs of blanks as one space; next to a digit, o/l/i/|/s read as 0/1/1/1/5;
- * a space between digits (or after a one-letter code prefix) dropped
+ * runs of blanks as one space (remembered in brk); tokens without a letter
+ * or digit (speckle) dropped; "¥" or "£" before a digit read as f; next to
+ * a digit, o/l/i/|/s read as 0/1/1/1/5; a space between digits (or after a
+ * one-letter code prefix) dropped
  */
 static int
 make_view(const char *t, struct view *v)
 {
 	size_t	len = strlen(t), i, j = 0;
 
+	v->t = t;
 	v->s = malloc(len + 1);
 	v->at = malloc((len + 1) * sizeof *v->at);
-	if (v->s == NULL || v->at == NULL)
+	v->brk = calloc(len + 1, 1);
+	if (v->s == NULL || v->at == NULL || v->brk == NULL)
 		return -1;
 	for (i = 0; i < len; i++) {
-		int c = tolower((unsigned char)t[i]);
+		int	c = tolower((unsigned char)t[i]);
+		size_t	e;
 
 		if (c == '-' && t[i + 1] == '\n' && i > 0 && isalpha((unsigned char)t[i - 1]) &&
 		    isalpha((unsigned char)t[i + 2])) {
 			i++;
 			continue;
 		}
-		if (isspace(c))
+		/* speckle read as a token of its own is no word */
+		if ((i == 0 || isspace((unsigned char)t[i - 1])) && (e = junk_token(t, i, len)) != 0) {
+			i = e - 1;
+			continue;
+		}
+		/* a code prefix F misread as a currency sign: "¥10.20", "£11.20" */
+		if ((unsigned char)t[i] == 0xc2 && ((unsigned char)t[i + 1] == 0xa5 ||
+		    (unsigned char)t[i + 1] == 0xa3) && isdigit((unsigned char)t[i + 2])) {
+			v->s[j] = 'f';
+			v->at[j++] = i++;
+			continue;
+		}
+		if (isspace(c)) {
+			if (c == '\n' && j > 0)
+				v->brk[v->s[j - 1] == ' ' ? j - 1 : j] = 1;
 			c = ' ';
+		}
 		if (c == ' ' && (j == 0 || v->s[j - 1] == ' '))
 			continue;
 		v->s[j] = (char)c;
@@ -391,6 +428,7 @@ make_view(const char *t, struct view *v)
 		    lone))
 			continue;
 		v->s[j] = v->s[i];
+		v->brk[j] = v->brk[i];
 		v->at[j++] = v->at[i];
 	}
 	if (v->n)
@@ -411,10 +449,24 @@ words_between(const struct view *v, size_t a, size_t b)
 		if (v->s[i] == ' ')
 			w++;
 		else if ((v->s[i] == '.' || v->s[i] == ';' || v->s[i] == '!' || v->s[i] == '?') &&
-		    i + 1 < v->n && v->s[i + 1] == ' ')
+		    i + 1 < v->n && v->s[i + 1] == ' ' &&
+		    /* a stop before a lower-case word is OCR noise, not an end */
+		    !(v->s[i] == '.' && i + 2 < v->n && islower((unsigned char)v->t[v->at[i + 2]])))
 			return 1000;
 	}
 	return w;
+}
+
+/* line_between - a line break in the view between a and b */
+static int
+line_between(const struct view *v, size_t a, size_t b)
+{
+	size_t i;
+
+	for (i = a; i < b && i < v->n; i++)
+		if (v->brk[i])
+			return 1;
+	return 0;
 }
 
 /* cue_near - a cue of kind k within its window before (or after) [s, e) */
@@ -433,7 +485,10 @@ cue_near(const struct part2_rules *r, pcre2_match_data *md, const struct view *v
 		    r->mctx) >= 0) {
 			ov = pcre2_get_ovector_pointer(md);
 			if (k == 'l' ? ov[0] <= s && ov[1] >= e :	/* inside an allowed phrase */
-			    k == 'a' ? ov[0] >= e && words_between(v, e, ov[0]) <= r->cues[i].window :
+			    /* "negative" after a term is its result only on its line: the
+			     * next row of a drug panel is another analyte */
+			    k == 'a' ? ov[0] >= e && words_between(v, e, ov[0]) <= r->cues[i].window &&
+			    !line_between(v, e, ov[0]) :
 			    ov[1] <= s && words_between(v, ov[1], s) <= r->cues[i].window)
 				return 1;
 			from = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
@@ -528,6 +583,7 @@ out:
 	free(h);
 	free(v.s);
 	free(v.at);
+	free(v.brk);
 	pcre2_match_data_free(md);
 	pcre2_match_data_free(md2);
 	return rc;

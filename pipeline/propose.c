@@ -78,11 +78,17 @@ runs_on(const struct page *p, size_t nl)
 	return line_right(p, word_at(p, nl - 1)) >= p->right - 0.12f * (p->right - p->left);
 }
 
+/* ends_sentence - a stop, then a blank; a stop before a lower-case word,
+ * or standing alone, is OCR noise ("80 mg daily. at the OTP") */
 static int
 ends_sentence(const struct page *p, size_t i)
 {
-	return strchr(".!?;", p->text[i]) != NULL &&
-	    (i + 1 >= p->len || isspace((unsigned char)p->text[i + 1]));
+	if (strchr(".!?;", p->text[i]) == NULL || !(i + 1 >= p->len ||
+	    isspace((unsigned char)p->text[i + 1])))
+		return 0;
+	if (p->text[i] == '.' && i + 2 < p->len && islower((unsigned char)p->text[i + 2]))
+		return 0;
+	return !(i == 0 || isspace((unsigned char)p->text[i - 1]));
 }
 
 /* widen - the byte span of a hit grown to its extent */
@@ -159,28 +165,30 @@ make_proposal(const struct page *p, const struct range *rg, const struct part2_h
 		t += l;
 	}
 	*t = '\0';
+	/* a box per run of words of one line that sit at one height: on a
+	 * skewed scan a line climbs, and one box over all of it would be as
+	 * tall as the climb and cover the lines above and below */
 	for (i = rg->a; i <= rg->b; i = k) {
-		float	*bx = out->boxes[out->nboxes++];
-		size_t	j;
+		float	*bx = out->boxes[out->nboxes++], hmax;
 
 		bx[0] = p->w[i].x0;
 		bx[1] = p->w[i].y0;
 		bx[2] = p->w[i].x1;
 		bx[3] = p->w[i].y1;
-		for (k = i; k <= rg->b && p->w[k].line == p->w[i].line; k++) {
-			if (p->w[k].x0 < bx[0])
-				bx[0] = p->w[k].x0;
-			if (p->w[k].x1 > bx[2])
-				bx[2] = p->w[k].x1;
+		hmax = p->w[i].y1 - p->w[i].y0;
+		for (k = i + 1; k <= rg->b && p->w[k].line == p->w[i].line; k++) {
+			float	y0 = p->w[k].y0 < bx[1] ? p->w[k].y0 : bx[1];
+			float	y1 = p->w[k].y1 > bx[3] ? p->w[k].y1 : bx[3];
+			float	wh = p->w[k].y1 - p->w[k].y0 > hmax ? p->w[k].y1 - p->w[k].y0 : hmax;
+
+			if (y1 - y0 > 1.5f * wh)
+				break;
+			hmax = wh;
+			bx[0] = p->w[k].x0 < bx[0] ? p->w[k].x0 : bx[0];
+			bx[2] = p->w[k].x1 > bx[2] ? p->w[k].x1 : bx[2];
+			bx[1] = y0;
+			bx[3] = y1;
 		}
-		/* as tall as the line: ascenders and descenders of any word */
-		for (j = 0; j < p->n; j++)
-			if (p->w[j].line == p->w[i].line) {
-				if (p->w[j].y0 < bx[1])
-					bx[1] = p->w[j].y0;
-				if (p->w[j].y1 > bx[3])
-					bx[3] = p->w[j].y1;
-			}
 		bx[0] = bx[0] - PROPOSE_PAD < 0 ? 0 : bx[0] - PROPOSE_PAD;
 		bx[1] = bx[1] - PROPOSE_PAD < 0 ? 0 : bx[1] - PROPOSE_PAD;
 		bx[2] = bx[2] + PROPOSE_PAD > pw ? pw : bx[2] + PROPOSE_PAD;

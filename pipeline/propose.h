@@ -12,9 +12,10 @@
  *     the same line read with confidence under PROPOSE_UNSURE is taken in
  *     (up to two each side), since a misread word next to a Part 2 term is
  *     more likely part of it than not;
- *   - as boxes: one per line of the span, from its first word to its last,
- *     as tall as the line's tallest word, padded by PROPOSE_PAD points, so
- *     no ink of the words is left outside;
+ *   - as boxes: one per run of the span's words on a line that sit at one
+ *     height (a skewed scan's line climbs: it takes several boxes, not one
+ *     as tall as the climb), padded by PROPOSE_PAD points, so no ink of the
+ *     words is left outside;
  *   - hits whose spans share a word merge into one proposal.
  * Flag-only hits (nicotine) come back with flag_only set: shown to the
  * reviewer, not redacted.

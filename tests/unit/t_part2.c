@@ -91,6 +91,16 @@ test_scan(void **state)
 		{ "Butrans buprenorphine patch for chronic back pain", "" },
 		/* nicotine: found, flag only */
 		{ "F17.210 nicotine dependence", "nicotine/icd10=F17.210 nicotine/words=nicotine dependence" },
+		/* fax speckle read as a token of its own does not split a phrase */
+		{ "alcohol use \xc2\xb0 disorder", "sud_diagnosis/dsm5=alcohol use \xc2\xb0 disorder" },
+		/* a code prefix F read as a currency sign */
+		{ "Dx: \xc2\xa5" "10.20", "sud_diagnosis/icd10=\xc2\xa5" "10.20" },
+		/* a stop before a lower-case word is OCR noise: the context holds */
+		{ "methadone 80 mg daily. at the OTP", "sud_medication/methadone=methadone sud_treatment/otp=at the OTP" },
+		/* "negative" on the next row of a panel is another analyte's result */
+		{ "Fentanyl: POSITIVE\nOpiates: negative", "toxicology/result=Fentanyl: POSITIVE substances/drugs=Fentanyl substances/fentanyl_ocr=Fentanyl" },
+		/* "mood" misread as "moud" is not a treatment */
+		{ "six months of low moud and poor sleep", "" },
 	};
 	size_t	i;
 

@@ -177,6 +177,31 @@ test_unsure_neighbours_and_merge(void **state)
 }
 
 static void
+test_skewed_line(void **state)
+{
+	/* a line that climbs 3 points a word (a skewed fax): the boxes follow
+	 * it, none much taller than a word, so the lines around stay clear */
+	static const char *const l[] = {
+		"Urine drug screen was positive for fentanyl and methadone today", NULL,
+	};
+	struct fake	f;
+	struct proposal	*p;
+	size_t		i;
+	int		k;
+
+	page(&f, l);
+	for (i = 0; i < f.n; i++) {
+		f.w[i].y0 -= 3.0f * (float)i;
+		f.w[i].y1 -= 3.0f * (float)i;
+	}
+	assert_int_equal(run(&f, &p), 1);
+	assert_true(p[0].nboxes > 2);
+	for (k = 0; k < p[0].nboxes; k++)
+		assert_true(p[0].boxes[k][3] - p[0].boxes[k][1] <= 1.5f * 8 + 2 * PROPOSE_PAD + 0.01f);
+	propose_free(p, 1);
+}
+
+static void
 test_flag_only(void **state)
 {
 	static const char *const l[] = { "Smokes; nicotine patch 14 mg", NULL };
@@ -265,6 +290,7 @@ main(void)
 		cmocka_unit_test(test_sentence_stops_at_short_line),
 		cmocka_unit_test(test_line_extent),
 		cmocka_unit_test(test_unsure_neighbours_and_merge),
+		cmocka_unit_test(test_skewed_line),
 		cmocka_unit_test(test_flag_only),
 		cmocka_unit_test(test_phrase_over_line_break),
 		cmocka_unit_test(test_last_good_rules),
