@@ -1,0 +1,1188 @@
+/*
+ * redact.c - real redaction of a document with MuPDF, scrubbing, self-check
+ *
+ * The contract is in redact.h.  In short: check the input with ocr_probe,
+ * open it with MuPDF under a memory ceiling, turn image documents into PDF
+ * pages of the same size, apply one Redact annotation per area with
+ * pdf_redact_page (text removed, image pixels blacked, black boxes drawn),
+ * label the boxes, strip every place a name can hide that redaction does
+ * not reach, and save a fresh file (no incremental history, garbage
+ * collected).  redact_verify reads the result back as a recipient would.
+ *
+ * SECURITY: every input byte is hostile.  MuPDF allocates through a
+ * counting allocator that refuses past REDACT_MEM_LIMIT; every MuPDF call
+ * sits inside fz_try; MuPDF's warnings go to msg_info (only with -v) and
+ * fd 2 points at /dev/null while it works (libjpeg writes there).  Reasons
+ * carry no document text.
+ *
+ * FILES: reads the input; writes OUT.<pid>.tmp (O_EXCL, 0600) beside the
+ * output, then renames it.  Nothing else.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <mupdf/fitz.h>
+#include <mupdf/pdf.h>
+
+#include "msg.h"
+#include "ocr.h"
+#include "redact.h"
+#include "spool.h"
+
+#define RD_REASON	80		/* longest MuPDF reason we pass on */
+#define RD_LABEL_PAD	1.5f		/* points between box edge and label */
+#define RD_LABEL_MAX	7.0f		/* label font size, points, at most */
+#define RD_LABEL_MIN	4.0f		/* ... and at least, or no label */
+#define RD_DARK		96		/* gray level counted as black, of 255 */
+#define RD_SHRINK	1.0f		/* points the checked box is shrunk by */
+#define RD_RENDER_PX	40e6		/* largest verify raster, pixels */
+#define RD_FONTKEY	"RoiRedactLabel"
+
+#define MEM_HDR	((sizeof(size_t) + _Alignof(max_align_t) - 1) / \
+		    _Alignof(max_align_t) * _Alignof(max_align_t))
+
+struct rd_mem {
+	size_t		limit;
+	size_t		used;
+	int		refused;
+};
+
+struct rd {
+	struct rd_mem	mem;
+	fz_alloc_context alloc;		/* MuPDF keeps a pointer: lives here */
+	fz_context	*ctx;
+	int		nullfd;		/* /dev/null while MuPDF works */
+	int		errfd;		/* the real stderr meanwhile */
+};
+
+/* Root keys that can carry names, actions or files; all are removed */
+static const char *const root_keys[] = {
+	"Metadata", "AcroForm", "Outlines", "Names", "Dests", "OpenAction",
+	"AA", "PageLabels", "StructTreeRoot", "MarkInfo", "PieceInfo",
+	"Threads", "SpiderInfo", "Perms", "Legal", "Collection", "AF", "URI",
+};
+/* page keys removed from every page object */
+static const char *const page_keys[] = {
+	"Annots", "Metadata", "Thumb", "PieceInfo", "AA", "B",
+	"StructParents", "AF",
+};
+/* keys removed from every object in the file */
+static const char *const any_keys[] = { "Metadata", "PieceInfo" };
+/* object types that must not be in a released file */
+static const char *const bad_types[] = {
+	"Annot", "Metadata", "EmbeddedFile", "Filespec", "Outlines",
+	"StructTreeRoot", "StructElem",
+};
+/* keys that mean a script, an attachment or metadata is still reachable */
+static const char *const bad_keys[] = {
+	"JS", "EF", "Metadata", "PieceInfo", "Thumb", "Annots",
+};
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* why_set - format a one-line reason, neutralising control characters */
+static void __attribute__((format(printf, 3, 4)))
+why_set(char *why, size_t whylen, const char *fmt, ...)
+{
+	va_list	ap;
+	char	*p;
+
+	if (why == NULL || whylen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(why, whylen, fmt, ap);
+	va_end(ap);
+	for (p = why; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+			*p = '?';
+}
+
+/* reason_clean - a short, PHI-free version of a MuPDF message */
+static void
+reason_clean(const char *in, char *out, size_t outlen)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; in && in[i] && n + 1 < outlen && n < RD_REASON; i++) {
+		unsigned char c = (unsigned char)in[i];
+
+		if (c == '\'' || c == '"' || c == '`' || c == '\n')
+			break;
+		out[n++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+	}
+	while (n > 0 && (out[n - 1] == ' ' || out[n - 1] == ':' ||
+	    out[n - 1] == '(' || out[n - 1] == ','))
+		n--;
+	out[n] = '\0';
+	if (n == 0)
+		snprintf(out, outlen, "unreadable");
+}
+
+/* mem_malloc - MuPDF's allocator: refuse past the ceiling */
+static void *
+mem_malloc(void *user, size_t size)
+{
+	struct rd_mem *m = user;
+	unsigned char *p;
+
+	if (size > m->limit - m->used || size > SIZE_MAX - MEM_HDR) {
+		m->refused = 1;
+		return NULL;
+	}
+	if ((p = malloc(MEM_HDR + size)) == NULL)
+		return NULL;
+	memcpy(p, &size, sizeof size);
+	m->used += size;
+	return p + MEM_HDR;
+}
+
+/* mem_free - give a block and its bytes back */
+static void
+mem_free(void *user, void *ptr)
+{
+	struct rd_mem *m = user;
+	unsigned char *p;
+	size_t	size;
+
+	if (ptr == NULL)
+		return;
+	p = (unsigned char *)ptr - MEM_HDR;
+	memcpy(&size, p, sizeof size);
+	m->used -= size;
+	free(p);
+}
+
+/* mem_realloc - resize within the ceiling */
+static void *
+mem_realloc(void *user, void *ptr, size_t size)
+{
+	struct rd_mem *m = user;
+	unsigned char *p, *q;
+	size_t	old;
+
+	if (ptr == NULL)
+		return mem_malloc(user, size);
+	if (size == 0) {
+		mem_free(user, ptr);
+		return NULL;
+	}
+	p = (unsigned char *)ptr - MEM_HDR;
+	memcpy(&old, p, sizeof old);
+	if (size > old && (size - old > m->limit - m->used ||
+	    size > SIZE_MAX - MEM_HDR)) {
+		m->refused = 1;
+		return NULL;
+	}
+	if ((q = realloc(p, MEM_HDR + size)) == NULL)
+		return NULL;
+	memcpy(q, &size, sizeof size);
+	m->used = m->used - old + size;
+	return q + MEM_HDR;
+}
+
+/* lib_msg - MuPDF's warnings and errors: only with -v */
+static void
+lib_msg(void *user, const char *message)
+{
+	msg_info("%s: %s", (const char *)user, message);
+}
+
+/* rd_mute - fd 2 to /dev/null while MuPDF works (on), and back (off) */
+static void
+rd_mute(struct rd *r, int on)
+{
+	if (r->nullfd == -1 || r->errfd == -1)
+		return;
+	fflush(stderr);
+	if (dup2(on ? r->nullfd : r->errfd, STDERR_FILENO) == -1 && !on)
+		msg_warn("cannot restore stderr: %s", strerror(errno));
+}
+
+/* rd_close - drop the context, restore stderr, close the fds */
+static void
+rd_close(struct rd *r)
+{
+	rd_mute(r, 0);
+	if (r->ctx)
+		fz_drop_context(r->ctx);
+	r->ctx = NULL;
+	if (r->nullfd != -1)
+		close(r->nullfd);
+	if (r->errfd != -1)
+		close(r->errfd);
+	r->nullfd = r->errfd = -1;
+}
+
+/* rd_open - a MuPDF context under the memory ceiling, stderr muted */
+static int
+rd_open(struct rd *r, char *why, size_t whylen)
+{
+	memset(r, 0, sizeof *r);
+	r->nullfd = r->errfd = -1;
+	r->mem.limit = REDACT_MEM_LIMIT;
+	r->alloc.user = &r->mem;
+	r->alloc.malloc = mem_malloc;
+	r->alloc.realloc = mem_realloc;
+	r->alloc.free = mem_free;
+	r->ctx = fz_new_context(&r->alloc, NULL, FZ_STORE_DEFAULT);
+	if (r->ctx == NULL) {
+		why_set(why, whylen, "out of memory");
+		return -1;
+	}
+	fz_set_warning_callback(r->ctx, lib_msg, "mupdf");
+	fz_set_error_callback(r->ctx, lib_msg, "mupdf");
+	fz_try(r->ctx)
+		fz_register_document_handlers(r->ctx);
+	fz_catch(r->ctx) {
+		why_set(why, whylen, "cannot set up MuPDF");
+		rd_close(r);
+		return -1;
+	}
+	if (!msg_verbose) {
+		r->nullfd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		r->errfd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+	}
+	rd_mute(r, 1);
+	return 0;
+}
+
+/* rd_verdict - a caught MuPDF error as a reason */
+static void
+rd_verdict(struct rd *r, const char *doing, char *why, size_t whylen)
+{
+	char	reason[RD_REASON + 1];
+
+	if (r->mem.refused || fz_caught(r->ctx) == FZ_ERROR_MEMORY) {
+		why_set(why, whylen, "%s: needs more than %zu MiB", doing,
+		    r->mem.limit >> 20);
+		return;
+	}
+	reason_clean(fz_caught_message(r->ctx), reason, sizeof reason);
+	why_set(why, whylen, "%s: %s", doing, reason);
+}
+
+/* fmt_mime - the MIME type MuPDF picks its handler by */
+static const char *
+fmt_mime(enum ocr_format fmt)
+{
+	switch (fmt) {
+	case OCR_FMT_PDF:	return "application/pdf";
+	case OCR_FMT_TIFF:	return "image/tiff";
+	case OCR_FMT_PNG:	return "image/png";
+	case OCR_FMT_JPEG:	return "image/jpeg";
+	default:		return "application/octet-stream";
+	}
+}
+
+/* area_rect - an area's box as a rectangle; 0 if it is not a box */
+static int
+area_rect(const struct redact_area *a, fz_rect *r)
+{
+	int	i;
+
+	for (i = 0; i < 4; i++)
+		if (!isfinite(a->box[i]) || fabsf(a->box[i]) > 1e6f)
+			return 0;
+	r->x0 = a->box[0];
+	r->y0 = a->box[1];
+	r->x1 = a->box[2];
+	r->y1 = a->box[3];
+	return r->x1 > r->x0 && r->y1 > r->y0;
+}
+
+/* areas_check - every area names a page that exists and a real box */
+static int
+areas_check(const struct redact_area *areas, int nareas, int npages,
+    char *why, size_t whylen)
+{
+	fz_rect	r;
+	int	i;
+
+	if (nareas < 0 || (nareas > 0 && areas == NULL)) {
+		why_set(why, whylen, "bad area list");
+		return -1;
+	}
+	for (i = 0; i < nareas; i++) {
+		if (areas[i].page < 1 || areas[i].page > npages) {
+			why_set(why, whylen, "area %d: no page %d (document has %d)",
+			    i + 1, areas[i].page, npages);
+			return -1;
+		}
+		if (!area_rect(&areas[i], &r)) {
+			why_set(why, whylen, "area %d: not a box", i + 1);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * label_fit - where an area's label goes: its text (printable ASCII, at
+ * most REDACT_MAX_LABEL characters), font size, baseline origin, and the
+ * box its ink may cover, all in page space.  0 if it does not fit (or
+ * there is none).  redact_document draws it there; redact_verify excuses
+ * those pixels.  Throws on MuPDF errors.
+ */
+static int
+label_fit(fz_context *ctx, fz_font *font, const char *label, fz_rect box,
+    char *text, float *size, fz_point *origin, fz_rect *ink)
+{
+	float	adv = 0, w, h, sz;
+	size_t	i, n = 0;
+
+	if (label == NULL)
+		return 0;
+	for (i = 0; label[i] && n < REDACT_MAX_LABEL; i++) {
+		unsigned char c = (unsigned char)label[i];
+
+		text[n++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+	}
+	text[n] = '\0';
+	while (n > 0 && text[n - 1] == ' ')
+		text[--n] = '\0';
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		adv += fz_advance_glyph(ctx, font,
+		    fz_encode_character(ctx, font, (unsigned char)text[i]), 0);
+	w = box.x1 - box.x0 - 2 * RD_LABEL_PAD;
+	h = box.y1 - box.y0 - 2 * RD_LABEL_PAD;
+	for (sz = RD_LABEL_MAX; sz >= RD_LABEL_MIN; sz -= 1.0f)
+		if (adv * sz <= w && sz * 1.2f <= h)
+			break;
+	if (sz < RD_LABEL_MIN)
+		return 0;
+	*size = sz;
+	origin->x = box.x0 + RD_LABEL_PAD;
+	origin->y = box.y0 + RD_LABEL_PAD + sz * 0.9f;
+	ink->x0 = origin->x - 1.0f;
+	ink->y0 = box.y0;
+	ink->x1 = origin->x + adv * sz + 1.0f;
+	ink->y1 = origin->y + sz * 0.3f + 1.0f;
+	return 1;
+}
+
+/* pdf_string_put - append text as a PDF literal string */
+static void
+pdf_string_put(fz_context *ctx, fz_buffer *buf, const char *s)
+{
+	fz_append_byte(ctx, buf, '(');
+	for (; *s; s++) {
+		if (*s == '(' || *s == ')' || *s == '\\')
+			fz_append_byte(ctx, buf, '\\');
+		fz_append_byte(ctx, buf, *s);
+	}
+	fz_append_byte(ctx, buf, ')');
+}
+
+/* font_key - a name in the page's font resources we may use for labels */
+static const char *
+font_key(fz_context *ctx, pdf_obj *fonts, pdf_obj *fontref, char *key, size_t keylen)
+{
+	pdf_obj	*have;
+	int	i;
+
+	for (i = 0; i < 100; i++) {
+		snprintf(key, keylen, i ? RD_FONTKEY "%d" : RD_FONTKEY, i);
+		have = pdf_dict_gets(ctx, fonts, key);
+		if (have == NULL || !pdf_objcmp(ctx, have, fontref))
+			return key;
+	}
+	fz_throw(ctx, FZ_ERROR_GENERIC, "no free font name for labels");
+}
+
+/*
+ * page_labels - draw the labels of one page's areas, white, after all of
+ * its content: Contents becomes [ "q" old... "Q labels" ] so whatever
+ * state the old content leaves does not move them.
+ */
+static void
+page_labels(fz_context *ctx, pdf_document *pdf, pdf_page *page, fz_font *font,
+    pdf_obj **fontref, const struct redact_area *areas, int nareas, int pageno)
+{
+	fz_buffer *pre = NULL, *post = NULL;
+	pdf_obj	*res, *fonts, *contents, *arr = NULL;
+	fz_matrix ctm, inv, tm;
+	fz_point org;
+	fz_rect	box, ink;
+	char	text[REDACT_MAX_LABEL + 1], key[40];
+	float	size;
+	int	i, n = 0;
+
+	fz_var(pre);
+	fz_var(post);
+	fz_var(arr);
+	fz_var(n);
+	fz_try(ctx) {
+		pdf_page_transform(ctx, page, NULL, &ctm);
+		inv = fz_invert_matrix(ctm);
+		post = fz_new_buffer(ctx, 256);
+		for (i = 0; i < nareas; i++) {
+			if (areas[i].page != pageno || !area_rect(&areas[i], &box))
+				continue;
+			if (!label_fit(ctx, font, areas[i].label, box, text,
+			    &size, &org, &ink))
+				continue;
+			if (*fontref == NULL)
+				*fontref = pdf_add_simple_font(ctx, pdf, font,
+				    PDF_SIMPLE_ENCODING_LATIN);
+			if (n++ == 0) {
+				res = pdf_dict_get_inheritable(ctx, page->obj,
+				    PDF_NAME(Resources));
+				if (!pdf_is_dict(ctx, res))
+					res = pdf_dict_put_dict(ctx, page->obj,
+					    PDF_NAME(Resources), 2);
+				fonts = pdf_dict_get(ctx, res, PDF_NAME(Font));
+				if (!pdf_is_dict(ctx, fonts))
+					fonts = pdf_dict_put_dict(ctx, res,
+					    PDF_NAME(Font), 1);
+				font_key(ctx, fonts, *fontref, key, sizeof key);
+				pdf_dict_puts(ctx, fonts, key, *fontref);
+				fz_append_string(ctx, post, "Q\n");
+			}
+			/* glyphs up in page space (y down), then to PDF space */
+			tm = fz_concat(fz_make_matrix(size, 0, 0, -size, org.x, org.y), inv);
+			fz_append_printf(ctx, post, "q 1 g BT /%s 1 Tf %g %g %g %g %g %g Tm ",
+			    key, tm.a, tm.b, tm.c, tm.d, tm.e, tm.f);
+			pdf_string_put(ctx, post, text);
+			fz_append_string(ctx, post, " Tj ET Q\n");
+		}
+		if (n > 0) {
+			pre = fz_new_buffer_from_copied_data(ctx,
+			    (const unsigned char *)"q\n", 2);
+			contents = pdf_dict_get(ctx, page->obj, PDF_NAME(Contents));
+			arr = pdf_new_array(ctx, pdf, 3);
+			pdf_array_push_drop(ctx, arr, pdf_add_stream(ctx, pdf, pre, NULL, 0));
+			if (pdf_is_array(ctx, contents))
+				for (i = 0; i < pdf_array_len(ctx, contents); i++)
+					pdf_array_push(ctx, arr, pdf_array_get(ctx, contents, i));
+			else if (contents)
+				pdf_array_push(ctx, arr, contents);
+			pdf_array_push_drop(ctx, arr, pdf_add_stream(ctx, pdf, post, NULL, 0));
+			pdf_dict_put(ctx, page->obj, PDF_NAME(Contents), arr);
+		}
+	}
+	fz_always(ctx) {
+		pdf_drop_obj(ctx, arr);
+		fz_drop_buffer(ctx, pre);
+		fz_drop_buffer(ctx, post);
+	}
+	fz_catch(ctx)
+		fz_rethrow(ctx);
+}
+
+/*
+ * image_to_pdf - a new PDF with one page per page of an image document,
+ * each the same size in points with the image drawn over all of it (the
+ * original compressed data kept where MuPDF can, e.g. JPEG, fax G4).
+ */
+static pdf_document *
+image_to_pdf(fz_context *ctx, fz_document *doc)
+{
+	pdf_document *pdf = NULL;
+	fz_page	*page = NULL;
+	fz_device *dev = NULL;
+	pdf_obj	*res = NULL, *pobj = NULL;
+	fz_buffer *contents = NULL;
+	fz_rect	mb;
+	int	i, n;
+
+	fz_var(pdf);
+	fz_var(page);
+	fz_var(dev);
+	fz_var(res);
+	fz_var(pobj);
+	fz_var(contents);
+	fz_try(ctx) {
+		pdf = pdf_create_document(ctx);
+		n = fz_count_pages(ctx, doc);
+		for (i = 0; i < n; i++) {
+			page = fz_load_page(ctx, doc, i);
+			mb = fz_bound_page(ctx, page);
+			dev = pdf_page_write(ctx, pdf, mb, &res, &contents);
+			fz_run_page(ctx, page, dev, fz_identity, NULL);
+			fz_close_device(ctx, dev);
+			fz_drop_device(ctx, dev);
+			dev = NULL;
+			pobj = pdf_add_page(ctx, pdf, mb, 0, res, contents);
+			pdf_insert_page(ctx, pdf, -1, pobj);
+			pdf_drop_obj(ctx, pobj);
+			pobj = NULL;
+			pdf_drop_obj(ctx, res);
+			res = NULL;
+			fz_drop_buffer(ctx, contents);
+			contents = NULL;
+			fz_drop_page(ctx, page);
+			page = NULL;
+		}
+	}
+	fz_always(ctx) {
+		fz_drop_device(ctx, dev);
+		pdf_drop_obj(ctx, pobj);
+		pdf_drop_obj(ctx, res);
+		fz_drop_buffer(ctx, contents);
+		fz_drop_page(ctx, page);
+	}
+	fz_catch(ctx) {
+		pdf_drop_document(ctx, pdf);
+		fz_rethrow(ctx);
+	}
+	return pdf;
+}
+
+/* redact_pages - apply every area, page by page, and label the boxes */
+static void
+redact_pages(fz_context *ctx, pdf_document *pdf, const struct redact_area *areas,
+    int nareas)
+{
+	pdf_redact_options opts;
+	pdf_page *page = NULL;
+	pdf_annot *annot = NULL;
+	pdf_obj	*fontref = NULL;
+	fz_font	*font = NULL;
+	fz_rect	box;
+	int	i, p, n, any;
+
+	memset(&opts, 0, sizeof opts);
+	opts.black_boxes = 1;
+	opts.image_method = PDF_REDACT_IMAGE_PIXELS;
+	fz_var(page);
+	fz_var(annot);
+	fz_var(fontref);
+	fz_var(font);
+	fz_try(ctx) {
+		font = fz_new_base14_font(ctx, "Helvetica");
+		n = pdf_count_pages(ctx, pdf);
+		for (p = 1; p <= n; p++) {
+			for (any = 0, i = 0; i < nareas && !any; i++)
+				any = areas[i].page == p;
+			if (!any)
+				continue;
+			page = pdf_load_page(ctx, pdf, p - 1);
+			for (i = 0; i < nareas; i++) {
+				if (areas[i].page != p || !area_rect(&areas[i], &box))
+					continue;
+				annot = pdf_create_annot(ctx, page, PDF_ANNOT_REDACT);
+				pdf_set_annot_rect(ctx, annot, box);
+				pdf_drop_annot(ctx, annot);
+				annot = NULL;
+			}
+			pdf_redact_page(ctx, pdf, page, &opts);
+			page_labels(ctx, pdf, page, font, &fontref, areas, nareas, p);
+			fz_drop_page(ctx, &page->super);
+			page = NULL;
+		}
+	}
+	fz_always(ctx) {
+		pdf_drop_annot(ctx, annot);
+		if (page)
+			fz_drop_page(ctx, &page->super);
+		pdf_drop_obj(ctx, fontref);
+		fz_drop_font(ctx, font);
+	}
+	fz_catch(ctx)
+		fz_rethrow(ctx);
+}
+
+/* dels - remove a list of keys from a dictionary */
+static void
+dels(fz_context *ctx, pdf_obj *dict, const char *const *keys, size_t nkeys)
+{
+	size_t	i;
+
+	if (!pdf_is_dict(ctx, dict))
+		return;
+	for (i = 0; i < nkeys; i++)
+		pdf_dict_dels(ctx, dict, keys[i]);
+}
+
+/*
+ * scrub - remove what pdf_redact_page leaves: Info, XMP, annotations and
+ * forms, outlines, name trees (attachments, scripts), actions, page labels,
+ * thumbnails, structure tree.  Objects only reachable from them go with
+ * garbage collection on save.
+ */
+static void
+scrub(fz_context *ctx, pdf_document *pdf)
+{
+	pdf_obj	*trailer, *root, *obj = NULL;
+	int	i, n;
+
+	fz_var(obj);
+	fz_var(i);
+	trailer = pdf_trailer(ctx, pdf);
+	pdf_dict_del(ctx, trailer, PDF_NAME(Info));
+	root = pdf_dict_get(ctx, trailer, PDF_NAME(Root));
+	dels(ctx, root, root_keys, NELEM(root_keys));
+	n = pdf_count_pages(ctx, pdf);
+	for (i = 0; i < n; i++)
+		dels(ctx, pdf_lookup_page_obj(ctx, pdf, i), page_keys, NELEM(page_keys));
+	/* XMP and private data on anything else: forms, images, fonts */
+	n = pdf_xref_len(ctx, pdf);
+	for (i = 1; i < n; i++) {
+		fz_try(ctx) {
+			obj = pdf_load_object(ctx, pdf, i);
+			dels(ctx, obj, any_keys, NELEM(any_keys));
+		}
+		fz_always(ctx) {
+			pdf_drop_obj(ctx, obj);
+			obj = NULL;
+		}
+		fz_catch(ctx) {
+			/* a free or broken object: garbage collection drops it */
+			if (fz_caught(ctx) == FZ_ERROR_MEMORY)
+				fz_rethrow(ctx);
+		}
+	}
+}
+
+/* fd_write - fz_output onto our own file descriptor: write it all */
+static void
+fd_write(fz_context *ctx, void *state, const void *data, size_t n)
+{
+	const char *p = data;
+	ssize_t	k;
+	int	fd = *(int *)state;
+
+	while (n > 0) {
+		if ((k = write(fd, p, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			msg_note_errno(errno);
+			fz_throw(ctx, FZ_ERROR_GENERIC, "cannot write output: %s",
+			    strerror(errno));
+		}
+		p += k;
+		n -= (size_t)k;
+	}
+}
+
+/* fd_seek - for the writer's fix-ups */
+static void
+fd_seek(fz_context *ctx, void *state, int64_t off, int whence)
+{
+	if (lseek(*(int *)state, (off_t)off, whence) == -1)
+		fz_throw(ctx, FZ_ERROR_GENERIC, "cannot seek output: %s",
+		    strerror(errno));
+}
+
+/* fd_tell - where the next byte goes */
+static int64_t
+fd_tell(fz_context *ctx, void *state)
+{
+	off_t	off;
+
+	if ((off = lseek(*(int *)state, 0, SEEK_CUR)) == -1)
+		fz_throw(ctx, FZ_ERROR_GENERIC, "cannot tell output: %s",
+		    strerror(errno));
+	return (int64_t)off;
+}
+
+/*
+ * save_fd - write the document to fd (created O_EXCL, 0600 by us, so no
+ * moment exists where another mode or another file is in its place)
+ */
+static void
+save_fd(fz_context *ctx, pdf_document *pdf, int *fd, const pdf_write_options *wo)
+{
+	fz_output *out = NULL;
+
+	fz_var(out);
+	fz_try(ctx) {
+		out = fz_new_output(ctx, 64 << 10, fd, fd_write, NULL, NULL);
+		out->seek = fd_seek;
+		out->tell = fd_tell;
+		pdf_write_document(ctx, pdf, out, wo);
+		fz_close_output(ctx, out);
+	}
+	fz_always(ctx)
+		fz_drop_output(ctx, out);
+	fz_catch(ctx)
+		fz_rethrow(ctx);
+}
+
+/* redact_document - see redact.h */
+int
+redact_document(const char *in_path, const char *out_pdf_path,
+    const struct redact_area *areas, int nareas, char *why, size_t whylen)
+{
+	struct ocr_opts oopts;
+	struct ocr_info info;
+	struct rd r;
+	pdf_write_options wo;
+	fz_context *ctx;
+	fz_document *doc = NULL;
+	pdf_document *pdf = NULL;
+	char	tmp[SPOOL_PATH];
+	int	rc = -1, made = 0, failed = 0, fd = -1;
+
+	r.ctx = NULL;
+	r.nullfd = r.errfd = -1;
+	if (in_path == NULL || out_pdf_path == NULL) {
+		why_set(why, whylen, "no input or output path");
+		return -1;
+	}
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.%ld.tmp", out_pdf_path,
+	    (long)getpid()) >= sizeof tmp) {
+		why_set(why, whylen, "output path too long");
+		return -1;
+	}
+	ocr_opts_default(&oopts);
+	oopts.mem_limit = REDACT_MEM_LIMIT;
+	if (ocr_probe(in_path, &oopts, &info, why, whylen) != OCR_OK)
+		return -1;
+	if (areas_check(areas, nareas, info.pages, why, whylen) < 0)
+		return -1;
+	if (rd_open(&r, why, whylen) < 0)
+		return -1;
+	ctx = r.ctx;
+
+	memset(&wo, 0, sizeof wo);
+	wo.do_incremental = 0;
+	wo.do_garbage = 3;
+	wo.do_compress = 1;
+	wo.do_compress_images = 1;
+	wo.do_compress_fonts = 1;
+	wo.do_clean = 1;
+	wo.do_sanitize = 1;
+	wo.do_encrypt = PDF_ENCRYPT_NONE;
+
+	fz_var(doc);
+	fz_var(pdf);
+	fz_var(rc);
+	fz_var(made);
+	fz_var(failed);
+	fz_var(fd);
+	fz_try(ctx) {
+		if (info.format == OCR_FMT_PDF) {
+			pdf = pdf_open_document(ctx, in_path);
+			if (pdf_needs_password(ctx, pdf))
+				fz_throw(ctx, FZ_ERROR_GENERIC, "encrypted PDF");
+		} else {
+			fz_stream *stm = fz_open_file(ctx, in_path);
+
+			fz_try(ctx)
+				doc = fz_open_document_with_stream(ctx,
+				    fmt_mime(info.format), stm);
+			fz_always(ctx)
+				fz_drop_stream(ctx, stm);
+			fz_catch(ctx)
+				fz_rethrow(ctx);
+			if (fz_count_pages(ctx, doc) != info.pages)
+				fz_throw(ctx, FZ_ERROR_GENERIC, "page count disagrees");
+			pdf = image_to_pdf(ctx, doc);
+		}
+		if (pdf_count_pages(ctx, pdf) != info.pages)
+			fz_throw(ctx, FZ_ERROR_GENERIC, "page count disagrees");
+		redact_pages(ctx, pdf, areas, nareas);
+		scrub(ctx, pdf);
+		fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd == -1) {
+			msg_note_errno(errno);
+			fz_throw(ctx, FZ_ERROR_GENERIC, "cannot create temporary file: %s",
+			    strerror(errno));
+		}
+		made = 1;
+		save_fd(ctx, pdf, &fd, &wo);
+	}
+	fz_always(ctx) {
+		pdf_drop_document(ctx, pdf);
+		fz_drop_document(ctx, doc);
+	}
+	fz_catch(ctx) {
+		rd_verdict(&r, "redaction", why, whylen);
+		failed = 1;
+	}
+	if (failed)
+		goto out;
+	if (fsync(fd) == -1 || close(fd) == -1) {
+		fd = -1;
+		msg_note_errno(errno);
+		why_set(why, whylen, "cannot sync output: %s", strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, out_pdf_path) == -1) {
+		msg_note_errno(errno);
+		why_set(why, whylen, "cannot rename output: %s", strerror(errno));
+		goto out;
+	}
+	made = 0;
+	rd_mute(&r, 0);
+	if (spool_fsync_dir(out_pdf_path) < 0) {
+		why_set(why, whylen, "cannot sync output folder");
+		goto out;
+	}
+	rc = 0;
+out:
+	if (fd != -1)
+		close(fd);
+	if (made == 1)
+		unlink(tmp);
+	rd_close(&r);
+	return rc;
+}
+
+/* rune_norm - one character for comparison: lower case, spaces as ' ' */
+static int
+rune_norm(int c)
+{
+	if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+	    c == '\v' || c == 0xa0 || (c >= 0x2000 && c <= 0x200b) ||
+	    c == 0x202f || c == 0x205f || c == 0x3000)
+		return ' ';
+	return fz_tolower(c);
+}
+
+/*
+ * norm_append - append runes to a normalized string: lower case, each run of
+ * white space one space, none leading.  Returns the new length.
+ */
+static size_t
+norm_append(int *out, size_t n, int c)
+{
+	c = rune_norm(c);
+	if (c == ' ' && (n == 0 || out[n - 1] == ' '))
+		return n;
+	out[n++] = c;
+	return n;
+}
+
+/* norm_string - a UTF-8 string as normalized runes (malloc'd), trimmed */
+static int *
+norm_string(const char *s, size_t *lenp)
+{
+	size_t	len = strlen(s), n = 0;
+	int	*out, c;
+
+	if ((out = calloc(len + 1, sizeof *out)) == NULL)
+		return NULL;
+	while (*s) {
+		s += fz_chartorune(&c, s);
+		n = norm_append(out, n, c);
+	}
+	while (n > 0 && out[n - 1] == ' ')
+		n--;
+	*lenp = n;
+	return out;
+}
+
+/* runes_find - is needle in hay */
+static int
+runes_find(const int *hay, size_t nhay, const int *needle, size_t nneedle)
+{
+	size_t	i;
+
+	if (nneedle == 0 || nneedle > nhay)
+		return 0;
+	for (i = 0; i + nneedle <= nhay; i++)
+		if (hay[i] == needle[0] &&
+		    memcmp(hay + i, needle, nneedle * sizeof *needle) == 0)
+			return 1;
+	return 0;
+}
+
+/* page_text - a page's text as normalized runes (fz_malloc'd) */
+static int *
+page_text(fz_context *ctx, fz_page *page, size_t *lenp)
+{
+	fz_stext_page *tp = NULL;
+	fz_stext_block *b;
+	fz_stext_line *l;
+	fz_stext_char *ch;
+	int	*out = NULL;
+	size_t	n = 0, cap = 0;
+
+	fz_var(tp);
+	fz_var(out);
+	fz_var(n);
+	fz_var(cap);
+	fz_try(ctx) {
+		tp = fz_new_stext_page_from_page(ctx, page, NULL);
+		for (b = tp->first_block; b; b = b->next) {
+			if (b->type != FZ_STEXT_BLOCK_TEXT)
+				continue;
+			for (l = b->u.t.first_line; l; l = l->next)
+				for (ch = l->first_char; ch; ch = ch->next)
+					cap++;
+			cap += 4;
+		}
+		out = fz_malloc(ctx, (cap + 1) * sizeof *out);
+		for (b = tp->first_block; b; b = b->next) {
+			if (b->type != FZ_STEXT_BLOCK_TEXT)
+				continue;
+			for (l = b->u.t.first_line; l; l = l->next) {
+				for (ch = l->first_char; ch; ch = ch->next)
+					n = norm_append(out, n, ch->c);
+				n = norm_append(out, n, ' ');
+			}
+		}
+	}
+	fz_always(ctx)
+		fz_drop_stext_page(ctx, tp);
+	fz_catch(ctx) {
+		fz_free(ctx, out);
+		fz_rethrow(ctx);
+	}
+	*lenp = n;
+	return out;
+}
+
+/*
+ * leftover - the first scrubbed thing still in the file, as a short
+ * description, or NULL.  Looks at the trailer, the catalog, every page and
+ * every object.
+ */
+static const char *
+leftover(fz_context *ctx, pdf_document *pdf, char *buf, size_t buflen)
+{
+	pdf_obj	*root, *page, *obj = NULL, *v;
+	const char *found = NULL;
+	size_t	k;
+	int	i, n;
+
+	if (pdf_dict_get(ctx, pdf_trailer(ctx, pdf), PDF_NAME(Info)))
+		return "document Info";
+	root = pdf_dict_get(ctx, pdf_trailer(ctx, pdf), PDF_NAME(Root));
+	for (k = 0; k < NELEM(root_keys); k++)
+		if (pdf_dict_gets(ctx, root, root_keys[k])) {
+			snprintf(buf, buflen, "catalog %s", root_keys[k]);
+			return buf;
+		}
+	n = pdf_count_pages(ctx, pdf);
+	for (i = 0; i < n; i++) {
+		page = pdf_lookup_page_obj(ctx, pdf, i);
+		for (k = 0; k < NELEM(page_keys); k++)
+			if (pdf_dict_gets(ctx, page, page_keys[k])) {
+				snprintf(buf, buflen, "page %d %s", i + 1, page_keys[k]);
+				return buf;
+			}
+	}
+	fz_var(obj);
+	fz_var(found);
+	fz_var(i);
+	n = pdf_xref_len(ctx, pdf);
+	for (i = 1; i < n && found == NULL; i++) {
+		fz_try(ctx) {
+			obj = pdf_load_object(ctx, pdf, i);
+			if (pdf_is_dict(ctx, obj)) {
+				v = pdf_dict_get(ctx, obj, PDF_NAME(Type));
+				for (k = 0; k < NELEM(bad_types) && !found; k++)
+					if (pdf_name_eq(ctx, v, pdf_new_name(ctx, bad_types[k]))) {
+						snprintf(buf, buflen, "object %d of type %s",
+						    i, bad_types[k]);
+						found = buf;
+					}
+				for (k = 0; k < NELEM(bad_keys) && !found; k++)
+					if (pdf_dict_gets(ctx, obj, bad_keys[k])) {
+						snprintf(buf, buflen, "object %d with %s",
+						    i, bad_keys[k]);
+						found = buf;
+					}
+				v = pdf_dict_get(ctx, obj, PDF_NAME(S));
+				if (!found && pdf_name_eq(ctx, v, PDF_NAME(JavaScript))) {
+					snprintf(buf, buflen, "object %d: JavaScript", i);
+					found = buf;
+				}
+			}
+		}
+		fz_always(ctx) {
+			pdf_drop_obj(ctx, obj);
+			obj = NULL;
+		}
+		fz_catch(ctx) {
+			if (fz_caught(ctx) == FZ_ERROR_MEMORY)
+				fz_rethrow(ctx);
+		}
+	}
+	return found;
+}
+
+/*
+ * area_dark - count the pixels of one area (box shrunk by RD_SHRINK,
+ * clipped to the page, label ink excepted) and those not dark.
+ */
+static void
+area_dark(fz_pixmap *pix, float scale, fz_rect box, int haslabel, fz_rect ink,
+    long *total, long *light)
+{
+	int	x, y, x0, y0, x1, y1;
+	const unsigned char *row;
+
+	box.x0 += RD_SHRINK;
+	box.y0 += RD_SHRINK;
+	box.x1 -= RD_SHRINK;
+	box.y1 -= RD_SHRINK;
+	/* pixels wholly inside */
+	x0 = (int)ceilf(box.x0 * scale) - pix->x;
+	y0 = (int)ceilf(box.y0 * scale) - pix->y;
+	x1 = (int)floorf(box.x1 * scale) - pix->x;
+	y1 = (int)floorf(box.y1 * scale) - pix->y;
+	if (x0 < 0)
+		x0 = 0;
+	if (y0 < 0)
+		y0 = 0;
+	if (x1 > pix->w)
+		x1 = pix->w;
+	if (y1 > pix->h)
+		y1 = pix->h;
+	for (y = y0; y < y1; y++) {
+		row = pix->samples + (size_t)y * pix->stride;
+		for (x = x0; x < x1; x++) {
+			if (haslabel) {
+				float	px = (x + pix->x + 0.5f) / scale;
+				float	py = (y + pix->y + 0.5f) / scale;
+
+				if (px >= ink.x0 && px <= ink.x1 &&
+				    py >= ink.y0 && py <= ink.y1)
+					continue;
+			}
+			(*total)++;
+			if (row[x * pix->n] > RD_DARK)
+				(*light)++;
+		}
+	}
+}
+
+/* redact_verify - see redact.h */
+int
+redact_verify(const char *pdf_path, const struct redact_area *areas, int nareas,
+    const char *const *gone, int ngone, char *why, size_t whylen)
+{
+	struct rd r;
+	fz_context *ctx;
+	pdf_document *pdf = NULL;
+	fz_page	*page = NULL;
+	fz_pixmap *pix = NULL;
+	fz_font	*font = NULL;
+	int	**needle = NULL, *text = NULL;
+	size_t	*nlen = NULL, tlen;
+	const char *left;
+	char	buf[96], label[REDACT_MAX_LABEL + 1];
+	fz_rect	bounds, box, ink;
+	fz_point org;
+	float	scale, size;
+	long	total, light;
+	int	i, p, n = 0, any, rc = -1, bad = 0;
+
+	if (pdf_path == NULL || ngone < 0 || (ngone > 0 && gone == NULL)) {
+		why_set(why, whylen, "bad arguments");
+		return -1;
+	}
+	if (ngone > 0) {
+		needle = calloc((size_t)ngone, sizeof *needle);
+		nlen = calloc((size_t)ngone, sizeof *nlen);
+		if (needle == NULL || nlen == NULL) {
+			why_set(why, whylen, "out of memory");
+			goto out;
+		}
+		for (i = 0; i < ngone; i++)
+			if (gone[i] && (needle[i] = norm_string(gone[i], &nlen[i])) == NULL) {
+				why_set(why, whylen, "out of memory");
+				goto out;
+			}
+	}
+	if (rd_open(&r, why, whylen) < 0)
+		goto out;
+	ctx = r.ctx;
+
+	fz_var(needle);
+	fz_var(nlen);
+	fz_var(pdf);
+	fz_var(page);
+	fz_var(pix);
+	fz_var(font);
+	fz_var(text);
+	fz_var(bad);
+	fz_var(n);
+	fz_try(ctx) {
+		pdf = pdf_open_document(ctx, pdf_path);
+		if (pdf_needs_password(ctx, pdf)) {
+			why_set(why, whylen, "output is encrypted");
+			bad = 1;
+			break;
+		}
+		n = pdf_count_pages(ctx, pdf);
+		if (areas_check(areas, nareas, n, why, whylen) < 0) {
+			bad = 1;
+			break;
+		}
+		if ((left = leftover(ctx, pdf, buf, sizeof buf)) != NULL) {
+			why_set(why, whylen, "scrub failed: %s remains", left);
+			bad = 1;
+			break;
+		}
+		font = fz_new_base14_font(ctx, "Helvetica");
+		for (p = 1; p <= n && !bad; p++) {
+			page = fz_load_page(ctx, &pdf->super, p - 1);
+			text = page_text(ctx, page, &tlen);
+			for (i = 0; i < ngone && !bad; i++)
+				if (needle[i] && runes_find(text, tlen, needle[i], nlen[i])) {
+					why_set(why, whylen, "redacted text %d still on page %d",
+					    i + 1, p);
+					bad = 1;
+				}
+			fz_free(ctx, text);
+			text = NULL;
+			for (any = 0, i = 0; i < nareas && !any; i++)
+				any = areas[i].page == p;
+			if (any && !bad) {
+				bounds = fz_bound_page(ctx, page);
+				scale = 2.0f;
+				if ((bounds.x1 - bounds.x0) * (bounds.y1 - bounds.y0) * 4 > RD_RENDER_PX)
+					scale = sqrtf(RD_RENDER_PX / ((bounds.x1 - bounds.x0) *
+					    (bounds.y1 - bounds.y0)));
+				pix = fz_new_pixmap_from_page(ctx, page,
+				    fz_scale(scale, scale), fz_device_gray(ctx), 0);
+				for (i = 0; i < nareas && !bad; i++) {
+					if (areas[i].page != p)
+						continue;
+					area_rect(&areas[i], &box);
+					total = light = 0;
+					area_dark(pix, scale, fz_intersect_rect(box, bounds),
+					    label_fit(ctx, font, areas[i].label, box, label,
+					    &size, &org, &ink), ink, &total, &light);
+					if (light * 1000000L > total * (long)REDACT_NONBLACK_PPM) {
+						why_set(why, whylen, "area %d on page %d not black "
+						    "(%ld of %ld pixels)", i + 1, p, light, total);
+						bad = 1;
+					}
+				}
+				fz_drop_pixmap(ctx, pix);
+				pix = NULL;
+			}
+			fz_drop_page(ctx, page);
+			page = NULL;
+		}
+	}
+	fz_always(ctx) {
+		fz_free(ctx, text);
+		fz_drop_pixmap(ctx, pix);
+		fz_drop_page(ctx, page);
+		fz_drop_font(ctx, font);
+		pdf_drop_document(ctx, pdf);
+	}
+	fz_catch(ctx) {
+		rd_verdict(&r, "self-check", why, whylen);
+		bad = 1;
+	}
+	rd_close(&r);
+	if (!bad)
+		rc = 0;
+out:
+	if (needle)
+		for (i = 0; i < ngone; i++)
+			free(needle[i]);
+	free(needle);
+	free(nlen);
+	return rc;
+}
