@@ -203,6 +203,16 @@ static const char *const migrations[] = {
 	"  detail TEXT NOT NULL DEFAULT ''"
 	");"
 	"CREATE INDEX review_actions_case ON review_actions(case_id);",
+	/* 6 -> 7: who releases go to */
+	"CREATE TABLE recipients ("
+	"  name TEXT PRIMARY KEY COLLATE NOCASE,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('age','passphrase','fax')),"
+	"  age_recipient TEXT NOT NULL DEFAULT '',"
+	"  fax TEXT NOT NULL DEFAULT '',"
+	"  address TEXT NOT NULL DEFAULT '',"
+	"  created_at INTEGER NOT NULL,"
+	"  created_by TEXT NOT NULL"
+	");",
 };
 
 #define NMIGRATIONS	((int)(sizeof migrations / sizeof migrations[0]))

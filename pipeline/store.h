@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #define STORE_FILE	"roi.db"
-#define STORE_VERSION	6
+#define STORE_VERSION	7
 
 struct store;
 

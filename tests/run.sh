@@ -50,11 +50,12 @@ tally() {
 	fi
 	pass=$((pass + p))
 	fail=$((fail + f))
+	secs=$(( $(date +%s) - t0 ))
 	if [ "$f" -gt 0 ]; then
-		echo "FAIL $name ($p passed, $f failed):"
+		echo "FAIL $name ($p passed, $f failed, ${secs} s):"
 		grep -E '^not ok|^# ' "$out" | head -40 | sed 's/^/    /'
 	else
-		echo "ok   $name ($p passed)"
+		echo "ok   $name ($p passed, ${secs} s)"
 	fi
 	{ echo "=== $name"; cat "$out"; } >> "$log"
 }
@@ -64,6 +65,7 @@ for t in "$san"/tests/t_*; do
 	[ -x "$t" ] || continue
 	n=unit/$(basename "$t")
 	case "$n" in *$pat*) ;; *) continue ;; esac
+	t0=$(date +%s)
 	CMOCKA_MESSAGE_OUTPUT=TAP "$t" > "$tmp" 2>&1
 	tally "$n" "$tmp" $?
 done
@@ -71,6 +73,7 @@ for t in tests/e2e/*.sh tests/fault/*.sh; do
 	case "$t" in */lib.sh) continue ;; esac
 	n=${t#tests/}
 	case "$n" in *$pat*) ;; *) continue ;; esac
+	t0=$(date +%s)
 	sh "$t" > "$tmp" 2>&1
 	tally "$n" "$tmp" $?
 done

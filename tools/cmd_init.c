@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sodium.h>
+
+#include "keys.h"
 #include "msg.h"
 #include "roi.h"
 #include "spool.h"
@@ -14,6 +17,8 @@ cmd_init(int argc, char **argv, const char *home)
 {
 	struct store	*st = NULL;
 	const char	*dir;
+	unsigned char	sk[AGE_KEYBYTES];
+	char		recip[AGE_RECIPIENT_STRLEN];
 
 	if (help_wanted(argc, argv)) {
 		printf("usage: roi init [DIR]\n\n"
@@ -32,8 +37,13 @@ cmd_init(int argc, char **argv, const char *home)
 	if (spool_home_init(dir) == -1 || store_open(&st, dir) == -1)
 		return 1;
 	store_close(st);
+	/* the practice's own key: every release is also encrypted to it */
+	if (keys_practice(dir, 1, sk, recip) == -1)
+		return 1;
+	sodium_memzero(sk, sizeof sk);
 	printf("roi home ready: %s\n"
-	    "  edit %s/roi.conf (practice name, workers), then start: roi -C %s run\n"
-	    "  faxes go into %s/inbox/requests/\n", dir, dir, dir, dir);
+	    "  practice key: %s/%s (public key %s; keep a backup)\n", dir, dir, KEYS_PRACTICE, recip);
+	printf("  edit %s/roi.conf (practice name, workers, reviewers), then start: roi -C %s run\n"
+	    "  faxes go into %s/inbox/requests/\n", dir, dir, dir);
 	return 0;
 }

@@ -32,6 +32,8 @@ static const struct {
 	{ "auth",   cmd_auth,   1, "auth show CASE [--json] is the authorization valid, and for what?" },
 	{ "rules",  cmd_rules,  0, "rules check [FILE]      are the rules files usable?" },
 	{ "review", cmd_review, 1, "review list | show CASE | redact | keep | approve | reject   the clinician's review queue" },
+	{ "recipient", cmd_recipient, 1, "recipient add NAME (--age KEY | --passphrase | --fax N) | list   who releases go to" },
+	{ "release", cmd_release, 1, "release open PACKAGE [--out DIR]   reopen a package the practice sent" },
 	{ "patient", cmd_patient, 1, "patient import FILE.csv | list | show ID | match FIRST LAST DOB" },
 };
 #define NCMDS	(sizeof cmds / sizeof cmds[0])

@@ -1,0 +1,105 @@
+/*
+ * keys.c - the practice's age identity (keys.h)
+ *
+ * SECURITY: the file holds a secret key: 0600 in the 0700 keys/ folder;
+ * buffers that held it are wiped.  FILES: HOME/keys/practice.agekey.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "keys.h"
+#include "msg.h"
+#include "spool.h"
+
+/* create - a new identity file; 0, or -1 (EEXIST: another made it first) */
+static int
+create(const char *home, const char *path)
+{
+	char	ident[AGE_IDENTITY_STRLEN], recip[AGE_RECIPIENT_STRLEN], t[CLOCK_FMTLEN];
+	char	tmp[SPOOL_PATH], buf[512];
+	int	fd, n, rc = -1;
+
+	if (age_keygen(ident, recip) == -1)
+		return msg_error("keys: cannot make a key");
+	n = snprintf(buf, sizeof buf, "# created: %s\n# public key: %s\n%s\n",
+	    clock_fmt_iso(clock_now(), t), recip, ident);
+	sodium_memzero(ident, sizeof ident);
+	spool_path(tmp, home, "keys/.practice.agekey.%ld", (long)getpid());
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600)) == -1) {
+		msg_syserror("keys: cannot write '%s': %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (write(fd, buf, (size_t)n) != n || fsync(fd) == -1) {
+		msg_syserror("keys: cannot write '%s': %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	close(fd);
+	if (link(tmp, path) == -1) {
+		int e = errno;
+
+		unlink(tmp);
+		if (e == EEXIST) {
+			rc = 0;		/* another process made it: use theirs */
+			goto out;
+		}
+		msg_syserror("keys: cannot place '%s': %s", path, strerror(e));
+		goto out;
+	}
+	unlink(tmp);
+	spool_fsync_dir(path);
+	rc = 0;
+out:
+	sodium_memzero(buf, sizeof buf);
+	return rc;
+}
+
+int
+keys_practice(const char *home, int make, unsigned char sk[AGE_KEYBYTES],
+    char recip[AGE_RECIPIENT_STRLEN])
+{
+	char		path[SPOOL_PATH], line[256], why[AGE_WHYLEN];
+	FILE		*fp;
+	struct stat	sb;
+	int		found = 0;
+
+	spool_path(path, home, KEYS_PRACTICE);
+	if (access(path, F_OK) == -1) {
+		if (!make)
+			return msg_error("keys: %s: no practice key (roi init makes one)", path);
+		if (create(home, path) == -1)
+			return -1;
+	}
+	if ((fp = fopen(path, "re")) == NULL)
+		return msg_syserror("keys: cannot read '%s': %s", path, strerror(errno));
+	if (fstat(fileno(fp), &sb) == 0 && (sb.st_mode & 077)) {
+		fclose(fp);
+		return msg_error("keys: %s is readable by others (mode %03o): chmod 600 it",
+		    path, (unsigned)(sb.st_mode & 0777));
+	}
+	while (!found && fgets(line, sizeof line, fp)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (strncmp(line, "AGE-SECRET-KEY-1", 16) != 0)
+			continue;
+		if (age_identity_parse(line, sk, why) == -1 ||
+		    age_identity_recipient(line, recip, why) == -1) {
+			sodium_memzero(line, sizeof line);
+			fclose(fp);
+			return msg_error("keys: %s: %s", path, why);
+		}
+		found = 1;
+	}
+	sodium_memzero(line, sizeof line);
+	fclose(fp);
+	if (!found)
+		return msg_error("keys: %s holds no age identity", path);
+	return 0;
+}

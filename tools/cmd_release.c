@@ -1,0 +1,190 @@
+/*
+ * cmd_release.c - roi release open PACKAGE [--out DIR]: the practice reopens
+ * what it sent
+ *
+ * A release package is an age file (age-encryption.org/v1) holding a pax
+ * tar; every package is encrypted to the practice's own key
+ * (keys/practice.agekey) besides its recipient.  open decrypts it with that
+ * key into a temporary file in spool/tmp (0600), then unpacks the tar into
+ * DIR (default: PACKAGE without .age, plus ".d"), taking only plain files
+ * and folders, refusing absolute paths, ".." and links, never overwriting.
+ * The temporary file is removed whatever happens.
+ *
+ * SECURITY: this reads a secret key (keys.h); the package may come from
+ * anywhere (a recipient's copy sent back): it is authenticated by age
+ * before anything is unpacked, and libarchive unpacks with its secure flags.
+ */
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "age.h"
+#include "keys.h"
+#include "msg.h"
+#include "roi.h"
+#include "spool.h"
+
+/* unpack - the tar at path into dir; files counted in *n */
+static int
+unpack(const char *path, const char *dir, int *n)
+{
+	struct archive		*a = archive_read_new(), *w = archive_write_disk_new();
+	struct archive_entry	*e;
+	int			r, rc = -1, here = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	*n = 0;
+	if (a == NULL || w == NULL) {
+		msg_error("release: out of memory");
+		goto out;
+	}
+	archive_read_support_format_tar(a);
+	archive_write_disk_set_options(w, ARCHIVE_EXTRACT_SECURE_NODOTDOT |
+	    ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS |
+	    ARCHIVE_EXTRACT_NO_OVERWRITE);
+	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
+		msg_error("release: the package holds no tar: %s", archive_error_string(a));
+		goto out;
+	}
+	/* names stay relative: libarchive refuses absolute ones and ".." */
+	if (here == -1 || chdir(dir) == -1) {
+		msg_syserror("release: cannot enter '%s': %s", dir, strerror(errno));
+		goto out;
+	}
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		const char	*name = archive_entry_pathname(e);
+		mode_t		type = archive_entry_filetype(e);
+
+		if (type != AE_IFREG && type != AE_IFDIR) {
+			msg_error("release: the package holds '%s', which is not a file", name);
+			goto out;
+		}
+		archive_entry_set_perm(e, type == AE_IFDIR ? 0700 : 0600);
+		if (archive_write_header(w, e) != ARCHIVE_OK) {
+			msg_error("release: cannot unpack '%s': %s", name, archive_error_string(w));
+			goto out;
+		}
+		if (type == AE_IFREG) {
+			const void	*buf;
+			size_t		len;
+			la_int64_t	off;
+
+			while ((r = archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK)
+				if (archive_write_data_block(w, buf, len, off) != ARCHIVE_OK) {
+					msg_error("release: cannot write '%s': %s", name,
+					    archive_error_string(w));
+					goto out;
+				}
+			if (r != ARCHIVE_EOF) {
+				msg_error("release: '%s' is damaged in the package: %s", name,
+				    archive_error_string(a));
+				goto out;
+			}
+			(*n)++;
+		}
+		if (archive_write_finish_entry(w) != ARCHIVE_OK) {
+			msg_error("release: cannot finish '%s': %s", name, archive_error_string(w));
+			goto out;
+		}
+	}
+	if (r != ARCHIVE_EOF) {
+		msg_error("release: the package's tar is damaged: %s", archive_error_string(a));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (a)
+		archive_read_free(a);
+	if (w)
+		archive_write_free(w);
+	if (here != -1) {
+		if (fchdir(here) == -1)
+			rc = msg_syserror("release: cannot return to the working folder");
+		close(here);
+	}
+	return rc;
+}
+
+int
+cmd_release(int argc, char **argv, const char *home)
+{
+	unsigned char	sk[AGE_KEYBYTES];
+	char		recip[AGE_RECIPIENT_STRLEN], tmp[SPOOL_PATH], dir[SPOOL_PATH], why[AGE_WHYLEN];
+	const char	*out = NULL;
+	struct age_keys	keys;
+	enum age_result	r;
+	int		in = -1, fd = -1, rc = 1, n, i;
+
+	if (help_wanted(argc, argv)) {
+		printf("usage: roi [-C DIR] release open PACKAGE [--out DIR]\n\n"
+		    "Opens a release package with the practice's own key (keys/practice.agekey)\n"
+		    "and unpacks what was sent into DIR (default: PACKAGE.d beside it).\n");
+		return 0;
+	}
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
+			out = argv[i + 1];
+			memmove(argv + i, argv + i + 2, (argc - i - 1) * sizeof *argv);
+			argc -= 2;
+			break;
+		}
+	if (argc != 3 || strcmp(argv[1], "open") != 0) {
+		msg_error("usage: roi release open PACKAGE [--out DIR]");
+		return EXIT_USAGE;
+	}
+	if (out)
+		snprintf(dir, sizeof dir, "%s", out);
+	else {
+		size_t l = strlen(argv[2]);
+
+		snprintf(dir, sizeof dir, "%.*s.d", (int)(l > 4 && strcmp(argv[2] + l - 4, ".age") == 0 ?
+		    l - 4 : l), argv[2]);
+	}
+	if (spool_home_check(home) == -1)
+		return 1;
+	if ((in = open(argv[2], O_RDONLY | O_CLOEXEC)) == -1) {
+		msg_error("release: cannot read '%s': %s", argv[2], strerror(errno));
+		return 1;
+	}
+	if (keys_practice(home, 0, sk, recip) == -1)
+		goto out;
+	memset(&keys, 0, sizeof keys);
+	keys.ident = (const unsigned char (*)[AGE_KEYBYTES])sk;
+	keys.nident = 1;
+	keys.max_logn = 20;
+	spool_path(tmp, home, "spool/tmp/open.%ld.tar", (long)getpid());
+	if ((fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) == -1) {
+		msg_syserror("release: cannot write '%s': %s", tmp, strerror(errno));
+		goto out;
+	}
+	r = age_decrypt_fd(&keys, in, fd, why);
+	sodium_memzero(sk, sizeof sk);
+	if (r != AGE_OK) {
+		msg_error("release: %s: %s%s", argv[2], why, r == AGE_ENOMATCH ?
+		    " (not a package of this practice)" : "");
+		goto out;
+	}
+	if (mkdir(dir, 0700) == -1) {
+		msg_error("release: cannot make '%s': %s", dir, errno == EEXIST ?
+		    "it exists already (give --out DIR)" : strerror(errno));
+		goto out;
+	}
+	if (unpack(tmp, dir, &n) == -1)
+		goto out;
+	printf("opened %s: %d file%s in %s\n", argv[2], n, n == 1 ? "" : "s", dir);
+	rc = 0;
+out:
+	sodium_memzero(sk, sizeof sk);
+	if (fd != -1) {
+		close(fd);
+		unlink(tmp);
+	}
+	close(in);
+	return rc;
+}
