@@ -4,7 +4,7 @@
 . tests/e2e/lib.sh
 
 h=$(newhome cli)
-for c in "" "init" "run" "status" "doc" "case" "auth" "patient" "rules" "review"; do
+for c in "" "init" "run" "status" "doc" "case" "auth" "patient" "rules" "review" "recipient" "release"; do
 	check "roi $c --help exits 0" "$ROI" $c --help
 done
 "$ROI" frobnicate > "$T/out" 2>&1

@@ -1,0 +1,187 @@
+/*
+ * package.c - a release package: pax tar, then age (package.h)
+ *
+ * SECURITY: the tar holds PHI in the clear while it exists: it is made
+ * 0600 in HOME/spool/tmp and unlinked on every path out.  Names in the tar
+ * are "FOLDER/NAME" with NAME checked to be a plain file name, so the
+ * package unpacks into one folder and nowhere else.
+ * FILES: HOME/spool/tmp (work), out_path and its temporary (out).
+ */
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "msg.h"
+#include "package.h"
+#include "spool.h"
+
+static int __attribute__((format(printf, 3, 4)))
+fail(char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* plain_name - a file name with no folder, no dot start, no control chars */
+static int
+plain_name(const char *n)
+{
+	if (*n == '\0' || *n == '.' || strlen(n) > 200)
+		return 0;
+	for (; *n; n++)
+		if (*n == '/' || (unsigned char)*n < 0x20 || *n == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* add_entry - one regular file of len bytes into the tar */
+static int
+add_entry(struct archive *a, const char *name, int64_t len, time_t when)
+{
+	struct archive_entry *e = archive_entry_new();
+	int rc;
+
+	if (e == NULL)
+		return -1;
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0600);
+	archive_entry_set_size(e, len);
+	archive_entry_set_mtime(e, when, 0);
+	archive_entry_set_uname(e, "roi");
+	archive_entry_set_gname(e, "roi");
+	rc = archive_write_header(a, e) == ARCHIVE_OK ? 0 : -1;
+	archive_entry_free(e);
+	return rc;
+}
+
+/* make_tar - the pax tar of the files and the manifest into fd */
+static int
+make_tar(int fd, const struct package_file *files, int n, const char *manifest,
+    const char *folder, char *why, size_t len)
+{
+	struct archive	*a = archive_write_new();
+	char		name[512], buf[65536];
+	time_t		when = clock_now();
+	int		i, in = -1, rc = -1;
+	ssize_t		r;
+	struct stat	sb;
+
+	if (a == NULL)
+		return fail(why, len, "out of memory");
+	if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
+	    archive_write_open_fd(a, fd) != ARCHIVE_OK) {
+		fail(why, len, "tar: %s", archive_error_string(a));
+		goto out;
+	}
+	snprintf(name, sizeof name, "%s/manifest.json", folder);
+	if (add_entry(a, name, (int64_t)strlen(manifest), when) == -1 ||
+	    archive_write_data(a, manifest, strlen(manifest)) != (la_ssize_t)strlen(manifest)) {
+		fail(why, len, "tar: %s", archive_error_string(a));
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (!plain_name(files[i].name) || strcmp(files[i].name, "manifest.json") == 0) {
+			fail(why, len, "'%s' cannot be a name in a package", files[i].name);
+			goto out;
+		}
+		if ((in = open(files[i].path, O_RDONLY | O_CLOEXEC)) == -1 || fstat(in, &sb) == -1) {
+			fail(why, len, "cannot read '%s': %s", files[i].path, strerror(errno));
+			goto out;
+		}
+		snprintf(name, sizeof name, "%s/%s", folder, files[i].name);
+		if (add_entry(a, name, (int64_t)sb.st_size, when) == -1) {
+			fail(why, len, "tar: %s", archive_error_string(a));
+			goto out;
+		}
+		while ((r = read(in, buf, sizeof buf)) > 0)
+			if (archive_write_data(a, buf, (size_t)r) != r) {
+				fail(why, len, "tar: %s", archive_error_string(a));
+				goto out;
+			}
+		if (r < 0) {
+			fail(why, len, "cannot read '%s': %s", files[i].path, strerror(errno));
+			goto out;
+		}
+		close(in);
+		in = -1;
+	}
+	if (archive_write_close(a) != ARCHIVE_OK) {
+		fail(why, len, "tar: %s", archive_error_string(a));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (in != -1)
+		close(in);
+	archive_write_free(a);
+	sodium_memzero(buf, sizeof buf);
+	return rc;
+}
+
+int
+package_write(const char *home, const struct package_file *files, int nfiles,
+    const char *manifest, const char *folder, const struct age_enc *enc,
+    const char *out_path, char sha[65], char *why, size_t whylen)
+{
+	char		tar[SPOOL_PATH], tmp[SPOOL_PATH + 32];
+	int		tfd = -1, ofd = -1, rc = -1;
+	off_t		size;
+
+	sha[0] = '\0';
+	if (!plain_name(folder))
+		return fail(why, whylen, "'%s' cannot be a package folder name", folder);
+	spool_path(tar, home, "spool/tmp/package.%ld.tar", (long)getpid());
+	snprintf(tmp, sizeof tmp, "%s.%ld.tmp", out_path, (long)getpid());
+	if ((tfd = open(tar, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600)) == -1) {
+		fail(why, whylen, "cannot write '%s': %s", tar, strerror(errno));
+		goto out;
+	}
+	if (make_tar(tfd, files, nfiles, manifest, folder, why, whylen) == -1)
+		goto out;
+	if (lseek(tfd, 0, SEEK_SET) == -1 ||
+	    (ofd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600)) == -1) {
+		fail(why, whylen, "cannot write '%s': %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (age_encrypt_fd(enc, tfd, ofd) == -1) {
+		fail(why, whylen, "the package could not be encrypted");
+		goto out;
+	}
+	if (fsync(ofd) == -1 || close(ofd) == -1) {
+		ofd = -1;
+		fail(why, whylen, "cannot write '%s': %s", tmp, strerror(errno));
+		goto out;
+	}
+	ofd = -1;
+	if (spool_sha256_file(tmp, sha, &size) == -1 || rename(tmp, out_path) == -1) {
+		fail(why, whylen, "cannot publish '%s': %s", out_path, strerror(errno));
+		goto out;
+	}
+	spool_fsync_dir(out_path);
+	rc = 0;
+out:
+	if (ofd != -1)
+		close(ofd);
+	if (rc == -1) {
+		unlink(tmp);
+		sha[0] = '\0';
+	}
+	if (tfd != -1)
+		close(tfd);
+	unlink(tar);
+	return rc;
+}

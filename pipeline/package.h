@@ -1,0 +1,33 @@
+/*
+ * package.h - a release package: a pax tar of the release's files and its
+ * manifest, encrypted in the age v1 format
+ *
+ * Contract: package_write() puts the files (each under the name it is
+ * given, all in one folder named after the package) and manifest.json
+ * into a pax tar (libarchive), encrypts it to every age recipient of enc
+ * (or its passphrase), and publishes it at out_path: written under a
+ * temporary name beside it, synced, renamed, mode 0600.  The plain tar
+ * lives only in HOME/spool/tmp (0600) while it is encrypted and is
+ * removed whatever happens.  sha gets the SHA-256 of the package as
+ * written.  Errors: -1 with a one-line reason in why; nothing at out_path.
+ *
+ * The caller always includes the practice's own key among the recipients
+ * (keys.h), so the practice can reopen the package (roi release open).
+ */
+#ifndef ROI_PACKAGE_H
+#define ROI_PACKAGE_H
+
+#include <stddef.h>
+
+#include "age.h"
+
+struct package_file {
+	const char	*path;		/* on disk */
+	const char	*name;		/* in the package: a plain file name */
+};
+
+int	package_write(const char *home, const struct package_file *files, int nfiles,
+	    const char *manifest, const char *folder, const struct age_enc *enc,
+	    const char *out_path, char sha[65], char *why, size_t whylen);
+
+#endif
