@@ -212,7 +212,8 @@ static const char *const migrations[] = {
 	"  address TEXT NOT NULL DEFAULT '',"
 	"  created_at INTEGER NOT NULL,"
 	"  created_by TEXT NOT NULL"
-	");",
+	");"
+	"ALTER TABLE review ADD COLUMN recipient TEXT;",	/* set by approve */
 };
 
 #define NMIGRATIONS	((int)(sizeof migrations / sizeof migrations[0]))

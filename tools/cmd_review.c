@@ -6,7 +6,7 @@
  *   roi review redact CASE [--doc D] --page N --box X0,Y0,X1,Y1 [--reason TEXT]
  *   roi review redact CASE [--doc D] --text "PHRASE" [--reason TEXT]
  *   roi review keep CASE PROPOSAL --reason TEXT
- *   roi review approve CASE [--override REASON]
+ *   roi review approve CASE [--to RECIPIENT] [--override REASON]
  *   roi review reject CASE --reason TEXT
  *
  * A case enters the queue when roi-classify has read its records.  The OS
@@ -46,6 +46,7 @@ struct rev {
 	char	decided_by[64];
 	char	reason[512];
 	char	override[512];
+	char	recipient[128];
 	char	rules[65];
 	char	decision[32];		/* the authorization's */
 	json_t	*auth;			/* its whole result */
@@ -95,7 +96,8 @@ load_review(struct store *st, int64_t id, struct rev *r)
 	s = store_prepare(st, "SELECT c.id, r.state, r.part2, r.notice, r.entered_at,"
 	    " coalesce(r.decided_at, 0), coalesce(r.decided_by, ''), coalesce(r.reason, ''),"
 	    " coalesce(r.override, ''), r.rules_sha256, coalesce(a.decision, ''),"
-	    " coalesce(a.result, '{}'), c.doc_id FROM cases c LEFT JOIN review r ON"
+	    " coalesce(a.result, '{}'), c.doc_id, coalesce(r.recipient, '') FROM cases c"
+	    " LEFT JOIN review r ON"
 	    " r.case_id = c.id LEFT JOIN auth a ON a.case_id = c.id WHERE c.id = ?");
 	if (s == NULL)
 		return -1;
@@ -115,6 +117,7 @@ load_review(struct store *st, int64_t id, struct rev *r)
 		snprintf(r->decision, sizeof r->decision, "%s", col(s, 10));
 		r->auth = json_loads(col(s, 11), 0, NULL);
 		r->request_doc = sqlite3_column_int64(s, 12);
+		snprintf(r->recipient, sizeof r->recipient, "%s", col(s, 13));
 	}
 	sqlite3_finalize(s);
 	if (!is_case)
@@ -347,6 +350,8 @@ review_json(struct store *st, struct rev *r)
 			json_object_set_new(j, "reason", json_string(r->reason));
 		if (r->override[0])
 			json_object_set_new(j, "override", json_string(r->override));
+		if (r->recipient[0])
+			json_object_set_new(j, "recipient", json_string(r->recipient));
 	}
 	json_object_set_new(j, "records", records_json(st, r->id));
 	json_object_set_new(j, "proposals", proposals_json(st, r->id, "proposed"));
@@ -490,6 +495,8 @@ print_show(json_t *j)
 	if (json_object_get(j, "override"))
 		printf("  approved over the authorization check: %s\n",
 		    json_string_value(json_object_get(j, "override")));
+	if (json_object_get(j, "recipient"))
+		printf("  to be released to: %s\n", json_string_value(json_object_get(j, "recipient")));
 	printf("  authorization: %s (roi auth show %s)\n", *dec ? dec : "not checked",
 	    json_string_value(json_object_get(j, "case")));
 	printf("  Part 2 content: %s\n", strcmp(part2, "redact") == 0 ?
@@ -966,15 +973,16 @@ fail:
 }
 
 static int
-decide(struct store *st, struct rev *r, const char *state, const char *why, const char *override)
+decide(struct store *st, struct rev *r, const char *state, const char *why, const char *override,
+    const char *to)
 {
 	sqlite3_stmt	*s;
 	int		ch;
 
 	if (store_begin(st) == -1)
 		return 1;
-	s = store_prepare(st, "UPDATE review SET state = ?, decided_at = ?, decided_by = ?,"
-	    " reason = ?, override = ? WHERE case_id = ? AND state = 'pending'");
+	s = store_prepare(st, "UPDATE review SET state = ?1, decided_at = ?2, decided_by = ?3,"
+	    " reason = ?4, override = ?5, recipient = ?7 WHERE case_id = ?6 AND state = 'pending'");
 	if (s == NULL)
 		goto fail;
 	sqlite3_bind_text(s, 1, state, -1, SQLITE_STATIC);
@@ -985,6 +993,8 @@ decide(struct store *st, struct rev *r, const char *state, const char *why, cons
 	if (override)
 		sqlite3_bind_text(s, 5, override, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 6, r->id);
+	if (to)
+		sqlite3_bind_text(s, 7, to, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		sqlite3_finalize(s);
 		store_err(st, "review");
@@ -1002,6 +1012,39 @@ decide(struct store *st, struct rev *r, const char *state, const char *why, cons
 fail:
 	store_rollback(st);
 	return 1;
+}
+
+/*
+ * recipient_of - who the release goes to: --to NAME (a configured
+ * recipient), else the one configured recipient whose name the
+ * authorization's recipient contains; 0 with the name, or -1 said
+ */
+static int
+recipient_of(struct store *st, struct rev *r, const char *to, char *out, size_t len)
+{
+	sqlite3_stmt	*s;
+	const char	*want = json_string_value(json_object_get(r->auth, "recipient"));
+	int		n = 0;
+
+	s = store_prepare(st, to ? "SELECT name FROM recipients WHERE name = ?1" :
+	    "SELECT name FROM recipients WHERE instr(lower(?2), lower(name)) > 0");
+	if (s == NULL)
+		return -1;
+	if (to)
+		sqlite3_bind_text(s, 1, to, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_text(s, 2, want ? want : "", -1, SQLITE_STATIC);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		if (n++ == 0)
+			snprintf(out, len, "%s", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	if (to && n == 0)
+		return msg_error("review: no recipient '%s' (roi recipient list; roi recipient add)", to);
+	if (!to && n != 1)
+		return msg_error("review: %s configured recipient matches the authorization's "
+		    "recipient: name it with --to NAME (roi recipient list, roi recipient add)",
+		    n == 0 ? "no" : "more than one");
+	return 0;
 }
 
 /* take_opt - remove "--name VALUE" from argv; the value, or NULL */
@@ -1032,7 +1075,7 @@ usage(void)
 {
 	msg_error("usage: roi review list [--all] [--json] | show CASE [--json] [--png DIR] |"
 	    " redact CASE [--doc D] (--page N --box X0,Y0,X1,Y1 | --text PHRASE) |"
-	    " keep CASE PROPOSAL --reason WHY | approve CASE [--override WHY] |"
+	    " keep CASE PROPOSAL --reason WHY | approve CASE [--to NAME] [--override WHY] |"
 	    " reject CASE --reason WHY");
 	return EXIT_USAGE;
 }
@@ -1042,7 +1085,8 @@ cmd_review(int argc, char **argv, const char *home)
 {
 	struct store	*st = NULL;
 	struct rev	r;
-	const char	*png, *doc, *page, *box, *text, *why, *over, *cmd;
+	const char	*png, *doc, *page, *box, *text, *why, *over, *cmd, *to;
+	char		rname[128];
 	int		as_json, all, bad = 0, rc = 1;
 	int64_t		id = 0;
 
@@ -1053,7 +1097,7 @@ cmd_review(int argc, char **argv, const char *home)
 		    "       roi [-C DIR] review redact CASE [--doc D] --page N --box X0,Y0,X1,Y1\n"
 		    "       roi [-C DIR] review redact CASE [--doc D] [--page N] --text \"PHRASE\"\n"
 		    "       roi [-C DIR] review keep CASE PROPOSAL --reason \"WHY\"\n"
-		    "       roi [-C DIR] review approve CASE [--override \"WHY\"]\n"
+		    "       roi [-C DIR] review approve CASE [--to RECIPIENT] [--override \"WHY\"]\n"
 		    "       roi [-C DIR] review reject CASE --reason \"WHY\"\n\n"
 		    "The cases whose records have been read wait here for a clinician.  show\n"
 		    "lists, page by page, what roi proposes to black out and why (Part 2\n"
@@ -1062,7 +1106,9 @@ cmd_review(int argc, char **argv, const char *home)
 		    "every page.  Boxes are in points (1/72 inch) from the page's top left.\n"
 		    "Only reviewers named in roi.conf ([review] reviewers) may keep (drop) a\n"
 		    "proposal, approve or reject; approving a case whose authorization is not\n"
-		    "valid needs --override and the reason.  Every action is recorded.\n");
+		    "valid needs --override and the reason.  The release goes to the configured\n"
+		    "recipient (roi recipient list) the authorization names, or to --to NAME.\n"
+		    "Every action is recorded.\n");
 		return 0;
 	}
 	as_json = take_flag(&argc, argv, "--json");
@@ -1074,6 +1120,7 @@ cmd_review(int argc, char **argv, const char *home)
 	text = take_opt(&argc, argv, "--text", &bad);
 	why = take_opt(&argc, argv, "--reason", &bad);
 	over = take_opt(&argc, argv, "--override", &bad);
+	to = take_opt(&argc, argv, "--to", &bad);
 	if (bad || argc < 2)
 		return usage();
 	cmd = argv[1];
@@ -1147,7 +1194,7 @@ cmd_review(int argc, char **argv, const char *home)
 			rc = do_keep(st, &r, argv[3], why);
 	} else if (strcmp(cmd, "reject") == 0) {
 		if (must_be_reviewer(home, "reject a case") &&
-		    (rc = decide(st, &r, "rejected", why, NULL)) == 0)
+		    (rc = decide(st, &r, "rejected", why, NULL, NULL)) == 0)
 			printf("review: case C-%lld rejected: nothing will be released\n", (long long)id);
 	} else if (strcmp(cmd, "approve") == 0) {
 		int valid = strcmp(r.decision, "valid") == 0 || strcmp(r.decision, "valid_with_part2") == 0;
@@ -1160,9 +1207,11 @@ cmd_review(int argc, char **argv, const char *home)
 			    r.decision[0] ? r.decision : "not checked", (long long)id);
 			goto out;
 		}
-		if ((rc = decide(st, &r, "approved", NULL, valid ? NULL : over)) == 0)
-			printf("review: case C-%lld approved by %s%s\n", (long long)id, whoami(),
-			    valid ? "" : " over the authorization check");
+		if (recipient_of(st, &r, to, rname, sizeof rname) == -1)
+			goto out;
+		if ((rc = decide(st, &r, "approved", NULL, valid ? NULL : over, rname)) == 0)
+			printf("review: case C-%lld approved by %s%s, for %s\n", (long long)id, whoami(),
+			    valid ? "" : " over the authorization check", rname);
 	}
 out:
 	json_decref(r.auth);

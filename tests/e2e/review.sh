@@ -114,6 +114,16 @@ is "reviewer proposals recorded with who" \
 is "the phrase is redacted wherever it appears" \
     "$(jq -r '[.proposals[] | select(.origin == "reviewer" and (.text | test("anxiety"; "i")))] | length > 0' "$j")" true
 
+# the release goes to a configured recipient: the one the authorization
+# names, or the one given with --to
+"$ROI" -C "$h" review approve "$c" 2> "$T/err"
+is "approve with no recipient configured: refused" "$?" 1
+is "... saying what to do" "$(grep -c 'roi recipient add' "$T/err")" 1
+age-keygen -o "$T/hv.key" 2> /dev/null
+check "add the authorization's recipient" "$ROI" -C "$h" recipient add "Harborview Legal Services" \
+    --age "$(age-keygen -y "$T/hv.key")"
+"$ROI" -C "$h" review approve "$c" --to "Nobody Known" 2> /dev/null
+is "approve --to an unknown recipient: refused" "$?" 1
 d2=$(case_of request.300.pdf)
 "$ROI" -C "$h" review approve "$d2" 2> "$T/err"
 rc=$?
@@ -133,8 +143,9 @@ is "every action recorded, in order: queued, keep, one redact per added proposal
     "$(jq -r '[.actions[0].action, (.actions | map(select(.action == "keep")) | length),
     (.actions | map(select(.action == "redact")) | length), .actions[-1].action] | map(tostring) | join(" ")' "$j")" \
     "queued 1 $(jq '[.proposals[] | select(.origin == "reviewer")] | length' "$j") approve"
-is "approved by the OS user" "$("$ROI" -C "$h" review show "$c" --json | jq -r '"\(.review) \(.decided_by)"')" \
-    "approved $me"
+is "approved by the OS user, for the recipient the authorization names" \
+    "$("$ROI" -C "$h" review show "$c" --json | jq -r '"\(.review) \(.decided_by) \(.recipient)"')" \
+    "approved $me Harborview Legal Services"
 "$ROI" -C "$h" review show C-99 2> "$T/err"
 is "review of a case that does not exist: exit 1" "$?" 1
 "$ROI" -C "$h" case attach C-99 "$T/rec/labs.text.pdf" 2> /dev/null
