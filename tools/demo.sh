@@ -73,4 +73,6 @@ echo "== roi -C $demo review show $auth --png $demo/review    (what roi proposes
 echo
 echo "== try it yourself: roi -C $demo doc list | doc text ID | case show $auth | review show $auth"
 echo "   to approve, add your login to roi.conf ([review] reviewers = $(id -un)), then:"
-echo "   roi -C $demo review keep $auth ID --reason WHY | redact $auth --text PHRASE | approve $auth"
+echo "   roi -C $demo review keep $auth ID --reason WHY | redact $auth --text PHRASE"
+echo "   roi -C $demo recipient add \"Harborview Legal Services\" --age age1...   (who it goes to)"
+echo "   roi -C $demo review approve $auth"
