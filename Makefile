@@ -40,7 +40,7 @@ UNIT_BIN  = $(patsubst tests/unit/%.c,$(SAN)/tests/%,$(UNIT_SRC))
 SAN_LIB_OBJ = $(patsubst %.c,$(SAN)/%.o,$(LIB_SRC))
 
 PROGS = $(O)/roi $(O)/mkfax
-STAGES = intake ocr sort authcheck classify
+STAGES = intake ocr sort authcheck classify package
 
 .PHONY: all deps deps-demo deps-test deps-bench test unit e2e bench accuracy accuracy-part2 demo install clean fixtures
 

@@ -101,5 +101,37 @@ keys_practice(const char *home, int make, unsigned char sk[AGE_KEYBYTES],
 	fclose(fp);
 	if (!found)
 		return msg_error("keys: %s holds no age identity", path);
+	/* the public half, for stages that hold no secrets */
+	spool_path(path, home, KEYS_PRACTICE_PUB);
+	if (access(path, F_OK) == -1) {
+		char pub[AGE_RECIPIENT_STRLEN + 1];
+
+		snprintf(pub, sizeof pub, "%s\n", recip);
+		if (spool_write_file(home, path, pub, strlen(pub)) == -1)
+			return -1;
+	}
 	return 0;
+}
+
+int
+keys_practice_public(const char *home, unsigned char pk[AGE_KEYBYTES])
+{
+	char	path[SPOOL_PATH], line[128], why[AGE_WHYLEN];
+	FILE	*fp;
+	int	rc = -1;
+
+	spool_path(path, home, KEYS_PRACTICE_PUB);
+	if ((fp = fopen(path, "re")) == NULL)
+		return msg_error("keys: cannot read '%s': %s (roi init makes it)", path,
+		    strerror(errno));
+	if (fgets(line, sizeof line, fp)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (age_recipient_parse(line, pk, why) == 0)
+			rc = 0;
+		else
+			msg_error("keys: %s: %s", path, why);
+	} else
+		msg_error("keys: %s is empty", path);
+	fclose(fp);
+	return rc;
 }

@@ -23,8 +23,13 @@
 #include "age.h"
 
 #define KEYS_PRACTICE	"keys/practice.agekey"
+#define KEYS_PRACTICE_PUB "keys/practice.pub"	/* its recipient, for stages without keys */
 
 int	keys_practice(const char *home, int create, unsigned char sk[AGE_KEYBYTES],
 	    char recip[AGE_RECIPIENT_STRLEN]);
+/* keys_practice_public - the practice's recipient from keys/practice.pub
+ * (written beside the identity by keys_practice): what a stage that must
+ * not read secrets encrypts to; 0 or -1 said */
+int	keys_practice_public(const char *home, unsigned char pk[AGE_KEYBYTES]);
 
 #endif

@@ -7,7 +7,10 @@
  * pdf_redact_page (text removed, image pixels blacked, black boxes drawn),
  * label the boxes, strip every place a name can hide that redaction does
  * not reach, and save a fresh file (no incremental history, garbage
- * collected).  redact_verify reads the result back as a recipient would.
+ * collected).  Each redacted page's content is first rewritten with an
+ * identity Tm after every BT (text_reset: a 1.21 bug loses text otherwise).
+ * redact_verify reads the result back as a recipient would, and compares
+ * its words outside the boxes with the input's.
  *
  * SECURITY: every input byte is hostile.  MuPDF allocates through a
  * counting allocator that refuses past REDACT_MEM_LIMIT; every MuPDF call
@@ -46,6 +49,8 @@
 #define RD_SHRINK	1.0f		/* points the checked box is shrunk by */
 #define RD_RENDER_PX	40e6		/* largest verify raster, pixels */
 #define RD_FONTKEY	"RoiRedactLabel"
+#define RD_WORD_MARGIN	2.0f		/* points: words this near a box are not checked */
+#define RD_WORD_MAX	64		/* bytes of a word compared, at most */
 
 #define MEM_HDR	((sizeof(size_t) + _Alignof(max_align_t) - 1) / \
 		    _Alignof(max_align_t) * _Alignof(max_align_t))
@@ -539,6 +544,62 @@ image_to_pdf(fz_context *ctx, fz_document *doc)
 	return pdf;
 }
 
+/* the buffer processor's own BT, called by text_reset_BT */
+static _Thread_local void (*rd_out_BT)(fz_context *, pdf_processor *);
+
+/* text_reset_BT - BT, then an identity Tm (a no-op: BT sets that matrix) */
+static void
+text_reset_BT(fz_context *ctx, pdf_processor *proc)
+{
+	rd_out_BT(ctx, proc);
+	if (proc->op_Tm)
+		proc->op_Tm(ctx, proc, 1, 0, 0, 1, 0, 0);
+}
+
+/*
+ * text_reset - rewrite a page's content, through MuPDF's own parser and
+ * writer, with "1 0 0 1 0 0 Tm" after every BT.  Why: 1.21's content
+ * filter (which pdf_redact_page runs) keeps a pending Td in the processor
+ * and does not clear it at BT; when a box removes every glyph of a text
+ * object, that object's Td is added to the next object's first Td, and
+ * visible text not under any box is drawn elsewhere, often off the page.
+ * A Tm clears the pending Td; an identity Tm right after BT changes no
+ * drawing.  Form XObjects are not rewritten (redact_verify catches text
+ * lost there).
+ */
+static void
+text_reset(fz_context *ctx, pdf_document *pdf, pdf_page *page)
+{
+	pdf_processor *proc = NULL;
+	fz_buffer *buf = NULL;
+	pdf_obj	*contents, *ref = NULL;
+
+	contents = pdf_page_contents(ctx, page);
+	if (contents == NULL)
+		return;
+	fz_var(proc);
+	fz_var(buf);
+	fz_var(ref);
+	fz_try(ctx) {
+		buf = fz_new_buffer(ctx, 4096);
+		proc = pdf_new_buffer_processor(ctx, buf, 0);
+		rd_out_BT = proc->op_BT;
+		proc->op_BT = text_reset_BT;
+		pdf_process_contents(ctx, proc, pdf, pdf_page_resources(ctx, page),
+		    contents, NULL);
+		pdf_close_processor(ctx, proc);
+		ref = pdf_add_stream(ctx, pdf, buf, NULL, 0);
+		pdf_dict_put(ctx, page->obj, PDF_NAME(Contents), ref);
+	}
+	fz_always(ctx) {
+		pdf_drop_obj(ctx, ref);
+		pdf_drop_processor(ctx, proc);
+		fz_drop_buffer(ctx, buf);
+	}
+	fz_catch(ctx)
+		fz_rethrow(ctx);
+}
+
 /* redact_pages - apply every area, page by page, and label the boxes */
 static void
 redact_pages(fz_context *ctx, pdf_document *pdf, const struct redact_area *areas,
@@ -568,6 +629,7 @@ redact_pages(fz_context *ctx, pdf_document *pdf, const struct redact_area *areas
 			if (!any)
 				continue;
 			page = pdf_load_page(ctx, pdf, p - 1);
+			text_reset(ctx, pdf, page);
 			for (i = 0; i < nareas; i++) {
 				if (areas[i].page != p || !area_rect(&areas[i], &box))
 					continue;
@@ -937,6 +999,147 @@ page_text(fz_context *ctx, fz_page *page, size_t *lenp)
 	return out;
 }
 
+/* a page's words, normalized, sorted after page_words */
+struct rd_words {
+	char	**w;
+	size_t	n;
+	size_t	cap;
+};
+
+/* words_free - empty a word list */
+static void
+words_free(fz_context *ctx, struct rd_words *ws)
+{
+	size_t	i;
+
+	for (i = 0; i < ws->n; i++)
+		fz_free(ctx, ws->w[i]);
+	fz_free(ctx, ws->w);
+	ws->w = NULL;
+	ws->n = ws->cap = 0;
+}
+
+/* word_push - add a copy of len bytes of word */
+static void
+word_push(fz_context *ctx, struct rd_words *ws, const char *word, size_t len)
+{
+	if (ws->n == ws->cap) {
+		ws->w = fz_realloc_array(ctx, ws->w, ws->cap ? ws->cap * 2 : 64, char *);
+		ws->cap = ws->cap ? ws->cap * 2 : 64;
+	}
+	ws->w[ws->n] = fz_malloc(ctx, len + 1);
+	memcpy(ws->w[ws->n], word, len);
+	ws->w[ws->n++][len] = '\0';
+}
+
+/* word_cmp - qsort order of words */
+static int
+word_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* near_box - does r touch a box of page pageno, grown by RD_WORD_MARGIN */
+static int
+near_box(fz_rect r, const struct redact_area *areas, int nareas, int pageno)
+{
+	fz_rect	box;
+	int	i;
+
+	for (i = 0; i < nareas; i++) {
+		if (areas[i].page != pageno || !area_rect(&areas[i], &box))
+			continue;
+		box = fz_expand_rect(box, RD_WORD_MARGIN);
+		if (r.x0 < box.x1 && r.x1 > box.x0 && r.y0 < box.y1 && r.y1 > box.y0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * page_words - a page's words as a recipient's tool sees them: stext,
+ * characters wholly off the page dropped, normalized (lower case), split
+ * at white space and line ends, the first RD_WORD_MAX bytes of each,
+ * sorted.  Words that touch a box of areas on page pageno are left out.
+ * Throws on MuPDF errors, ws then emptied.
+ */
+static void
+page_words(fz_context *ctx, fz_page *page, const struct redact_area *areas,
+    int nareas, int pageno, struct rd_words *ws)
+{
+	fz_stext_options opts;
+	fz_stext_page *tp = NULL;
+	fz_stext_block *b;
+	fz_stext_line *l;
+	fz_stext_char *ch;
+	fz_rect	wb = { 0, 0, 0, 0 }, cb;
+	char	word[RD_WORD_MAX + 8];
+	size_t	len;
+	int	c;
+
+	memset(&opts, 0, sizeof opts);
+	opts.flags = FZ_STEXT_MEDIABOX_CLIP;
+	fz_var(tp);
+	fz_try(ctx) {
+		tp = fz_new_stext_page_from_page(ctx, page, &opts);
+		for (b = tp->first_block; b; b = b->next) {
+			if (b->type != FZ_STEXT_BLOCK_TEXT)
+				continue;
+			for (l = b->u.t.first_line; l; l = l->next) {
+				len = 0;
+				for (ch = l->first_char; ; ch = ch->next) {
+					c = ch ? rune_norm(ch->c) : ' ';
+					if (c == ' ') {
+						if (len > 0 && !near_box(wb, areas, nareas, pageno))
+							word_push(ctx, ws, word, len);
+						len = 0;
+						if (ch == NULL)
+							break;
+						continue;
+					}
+					cb = fz_rect_from_quad(ch->quad);
+					if (len == 0)
+						wb = cb;
+					wb.x0 = fminf(wb.x0, cb.x0);
+					wb.y0 = fminf(wb.y0, cb.y0);
+					wb.x1 = fmaxf(wb.x1, cb.x1);
+					wb.y1 = fmaxf(wb.y1, cb.y1);
+					if (len < RD_WORD_MAX)
+						len += (size_t)fz_runetochar(word + len, c);
+				}
+			}
+		}
+		if (ws->n > 1)
+			qsort(ws->w, ws->n, sizeof *ws->w, word_cmp);
+	}
+	fz_always(ctx)
+		fz_drop_stext_page(ctx, tp);
+	fz_catch(ctx) {
+		words_free(ctx, ws);
+		fz_rethrow(ctx);
+	}
+}
+
+/* words_lost - is a word of want not in have (sorted lists, as multisets) */
+static int
+words_lost(const struct rd_words *want, const struct rd_words *have)
+{
+	size_t	i = 0, j = 0;
+	int	c;
+
+	while (i < want->n) {
+		if (j == have->n)
+			return 1;
+		c = strcmp(want->w[i], have->w[j]);
+		if (c < 0)
+			return 1;
+		if (c == 0)
+			i++;
+		j++;
+	}
+	return 0;
+}
+
 /*
  * leftover - the first scrubbed thing still in the file, as a short
  * description, or NULL.  Looks at the trailer, the catalog, every page and
@@ -1055,13 +1258,17 @@ area_dark(fz_pixmap *pix, float scale, fz_rect box, int haslabel, fz_rect ink,
 
 /* redact_verify - see redact.h */
 int
-redact_verify(const char *pdf_path, const struct redact_area *areas, int nareas,
-    const char *const *gone, int ngone, char *why, size_t whylen)
+redact_verify(const char *in_path, const char *pdf_path,
+    const struct redact_area *areas, int nareas, const char *const *gone,
+    int ngone, char *why, size_t whylen)
 {
+	struct ocr_opts oopts;
+	struct ocr_info info;
+	struct rd_words want = { NULL, 0, 0 }, have = { NULL, 0, 0 };
 	struct rd r;
 	fz_context *ctx;
-	pdf_document *pdf = NULL;
-	fz_page	*page = NULL;
+	pdf_document *pdf = NULL, *orig = NULL;
+	fz_page	*page = NULL, *opage = NULL;
 	fz_pixmap *pix = NULL;
 	fz_font	*font = NULL;
 	int	**needle = NULL, *text = NULL;
@@ -1074,10 +1281,15 @@ redact_verify(const char *pdf_path, const struct redact_area *areas, int nareas,
 	long	total, light;
 	int	i, p, n = 0, any, rc = -1, bad = 0;
 
-	if (pdf_path == NULL || ngone < 0 || (ngone > 0 && gone == NULL)) {
+	if (in_path == NULL || pdf_path == NULL || ngone < 0 ||
+	    (ngone > 0 && gone == NULL)) {
 		why_set(why, whylen, "bad arguments");
 		return -1;
 	}
+	ocr_opts_default(&oopts);
+	oopts.mem_limit = REDACT_MEM_LIMIT;
+	if (ocr_probe(in_path, &oopts, &info, why, whylen) != OCR_OK)
+		return -1;
 	if (ngone > 0) {
 		needle = calloc((size_t)ngone, sizeof *needle);
 		nlen = calloc((size_t)ngone, sizeof *nlen);
@@ -1098,10 +1310,14 @@ redact_verify(const char *pdf_path, const struct redact_area *areas, int nareas,
 	fz_var(needle);
 	fz_var(nlen);
 	fz_var(pdf);
+	fz_var(orig);
 	fz_var(page);
+	fz_var(opage);
 	fz_var(pix);
 	fz_var(font);
 	fz_var(text);
+	fz_var(want);
+	fz_var(have);
 	fz_var(bad);
 	fz_var(n);
 	fz_try(ctx) {
@@ -1112,9 +1328,24 @@ redact_verify(const char *pdf_path, const struct redact_area *areas, int nareas,
 			break;
 		}
 		n = pdf_count_pages(ctx, pdf);
+		if (n != info.pages) {
+			why_set(why, whylen, "output has %d pages, input %d", n, info.pages);
+			bad = 1;
+			break;
+		}
 		if (areas_check(areas, nareas, n, why, whylen) < 0) {
 			bad = 1;
 			break;
+		}
+		/* an image input has no text to lose */
+		if (info.format == OCR_FMT_PDF) {
+			orig = pdf_open_document(ctx, in_path);
+			if (pdf_needs_password(ctx, orig) ||
+			    pdf_count_pages(ctx, orig) != n) {
+				why_set(why, whylen, "input unreadable or changed");
+				bad = 1;
+				break;
+			}
 		}
 		if ((left = leftover(ctx, pdf, buf, sizeof buf)) != NULL) {
 			why_set(why, whylen, "scrub failed: %s remains", left);
@@ -1133,6 +1364,20 @@ redact_verify(const char *pdf_path, const struct redact_area *areas, int nareas,
 				}
 			fz_free(ctx, text);
 			text = NULL;
+			if (orig && !bad) {
+				opage = fz_load_page(ctx, &orig->super, p - 1);
+				page_words(ctx, opage, areas, nareas, p, &want);
+				page_words(ctx, page, NULL, 0, p, &have);
+				if (words_lost(&want, &have)) {
+					why_set(why, whylen, "text outside the redaction "
+					    "boxes was lost on page %d", p);
+					bad = 1;
+				}
+				words_free(ctx, &want);
+				words_free(ctx, &have);
+				fz_drop_page(ctx, opage);
+				opage = NULL;
+			}
 			for (any = 0, i = 0; i < nareas && !any; i++)
 				any = areas[i].page == p;
 			if (any && !bad) {
@@ -1166,10 +1411,14 @@ redact_verify(const char *pdf_path, const struct redact_area *areas, int nareas,
 	}
 	fz_always(ctx) {
 		fz_free(ctx, text);
+		words_free(ctx, &want);
+		words_free(ctx, &have);
 		fz_drop_pixmap(ctx, pix);
 		fz_drop_page(ctx, page);
+		fz_drop_page(ctx, opage);
 		fz_drop_font(ctx, font);
 		pdf_drop_document(ctx, pdf);
+		pdf_drop_document(ctx, orig);
 	}
 	fz_catch(ctx) {
 		rd_verdict(&r, "self-check", why, whylen);

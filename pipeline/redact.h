@@ -24,19 +24,31 @@
  * is painted after all page content and no annotation remains to draw
  * above it, which redact_verify checks by rendering.  1.21 erases image
  * pixels under a box to white (not black; the data is gone and the black
- * box covers the spot).  1.21 BUG, seen in tests: when a box removes a
- * whole BT..ET text object, its Tf/Td leak into the next text object,
- * which may then be drawn off the page (over-redaction, not a leak; the
- * self-check does not detect it).  Text and images
- * inside Form XObjects are whatever 1.21's filter does with them; the
- * self-check catches text or ink that survived.
+ * box covers the spot).  1.21 BUG, seen in tests: when a box removes
+ * every glyph of a BT..ET text object, 1.21's content filter adds that
+ * object's pending Td to the next text object's first Td, so visible
+ * text under no box is drawn elsewhere, often off the page.  Worked
+ * around: before redacting, each redacted page's content is rewritten
+ * by MuPDF's own parser and writer with an identity Tm after every BT
+ * (a no-op for drawing; a Tm clears the pending Td).  Not done inside
+ * Form XObjects: there the bug may still lose text, and the self-check
+ * fails.  Text and images inside Form XObjects are otherwise whatever
+ * 1.21's filter does with them; the self-check catches text or ink that
+ * survived.
  *
  * redact_verify() reopens a written PDF and fails (-1, why) if any string
  * of gone[] is in its text (stext; case-insensitive, whitespace runs
  * collapsed), if any area does not render black (every pixel inside the
  * box shrunk by 1 pt, the label excepted, at most REDACT_NONBLACK_PPM
- * per million not dark), or if any scrubbed object remains.  A release
- * must not leave when it fails.
+ * per million not dark), if any scrubbed object remains, or if text
+ * outside the boxes was lost: in_path is the input redact_document was
+ * given, and every word of each of its pages (stext, characters wholly
+ * off the page ignored, lower case, split at white space) that does not
+ * touch a box grown by 2 pt must be among the words of the same output
+ * page, counted as a multiset ("text outside the redaction boxes was
+ * lost on page N").  Text moved but still on the page is not caught.
+ * An image input has no text; its page count must still match.  A
+ * release must not leave when it fails.
  *
  * Boxes: page points, origin top left, y down, exactly as fz_bound_page and
  * stext report them (the same space as ocr_word boxes); page from 1.
@@ -49,6 +61,7 @@
  * ocr_probe() (bounded header parsers, page sizes), then MuPDF runs under
  * a memory ceiling of REDACT_MEM_LIMIT with its chatter kept off stderr.
  * FILES: reads in_path; writes only OUT.<pid>.tmp, renamed to out_pdf_path.
+ * redact_verify reads in_path and pdf_path, writes nothing.
  */
 #ifndef ROI_REDACT_H
 #define ROI_REDACT_H
@@ -71,7 +84,8 @@ int	redact_document(const char *in_path, const char *out_pdf_path,
 	    const struct redact_area *areas, int nareas, char *why, size_t whylen);
 
 /* redact_verify - the self-check of a redacted PDF before it leaves */
-int	redact_verify(const char *pdf_path, const struct redact_area *areas,
-	    int nareas, const char *const *gone, int ngone, char *why, size_t whylen);
+int	redact_verify(const char *in_path, const char *pdf_path,
+	    const struct redact_area *areas, int nareas, const char *const *gone,
+	    int ngone, char *why, size_t whylen);
 
 #endif

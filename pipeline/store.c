@@ -214,6 +214,18 @@ static const char *const migrations[] = {
 	"  created_by TEXT NOT NULL"
 	");"
 	"ALTER TABLE review ADD COLUMN recipient TEXT;",	/* set by approve */
+	/* 7 -> 8: release packages */
+	"CREATE TABLE releases ("
+	"  case_id INTEGER PRIMARY KEY REFERENCES cases(id),"
+	"  state TEXT NOT NULL CHECK (state IN ('packaged','blocked','released')),"
+	"  recipient TEXT NOT NULL,"
+	"  path TEXT NOT NULL DEFAULT '',"		/* the package, relative to the home */
+	"  sha256 TEXT NOT NULL DEFAULT '',"
+	"  manifest TEXT NOT NULL DEFAULT '{}',"	/* JSON, as in the package */
+	"  reason TEXT NOT NULL DEFAULT '',"		/* why it is blocked */
+	"  created_at INTEGER NOT NULL,"
+	"  released_at INTEGER"
+	");",
 };
 
 #define NMIGRATIONS	((int)(sizeof migrations / sizeof migrations[0]))

@@ -411,6 +411,9 @@ stage_prog(char stage, const char **opt)
 	case 'c':
 		*opt = "--case";
 		return "roi-classify";
+	case 'p':
+		*opt = "--case";
+		return "roi-package";
 	default:
 		*opt = "--doc";
 		return "roi-ocr";
@@ -605,7 +608,8 @@ late_failed(struct sup *s, struct child *k, const char *why, int machine)
 		d->not_before_ms = INT64_MAX;
 		msg_warn("document %lld: %s: giving up until the next start: %s", (long long)k->id,
 		    k->stage == 's' ? "not sorted into a case" : k->stage == 'a' ?
-		    "authorization not checked" : "records not classified", why);
+		    "authorization not checked" : k->stage == 'c' ? "records not classified" :
+		    "not packaged", why);
 	} else
 		d->not_before_ms = clock_mono_ms() +
 		    (int64_t)queue_backoff(&s->pol, d->fails) * 1000;
@@ -636,7 +640,7 @@ reap(struct sup *s)
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && !k.killed)
 			continue;
 		reason_of(&k, status, why, sizeof why);
-		if (k.stage == 's' || k.stage == 'a' || k.stage == 'c') {
+		if (k.stage == 's' || k.stage == 'a' || k.stage == 'c' || k.stage == 'p') {
 			late_failed(s, &k, why, WIFEXITED(status) &&
 			    WEXITSTATUS(status) == MSG_EX_TEMPFAIL && !k.killed);
 			continue;
@@ -704,8 +708,8 @@ schedule(struct sup *s)
 	/* read requests become cases, cases get their authorization checked:
 	 * quick, so before more OCR */
 	s->late_waiting = 0;
-	for (pass = 0; pass < 3; pass++) {
-		static const char *const sql[3] = {
+	for (pass = 0; pass < 4; pass++) {
+		static const char *const sql[4] = {
 			"SELECT d.id FROM documents d JOIN inputs i ON i.id = d.input_id"
 			" WHERE d.state = 'done' AND i.kind = 'request' AND NOT EXISTS"
 			" (SELECT 1 FROM cases c WHERE c.doc_id = d.id) ORDER BY d.id LIMIT 256",
@@ -719,8 +723,12 @@ schedule(struct sup *s)
 			" r.case_id = c.id AND r.doc_id = i.doc_id)) AND NOT EXISTS (SELECT 1 FROM"
 			" inputs i WHERE i.case_id = c.id AND i.kind = 'record' AND i.state IN"
 			" ('intake', 'processing')) ORDER BY c.id LIMIT 256",
+			/* approved cases not packaged yet */
+			"SELECT r.case_id FROM review r WHERE r.state = 'approved' AND NOT EXISTS"
+			" (SELECT 1 FROM releases x WHERE x.case_id = r.case_id) ORDER BY r.case_id"
+			" LIMIT 256",
 		};
-		char stage = "sac"[pass];
+		char stage = "sacp"[pass];
 
 		q = store_prepare(s->st, sql[pass]);
 		if (q == NULL)

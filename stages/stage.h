@@ -7,6 +7,7 @@
  *	roi-sort   --home DIR --doc ID
  *	roi-authcheck --home DIR --doc ID
  *	roi-classify --home DIR --case ID
+ *	roi-package --home DIR --case ID
  * Exit 0: the job's state moved on in the store (which includes "this input
  * is quarantined").  Exit 75 (MSG_EX_TEMPFAIL): the machine failed (disk
  * full, I/O error): the supervisor retries later without counting it
@@ -42,5 +43,6 @@ int	stage_ocr_main(int argc, char **argv);
 int	stage_sort_main(int argc, char **argv);
 int	stage_authcheck_main(int argc, char **argv);
 int	stage_classify_main(int argc, char **argv);
+int	stage_package_main(int argc, char **argv);
 
 #endif

@@ -1,6 +1,9 @@
 /*
- * cmd_release.c - roi release open PACKAGE [--out DIR]: the practice reopens
- * what it sent
+ * cmd_release.c - roi release list [--json] | open PACKAGE [--out DIR]
+ *
+ * list: the releases made from approved cases: packaged (waiting for its
+ * disclosure log entry before it goes to outbox/), blocked (the self-check
+ * failed: the reason), released.  open: the practice reopens what it sent.
  *
  * A release package is an age file (age-encryption.org/v1) holding a pax
  * tar; every package is encrypted to the practice's own key
@@ -26,7 +29,9 @@
 #include <unistd.h>
 
 #include "age.h"
+#include "clock.h"
 #include "keys.h"
+#include "store.h"
 #include "msg.h"
 #include "roi.h"
 #include "spool.h"
@@ -111,6 +116,63 @@ out:
 	return rc;
 }
 
+static const char *
+col(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	return t ? (const char *)t : "";
+}
+
+/* list - every release, newest first */
+static int
+list(const char *home, int as_json)
+{
+	struct store	*st = NULL;
+	sqlite3_stmt	*s;
+	json_t		*arr = json_array(), *o;
+	char		t[CLOCK_FMTLEN];
+	size_t		i;
+	int		rc = 1;
+
+	if (spool_home_check(home) == -1 || store_open_ro(&st, home) == -1)
+		return 1;
+	s = store_prepare(st, "SELECT case_id, state, recipient, path, sha256, reason, created_at"
+	    " FROM releases ORDER BY created_at DESC, case_id DESC");
+	if (s == NULL)
+		goto out;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		char c[32];
+
+		snprintf(c, sizeof c, "C-%lld", (long long)sqlite3_column_int64(s, 0));
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+		    "case", c, "state", col(s, 1), "recipient", col(s, 2), "path", col(s, 3),
+		    "sha256", col(s, 4), "reason", col(s, 5),
+		    "created", clock_fmt_iso(sqlite3_column_int64(s, 6), t)));
+	}
+	sqlite3_finalize(s);
+	if (as_json) {
+		rc = json_print(json_incref(arr));
+		goto out;
+	}
+	if (json_array_size(arr) == 0)
+		printf("no release yet (a case is packaged once a reviewer approves it)\n");
+	json_array_foreach(arr, i, o) {
+		const char *state = json_string_value(json_object_get(o, "state"));
+
+		printf("%-7s %-9s %-28s %s\n", json_string_value(json_object_get(o, "case")), state,
+		    json_string_value(json_object_get(o, "recipient")),
+		    strcmp(state, "blocked") == 0 ? json_string_value(json_object_get(o, "reason")) :
+		    strcmp(state, "packaged") == 0 ? "packed and encrypted; goes to outbox/ with its "
+		    "disclosure log entry" : json_string_value(json_object_get(o, "path")));
+	}
+	rc = 0;
+out:
+	json_decref(arr);
+	store_close(st);
+	return rc;
+}
+
 int
 cmd_release(int argc, char **argv, const char *home)
 {
@@ -122,10 +184,22 @@ cmd_release(int argc, char **argv, const char *home)
 	int		in = -1, fd = -1, rc = 1, n, i;
 
 	if (help_wanted(argc, argv)) {
-		printf("usage: roi [-C DIR] release open PACKAGE [--out DIR]\n\n"
-		    "Opens a release package with the practice's own key (keys/practice.agekey)\n"
-		    "and unpacks what was sent into DIR (default: PACKAGE.d beside it).\n");
+		printf("usage: roi [-C DIR] release list [--json]\n"
+		    "       roi [-C DIR] release open PACKAGE [--out DIR]\n\n"
+		    "list: the releases made from approved cases and where each stands.\n"
+		    "open: opens a release package with the practice's own key\n"
+		    "(keys/practice.agekey) and unpacks what was sent into DIR (default:\n"
+		    "PACKAGE.d beside it).\n");
 		return 0;
+	}
+	if (argc >= 2 && strcmp(argv[1], "list") == 0) {
+		int as_json = take_flag(&argc, argv, "--json");
+
+		if (argc != 2) {
+			msg_error("usage: roi release list [--json]");
+			return EXIT_USAGE;
+		}
+		return list(home, as_json);
 	}
 	for (i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
@@ -135,7 +209,7 @@ cmd_release(int argc, char **argv, const char *home)
 			break;
 		}
 	if (argc != 3 || strcmp(argv[1], "open") != 0) {
-		msg_error("usage: roi release open PACKAGE [--out DIR]");
+		msg_error("usage: roi release list [--json] | open PACKAGE [--out DIR]");
 		return EXIT_USAGE;
 	}
 	if (out)

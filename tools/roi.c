@@ -33,7 +33,7 @@ static const struct {
 	{ "rules",  cmd_rules,  0, "rules check [FILE]      are the rules files usable?" },
 	{ "review", cmd_review, 1, "review list | show CASE | redact | keep | approve | reject   the clinician's review queue" },
 	{ "recipient", cmd_recipient, 1, "recipient add NAME (--age KEY | --passphrase | --fax N) | list   who releases go to" },
-	{ "release", cmd_release, 1, "release open PACKAGE [--out DIR]   reopen a package the practice sent" },
+	{ "release", cmd_release, 1, "release list | open PACKAGE   the packages made, and reopening one" },
 	{ "patient", cmd_patient, 1, "patient import FILE.csv | list | show ID | match FIRST LAST DOB" },
 };
 #define NCMDS	(sizeof cmds / sizeof cmds[0])
@@ -121,6 +121,8 @@ main(int argc, char **argv)
 		return stage_authcheck_main(argc, argv);
 	if (strcmp(base, "roi-classify") == 0)
 		return stage_classify_main(argc, argv);
+	if (strcmp(base, "roi-package") == 0)
+		return stage_package_main(argc, argv);
 	msg_init("roi");
 
 	argc--, argv++;

@@ -162,6 +162,51 @@ if [ "$("$ROI" -C "$h" auth show "$d3" --json | jq -r .decision)" != valid ]; th
 	is "override recorded" "$("$ROI" -C "$h" review show "$d3" --json | jq -r .override)" "verified by phone"
 fi
 
+# the approved case is packaged: redacted for real, checked, packed, encrypted
+# to the recipient and the practice; not in outbox/ before its log entry
+"$ROI" -C "$h" review show "$c" --json > "$j"
+run_once "$h" > /dev/null 2>&1
+is "approved case packaged" "$("$ROI" -C "$h" release list --json | jq -r ".[] | select(.case == \"$c\") | .state")" packaged
+pk=$h/$("$ROI" -C "$h" release list --json | jq -r ".[] | select(.case == \"$c\") | .path")
+is "the package's SHA-256 as listed" "$(sha256sum "$pk" | cut -c1-64)" \
+    "$("$ROI" -C "$h" release list --json | jq -r ".[] | select(.case == \"$c\") | .sha256")"
+is "nothing in outbox/ before the disclosure log" "$(ls "$h/outbox" | wc -l)" 0
+mkdir -p "$T/rel"
+age -d -i "$T/hv.key" "$pk" | tar -xf - -C "$T/rel"
+check "the recipient opens it with the stock age" test -f "$T/rel/$c/manifest.json"
+m=$T/rel/$c/manifest.json
+is "manifest: recipient, reviewer, rules hash" "$(jq -r '"\(.recipient)|\(.reviewer)|\(.rules_sha256)"' "$m")" \
+    "Harborview Legal Services|$me|$(sha256sum rules/part2.rules | cut -c1-64)"
+is "manifest: the 2.32-notice record and the psychotherapy notes withheld" \
+    "$(jq -r '[.withheld[].name] | sort | join(",")' "$m")" "outside-sud-program.text.pdf,psychotherapy-notes.text.pdf"
+is "manifest: every file's SHA-256 is the file's" \
+    "$(jq -r '.files[] | "\(.sha256)  \(.name)"' "$m" | (cd "$T/rel/$c" && sha256sum -c --quiet - 2>&1 | wc -l))" 0
+is "a cover letter first" "$(ls "$T/rel/$c" | head -1)" "00 cover letter.pdf"
+# every proposal took its words out: on each released record, a proposal's
+# text occurs at most as often as in the original less the proposals of it
+norm() { pdftotext "$1" - | tr -s ' \n\f' '   ' | tr 'A-Z' 'a-z'; }
+count() { grep -oF -- "$1" "$2" | wc -l; }
+: > "$T/left"
+jq -r '.files[] | select(.from | endswith(".pdf")) | "\(.name)\t\(.from)"' "$m" | while IFS="$(printf '\t')" read -r out from; do
+	norm "$T/rel/$c/$out" > "$T/after.txt"
+	norm "$T/rec/$from" > "$T/before.txt"
+	d=$(jq -r ".records[] | select(.name == \"$from\") | .doc" "$j")
+	jq -r ".proposals[] | select(.doc == $d and .page > 0 and .origin == \"rules\") | .text" "$j" |
+	    tr -s ' ' ' ' | tr 'A-Z' 'a-z' | sort | uniq -c | while read -r k t; do
+		a=$(count "$t" "$T/before.txt")
+		b=$(count "$t" "$T/after.txt")
+		[ "$a" -ge "$k" ] && want=$((a - k)) || want=0
+		[ "$b" -le "$want" ] || echo "$from: '$t' $b times, at most $want"
+	done >> "$T/left"
+done
+for f in "$T/rel/$c"/*.pdf; do pdftotext "$f" -; done | tr -s ' \n' '  ' > "$T/released.txt"
+is "pdftotext: every redacted phrase is gone from the released records" "$(wc -l < "$T/left")" 0
+sed 's/^/# left: /' "$T/left" | head -5
+check "pdftotext: ordinary content still there (sertraline, PHQ-9)" sh -c "grep -q sertraline '$T/released.txt' && grep -q PHQ-9 '$T/released.txt'"
+check "pages stamped 'page n of N' for the recipient" grep -q "page 1 of .* released to Harborview Legal Services" "$T/released.txt"
+check "the practice reopens its own package" "$ROI" -C "$h" release open "$pk" --out "$T/mine"
+check "... the same files" cmp "$T/mine/$c/manifest.json" "$m"
+
 # records arriving for a decided case are quarantined, not silently added
 mkdir -p "$h/inbox/records/$c"
 cp "$T/rec/labs.300.pdf" "$h/inbox/records/$c/late.pdf"

@@ -1,0 +1,573 @@
+/*
+ * package.c - roi-package: an approved case becomes an encrypted package
+ *
+ * Runs on a case the clinician approved (review 'approved', a recipient
+ * named) that has no release row yet.  For each record of the case not
+ * withheld whole (a whole-document proposal: a 2.32 notice, psychotherapy
+ * notes not authorized), the approved proposals are applied for real
+ * (redact.h: text, pixels, metadata and the rest scrubbed) into
+ * spool/work/C-N/, and the self-check runs on the output: no redacted text
+ * left, every box black, nothing scrubbed remaining.  Then manifest.json
+ * (files with SHA-256 and pages, redactions by category, withheld
+ * documents, the rules' and the authorization's SHA-256, reviewer,
+ * recipient, whether Part 2 content goes out) and the files are packed
+ * and encrypted (package.h) to the recipient's age key and the practice's
+ * own, into spool/packages/C-N.age, and one transaction records the
+ * release as 'packaged'.  A failed self-check records it 'blocked' with
+ * the reason instead: nothing is packed.
+ *
+ * A package is not in outbox/ yet: the disclose stage (the hash-chained
+ * disclosure log) moves it there with its log entry, so that no release
+ * leaves without its entry and no entry exists without its release.
+ * Passphrase and fax recipients are not packed yet: blocked with a reason.
+ *
+ * SECURITY: opens hostile documents (MuPDF, sandboxed, memory ceiling);
+ * holds no secret key: it encrypts to public keys only (keys/practice.pub).
+ * FILES: HOME/spool/orig (read), HOME/spool/work/C-N (scratch, emptied
+ * first and after), HOME/spool/packages (out).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "age.h"
+#include "clock.h"
+#include "keys.h"
+#include "msg.h"
+#include "package.h"
+#include "redact.h"
+#include "release.h"
+#include "spool.h"
+#include "stage.h"
+
+#define MAXDOCS	64
+
+struct doc {
+	int64_t	id;
+	char	name[128];		/* as dropped */
+	char	sha[65];		/* of the original */
+	int	pages;
+	char	withheld[48];		/* category of a whole-document proposal, or "" */
+	char	out[SPOOL_PATH];	/* the redacted PDF */
+	char	final[SPOOL_PATH];	/* ... stamped */
+	char	outname[160];		/* its name in the package */
+	int	redactions;
+	const struct redact_area *areas;	/* kept for the check after stamping */
+};
+
+static const char *
+col(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	return t ? (const char *)t : "";
+}
+
+/* empty_dir - remove the files of a scratch folder (no subfolders made) */
+static void
+empty_dir(const char *dir)
+{
+	DIR		*d = opendir(dir);
+	struct dirent	*e;
+	char		p[SPOOL_PATH];
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.') {
+			snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+			unlink(p);
+		}
+	closedir(d);
+}
+
+/* record - the release row: packaged (sha, manifest) or blocked (reason) */
+static int
+record(struct stage_ctx *ctx, const char *state, const char *recipient, const char *path,
+    const char *sha, const char *manifest, const char *reason)
+{
+	sqlite3_stmt	*s;
+	int		rc;
+
+	if (store_begin(ctx->st) == -1)
+		return -1;
+	s = store_prepare(ctx->st, "INSERT INTO releases(case_id, state, recipient, path, sha256,"
+	    " manifest, reason, created_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 WHERE NOT EXISTS"
+	    " (SELECT 1 FROM releases WHERE case_id = ?1)");
+	if (s == NULL) {
+		store_rollback(ctx->st);
+		return -1;
+	}
+	sqlite3_bind_int64(s, 1, ctx->id);
+	sqlite3_bind_text(s, 2, state, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, recipient, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, sha, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, manifest, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 8, clock_now());
+	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : store_err(ctx->st, "release");
+	sqlite3_finalize(s);
+	if (rc == -1 || store_commit(ctx->st) == -1) {
+		store_rollback(ctx->st);
+		return -1;
+	}
+	return 0;
+}
+
+/* label_of - the legal basis drawn in a box */
+static const char *
+label_of(const char *category)
+{
+	if (strcmp(category, "reviewer") == 0)
+		return "Redacted by reviewer";
+	if (strcmp(category, "psychotherapy_notes") == 0)
+		return "45 CFR 164.508(a)(2)";
+	return "42 CFR Part 2";
+}
+
+/*
+ * redact_one - apply a record's proposals; its redaction counts by category
+ * into counts; 0, 1 (blocked: why), -1 (error)
+ */
+struct stamp {
+	const char	*case_id, *recipient, *when;
+	int		first, total;
+};
+
+static int
+redact_one(struct stage_ctx *ctx, struct doc *d, json_t *counts, const struct stamp *st,
+    char *why, size_t whylen)
+{
+	sqlite3_stmt		*s;
+	struct redact_area	*areas = NULL;
+	const char		**gone = NULL;
+	char			path[SPOOL_PATH];
+	int			na = 0, ng = 0, rc = -1;
+
+	s = store_prepare(ctx->st, "SELECT pageno, category, text, boxes FROM proposals WHERE"
+	    " case_id = ? AND doc_id = ? AND state = 'proposed' AND pageno > 0 ORDER BY id");
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, ctx->id);
+	sqlite3_bind_int64(s, 2, d->id);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		json_t	*b = json_loads(col(s, 3), 0, NULL), *box;
+		size_t	k;
+		void	*n1, *n2;
+
+		json_object_set_new(counts, col(s, 1), json_integer(
+		    json_integer_value(json_object_get(counts, col(s, 1))) + 1));
+		d->redactions++;
+		n1 = realloc(areas, (na + json_array_size(b) + 1) * sizeof *areas);
+		n2 = realloc(gone, (ng + 1) * sizeof *gone);
+		if (n1)
+			areas = n1;
+		if (n2)
+			gone = n2;
+		if (n1 == NULL || n2 == NULL) {
+			json_decref(b);
+			msg_error("out of memory");
+			goto out;
+		}
+		json_array_foreach(b, k, box) {
+			int c;
+
+			areas[na].page = sqlite3_column_int(s, 0);
+			for (c = 0; c < 4; c++)
+				areas[na].box[c] = (float)json_number_value(json_array_get(box, c));
+			areas[na].label = label_of(col(s, 1));
+			na++;
+		}
+		json_decref(b);
+		/* the words a rule found must be gone from the text; a box a
+		 * reviewer drew has no words to look for */
+		if (strcmp(col(s, 1), "reviewer") != 0 || strcmp(col(s, 2), "(an area of the page)") != 0)
+			if ((gone[ng++] = strdup(col(s, 2))) == NULL) {
+				msg_error("out of memory");
+				goto out;
+			}
+	}
+	/* a label is white ink inside its box: only on a box no other box
+	 * touches, or it would show inside the other box */
+	{
+		int a, b;
+
+		for (a = 0; a < na; a++)
+			for (b = 0; b < na; b++)
+				if (a != b && areas[a].page == areas[b].page &&
+				    areas[a].box[0] < areas[b].box[2] && areas[b].box[0] < areas[a].box[2] &&
+				    areas[a].box[1] < areas[b].box[3] && areas[b].box[1] < areas[a].box[3]) {
+					areas[a].label = NULL;
+					break;
+				}
+	}
+	spool_orig_path(path, ctx->home, d->sha);
+	if (redact_document(path, d->out, areas, na, why, whylen) == -1) {
+		rc = 1;
+		goto out;
+	}
+	/* the check runs on what leaves: the stamped file */
+	if (release_stamp(d->out, d->final, st->case_id, st->recipient, st->when, st->first,
+	    st->total, why, whylen) == -1) {
+		msg_error("package: case %s: %s", st->case_id, why);
+		goto out;
+	}
+	rc = redact_verify(path, d->final, areas, na, gone, ng, why, whylen) == -1 ? 1 : 0;
+out:
+	sqlite3_finalize(s);
+	while (ng > 0)
+		free((char *)gone[--ng]);
+	free(gone);
+	free(areas);
+	return rc;
+}
+
+/* load_docs - the records of the case, and which are withheld whole */
+static int
+load_docs(struct stage_ctx *ctx, struct doc *docs)
+{
+	sqlite3_stmt	*s;
+	int		n = 0;
+
+	s = store_prepare(ctx->st, "SELECT r.doc_id, i.name, d.sha256, d.pages, coalesce((SELECT"
+	    " p.category FROM proposals p WHERE p.case_id = r.case_id AND p.doc_id = r.doc_id AND"
+	    " p.pageno = 0 AND p.state = 'proposed' ORDER BY p.id LIMIT 1), '') FROM case_records r"
+	    " JOIN documents d ON d.id = r.doc_id JOIN inputs i ON i.id = r.input_id"
+	    " WHERE r.case_id = ? ORDER BY r.input_id");
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, ctx->id);
+	while (n < MAXDOCS && sqlite3_step(s) == SQLITE_ROW) {
+		struct doc	*d = &docs[n++];
+		char		stem[96], *p;
+
+		memset(d, 0, sizeof *d);
+		d->id = sqlite3_column_int64(s, 0);
+		snprintf(d->name, sizeof d->name, "%s", col(s, 1));
+		snprintf(d->sha, sizeof d->sha, "%s", col(s, 2));
+		d->pages = sqlite3_column_int(s, 3);
+		snprintf(d->withheld, sizeof d->withheld, "%s", col(s, 4));
+		/* "02 intake-assessment.pdf": a plain, ordered name */
+		snprintf(stem, sizeof stem, "%s", d->name);
+		if ((p = strrchr(stem, '.')) != NULL && p != stem)
+			*p = '\0';
+		for (p = stem; *p; p++)
+			if (*p == '/' || (unsigned char)*p < 0x20 || *p == 0x7f)
+				*p = '_';
+		snprintf(d->outname, sizeof d->outname, "%02d %s.pdf", n + 9, stem[0] == '.' ?
+		    stem + 1 : stem);
+		spool_path(d->out, ctx->home, "spool/work/C-%lld/%02d.pdf", (long long)ctx->id, n);
+		spool_path(d->final, ctx->home, "spool/work/C-%lld/%02d.final.pdf", (long long)ctx->id, n);
+	}
+	sqlite3_finalize(s);
+	return n;
+}
+
+/* what the letter needs about the case, from the store */
+struct facts {
+	char	request_sha[65];
+	int	request_pages;
+	char	patient[160];
+	char	dob[32];
+	char	purpose[256];
+	char	address[256];		/* the recipient's */
+};
+
+static int
+case_facts(struct stage_ctx *ctx, struct facts *f)
+{
+	sqlite3_stmt	*s;
+	json_t		*a = NULL, *e;
+	size_t		i;
+	int		rc = -1;
+
+	memset(f, 0, sizeof *f);
+	s = store_prepare(ctx->st, "SELECT d.sha256, d.pages, coalesce(a.result, '{}'),"
+	    " coalesce(p.first_name || ' ' || p.last_name, ''), coalesce(p.dob, ''),"
+	    " coalesce(rc.address, '') FROM cases c JOIN documents d ON d.id = c.doc_id"
+	    " LEFT JOIN auth a ON a.case_id = c.id LEFT JOIN review rv ON rv.case_id = c.id"
+	    " LEFT JOIN recipients rc ON rc.name = rv.recipient LEFT JOIN patients p ON"
+	    " p.id = json_extract(a.result, '$.patient') WHERE c.id = ?");
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, ctx->id);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		snprintf(f->request_sha, sizeof f->request_sha, "%s", col(s, 0));
+		f->request_pages = sqlite3_column_int(s, 1);
+		a = json_loads(col(s, 2), 0, NULL);
+		snprintf(f->patient, sizeof f->patient, "%s", col(s, 3));
+		snprintf(f->dob, sizeof f->dob, "%s", col(s, 4));
+		snprintf(f->address, sizeof f->address, "%s", col(s, 5));
+		rc = 0;
+	}
+	sqlite3_finalize(s);
+	snprintf(f->purpose, sizeof f->purpose, "%s",
+	    json_string_value(json_object_get(a, "purpose")) ?
+	    json_string_value(json_object_get(a, "purpose")) : "");
+	/* not in the registry: as the form gives them */
+	json_array_foreach(json_object_get(a, "elements"), i, e) {
+		const char *nm = json_string_value(json_object_get(e, "name"));
+		const char *v = json_string_value(json_object_get(e, "value"));
+
+		if (nm && v && strcmp(nm, "patient_name") == 0 && !f->patient[0])
+			snprintf(f->patient, sizeof f->patient, "%s", v);
+		if (nm && v && strcmp(nm, "dob") == 0 && !f->dob[0])
+			snprintf(f->dob, sizeof f->dob, "%s", v);
+	}
+	json_decref(a);
+	if (rc == -1)
+		msg_error("package: case C-%lld: not found", (long long)ctx->id);
+	return rc;
+}
+
+/* add_file - one file of the package, and its manifest entry */
+static int
+add_file(json_t *jf, struct package_file *files, int *nf, const char *path, const char *name,
+    const char *from, int pages, json_t *counts)
+{
+	char	sha[65];
+	off_t	size;
+
+	if (spool_sha256_file(path, sha, &size) == -1) {
+		json_decref(counts);
+		return -1;
+	}
+	json_array_append_new(jf, json_pack("{s:s, s:s, s:s, s:i, s:o}", "name", name, "from",
+	    from, "sha256", sha, "pages", pages, "redactions", counts ? counts : json_object()));
+	files[*nf].path = path;
+	files[*nf].name = name;
+	(*nf)++;
+	return 0;
+}
+
+/* cover_letter - files[0]: the letter, listing what goes and what not */
+static int
+cover_letter(struct stage_ctx *ctx, const struct facts *cf, const struct doc *docs, int n,
+    const char *rel, const char *recipient, const char *reviewer, int part2, int total,
+    struct package_file *files, json_t *jf)
+{
+	static char		path[SPOOL_PATH];
+	struct release_item	items[MAXDOCS];
+	struct release_info	ri;
+	char			date[64], why[RELEASE_WHY], sha[65];
+	time_t			now = clock_now();
+	struct tm		tm;
+	off_t			size;
+	int			i;
+
+	localtime_r(&now, &tm);
+	strftime(date, sizeof date, "%B %d, %Y", &tm);
+	for (i = 0; i < n; i++) {
+		items[i].name = docs[i].name;
+		items[i].pages = docs[i].withheld[0] ? 0 : docs[i].pages;
+		items[i].redactions = docs[i].redactions;
+		items[i].withheld_reason = !docs[i].withheld[0] ? NULL :
+		    strcmp(docs[i].withheld, "psychotherapy_notes") == 0 ?
+		    "psychotherapy notes not authorized" :
+		    "a 42 CFR Part 2 program's record, no consent to disclose it";
+	}
+	memset(&ri, 0, sizeof ri);
+	ri.practice_name = ctx->cfg.practice_name;
+	ri.practice_address = ctx->cfg.practice_address;
+	ri.practice_phone = ctx->cfg.practice_phone;
+	ri.practice_fax = ctx->cfg.practice_fax;
+	ri.date = date;
+	ri.recipient_name = recipient;
+	ri.recipient_address = cf->address;
+	ri.case_id = rel;
+	ri.patient_name = cf->patient;
+	ri.patient_dob = cf->dob;
+	ri.purpose = cf->purpose;
+	ri.items = items;
+	ri.nitems = n;
+	ri.total_pages = total;
+	ri.part2 = part2;
+	ri.reviewer = reviewer;
+	spool_path(path, ctx->home, "spool/work/%s/letter.pdf", rel);
+	if (release_cover_letter(&ri, path, why, sizeof why) == -1)
+		return msg_error("package: case %s: cover letter: %s", rel, why);
+	if (spool_sha256_file(path, sha, &size) == -1)
+		return -1;
+	files[0].path = path;
+	files[0].name = "00 cover letter.pdf";
+	json_array_insert_new(jf, 0, json_pack("{s:s, s:s, s:s, s:i, s:{}}", "name", files[0].name,
+	    "from", "", "sha256", sha, "pages", 0, "redactions"));
+	return 0;
+}
+
+int
+stage_package_main(int argc, char **argv)
+{
+	struct stage_ctx	ctx;
+	struct doc		docs[MAXDOCS];
+	struct package_file	files[MAXDOCS + 3];
+	struct age_enc		enc;
+	unsigned char		pk[2][AGE_KEYBYTES];
+	sqlite3_stmt		*s;
+	json_t			*man = NULL, *jf, *jw, *counts;
+	char			recipient[128] = "", kind[16] = "", agekey[128] = "", reviewer[64] = "";
+	char			rules[65] = "", part2[16] = "", authsha[65] = "", work[SPOOL_PATH];
+	char			pkg[SPOOL_PATH], rel[64], sha[65], why[REDACT_WHY + 64], t[CLOCK_FMTLEN];
+	char			*mtext = NULL, when[CLOCK_FMTLEN];
+	char			tmp1[SPOOL_PATH], tmp2[SPOOL_PATH], tmp3[SPOOL_PATH];
+	struct stamp		st;
+	struct facts		cf;
+	int			n, i, nf = 0, r, rc = 1, found = 0, disclose;
+
+	stage_setup(&ctx, argc, argv, "--case");
+	s = store_prepare(ctx.st, "SELECT rv.recipient, rc.kind, rc.age_recipient, rv.decided_by,"
+	    " rv.rules_sha256, rv.part2, d.sha256 FROM review rv JOIN cases c ON c.id = rv.case_id"
+	    " JOIN documents d ON d.id = c.doc_id LEFT JOIN recipients rc ON rc.name = rv.recipient"
+	    " WHERE rv.case_id = ? AND rv.state = 'approved' AND NOT EXISTS (SELECT 1 FROM"
+	    " releases x WHERE x.case_id = rv.case_id)");
+	if (s == NULL)
+		goto out;
+	sqlite3_bind_int64(s, 1, ctx.id);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		found = 1;
+		snprintf(recipient, sizeof recipient, "%s", col(s, 0));
+		snprintf(kind, sizeof kind, "%s", col(s, 1));
+		snprintf(agekey, sizeof agekey, "%s", col(s, 2));
+		snprintf(reviewer, sizeof reviewer, "%s", col(s, 3));
+		snprintf(rules, sizeof rules, "%s", col(s, 4));
+		snprintf(part2, sizeof part2, "%s", col(s, 5));
+		snprintf(authsha, sizeof authsha, "%s", col(s, 6));
+	}
+	sqlite3_finalize(s);
+	if (!found) {
+		rc = 0;		/* not approved, or packaged already */
+		goto out;
+	}
+	if (strcmp(kind, "age") != 0) {
+		snprintf(why, sizeof why, "%s recipients are not packaged yet: approve for an age "
+		    "recipient", kind[0] ? kind : "unknown");
+		rc = record(&ctx, "blocked", recipient, "", "", "{}", why) == 0 ? 0 : 1;
+		goto out;
+	}
+	if (age_recipient_parse(agekey, pk[0], why) == -1 || keys_practice_public(ctx.home, pk[1]) == -1) {
+		msg_error("package: case C-%lld: recipient key: %s", (long long)ctx.id, why);
+		goto out;
+	}
+	spool_path(work, ctx.home, "spool/work");
+	mkdir(work, 0700);
+	spool_path(work, ctx.home, "spool/work/C-%lld", (long long)ctx.id);
+	if (mkdir(work, 0700) == -1 && errno != EEXIST) {
+		msg_syserror("package: cannot make '%s': %s", work, strerror(errno));
+		goto out;
+	}
+	empty_dir(work);
+	if ((n = load_docs(&ctx, docs)) < 0)
+		goto out;
+	if (case_facts(&ctx, &cf) == -1)
+		goto out;
+	disclose = strcmp(part2, "disclose") == 0;
+	snprintf(rel, sizeof rel, "C-%lld", (long long)ctx.id);
+	man = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:{s:s, s:b}, s:[], s:[]}",
+	    "case", rel, "created", clock_fmt_iso(clock_now(), t), "recipient", recipient,
+	    "reviewer", reviewer, "rules_sha256", rules, "authorization_sha256", authsha,
+	    "part2", "mode", part2, "notice", disclose, "files", "withheld");
+	if (man == NULL)
+		goto out;
+	jf = json_object_get(man, "files");
+	jw = json_object_get(man, "withheld");
+
+	/* pages are numbered over what is enclosed: notice, consent, records */
+	st.case_id = rel;
+	st.recipient = recipient;
+	st.when = clock_fmt(clock_now(), when);
+	st.total = disclose ? 1 + cf.request_pages : 0;
+	for (i = 0; i < n; i++)
+		if (!docs[i].withheld[0])
+			st.total += docs[i].pages;
+	st.first = 1;
+	nf = 1;			/* files[0]: the cover letter, made last */
+	if (disclose) {
+		/* the 2.32 notice, and a copy of the consent, go with Part 2 content */
+		spool_path(tmp1, ctx.home, "spool/work/%s/notice.pdf", rel);
+		spool_path(tmp2, ctx.home, "spool/work/%s/notice.final.pdf", rel);
+		if (release_notice_page(tmp1, why, sizeof why) == -1 ||
+		    release_stamp(tmp1, tmp2, rel, recipient, st.when, st.first, st.total, why,
+		    sizeof why) == -1 || add_file(jf, files, &nf, tmp2, "01 42 CFR 2.32 notice.pdf",
+		    "", 1, NULL) == -1) {
+			msg_error("package: case %s: notice: %s", rel, why);
+			goto out;
+		}
+		st.first++;
+		spool_path(tmp1, ctx.home, "spool/work/%s/consent.pdf", rel);
+		spool_path(tmp3, ctx.home, "spool/work/%s/consent.final.pdf", rel);
+		spool_orig_path(tmp2, ctx.home, cf.request_sha);
+		if (redact_document(tmp2, tmp1, NULL, 0, why, sizeof why) == -1 ||
+		    release_stamp(tmp1, tmp3, rel, recipient, st.when, st.first, st.total, why,
+		    sizeof why) == -1 || add_file(jf, files, &nf, tmp3, "02 consent.pdf",
+		    "the request's authorization", cf.request_pages, NULL) == -1) {
+			msg_error("package: case %s: consent copy: %s", rel, why);
+			goto out;
+		}
+		st.first += cf.request_pages;
+	}
+	for (i = 0; i < n; i++) {
+		if (docs[i].withheld[0]) {
+			json_array_append_new(jw, json_pack("{s:s, s:i, s:s}", "name", docs[i].name,
+			    "pages", docs[i].pages, "reason", docs[i].withheld));
+			continue;
+		}
+		counts = json_object();
+		r = redact_one(&ctx, &docs[i], counts, &st, why, REDACT_WHY);
+		if (r != 0) {
+			json_decref(counts);
+			if (r == -1)
+				goto out;
+			/* the self-check failed: nothing leaves */
+			{
+				char reason[REDACT_WHY + 96];
+
+				snprintf(reason, sizeof reason, "document %lld: %s", (long long)docs[i].id, why);
+				msg_warn("package: case C-%lld blocked: %s", (long long)ctx.id, reason);
+				rc = record(&ctx, "blocked", recipient, "", "", "{}", reason) == 0 ? 0 : 1;
+			}
+			goto out;
+		}
+		st.first += docs[i].pages;
+		if (add_file(jf, files, &nf, docs[i].final, docs[i].outname, docs[i].name,
+		    docs[i].pages, counts) == -1)
+			goto out;
+	}
+	/* the cover letter says what is enclosed and what is not */
+	if (cover_letter(&ctx, &cf, docs, n, rel, recipient, reviewer, disclose, st.total,
+	    files, jf) == -1)
+		goto out;
+	if ((mtext = json_dumps(man, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII)) == NULL)
+		goto out;
+	memset(&enc, 0, sizeof enc);
+	enc.recip = (const unsigned char (*)[AGE_KEYBYTES])pk;
+	enc.nrecip = 2;
+	spool_path(pkg, ctx.home, "spool/packages");
+	mkdir(pkg, 0700);
+	spool_path(pkg, ctx.home, "spool/packages/%s.age", rel);
+	if (package_write(ctx.home, files, nf, mtext, rel, &enc, pkg, sha, why, sizeof why) == -1) {
+		msg_error("package: case C-%lld: %s", (long long)ctx.id, why);
+		goto out;
+	}
+	{
+		char relpath[96];
+
+		snprintf(relpath, sizeof relpath, "spool/packages/%s.age", rel);
+		if (record(&ctx, "packaged", recipient, relpath, sha, mtext, "") == -1)
+			goto out;
+	}
+	msg_info("case %s: packaged for %s: %d file%s, %zu withheld", rel, recipient, nf,
+	    nf == 1 ? "" : "s", json_array_size(jw));
+	rc = 0;
+out:
+	if (work[0])
+		empty_dir(work);
+	free(mtext);
+	json_decref(man);
+	return stage_teardown(&ctx, rc);
+}
