@@ -415,7 +415,7 @@ stage_package_main(int argc, char **argv)
 	char			rules[65] = "", part2[16] = "", authsha[65] = "", work[SPOOL_PATH];
 	char			pkg[SPOOL_PATH], rel[64], sha[65], why[REDACT_WHY + 64], t[CLOCK_FMTLEN];
 	char			*mtext = NULL, when[CLOCK_FMTLEN];
-	char			tmp1[SPOOL_PATH], tmp2[SPOOL_PATH], tmp3[SPOOL_PATH];
+	char			tmp1[SPOOL_PATH], tmp2[SPOOL_PATH], tmp3[SPOOL_PATH], orig[SPOOL_PATH];
 	struct stamp		st;
 	struct facts		cf;
 	int			n, i, nf = 0, r, rc = 1, found = 0, disclose;
@@ -501,8 +501,8 @@ stage_package_main(int argc, char **argv)
 		st.first++;
 		spool_path(tmp1, ctx.home, "spool/work/%s/consent.pdf", rel);
 		spool_path(tmp3, ctx.home, "spool/work/%s/consent.final.pdf", rel);
-		spool_orig_path(tmp2, ctx.home, cf.request_sha);
-		if (redact_document(tmp2, tmp1, NULL, 0, why, sizeof why) == -1 ||
+		spool_orig_path(orig, ctx.home, cf.request_sha);	/* tmp2 is in files[] */
+		if (redact_document(orig, tmp1, NULL, 0, why, sizeof why) == -1 ||
 		    release_stamp(tmp1, tmp3, rel, recipient, st.when, st.first, st.total, why,
 		    sizeof why) == -1 || add_file(jf, files, &nf, tmp3, "02 consent.pdf",
 		    "the request's authorization", cf.request_pages, NULL) == -1) {

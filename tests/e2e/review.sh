@@ -224,3 +224,15 @@ ROI_RULES=$T/rules run_once "$h" > "$T/run" 2>&1
 is "broken rules: the last good rules classify the new record" \
     "$("$ROI" -C "$h" review show "$cc" --json | jq -r '"\(.records | length) \(.rules_sha256)"')" \
     "3 $(sha256sum rules/part2.rules | cut -c1-64)"
+
+# Part 2 consented: the package carries the 2.32 notice and a copy of the consent
+check "approve the consent case" "$ROI" -C "$h" review approve "$cc"
+run_once "$h" > /dev/null 2>&1
+pk=$h/$("$ROI" -C "$h" release list --json | jq -r ".[] | select(.case == \"$cc\") | .path")
+mkdir -p "$T/rel2"
+age -d -i "$T/hv.key" "$pk" | tar -xf - -C "$T/rel2"
+is "notice and consent enclosed after the letter" "$(ls "$T/rel2/$cc" | sed -n '2,3p' | tr '\n' ',')" \
+    "01 42 CFR 2.32 notice.pdf,02 consent.pdf,"
+check "the notice is the 2.32 statement" sh -c "pdftotext '$T/rel2/$cc/01 42 CFR 2.32 notice.pdf' - | tr -s ' \n' '  ' | grep -q 'protected by Federal confidentiality rules (42 CFR part 2)'"
+check "the cover letter says the notice applies" sh -c "pdftotext '$T/rel2/$cc/00 cover letter.pdf' - | grep -q '42 CFR Part 2 notice applies'"
+is "manifest: Part 2 disclosed with the notice" "$(jq -r '"\(.part2.mode) \(.part2.notice)"' "$T/rel2/$cc/manifest.json")" "disclose true"
