@@ -26,12 +26,14 @@
  * FILES: HOME/spool/orig (read), HOME/spool/work/C-N (scratch, emptied
  * first and after), HOME/spool/packages (out).
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -131,6 +133,113 @@ label_of(const char *category)
 	return "42 CFR Part 2";
 }
 
+/* fold - lower case, runs of blanks as one space */
+static char *
+fold(const char *t)
+{
+	char	*o = malloc(strlen(t) + 1), *p = o;
+	int	sp = 1;
+
+	if (o == NULL)
+		return NULL;
+	for (; *t; t++) {
+		if (isspace((unsigned char)*t)) {
+			if (!sp)
+				*p++ = ' ';
+			sp = 1;
+			continue;
+		}
+		*p++ = (char)tolower((unsigned char)*t);
+		sp = 0;
+	}
+	while (p > o && p[-1] == ' ')
+		p--;
+	*p = '\0';
+	return o;
+}
+
+static int
+occurrences(const char *hay, const char *needle)
+{
+	int	n = 0;
+	size_t	l = strlen(needle);
+
+	if (l == 0)
+		return 0;
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay += l;
+	}
+	return n;
+}
+
+/*
+ * drop_remaining - keep in gone[] only the texts whose every occurrence in
+ * the record (its text as read) is one of its proposals
+ */
+static int
+drop_remaining(struct stage_ctx *ctx, int64_t doc, const char **gone, int *ng)
+{
+	sqlite3_stmt	*s;
+	char		*all = NULL, *f, *g, *keep;
+	size_t		len = 1;
+	int		i, j, k, m = 0;
+
+	s = store_prepare(ctx->st, "SELECT coalesce(text, '') FROM pages WHERE doc_id = ?"
+	    " ORDER BY pageno");
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, doc);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		size_t	l = strlen(col(s, 0));
+		char	*n = realloc(all, len + l + 1);
+
+		if (n == NULL) {
+			sqlite3_finalize(s);
+			free(all);
+			return msg_error("out of memory");
+		}
+		all = n;
+		memcpy(all + len - 1, col(s, 0), l);
+		all[len - 1 + l] = ' ';
+		len += l + 1;
+		all[len - 1] = '\0';
+	}
+	sqlite3_finalize(s);
+	if (all == NULL)
+		return 0;
+	if ((f = fold(all)) == NULL) {
+		free(all);
+		return msg_error("out of memory");
+	}
+	free(all);
+	if ((keep = calloc(*ng, 1)) == NULL) {
+		free(f);
+		return msg_error("out of memory");
+	}
+	for (i = 0; i < *ng; i++) {
+		if ((g = fold(gone[i])) == NULL) {
+			free(f);
+			free(keep);
+			return msg_error("out of memory");
+		}
+		for (j = 0, k = 0; j < *ng; j++)
+			k += strcasecmp(gone[i], gone[j]) == 0;
+		keep[i] = occurrences(f, g) <= k;
+		free(g);
+	}
+	for (i = 0; i < *ng; i++) {
+		if (keep[i])
+			gone[m++] = gone[i];
+		else
+			free((char *)gone[i]);
+	}
+	*ng = m;
+	free(keep);
+	free(f);
+	return 0;
+}
+
 /*
  * redact_one - apply a record's proposals; its redaction counts by category
  * into counts; 0, 1 (blocked: why), -1 (error)
@@ -193,6 +302,11 @@ redact_one(struct stage_ctx *ctx, struct doc *d, json_t *counts, const struct st
 				goto out;
 			}
 	}
+	/* a text that also stands, unredacted, elsewhere in the record (a
+	 * kept proposal, a family-history mention) cannot be looked for: its
+	 * boxes are checked by the render and the lost-text checks instead */
+	if (ng > 0 && drop_remaining(ctx, d->id, gone, &ng) == -1)
+		goto out;
 	/* a label is white ink inside its box: only on a box no other box
 	 * touches, or it would show inside the other box */
 	{

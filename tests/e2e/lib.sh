@@ -23,7 +23,7 @@ check() {
 
 # is DESC GOT WANT
 is() {
-	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1"; diag "got '$2', want '$3'"; fi
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1"; diag "got '$2', want '$3'"; return 1; fi
 }
 
 # newhome NAME [settings...] - a fresh home with quick test settings

@@ -90,7 +90,10 @@ is "consented Part 2: disclosed with the notice, not redacted" \
     "disclose true 0 true"
 
 # changes: reviewers only (roi.conf), reasons required, every action recorded
-p=$(jq -r '.proposals[] | select(.page > 0) | .id' "$j" | head -1)
+# the proposal kept is one whose words are proposed again elsewhere in its
+# record: the release's self-check must not then look for those words
+p=$(jq -r '[.proposals[] | select(.page > 0)] | group_by("\(.doc) \(.text | ascii_downcase)") |
+    (map(select(length > 1)) + [.[0]]) | .[0][0].id' "$j")
 "$ROI" -C "$h" review keep "$c" "$p" --reason "needed for care" 2> "$T/err"
 is "keep without being a reviewer: refused" "$?" 1
 sed -i "s/^reviewers =\$/reviewers = alice, $me/" "$h/roi.conf"
@@ -166,7 +169,8 @@ fi
 # to the recipient and the practice; not in outbox/ before its log entry
 "$ROI" -C "$h" review show "$c" --json > "$j"
 run_once "$h" > /dev/null 2>&1
-is "approved case packaged" "$("$ROI" -C "$h" release list --json | jq -r ".[] | select(.case == \"$c\") | .state")" packaged
+is "approved case packaged" "$("$ROI" -C "$h" release list --json | jq -r ".[] | select(.case == \"$c\") | .state")" packaged ||
+    diag "$("$ROI" -C "$h" release list --json | jq -r ".[] | .reason")"
 pk=$h/$("$ROI" -C "$h" release list --json | jq -r ".[] | select(.case == \"$c\") | .path")
 is "the package's SHA-256 as listed" "$(sha256sum "$pk" | cut -c1-64)" \
     "$("$ROI" -C "$h" release list --json | jq -r ".[] | select(.case == \"$c\") | .sha256")"
