@@ -71,8 +71,23 @@ echo
 echo "== roi -C $demo review show $auth --png $demo/review    (what roi proposes to black out, and why)"
 "$roi" -C "$demo" review show "$auth" --png "$demo/review"
 echo
+echo "== the clinician approves (roi.conf [review] reviewers = $(id -un)); the law firm is a"
+echo "   recipient with its age key (for the demo, the practice's own public key stands in)"
+sed -i "s/^reviewers =\$/reviewers = $(id -un)/" "$demo/roi.conf"
+key=$("$roi" -C "$demo" recipient add "Harborview Legal Services" --age \
+    "$(cat "$demo/keys/practice.pub")" 2>&1)
+echo "   $key"
+echo "== roi -C $demo review approve $auth"
+"$roi" -C "$demo" review approve "$auth"
+OMP_THREAD_LIMIT=1 "$roi" -C "$demo" run --once
+echo
+echo "== roi -C $demo release list    (redacted, checked, packed and encrypted)"
+"$roi" -C "$demo" release list
+pkg=$("$roi" -C "$demo" release list --json | jq -r '.[0].path')
+echo
+echo "== roi -C $demo release open $pkg    (the practice reopens what it sent)"
+"$roi" -C "$demo" release open "$demo/$pkg" --out "$demo/opened"
+ls "$demo/opened/$auth"
+echo
 echo "== try it yourself: roi -C $demo doc list | doc text ID | case show $auth | review show $auth"
-echo "   to approve, add your login to roi.conf ([review] reviewers = $(id -un)), then:"
-echo "   roi -C $demo review keep $auth ID --reason WHY | redact $auth --text PHRASE"
-echo "   roi -C $demo recipient add \"Harborview Legal Services\" --age age1...   (who it goes to)"
-echo "   roi -C $demo review approve $auth"
+echo "   the released files are in $demo/opened/$auth/ (pdftotext them: the Part 2 text is gone)"
