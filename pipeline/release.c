@@ -27,6 +27,7 @@
 #include <mupdf/pdf.h>
 
 #include "msg.h"
+#include "pdfout.h"
 #include "release.h"
 #include "spool.h"
 
@@ -301,48 +302,6 @@ empty(const char *s)
 	return s == NULL || s[strspn(s, " \t\n")] == '\0';
 }
 
-/* fd_write - fz_output onto our own file descriptor: write it all */
-static void
-fd_write(fz_context *ctx, void *state, const void *data, size_t n)
-{
-	const char *p = data;
-	ssize_t	k;
-	int	fd = *(int *)state;
-
-	while (n > 0) {
-		if ((k = write(fd, p, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			msg_note_errno(errno);
-			fz_throw(ctx, FZ_ERROR_GENERIC, "cannot write output: %s",
-			    strerror(errno));
-		}
-		p += k;
-		n -= (size_t)k;
-	}
-}
-
-/* fd_seek - for the writer's fix-ups */
-static void
-fd_seek(fz_context *ctx, void *state, int64_t off, int whence)
-{
-	if (lseek(*(int *)state, (off_t)off, whence) == -1)
-		fz_throw(ctx, FZ_ERROR_GENERIC, "cannot seek output: %s",
-		    strerror(errno));
-}
-
-/* fd_tell - where the next byte goes */
-static int64_t
-fd_tell(fz_context *ctx, void *state)
-{
-	off_t	off;
-
-	if ((off = lseek(*(int *)state, 0, SEEK_CUR)) == -1)
-		fz_throw(ctx, FZ_ERROR_GENERIC, "cannot tell output: %s",
-		    strerror(errno));
-	return (int64_t)off;
-}
-
 /*
  * save_atomic - pdf as out_pdf: OUT.<pid>.tmp (O_EXCL, 0600), written
  * non-incrementally and garbage collected, fsync'd, renamed, folder
@@ -354,7 +313,6 @@ save_atomic(struct rl *r, pdf_document *pdf, const char *out_pdf,
 {
 	fz_context *ctx = r->ctx;
 	pdf_write_options wo;
-	fz_output *out = NULL;
 	char	tmp[SPOOL_PATH];
 	int	fd = -1, rc = -1, failed = 0;
 
@@ -377,18 +335,10 @@ save_atomic(struct rl *r, pdf_document *pdf, const char *out_pdf,
 	wo.do_compress_fonts = 1;
 	wo.do_encrypt = PDF_ENCRYPT_NONE;
 
-	fz_var(out);
 	fz_var(rc);
 	fz_var(failed);
-	fz_try(ctx) {
-		out = fz_new_output(ctx, 64 << 10, &fd, fd_write, NULL, NULL);
-		out->seek = fd_seek;
-		out->tell = fd_tell;
-		pdf_write_document(ctx, pdf, out, &wo);
-		fz_close_output(ctx, out);
-	}
-	fz_always(ctx)
-		fz_drop_output(ctx, out);
+	fz_try(ctx)
+		pdfout_write_fd(ctx, pdf, &fd, &wo);
 	fz_catch(ctx) {
 		rl_verdict(r, "save", why, whylen);
 		failed = 1;

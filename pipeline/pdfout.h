@@ -1,0 +1,20 @@
+/*
+ * pdfout.h - writing a PDF MuPDF holds onto a file descriptor we opened
+ *
+ * Contract: pdfout_write_fd() writes the document to *fd with the given
+ * options through an fz_output on that descriptor (MuPDF's save-to-path
+ * deletes and recreates the file, which loses the 0600 mode and O_EXCL
+ * creation we want: callers create the temporary file themselves, then
+ * fsync, rename).  Errors are thrown as MuPDF errors (call it inside
+ * fz_try); a failed write(2) is also noted with msg_note_errno().
+ */
+#ifndef ROI_PDFOUT_H
+#define ROI_PDFOUT_H
+
+#include <mupdf/fitz.h>
+#include <mupdf/pdf.h>
+
+void	pdfout_write_fd(fz_context *ctx, pdf_document *pdf, int *fd,
+	    const pdf_write_options *wo);
+
+#endif
