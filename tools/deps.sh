@@ -13,7 +13,7 @@ libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-osd
 libsodium-dev libarchive-dev libsqlite3-dev libpcre2-dev libinih-dev
 libjansson-dev libseccomp-dev libcmocka-dev libcsv-dev"
 # independent checkers used by the tests (never our own code checking itself)
-test="poppler-utils qpdf mupdf-tools jq libtiff-tools procps sqlite3 age bsdutils"
+test="poppler-utils qpdf mupdf-tools jq libtiff-tools procps sqlite3 age bsdutils tesseract-ocr"
 # peers the benchmark compares against
 bench="ocrmypdf tesseract-ocr time bc"
 
