@@ -45,6 +45,7 @@
 #include <leptonica/allheaders.h>
 
 #include "msg.h"
+#include "mumem.h"
 #include "ocr.h"
 #include "spool.h"
 
@@ -54,7 +55,6 @@
 #define OCR_MAX_PT	(200.0f * 72)	/* ... and above 200 inches */
 #define OCR_MAX_IFDS	OCR_MAX_PAGES
 #define OCR_JPEG_SEGS	4096		/* markers scanned before SOFn */
-#define OCR_REASON	80		/* longest MuPDF reason we pass on */
 
 #define OCR_SKEW_MIN	0.1f		/* degrees; less is not worth a rotation */
 #define OCR_SKEW_CONF	3.0f		/* Leptonica's own deskew threshold */
@@ -67,19 +67,8 @@
 #define OCR_TINT	102		/* preview fill alpha, of 255 (40%) */
 #define OCR_FRAME	2		/* preview outline width, pixels */
 
-/* memory accounting for MuPDF: a size header before every block */
-#define MEM_HDR	((sizeof(size_t) + _Alignof(max_align_t) - 1) / \
-		    _Alignof(max_align_t) * _Alignof(max_align_t))
-
-struct ocr_mem {
-	size_t		limit;
-	size_t		used;
-	size_t		peak;
-	int		refused;	/* a request was refused: over the limit */
-};
-
 struct ocr {
-	struct ocr_mem	mem;
+	struct mumem	mem;
 	fz_alloc_context alloc;		/* MuPDF keeps a pointer: lives here */
 	fz_context	*ctx;
 	fz_document	*doc;
@@ -105,111 +94,6 @@ struct wordlist {
 };
 
 static int ocr_silenced;
-
-/* why_set - format a one-line reason, neutralising control characters */
-static void __attribute__((format(printf, 3, 4)))
-why_set(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list	ap;
-	char	*p;
-
-	if (why == NULL || whylen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-	for (p = why; *p; p++)
-		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
-			*p = '?';
-}
-
-/* reason_clean - a short, PHI-free version of a library message */
-static void
-reason_clean(const char *in, char *out, size_t outlen)
-{
-	size_t	i, n = 0;
-
-	/* quoted parts can echo bytes of the file (names, keywords) */
-	for (i = 0; in && in[i] && n + 1 < outlen && n < OCR_REASON; i++) {
-		unsigned char c = (unsigned char)in[i];
-
-		if (c == '\'' || c == '"' || c == '`' || c == '\n')
-			break;
-		out[n++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
-	}
-	while (n > 0 && (out[n - 1] == ' ' || out[n - 1] == ':' ||
-	    out[n - 1] == '(' || out[n - 1] == ','))
-		n--;
-	out[n] = '\0';
-	if (n == 0)
-		snprintf(out, outlen, "unreadable");
-}
-
-/* mem_malloc - MuPDF's allocator: refuse past the ceiling */
-static void *
-mem_malloc(void *user, size_t size)
-{
-	struct ocr_mem *m = user;
-	unsigned char *p;
-
-	if (size > m->limit - m->used || size > SIZE_MAX - MEM_HDR) {
-		m->refused = 1;
-		return NULL;
-	}
-	if ((p = malloc(MEM_HDR + size)) == NULL)
-		return NULL;
-	memcpy(p, &size, sizeof size);
-	m->used += size;
-	if (m->used > m->peak)
-		m->peak = m->used;
-	return p + MEM_HDR;
-}
-
-/* mem_free - give a block back and its bytes to the budget */
-static void
-mem_free(void *user, void *ptr)
-{
-	struct ocr_mem *m = user;
-	unsigned char *p;
-	size_t	size;
-
-	if (ptr == NULL)
-		return;
-	p = (unsigned char *)ptr - MEM_HDR;
-	memcpy(&size, p, sizeof size);
-	m->used -= size;
-	free(p);
-}
-
-/* mem_realloc - resize within the ceiling */
-static void *
-mem_realloc(void *user, void *ptr, size_t size)
-{
-	struct ocr_mem *m = user;
-	unsigned char *p, *q;
-	size_t	old;
-
-	if (ptr == NULL)
-		return mem_malloc(user, size);
-	if (size == 0) {
-		mem_free(user, ptr);
-		return NULL;
-	}
-	p = (unsigned char *)ptr - MEM_HDR;
-	memcpy(&old, p, sizeof old);
-	if (size > old && (size - old > m->limit - m->used ||
-	    size > SIZE_MAX - MEM_HDR)) {
-		m->refused = 1;
-		return NULL;
-	}
-	if ((q = realloc(p, MEM_HDR + size)) == NULL)
-		return NULL;
-	memcpy(q, &size, sizeof size);
-	m->used = m->used - old + size;
-	if (m->used > m->peak)
-		m->peak = m->used;
-	return q + MEM_HDR;
-}
 
 /* lib_msg - MuPDF's warnings and errors: only with -v, never raw */
 static void
@@ -328,11 +212,11 @@ pix_check(const struct ocr_opts *opts, unsigned long w, unsigned long h,
     char *why, size_t whylen)
 {
 	if (w == 0 || h == 0) {
-		why_set(why, whylen, "damaged image: zero size");
+		mu_why(why, whylen, "damaged image: zero size");
 		return OCR_BAD;
 	}
 	if ((double)w * (double)h > (double)opts->max_pixels) {
-		why_set(why, whylen, "image too large (%lux%lu px)", w, h);
+		mu_why(why, whylen, "image too large (%lux%lu px)", w, h);
 		return OCR_BAD;
 	}
 	return OCR_OK;
@@ -346,7 +230,7 @@ png_scan(int fd, const struct ocr_opts *opts, char *why, size_t whylen)
 	unsigned long w, h;
 
 	if (readat(fd, 0, b, sizeof b) < 0 || memcmp(b + 12, "IHDR", 4) != 0) {
-		why_set(why, whylen, "damaged PNG: no header");
+		mu_why(why, whylen, "damaged PNG: no header");
 		return OCR_BAD;
 	}
 	w = (unsigned long)b[16] << 24 | (unsigned long)b[17] << 16 | b[18] << 8 | b[19];
@@ -395,7 +279,7 @@ jpeg_scan(int fd, off_t size, const struct ocr_opts *opts, char *why, size_t why
 		if (pos >= size)
 			break;
 	}
-	why_set(why, whylen, "damaged JPEG: no frame header");
+	mu_why(why, whylen, "damaged JPEG: no frame header");
 	return OCR_BAD;
 }
 
@@ -422,36 +306,36 @@ tiff_scan(int fd, off_t size, const struct ocr_opts *opts, int *npages,
 	int	be, rc = OCR_BAD, count = 0;
 
 	if (readat(fd, 0, hdr, sizeof hdr) < 0) {
-		why_set(why, whylen, "damaged TIFF: no header");
+		mu_why(why, whylen, "damaged TIFF: no header");
 		goto out;
 	}
 	be = hdr[0] == 'M';
 	off = tiff_get(hdr + 4, 4, be);
 	if ((seen = malloc(OCR_MAX_IFDS * sizeof *seen)) == NULL ||
 	    (ent = malloc(65535UL * 12 + 4)) == NULL) {
-		why_set(why, whylen, "out of memory");
+		mu_why(why, whylen, "out of memory");
 		rc = OCR_ERR;
 		goto out;
 	}
 	while (off != 0) {
 		if (count == OCR_MAX_IFDS) {
-			why_set(why, whylen, "too many pages (more than %d)", OCR_MAX_PAGES);
+			mu_why(why, whylen, "too many pages (more than %d)", OCR_MAX_PAGES);
 			goto out;
 		}
 		for (j = 0; j < (unsigned long)count; j++)
 			if (seen[j] == off) {
-				why_set(why, whylen, "damaged TIFF: page chain loops");
+				mu_why(why, whylen, "damaged TIFF: page chain loops");
 				goto out;
 			}
 		seen[count++] = off;
 		if (off < 8 || (off_t)off + 2 > size || readat(fd, (off_t)off, hdr, 2) < 0) {
-			why_set(why, whylen, "damaged TIFF: bad page offset");
+			mu_why(why, whylen, "damaged TIFF: bad page offset");
 			goto out;
 		}
 		n = tiff_get(hdr, 2, be);
 		if ((off_t)(off + 2 + n * 12 + 4) > size ||
 		    readat(fd, (off_t)off + 2, ent, n * 12 + 4) < 0) {
-			why_set(why, whylen, "damaged TIFF: short page directory");
+			mu_why(why, whylen, "damaged TIFF: short page directory");
 			goto out;
 		}
 		w = h = 0;
@@ -474,7 +358,7 @@ tiff_scan(int fd, off_t size, const struct ocr_opts *opts, int *npages,
 				h = j;
 		}
 		if (w == 0 || h == 0) {
-			why_set(why, whylen, "damaged TIFF: page %d has no size", count);
+			mu_why(why, whylen, "damaged TIFF: page %d has no size", count);
 			goto out;
 		}
 		if ((rc = pix_check(opts, w, h, why, whylen)) != OCR_OK)
@@ -483,7 +367,7 @@ tiff_scan(int fd, off_t size, const struct ocr_opts *opts, int *npages,
 		off = tiff_get(ent + n * 12, 4, be);
 	}
 	if (count == 0) {
-		why_set(why, whylen, "damaged TIFF: no pages");
+		mu_why(why, whylen, "damaged TIFF: no pages");
 		goto out;
 	}
 	*npages = count;
@@ -514,24 +398,24 @@ mute(struct ocr *o, int on)
 static int
 mu_verdict(struct ocr *o, const char *doing, char *why, size_t whylen)
 {
-	char	reason[OCR_REASON + 1];
+	char	reason[MU_REASON + 1];
 	int	code = fz_caught(o->ctx);
 
 	if (code == FZ_ERROR_MEMORY || o->mem.refused) {
 		if (o->mem.refused) {
-			why_set(why, whylen, "%s needs more than %zu MiB",
+			mu_why(why, whylen, "%s needs more than %zu MiB",
 			    doing, o->mem.limit >> 20);
 			return OCR_BAD;
 		}
-		why_set(why, whylen, "out of memory");
+		mu_why(why, whylen, "out of memory");
 		return OCR_ERR;
 	}
 	if (code == FZ_ERROR_TRYLATER || code == FZ_ERROR_ABORT) {
-		why_set(why, whylen, "%s: interrupted", doing);
+		mu_why(why, whylen, "%s: interrupted", doing);
 		return OCR_ERR;
 	}
-	reason_clean(fz_caught_message(o->ctx), reason, sizeof reason);
-	why_set(why, whylen, "damaged %s: %s", ocr_format_name(o->fmt), reason);
+	mu_reason(fz_caught_message(o->ctx), reason, sizeof reason);
+	mu_why(why, whylen, "damaged %s: %s", ocr_format_name(o->fmt), reason);
 	return OCR_BAD;
 }
 
@@ -597,19 +481,19 @@ doc_check(struct ocr *o, char *why, size_t whylen)
 		return mu_verdict(o, "document", why, whylen);
 
 	if (needpw) {
-		why_set(why, whylen, "encrypted PDF");
+		mu_why(why, whylen, "encrypted PDF");
 		rc = OCR_BAD;
 	} else if (n <= 0) {
-		why_set(why, whylen, "no pages");
+		mu_why(why, whylen, "no pages");
 		rc = OCR_BAD;
 	} else if (n > OCR_MAX_PAGES) {
-		why_set(why, whylen, "too many pages (%d)", n);
+		mu_why(why, whylen, "too many pages (%d)", n);
 		rc = OCR_BAD;
 	} else if (bad >= 0) {
-		why_set(why, whylen, "absurd page size on page %d", bad + 1);
+		mu_why(why, whylen, "absurd page size on page %d", bad + 1);
 		rc = OCR_BAD;
 	} else if (o->mem.refused) {
-		why_set(why, whylen, "document needs more than %zu MiB",
+		mu_why(why, whylen, "document needs more than %zu MiB",
 		    o->mem.limit >> 20);
 		rc = OCR_BAD;
 	}
@@ -653,31 +537,31 @@ ocr_open(struct ocr **op, const char *path, const struct ocr_opts *opts,
 
 	/* O_NONBLOCK: a FIFO dropped in the inbox must not hang us */
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) == -1) {
-		why_set(why, whylen, "cannot open: %s", strerror(errno));
+		mu_why(why, whylen, "cannot open: %s", strerror(errno));
 		goto out;
 	}
 	if (fstat(fd, &st) == -1) {
-		why_set(why, whylen, "cannot stat: %s", strerror(errno));
+		mu_why(why, whylen, "cannot stat: %s", strerror(errno));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		why_set(why, whylen, "not a regular file");
+		mu_why(why, whylen, "not a regular file");
 		rc = OCR_BAD;
 		goto out;
 	}
 	if (st.st_size == 0) {
-		why_set(why, whylen, "empty file");
+		mu_why(why, whylen, "empty file");
 		rc = OCR_BAD;
 		goto out;
 	}
 	got = pread(fd, head, sizeof head, 0);
 	if (got < 0) {
-		why_set(why, whylen, "cannot read: %s", strerror(errno));
+		mu_why(why, whylen, "cannot read: %s", strerror(errno));
 		goto out;
 	}
 
 	if ((o = calloc(1, sizeof *o)) == NULL) {
-		why_set(why, whylen, "out of memory");
+		mu_why(why, whylen, "out of memory");
 		goto out;
 	}
 	o->nullfd = o->errfd = -1;
@@ -697,7 +581,7 @@ ocr_open(struct ocr **op, const char *path, const struct ocr_opts *opts,
 	/* image headers first: MuPDF decodes a TIFF page just to load it */
 	switch (o->fmt) {
 	case OCR_FMT_UNKNOWN:
-		why_set(why, whylen, "not a PDF, TIFF, PNG or JPEG");
+		mu_why(why, whylen, "not a PDF, TIFF, PNG or JPEG");
 		rc = OCR_BAD;
 		goto out;
 	case OCR_FMT_PNG:
@@ -719,35 +603,31 @@ ocr_open(struct ocr **op, const char *path, const struct ocr_opts *opts,
 
 	if ((o->lang = strdup(o->opts.lang ? o->opts.lang : "eng")) == NULL ||
 	    (o->opts.tessdata && (o->tessdata = strdup(o->opts.tessdata)) == NULL)) {
-		why_set(why, whylen, "out of memory");
+		mu_why(why, whylen, "out of memory");
 		goto out;
 	}
 	o->opts.lang = o->lang;
 	o->opts.tessdata = o->tessdata;
 
 	if ((o->fp = fdopen(fd, "rb")) == NULL) {
-		why_set(why, whylen, "cannot open: %s", strerror(errno));
+		mu_why(why, whylen, "cannot open: %s", strerror(errno));
 		goto out;
 	}
 	fd = -1;				/* o->fp owns it now */
 
-	o->mem.limit = o->opts.mem_limit;
-	o->alloc.user = &o->mem;
-	o->alloc.malloc = mem_malloc;
-	o->alloc.realloc = mem_realloc;
-	o->alloc.free = mem_free;
+	mumem_allocator(&o->mem, o->opts.mem_limit, &o->alloc);
 	o->ctx = fz_new_context(&o->alloc, NULL,
 	    o->opts.mem_limit / 4 < FZ_STORE_DEFAULT ? o->opts.mem_limit / 4 :
 	    FZ_STORE_DEFAULT);
 	if (o->ctx == NULL) {
-		why_set(why, whylen, o->mem.refused ?
+		mu_why(why, whylen, o->mem.refused ?
 		    "memory limit too small for MuPDF" : "out of memory");
 		goto out;
 	}
 	fz_set_warning_callback(o->ctx, lib_msg, "mupdf");
 	fz_set_error_callback(o->ctx, lib_msg, "mupdf");
 	if (mu_setup(o->ctx) < 0) {
-		why_set(why, whylen, "cannot set up MuPDF");
+		mu_why(why, whylen, "cannot set up MuPDF");
 		goto out;
 	}
 
@@ -757,7 +637,7 @@ ocr_open(struct ocr **op, const char *path, const struct ocr_opts *opts,
 	if (rc != OCR_OK)
 		goto out;
 	if (o->fmt == OCR_FMT_TIFF && o->npages != tiffpages) {
-		why_set(why, whylen, "damaged TIFF: page count disagrees");
+		mu_why(why, whylen, "damaged TIFF: page count disagrees");
 		rc = OCR_BAD;
 		goto out;
 	}
@@ -1317,14 +1197,14 @@ tess_start(struct ocr *o, char *why, size_t whylen)
 	if (o->tess)
 		return 0;
 	if ((api = TessBaseAPICreate()) == NULL) {
-		why_set(why, whylen, "out of memory");
+		mu_why(why, whylen, "out of memory");
 		return -1;
 	}
 	if (!msg_verbose)
 		TessBaseAPISetVariable(api, "debug_file", "/dev/null");
 	if (TessBaseAPIInit3(api, o->tessdata, o->lang) != 0) {
 		TessBaseAPIDelete(api);
-		why_set(why, whylen, "cannot start tesseract for language %s", o->lang);
+		mu_why(why, whylen, "cannot start tesseract for language %s", o->lang);
 		return -1;
 	}
 	TessBaseAPISetPageSegMode(api, PSM_AUTO);
@@ -1476,7 +1356,7 @@ page_ocr(struct ocr *o, fz_page *page, fz_rect bounds, struct ocr_page *pg,
 	 */
 	/* a second, finer reading is only for a low-resolution scan */
 	if (o->opts.full_dpi && !(o->native_dpi > 0 && o->native_dpi < 250)) {
-		why_set(why, whylen, "not a low-resolution scan");
+		mu_why(why, whylen, "not a low-resolution scan");
 		return OCR_BAD;
 	}
 	s = o->opts.dpi / 72.0f;
@@ -1501,7 +1381,7 @@ page_ocr(struct ocr *o, fz_page *page, fz_rect bounds, struct ocr_page *pg,
 	rc = OCR_ERR;
 	if (o->mem.refused) {
 		/* MuPDF may skip an image it could not allocate: not a page */
-		why_set(why, whylen, "page needs more than %zu MiB", o->mem.limit >> 20);
+		mu_why(why, whylen, "page needs more than %zu MiB", o->mem.limit >> 20);
 		rc = OCR_BAD;
 		goto out;
 	}
@@ -1512,7 +1392,7 @@ page_ocr(struct ocr *o, fz_page *page, fz_rect bounds, struct ocr_page *pg,
 	fz_drop_pixmap(ctx, pm);
 	pm = NULL;
 	if (base == NULL) {
-		why_set(why, whylen, "out of memory");
+		mu_why(why, whylen, "out of memory");
 		goto out;
 	}
 	if (tess_start(o, why, whylen) < 0)
@@ -1521,7 +1401,7 @@ page_ocr(struct ocr *o, fz_page *page, fz_rect bounds, struct ocr_page *pg,
 	m1 = m0;
 	img = o->opts.no_deskew ? pixClone(base) : deskew(base, &skew, &m1);
 	if (img == NULL || tess_read(o->tess, img, dpi, &wl) < 0) {
-		why_set(why, whylen, "tesseract failed");
+		mu_why(why, whylen, "tesseract failed");
 		goto out;
 	}
 
@@ -1542,7 +1422,7 @@ page_ocr(struct ocr *o, fz_page *page, fz_rect bounds, struct ocr_page *pg,
 		    (float)pixGetHeight(base), quads));
 		img2 = o->opts.no_deskew ? pixClone(turned) : deskew(turned, &skew2, &m2);
 		if (img2 == NULL || tess_read(o->tess, img2, dpi, &wl2) < 0) {
-			why_set(why, whylen, "tesseract failed");
+			mu_why(why, whylen, "tesseract failed");
 			goto out;
 		}
 		if (wl2.n > 0 && wl_conf(&wl2) > wl_conf(&wl) + OCR_BETTER) {
@@ -1558,7 +1438,7 @@ page_ocr(struct ocr *o, fz_page *page, fz_rect bounds, struct ocr_page *pg,
 
 	words_to_page(&wl, m1, bounds);
 	if (page_fill(pg, &wl) < 0) {
-		why_set(why, whylen, "out of memory");
+		mu_why(why, whylen, "out of memory");
 		goto out;
 	}
 	pg->skew = skew;
@@ -1620,7 +1500,7 @@ ocr_page(struct ocr *o, int pageno, struct ocr_page *pg, char *why, size_t whyle
 	if (why && whylen)
 		why[0] = '\0';
 	if (o == NULL || pageno < 1 || pageno > o->npages) {
-		why_set(why, whylen, "no page %d", pageno);
+		mu_why(why, whylen, "no page %d", pageno);
 		return OCR_ERR;
 	}
 	ctx = o->ctx;
@@ -1636,16 +1516,16 @@ ocr_page(struct ocr *o, int pageno, struct ocr_page *pg, char *why, size_t whyle
 	}
 	rc = OCR_ERR;
 	if (!size_ok(bounds)) {
-		why_set(why, whylen, "absurd page size on page %d", pageno);
+		mu_why(why, whylen, "absurd page size on page %d", pageno);
 		rc = OCR_BAD;
 		goto out;
 	}
 	if (layer < 0) {
-		why_set(why, whylen, "out of memory");
+		mu_why(why, whylen, "out of memory");
 		goto out;
 	}
 	if (o->mem.refused) {
-		why_set(why, whylen, "page needs more than %zu MiB", o->mem.limit >> 20);
+		mu_why(why, whylen, "page needs more than %zu MiB", o->mem.limit >> 20);
 		rc = OCR_BAD;
 		goto out;
 	}
@@ -1653,7 +1533,7 @@ ocr_page(struct ocr *o, int pageno, struct ocr_page *pg, char *why, size_t whyle
 	pg->height = bounds.y1 - bounds.y0;
 	if (layer == 1) {
 		if (page_fill(pg, &wl) < 0) {
-			why_set(why, whylen, "out of memory");
+			mu_why(why, whylen, "out of memory");
 			goto out;
 		}
 		pg->source = OCR_SRC_TEXT;
@@ -1686,7 +1566,7 @@ ocr_page_image(struct ocr *o, int pageno, int dpi, void **pixp, char *why, size_
 	if (why && whylen)
 		why[0] = '\0';
 	if (o == NULL || pageno < 1 || pageno > o->npages || dpi < 50 || dpi > 600) {
-		why_set(why, whylen, "no page %d", pageno);
+		mu_why(why, whylen, "no page %d", pageno);
 		return OCR_ERR;
 	}
 	ctx = o->ctx;
@@ -1707,14 +1587,14 @@ ocr_page_image(struct ocr *o, int pageno, int dpi, void **pixp, char *why, size_
 		mute(o, 0);
 		rc = page == NULL ? mu_verdict(o, "page", why, whylen) : OCR_BAD;
 		if (rc == OCR_BAD && !(why && *why))
-			why_set(why, whylen, "page %d cannot be rendered", pageno);
+			mu_why(why, whylen, "page %d cannot be rendered", pageno);
 		goto out;
 	}
 	mute(o, 0);
 	gray = pix_from_gray(fz_pixmap_samples(ctx, pm), fz_pixmap_width(ctx, pm),
 	    fz_pixmap_height(ctx, pm), fz_pixmap_stride(ctx, pm), dpi);
 	if (gray == NULL || (*pixp = pixThresholdToBinary(gray, 160)) == NULL) {
-		why_set(why, whylen, "out of memory");
+		mu_why(why, whylen, "out of memory");
 		goto out;
 	}
 	rc = OCR_OK;
@@ -1887,14 +1767,14 @@ png_publish(const char *path, const unsigned char *data, size_t len, char *why,
 
 	if (snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid()) >=
 	    (int)sizeof tmp) {
-		why_set(why, whylen, "preview: path too long");
+		mu_why(why, whylen, "preview: path too long");
 		return OCR_ERR;
 	}
 	/* a leftover of a crashed run can only be ours: same pid, same path */
 	(void)unlink(tmp);
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
 	    0600)) == -1) {
-		why_set(why, whylen, "cannot create preview: %s", strerror(errno));
+		mu_why(why, whylen, "cannot create preview: %s", strerror(errno));
 		return OCR_ERR;
 	}
 	while (len > 0) {
@@ -1913,12 +1793,12 @@ png_publish(const char *path, const unsigned char *data, size_t len, char *why,
 	if (n == -1 || rename(tmp, path) == -1)
 		goto ioerr;
 	if (spool_fsync_dir(path) == -1) {
-		why_set(why, whylen, "cannot sync the preview's folder");
+		mu_why(why, whylen, "cannot sync the preview's folder");
 		return OCR_ERR;
 	}
 	return OCR_OK;
 ioerr:
-	why_set(why, whylen, "cannot write preview: %s", strerror(errno));
+	mu_why(why, whylen, "cannot write preview: %s", strerror(errno));
 	if (fd != -1)
 		close(fd);
 	(void)unlink(tmp);
@@ -1946,12 +1826,12 @@ ocr_page_preview(struct ocr *o, int pageno, int dpi,
 	if (why && whylen)
 		why[0] = '\0';
 	if (o == NULL || pageno < 1 || pageno > o->npages) {
-		why_set(why, whylen, "no page %d", pageno);
+		mu_why(why, whylen, "no page %d", pageno);
 		return OCR_ERR;
 	}
 	if (dpi < 50 || dpi > 300 || nfill < 0 || noutline < 0 || (nfill && !fill) ||
 	    (noutline && !outline) || png_path == NULL) {
-		why_set(why, whylen, "preview: bad arguments");
+		mu_why(why, whylen, "preview: bad arguments");
 		return OCR_ERR;
 	}
 	ctx = o->ctx;
@@ -1964,7 +1844,7 @@ ocr_page_preview(struct ocr *o, int pageno, int dpi,
 	if (!size_ok(bounds) || (double)(bounds.x1 - bounds.x0) * s *
 	    (bounds.y1 - bounds.y0) * s > (double)o->opts.max_pixels) {
 		mute(o, 0);
-		why_set(why, whylen, "page %d too large to render", pageno);
+		mu_why(why, whylen, "page %d too large to render", pageno);
 		rc = OCR_BAD;
 		goto out;
 	}

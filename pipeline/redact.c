@@ -38,11 +38,12 @@
 
 #include "msg.h"
 #include "ocr.h"
+#include "mumem.h"
 #include "pdfout.h"
 #include "redact.h"
 #include "spool.h"
 
-#define RD_REASON	80		/* longest MuPDF reason we pass on */
+#define MU_REASON	80		/* longest MuPDF reason we pass on */
 #define RD_LABEL_PAD	1.5f		/* points between box edge and label */
 #define RD_LABEL_MAX	7.0f		/* label font size, points, at most */
 #define RD_LABEL_MIN	4.0f		/* ... and at least, or no label */
@@ -53,17 +54,8 @@
 #define RD_WORD_MARGIN	2.0f		/* points: words this near a box are not checked */
 #define RD_WORD_MAX	64		/* bytes of a word compared, at most */
 
-#define MEM_HDR	((sizeof(size_t) + _Alignof(max_align_t) - 1) / \
-		    _Alignof(max_align_t) * _Alignof(max_align_t))
-
-struct rd_mem {
-	size_t		limit;
-	size_t		used;
-	int		refused;
-};
-
 struct rd {
-	struct rd_mem	mem;
+	struct mumem	mem;
 	fz_alloc_context alloc;		/* MuPDF keeps a pointer: lives here */
 	fz_context	*ctx;
 	int		nullfd;		/* /dev/null while MuPDF works */
@@ -94,106 +86,6 @@ static const char *const bad_keys[] = {
 };
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
-/* why_set - format a one-line reason, neutralising control characters */
-static void __attribute__((format(printf, 3, 4)))
-why_set(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list	ap;
-	char	*p;
-
-	if (why == NULL || whylen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-	for (p = why; *p; p++)
-		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
-			*p = '?';
-}
-
-/* reason_clean - a short, PHI-free version of a MuPDF message */
-static void
-reason_clean(const char *in, char *out, size_t outlen)
-{
-	size_t	i, n = 0;
-
-	for (i = 0; in && in[i] && n + 1 < outlen && n < RD_REASON; i++) {
-		unsigned char c = (unsigned char)in[i];
-
-		if (c == '\'' || c == '"' || c == '`' || c == '\n')
-			break;
-		out[n++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
-	}
-	while (n > 0 && (out[n - 1] == ' ' || out[n - 1] == ':' ||
-	    out[n - 1] == '(' || out[n - 1] == ','))
-		n--;
-	out[n] = '\0';
-	if (n == 0)
-		snprintf(out, outlen, "unreadable");
-}
-
-/* mem_malloc - MuPDF's allocator: refuse past the ceiling */
-static void *
-mem_malloc(void *user, size_t size)
-{
-	struct rd_mem *m = user;
-	unsigned char *p;
-
-	if (size > m->limit - m->used || size > SIZE_MAX - MEM_HDR) {
-		m->refused = 1;
-		return NULL;
-	}
-	if ((p = malloc(MEM_HDR + size)) == NULL)
-		return NULL;
-	memcpy(p, &size, sizeof size);
-	m->used += size;
-	return p + MEM_HDR;
-}
-
-/* mem_free - give a block and its bytes back */
-static void
-mem_free(void *user, void *ptr)
-{
-	struct rd_mem *m = user;
-	unsigned char *p;
-	size_t	size;
-
-	if (ptr == NULL)
-		return;
-	p = (unsigned char *)ptr - MEM_HDR;
-	memcpy(&size, p, sizeof size);
-	m->used -= size;
-	free(p);
-}
-
-/* mem_realloc - resize within the ceiling */
-static void *
-mem_realloc(void *user, void *ptr, size_t size)
-{
-	struct rd_mem *m = user;
-	unsigned char *p, *q;
-	size_t	old;
-
-	if (ptr == NULL)
-		return mem_malloc(user, size);
-	if (size == 0) {
-		mem_free(user, ptr);
-		return NULL;
-	}
-	p = (unsigned char *)ptr - MEM_HDR;
-	memcpy(&old, p, sizeof old);
-	if (size > old && (size - old > m->limit - m->used ||
-	    size > SIZE_MAX - MEM_HDR)) {
-		m->refused = 1;
-		return NULL;
-	}
-	if ((q = realloc(p, MEM_HDR + size)) == NULL)
-		return NULL;
-	memcpy(q, &size, sizeof size);
-	m->used = m->used - old + size;
-	return q + MEM_HDR;
-}
 
 /* lib_msg - MuPDF's warnings and errors: only with -v */
 static void
@@ -234,14 +126,10 @@ rd_open(struct rd *r, char *why, size_t whylen)
 {
 	memset(r, 0, sizeof *r);
 	r->nullfd = r->errfd = -1;
-	r->mem.limit = REDACT_MEM_LIMIT;
-	r->alloc.user = &r->mem;
-	r->alloc.malloc = mem_malloc;
-	r->alloc.realloc = mem_realloc;
-	r->alloc.free = mem_free;
+	mumem_allocator(&r->mem, REDACT_MEM_LIMIT, &r->alloc);
 	r->ctx = fz_new_context(&r->alloc, NULL, FZ_STORE_DEFAULT);
 	if (r->ctx == NULL) {
-		why_set(why, whylen, "out of memory");
+		mu_why(why, whylen, "out of memory");
 		return -1;
 	}
 	fz_set_warning_callback(r->ctx, lib_msg, "mupdf");
@@ -249,7 +137,7 @@ rd_open(struct rd *r, char *why, size_t whylen)
 	fz_try(r->ctx)
 		fz_register_document_handlers(r->ctx);
 	fz_catch(r->ctx) {
-		why_set(why, whylen, "cannot set up MuPDF");
+		mu_why(why, whylen, "cannot set up MuPDF");
 		rd_close(r);
 		return -1;
 	}
@@ -265,15 +153,15 @@ rd_open(struct rd *r, char *why, size_t whylen)
 static void
 rd_verdict(struct rd *r, const char *doing, char *why, size_t whylen)
 {
-	char	reason[RD_REASON + 1];
+	char	reason[MU_REASON + 1];
 
 	if (r->mem.refused || fz_caught(r->ctx) == FZ_ERROR_MEMORY) {
-		why_set(why, whylen, "%s: needs more than %zu MiB", doing,
+		mu_why(why, whylen, "%s: needs more than %zu MiB", doing,
 		    r->mem.limit >> 20);
 		return;
 	}
-	reason_clean(fz_caught_message(r->ctx), reason, sizeof reason);
-	why_set(why, whylen, "%s: %s", doing, reason);
+	mu_reason(fz_caught_message(r->ctx), reason, sizeof reason);
+	mu_why(why, whylen, "%s: %s", doing, reason);
 }
 
 /* fmt_mime - the MIME type MuPDF picks its handler by */
@@ -314,17 +202,17 @@ areas_check(const struct redact_area *areas, int nareas, int npages,
 	int	i;
 
 	if (nareas < 0 || (nareas > 0 && areas == NULL)) {
-		why_set(why, whylen, "bad area list");
+		mu_why(why, whylen, "bad area list");
 		return -1;
 	}
 	for (i = 0; i < nareas; i++) {
 		if (areas[i].page < 1 || areas[i].page > npages) {
-			why_set(why, whylen, "area %d: no page %d (document has %d)",
+			mu_why(why, whylen, "area %d: no page %d (document has %d)",
 			    i + 1, areas[i].page, npages);
 			return -1;
 		}
 		if (!area_rect(&areas[i], &r)) {
-			why_set(why, whylen, "area %d: not a box", i + 1);
+			mu_why(why, whylen, "area %d: not a box", i + 1);
 			return -1;
 		}
 	}
@@ -726,12 +614,12 @@ redact_document(const char *in_path, const char *out_pdf_path,
 	r.ctx = NULL;
 	r.nullfd = r.errfd = -1;
 	if (in_path == NULL || out_pdf_path == NULL) {
-		why_set(why, whylen, "no input or output path");
+		mu_why(why, whylen, "no input or output path");
 		return -1;
 	}
 	if ((size_t)snprintf(tmp, sizeof tmp, "%s.%ld.tmp", out_pdf_path,
 	    (long)getpid()) >= sizeof tmp) {
-		why_set(why, whylen, "output path too long");
+		mu_why(why, whylen, "output path too long");
 		return -1;
 	}
 	ocr_opts_default(&oopts);
@@ -805,19 +693,19 @@ redact_document(const char *in_path, const char *out_pdf_path,
 	if (fsync(fd) == -1 || close(fd) == -1) {
 		fd = -1;
 		msg_note_errno(errno);
-		why_set(why, whylen, "cannot sync output: %s", strerror(errno));
+		mu_why(why, whylen, "cannot sync output: %s", strerror(errno));
 		goto out;
 	}
 	fd = -1;
 	if (rename(tmp, out_pdf_path) == -1) {
 		msg_note_errno(errno);
-		why_set(why, whylen, "cannot rename output: %s", strerror(errno));
+		mu_why(why, whylen, "cannot rename output: %s", strerror(errno));
 		goto out;
 	}
 	made = 0;
 	rd_mute(&r, 0);
 	if (spool_fsync_dir(out_pdf_path) < 0) {
-		why_set(why, whylen, "cannot sync output folder");
+		mu_why(why, whylen, "cannot sync output folder");
 		goto out;
 	}
 	rc = 0;
@@ -1219,7 +1107,7 @@ redact_verify(const char *in_path, const char *pdf_path,
 
 	if (in_path == NULL || pdf_path == NULL || ngone < 0 ||
 	    (ngone > 0 && gone == NULL)) {
-		why_set(why, whylen, "bad arguments");
+		mu_why(why, whylen, "bad arguments");
 		return -1;
 	}
 	ocr_opts_default(&oopts);
@@ -1230,12 +1118,12 @@ redact_verify(const char *in_path, const char *pdf_path,
 		needle = calloc((size_t)ngone, sizeof *needle);
 		nlen = calloc((size_t)ngone, sizeof *nlen);
 		if (needle == NULL || nlen == NULL) {
-			why_set(why, whylen, "out of memory");
+			mu_why(why, whylen, "out of memory");
 			goto out;
 		}
 		for (i = 0; i < ngone; i++)
 			if (gone[i] && (needle[i] = norm_string(gone[i], &nlen[i])) == NULL) {
-				why_set(why, whylen, "out of memory");
+				mu_why(why, whylen, "out of memory");
 				goto out;
 			}
 	}
@@ -1259,13 +1147,13 @@ redact_verify(const char *in_path, const char *pdf_path,
 	fz_try(ctx) {
 		pdf = pdf_open_document(ctx, pdf_path);
 		if (pdf_needs_password(ctx, pdf)) {
-			why_set(why, whylen, "output is encrypted");
+			mu_why(why, whylen, "output is encrypted");
 			bad = 1;
 			break;
 		}
 		n = pdf_count_pages(ctx, pdf);
 		if (n != info.pages) {
-			why_set(why, whylen, "output has %d pages, input %d", n, info.pages);
+			mu_why(why, whylen, "output has %d pages, input %d", n, info.pages);
 			bad = 1;
 			break;
 		}
@@ -1278,13 +1166,13 @@ redact_verify(const char *in_path, const char *pdf_path,
 			orig = pdf_open_document(ctx, in_path);
 			if (pdf_needs_password(ctx, orig) ||
 			    pdf_count_pages(ctx, orig) != n) {
-				why_set(why, whylen, "input unreadable or changed");
+				mu_why(why, whylen, "input unreadable or changed");
 				bad = 1;
 				break;
 			}
 		}
 		if ((left = leftover(ctx, pdf, buf, sizeof buf)) != NULL) {
-			why_set(why, whylen, "scrub failed: %s remains", left);
+			mu_why(why, whylen, "scrub failed: %s remains", left);
 			bad = 1;
 			break;
 		}
@@ -1294,7 +1182,7 @@ redact_verify(const char *in_path, const char *pdf_path,
 			text = page_text(ctx, page, &tlen);
 			for (i = 0; i < ngone && !bad; i++)
 				if (needle[i] && runes_find(text, tlen, needle[i], nlen[i])) {
-					why_set(why, whylen, "redacted text %d still on page %d",
+					mu_why(why, whylen, "redacted text %d still on page %d",
 					    i + 1, p);
 					bad = 1;
 				}
@@ -1305,7 +1193,7 @@ redact_verify(const char *in_path, const char *pdf_path,
 				page_words(ctx, opage, areas, nareas, p, &want);
 				page_words(ctx, page, NULL, 0, p, &have);
 				if (words_lost(&want, &have)) {
-					why_set(why, whylen, "text outside the redaction "
+					mu_why(why, whylen, "text outside the redaction "
 					    "boxes was lost on page %d", p);
 					bad = 1;
 				}
@@ -1333,7 +1221,7 @@ redact_verify(const char *in_path, const char *pdf_path,
 					    label_fit(ctx, font, areas[i].label, box, label,
 					    &size, &org, &ink), ink, &total, &light);
 					if (light * 1000000L > total * (long)REDACT_NONBLACK_PPM) {
-						why_set(why, whylen, "area %d on page %d not black "
+						mu_why(why, whylen, "area %d on page %d not black "
 						    "(%ld of %ld pixels)", i + 1, p, light, total);
 						bad = 1;
 					}

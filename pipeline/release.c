@@ -27,6 +27,7 @@
 #include <mupdf/pdf.h>
 
 #include "msg.h"
+#include "mumem.h"
 #include "pdfout.h"
 #include "release.h"
 #include "spool.h"
@@ -35,7 +36,7 @@
 #define RL_PAGE_H	792.0f
 #define RL_MARGIN_X	72.0f
 #define RL_MARGIN_Y	60.0f
-#define RL_REASON	80		/* longest MuPDF reason we pass on */
+#define MU_REASON	80		/* longest MuPDF reason we pass on */
 #define RL_STAMP_SIZE	8.0f		/* stamp font size, points, at most */
 #define RL_STAMP_MIN	5.0f		/* ... and at least */
 #define RL_STAMP_BASE	18.0f		/* baseline above the page's bottom edge */
@@ -50,44 +51,6 @@ struct rl {
 	fz_context	*ctx;
 };
 
-/* why_set - format a one-line reason, neutralising control characters */
-static void __attribute__((format(printf, 3, 4)))
-why_set(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list	ap;
-	char	*p;
-
-	if (why == NULL || whylen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-	for (p = why; *p; p++)
-		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
-			*p = '?';
-}
-
-/* reason_clean - a short, PHI-free version of a MuPDF message */
-static void
-reason_clean(const char *in, char *out, size_t outlen)
-{
-	size_t	i, n = 0;
-
-	for (i = 0; in && in[i] && n + 1 < outlen && n < RL_REASON; i++) {
-		unsigned char c = (unsigned char)in[i];
-
-		if (c == '\'' || c == '"' || c == '`' || c == '\n')
-			break;
-		out[n++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
-	}
-	while (n > 0 && (out[n - 1] == ' ' || out[n - 1] == ':' ||
-	    out[n - 1] == '(' || out[n - 1] == ','))
-		n--;
-	out[n] = '\0';
-	if (n == 0)
-		snprintf(out, outlen, "unreadable");
-}
-
 /* lib_msg - MuPDF's warnings and errors: only with -v */
 static void
 lib_msg(void *user, const char *message)
@@ -101,7 +64,7 @@ rl_open(struct rl *r, char *why, size_t whylen)
 {
 	r->ctx = fz_new_context(NULL, NULL, FZ_STORE_DEFAULT);
 	if (r->ctx == NULL) {
-		why_set(why, whylen, "out of memory");
+		mu_why(why, whylen, "out of memory");
 		return -1;
 	}
 	fz_set_warning_callback(r->ctx, lib_msg, "mupdf");
@@ -121,14 +84,14 @@ rl_close(struct rl *r)
 static void
 rl_verdict(struct rl *r, const char *doing, char *why, size_t whylen)
 {
-	char	reason[RL_REASON + 1];
+	char	reason[MU_REASON + 1];
 
 	if (fz_caught(r->ctx) == FZ_ERROR_MEMORY) {
-		why_set(why, whylen, "%s: out of memory", doing);
+		mu_why(why, whylen, "%s: out of memory", doing);
 		return;
 	}
-	reason_clean(fz_caught_message(r->ctx), reason, sizeof reason);
-	why_set(why, whylen, "%s: %s", doing, reason);
+	mu_reason(fz_caught_message(r->ctx), reason, sizeof reason);
+	mu_why(why, whylen, "%s: %s", doing, reason);
 }
 
 /*
@@ -318,13 +281,13 @@ save_atomic(struct rl *r, pdf_document *pdf, const char *out_pdf,
 
 	if ((size_t)snprintf(tmp, sizeof tmp, "%s.%ld.tmp", out_pdf,
 	    (long)getpid()) >= sizeof tmp) {
-		why_set(why, whylen, "output path too long");
+		mu_why(why, whylen, "output path too long");
 		return -1;
 	}
 	fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd == -1) {
 		msg_note_errno(errno);
-		why_set(why, whylen, "cannot create temporary file: %s",
+		mu_why(why, whylen, "cannot create temporary file: %s",
 		    strerror(errno));
 		return -1;
 	}
@@ -347,24 +310,24 @@ save_atomic(struct rl *r, pdf_document *pdf, const char *out_pdf,
 		goto out;
 	if (fsync(fd) == -1) {
 		msg_note_errno(errno);
-		why_set(why, whylen, "cannot sync output: %s", strerror(errno));
+		mu_why(why, whylen, "cannot sync output: %s", strerror(errno));
 		goto out;
 	}
 	if (close(fd) == -1) {
 		fd = -1;
 		msg_note_errno(errno);
-		why_set(why, whylen, "cannot close output: %s", strerror(errno));
+		mu_why(why, whylen, "cannot close output: %s", strerror(errno));
 		goto out;
 	}
 	fd = -1;
 	if (rename(tmp, out_pdf) == -1) {
 		msg_note_errno(errno);
-		why_set(why, whylen, "cannot rename output: %s", strerror(errno));
+		mu_why(why, whylen, "cannot rename output: %s", strerror(errno));
 		goto out;
 	}
 	tmp[0] = '\0';
 	if (spool_fsync_dir(out_pdf) < 0) {
-		why_set(why, whylen, "cannot sync output folder");
+		mu_why(why, whylen, "cannot sync output folder");
 		goto out;
 	}
 	rc = 0;
@@ -612,12 +575,12 @@ release_cover_letter(const struct release_info *ri, const char *out_pdf,
 	int	rc = -1, failed = 0, i, total = 0, pages = 0;
 
 	if (ri == NULL || out_pdf == NULL) {
-		why_set(why, whylen, "no release or output path");
+		mu_why(why, whylen, "no release or output path");
 		return -1;
 	}
 	if (ri->nitems < 0 || ri->nitems > RELEASE_MAX_ITEMS ||
 	    (ri->nitems > 0 && ri->items == NULL)) {
-		why_set(why, whylen, "bad document list (%d items, at most %d)",
+		mu_why(why, whylen, "bad document list (%d items, at most %d)",
 		    ri->nitems, RELEASE_MAX_ITEMS);
 		return -1;
 	}
@@ -626,14 +589,14 @@ release_cover_letter(const struct release_info *ri, const char *out_pdf,
 			continue;
 		if (ri->items[i].pages < 0 || ri->items[i].redactions < 0 ||
 		    ri->items[i].pages > 1000000 - total) {
-			why_set(why, whylen, "document %d: bad page or redaction count",
+			mu_why(why, whylen, "document %d: bad page or redaction count",
 			    i + 1);
 			return -1;
 		}
 		total += ri->items[i].pages;
 	}
 	if (ri->total_pages < 0) {
-		why_set(why, whylen, "bad total page count");
+		mu_why(why, whylen, "bad total page count");
 		return -1;
 	}
 	if (ri->total_pages > 0)
@@ -664,7 +627,7 @@ release_cover_letter(const struct release_info *ri, const char *out_pdf,
 	if (failed)
 		goto out;
 	if (pages > RELEASE_MAX_LETTER_PAGES) {
-		why_set(why, whylen, "cover letter: longer than %d pages",
+		mu_why(why, whylen, "cover letter: longer than %d pages",
 		    RELEASE_MAX_LETTER_PAGES);
 		goto out;
 	}
@@ -710,7 +673,7 @@ release_notice_page(const char *out_pdf, char *why, size_t whylen)
 	int	rc = -1, failed = 0, pt, pages = 0;
 
 	if (out_pdf == NULL) {
-		why_set(why, whylen, "no output path");
+		mu_why(why, whylen, "no output path");
 		return -1;
 	}
 	if (rl_open(&r, why, whylen) < 0)
@@ -752,7 +715,7 @@ release_notice_page(const char *out_pdf, char *why, size_t whylen)
 	if (failed)
 		goto out;
 	if (pages != 1) {
-		why_set(why, whylen, "notice page: does not fit one page");
+		mu_why(why, whylen, "notice page: does not fit one page");
 		goto out;
 	}
 	if (save_atomic(&r, pdf, out_pdf, why, whylen) < 0)
@@ -945,11 +908,11 @@ release_stamp(const char *in_pdf, const char *out_pdf, const char *case_id,
 	int	rc = -1, failed = 0, i, n = 0;
 
 	if (in_pdf == NULL || out_pdf == NULL) {
-		why_set(why, whylen, "no input or output path");
+		mu_why(why, whylen, "no input or output path");
 		return -1;
 	}
 	if (first_no < 1 || total < 1 || first_no > total) {
-		why_set(why, whylen, "bad page numbers (first %d, total %d)",
+		mu_why(why, whylen, "bad page numbers (first %d, total %d)",
 		    first_no, total);
 		return -1;
 	}
