@@ -32,28 +32,6 @@ col(sqlite3_stmt *s, int i)
 	return t ? (const char *)t : "";
 }
 
-/* opt - remove "--name VALUE" from argv; the value or NULL (bad: no value) */
-static const char *
-opt(int *argc, char **argv, const char *name, int *bad)
-{
-	const char	*v = NULL;
-	int		i;
-
-	for (i = 1; i < *argc; i++) {
-		if (strcmp(argv[i], name) != 0)
-			continue;
-		if (i + 1 >= *argc) {
-			*bad = 1;
-			return NULL;
-		}
-		v = argv[i + 1];
-		memmove(argv + i, argv + i + 2, (*argc - i - 1) * sizeof *argv);
-		*argc -= 2;
-		i--;
-	}
-	return v;
-}
-
 /* good_name - letters, digits and " .,&'-_" (it names a file in outbox/) */
 static int
 good_name(const char *n)
@@ -164,9 +142,9 @@ cmd_recipient(int argc, char **argv, const char *home)
 	}
 	as_json = take_flag(&argc, argv, "--json");
 	pass = take_flag(&argc, argv, "--passphrase");
-	age = opt(&argc, argv, "--age", &bad);
-	fax = opt(&argc, argv, "--fax", &bad);
-	address = opt(&argc, argv, "--address", &bad);
+	age = take_opt(&argc, argv, "--age", &bad);
+	fax = take_opt(&argc, argv, "--fax", &bad);
+	address = take_opt(&argc, argv, "--address", &bad);
 	kinds = (age != NULL) + (fax != NULL) + pass;
 	if (bad || argc < 2 || (strcmp(argv[1], "list") == 0 && argc != 2) ||
 	    (strcmp(argv[1], "add") == 0 && (argc != 3 || kinds != 1)) ||

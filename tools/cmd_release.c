@@ -181,7 +181,7 @@ cmd_release(int argc, char **argv, const char *home)
 	const char	*out = NULL;
 	struct age_keys	keys;
 	enum age_result	r;
-	int		in = -1, fd = -1, rc = 1, n, i;
+	int		in = -1, fd = -1, rc = 1, n, bad = 0;
 
 	if (help_wanted(argc, argv)) {
 		printf("usage: roi [-C DIR] release list [--json]\n"
@@ -201,14 +201,8 @@ cmd_release(int argc, char **argv, const char *home)
 		}
 		return list(home, as_json);
 	}
-	for (i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
-			out = argv[i + 1];
-			memmove(argv + i, argv + i + 2, (argc - i - 1) * sizeof *argv);
-			argc -= 2;
-			break;
-		}
-	if (argc != 3 || strcmp(argv[1], "open") != 0) {
+	out = take_opt(&argc, argv, "--out", &bad);
+	if (bad || argc != 3 || strcmp(argv[1], "open") != 0) {
 		msg_error("usage: roi release list [--json] | open PACKAGE [--out DIR]");
 		return EXIT_USAGE;
 	}

@@ -1047,29 +1047,6 @@ recipient_of(struct store *st, struct rev *r, const char *to, char *out, size_t 
 	return 0;
 }
 
-/* take_opt - remove "--name VALUE" from argv; the value, or NULL */
-static const char *
-take_opt(int *argc, char **argv, const char *name, int *bad)
-{
-	const char	*v = NULL;
-	int		i;
-
-	for (i = 1; i < *argc; i++) {
-		if (strcmp(argv[i], name) != 0)
-			continue;
-		if (i + 1 >= *argc) {
-			msg_error("review: %s needs a value", name);
-			*bad = 1;
-			return NULL;
-		}
-		v = argv[i + 1];
-		memmove(argv + i, argv + i + 2, (*argc - i - 1) * sizeof *argv);
-		*argc -= 2;
-		i--;
-	}
-	return v;
-}
-
 static int
 usage(void)
 {

@@ -66,6 +66,28 @@ take_flag(int *argc, char **argv, const char *flag)
 	return found;
 }
 
+const char *
+take_opt(int *argc, char **argv, const char *name, int *bad)
+{
+	const char	*v = NULL;
+	int		i;
+
+	for (i = 1; i < *argc; i++) {
+		if (strcmp(argv[i], name) != 0)
+			continue;
+		if (i + 1 >= *argc) {
+			msg_error("%s needs a value", name);
+			*bad = 1;
+			return NULL;
+		}
+		v = argv[i + 1];
+		memmove(argv + i, argv + i + 2, (*argc - i - 1) * sizeof *argv);
+		*argc -= 2;
+		i--;
+	}
+	return v;
+}
+
 int
 help_wanted(int argc, char **argv)
 {

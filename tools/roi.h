@@ -26,6 +26,9 @@ int	cmd_release(int argc, char **argv, const char *home);
 
 /* has_flag - is FLAG among argv[1..]? removes it */
 int	take_flag(int *argc, char **argv, const char *flag);
+/* take_opt - remove "--name VALUE" from argv; the value (the last given),
+ * NULL if absent; *bad set (and said) when the value is missing */
+const char *take_opt(int *argc, char **argv, const char *name, int *bad);
 /* help_wanted - -h or --help in argv */
 int	help_wanted(int argc, char **argv);
 /* case_arg - "C-12", "c12" or "12" to 12; 0 if not a case name */
