@@ -2,6 +2,7 @@
  * pdfout.c - a PDF written onto our own file descriptor (pdfout.h)
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -65,6 +66,70 @@ pdfout_write_fd(fz_context *ctx, pdf_document *pdf, int *fd, const pdf_write_opt
 	}
 	fz_always(ctx)
 		fz_drop_output(ctx, out);
+	fz_catch(ctx)
+		fz_rethrow(ctx);
+}
+
+void
+pdfout_page_font(fz_context *ctx, pdf_page *page, pdf_obj *fontref, const char *prefix,
+    char *key, size_t keylen)
+{
+	pdf_obj	*res, *fonts, *have;
+	int	i;
+
+	res = pdf_dict_get(ctx, page->obj, PDF_NAME(Resources));
+	if (!pdf_is_dict(ctx, res)) {
+		res = pdf_dict_get_inheritable(ctx, page->obj, PDF_NAME(Resources));
+		if (pdf_is_dict(ctx, res))
+			pdf_dict_put_drop(ctx, page->obj, PDF_NAME(Resources),
+			    pdf_copy_dict(ctx, res));
+		else
+			pdf_dict_put_dict(ctx, page->obj, PDF_NAME(Resources), 2);
+		res = pdf_dict_get(ctx, page->obj, PDF_NAME(Resources));
+	}
+	fonts = pdf_dict_get(ctx, res, PDF_NAME(Font));
+	if (!pdf_is_dict(ctx, fonts))
+		fonts = pdf_dict_put_dict(ctx, res, PDF_NAME(Font), 1);
+	for (i = 0; i < 100; i++) {
+		if (i)
+			snprintf(key, keylen, "%s%d", prefix, i);
+		else
+			snprintf(key, keylen, "%s", prefix);
+		have = pdf_dict_gets(ctx, fonts, key);
+		if (have == NULL || !pdf_objcmp(ctx, have, fontref)) {
+			pdf_dict_puts(ctx, fonts, key, fontref);
+			return;
+		}
+	}
+	fz_throw(ctx, FZ_ERROR_GENERIC, "no free font name on the page");
+}
+
+void
+pdfout_append(fz_context *ctx, pdf_document *pdf, pdf_page *page, fz_buffer *post)
+{
+	fz_buffer	*pre = NULL;
+	pdf_obj		*contents, *arr = NULL;
+	int		i;
+
+	fz_var(pre);
+	fz_var(arr);
+	fz_try(ctx) {
+		pre = fz_new_buffer_from_copied_data(ctx, (const unsigned char *)"q\n", 2);
+		contents = pdf_dict_get(ctx, page->obj, PDF_NAME(Contents));
+		arr = pdf_new_array(ctx, pdf, 3);
+		pdf_array_push_drop(ctx, arr, pdf_add_stream(ctx, pdf, pre, NULL, 0));
+		if (pdf_is_array(ctx, contents))
+			for (i = 0; i < pdf_array_len(ctx, contents); i++)
+				pdf_array_push(ctx, arr, pdf_array_get(ctx, contents, i));
+		else if (contents)
+			pdf_array_push(ctx, arr, contents);
+		pdf_array_push_drop(ctx, arr, pdf_add_stream(ctx, pdf, post, NULL, 0));
+		pdf_dict_put(ctx, page->obj, PDF_NAME(Contents), arr);
+	}
+	fz_always(ctx) {
+		pdf_drop_obj(ctx, arr);
+		fz_drop_buffer(ctx, pre);
+	}
 	fz_catch(ctx)
 		fz_rethrow(ctx);
 }

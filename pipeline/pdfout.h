@@ -1,5 +1,6 @@
 /*
- * pdfout.h - writing a PDF MuPDF holds onto a file descriptor we opened
+ * pdfout.h - writing a PDF MuPDF holds onto a file descriptor we opened,
+ * and drawing over a page
  *
  * Contract: pdfout_write_fd() writes the document to *fd with the given
  * options through an fz_output on that descriptor (MuPDF's save-to-path
@@ -16,5 +17,17 @@
 
 void	pdfout_write_fd(fz_context *ctx, pdf_document *pdf, int *fd,
 	    const pdf_write_options *wo);
+
+/*
+ * Drawing over a page after all its content (redaction labels, page
+ * stamps): pdfout_page_font() gives the page resources of its own (an
+ * inherited dictionary is copied) and adds fontref under a free name
+ * PREFIX, PREFIX1, ... into key; pdfout_append() makes Contents
+ * [ "q" old... post ], post starting with "Q", so whatever state the old
+ * content leaves does not move what post draws.  Both throw.
+ */
+void	pdfout_page_font(fz_context *ctx, pdf_page *page, pdf_obj *fontref,
+	    const char *prefix, char *key, size_t keylen);
+void	pdfout_append(fz_context *ctx, pdf_document *pdf, pdf_page *page, fz_buffer *post);
 
 #endif

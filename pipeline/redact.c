@@ -278,22 +278,6 @@ pdf_string_put(fz_context *ctx, fz_buffer *buf, const char *s)
 	fz_append_byte(ctx, buf, ')');
 }
 
-/* font_key - a name in the page's font resources we may use for labels */
-static const char *
-font_key(fz_context *ctx, pdf_obj *fonts, pdf_obj *fontref, char *key, size_t keylen)
-{
-	pdf_obj	*have;
-	int	i;
-
-	for (i = 0; i < 100; i++) {
-		snprintf(key, keylen, i ? RD_FONTKEY "%d" : RD_FONTKEY, i);
-		have = pdf_dict_gets(ctx, fonts, key);
-		if (have == NULL || !pdf_objcmp(ctx, have, fontref))
-			return key;
-	}
-	fz_throw(ctx, FZ_ERROR_GENERIC, "no free font name for labels");
-}
-
 /*
  * page_labels - draw the labels of one page's areas, white, after all of
  * its content: Contents becomes [ "q" old... "Q labels" ] so whatever
@@ -303,8 +287,7 @@ static void
 page_labels(fz_context *ctx, pdf_document *pdf, pdf_page *page, fz_font *font,
     pdf_obj **fontref, const struct redact_area *areas, int nareas, int pageno)
 {
-	fz_buffer *pre = NULL, *post = NULL;
-	pdf_obj	*res, *fonts, *contents, *arr = NULL;
+	fz_buffer *post = NULL;
 	fz_matrix ctm, inv, tm;
 	fz_point org;
 	fz_rect	box, ink;
@@ -312,9 +295,7 @@ page_labels(fz_context *ctx, pdf_document *pdf, pdf_page *page, fz_font *font,
 	float	size;
 	int	i, n = 0;
 
-	fz_var(pre);
 	fz_var(post);
-	fz_var(arr);
 	fz_var(n);
 	fz_try(ctx) {
 		pdf_page_transform(ctx, page, NULL, &ctm);
@@ -330,17 +311,7 @@ page_labels(fz_context *ctx, pdf_document *pdf, pdf_page *page, fz_font *font,
 				*fontref = pdf_add_simple_font(ctx, pdf, font,
 				    PDF_SIMPLE_ENCODING_LATIN);
 			if (n++ == 0) {
-				res = pdf_dict_get_inheritable(ctx, page->obj,
-				    PDF_NAME(Resources));
-				if (!pdf_is_dict(ctx, res))
-					res = pdf_dict_put_dict(ctx, page->obj,
-					    PDF_NAME(Resources), 2);
-				fonts = pdf_dict_get(ctx, res, PDF_NAME(Font));
-				if (!pdf_is_dict(ctx, fonts))
-					fonts = pdf_dict_put_dict(ctx, res,
-					    PDF_NAME(Font), 1);
-				font_key(ctx, fonts, *fontref, key, sizeof key);
-				pdf_dict_puts(ctx, fonts, key, *fontref);
+				pdfout_page_font(ctx, page, *fontref, RD_FONTKEY, key, sizeof key);
 				fz_append_string(ctx, post, "Q\n");
 			}
 			/* glyphs up in page space (y down), then to PDF space */
@@ -350,26 +321,11 @@ page_labels(fz_context *ctx, pdf_document *pdf, pdf_page *page, fz_font *font,
 			pdf_string_put(ctx, post, text);
 			fz_append_string(ctx, post, " Tj ET Q\n");
 		}
-		if (n > 0) {
-			pre = fz_new_buffer_from_copied_data(ctx,
-			    (const unsigned char *)"q\n", 2);
-			contents = pdf_dict_get(ctx, page->obj, PDF_NAME(Contents));
-			arr = pdf_new_array(ctx, pdf, 3);
-			pdf_array_push_drop(ctx, arr, pdf_add_stream(ctx, pdf, pre, NULL, 0));
-			if (pdf_is_array(ctx, contents))
-				for (i = 0; i < pdf_array_len(ctx, contents); i++)
-					pdf_array_push(ctx, arr, pdf_array_get(ctx, contents, i));
-			else if (contents)
-				pdf_array_push(ctx, arr, contents);
-			pdf_array_push_drop(ctx, arr, pdf_add_stream(ctx, pdf, post, NULL, 0));
-			pdf_dict_put(ctx, page->obj, PDF_NAME(Contents), arr);
-		}
+		if (n > 0)
+			pdfout_append(ctx, pdf, page, post);
 	}
-	fz_always(ctx) {
-		pdf_drop_obj(ctx, arr);
-		fz_drop_buffer(ctx, pre);
+	fz_always(ctx)
 		fz_drop_buffer(ctx, post);
-	}
 	fz_catch(ctx)
 		fz_rethrow(ctx);
 }

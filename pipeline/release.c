@@ -783,22 +783,6 @@ stamp_text(fz_context *ctx, fz_font *font, const char *cas, const char *to,
 	}
 }
 
-/* font_key - a name in the page's font resources free for the stamp */
-static const char *
-font_key(fz_context *ctx, pdf_obj *fonts, pdf_obj *fontref, char *key, size_t keylen)
-{
-	pdf_obj	*have;
-	int	i;
-
-	for (i = 0; i < 100; i++) {
-		snprintf(key, keylen, i ? RL_FONTKEY "%d" : RL_FONTKEY, i);
-		have = pdf_dict_gets(ctx, fonts, key);
-		if (have == NULL || !pdf_objcmp(ctx, have, fontref))
-			return key;
-	}
-	fz_throw(ctx, FZ_ERROR_GENERIC, "no free font name for the stamp");
-}
-
 /*
  * stamp_page - wrap the page's content in q ... Q and append the stamp:
  * Contents becomes [ "q" old... "Q stamp" ], so whatever state the old
@@ -808,38 +792,18 @@ static void
 stamp_page(fz_context *ctx, pdf_document *pdf, pdf_page *page, fz_font *font,
     pdf_obj *fontref, const char *text, float size, float width)
 {
-	fz_buffer *pre = NULL, *post = NULL;
-	pdf_obj	*res, *fonts, *contents, *arr = NULL;
+	fz_buffer *post = NULL;
 	fz_matrix ctm, inv, tm;
 	fz_rect	box;
 	char	key[40];
-	int	i;
 
-	fz_var(pre);
 	fz_var(post);
-	fz_var(arr);
 	fz_try(ctx) {
 		pdf_page_transform(ctx, page, NULL, &ctm);
 		inv = fz_invert_matrix(ctm);
 		box = pdf_bound_page(ctx, page);
 
-		/* resources of this page alone: inherited ones are copied */
-		res = pdf_dict_get(ctx, page->obj, PDF_NAME(Resources));
-		if (!pdf_is_dict(ctx, res)) {
-			res = pdf_dict_get_inheritable(ctx, page->obj,
-			    PDF_NAME(Resources));
-			if (pdf_is_dict(ctx, res))
-				pdf_dict_put_drop(ctx, page->obj, PDF_NAME(Resources),
-				    pdf_copy_dict(ctx, res));
-			else
-				pdf_dict_put_dict(ctx, page->obj, PDF_NAME(Resources), 2);
-			res = pdf_dict_get(ctx, page->obj, PDF_NAME(Resources));
-		}
-		fonts = pdf_dict_get(ctx, res, PDF_NAME(Font));
-		if (!pdf_is_dict(ctx, fonts))
-			fonts = pdf_dict_put_dict(ctx, res, PDF_NAME(Font), 1);
-		font_key(ctx, fonts, fontref, key, sizeof key);
-		pdf_dict_puts(ctx, fonts, key, fontref);
+		pdfout_page_font(ctx, page, fontref, RL_FONTKEY, key, sizeof key);
 
 		/* glyphs upright in page space (y down), then to PDF space */
 		tm = fz_concat(fz_make_matrix(size, 0, 0, -size,
@@ -849,24 +813,10 @@ stamp_page(fz_context *ctx, pdf_document *pdf, pdf_page *page, fz_font *font,
 		    key, tm.a, tm.b, tm.c, tm.d, tm.e, tm.f);
 		pdf_string_put(ctx, post, text);
 		fz_append_string(ctx, post, " Tj ET Q\n");
-		pre = fz_new_buffer_from_copied_data(ctx, (const unsigned char *)"q\n", 2);
-
-		contents = pdf_dict_get(ctx, page->obj, PDF_NAME(Contents));
-		arr = pdf_new_array(ctx, pdf, 3);
-		pdf_array_push_drop(ctx, arr, pdf_add_stream(ctx, pdf, pre, NULL, 0));
-		if (pdf_is_array(ctx, contents))
-			for (i = 0; i < pdf_array_len(ctx, contents); i++)
-				pdf_array_push(ctx, arr, pdf_array_get(ctx, contents, i));
-		else if (contents)
-			pdf_array_push(ctx, arr, contents);
-		pdf_array_push_drop(ctx, arr, pdf_add_stream(ctx, pdf, post, NULL, 0));
-		pdf_dict_put(ctx, page->obj, PDF_NAME(Contents), arr);
+		pdfout_append(ctx, pdf, page, post);
 	}
-	fz_always(ctx) {
-		pdf_drop_obj(ctx, arr);
-		fz_drop_buffer(ctx, pre);
+	fz_always(ctx)
 		fz_drop_buffer(ctx, post);
-	}
 	fz_catch(ctx)
 		fz_rethrow(ctx);
 }
