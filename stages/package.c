@@ -476,7 +476,9 @@ cover_letter(struct stage_ctx *ctx, const struct facts *cf, const struct doc *do
 	int			i;
 
 	localtime_r(&now, &tm);
-	strftime(date, sizeof date, "%B %d, %Y", &tm);
+	strftime(date, sizeof date, "%B", &tm);		/* "March 2, 2026", as letters are dated */
+	snprintf(date + strlen(date), sizeof date - strlen(date), " %d, %d", tm.tm_mday,
+	    tm.tm_year + 1900);
 	for (i = 0; i < n; i++) {
 		items[i].name = docs[i].name;
 		items[i].pages = docs[i].withheld[0] ? 0 : docs[i].pages;
