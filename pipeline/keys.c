@@ -135,3 +135,47 @@ keys_practice_public(const char *home, unsigned char pk[AGE_KEYBYTES])
 	fclose(fp);
 	return rc;
 }
+
+/*
+ * keys_passphrase - a new release passphrase: 6 groups of 4 characters
+ * from an alphabet without look-alikes (no 0/O, 1/I/L, U/V), about 117
+ * bits, easy to read out by phone.
+ */
+int
+keys_passphrase(char out[KEYS_PASSLEN])
+{
+	static const char alpha[] = "23456789ABCDEFGHJKMNPQRSTWXYZ";
+	size_t	i, k = 0;
+
+	for (i = 0; i < 24; i++) {
+		if (i > 0 && i % 4 == 0)
+			out[k++] = '-';
+		out[k++] = alpha[randombytes_uniform(sizeof alpha - 1)];
+	}
+	out[k] = '\0';
+	return 0;
+}
+
+/* keys_seal - msg sealed to the practice key (crypto_box_seal) */
+int
+keys_seal(const unsigned char pk[AGE_KEYBYTES], const void *msg, size_t len,
+    unsigned char *out)
+{
+	return crypto_box_seal(out, msg, len, pk) == 0 ? 0 : -1;
+}
+
+/* keys_unseal - open what keys_seal sealed, with the practice's secret key */
+int
+keys_unseal(const unsigned char sk[AGE_KEYBYTES], const unsigned char *in, size_t len,
+    void *out)
+{
+	unsigned char	pk[AGE_KEYBYTES];
+	int		rc;
+
+	if (len < KEYS_SEALBYTES)
+		return -1;
+	crypto_scalarmult_base(pk, sk);
+	rc = crypto_box_seal_open(out, in, len, pk, sk) == 0 ? 0 : -1;
+	return rc;
+}
+_Static_assert(KEYS_SEALBYTES == crypto_box_SEALBYTES, "seal size");

@@ -32,4 +32,22 @@ int	keys_practice(const char *home, int create, unsigned char sk[AGE_KEYBYTES],
  * not read secrets encrypts to; 0 or -1 said */
 int	keys_practice_public(const char *home, unsigned char pk[AGE_KEYBYTES]);
 
+/*
+ * Release passphrases (passphrase and zip recipients): keys_passphrase()
+ * makes one (KEYS_PASSLEN with the NUL: "XXXX-XXXX-XXXX-XXXX-XXXX-XXXX",
+ * about 117 bits); the reviewer is shown it once.  The practice keeps it
+ * sealed to its own key (keys_seal: crypto_box_seal to the X25519 key of
+ * keys/practice.pub; the output is len + KEYS_SEALBYTES bytes), so roi
+ * release open can reopen such a package with keys/practice.agekey
+ * (keys_unseal: 0, or -1 when it was not sealed to this key or was changed).
+ */
+#define KEYS_PASSLEN	30
+#define KEYS_SEALBYTES	48	/* crypto_box_SEALBYTES */
+
+int	keys_passphrase(char out[KEYS_PASSLEN]);
+int	keys_seal(const unsigned char pk[AGE_KEYBYTES], const void *msg, size_t len,
+	    unsigned char *out) __attribute__((warn_unused_result));
+int	keys_unseal(const unsigned char sk[AGE_KEYBYTES], const unsigned char *in, size_t len,
+	    void *out) __attribute__((warn_unused_result));
+
 #endif

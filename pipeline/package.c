@@ -68,10 +68,13 @@ add_entry(struct archive *a, const char *name, int64_t len, time_t when)
 	return rc;
 }
 
-/* make_tar - the pax tar of the files and the manifest into fd */
+/*
+ * make_archive - the files and the manifest into fd: a pax tar, or with
+ * zip_pass an AES-256 encrypted zip (WinZip AE-2, which 7-Zip opens)
+ */
 static int
-make_tar(int fd, const struct package_file *files, int n, const char *manifest,
-    const char *folder, char *why, size_t len)
+make_archive(int fd, const struct package_file *files, int n, const char *manifest,
+    const char *folder, const char *zip_pass, char *why, size_t len)
 {
 	struct archive	*a = archive_write_new();
 	char		name[512], buf[65536];
@@ -82,8 +85,14 @@ make_tar(int fd, const struct package_file *files, int n, const char *manifest,
 
 	if (a == NULL)
 		return fail(why, len, "out of memory");
-	if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
-	    archive_write_open_fd(a, fd) != ARCHIVE_OK) {
+	if (zip_pass ? archive_write_set_format_zip(a) != ARCHIVE_OK ||
+	    archive_write_set_options(a, "zip:encryption=aes256") != ARCHIVE_OK ||
+	    archive_write_set_passphrase(a, zip_pass) != ARCHIVE_OK :
+	    archive_write_set_format_pax_restricted(a) != ARCHIVE_OK) {
+		fail(why, len, "%s: %s", zip_pass ? "zip" : "tar", archive_error_string(a));
+		goto out;
+	}
+	if (archive_write_open_fd(a, fd) != ARCHIVE_OK) {
 		fail(why, len, "tar: %s", archive_error_string(a));
 		goto out;
 	}
@@ -150,7 +159,7 @@ package_write(const char *home, const struct package_file *files, int nfiles,
 		fail(why, whylen, "cannot write '%s': %s", tar, strerror(errno));
 		goto out;
 	}
-	if (make_tar(tfd, files, nfiles, manifest, folder, why, whylen) == -1)
+	if (make_archive(tfd, files, nfiles, manifest, folder, NULL, why, whylen) == -1)
 		goto out;
 	if (lseek(tfd, 0, SEEK_SET) == -1 ||
 	    (ofd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600)) == -1) {
@@ -183,5 +192,48 @@ out:
 	if (tfd != -1)
 		close(tfd);
 	unlink(tar);
+	return rc;
+}
+
+int
+package_write_zip(const struct package_file *files, int nfiles, const char *manifest,
+    const char *folder, const char *pass, const char *out_path, char sha[65], char *why,
+    size_t whylen)
+{
+	char	tmp[SPOOL_PATH + 32];
+	int	ofd = -1, rc = -1;
+	off_t	size;
+
+	sha[0] = '\0';
+	if (!plain_name(folder))
+		return fail(why, whylen, "'%s' cannot be a package folder name", folder);
+	if (pass == NULL || strlen(pass) < 16)
+		return fail(why, whylen, "no passphrase for the zip");
+	snprintf(tmp, sizeof tmp, "%s.%ld.tmp", out_path, (long)getpid());
+	if ((ofd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600)) == -1) {
+		fail(why, whylen, "cannot write '%s': %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (make_archive(ofd, files, nfiles, manifest, folder, pass, why, whylen) == -1)
+		goto out;
+	if (fsync(ofd) == -1 || close(ofd) == -1) {
+		ofd = -1;
+		fail(why, whylen, "cannot write '%s': %s", tmp, strerror(errno));
+		goto out;
+	}
+	ofd = -1;
+	if (spool_sha256_file(tmp, sha, &size) == -1 || rename(tmp, out_path) == -1) {
+		fail(why, whylen, "cannot publish '%s': %s", out_path, strerror(errno));
+		goto out;
+	}
+	spool_fsync_dir(out_path);
+	rc = 0;
+out:
+	if (ofd != -1)
+		close(ofd);
+	if (rc == -1) {
+		unlink(tmp);
+		sha[0] = '\0';
+	}
 	return rc;
 }

@@ -30,4 +30,15 @@ int	package_write(const char *home, const struct package_file *files, int nfiles
 	    const char *manifest, const char *folder, const struct age_enc *enc,
 	    const char *out_path, char sha[65], char *why, size_t whylen);
 
+/*
+ * package_write_zip - the same files and manifest as an AES-256 encrypted
+ * zip (libarchive, WinZip AE-2) locked with pass, for recipients who only
+ * have 7-Zip.  A zip's file names are readable without the passphrase:
+ * the caller gives neutral names.  Written to a temporary name beside
+ * out_path, synced, renamed, 0600; no plain copy is ever on disk.
+ */
+int	package_write_zip(const struct package_file *files, int nfiles, const char *manifest,
+	    const char *folder, const char *pass, const char *out_path, char sha[65],
+	    char *why, size_t whylen);
+
 #endif

@@ -926,3 +926,68 @@ out:
 	rl_close(&r);
 	return rc;
 }
+
+/*
+ * release_concat - the pages of in[0..n-1], in order, as one PDF at
+ * out_pdf (a fax release: the fax server sends one file).  Pages are
+ * grafted (deep copies of each page and what it uses); nothing else of
+ * the inputs is carried over: no Info, outlines, names or forms.
+ */
+int
+release_concat(const char *const *in, int n, const char *out_pdf, char *why,
+    size_t whylen)
+{
+	struct rl r = { NULL };
+	fz_context *ctx;
+	pdf_document *dst = NULL, *src = NULL;
+	pdf_graft_map *map = NULL;
+	int	rc = -1, failed = 0, i, p, np;
+
+	if (in == NULL || n < 1 || out_pdf == NULL) {
+		mu_why(why, whylen, "nothing to join");
+		return -1;
+	}
+	if (rl_open(&r, why, whylen) < 0)
+		return -1;
+	ctx = r.ctx;
+	fz_var(dst);
+	fz_var(src);
+	fz_var(map);
+	fz_var(failed);
+	fz_var(rc);
+	fz_var(i);
+	fz_try(ctx) {
+		dst = pdf_create_document(ctx);
+		for (i = 0; i < n; i++) {
+			src = pdf_open_document(ctx, in[i]);
+			if (pdf_needs_password(ctx, src))
+				fz_throw(ctx, FZ_ERROR_GENERIC, "encrypted PDF");
+			map = pdf_new_graft_map(ctx, dst);
+			np = pdf_count_pages(ctx, src);
+			for (p = 0; p < np; p++)
+				pdf_graft_mapped_page(ctx, map, -1, src, p);
+			pdf_drop_graft_map(ctx, map);
+			map = NULL;
+			pdf_drop_document(ctx, src);
+			src = NULL;
+		}
+	}
+	fz_always(ctx) {
+		pdf_drop_graft_map(ctx, map);
+		pdf_drop_document(ctx, src);
+	}
+	fz_catch(ctx) {
+		rl_verdict(&r, "join", why, whylen);
+		failed = 1;
+	}
+	if (failed)
+		goto out;
+	if (save_atomic(&r, dst, out_pdf, why, whylen) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (dst)
+		pdf_drop_document(ctx, dst);
+	rl_close(&r);
+	return rc;
+}

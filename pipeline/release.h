@@ -126,4 +126,9 @@ int	release_stamp(const char *in_pdf, const char *out_pdf, const char *case_id,
 	    const char *recipient, const char *when, int first_no, int total,
 	    char *why, size_t whylen);
 
+/* release_concat - in[0..n-1]'s pages, in order, as one PDF out_pdf
+ * (grafted pages only: no Info, outlines, forms of the inputs) */
+int	release_concat(const char *const *in, int n, const char *out_pdf,
+	    char *why, size_t whylen);
+
 #endif

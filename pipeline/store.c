@@ -226,6 +226,25 @@ static const char *const migrations[] = {
 	"  created_at INTEGER NOT NULL,"
 	"  released_at INTEGER"
 	");",
+	/* 8 -> 9: zip recipients; release passphrases */
+	"CREATE TABLE recipients9 ("
+	"  name TEXT PRIMARY KEY COLLATE NOCASE,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('age','passphrase','zip','fax')),"
+	"  age_recipient TEXT NOT NULL DEFAULT '',"
+	"  fax TEXT NOT NULL DEFAULT '',"
+	"  address TEXT NOT NULL DEFAULT '',"
+	"  created_at INTEGER NOT NULL,"
+	"  created_by TEXT NOT NULL"
+	");"
+	"INSERT INTO recipients9 SELECT name, kind, age_recipient, fax, address, created_at,"
+	"  created_by FROM recipients;"
+	"DROP TABLE recipients;"
+	"ALTER TABLE recipients9 RENAME TO recipients;"
+	/* made at approve for a passphrase or zip recipient: the package
+	 * stage takes it (and clears it when the release is recorded); the
+	 * sealed copy (keys_seal) stays so the practice can reopen */
+	"ALTER TABLE review ADD COLUMN passphrase TEXT;"
+	"ALTER TABLE review ADD COLUMN pass_sealed BLOB;",
 };
 
 #define NMIGRATIONS	((int)(sizeof migrations / sizeof migrations[0]))
@@ -377,7 +396,8 @@ open_common(struct store **sp, const char *home, int ro)
 	sqlite3_extended_result_codes(st->db, 1);
 	if (store_exec(st, "PRAGMA journal_mode = WAL") == -1 ||
 	    store_exec(st, "PRAGMA synchronous = FULL") == -1 ||
-	    store_exec(st, "PRAGMA foreign_keys = ON") == -1)
+	    store_exec(st, "PRAGMA foreign_keys = ON") == -1 ||
+	    store_exec(st, "PRAGMA secure_delete = ON") == -1)
 		goto fail;
 	if (ro) {
 		if (store_int(st, "PRAGMA user_version", 0) > NMIGRATIONS) {

@@ -19,7 +19,12 @@
  * A package is not in outbox/ yet: the disclose stage (the hash-chained
  * disclosure log) moves it there with its log entry, so that no release
  * leaves without its entry and no entry exists without its release.
- * Passphrase and fax recipients are not packed yet: blocked with a reason.
+ * Recipients: an age key (the package is encrypted to it and to the
+ * practice's key), a passphrase (age scrypt; made at approve and shown
+ * once; taken from the review row and cleared when the release is
+ * recorded), a zip (the same passphrase locks an AES-256 zip whose
+ * record names are neutral), a fax number (one plain PDF, cover letter
+ * first, for the fax server: a fax is not encrypted by nature).
  *
  * SECURITY: opens hostile documents (MuPDF, sandboxed, memory ceiling);
  * holds no secret key: it encrypts to public keys only (keys/practice.pub).
@@ -30,6 +35,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,6 +121,14 @@ record(struct stage_ctx *ctx, const char *state, const char *recipient, const ch
 	sqlite3_bind_int64(s, 8, clock_now());
 	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : store_err(ctx->st, "release");
 	sqlite3_finalize(s);
+	/* the passphrase has done its work: only its sealed copy stays */
+	if (rc == 0 && (s = store_prepare(ctx->st, "UPDATE review SET passphrase = NULL"
+	    " WHERE case_id = ?")) != NULL) {
+		sqlite3_bind_int64(s, 1, ctx->id);
+		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : store_err(ctx->st, "release");
+		sqlite3_finalize(s);
+	} else if (rc == 0)
+		rc = -1;
 	if (rc == -1 || store_commit(ctx->st) == -1) {
 		store_rollback(ctx->st);
 		return -1;
@@ -344,7 +358,7 @@ out:
 
 /* load_docs - the records of the case, and which are withheld whole */
 static int
-load_docs(struct stage_ctx *ctx, struct doc *docs)
+load_docs(struct stage_ctx *ctx, struct doc *docs, int neutral)
 {
 	sqlite3_stmt	*s;
 	int		n = 0;
@@ -374,8 +388,13 @@ load_docs(struct stage_ctx *ctx, struct doc *docs)
 		for (p = stem; *p; p++)
 			if (*p == '/' || (unsigned char)*p < 0x20 || *p == 0x7f)
 				*p = '_';
-		snprintf(d->outname, sizeof d->outname, "%02d %s.pdf", n + 9, stem[0] == '.' ?
-		    stem + 1 : stem);
+		/* a zip shows its names to anyone: no name a patient could be
+		 * known by */
+		if (neutral)
+			snprintf(d->outname, sizeof d->outname, "%02d record.pdf", n + 9);
+		else
+			snprintf(d->outname, sizeof d->outname, "%02d %s.pdf", n + 9, stem[0] == '.' ?
+			    stem + 1 : stem);
 		spool_path(d->out, ctx->home, "spool/work/C-%lld/%02d.pdf", (long long)ctx->id, n);
 		spool_path(d->final, ctx->home, "spool/work/C-%lld/%02d.final.pdf", (long long)ctx->id, n);
 	}
@@ -404,7 +423,7 @@ case_facts(struct stage_ctx *ctx, struct facts *f)
 	memset(f, 0, sizeof *f);
 	s = store_prepare(ctx->st, "SELECT d.sha256, d.pages, coalesce(a.result, '{}'),"
 	    " coalesce(p.first_name || ' ' || p.last_name, ''), coalesce(p.dob, ''),"
-	    " coalesce(rc.address, '') FROM cases c JOIN documents d ON d.id = c.doc_id"
+	    " coalesce(rc.address, ''), coalesce(rc.fax, '') FROM cases c JOIN documents d ON d.id = c.doc_id"
 	    " LEFT JOIN auth a ON a.case_id = c.id LEFT JOIN review rv ON rv.case_id = c.id"
 	    " LEFT JOIN recipients rc ON rc.name = rv.recipient LEFT JOIN patients p ON"
 	    " p.id = json_extract(a.result, '$.patient') WHERE c.id = ?");
@@ -417,7 +436,11 @@ case_facts(struct stage_ctx *ctx, struct facts *f)
 		a = json_loads(col(s, 2), 0, NULL);
 		snprintf(f->patient, sizeof f->patient, "%s", col(s, 3));
 		snprintf(f->dob, sizeof f->dob, "%s", col(s, 4));
-		snprintf(f->address, sizeof f->address, "%s", col(s, 5));
+		if (*col(s, 6))
+			snprintf(f->address, sizeof f->address, "%s%sFax: %s", col(s, 5),
+			    *col(s, 5) ? "\n" : "", col(s, 6));
+		else
+			snprintf(f->address, sizeof f->address, "%s", col(s, 5));
 		rc = 0;
 	}
 	sqlite3_finalize(s);
@@ -534,11 +557,14 @@ stage_package_main(int argc, char **argv)
 	char			tmp1[SPOOL_PATH], tmp2[SPOOL_PATH], tmp3[SPOOL_PATH], orig[SPOOL_PATH];
 	struct stamp		st;
 	struct facts		cf;
+	char			pass[KEYS_PASSLEN + 8] = "", faxno[64] = "", relpath[96];
+	const char		*ext;
 	int			n, i, nf = 0, r, rc = 1, found = 0, disclose;
 
 	stage_setup(&ctx, argc, argv, "--case");
 	s = store_prepare(ctx.st, "SELECT rv.recipient, rc.kind, rc.age_recipient, rv.decided_by,"
-	    " rv.rules_sha256, rv.part2, d.sha256 FROM review rv JOIN cases c ON c.id = rv.case_id"
+	    " rv.rules_sha256, rv.part2, d.sha256, coalesce(rv.passphrase, ''), coalesce(rc.fax, '')"
+	    " FROM review rv JOIN cases c ON c.id = rv.case_id"
 	    " JOIN documents d ON d.id = c.doc_id LEFT JOIN recipients rc ON rc.name = rv.recipient"
 	    " WHERE rv.case_id = ? AND rv.state = 'approved' AND NOT EXISTS (SELECT 1 FROM"
 	    " releases x WHERE x.case_id = rv.case_id)");
@@ -554,20 +580,36 @@ stage_package_main(int argc, char **argv)
 		snprintf(rules, sizeof rules, "%s", col(s, 4));
 		snprintf(part2, sizeof part2, "%s", col(s, 5));
 		snprintf(authsha, sizeof authsha, "%s", col(s, 6));
+		snprintf(pass, sizeof pass, "%s", col(s, 7));
+		snprintf(faxno, sizeof faxno, "%s", col(s, 8));
 	}
 	sqlite3_finalize(s);
 	if (!found) {
 		rc = 0;		/* not approved, or packaged already */
 		goto out;
 	}
-	if (strcmp(kind, "age") != 0) {
-		snprintf(why, sizeof why, "%s recipients are not packaged yet: approve for an age "
-		    "recipient", kind[0] ? kind : "unknown");
+	memset(&enc, 0, sizeof enc);
+	if (strcmp(kind, "age") == 0) {
+		if (age_recipient_parse(agekey, pk[0], why) == -1 ||
+		    keys_practice_public(ctx.home, pk[1]) == -1) {
+			msg_error("package: case C-%lld: recipient key: %s", (long long)ctx.id, why);
+			goto out;
+		}
+		enc.recip = (const unsigned char (*)[AGE_KEYBYTES])pk;
+		enc.nrecip = 2;
+	} else if (strcmp(kind, "passphrase") == 0 || strcmp(kind, "zip") == 0) {
+		/* an age passphrase stanza stands alone (no second recipient):
+		 * the practice reopens with the sealed copy of the passphrase */
+		if (strlen(pass) < 16) {
+			rc = record(&ctx, "blocked", recipient, "", "", "{}", "no passphrase was made"
+			    " when the case was approved") == 0 ? 0 : 1;
+			goto out;
+		}
+		enc.pass = pass;
+	} else if (strcmp(kind, "fax") != 0 || faxno[0] == '\0') {
+		snprintf(why, sizeof why, "recipient '%s' is gone or has no way to receive (roi"
+		    " recipient list)", recipient);
 		rc = record(&ctx, "blocked", recipient, "", "", "{}", why) == 0 ? 0 : 1;
-		goto out;
-	}
-	if (age_recipient_parse(agekey, pk[0], why) == -1 || keys_practice_public(ctx.home, pk[1]) == -1) {
-		msg_error("package: case C-%lld: recipient key: %s", (long long)ctx.id, why);
 		goto out;
 	}
 	spool_path(work, ctx.home, "spool/work");
@@ -578,7 +620,7 @@ stage_package_main(int argc, char **argv)
 		goto out;
 	}
 	empty_dir(work);
-	if ((n = load_docs(&ctx, docs)) < 0)
+	if ((n = load_docs(&ctx, docs, strcmp(kind, "zip") == 0)) < 0)
 		goto out;
 	if (case_facts(&ctx, &cf) == -1)
 		goto out;
@@ -660,29 +702,38 @@ stage_package_main(int argc, char **argv)
 		goto out;
 	if ((mtext = json_dumps(man, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII)) == NULL)
 		goto out;
-	memset(&enc, 0, sizeof enc);
-	enc.recip = (const unsigned char (*)[AGE_KEYBYTES])pk;
-	enc.nrecip = 2;
 	spool_path(pkg, ctx.home, "spool/packages");
 	mkdir(pkg, 0700);
-	spool_path(pkg, ctx.home, "spool/packages/%s.age", rel);
-	if (package_write(ctx.home, files, nf, mtext, rel, &enc, pkg, sha, why, sizeof why) == -1) {
+	ext = strcmp(kind, "zip") == 0 ? "zip" : strcmp(kind, "fax") == 0 ? "pdf" : "age";
+	snprintf(relpath, sizeof relpath, "spool/packages/%s.%s", rel, ext);
+	spool_path(pkg, ctx.home, "%s", relpath);
+	if (strcmp(kind, "fax") == 0) {
+		/* the fax server sends one file, cover letter first */
+		const char *in[MAXDOCS + 3];
+
+		for (i = 0; i < nf; i++)
+			in[i] = files[i].path;
+		r = release_concat(in, nf, pkg, why, sizeof why);
+		if (r == 0)
+			r = spool_sha256_file(pkg, sha, NULL);
+	} else if (strcmp(kind, "zip") == 0)
+		r = package_write_zip(files, nf, mtext, rel, pass, pkg, sha, why, sizeof why);
+	else
+		r = package_write(ctx.home, files, nf, mtext, rel, &enc, pkg, sha, why, sizeof why);
+	if (r == -1) {
 		msg_error("package: case C-%lld: %s", (long long)ctx.id, why);
+		unlink(pkg);
 		goto out;
 	}
-	{
-		char relpath[96];
-
-		snprintf(relpath, sizeof relpath, "spool/packages/%s.age", rel);
-		if (record(&ctx, "packaged", recipient, relpath, sha, mtext, "") == -1)
-			goto out;
-	}
+	if (record(&ctx, "packaged", recipient, relpath, sha, mtext, "") == -1)
+		goto out;
 	msg_info("case %s: packaged for %s: %d file%s, %zu withheld", rel, recipient, nf,
 	    nf == 1 ? "" : "s", json_array_size(jw));
 	rc = 0;
 out:
 	if (work[0])
 		empty_dir(work);
+	sodium_memzero(pass, sizeof pass);
 	free(mtext);
 	json_decref(man);
 	return stage_teardown(&ctx, rc);

@@ -1,13 +1,17 @@
 /*
  * cmd_recipient.c - roi recipient add | list: who releases go to
  *
- *   roi recipient add NAME (--age age1... | --passphrase | --fax NUMBER) [--address TEXT]
+ *   roi recipient add NAME (--age age1... | --passphrase | --zip | --fax NUMBER)
+ *	[--address TEXT]
  *   roi recipient list [--json]
  *
  * An age recipient gets packages only its holder can open (the stock age
  * tool opens them); a passphrase recipient gets a package locked with a
  * passphrase roi makes for each release and shows once to the reviewer, to
- * be given by phone; a fax recipient gets the redacted PDF in outbox/fax/.
+ * be given by phone; a zip recipient the same, as an AES-256 zip for
+ * recipients who only have 7-Zip (its file names are readable without the
+ * passphrase, so roi names the files neutrally); a fax recipient gets the
+ * redacted PDF, cover letter first, in outbox/fax/ for the fax server.
  * The age recipient string is checked (Bech32 checksum) before it is kept.
  */
 #include <ctype.h>
@@ -110,7 +114,8 @@ list(struct store *st, int as_json)
 	if (as_json)
 		return json_print(arr);
 	if (json_array_size(arr) == 0)
-		printf("no recipients yet (roi recipient add NAME --age age1... | --passphrase | --fax NUMBER)\n");
+		printf("no recipients yet (roi recipient add NAME --age age1... | --passphrase | --zip |"
+		    " --fax NUMBER)\n");
 	json_array_foreach(arr, i, o)
 		printf("%-28s %-10s %s\n", json_string_value(json_object_get(o, "name")),
 		    json_string_value(json_object_get(o, "kind")),
@@ -128,29 +133,32 @@ cmd_recipient(int argc, char **argv, const char *home)
 	const char	*age, *fax, *address;
 	unsigned char	pk[AGE_KEYBYTES];
 	char		why[AGE_WHYLEN];
-	int		as_json, pass, bad = 0, rc = 1, kinds;
+	int		as_json, pass, zip, bad = 0, rc = 1, kinds;
 
 	if (help_wanted(argc, argv)) {
 		printf("usage: roi [-C DIR] recipient add NAME (--age age1... | --passphrase |"
-		    " --fax NUMBER) [--address TEXT]\n"
+		    " --zip | --fax NUMBER) [--address TEXT]\n"
 		    "       roi [-C DIR] recipient list [--json]\n\n"
 		    "Who releases go to.  --age: the recipient's age public key (they open\n"
 		    "packages with the age tool); --passphrase: each package is locked with a\n"
-		    "passphrase roi makes and shows once, to be given by phone; --fax: the\n"
-		    "redacted PDF goes to outbox/fax/ for the fax server.\n");
+		    "passphrase roi makes and shows once, to be given by phone; --zip: the\n"
+		    "same as an AES-256 zip, for recipients who only have 7-Zip (anyone can\n"
+		    "read a zip's file names; roi names them neutrally); --fax: the redacted\n"
+		    "PDF, cover letter first, goes to outbox/fax/ for the fax server.\n");
 		return 0;
 	}
 	as_json = take_flag(&argc, argv, "--json");
 	pass = take_flag(&argc, argv, "--passphrase");
+	zip = take_flag(&argc, argv, "--zip");
 	age = take_opt(&argc, argv, "--age", &bad);
 	fax = take_opt(&argc, argv, "--fax", &bad);
 	address = take_opt(&argc, argv, "--address", &bad);
-	kinds = (age != NULL) + (fax != NULL) + pass;
+	kinds = (age != NULL) + (fax != NULL) + pass + zip;
 	if (bad || argc < 2 || (strcmp(argv[1], "list") == 0 && argc != 2) ||
 	    (strcmp(argv[1], "add") == 0 && (argc != 3 || kinds != 1)) ||
 	    (strcmp(argv[1], "list") != 0 && strcmp(argv[1], "add") != 0)) {
-		msg_error("usage: roi recipient add NAME (--age age1... | --passphrase | --fax NUMBER)"
-		    " [--address TEXT] | list [--json]");
+		msg_error("usage: roi recipient add NAME (--age age1... | --passphrase | --zip |"
+		    " --fax NUMBER) [--address TEXT] | list [--json]");
 		return EXIT_USAGE;
 	}
 	if (strcmp(argv[1], "add") == 0) {
@@ -173,7 +181,11 @@ cmd_recipient(int argc, char **argv, const char *home)
 	if (strcmp(argv[1], "list") == 0)
 		rc = list(st, as_json);
 	else
-		rc = add(st, argv[2], age ? "age" : fax ? "fax" : "passphrase", age, fax, address);
+		rc = add(st, argv[2], age ? "age" : fax ? "fax" : zip ? "zip" : "passphrase", age, fax,
+		    address);
+	if (rc == 0 && zip)
+		printf("note: anyone holding a zip can read its file names (not the files): roi names"
+		    " them neutrally (\"01 record.pdf\"); use --age where the recipient can\n");
 	store_close(st);
 	return rc;
 }

@@ -6,9 +6,12 @@
  * failed: the reason), released.  open: the practice reopens what it sent.
  *
  * A release package is an age file (age-encryption.org/v1) holding a pax
- * tar; every package is encrypted to the practice's own key
- * (keys/practice.agekey) besides its recipient.  open decrypts it with that
- * key into a temporary file in spool/tmp (0600), then unpacks the tar into
+ * tar; a package for an age recipient is encrypted to the practice's own
+ * key (keys/practice.agekey) besides its recipient; a passphrase package
+ * (age scrypt) or a zip package (AES-256) is locked with a passphrase
+ * whose copy the practice keeps sealed to that key (keys_seal), found by
+ * the package's SHA-256.  open decrypts with that key (or the unsealed
+ * passphrase) into a temporary file in spool/tmp (0600), then unpacks the tar into
  * DIR (default: PACKAGE without .age, plus ".d"), taking only plain files
  * and folders, refusing absolute paths, ".." and links, never overwriting.
  * The temporary file is removed whatever happens.
@@ -36,9 +39,9 @@
 #include "roi.h"
 #include "spool.h"
 
-/* unpack - the tar at path into dir; files counted in *n */
+/* unpack - the tar (or zip, locked with pass) at path into dir; files counted in *n */
 static int
-unpack(const char *path, const char *dir, int *n)
+unpack(const char *path, const char *dir, int *n, const char *pass)
 {
 	struct archive		*a = archive_read_new(), *w = archive_write_disk_new();
 	struct archive_entry	*e;
@@ -50,6 +53,10 @@ unpack(const char *path, const char *dir, int *n)
 		goto out;
 	}
 	archive_read_support_format_tar(a);
+	if (pass) {
+		archive_read_support_format_zip(a);
+		archive_read_add_passphrase(a, pass);
+	}
 	archive_write_disk_set_options(w, ARCHIVE_EXTRACT_SECURE_NODOTDOT |
 	    ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS |
 	    ARCHIVE_EXTRACT_NO_OVERWRITE);
@@ -173,23 +180,65 @@ out:
 	return rc;
 }
 
+/*
+ * sealed_pass - the passphrase of the release whose package has this
+ * SHA-256 (passphrase and zip recipients), unsealed with the practice's
+ * key into pass; 1 found, 0 none, -1 said
+ */
+static int
+sealed_pass(const char *home, const char *path, const unsigned char sk[AGE_KEYBYTES],
+    char pass[KEYS_PASSLEN])
+{
+	struct store	*st = NULL;
+	sqlite3_stmt	*s;
+	char		sha[65];
+	int		rc = 0;
+
+	if (spool_sha256_file(path, sha, NULL) == -1 || store_open_ro(&st, home) == -1)
+		return -1;
+	s = store_prepare(st, "SELECT rv.pass_sealed FROM releases r JOIN review rv ON"
+	    " rv.case_id = r.case_id WHERE r.sha256 = ? AND rv.pass_sealed IS NOT NULL");
+	if (s == NULL) {
+		store_close(st);
+		return -1;
+	}
+	sqlite3_bind_text(s, 1, sha, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		const unsigned char	*b = sqlite3_column_blob(s, 0);
+		size_t			len = (size_t)sqlite3_column_bytes(s, 0);
+
+		if (len != KEYS_PASSLEN + KEYS_SEALBYTES || keys_unseal(sk, b, len, pass) == -1 ||
+		    pass[KEYS_PASSLEN - 1] != '\0')
+			rc = msg_error("release: the practice's copy of this package's passphrase"
+			    " does not open with keys/practice.agekey");
+		else
+			rc = 1;
+	}
+	sqlite3_finalize(s);
+	store_close(st);
+	return rc;
+}
+
 int
 cmd_release(int argc, char **argv, const char *home)
 {
 	unsigned char	sk[AGE_KEYBYTES];
 	char		recip[AGE_RECIPIENT_STRLEN], tmp[SPOOL_PATH], dir[SPOOL_PATH], why[AGE_WHYLEN];
-	const char	*out = NULL;
+	char		pass[KEYS_PASSLEN] = "";
+	const char	*out = NULL, *passes[1] = { pass };
+	unsigned char	magic[4] = "";
 	struct age_keys	keys;
 	enum age_result	r;
-	int		in = -1, fd = -1, rc = 1, n, bad = 0;
+	int		in = -1, fd = -1, rc = 1, n, bad = 0, locked = 0;
 
 	if (help_wanted(argc, argv)) {
 		printf("usage: roi [-C DIR] release list [--json]\n"
 		    "       roi [-C DIR] release open PACKAGE [--out DIR]\n\n"
 		    "list: the releases made from approved cases and where each stands.\n"
-		    "open: opens a release package with the practice's own key\n"
-		    "(keys/practice.agekey) and unpacks what was sent into DIR (default:\n"
-		    "PACKAGE.d beside it).\n");
+		    "open: opens a release package (.age or .zip) with the practice's own key\n"
+		    "(keys/practice.agekey; for a passphrase or zip package, the passphrase\n"
+		    "the practice kept) and unpacks what was sent into DIR (default:\n"
+		    "PACKAGE.d beside it).  A fax release is a plain PDF.\n");
 		return 0;
 	}
 	if (argc >= 2 && strcmp(argv[1], "list") == 0) {
@@ -211,8 +260,8 @@ cmd_release(int argc, char **argv, const char *home)
 	else {
 		size_t l = strlen(argv[2]);
 
-		snprintf(dir, sizeof dir, "%.*s.d", (int)(l > 4 && strcmp(argv[2] + l - 4, ".age") == 0 ?
-		    l - 4 : l), argv[2]);
+		snprintf(dir, sizeof dir, "%.*s.d", (int)(l > 4 && (strcmp(argv[2] + l - 4, ".age") == 0 ||
+		    strcmp(argv[2] + l - 4, ".zip") == 0) ? l - 4 : l), argv[2]);
 	}
 	if (spool_home_check(home) == -1)
 		return 1;
@@ -220,11 +269,42 @@ cmd_release(int argc, char **argv, const char *home)
 		msg_error("release: cannot read '%s': %s", argv[2], strerror(errno));
 		return 1;
 	}
+	if (read(in, magic, sizeof magic) == (ssize_t)sizeof magic && memcmp(magic, "%PDF", 4) == 0) {
+		msg_error("release: %s is a fax release, a plain PDF: open it as it is", argv[2]);
+		goto out;
+	}
+	if (lseek(in, 0, SEEK_SET) == -1) {
+		msg_error("release: cannot read '%s': %s", argv[2], strerror(errno));
+		goto out;
+	}
 	if (keys_practice(home, 0, sk, recip) == -1)
 		goto out;
+	/* a passphrase or zip package: the practice kept its passphrase sealed */
+	if ((locked = sealed_pass(home, argv[2], sk, pass)) == -1)
+		goto out;
+	if (memcmp(magic, "PK\003\004", 4) == 0) {
+		sodium_memzero(sk, sizeof sk);
+		if (!locked) {
+			msg_error("release: %s is a zip roi did not make (no passphrase on record)",
+			    argv[2]);
+			goto out;
+		}
+		if (mkdir(dir, 0700) == -1) {
+			msg_error("release: cannot make '%s': %s", dir, errno == EEXIST ?
+			    "it exists already (give --out DIR)" : strerror(errno));
+			goto out;
+		}
+		if (unpack(argv[2], dir, &n, pass) == -1)
+			goto out;
+		printf("opened %s: %d file%s in %s\n", argv[2], n, n == 1 ? "" : "s", dir);
+		rc = 0;
+		goto out;
+	}
 	memset(&keys, 0, sizeof keys);
 	keys.ident = (const unsigned char (*)[AGE_KEYBYTES])sk;
 	keys.nident = 1;
+	keys.pass = passes;
+	keys.npass = locked ? 1 : 0;
 	keys.max_logn = 20;
 	spool_path(tmp, home, "spool/tmp/open.%ld.tar", (long)getpid());
 	if ((fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) == -1) {
@@ -243,12 +323,13 @@ cmd_release(int argc, char **argv, const char *home)
 		    "it exists already (give --out DIR)" : strerror(errno));
 		goto out;
 	}
-	if (unpack(tmp, dir, &n) == -1)
+	if (unpack(tmp, dir, &n, NULL) == -1)
 		goto out;
 	printf("opened %s: %d file%s in %s\n", argv[2], n, n == 1 ? "" : "s", dir);
 	rc = 0;
 out:
 	sodium_memzero(sk, sizeof sk);
+	sodium_memzero(pass, sizeof pass);
 	if (fd != -1) {
 		close(fd);
 		unlink(tmp);

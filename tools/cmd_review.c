@@ -20,6 +20,7 @@
  */
 #include <errno.h>
 #include <pwd.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@
 
 #include "clock.h"
 #include "config.h"
+#include "keys.h"
 #include "msg.h"
 #include "ocr.h"
 #include "propose.h"
@@ -972,9 +974,15 @@ fail:
 	return 1;
 }
 
+/* a release passphrase made at approve, and its copy sealed to the practice */
+struct pass {
+	char		text[KEYS_PASSLEN];
+	unsigned char	sealed[KEYS_PASSLEN + KEYS_SEALBYTES];
+};
+
 static int
 decide(struct store *st, struct rev *r, const char *state, const char *why, const char *override,
-    const char *to)
+    const char *to, const struct pass *pw)
 {
 	sqlite3_stmt	*s;
 	int		ch;
@@ -982,7 +990,8 @@ decide(struct store *st, struct rev *r, const char *state, const char *why, cons
 	if (store_begin(st) == -1)
 		return 1;
 	s = store_prepare(st, "UPDATE review SET state = ?1, decided_at = ?2, decided_by = ?3,"
-	    " reason = ?4, override = ?5, recipient = ?7 WHERE case_id = ?6 AND state = 'pending'");
+	    " reason = ?4, override = ?5, recipient = ?7, passphrase = ?8, pass_sealed = ?9"
+	    " WHERE case_id = ?6 AND state = 'pending'");
 	if (s == NULL)
 		goto fail;
 	sqlite3_bind_text(s, 1, state, -1, SQLITE_STATIC);
@@ -995,6 +1004,10 @@ decide(struct store *st, struct rev *r, const char *state, const char *why, cons
 	sqlite3_bind_int64(s, 6, r->id);
 	if (to)
 		sqlite3_bind_text(s, 7, to, -1, SQLITE_TRANSIENT);
+	if (pw) {
+		sqlite3_bind_text(s, 8, pw->text, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(s, 9, pw->sealed, (int)sizeof pw->sealed, SQLITE_STATIC);
+	}
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		sqlite3_finalize(s);
 		store_err(st, "review");
@@ -1020,14 +1033,15 @@ fail:
  * authorization's recipient contains; 0 with the name, or -1 said
  */
 static int
-recipient_of(struct store *st, struct rev *r, const char *to, char *out, size_t len)
+recipient_of(struct store *st, struct rev *r, const char *to, char *out, size_t len,
+    char kind[16])
 {
 	sqlite3_stmt	*s;
 	const char	*want = json_string_value(json_object_get(r->auth, "recipient"));
 	int		n = 0;
 
-	s = store_prepare(st, to ? "SELECT name FROM recipients WHERE name = ?1" :
-	    "SELECT name FROM recipients WHERE instr(lower(?2), lower(name)) > 0");
+	s = store_prepare(st, to ? "SELECT name, kind FROM recipients WHERE name = ?1" :
+	    "SELECT name, kind FROM recipients WHERE instr(lower(?2), lower(name)) > 0");
 	if (s == NULL)
 		return -1;
 	if (to)
@@ -1035,8 +1049,10 @@ recipient_of(struct store *st, struct rev *r, const char *to, char *out, size_t 
 	else
 		sqlite3_bind_text(s, 2, want ? want : "", -1, SQLITE_STATIC);
 	while (sqlite3_step(s) == SQLITE_ROW)
-		if (n++ == 0)
+		if (n++ == 0) {
 			snprintf(out, len, "%s", (const char *)sqlite3_column_text(s, 0));
+			snprintf(kind, 16, "%s", (const char *)sqlite3_column_text(s, 1));
+		}
 	sqlite3_finalize(s);
 	if (to && n == 0)
 		return msg_error("review: no recipient '%s' (roi recipient list; roi recipient add)", to);
@@ -1063,8 +1079,10 @@ cmd_review(int argc, char **argv, const char *home)
 	struct store	*st = NULL;
 	struct rev	r;
 	const char	*png, *doc, *page, *box, *text, *why, *over, *cmd, *to;
-	char		rname[128];
-	int		as_json, all, bad = 0, rc = 1;
+	char		rname[128], kind[16] = "";
+	struct pass	pw;
+	unsigned char	pk[AGE_KEYBYTES];
+	int		as_json, all, bad = 0, rc = 1, locked = 0;
 	int64_t		id = 0;
 
 	memset(&r, 0, sizeof r);
@@ -1085,7 +1103,8 @@ cmd_review(int argc, char **argv, const char *home)
 		    "proposal, approve or reject; approving a case whose authorization is not\n"
 		    "valid needs --override and the reason.  The release goes to the configured\n"
 		    "recipient (roi recipient list) the authorization names, or to --to NAME.\n"
-		    "Every action is recorded.\n");
+		    "For a passphrase or zip recipient, approve shows the package's passphrase\n"
+		    "once: give it to the recipient by phone.  Every action is recorded.\n");
 		return 0;
 	}
 	as_json = take_flag(&argc, argv, "--json");
@@ -1171,7 +1190,7 @@ cmd_review(int argc, char **argv, const char *home)
 			rc = do_keep(st, &r, argv[3], why);
 	} else if (strcmp(cmd, "reject") == 0) {
 		if (must_be_reviewer(home, "reject a case") &&
-		    (rc = decide(st, &r, "rejected", why, NULL, NULL)) == 0)
+		    (rc = decide(st, &r, "rejected", why, NULL, NULL, NULL)) == 0)
 			printf("review: case C-%lld rejected: nothing will be released\n", (long long)id);
 	} else if (strcmp(cmd, "approve") == 0) {
 		int valid = strcmp(r.decision, "valid") == 0 || strcmp(r.decision, "valid_with_part2") == 0;
@@ -1184,13 +1203,33 @@ cmd_review(int argc, char **argv, const char *home)
 			    r.decision[0] ? r.decision : "not checked", (long long)id);
 			goto out;
 		}
-		if (recipient_of(st, &r, to, rname, sizeof rname) == -1)
+		if (recipient_of(st, &r, to, rname, sizeof rname, kind) == -1)
 			goto out;
-		if ((rc = decide(st, &r, "approved", NULL, valid ? NULL : over, rname)) == 0)
+		locked = strcmp(kind, "passphrase") == 0 || strcmp(kind, "zip") == 0;
+		if (locked) {
+			/* the practice keeps it sealed to its own key to reopen */
+			if (keys_practice_public(home, pk) == -1)
+				goto out;
+			keys_passphrase(pw.text);
+			if (keys_seal(pk, pw.text, sizeof pw.text, pw.sealed) == -1) {
+				msg_error("review: cannot seal the passphrase");
+				goto out;
+			}
+		}
+		if ((rc = decide(st, &r, "approved", NULL, valid ? NULL : over, rname,
+		    locked ? &pw : NULL)) == 0) {
 			printf("review: case C-%lld approved by %s%s, for %s\n", (long long)id, whoami(),
 			    valid ? "" : " over the authorization check", rname);
+			if (locked)
+				printf("\npassphrase for %s: %s\n\ngive it to the recipient by phone, not"
+				    " with the package; roi will not show it again.\n", rname, pw.text);
+			if (strcmp(kind, "zip") == 0)
+				printf("note: a zip's file names can be read without the passphrase;"
+				    " roi names them neutrally\n");
+		}
 	}
 out:
+	sodium_memzero(&pw, sizeof pw);
 	json_decref(r.auth);
 	store_close(st);
 	return rc;

@@ -13,7 +13,8 @@ libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-osd
 libsodium-dev libarchive-dev libsqlite3-dev libpcre2-dev libinih-dev
 libjansson-dev libseccomp-dev libcmocka-dev libcsv-dev"
 # independent checkers used by the tests (never our own code checking itself)
-test="poppler-utils qpdf mupdf-tools jq libtiff-tools procps sqlite3 age bsdutils tesseract-ocr"
+test="poppler-utils qpdf mupdf-tools jq libtiff-tools procps sqlite3 age bsdutils tesseract-ocr
+p7zip-full"
 # peers the benchmark compares against
 bench="ocrmypdf tesseract-ocr time bc"
 
