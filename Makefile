@@ -39,8 +39,8 @@ UNIT_SRC  = $(wildcard tests/unit/t_*.c)
 UNIT_BIN  = $(patsubst tests/unit/%.c,$(SAN)/tests/%,$(UNIT_SRC))
 SAN_LIB_OBJ = $(patsubst %.c,$(SAN)/%.o,$(LIB_SRC))
 
-PROGS = $(O)/roi $(O)/mkfax
-STAGES = intake ocr sort authcheck classify package
+PROGS = $(O)/roi $(O)/mkfax $(O)/roi-verify
+STAGES = intake ocr sort authcheck classify package disclose
 
 .PHONY: all deps deps-demo deps-test deps-bench test unit e2e bench accuracy accuracy-part2 demo install clean fixtures
 
@@ -66,6 +66,15 @@ $(O)/roi: $(ROI_OBJ)
 $(O)/roi-%: $(O)/roi
 	ln -sf roi $@
 
+# the auditor's verifier: libc and libsodium only, built from these alone
+VERIFY_SRC = tools/verify.c pipeline/chain.c pipeline/merkle.c pipeline/note.c
+$(O)/roi-verify: $(VERIFY_SRC) pipeline/chain.h pipeline/merkle.h pipeline/note.h
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -o $@ $(VERIFY_SRC) $$(pkg-config --libs libsodium)
+
+$(SAN)/roi-verify: $(VERIFY_SRC) pipeline/chain.h pipeline/merkle.h pipeline/note.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -std=c11 $(WARN) $(SANFLAGS) -o $@ $(VERIFY_SRC) $$(pkg-config --libs libsodium)
+
 $(O)/mkfax: $(O)/tools/mkfax.o
 	$(CC) $(ALLCFLAGS) -o $@ $< $(MUPDF_LIBS) $$(pkg-config --libs lept)
 
@@ -90,7 +99,7 @@ $(SAN)/p2score: tests/e2e/p2score.c
 fixtures: $(O)/mkfax
 	$(O)/mkfax -o $(O)/fixtures
 
-test: deps-test $(O)/mkfax $(SAN)/roi $(SAN)/cer $(SAN)/p2score $(UNIT_BIN)
+test: deps-test $(O)/mkfax $(SAN)/roi $(SAN)/roi-verify $(SAN)/cer $(SAN)/p2score $(UNIT_BIN)
 	@sh tests/run.sh $(SAN) $(O)
 
 bench: deps-bench all $(SAN)/cer
@@ -110,6 +119,7 @@ demo: deps-demo all
 install: $(PROGS)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/roi/rules
 	install -m 0755 $(O)/roi $(DESTDIR)$(PREFIX)/bin/roi
+	install -m 0755 $(O)/roi-verify $(DESTDIR)$(PREFIX)/bin/roi-verify
 	for s in $(STAGES); do ln -sf roi $(DESTDIR)$(PREFIX)/bin/roi-$$s; done
 	cp -R rules/. $(DESTDIR)$(PREFIX)/share/roi/rules/
 	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system

@@ -18,46 +18,55 @@
 #include "msg.h"
 #include "spool.h"
 
-/* create - a new identity file; 0, or -1 (EEXIST: another made it first) */
+/*
+ * keys_file_create - a new secret file HOME/rel holding buf: written to a
+ * temporary name (0600), synced, linked into place so two processes
+ * cannot both make one; 0 (made, or another process made it first: use
+ * theirs), or -1 said
+ */
+int
+keys_file_create(const char *home, const char *rel, const void *buf, size_t n)
+{
+	char	tmp[SPOOL_PATH], path[SPOOL_PATH];
+	int	fd, e;
+
+	spool_path(path, home, "%s", rel);
+	spool_path(tmp, home, "%s.%ld.tmp", rel, (long)getpid());
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600)) == -1)
+		return msg_syserror("keys: cannot write '%s': %s", tmp, strerror(errno));
+	if (write(fd, buf, n) != (ssize_t)n || fsync(fd) == -1) {
+		msg_syserror("keys: cannot write '%s': %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	close(fd);
+	if (link(tmp, path) == -1) {
+		e = errno;
+		unlink(tmp);
+		if (e == EEXIST)
+			return 0;
+		return msg_syserror("keys: cannot place '%s': %s", path, strerror(e));
+	}
+	unlink(tmp);
+	spool_fsync_dir(path);
+	return 0;
+}
+
+/* create - a new identity file; 0, or -1 */
 static int
-create(const char *home, const char *path)
+create(const char *home)
 {
 	char	ident[AGE_IDENTITY_STRLEN], recip[AGE_RECIPIENT_STRLEN], t[CLOCK_FMTLEN];
-	char	tmp[SPOOL_PATH], buf[512];
-	int	fd, n, rc = -1;
+	char	buf[512];
+	int	n, rc;
 
 	if (age_keygen(ident, recip) == -1)
 		return msg_error("keys: cannot make a key");
 	n = snprintf(buf, sizeof buf, "# created: %s\n# public key: %s\n%s\n",
 	    clock_fmt_iso(clock_now(), t), recip, ident);
 	sodium_memzero(ident, sizeof ident);
-	spool_path(tmp, home, "keys/.practice.agekey.%ld", (long)getpid());
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600)) == -1) {
-		msg_syserror("keys: cannot write '%s': %s", tmp, strerror(errno));
-		goto out;
-	}
-	if (write(fd, buf, (size_t)n) != n || fsync(fd) == -1) {
-		msg_syserror("keys: cannot write '%s': %s", tmp, strerror(errno));
-		close(fd);
-		unlink(tmp);
-		goto out;
-	}
-	close(fd);
-	if (link(tmp, path) == -1) {
-		int e = errno;
-
-		unlink(tmp);
-		if (e == EEXIST) {
-			rc = 0;		/* another process made it: use theirs */
-			goto out;
-		}
-		msg_syserror("keys: cannot place '%s': %s", path, strerror(e));
-		goto out;
-	}
-	unlink(tmp);
-	spool_fsync_dir(path);
-	rc = 0;
-out:
+	rc = keys_file_create(home, KEYS_PRACTICE, buf, (size_t)n);
 	sodium_memzero(buf, sizeof buf);
 	return rc;
 }
@@ -75,7 +84,7 @@ keys_practice(const char *home, int make, unsigned char sk[AGE_KEYBYTES],
 	if (access(path, F_OK) == -1) {
 		if (!make)
 			return msg_error("keys: %s: no practice key (roi init makes one)", path);
-		if (create(home, path) == -1)
+		if (create(home) == -1)
 			return -1;
 	}
 	if ((fp = fopen(path, "re")) == NULL)

@@ -31,6 +31,9 @@ int	keys_practice(const char *home, int create, unsigned char sk[AGE_KEYBYTES],
  * (written beside the identity by keys_practice): what a stage that must
  * not read secrets encrypts to; 0 or -1 said */
 int	keys_practice_public(const char *home, unsigned char pk[AGE_KEYBYTES]);
+/* keys_file_create - a new secret file HOME/rel (0600, synced, linked into
+ * place: if another process made it first, theirs stays); 0 or -1 said */
+int	keys_file_create(const char *home, const char *rel, const void *buf, size_t n);
 
 /*
  * Release passphrases (passphrase and zip recipients): keys_passphrase()

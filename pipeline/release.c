@@ -465,6 +465,34 @@ static const char letter_css[] =
     ".p2 { font-weight: bold; }"
     ".small { font-size: 0.85em; }";
 
+/* letterhead_html - the practice's name, address, phone and fax, centred */
+static void
+letterhead_html(fz_context *ctx, fz_buffer *b, const char *name, const char *address,
+    const char *phone, const char *fax)
+{
+	fz_append_string(ctx, b, "<div class=lh><span class=pn>");
+	html_put(ctx, b, name);
+	fz_append_string(ctx, b, "</span>");
+	if (!empty(address)) {
+		fz_append_string(ctx, b, "<br>");
+		html_put(ctx, b, address);
+	}
+	if (!empty(phone) || !empty(fax)) {
+		fz_append_string(ctx, b, "<br>");
+		if (!empty(phone)) {
+			fz_append_string(ctx, b, "Phone ");
+			html_put(ctx, b, phone);
+		}
+		if (!empty(phone) && !empty(fax))
+			fz_append_string(ctx, b, " &#160;&#160; ");
+		if (!empty(fax)) {
+			fz_append_string(ctx, b, "Fax ");
+			html_put(ctx, b, fax);
+		}
+	}
+	fz_append_string(ctx, b, "</div>\n");
+}
+
 /* letter_html - the letter's HTML */
 static void
 letter_html(fz_context *ctx, fz_buffer *b, const struct release_info *ri, int total)
@@ -472,27 +500,9 @@ letter_html(fz_context *ctx, fz_buffer *b, const struct release_info *ri, int to
 	const struct release_item *it;
 	int	i, n;
 
-	fz_append_string(ctx, b, "<div class=lh><span class=pn>");
-	html_put(ctx, b, ri->practice_name);
-	fz_append_string(ctx, b, "</span>");
-	if (!empty(ri->practice_address)) {
-		fz_append_string(ctx, b, "<br>");
-		html_put(ctx, b, ri->practice_address);
-	}
-	if (!empty(ri->practice_phone) || !empty(ri->practice_fax)) {
-		fz_append_string(ctx, b, "<br>");
-		if (!empty(ri->practice_phone)) {
-			fz_append_string(ctx, b, "Phone ");
-			html_put(ctx, b, ri->practice_phone);
-		}
-		if (!empty(ri->practice_phone) && !empty(ri->practice_fax))
-			fz_append_string(ctx, b, " &#160;&#160; ");
-		if (!empty(ri->practice_fax)) {
-			fz_append_string(ctx, b, "Fax ");
-			html_put(ctx, b, ri->practice_fax);
-		}
-	}
-	fz_append_string(ctx, b, "</div>\n<p>");
+	letterhead_html(ctx, b, ri->practice_name, ri->practice_address, ri->practice_phone,
+	    ri->practice_fax);
+	fz_append_string(ctx, b, "<p>");
 	html_put(ctx, b, ri->date);
 	fz_append_string(ctx, b, "</p>\n<p>");
 	html_put(ctx, b, ri->recipient_name);
@@ -988,6 +998,109 @@ release_concat(const char *const *in, int n, const char *out_pdf, char *why,
 out:
 	if (dst)
 		pdf_drop_document(ctx, dst);
+	rl_close(&r);
+	return rc;
+}
+
+/* accounting_html - the accounting letter's HTML */
+static void
+accounting_html(fz_context *ctx, fz_buffer *b, const struct release_accounting *a)
+{
+	const struct release_disclosure *d;
+	int	i;
+
+	letterhead_html(ctx, b, a->practice_name, a->practice_address, a->practice_phone,
+	    a->practice_fax);
+	fz_append_string(ctx, b, "<p>");
+	html_put(ctx, b, a->date);
+	fz_append_string(ctx, b, "</p>\n<p>");
+	html_put(ctx, b, a->patient_name);
+	if (!empty(a->patient_dob)) {
+		fz_append_string(ctx, b, ", DOB ");
+		html_put(ctx, b, a->patient_dob);
+	}
+	fz_append_string(ctx, b, "</p>\n<p class=re>Accounting of disclosures of your health"
+	    " information</p>\n<p>You asked us for a list of the times we disclosed your health"
+	    " information. ");
+	if (!empty(a->since)) {
+		fz_append_string(ctx, b, "As you asked, it covers disclosures since ");
+		html_put(ctx, b, a->since);
+		fz_append_string(ctx, b, ". ");
+	} else
+		fz_append_string(ctx, b, "It covers the six years before today (three years for"
+		    " records protected by 42 CFR Part 2). ");
+	fz_append_string(ctx, b, "It also lists disclosures made with your written"
+	    " authorization or consent, which the law does not require us to list, so that you"
+	    " have a complete record.</p>\n");
+	if (a->n == 0)
+		fz_append_string(ctx, b, "<p class=tot>We made no disclosure of your health"
+		    " information in that period.</p>\n");
+	for (i = 0; i < a->n; i++) {
+		d = &a->items[i];
+		fz_append_string(ctx, b, "<p class=wt><b>");
+		html_put(ctx, b, d->date);
+		fz_append_string(ctx, b, "</b> &#8212; to ");
+		html_put(ctx, b, d->recipient);
+		if (!empty(d->address)) {
+			fz_append_string(ctx, b, ", ");
+			html_put(ctx, b, d->address);
+		}
+		fz_append_string(ctx, b, "</p>\n<p class=wh>What: ");
+		html_put(ctx, b, d->description);
+		fz_append_string(ctx, b, "<br>Purpose: ");
+		html_put(ctx, b, empty(d->purpose) ? "as stated in your authorization" : d->purpose);
+		fz_append_string(ctx, b, "<br>Basis: ");
+		html_put(ctx, b, d->basis);
+		fz_append_string(ctx, b, "</p>\n");
+	}
+	fz_append_string(ctx, b, "<p class=tot>If you have questions about this list, please"
+	    " call us at the number above.</p>\n<p>Sincerely,<br>");
+	html_put(ctx, b, a->practice_name);
+	fz_append_string(ctx, b, "</p>\n");
+}
+
+/* release_accounting_letter - see release.h */
+int
+release_accounting_letter(const struct release_accounting *a, const char *out_pdf,
+    char *why, size_t whylen)
+{
+	struct rl r = { NULL };
+	fz_context *ctx;
+	fz_buffer *html = NULL;
+	pdf_document *pdf = NULL;
+	int	rc = -1, failed = 0;
+
+	if (a == NULL || out_pdf == NULL || a->n < 0 || (a->n > 0 && a->items == NULL)) {
+		mu_why(why, whylen, "no accounting or output path");
+		return -1;
+	}
+	if (rl_open(&r, why, whylen) < 0)
+		return -1;
+	ctx = r.ctx;
+	fz_var(html);
+	fz_var(pdf);
+	fz_var(rc);
+	fz_var(failed);
+	fz_try(ctx) {
+		html = fz_new_buffer(ctx, 4096);
+		accounting_html(ctx, html, a);
+		pdf = pdf_create_document(ctx);
+		story_pages(ctx, pdf, html, letter_css, 10.5f, 1000);
+	}
+	fz_always(ctx)
+		fz_drop_buffer(ctx, html);
+	fz_catch(ctx) {
+		rl_verdict(&r, "accounting letter", why, whylen);
+		failed = 1;
+	}
+	if (failed)
+		goto out;
+	if (save_atomic(&r, pdf, out_pdf, why, whylen) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (pdf)
+		pdf_drop_document(ctx, pdf);
 	rl_close(&r);
 	return rc;
 }

@@ -131,4 +131,24 @@ int	release_stamp(const char *in_pdf, const char *out_pdf, const char *case_id,
 int	release_concat(const char *const *in, int n, const char *out_pdf,
 	    char *why, size_t whylen);
 
+/* one disclosure in an accounting (45 CFR 164.528(b)(2)) */
+struct release_disclosure {
+	const char	*date, *recipient, *address, *description, *purpose, *basis;
+};
+
+struct release_accounting {
+	const char	*practice_name, *practice_address, *practice_phone, *practice_fax;
+	const char	*date;			/* of the letter, as printed */
+	const char	*patient_name, *patient_dob;
+	const char	*since;			/* the period asked for, or NULL: the law's */
+	const struct release_disclosure *items;
+	int		n;
+};
+
+/* release_accounting_letter - a letter to the patient listing the
+ * disclosures (date, recipient and address, what, purpose, basis), as
+ * out_pdf; any number of pages */
+int	release_accounting_letter(const struct release_accounting *a, const char *out_pdf,
+	    char *why, size_t whylen);
+
 #endif

@@ -245,6 +245,28 @@ static const char *const migrations[] = {
 	 * sealed copy (keys_seal) stays so the practice can reopen */
 	"ALTER TABLE review ADD COLUMN passphrase TEXT;"
 	"ALTER TABLE review ADD COLUMN pass_sealed BLOB;",
+	/* 9 -> 10: the disclosure log (chain.h): each entry as written to
+	 * log/disclosures.log, its leaf hash and byte offset there; the tree
+	 * and the signed checkpoint after the last entry.  The store is the
+	 * commit point: the file is brought up to it at every start */
+	"CREATE TABLE log_entries ("
+	"  seq INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL UNIQUE REFERENCES cases(id),"
+	"  line TEXT NOT NULL,"
+	"  leaf BLOB NOT NULL,"
+	"  offset INTEGER NOT NULL,"
+	"  at INTEGER NOT NULL"
+	");"
+	"CREATE TABLE log_state ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  size INTEGER NOT NULL,"
+	"  bytes INTEGER NOT NULL,"	/* the log file's length after entry size */
+	"  tree BLOB NOT NULL,"		/* merkle_tree_encode */
+	"  checkpoint TEXT NOT NULL"	/* the signed note for size */
+	");"
+	/* where a released package went (outbox/...), and whether it is there */
+	"ALTER TABLE releases ADD COLUMN outbox TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE releases ADD COLUMN published INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define NMIGRATIONS	((int)(sizeof migrations / sizeof migrations[0]))

@@ -414,6 +414,9 @@ stage_prog(char stage, const char **opt)
 	case 'p':
 		*opt = "--case";
 		return "roi-package";
+	case 'd':
+		*opt = "--case";
+		return "roi-disclose";
 	default:
 		*opt = "--doc";
 		return "roi-ocr";
@@ -609,7 +612,7 @@ late_failed(struct sup *s, struct child *k, const char *why, int machine)
 		msg_warn("document %lld: %s: giving up until the next start: %s", (long long)k->id,
 		    k->stage == 's' ? "not sorted into a case" : k->stage == 'a' ?
 		    "authorization not checked" : k->stage == 'c' ? "records not classified" :
-		    "not packaged", why);
+		    k->stage == 'p' ? "not packaged" : "not released", why);
 	} else
 		d->not_before_ms = clock_mono_ms() +
 		    (int64_t)queue_backoff(&s->pol, d->fails) * 1000;
@@ -640,7 +643,8 @@ reap(struct sup *s)
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && !k.killed)
 			continue;
 		reason_of(&k, status, why, sizeof why);
-		if (k.stage == 's' || k.stage == 'a' || k.stage == 'c' || k.stage == 'p') {
+		if (k.stage == 's' || k.stage == 'a' || k.stage == 'c' || k.stage == 'p' ||
+		    k.stage == 'd') {
 			late_failed(s, &k, why, WIFEXITED(status) &&
 			    WEXITSTATUS(status) == MSG_EX_TEMPFAIL && !k.killed);
 			continue;
@@ -708,8 +712,8 @@ schedule(struct sup *s)
 	/* read requests become cases, cases get their authorization checked:
 	 * quick, so before more OCR */
 	s->late_waiting = 0;
-	for (pass = 0; pass < 4; pass++) {
-		static const char *const sql[4] = {
+	for (pass = 0; pass < 5; pass++) {
+		static const char *const sql[5] = {
 			"SELECT d.id FROM documents d JOIN inputs i ON i.id = d.input_id"
 			" WHERE d.state = 'done' AND i.kind = 'request' AND NOT EXISTS"
 			" (SELECT 1 FROM cases c WHERE c.doc_id = d.id) ORDER BY d.id LIMIT 256",
@@ -727,8 +731,12 @@ schedule(struct sup *s)
 			"SELECT r.case_id FROM review r WHERE r.state = 'approved' AND NOT EXISTS"
 			" (SELECT 1 FROM releases x WHERE x.case_id = r.case_id) ORDER BY r.case_id"
 			" LIMIT 256",
+			/* packages to log and publish, and any publish a crash left
+			 * undone; one at a time: they append to one log */
+			"SELECT case_id FROM releases WHERE state = 'packaged' OR (state ="
+			" 'released' AND published = 0) ORDER BY case_id LIMIT 1",
 		};
-		char stage = "sacp"[pass];
+		char stage = "sacpd"[pass];
 
 		q = store_prepare(s->st, sql[pass]);
 		if (q == NULL)

@@ -45,6 +45,7 @@
 
 #include "age.h"
 #include "clock.h"
+#include "fault.h"
 #include "keys.h"
 #include "msg.h"
 #include "package.h"
@@ -91,6 +92,28 @@ empty_dir(const char *dir)
 			snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
 			unlink(p);
 		}
+	closedir(d);
+}
+
+/* drop_temporaries - DIR/REL.*.tmp a killed run of this case left */
+static void
+drop_temporaries(const char *dir, const char *rel)
+{
+	DIR		*d = opendir(dir);
+	struct dirent	*e;
+	char		p[SPOOL_PATH];
+	size_t		l = strlen(rel), n;
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		n = strlen(e->d_name);
+		if (strncmp(e->d_name, rel, l) == 0 && e->d_name[l] == '.' && n > 4 &&
+		    strcmp(e->d_name + n - 4, ".tmp") == 0) {
+			snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+			unlink(p);
+		}
+	}
 	closedir(d);
 }
 
@@ -704,6 +727,7 @@ stage_package_main(int argc, char **argv)
 		goto out;
 	spool_path(pkg, ctx.home, "spool/packages");
 	mkdir(pkg, 0700);
+	drop_temporaries(pkg, rel);
 	ext = strcmp(kind, "zip") == 0 ? "zip" : strcmp(kind, "fax") == 0 ? "pdf" : "age";
 	snprintf(relpath, sizeof relpath, "spool/packages/%s.%s", rel, ext);
 	spool_path(pkg, ctx.home, "%s", relpath);
@@ -725,6 +749,7 @@ stage_package_main(int argc, char **argv)
 		unlink(pkg);
 		goto out;
 	}
+	fault_point("package:after-write");
 	if (record(&ctx, "packaged", recipient, relpath, sha, mtext, "") == -1)
 		goto out;
 	msg_info("case %s: packaged for %s: %d file%s, %zu withheld", rel, recipient, nf,

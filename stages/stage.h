@@ -44,5 +44,6 @@ int	stage_sort_main(int argc, char **argv);
 int	stage_authcheck_main(int argc, char **argv);
 int	stage_classify_main(int argc, char **argv);
 int	stage_package_main(int argc, char **argv);
+int	stage_disclose_main(int argc, char **argv);
 
 #endif

@@ -10,7 +10,7 @@ build=$2
 pat=${3:-${TESTS:-}}
 top=$(pwd)
 export ROI="$top/$san/roi" CER="$top/$san/cer" FIX="$top/$build/fixtures"
-export P2SCORE="$top/$san/p2score"
+export P2SCORE="$top/$san/p2score" ROI_VERIFY="$top/$san/roi-verify"
 export MKFAX="$top/$build/mkfax" TOP="$top"
 # stages link Tesseract/Leptonica, whose caches LeakSanitizer counts as
 # leaks; leaks are checked in the unit tests, crashes and UB everywhere

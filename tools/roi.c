@@ -32,8 +32,9 @@ static const struct {
 	{ "auth",   cmd_auth,   1, "auth show CASE [--json] is the authorization valid, and for what?" },
 	{ "rules",  cmd_rules,  0, "rules check [FILE]      are the rules files usable?" },
 	{ "review", cmd_review, 1, "review list | show CASE | redact | keep | approve | reject   the clinician's review queue" },
-	{ "recipient", cmd_recipient, 1, "recipient add NAME (--age KEY | --passphrase | --fax N) | list   who releases go to" },
+	{ "recipient", cmd_recipient, 1, "recipient add NAME (--age KEY | --passphrase | --zip | --fax N) | list   who releases go to" },
 	{ "release", cmd_release, 1, "release list | open PACKAGE   the packages made, and reopening one" },
+	{ "log",    cmd_log,    1, "log verify | show | prove SEQ | pubkey | accounting --patient ID   the disclosure log" },
 	{ "patient", cmd_patient, 1, "patient import FILE.csv | list | show ID | match FIRST LAST DOB" },
 };
 #define NCMDS	(sizeof cmds / sizeof cmds[0])
@@ -145,6 +146,8 @@ main(int argc, char **argv)
 		return stage_classify_main(argc, argv);
 	if (strcmp(base, "roi-package") == 0)
 		return stage_package_main(argc, argv);
+	if (strcmp(base, "roi-disclose") == 0)
+		return stage_disclose_main(argc, argv);
 	msg_init("roi");
 
 	argc--, argv++;

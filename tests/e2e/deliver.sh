@@ -53,7 +53,7 @@ is "approve for a zip recipient: a passphrase, another one" "$(test -n "$zpass" 
 check "approve for a fax recipient" "$ROI" -C "$h" review approve "$cf" --to "Dr. Lee"
 run_once "$h" > "$T/run" 2>&1
 for c in $cp $cz $cf; do
-	is "$c packaged" "$("$ROI" -C "$h" release list --json | jq -r ".[] | select(.case == \"$c\") | .state")" packaged ||
+	is "$c released" "$("$ROI" -C "$h" release list --json | jq -r ".[] | select(.case == \"$c\") | .state")" released ||
 	    diag "$("$ROI" -C "$h" release list --json | jq -r ".[] | select(.case == \"$c\") | .reason")"
 done
 path() { echo "$h/$("$ROI" -C "$h" release list --json | jq -r ".[] | select(.case == \"$1\") | .path")"; }
@@ -63,6 +63,7 @@ is "... and not in any file of the home" "$(grep -rl -- "$pass" "$h" | wc -l)" 0
 
 # passphrase: the stock age opens it with the passphrase (it reads a tty)
 pk=$(path "$cp")
+is "a passphrase package, in outbox/" "${pk#$h/}" "outbox/$cp.age"
 is "a passphrase package is an age file with one scrypt stanza" \
     "$(head -c 200 "$pk" | grep -ac '^-> scrypt ')" 1
 mkdir -p "$T/p"
@@ -74,7 +75,7 @@ check "... the same files" cmp "$T/p/$cp/manifest.json" "$T/pm/$cp/manifest.json
 
 # zip: AES-256, 7-Zip opens it; names neutral; the practice reopens it
 zk=$(path "$cz")
-is "a zip package" "$(basename "$zk")" "$cz.zip"
+is "a zip package, in outbox/" "${zk#$h/}" "outbox/$cz.zip"
 7z l -slt "$zk" > "$T/zl" 2>&1
 is "7z: four files (manifest, letter, two records), every one AES-256" \
     "$(grep '^Method = ' "$T/zl" | sort | uniq -c | tr -s ' ')" " 4 Method = AES-256 Deflate"
@@ -90,7 +91,7 @@ is "the records in it are redacted (no SUD term in the labs)" \
 
 # fax: one PDF, cover letter first, with the fax number; records stamped
 fx=$(path "$cf")
-is "a fax release is one PDF" "$(basename "$fx")" "$cf.pdf"
+is "a fax release is one PDF in outbox/fax/, named with the number" "${fx#$h/}" "outbox/fax/$cf to 5550104478.pdf"
 pdftotext "$fx" "$T/fax.txt"
 check "it opens with pdfinfo (qpdf --check)" qpdf --check "$fx"
 check "the cover letter first, to Dr. Lee's fax number" sh -c "head -40 '$T/fax.txt' | grep -q 'Fax: (555) 010-4478'"
@@ -102,3 +103,31 @@ is "pages: letter + records" "$pages" "$want"
 "$ROI" -C "$h" release open "$fx" 2> "$T/err"
 is "release open on a fax release: says it is a plain PDF" "$(grep -c 'plain PDF' "$T/err")" 1
 is "nothing left in spool/tmp or spool/work" "$(find "$h/spool/tmp" "$h/spool/work" -type f | wc -l)" 0
+
+# the disclosure log: one entry per release, verified by the auditor's tool
+check "roi-verify: the log holds" "$ROI_VERIFY" "$h/log/disclosures.log" "$h/keys/log.pub"
+is "three entries, one per case, with each channel" \
+    "$(awk '{ print $4 "=" $5 }' "$h/log/disclosures.log" | sort | tr '\n' ' ')" \
+    "$(printf '%s\n' "$cp=passphrase" "$cz=zip" "$cf=fax" | sort | tr '\n' ' ')"
+is "no name, address or passphrase in the log in the clear" \
+    "$(grep -ci 'jordan\|harbor\|lee\|elm st' "$h/log/disclosures.log")" 0
+is "the fax entry names the fax PDF's SHA-256" "$(awk -v c="$cf" '$4 == c { print $8 }' "$h/log/disclosures.log")" \
+    "$(sha256sum "$fx" | cut -c1-64)"
+"$ROI" -C "$h" log accounting --patient P001 --format json > "$T/acc.json"
+is "accounting for the patient: three disclosures with recipient, address and purpose" \
+    "$(jq -r '[.[] | "\(.recipient)|\(.purpose)"] | sort | join(",")' "$T/acc.json")" \
+    "Dr. Lee|Legal proceedings,Harbor Law|Legal proceedings,Jordan Sample|Legal proceedings"
+is "... the fax recipient's address and number" "$(jq -r '.[] | select(.recipient == "Dr. Lee") | .recipient_address' "$T/acc.json")" \
+    "12 Elm St"
+check "accounting as a letter (PDF)" "$ROI" -C "$h" log accounting --patient P001 --format pdf --out "$T/acc.pdf"
+check "... which says what went where" sh -c "pdftotext '$T/acc.pdf' - | tr -s ' \n' '  ' | grep -q 'to Harbor Law'"
+"$ROI" -C "$h" log accounting --patient P404 2> "$T/err"
+is "accounting for an unknown patient: exit 1, one line" "$? $(wc -l < "$T/err")" "1 1"
+"$ROI" -C "$h" log accounting --patient P001 --since 2026-04-01 --format csv > "$T/acc.csv"
+is "--since after the releases: none listed (CSV header only)" "$(wc -l < "$T/acc.csv")" 1
+"$ROI" -C "$h" log prove 2 > "$T/proof"
+check "roi log prove: the auditor's tool checks the proof" "$ROI_VERIFY" --proof "$T/proof" "$h/keys/log.pub"
+sed -i '2s/ fax / age /; 2s/ zip / age /; 2s/ passphrase / age /' "$T/proof"
+"$ROI_VERIFY" --proof "$T/proof" "$h/keys/log.pub" > /dev/null 2>&1
+is "... and refuses it with the entry changed" "$?" 1
+is "roi log pubkey is keys/log.pub" "$("$ROI" -C "$h" log pubkey)" "$(cat "$h/keys/log.pub")"

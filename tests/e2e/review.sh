@@ -166,16 +166,18 @@ if [ "$("$ROI" -C "$h" auth show "$d3" --json | jq -r .decision)" != valid ]; th
 	is "override recorded" "$("$ROI" -C "$h" review show "$d3" --json | jq -r .override)" "verified by phone"
 fi
 
-# the approved case is packaged: redacted for real, checked, packed, encrypted
-# to the recipient and the practice; not in outbox/ before its log entry
+# the approved case is packaged (redacted for real, checked, packed, encrypted
+# to the recipient and the practice), logged, and published to outbox/
 "$ROI" -C "$h" review show "$c" --json > "$j"
 run_once "$h" > /dev/null 2>&1
-is "approved case packaged" "$("$ROI" -C "$h" release list --json | jq -r ".[] | select(.case == \"$c\") | .state")" packaged ||
+is "approved case released" "$("$ROI" -C "$h" release list --json | jq -r ".[] | select(.case == \"$c\") | .state")" released ||
     diag "$("$ROI" -C "$h" release list --json | jq -r ".[] | .reason")"
 pk=$h/$("$ROI" -C "$h" release list --json | jq -r ".[] | select(.case == \"$c\") | .path")
 is "the package's SHA-256 as listed" "$(sha256sum "$pk" | cut -c1-64)" \
     "$("$ROI" -C "$h" release list --json | jq -r ".[] | select(.case == \"$c\") | .sha256")"
-is "nothing in outbox/ before the disclosure log" "$(ls "$h/outbox" | wc -l)" 0
+is "the package is in outbox/, with its disclosure log entry" \
+    "$(dirname "$pk" | xargs basename) $(awk -v c="$c" '$4 == c { print $8 }' "$h/log/disclosures.log")" \
+    "outbox $(sha256sum "$pk" | cut -c1-64)"
 mkdir -p "$T/rel"
 age -d -i "$T/hv.key" "$pk" | tar -xf - -C "$T/rel"
 check "the recipient opens it with the stock age" test -f "$T/rel/$c/manifest.json"

@@ -1,0 +1,571 @@
+/*
+ * chainlog.c - appending to the disclosure log, and keeping its files in
+ * step with the store (chainlog.h)
+ *
+ * SECURITY: reads keys/log.key (the log's signing key) to sign each new
+ * checkpoint; the key is parsed, used and wiped within chainlog_append.
+ * The accounting fields are sealed to the practice's public key: this
+ * module cannot read them back.  The log file is trusted only as far as
+ * it agrees with the store: a log file the store does not account for is
+ * left as it is for an auditor to look at.
+ * FILES: HOME/log/disclosures.{log,checkpoint,lock}, HOME/keys/log.{key,pub},
+ * HOME/spool/packages (in), HOME/outbox and HOME/outbox/fax (out).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "chainlog.h"
+#include "clock.h"
+#include "fault.h"
+#include "keys.h"
+#include "merkle.h"
+#include "msg.h"
+#include "note.h"
+#include "spool.h"
+
+int
+chainlog_keys(const char *home, const char *practice_name)
+{
+	char	name[96], skey[NOTE_SKEY_STRLEN], vkey[NOTE_VKEY_STRLEN], why[NOTE_WHYLEN];
+	char	path[SPOOL_PATH], buf[NOTE_SKEY_STRLEN + 1];
+	size_t	k = 0;
+	int	n, rc = -1, dash = 1;
+	const char *p;
+
+	spool_path(path, home, CHAINLOG_KEY);
+	if (access(path, F_OK) == 0)
+		return 0;
+	/* the log's name (its checkpoints' origin): roi/SLUG/disclosures */
+	k = (size_t)snprintf(name, sizeof name, "roi/");
+	for (p = practice_name ? practice_name : ""; *p && k < 60; p++) {
+		if (isalnum((unsigned char)*p)) {
+			name[k++] = (char)tolower((unsigned char)*p);
+			dash = 0;
+		} else if (!dash) {
+			name[k++] = '-';
+			dash = 1;
+		}
+	}
+	while (k > 4 && name[k - 1] == '-')
+		k--;
+	if (k == 4)
+		k += (size_t)snprintf(name + k, sizeof name - k, "practice");
+	snprintf(name + k, sizeof name - k, "/disclosures");
+	if (note_keygen(name, skey, vkey, why) == -1)
+		return msg_error("keys: cannot make the log key: %s", why);
+	n = snprintf(buf, sizeof buf, "%s\n", skey);
+	if (keys_file_create(home, CHAINLOG_KEY, buf, (size_t)n) == -1)
+		goto out;
+	/* the public half: written after, from the key that is in place */
+	rc = chainlog_pubkey(home, vkey, sizeof vkey) == 0 ? 0 : -1;
+out:
+	sodium_memzero(skey, sizeof skey);
+	sodium_memzero(buf, sizeof buf);
+	return rc;
+}
+
+/* read_skey - the signing key from keys/log.key (0600 required) */
+static int
+read_skey(const char *home, struct note_skey *sk)
+{
+	char		path[SPOOL_PATH], buf[NOTE_SKEY_STRLEN + 2], why[NOTE_WHYLEN];
+	struct stat	sb;
+	ssize_t		n;
+	int		fd, rc = -1;
+
+	spool_path(path, home, CHAINLOG_KEY);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+		return msg_error("keys: cannot read %s: %s (roi init makes it)", path, strerror(errno));
+	if (fstat(fd, &sb) == 0 && (sb.st_mode & 077)) {
+		close(fd);
+		return msg_error("keys: %s is readable by others (mode %03o): chmod 600 it",
+		    path, (unsigned)(sb.st_mode & 0777));
+	}
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0) {
+		msg_error("keys: %s is empty", path);
+		goto out;
+	}
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if (note_skey_parse(buf, sk, why) == -1) {
+		msg_error("keys: %s: %s", path, why);
+		goto out;
+	}
+	rc = 0;
+out:
+	sodium_memzero(buf, sizeof buf);
+	return rc;
+}
+
+int
+chainlog_pubkey(const char *home, char *out, size_t len)
+{
+	struct note_skey	sk;
+	struct note_vkey	vk;
+	char			path[SPOOL_PATH], vkey[NOTE_VKEY_STRLEN], line[NOTE_VKEY_STRLEN + 2];
+	FILE			*fp;
+	int			n, fd;
+
+	/* keys/log.pub is what auditors get; it is remade from the key if missing */
+	spool_path(path, home, CHAINLOG_PUB);
+	if ((fp = fopen(path, "re")) != NULL) {
+		if (fgets(line, sizeof line, fp) != NULL) {
+			line[strcspn(line, "\r\n")] = '\0';
+			if (note_vkey_parse(line, &vk, NULL) == 0) {
+				fclose(fp);
+				snprintf(out, len, "%s", line);
+				return 0;
+			}
+		}
+		fclose(fp);
+	}
+	if (read_skey(home, &sk) == -1)
+		return -1;
+	note_skey_vkey(&sk, &vk);
+	note_skey_release(&sk);
+	note_vkey_format(&vk, vkey);
+	snprintf(out, len, "%s", vkey);
+	n = snprintf(line, sizeof line, "%s\n", vkey);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600)) == -1 ||
+	    write(fd, line, (size_t)n) != n || fsync(fd) == -1) {
+		if (fd != -1)
+			close(fd);
+		return msg_syserror("keys: cannot write '%s': %s", path, strerror(errno));
+	}
+	close(fd);
+	return 0;
+}
+
+int
+chainlog_lock(const char *home)
+{
+	char	path[SPOOL_PATH];
+	int	fd;
+
+	spool_path(path, home, CHAINLOG_LOCK);
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)) == -1)
+		return msg_syserror("log: cannot open '%s': %s", path, strerror(errno));
+	if (flock(fd, LOCK_EX) == -1) {
+		close(fd);
+		return msg_syserror("log: cannot lock '%s': %s", path, strerror(errno));
+	}
+	return fd;
+}
+
+/* state - the log's size, byte length, tree and checkpoint from the store */
+struct state {
+	uint64_t		size, bytes;
+	struct merkle_tree	tree;
+	char			*checkpoint;	/* malloc'ed, or NULL before the first entry */
+};
+
+static int
+state_load(struct store *st, struct state *s)
+{
+	sqlite3_stmt	*q;
+	int		rc = 0;
+
+	memset(s, 0, sizeof *s);
+	merkle_tree_init(&s->tree);
+	if ((q = store_prepare(st, "SELECT size, bytes, tree, checkpoint FROM log_state"
+	    " WHERE id = 1")) == NULL)
+		return -1;
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		s->size = (uint64_t)sqlite3_column_int64(q, 0);
+		s->bytes = (uint64_t)sqlite3_column_int64(q, 1);
+		if (merkle_tree_decode(&s->tree, sqlite3_column_blob(q, 2),
+		    (size_t)sqlite3_column_bytes(q, 2)) == -1 || s->tree.size != s->size)
+			rc = msg_error("log: the store's tree state is damaged");
+		else if ((s->checkpoint = strdup((const char *)sqlite3_column_text(q, 3))) == NULL)
+			rc = msg_error("out of memory");
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
+/* seal - json sealed to the practice key, as base64 (malloc'ed) */
+static char *
+seal(const char *home, const char *json, size_t *b64len)
+{
+	unsigned char	pk[AGE_KEYBYTES], *box;
+	size_t		n = strlen(json), blen;
+	char		*b64 = NULL;
+
+	if (n > CHAIN_SEALED_MAX - crypto_box_SEALBYTES) {
+		msg_error("log: the accounting fields are too long (%zu bytes)", n);
+		return NULL;
+	}
+	if (keys_practice_public(home, pk) == -1)
+		return NULL;
+	if ((box = malloc(n + crypto_box_SEALBYTES)) == NULL)
+		return NULL;
+	blen = sodium_base64_ENCODED_LEN(n + crypto_box_SEALBYTES, sodium_base64_VARIANT_ORIGINAL);
+	if (keys_seal(pk, json, n, box) == 0 && (b64 = malloc(blen)) != NULL) {
+		sodium_bin2base64(b64, blen, box, n + crypto_box_SEALBYTES,
+		    sodium_base64_VARIANT_ORIGINAL);
+		*b64len = strlen(b64);
+	}
+	free(box);
+	return b64;
+}
+
+int
+chainlog_append(struct store *st, const char *home, int64_t case_id, struct chain_entry *e,
+    const char *json, const char *outbox, uint64_t *seq)
+{
+	struct state		s;
+	struct note_skey	sk;
+	sqlite3_stmt		*q = NULL;
+	unsigned char		leaf[MERKLE_HASHBYTES], root[MERKLE_HASHBYTES];
+	unsigned char		tree[MERKLE_TREE_MAXBYTES];
+	char			line[CHAIN_LINE_MAX + 1], why[CHAIN_WHY], *body = NULL, *note = NULL;
+	char			*sealed = NULL;
+	size_t			blen, nlen, tlen;
+	int			n, rc = -1, have_key = 0, began = 0;
+
+	memset(&s, 0, sizeof s);
+	if ((sealed = seal(home, json, &e->sealedlen)) == NULL)
+		return -1;
+	e->sealed = sealed;
+	if (read_skey(home, &sk) == -1)
+		goto out;
+	have_key = 1;
+	if (store_begin(st) == -1)
+		goto out;
+	began = 1;
+	if (state_load(st, &s) == -1)
+		goto out;
+	/* PREV: the leaf hash of the last entry */
+	memset(e->prev, 0, sizeof e->prev);
+	if (s.size > 0) {
+		if ((q = store_prepare(st, "SELECT leaf FROM log_entries WHERE seq = ?")) == NULL)
+			goto out;
+		sqlite3_bind_int64(q, 1, (int64_t)s.size);
+		if (sqlite3_step(q) != SQLITE_ROW || sqlite3_column_bytes(q, 0) != MERKLE_HASHBYTES) {
+			msg_error("log: the store lacks entry %llu", (unsigned long long)s.size);
+			goto out;
+		}
+		memcpy(e->prev, sqlite3_column_blob(q, 0), MERKLE_HASHBYTES);
+		sqlite3_finalize(q);
+		q = NULL;
+	}
+	e->seq = s.size + 1;
+	if ((n = chain_format(e, line, sizeof line, why)) == -1) {
+		msg_error("log: case C-%lld: %s", (long long)case_id, why);
+		goto out;
+	}
+	merkle_leaf_hash(line, (size_t)n, leaf);
+	if (merkle_tree_append(&s.tree, leaf) == -1)
+		goto out;
+	merkle_tree_root(&s.tree, root);
+	if (note_checkpoint_format(sk.name, e->seq, root, sizeof root, "", 0, &body, &blen,
+	    why) == -1 || note_sign(body, blen, NULL, 0, &sk, 1, &note, &nlen, why) == -1) {
+		msg_error("log: cannot sign the checkpoint: %s", why);
+		goto out;
+	}
+	tlen = merkle_tree_encode(&s.tree, tree);
+	if ((q = store_prepare(st, "INSERT INTO log_entries(seq, case_id, line, leaf, offset, at)"
+	    " VALUES (?, ?, ?, ?, ?, ?)")) == NULL)
+		goto out;
+	sqlite3_bind_int64(q, 1, (int64_t)e->seq);
+	sqlite3_bind_int64(q, 2, case_id);
+	sqlite3_bind_text(q, 3, line, n, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 4, leaf, sizeof leaf, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 5, (int64_t)s.bytes);
+	sqlite3_bind_int64(q, 6, clock_now());
+	if (sqlite3_step(q) != SQLITE_DONE) {
+		store_err(st, "log entry");
+		goto out;
+	}
+	sqlite3_finalize(q);
+	if ((q = store_prepare(st, "INSERT OR REPLACE INTO log_state(id, size, bytes, tree,"
+	    " checkpoint) VALUES (1, ?, ?, ?, ?)")) == NULL)
+		goto out;
+	sqlite3_bind_int64(q, 1, (int64_t)e->seq);
+	sqlite3_bind_int64(q, 2, (int64_t)(s.bytes + (uint64_t)n));
+	sqlite3_bind_blob(q, 3, tree, (int)tlen, SQLITE_STATIC);
+	sqlite3_bind_text(q, 4, note, (int)nlen, SQLITE_STATIC);
+	if (sqlite3_step(q) != SQLITE_DONE) {
+		store_err(st, "log state");
+		goto out;
+	}
+	sqlite3_finalize(q);
+	if ((q = store_prepare(st, "UPDATE releases SET state = 'released', released_at = ?,"
+	    " outbox = ?, published = 0 WHERE case_id = ? AND state = 'packaged'")) == NULL)
+		goto out;
+	sqlite3_bind_int64(q, 1, clock_now());
+	sqlite3_bind_text(q, 2, outbox, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, case_id);
+	if (sqlite3_step(q) != SQLITE_DONE) {
+		store_err(st, "release");
+		goto out;
+	}
+	if (sqlite3_changes(store_db(st)) != 1) {
+		msg_error("log: case C-%lld has no packaged release", (long long)case_id);
+		goto out;
+	}
+	sqlite3_finalize(q);
+	q = NULL;
+	fault_point("disclose:before-commit");
+	if (store_commit(st) == -1) {
+		began = 0;
+		goto out;
+	}
+	began = 0;
+	fault_point("disclose:after-commit");
+	*seq = e->seq;
+	rc = 0;
+out:
+	if (q)
+		sqlite3_finalize(q);
+	if (began)
+		store_rollback(st);
+	if (have_key)
+		note_skey_release(&sk);
+	free(s.checkpoint);
+	free(body);
+	free(note);
+	free(sealed);
+	e->sealed = NULL;
+	return rc;
+}
+
+/* write_all - n bytes at the end of fd */
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = write(fd, p, n)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* sync_file - log/disclosures.log brought up to the store's entries */
+static int
+sync_file(struct store *st, const char *home, const struct state *s)
+{
+	sqlite3_stmt	*q = NULL;
+	char		path[SPOOL_PATH];
+	struct stat	sb;
+	int		fd, rc = -1, wrote = 0;
+	uint64_t	fsize;
+
+	spool_path(path, home, CHAINLOG_FILE);
+	if ((fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600)) == -1)
+		return msg_syserror("log: cannot open '%s': %s", path, strerror(errno));
+	if (fstat(fd, &sb) == -1) {
+		msg_syserror("log: cannot read '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	fsize = (uint64_t)sb.st_size;
+	if (fsize > s->bytes) {
+		msg_error("log: %s is %llu bytes longer than the entries the store holds: left as"
+		    " it is, no release goes out until it is explained (roi log verify)", path,
+		    (unsigned long long)(fsize - s->bytes));
+		goto out;
+	}
+	if (fsize == s->bytes && s->size > 0) {
+		/* complete: the last entry must be the store's */
+		char		buf[CHAIN_LINE_MAX];
+		const char	*line;
+		int64_t		off;
+		int		len;
+
+		if ((q = store_prepare(st, "SELECT line, offset FROM log_entries WHERE seq = ?")) == NULL)
+			goto out;
+		sqlite3_bind_int64(q, 1, (int64_t)s->size);
+		if (sqlite3_step(q) != SQLITE_ROW) {
+			msg_error("log: the store lacks entry %llu", (unsigned long long)s->size);
+			goto out;
+		}
+		line = (const char *)sqlite3_column_text(q, 0);
+		len = sqlite3_column_bytes(q, 0);
+		off = sqlite3_column_int64(q, 1);
+		if (len > (int)sizeof buf || pread(fd, buf, (size_t)len, off) != len ||
+		    memcmp(buf, line, (size_t)len) != 0) {
+			msg_error("log: the last entry of %s is not the store's entry %llu: left as it"
+			    " is (roi log verify)", path, (unsigned long long)s->size);
+			goto out;
+		}
+		rc = 0;
+		goto out;
+	}
+	/* behind: cut a torn line, then append what the file lacks */
+	if ((q = store_prepare(st, "SELECT line, offset FROM log_entries WHERE offset +"
+	    " length(CAST(line AS BLOB)) > ? ORDER BY seq")) == NULL)
+		goto out;
+	sqlite3_bind_int64(q, 1, (int64_t)fsize);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		const char	*line = (const char *)sqlite3_column_text(q, 0);
+		int		len = sqlite3_column_bytes(q, 0);
+		uint64_t	off = (uint64_t)sqlite3_column_int64(q, 1);
+
+		if (off < fsize) {
+			msg_warn("log: %s ends inside entry at byte %llu: cut there and written again"
+			    " from the store", path, (unsigned long long)off);
+			if (ftruncate(fd, (off_t)off) == -1) {
+				msg_syserror("log: cannot cut '%s': %s", path, strerror(errno));
+				goto out;
+			}
+			fsize = off;
+		}
+		if (off != fsize) {
+			msg_error("log: %s and the store disagree at byte %llu", path,
+			    (unsigned long long)fsize);
+			goto out;
+		}
+		/* in two writes, so the fault tests can tear a line */
+		if (write_all(fd, line, (size_t)len / 2) == -1 ||
+		    (fault_point("disclose:mid-line"), 0) ||
+		    write_all(fd, line + len / 2, (size_t)(len - len / 2)) == -1) {
+			msg_syserror("log: cannot write '%s': %s", path, strerror(errno));
+			goto out;
+		}
+		fsize += (uint64_t)len;
+		wrote = 1;
+	}
+	if (fsize != s->bytes) {
+		msg_error("log: %s could not be brought up to the store's %llu entries", path,
+		    (unsigned long long)s->size);
+		goto out;
+	}
+	if (wrote && fdatasync(fd) == -1) {
+		msg_syserror("log: cannot sync '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	if (wrote)
+		fault_point("disclose:after-line");
+	rc = 0;
+out:
+	if (q)
+		sqlite3_finalize(q);
+	close(fd);
+	return rc;
+}
+
+/*
+ * sync_checkpoint - log/disclosures.checkpoint as the store has it.  Not
+ * synced: after a crash it may be old or empty, and the next sync writes
+ * it again from the store, where the checkpoint is durable.
+ */
+static int
+sync_checkpoint(const char *home, const struct state *s)
+{
+	char	path[SPOOL_PATH], tmp[SPOOL_PATH], buf[4096];
+	size_t	len;
+	ssize_t	n;
+	int	fd;
+
+	if (s->checkpoint == NULL)
+		return 0;
+	len = strlen(s->checkpoint);
+	spool_path(path, home, CHAINLOG_CHECKPOINT);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) != -1) {
+		n = read(fd, buf, sizeof buf);
+		close(fd);
+		if (n == (ssize_t)len && memcmp(buf, s->checkpoint, len) == 0)
+			return 0;
+	}
+	spool_path(tmp, home, "log/.disclosures.checkpoint.tmp");	/* one writer: the lock */
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600)) == -1)
+		return msg_syserror("log: cannot write '%s': %s", tmp, strerror(errno));
+	if (write_all(fd, s->checkpoint, len) == -1 || close(fd) == -1) {
+		unlink(tmp);
+		return msg_syserror("log: cannot write '%s': %s", tmp, strerror(errno));
+	}
+	if (rename(tmp, path) == -1) {
+		unlink(tmp);
+		return msg_syserror("log: cannot place '%s': %s", path, strerror(errno));
+	}
+	fault_point("disclose:after-checkpoint");
+	return 0;
+}
+
+/* publish - every released package not yet in outbox/ moved there */
+static int
+publish(struct store *st, const char *home)
+{
+	sqlite3_stmt	*q, *u = NULL;
+	char		from[SPOOL_PATH], to[SPOOL_PATH], dir[SPOOL_PATH];
+	int		rc = 0;
+
+	if ((q = store_prepare(st, "SELECT case_id, path, outbox FROM releases WHERE state ="
+	    " 'released' AND published = 0 ORDER BY case_id")) == NULL)
+		return -1;
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		int64_t		id = sqlite3_column_int64(q, 0);
+		const char	*path = (const char *)sqlite3_column_text(q, 1);
+		const char	*outbox = (const char *)sqlite3_column_text(q, 2);
+		char		*slash;
+
+		spool_path(from, home, "%s", path);
+		spool_path(to, home, "%s", outbox);
+		snprintf(dir, sizeof dir, "%s", to);
+		if ((slash = strrchr(dir, '/')) != NULL) {
+			*slash = '\0';
+			if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+				rc = msg_syserror("log: cannot make '%s': %s", dir, strerror(errno));
+				continue;
+			}
+		}
+		if (rename(from, to) == -1) {
+			if (errno != ENOENT || access(to, F_OK) == -1) {
+				rc = msg_syserror("log: case C-%lld: cannot move its package to %s: %s",
+				    (long long)id, outbox, strerror(errno));
+				continue;
+			}
+		}
+		if (spool_fsync_dir(to) == -1) {
+			rc = -1;
+			continue;
+		}
+		fault_point("disclose:after-move");
+		if (u == NULL && (u = store_prepare(st, "UPDATE releases SET published = 1, path ="
+		    " outbox WHERE case_id = ?")) == NULL) {
+			rc = -1;
+			break;
+		}
+		sqlite3_reset(u);
+		sqlite3_bind_int64(u, 1, id);
+		if (sqlite3_step(u) != SQLITE_DONE)
+			rc = store_err(st, "publish");
+	}
+	sqlite3_finalize(q);
+	if (u)
+		sqlite3_finalize(u);
+	return rc;
+}
+
+int
+chainlog_sync(struct store *st, const char *home)
+{
+	struct state	s;
+	int		rc = -1;
+
+	if (state_load(st, &s) == -1)
+		goto out;
+	if (sync_file(st, home, &s) == -1 || sync_checkpoint(home, &s) == -1)
+		goto out;
+	rc = publish(st, home);
+out:
+	free(s.checkpoint);
+	return rc;
+}

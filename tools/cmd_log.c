@@ -1,0 +1,567 @@
+/*
+ * cmd_log.c - roi log: the disclosure log, for staff and auditors
+ *
+ *   roi log verify [--checkpoint OLD]      the same check roi-verify makes
+ *   roi log show [--json] [--last N]       the entries, unsealed for the practice
+ *   roi log prove SEQ                      an inclusion proof bundle (stdout)
+ *   roi log pubkey                         the key an auditor verifies with
+ *   roi log accounting --patient ID [--since YYYY-MM-DD]
+ *       [--format text|csv|json|pdf] [--out FILE]
+ *
+ * The log file is the source: show and accounting read
+ * log/disclosures.log and open each entry's sealed fields with the
+ * practice's key (keys/practice.agekey), so an accounting can be rebuilt
+ * from the log alone.  An accounting lists a patient's disclosures of the
+ * last six years (45 CFR 164.528(a)), and those of Part 2 records under
+ * consent of the last three (42 CFR 2.25); --since narrows it.
+ *
+ * SECURITY: reads the practice's secret key (show, accounting) and wipes
+ * it; the unsealed fields are PHI and go only to stdout or --out (0600).
+ */
+#include <csv.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "chain.h"
+#include "chainlog.h"
+#include "clock.h"
+#include "config.h"
+#include "keys.h"
+#include "merkle.h"
+#include "msg.h"
+#include "note.h"
+#include "release.h"
+#include "roi.h"
+#include "spool.h"
+
+/* slurp - a whole file into memory (NUL added); NULL said */
+static char *
+slurp(const char *path, size_t *len)
+{
+	struct stat	sb;
+	char		*p;
+	int		fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 || fstat(fd, &sb) == -1) {
+		msg_error("log: cannot read %s: %s", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return NULL;
+	}
+	if ((p = malloc((size_t)sb.st_size + 1)) == NULL) {
+		close(fd);
+		msg_error("out of memory");
+		return NULL;
+	}
+	if (read(fd, p, (size_t)sb.st_size) != sb.st_size) {
+		close(fd);
+		free(p);
+		msg_error("log: cannot read %s", path);
+		return NULL;
+	}
+	close(fd);
+	p[sb.st_size] = '\0';
+	*len = (size_t)sb.st_size;
+	return p;
+}
+
+/* for_each - call fn on every entry of the log; -1 on a malformed line */
+typedef int (*entry_fn)(void *arg, const char *line, size_t len, const struct chain_entry *e);
+
+static int
+for_each(const char *log, size_t len, entry_fn fn, void *arg)
+{
+	struct chain_entry	e;
+	const char		*p = log, *nl;
+	char			why[CHAIN_WHY];
+	uint64_t		n = 0;
+
+	while (p < log + len) {
+		n++;
+		if ((nl = memchr(p, '\n', (size_t)(log + len - p))) == NULL ||
+		    chain_parse(p, (size_t)(nl - p) + 1, &e, why) == -1)
+			return msg_error("log: line %llu: %s (roi log verify)", (unsigned long long)n,
+			    nl ? why : "incomplete");
+		if (fn(arg, p, (size_t)(nl - p) + 1, &e) == -1)
+			return -1;
+		p = nl + 1;
+	}
+	return 0;
+}
+
+/* unseal - an entry's sealed fields as JSON (NULL when they do not open) */
+static json_t *
+unseal(const unsigned char sk[AGE_KEYBYTES], const struct chain_entry *e)
+{
+	unsigned char	*box = NULL;
+	char		*plain = NULL;
+	size_t		blen = 0;
+	json_t		*j = NULL;
+
+	if ((box = malloc(e->sealedlen)) == NULL)
+		return NULL;
+	if (sodium_base642bin(box, e->sealedlen, e->sealed, e->sealedlen, NULL, &blen, NULL,
+	    sodium_base64_VARIANT_ORIGINAL) == 0 && blen > KEYS_SEALBYTES &&
+	    (plain = malloc(blen - KEYS_SEALBYTES + 1)) != NULL &&
+	    keys_unseal(sk, box, blen, plain) == 0) {
+		plain[blen - KEYS_SEALBYTES] = '\0';
+		j = json_loads(plain, 0, NULL);
+		sodium_memzero(plain, blen - KEYS_SEALBYTES);
+	}
+	free(plain);
+	free(box);
+	return j;
+}
+
+static const char *
+str(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s ? s : "";
+}
+
+/* verify - the home's log against its checkpoint and the store's count */
+static int
+verify(const char *home, const char *oldp)
+{
+	struct chain_verdict	v;
+	char			path[SPOOL_PATH], vkey[NOTE_VKEY_STRLEN];
+	char			*log = NULL, *cp = NULL, *old = NULL;
+	size_t			ll = 0, cl = 0, ol = 0;
+	int			rc = 1;
+
+	if (chainlog_pubkey(home, vkey, sizeof vkey) == -1)
+		return 1;
+	spool_path(path, home, CHAINLOG_FILE);
+	if (access(path, F_OK) == -1) {
+		printf("ok: no release yet, the log is empty\n");
+		return 0;
+	}
+	if ((log = slurp(path, &ll)) == NULL ||
+	    (cp = slurp(spool_path(path, home, CHAINLOG_CHECKPOINT), &cl)) == NULL ||
+	    (oldp && (old = slurp(oldp, &ol)) == NULL))
+		goto out;
+	if (chain_verify(log, ll, vkey, cp, cl, old, ol, &v) == -1) {
+		printf("FAILED: %s: %s\n", CHAINLOG_FILE, v.why);
+		goto out;
+	}
+	printf("ok: %llu entr%s, chained, Merkle root matches the checkpoint signed by %.*s%s\n",
+	    (unsigned long long)v.entries, v.entries == 1 ? "y" : "ies", (int)strcspn(vkey, "+"),
+	    vkey, oldp ? "; the older checkpoint's entries are unchanged" : "");
+	rc = 0;
+out:
+	free(log);
+	free(cp);
+	free(old);
+	return rc;
+}
+
+struct show {
+	unsigned char	sk[AGE_KEYBYTES];
+	json_t		*arr;
+};
+
+static int
+show_one(void *arg, const char *line, size_t len, const struct chain_entry *e)
+{
+	struct show	*s = arg;
+	json_t		*acc = unseal(s->sk, e);
+
+	json_array_append_new(s->arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s,"
+	    " s:o}", "seq", (json_int_t)e->seq, "time", e->time, "case", e->case_id, "channel",
+	    e->channel, "part2", e->part2, "notice", e->notice, "package_sha256", e->package,
+	    "authorization_sha256", e->auth, "reviewer", e->reviewer,
+	    "accounting", acc ? acc : json_null()));
+	return 0;
+}
+
+static int
+show(const char *home, int as_json, long last)
+{
+	struct show	s;
+	char		path[SPOOL_PATH], recip[AGE_RECIPIENT_STRLEN], *log = NULL;
+	size_t		len, i;
+	json_t		*o;
+	int		rc = 1;
+
+	spool_path(path, home, CHAINLOG_FILE);
+	if (access(path, F_OK) == -1) {
+		if (as_json)
+			return json_print(json_array());
+		printf("no disclosure yet\n");
+		return 0;
+	}
+	if ((log = slurp(path, &len)) == NULL || keys_practice(home, 0, s.sk, recip) == -1) {
+		free(log);
+		return 1;
+	}
+	s.arr = json_array();
+	if (for_each(log, len, show_one, &s) == -1)
+		goto out;
+	if (last > 0 && json_array_size(s.arr) > (size_t)last)
+		while (json_array_size(s.arr) > (size_t)last)
+			json_array_remove(s.arr, 0);
+	if (as_json) {
+		rc = json_print(json_incref(s.arr));
+		goto out;
+	}
+
+	json_array_foreach(s.arr, i, o) {
+		json_t *a = json_object_get(o, "accounting");
+
+		
+		printf("%4lld  %s  %-6s %-10s to %s%s%s\n", (long long)json_integer_value(
+		    json_object_get(o, "seq")), str(o, "time"), str(o, "case"), str(o, "channel"),
+		    str(a, "recipient"), strcmp(str(o, "part2"), "disclose") == 0 ?
+		    "  (Part 2, with the 2.32 notice)" : "", a ? "" : "  (sealed for another key)");
+	}
+	rc = 0;
+out:
+	sodium_memzero(s.sk, sizeof s.sk);
+	json_decref(s.arr);
+	free(log);
+	return rc;
+}
+
+/* prove - the inclusion proof bundle of entry seq against the latest checkpoint */
+static int
+prove(const char *home, const char *arg)
+{
+	char			path[SPOOL_PATH], *log = NULL, *cp = NULL, *end;
+	unsigned char		(*leaves)[MERKLE_HASHBYTES] = NULL, path_h[MERKLE_MAXPATH][MERKLE_HASHBYTES];
+	const char		*p, *nl, *want = NULL;
+	size_t			len, cl, n = 0, cap = 0, np = 0, wantlen = 0, i;
+	unsigned long long	seq = strtoull(arg, &end, 10);
+	struct note_opened	*op = NULL;
+	struct note_checkpoint	c;
+	char			why[NOTE_WHYLEN], b64[64];
+	int			rc = 1;
+
+	if (*arg == '\0' || *end || seq == 0) {
+		msg_error("log: '%s' is not an entry number", arg);
+		return 1;
+	}
+	if ((log = slurp(spool_path(path, home, CHAINLOG_FILE), &len)) == NULL ||
+	    (cp = slurp(spool_path(path, home, CHAINLOG_CHECKPOINT), &cl)) == NULL)
+		goto out;
+	if ((op = malloc(sizeof *op)) == NULL || note_parse(cp, cl, op, why) == -1 ||
+	    note_checkpoint_parse(op->text, op->textlen, &c, why) == -1) {
+		msg_error("log: the checkpoint: %s", op ? why : "out of memory");
+		goto out;
+	}
+	for (p = log; p < log + len; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(log + len - p))) == NULL)
+			break;
+		if (n == cap) {
+			void *x = realloc(leaves, (cap = cap ? 2 * cap : 1024) * sizeof *leaves);
+
+			if (x == NULL) {
+				msg_error("out of memory");
+				goto out;
+			}
+			leaves = x;
+		}
+		merkle_leaf_hash(p, (size_t)(nl - p) + 1, leaves[n]);
+		if (++n == seq) {
+			want = p;
+			wantlen = (size_t)(nl - p) + 1;
+		}
+		if (n == c.size)
+			break;
+	}
+	if (n != c.size) {
+		msg_error("log: the log has %zu entries, its checkpoint %llu (roi log verify)", n,
+		    (unsigned long long)c.size);
+		goto out;
+	}
+	if (want == NULL) {
+		msg_error("log: no entry %llu (the log has %zu)", seq, n);
+		goto out;
+	}
+	if (merkle_inclusion_proof((const unsigned char (*)[MERKLE_HASHBYTES])leaves, n, seq - 1,
+	    path_h, &np) == -1) {
+		msg_error("log: cannot make the proof");
+		goto out;
+	}
+	printf("%s\n%.*s%zu\n", CHAIN_PROOF_TAG, (int)wantlen, want, np);
+	for (i = 0; i < np; i++) {
+		sodium_bin2base64(b64, sizeof b64, path_h[i], MERKLE_HASHBYTES,
+		    sodium_base64_VARIANT_ORIGINAL);
+		printf("%s\n", b64);
+	}
+	fwrite(cp, 1, cl, stdout);
+	rc = fflush(stdout) == 0 ? 0 : 1;
+out:
+	free(op);
+	free(leaves);
+	free(log);
+	free(cp);
+	return rc;
+}
+
+/* accounting */
+
+struct acct {
+	unsigned char	sk[AGE_KEYBYTES];
+	const char	*patient;
+	char		since6[21], since3[21], since[21];
+	json_t		*arr;
+	int		unopened;
+};
+
+static int
+acct_one(void *arg, const char *line, size_t len, const struct chain_entry *e)
+{
+	struct acct	*a = arg;
+	json_t		*acc;
+	const char	*from = strcmp(e->part2, "disclose") == 0 ? a->since3 : a->since6;
+
+	if (strcmp(e->time, from) < 0 || strcmp(e->time, a->since) < 0)
+		return 0;
+	if ((acc = unseal(a->sk, e)) == NULL) {
+		a->unopened++;
+		return 0;
+	}
+	if (strcmp(str(acc, "patient"), a->patient) == 0)
+		json_array_append_new(a->arr, json_pack("{s:I, s:s%, s:s, s:s, s:s, s:s, s:s, s:s,"
+		    " s:b, s:s}", "seq", (json_int_t)e->seq, "date", e->time, (size_t)10, "time",
+		    e->time, "case", e->case_id,
+		    "recipient", str(acc, "recipient"), "recipient_address",
+		    str(acc, "recipient_address"), "description", str(acc, "description"),
+		    "purpose", str(acc, "purpose"), "part2", strcmp(e->part2, "disclose") == 0,
+		    "basis", strcmp(e->part2, "disclose") == 0 ?
+		    "your written consent (42 CFR Part 2)" : "your written authorization"));
+	json_decref(acc);
+	return 0;
+}
+
+/* csv_field - a CSV field, quoted by libcsv, then a comma or the line's end */
+static void
+csv_field(FILE *fp, const char *s, int last)
+{
+	csv_fwrite(fp, s, strlen(s));
+	fputc(last ? '\n' : ',', fp);
+}
+
+static int
+accounting(const char *home, const char *patient, const char *since, const char *format,
+    const char *out)
+{
+	struct acct	a;
+	struct config	cfg;
+	char		path[SPOOL_PATH], recip[AGE_RECIPIENT_STRLEN], why[RELEASE_WHY], *log = NULL;
+	char		pname[200] = "", dob[32] = "", today[64];
+	struct release_disclosure *items = NULL;
+	time_t		now = clock_now();
+	struct tm	tm;
+	size_t		len = 0, i;
+	json_t		*o;
+	FILE		*fp = stdout;
+	int		rc = 1, fd;
+
+	memset(&a, 0, sizeof a);
+	a.patient = patient;
+	if (since) {
+		struct tm	st;
+		char		*e;
+
+		memset(&st, 0, sizeof st);
+		if ((e = strptime(since, "%Y-%m-%d", &st)) == NULL || *e) {
+			msg_error("log: --since '%s': not a date (YYYY-MM-DD)", since);
+			return 1;
+		}
+		snprintf(a.since, sizeof a.since, "%sT00:00:00Z", since);
+	}
+	if (strcmp(format, "text") && strcmp(format, "csv") && strcmp(format, "json") &&
+	    strcmp(format, "pdf")) {
+		msg_error("log: --format '%s': text, csv, json or pdf", format);
+		return 1;
+	}
+	if (strcmp(format, "pdf") == 0 && out == NULL) {
+		msg_error("log: --format pdf needs --out FILE.pdf");
+		return 1;
+	}
+	/* the patient must be one the practice knows */
+	{
+		struct store	*st = NULL;
+		sqlite3_stmt	*s;
+		int		known = 0;
+
+		if (store_open_ro(&st, home) == -1)
+			return 1;
+		if ((s = store_prepare(st, "SELECT first_name || ' ' || last_name, dob FROM patients"
+		    " WHERE id = ?")) != NULL) {
+			sqlite3_bind_text(s, 1, patient, -1, SQLITE_STATIC);
+			if (sqlite3_step(s) == SQLITE_ROW) {
+				known = 1;
+				snprintf(pname, sizeof pname, "%s", (const char *)sqlite3_column_text(s, 0));
+				snprintf(dob, sizeof dob, "%s", (const char *)sqlite3_column_text(s, 1));
+			}
+			sqlite3_finalize(s);
+		}
+		store_close(st);
+		if (!known) {
+			msg_error("log: no patient '%s' (roi patient list)", patient);
+			return 1;
+		}
+	}
+	gmtime_r(&now, &tm);
+	tm.tm_year -= 6;
+	strftime(a.since6, sizeof a.since6, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	tm.tm_year += 3;
+	strftime(a.since3, sizeof a.since3, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	a.arr = json_array();
+	spool_path(path, home, CHAINLOG_FILE);
+	if (access(path, F_OK) == 0) {
+		if ((log = slurp(path, &len)) == NULL || keys_practice(home, 0, a.sk, recip) == -1)
+			goto out;
+		if (for_each(log, len, acct_one, &a) == -1)
+			goto out;
+	}
+	if (a.unopened)
+		msg_warn("log: %d entr%s sealed to another key were skipped", a.unopened,
+		    a.unopened == 1 ? "y" : "ies");
+	if (strcmp(format, "pdf") == 0) {
+		struct release_accounting ra;
+
+		config_defaults(&cfg);
+		if (config_load(&cfg, spool_path(path, home, CONFIG_FILE)) == -1)
+			goto out;
+		memset(&ra, 0, sizeof ra);
+		if ((items = calloc(json_array_size(a.arr) + 1, sizeof *items)) == NULL) {
+			config_release(&cfg);
+			goto out;
+		}
+		json_array_foreach(a.arr, i, o) {
+			items[i].date = str(o, "date");
+			items[i].recipient = str(o, "recipient");
+			items[i].address = str(o, "recipient_address");
+			items[i].description = str(o, "description");
+			items[i].purpose = str(o, "purpose");
+			items[i].basis = str(o, "basis");
+		}
+		ra.items = items;
+		ra.n = (int)json_array_size(a.arr);
+		localtime_r(&now, &tm);
+		strftime(today, sizeof today, "%B", &tm);
+		snprintf(today + strlen(today), sizeof today - strlen(today), " %d, %d", tm.tm_mday,
+		    tm.tm_year + 1900);
+		ra.date = today;
+		ra.practice_name = cfg.practice_name;
+		ra.practice_address = cfg.practice_address;
+		ra.practice_phone = cfg.practice_phone;
+		ra.practice_fax = cfg.practice_fax;
+		ra.patient_name = pname;
+		ra.patient_dob = dob;
+		ra.since = since;
+		rc = release_accounting_letter(&ra, out, why, sizeof why) == 0 ? 0 : 1;
+		config_release(&cfg);
+		if (rc)
+			msg_error("log: %s: %s", out, why);
+		else
+			printf("accounting of disclosures for patient %s: %zu disclosure%s, %s\n",
+			    patient, json_array_size(a.arr), json_array_size(a.arr) == 1 ? "" : "s", out);
+		goto out;
+	}
+	if (out) {
+		if ((fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1 ||
+		    (fp = fdopen(fd, "w")) == NULL) {
+			msg_error("log: cannot write %s: %s", out, strerror(errno));
+			goto out;
+		}
+	}
+	if (strcmp(format, "json") == 0) {
+		json_dumpf(a.arr, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+		fputc('\n', fp);
+	} else if (strcmp(format, "csv") == 0) {
+		fputs("date,recipient,recipient_address,description,purpose,basis,case\n", fp);
+		json_array_foreach(a.arr, i, o) {
+			csv_field(fp, str(o, "date"), 0);
+			csv_field(fp, str(o, "recipient"), 0);
+			csv_field(fp, str(o, "recipient_address"), 0);
+			csv_field(fp, str(o, "description"), 0);
+			csv_field(fp, str(o, "purpose"), 0);
+			csv_field(fp, str(o, "basis"), 0);
+			csv_field(fp, str(o, "case"), 1);
+		}
+	} else {
+		fprintf(fp, "Accounting of disclosures: patient %s, %zu disclosure%s\n", patient,
+		    json_array_size(a.arr), json_array_size(a.arr) == 1 ? "" : "s");
+		json_array_foreach(a.arr, i, o)
+			fprintf(fp, "\n%.10s  to %s%s%s\n  what: %s\n  purpose: %s\n  basis: %s\n",
+			    str(o, "date"), str(o, "recipient"), *str(o, "recipient_address") ? ", " : "",
+			    str(o, "recipient_address"), str(o, "description"), str(o, "purpose"),
+			    str(o, "basis"));
+	}
+	rc = 0;
+	if (fp != stdout && fclose(fp) != 0) {
+		msg_error("log: cannot write %s: %s", out, strerror(errno));
+		rc = 1;
+	}
+out:
+	free(items);
+	sodium_memzero(a.sk, sizeof a.sk);
+	json_decref(a.arr);
+	free(log);
+	return rc;
+}
+
+int
+cmd_log(int argc, char **argv, const char *home)
+{
+	const char	*old, *patient, *since, *format, *out, *last;
+	char		vkey[NOTE_VKEY_STRLEN];
+	int		as_json, bad = 0;
+
+	if (help_wanted(argc, argv)) {
+		printf("usage: roi [-C DIR] log verify [--checkpoint OLD]\n"
+		    "       roi [-C DIR] log show [--json] [--last N]\n"
+		    "       roi [-C DIR] log prove SEQ\n"
+		    "       roi [-C DIR] log pubkey\n"
+		    "       roi [-C DIR] log accounting --patient ID [--since YYYY-MM-DD]"
+		    " [--format text|csv|json|pdf] [--out FILE]\n\n"
+		    "The disclosure log: one entry per release, chained, signed.  verify checks\n"
+		    "it (auditors use roi-verify LOG PUBKEY); pubkey prints the key to give them;\n"
+		    "prove writes one entry's inclusion proof; accounting lists a patient's\n"
+		    "disclosures (six years; three for Part 2 consent) for 45 CFR 164.528.\n");
+		return 0;
+	}
+	as_json = take_flag(&argc, argv, "--json");
+	old = take_opt(&argc, argv, "--checkpoint", &bad);
+	patient = take_opt(&argc, argv, "--patient", &bad);
+	since = take_opt(&argc, argv, "--since", &bad);
+	format = take_opt(&argc, argv, "--format", &bad);
+	out = take_opt(&argc, argv, "--out", &bad);
+	last = take_opt(&argc, argv, "--last", &bad);
+	if (bad || argc < 2)
+		goto usage;
+	if (spool_home_check(home) == -1)
+		return 1;
+	if (strcmp(argv[1], "verify") == 0 && argc == 2)
+		return verify(home, old);
+	if (strcmp(argv[1], "show") == 0 && argc == 2)
+		return show(home, as_json, last ? atol(last) : 0);
+	if (strcmp(argv[1], "prove") == 0 && argc == 3)
+		return prove(home, argv[2]);
+	if (strcmp(argv[1], "pubkey") == 0 && argc == 2) {
+		if (chainlog_pubkey(home, vkey, sizeof vkey) == -1)
+			return 1;
+		printf("%s\n", vkey);
+		return 0;
+	}
+	if (strcmp(argv[1], "accounting") == 0 && argc == 2 && patient)
+		return accounting(home, patient, since, format ? format : as_json ? "json" : "text",
+		    out);
+usage:
+	msg_error("usage: roi log verify [--checkpoint OLD] | show [--json] [--last N] | prove SEQ |"
+	    " pubkey | accounting --patient ID [--since DATE] [--format text|csv|json|pdf] [--out FILE]");
+	return EXIT_USAGE;
+}
