@@ -69,11 +69,15 @@ $(O)/roi-%: $(O)/roi
 # the auditor's verifier: libc and libsodium only, built from these alone
 VERIFY_SRC = tools/verify.c pipeline/chain.c pipeline/merkle.c pipeline/note.c
 $(O)/roi-verify: $(VERIFY_SRC) pipeline/chain.h pipeline/merkle.h pipeline/note.h
-	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -o $@ $(VERIFY_SRC) $$(pkg-config --libs libsodium)
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -pthread -o $@ $(VERIFY_SRC) $$(pkg-config --libs libsodium)
 
 $(SAN)/roi-verify: $(VERIFY_SRC) pipeline/chain.h pipeline/merkle.h pipeline/note.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -std=c11 $(WARN) $(SANFLAGS) -o $@ $(VERIFY_SRC) $$(pkg-config --libs libsodium)
+	$(CC) $(CPPFLAGS) -std=c11 $(WARN) $(SANFLAGS) -pthread -o $@ $(VERIFY_SRC) $$(pkg-config --libs libsodium)
+
+# the disclosure log's benchmark driver (make bench)
+$(O)/benchlog: $(O)/tools/benchlog.o $(patsubst %.c,$(O)/%.o,$(LIB_SRC))
+	$(CC) $(ALLCFLAGS) -o $@ $^ $(LIBS)
 
 $(O)/mkfax: $(O)/tools/mkfax.o
 	$(CC) $(ALLCFLAGS) -o $@ $< $(MUPDF_LIBS) $$(pkg-config --libs lept)

@@ -195,9 +195,9 @@ state_load(struct store *st, struct state *s)
 
 /* seal - json sealed to the practice key, as base64 (malloc'ed) */
 static char *
-seal(const char *home, const char *json, size_t *b64len)
+seal(const unsigned char pk[AGE_KEYBYTES], const char *json, size_t *b64len)
 {
-	unsigned char	pk[AGE_KEYBYTES], *box;
+	unsigned char	*box;
 	size_t		n = strlen(json), blen;
 	char		*b64 = NULL;
 
@@ -205,8 +205,6 @@ seal(const char *home, const char *json, size_t *b64len)
 		msg_error("log: the accounting fields are too long (%zu bytes)", n);
 		return NULL;
 	}
-	if (keys_practice_public(home, pk) == -1)
-		return NULL;
 	if ((box = malloc(n + crypto_box_SEALBYTES)) == NULL)
 		return NULL;
 	blen = sodium_base64_ENCODED_LEN(n + crypto_box_SEALBYTES, sodium_base64_VARIANT_ORIGINAL);
@@ -219,120 +217,226 @@ seal(const char *home, const char *json, size_t *b64len)
 	return b64;
 }
 
+/* the appender: keys read once, statements prepared once, files open */
+enum { Q_STATE, Q_LEAF, Q_ENTRY, Q_SETSTATE, Q_RELEASE, NQ };
+
+static const char *const qsql[NQ] = {
+	"SELECT size, bytes, tree FROM log_state WHERE id = 1",
+	"SELECT leaf FROM log_entries WHERE seq = ?",
+	"INSERT INTO log_entries(seq, case_id, line, leaf, offset, at) VALUES (?, ?, ?, ?, ?, ?)",
+	"INSERT OR REPLACE INTO log_state(id, size, bytes, tree, checkpoint) VALUES (1, ?, ?, ?, ?)",
+	"UPDATE releases SET state = 'released', released_at = ?, outbox = ?, published = 0"
+	" WHERE case_id = ? AND state = 'packaged'",
+};
+
+struct chainlog {
+	const char		*home;
+	struct store		*st;
+	struct note_skey	sk;		/* the log's signing key */
+	unsigned char		pk[AGE_KEYBYTES];	/* the practice's, to seal to */
+	sqlite3_stmt		*q[NQ];
+	int			logfd, cpfd;	/* log/disclosures.{log,checkpoint} */
+};
+
 int
-chainlog_append(struct store *st, const char *home, int64_t case_id, struct chain_entry *e,
+chainlog_open(struct chainlog **clp, struct store *st, const char *home)
+{
+	struct chainlog	*cl;
+	char		path[SPOOL_PATH];
+	int		i;
+
+	*clp = NULL;
+	if ((cl = calloc(1, sizeof *cl)) == NULL)
+		return msg_error("out of memory");
+	cl->home = home;
+	cl->st = st;
+	cl->logfd = cl->cpfd = -1;
+	if (read_skey(home, &cl->sk) == -1) {
+		free(cl);
+		return -1;
+	}
+	if (keys_practice_public(home, cl->pk) == -1)
+		goto fail;
+	for (i = 0; i < NQ; i++)
+		if (sqlite3_prepare_v3(store_db(st), qsql[i], -1, SQLITE_PREPARE_PERSISTENT,
+		    &cl->q[i], NULL) != SQLITE_OK) {
+			store_err(st, "prepare");
+			goto fail;
+		}
+	if ((cl->logfd = open(spool_path(path, home, CHAINLOG_FILE), O_WRONLY | O_CREAT |
+	    O_CLOEXEC | O_NOFOLLOW, 0600)) == -1 || (cl->cpfd = open(spool_path(path, home,
+	    CHAINLOG_CHECKPOINT), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)) == -1) {
+		msg_syserror("log: cannot open '%s': %s", path, strerror(errno));
+		goto fail;
+	}
+	*clp = cl;
+	return 0;
+fail:
+	chainlog_close(cl);
+	return -1;
+}
+
+void
+chainlog_close(struct chainlog *cl)
+{
+	int i;
+
+	if (cl == NULL)
+		return;
+	for (i = 0; i < NQ; i++)
+		sqlite3_finalize(cl->q[i]);
+	if (cl->logfd != -1)
+		close(cl->logfd);
+	if (cl->cpfd != -1)
+		close(cl->cpfd);
+	note_skey_release(&cl->sk);
+	free(cl);
+}
+
+/* q - a cached statement, reset and unbound */
+static sqlite3_stmt *
+q(struct chainlog *cl, int i)
+{
+	sqlite3_reset(cl->q[i]);
+	sqlite3_clear_bindings(cl->q[i]);
+	return cl->q[i];
+}
+
+/* put_checkpoint - the checkpoint file, written in place (see sync_checkpoint) */
+static int
+put_checkpoint(int fd, const char *note, size_t len)
+{
+	struct stat sb;
+
+	if (pwrite(fd, note, len, 0) != (ssize_t)len || fstat(fd, &sb) == -1 ||
+	    ((size_t)sb.st_size > len && ftruncate(fd, (off_t)len) == -1))
+		return -1;
+	return 0;
+}
+
+int
+chainlog_append(struct chainlog *cl, int64_t case_id, struct chain_entry *e,
     const char *json, const char *outbox, uint64_t *seq)
 {
-	struct state		s;
-	struct note_skey	sk;
-	sqlite3_stmt		*q = NULL;
+	struct merkle_tree	tree;
+	sqlite3_stmt		*s;
 	unsigned char		leaf[MERKLE_HASHBYTES], root[MERKLE_HASHBYTES];
-	unsigned char		tree[MERKLE_TREE_MAXBYTES];
+	unsigned char		enc[MERKLE_TREE_MAXBYTES];
 	char			line[CHAIN_LINE_MAX + 1], why[CHAIN_WHY], *body = NULL, *note = NULL;
 	char			*sealed = NULL;
 	size_t			blen, nlen, tlen;
-	int			n, rc = -1, have_key = 0, began = 0;
+	uint64_t		size = 0, bytes = 0;
+	int			n, rc = -1, began = 0;
 
-	memset(&s, 0, sizeof s);
-	if ((sealed = seal(home, json, &e->sealedlen)) == NULL)
+	if ((sealed = seal(cl->pk, json, &e->sealedlen)) == NULL)
 		return -1;
 	e->sealed = sealed;
-	if (read_skey(home, &sk) == -1)
-		goto out;
-	have_key = 1;
-	if (store_begin(st) == -1)
+	if (store_begin(cl->st) == -1)
 		goto out;
 	began = 1;
-	if (state_load(st, &s) == -1)
-		goto out;
-	/* PREV: the leaf hash of the last entry */
+	/* the tree after the last entry, and that entry's leaf: PREV */
+	merkle_tree_init(&tree);
 	memset(e->prev, 0, sizeof e->prev);
-	if (s.size > 0) {
-		if ((q = store_prepare(st, "SELECT leaf FROM log_entries WHERE seq = ?")) == NULL)
-			goto out;
-		sqlite3_bind_int64(q, 1, (int64_t)s.size);
-		if (sqlite3_step(q) != SQLITE_ROW || sqlite3_column_bytes(q, 0) != MERKLE_HASHBYTES) {
-			msg_error("log: the store lacks entry %llu", (unsigned long long)s.size);
+	s = q(cl, Q_STATE);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		size = (uint64_t)sqlite3_column_int64(s, 0);
+		bytes = (uint64_t)sqlite3_column_int64(s, 1);
+		if (merkle_tree_decode(&tree, sqlite3_column_blob(s, 2),
+		    (size_t)sqlite3_column_bytes(s, 2)) == -1 || tree.size != size) {
+			msg_error("log: the store's tree state is damaged");
 			goto out;
 		}
-		memcpy(e->prev, sqlite3_column_blob(q, 0), MERKLE_HASHBYTES);
-		sqlite3_finalize(q);
-		q = NULL;
 	}
-	e->seq = s.size + 1;
+	if (size > 0) {
+		s = q(cl, Q_LEAF);
+		sqlite3_bind_int64(s, 1, (int64_t)size);
+		if (sqlite3_step(s) != SQLITE_ROW || sqlite3_column_bytes(s, 0) != MERKLE_HASHBYTES) {
+			msg_error("log: the store lacks entry %llu", (unsigned long long)size);
+			goto out;
+		}
+		memcpy(e->prev, sqlite3_column_blob(s, 0), MERKLE_HASHBYTES);
+	}
+	e->seq = size + 1;
 	if ((n = chain_format(e, line, sizeof line, why)) == -1) {
 		msg_error("log: case C-%lld: %s", (long long)case_id, why);
 		goto out;
 	}
 	merkle_leaf_hash(line, (size_t)n, leaf);
-	if (merkle_tree_append(&s.tree, leaf) == -1)
+	if (merkle_tree_append(&tree, leaf) == -1)
 		goto out;
-	merkle_tree_root(&s.tree, root);
-	if (note_checkpoint_format(sk.name, e->seq, root, sizeof root, "", 0, &body, &blen,
-	    why) == -1 || note_sign(body, blen, NULL, 0, &sk, 1, &note, &nlen, why) == -1) {
+	merkle_tree_root(&tree, root);
+	if (note_checkpoint_format(cl->sk.name, e->seq, root, sizeof root, "", 0, &body, &blen,
+	    why) == -1 || note_sign(body, blen, NULL, 0, &cl->sk, 1, &note, &nlen, why) == -1) {
 		msg_error("log: cannot sign the checkpoint: %s", why);
 		goto out;
 	}
-	tlen = merkle_tree_encode(&s.tree, tree);
-	if ((q = store_prepare(st, "INSERT INTO log_entries(seq, case_id, line, leaf, offset, at)"
-	    " VALUES (?, ?, ?, ?, ?, ?)")) == NULL)
-		goto out;
-	sqlite3_bind_int64(q, 1, (int64_t)e->seq);
-	sqlite3_bind_int64(q, 2, case_id);
-	sqlite3_bind_text(q, 3, line, n, SQLITE_STATIC);
-	sqlite3_bind_blob(q, 4, leaf, sizeof leaf, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 5, (int64_t)s.bytes);
-	sqlite3_bind_int64(q, 6, clock_now());
-	if (sqlite3_step(q) != SQLITE_DONE) {
-		store_err(st, "log entry");
+	tlen = merkle_tree_encode(&tree, enc);
+	s = q(cl, Q_ENTRY);
+	sqlite3_bind_int64(s, 1, (int64_t)e->seq);
+	sqlite3_bind_int64(s, 2, case_id);
+	sqlite3_bind_text(s, 3, line, n, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 4, leaf, sizeof leaf, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, (int64_t)bytes);
+	sqlite3_bind_int64(s, 6, clock_now());
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		store_err(cl->st, "log entry");
 		goto out;
 	}
-	sqlite3_finalize(q);
-	if ((q = store_prepare(st, "INSERT OR REPLACE INTO log_state(id, size, bytes, tree,"
-	    " checkpoint) VALUES (1, ?, ?, ?, ?)")) == NULL)
-		goto out;
-	sqlite3_bind_int64(q, 1, (int64_t)e->seq);
-	sqlite3_bind_int64(q, 2, (int64_t)(s.bytes + (uint64_t)n));
-	sqlite3_bind_blob(q, 3, tree, (int)tlen, SQLITE_STATIC);
-	sqlite3_bind_text(q, 4, note, (int)nlen, SQLITE_STATIC);
-	if (sqlite3_step(q) != SQLITE_DONE) {
-		store_err(st, "log state");
+	s = q(cl, Q_SETSTATE);
+	sqlite3_bind_int64(s, 1, (int64_t)e->seq);
+	sqlite3_bind_int64(s, 2, (int64_t)(bytes + (uint64_t)n));
+	sqlite3_bind_blob(s, 3, enc, (int)tlen, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, note, (int)nlen, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		store_err(cl->st, "log state");
 		goto out;
 	}
-	sqlite3_finalize(q);
-	if ((q = store_prepare(st, "UPDATE releases SET state = 'released', released_at = ?,"
-	    " outbox = ?, published = 0 WHERE case_id = ? AND state = 'packaged'")) == NULL)
-		goto out;
-	sqlite3_bind_int64(q, 1, clock_now());
-	sqlite3_bind_text(q, 2, outbox, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 3, case_id);
-	if (sqlite3_step(q) != SQLITE_DONE) {
-		store_err(st, "release");
-		goto out;
+	if (outbox != NULL) {
+		s = q(cl, Q_RELEASE);
+		sqlite3_bind_int64(s, 1, clock_now());
+		sqlite3_bind_text(s, 2, outbox, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 3, case_id);
+		if (sqlite3_step(s) != SQLITE_DONE) {
+			store_err(cl->st, "release");
+			goto out;
+		}
+		if (sqlite3_changes(store_db(cl->st)) != 1) {
+			msg_error("log: case C-%lld has no packaged release", (long long)case_id);
+			goto out;
+		}
 	}
-	if (sqlite3_changes(store_db(st)) != 1) {
-		msg_error("log: case C-%lld has no packaged release", (long long)case_id);
-		goto out;
-	}
-	sqlite3_finalize(q);
-	q = NULL;
+	for (n = 0; n < NQ; n++)
+		sqlite3_reset(cl->q[n]);
 	fault_point("disclose:before-commit");
-	if (store_commit(st) == -1) {
-		began = 0;
-		goto out;
-	}
 	began = 0;
+	if (store_commit(cl->st) == -1)
+		goto out;
 	fault_point("disclose:after-commit");
 	*seq = e->seq;
 	rc = 0;
+	/* committed: now the files, where the store says (chainlog_sync
+	 * redoes this if it fails or a crash cuts it short) */
+	n = (int)strlen(line);
+	if (pwrite(cl->logfd, line, (size_t)n / 2, (off_t)bytes) != n / 2 ||
+	    (fault_point("disclose:mid-line"), 0) ||
+	    pwrite(cl->logfd, line + n / 2, (size_t)(n - n / 2), (off_t)(bytes + (uint64_t)n / 2)) !=
+	    n - n / 2) {
+		msg_warn("log: cannot write %s: %s (written again at the next start)", CHAINLOG_FILE,
+		    strerror(errno));
+		goto out;
+	}
+	fault_point("disclose:after-line");
+	if (put_checkpoint(cl->cpfd, note, nlen) == -1) {
+		msg_warn("log: cannot write %s: %s (written again at the next start)",
+		    CHAINLOG_CHECKPOINT, strerror(errno));
+		goto out;
+	}
+	fault_point("disclose:after-checkpoint");
 out:
-	if (q)
-		sqlite3_finalize(q);
+	for (n = 0; n < NQ; n++)
+		sqlite3_reset(cl->q[n]);
 	if (began)
-		store_rollback(st);
-	if (have_key)
-		note_skey_release(&sk);
-	free(s.checkpoint);
+		store_rollback(cl->st);
 	free(body);
 	free(note);
 	free(sealed);
@@ -365,7 +469,7 @@ sync_file(struct store *st, const char *home, const struct state *s)
 	sqlite3_stmt	*q = NULL;
 	char		path[SPOOL_PATH];
 	struct stat	sb;
-	int		fd, rc = -1, wrote = 0;
+	int		fd, rc = -1;
 	uint64_t	fsize;
 
 	spool_path(path, home, CHAINLOG_FILE);
@@ -409,8 +513,10 @@ sync_file(struct store *st, const char *home, const struct state *s)
 		goto out;
 	}
 	/* behind: cut a torn line, then append what the file lacks */
-	if ((q = store_prepare(st, "SELECT line, offset FROM log_entries WHERE offset +"
-	    " length(CAST(line AS BLOB)) > ? ORDER BY seq")) == NULL)
+	/* from the entry the file ends in or after (the offset index finds it) */
+	if ((q = store_prepare(st, "SELECT line, offset FROM log_entries WHERE offset >="
+	    " (SELECT coalesce(max(offset), 0) FROM log_entries WHERE offset <= ?1) AND offset +"
+	    " length(CAST(line AS BLOB)) > ?1 ORDER BY seq")) == NULL)
 		goto out;
 	sqlite3_bind_int64(q, 1, (int64_t)fsize);
 	while (sqlite3_step(q) == SQLITE_ROW) {
@@ -432,27 +538,19 @@ sync_file(struct store *st, const char *home, const struct state *s)
 			    (unsigned long long)fsize);
 			goto out;
 		}
-		/* in two writes, so the fault tests can tear a line */
-		if (write_all(fd, line, (size_t)len / 2) == -1 ||
-		    (fault_point("disclose:mid-line"), 0) ||
-		    write_all(fd, line + len / 2, (size_t)(len - len / 2)) == -1) {
+		if (write_all(fd, line, (size_t)len) == -1) {
 			msg_syserror("log: cannot write '%s': %s", path, strerror(errno));
 			goto out;
 		}
 		fsize += (uint64_t)len;
-		wrote = 1;
 	}
 	if (fsize != s->bytes) {
 		msg_error("log: %s could not be brought up to the store's %llu entries", path,
 		    (unsigned long long)s->size);
 		goto out;
 	}
-	if (wrote && fdatasync(fd) == -1) {
-		msg_syserror("log: cannot sync '%s': %s", path, strerror(errno));
-		goto out;
-	}
-	if (wrote)
-		fault_point("disclose:after-line");
+	/* not synced: the entry is durable in the store (its commit was
+	 * synced), and every start writes again what a power cut lost */
 	rc = 0;
 out:
 	if (q)
@@ -462,41 +560,40 @@ out:
 }
 
 /*
- * sync_checkpoint - log/disclosures.checkpoint as the store has it.  Not
- * synced: after a crash it may be old or empty, and the next sync writes
- * it again from the store, where the checkpoint is durable.
+ * sync_checkpoint - log/disclosures.checkpoint as the store has it,
+ * written in place: a checkpoint never gets shorter (the size's digits
+ * only grow), and the store holds it durably, so a write cut short by a
+ * crash is written again at the next sync.  In place rather than by
+ * rename because ext4 flushes a renamed-over file at once, which would
+ * cost each append another disk flush.
  */
 static int
 sync_checkpoint(const char *home, const struct state *s)
 {
-	char	path[SPOOL_PATH], tmp[SPOOL_PATH], buf[4096];
-	size_t	len;
-	ssize_t	n;
-	int	fd;
+	char		path[SPOOL_PATH], buf[4096];
+	size_t		len;
+	ssize_t		n;
+	int		fd, rc = -1;
 
 	if (s->checkpoint == NULL)
 		return 0;
 	len = strlen(s->checkpoint);
 	spool_path(path, home, CHAINLOG_CHECKPOINT);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) != -1) {
-		n = read(fd, buf, sizeof buf);
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)) == -1)
+		return msg_syserror("log: cannot write '%s': %s", path, strerror(errno));
+	n = pread(fd, buf, sizeof buf, 0);
+	if (n == (ssize_t)len && memcmp(buf, s->checkpoint, len) == 0) {
 		close(fd);
-		if (n == (ssize_t)len && memcmp(buf, s->checkpoint, len) == 0)
-			return 0;
+		return 0;
 	}
-	spool_path(tmp, home, "log/.disclosures.checkpoint.tmp");	/* one writer: the lock */
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600)) == -1)
-		return msg_syserror("log: cannot write '%s': %s", tmp, strerror(errno));
-	if (write_all(fd, s->checkpoint, len) == -1 || close(fd) == -1) {
-		unlink(tmp);
-		return msg_syserror("log: cannot write '%s': %s", tmp, strerror(errno));
+	if (put_checkpoint(fd, s->checkpoint, len) == -1) {
+		msg_syserror("log: cannot write '%s': %s", path, strerror(errno));
+		goto out;
 	}
-	if (rename(tmp, path) == -1) {
-		unlink(tmp);
-		return msg_syserror("log: cannot place '%s': %s", path, strerror(errno));
-	}
-	fault_point("disclose:after-checkpoint");
-	return 0;
+	rc = 0;
+out:
+	close(fd);
+	return rc;
 }
 
 /* publish - every released package not yet in outbox/ moved there */

@@ -14,18 +14,21 @@
  * checkpoint, and marks the release 'released' with where it goes in
  * outbox/.  Nothing on disk has changed yet.  chainlog_sync() then makes
  * the files agree with the store: it cuts a torn last line, appends the
- * lines the file lacks (synced), rewrites the checkpoint file if it is not
+ * lines the file lacks, rewrites the checkpoint file if it is not
  * the store's, and moves every released package not yet published from
  * spool/packages/ to outbox/ (outbox/fax/ for a fax), marking it
  * published.  Every step can be redone, so after kill -9 anywhere the
- * next chainlog_sync() completes what was committed: a package reaches
+ * next chainlog_sync() completes what was committed (roi run runs one at
+ * start; the files are not synced per append: the entry is durable once
+ * the store's commit is, and the files are rebuilt from it): a package reaches
  * outbox/ only after its entry is committed and written, an entry is
  * never written twice, and a release never gets two entries (the store
  * keeps one per case).  A log file longer than the store knows, or whose
  * last entry differs from the store's, is not touched: -1, said.
  *
  * Calling sequence: fd = chainlog_lock(home); chainlog_sync(); [
- * chainlog_append(); chainlog_sync(); ] close(fd).
+ * chainlog_open(); chainlog_append(); chainlog_sync(); chainlog_close(); ]
+ * close(fd).
  *
  * SECURITY: only roi-disclose (and roi init, which makes the key) reads
  * keys/log.key; the sealed fields are sealed to keys/practice.pub, no
@@ -56,14 +59,24 @@ int	chainlog_pubkey(const char *home, char *out, size_t len);
 int	chainlog_lock(const char *home);
 
 /*
+ * chainlog_open - the appender: keys/log.key (to sign checkpoints) and
+ * keys/practice.pub (to seal to) read once, its statements on st prepared
+ * once, the log files opened; chainlog_close wipes the key.  0, or -1 said.
+ */
+struct chainlog;
+int	chainlog_open(struct chainlog **cl, struct store *st, const char *home);
+void	chainlog_close(struct chainlog *cl);
+
+/*
  * chainlog_append - commit one entry for a packaged release: e has every
  * field but seq and prev (which come from the store) and sealed; json is
  * the accounting fields, sealed here to keys/practice.pub.  outbox is the
- * package's path under the home once published.  0, or -1 said (nothing
- * committed).  *seq gets the entry's number.
+ * package's path under the home once published (NULL: an entry without a
+ * release row, for the benchmark).  0, or -1 said (nothing committed).
+ * *seq gets the entry's number.
  */
-int	chainlog_append(struct store *st, const char *home, int64_t case_id,
-	    struct chain_entry *e, const char *json, const char *outbox, uint64_t *seq);
+int	chainlog_append(struct chainlog *cl, int64_t case_id, struct chain_entry *e,
+	    const char *json, const char *outbox, uint64_t *seq);
 
 /* chainlog_sync - bring the files up to the store, publish; 0 or -1 said */
 int	chainlog_sync(struct store *st, const char *home);

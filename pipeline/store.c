@@ -257,6 +257,7 @@ static const char *const migrations[] = {
 	"  offset INTEGER NOT NULL,"
 	"  at INTEGER NOT NULL"
 	");"
+	"CREATE INDEX log_entries_offset ON log_entries(offset);"
 	"CREATE TABLE log_state ("
 	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
 	"  size INTEGER NOT NULL,"
@@ -270,6 +271,8 @@ static const char *const migrations[] = {
 };
 
 #define NMIGRATIONS	((int)(sizeof migrations / sizeof migrations[0]))
+_Static_assert(sizeof migrations / sizeof migrations[0] == STORE_VERSION,
+    "STORE_VERSION is the number of migrations");
 
 int
 store_err(struct store *st, const char *what)

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "chainlog.h"
 #include "clock.h"
 #include "msg.h"
 #include "queue.h"
@@ -859,6 +860,16 @@ supervise_run(const char *home, int once)
 		goto out;
 	if (queue_recover(s.st, home) == -1)
 		msg_warn("recovery was incomplete; continuing");
+	/* the disclosure log's files brought up to the store (a power cut
+	 * may have lost the last lines written), and publishes finished */
+	{
+		int lock = chainlog_lock(home);
+
+		if (lock == -1 || chainlog_sync(s.st, home) == -1)
+			msg_warn("the disclosure log could not be brought up to date; continuing");
+		if (lock != -1)
+			close(lock);
+	}
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);

@@ -126,6 +126,7 @@ disclose(struct stage_ctx *ctx)
 {
 	sqlite3_stmt		*s;
 	struct chain_entry	e;
+	struct chainlog		*cl = NULL;
 	json_t			*man = NULL, *auth = NULL, *acc = NULL;
 	char			path[SPOOL_PATH], sha[65], outbox[160], *json = NULL, *desc = NULL;
 	char			recipient[128] = "", pkgpath[128] = "", pkgsha[65] = "", kind[16] = "";
@@ -229,12 +230,15 @@ disclose(struct stage_ctx *ctx)
 	else
 		snprintf(outbox, sizeof outbox, "outbox/C-%lld.%s", (long long)ctx->id,
 		    strcmp(kind, "zip") == 0 ? "zip" : "age");
-	if (chainlog_append(ctx->st, ctx->home, ctx->id, &e, json, outbox, &seq) == -1)
+	if (chainlog_open(&cl, ctx->st, ctx->home) == -1)
+		goto out;
+	if (chainlog_append(cl, ctx->id, &e, json, outbox, &seq) == -1)
 		goto out;
 	msg_info("case C-%lld: released to %s: disclosure log entry %llu, %s", (long long)ctx->id,
 	    "its recipient", (unsigned long long)seq, outbox);
 	rc = 0;
 out:
+	chainlog_close(cl);
 	if (json) {
 		sodium_memzero(json, strlen(json));
 		free(json);
