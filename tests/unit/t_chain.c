@@ -305,7 +305,10 @@ test_malformed(void **state)
 		{ "v1 1 2026-03-02T09:00:00Z C-1 age none 0 %s %s %s dr_lee %s QUJ\n", "SEALED" },
 		{ "v1 1 2026-03-02T09:00:00Z C-1 age none 0 %s %s %s dr_lee %s QUJD extra\n", "fields" },
 		{ "v1 1 2026-03-02T09:00:00Z  C-1 age none 0 %s %s %s dr_lee %s QUJD\n", "empty field" },
-		{ "v1 1 2026-03-02T09:00:00Z C-1 age none 0 %s %s %s dr_lee %s QUJD\r\n", "printable" },
+		{ "v1 1 2026-03-02T09:00:00Z C-1 age none 0 %s %s %s dr_lee %s QUJD\r\n", "SEALED" },
+		{ "v1 1 2026-03-02T09:00:00Z C-1 age none 0 %s %s %s dr_lee %s QU=D\n", "SEALED" },
+		{ "v1 1 2026-03-02T09:00:00Z C-1 age none 0 %s %s %s dr_lee %s QUJD \n", "empty field" },
+		{ "v1 1 2026-03-02T09:00:00Z C-1 age\tnone 0 %s %s %s dr_lee %s QUJD\n", "fields" },
 	};
 	struct log		l;
 	struct chain_verdict	v;
