@@ -46,6 +46,7 @@ static const struct key keys[] = {
 	{ "pipeline", "stage_timeout",	K_INT, S(stage_timeout), 5, 86400 },
 	{ "pipeline", "mem_limit_mb",	K_INT, S(mem_limit_mb), 256, 65536 },
 	{ "notify", "command",		K_STR, S(notify_command), 0, 0 },
+	{ "notify", "to",		K_STR, S(notify_to), 0, 0 },
 	{ "review", "reviewers",	K_STR, S(reviewers), 0, 0 },
 };
 #undef S
@@ -79,6 +80,7 @@ config_defaults(struct config *cfg)
 	cfg->stage_timeout = 900;
 	cfg->mem_limit_mb = 1536;
 	set_str(&cfg->notify_command, "/usr/sbin/sendmail -t");
+	set_str(&cfg->notify_to, "");
 	set_str(&cfg->reviewers, "");
 }
 
@@ -165,6 +167,7 @@ config_release(struct config *cfg)
 	free(cfg->practice_phone);
 	free(cfg->practice_fax);
 	free(cfg->notify_command);
+	free(cfg->notify_to);
 	free(cfg->reviewers);
 	memset(cfg, 0, sizeof *cfg);
 }
@@ -202,7 +205,12 @@ config_template(void)
 	    "mem_limit_mb = 1536\n"
 	    "\n"
 	    "[notify]\n"
+	    "# how reminders are sent (credentialing: what is due, billing can\n"
+	    "# begin): a sendmail-compatible program that reads the message on its\n"
+	    "# standard input; run directly, not through a shell\n"
 	    "command = /usr/sbin/sendmail -t\n"
+	    "# who gets them, e.g. to = office@example.org, billing@example.org\n"
+	    "to =\n"
 	    "\n"
 	    "[review]\n"
 	    "# login names of the clinicians who may approve a release, keep a\n"

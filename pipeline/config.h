@@ -29,6 +29,7 @@ struct config {
 	int	stage_timeout;		/* seconds a stage process may run */
 	int	mem_limit_mb;		/* address-space ceiling per stage process */
 	char	*notify_command;	/* sendmail-compatible */
+	char	*notify_to;		/* who is told (To:); "" = nobody yet */
 	char	*reviewers;		/* [review] login names, ", " between */
 };
 

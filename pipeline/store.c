@@ -268,6 +268,100 @@ static const char *const migrations[] = {
 	/* where a released package went (outbox/...), and whether it is there */
 	"ALTER TABLE releases ADD COLUMN outbox TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE releases ADD COLUMN published INTEGER NOT NULL DEFAULT 0;",
+	/* 10 -> 11: insurance paneling (panel.h): providers with their
+	 * licenses and documents, applications (provider x payer; payers are
+	 * the rules/payers/ files, named by key) with their dated events and
+	 * ticked checklist items, and the notices sent (each at most once) */
+	"CREATE TABLE panel_providers ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  npi TEXT NOT NULL DEFAULT '',"
+	"  email TEXT NOT NULL DEFAULT '',"
+	"  specialties TEXT NOT NULL DEFAULT '',"
+	"  prescriber INTEGER NOT NULL DEFAULT 0,"
+	"  dea TEXT NOT NULL DEFAULT '',"
+	"  dea_expires TEXT NOT NULL DEFAULT '',"
+	"  board TEXT NOT NULL DEFAULT '',"
+	"  board_expires TEXT NOT NULL DEFAULT '',"
+	"  malpractice_carrier TEXT NOT NULL DEFAULT '',"
+	"  malpractice_policy TEXT NOT NULL DEFAULT '',"
+	"  malpractice_expires TEXT NOT NULL DEFAULT '',"
+	"  claims_attested INTEGER NOT NULL DEFAULT 0,"
+	"  caqh_id TEXT NOT NULL DEFAULT '',"
+	"  caqh_attested TEXT NOT NULL DEFAULT '',"	/* YYYY-MM-DD */
+	"  active INTEGER NOT NULL DEFAULT 1,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL"
+	");"
+	"CREATE UNIQUE INDEX panel_providers_name ON panel_providers(name COLLATE NOCASE);"
+	"CREATE UNIQUE INDEX panel_providers_npi ON panel_providers(npi) WHERE npi <> '';"
+	"CREATE TABLE panel_licenses ("
+	"  provider_id INTEGER NOT NULL REFERENCES panel_providers(id),"
+	"  state TEXT NOT NULL,"
+	"  number TEXT NOT NULL,"
+	"  expires TEXT NOT NULL DEFAULT '',"
+	"  PRIMARY KEY (provider_id, state, number)"
+	");"
+	"CREATE TABLE panel_documents ("
+	"  provider_id INTEGER NOT NULL REFERENCES panel_providers(id),"
+	"  name TEXT NOT NULL COLLATE NOCASE,"
+	"  expires TEXT NOT NULL DEFAULT '',"
+	"  PRIMARY KEY (provider_id, name)"
+	");"
+	"CREATE TABLE panel_apps ("
+	"  id INTEGER PRIMARY KEY,"
+	"  provider_id INTEGER NOT NULL REFERENCES panel_providers(id),"
+	"  payer TEXT NOT NULL,"			/* rules/payers/PAYER.payer */
+	"  state TEXT NOT NULL CHECK (state IN ('not_started','caqh_ready','submitted',"
+	"    'in_review','info_requested','approved','contracted','effective','denied',"
+	"    'withdrawn')),"
+	"  state_on TEXT NOT NULL,"			/* day of the last change */
+	"  submitted_on TEXT NOT NULL DEFAULT '',"
+	"  approved_on TEXT NOT NULL DEFAULT '',"
+	"  effective_on TEXT NOT NULL DEFAULT '',"
+	"  recred_on TEXT NOT NULL DEFAULT '',"
+	"  touched_on TEXT NOT NULL,"		/* last contact: follow-ups count from it */
+	"  ref TEXT NOT NULL DEFAULT '',"
+	"  contact TEXT NOT NULL DEFAULT '',"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  UNIQUE (provider_id, payer)"
+	");"
+	"CREATE TABLE panel_events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  app_id INTEGER NOT NULL REFERENCES panel_apps(id),"
+	"  on_date TEXT NOT NULL,"			/* the day it happened */
+	"  kind TEXT NOT NULL,"			/* created state note ref contact tick ... */
+	"  from_state TEXT NOT NULL DEFAULT '',"
+	"  to_state TEXT NOT NULL DEFAULT '',"
+	"  text TEXT NOT NULL DEFAULT '',"
+	"  who TEXT NOT NULL,"
+	"  at INTEGER NOT NULL"			/* when it was recorded */
+	");"
+	"CREATE INDEX panel_events_app ON panel_events(app_id);"
+	"CREATE TABLE panel_ticks ("
+	"  app_id INTEGER NOT NULL REFERENCES panel_apps(id),"
+	"  item TEXT NOT NULL,"
+	"  on_date TEXT NOT NULL,"
+	"  who TEXT NOT NULL,"
+	"  PRIMARY KEY (app_id, item)"
+	");"
+	"CREATE TABLE panel_notices ("
+	"  key TEXT PRIMARY KEY,"			/* the item's key (panel_item) */
+	"  kind TEXT NOT NULL,"			/* an item kind, or billing */
+	"  app_id INTEGER NOT NULL DEFAULT 0,"
+	"  provider_id INTEGER NOT NULL DEFAULT 0,"
+	"  due_on TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  why TEXT NOT NULL DEFAULT '',"
+	"  state TEXT NOT NULL CHECK (state IN ('pending','sent','resolved')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT NOT NULL DEFAULT '',"
+	"  created_at INTEGER NOT NULL,"
+	"  tried_at INTEGER,"
+	"  sent_at INTEGER"
+	");"
+	"CREATE INDEX panel_notices_state ON panel_notices(state);",
 };
 
 #define NMIGRATIONS	((int)(sizeof migrations / sizeof migrations[0]))

@@ -30,6 +30,7 @@
 #include "chainlog.h"
 #include "clock.h"
 #include "msg.h"
+#include "panel.h"
 #include "queue.h"
 #include "spool.h"
 #include "store.h"
@@ -91,6 +92,7 @@ struct sup {
 	int		late_waiting;	/* documents still to sort or check (not given up) */
 	char		stall_why[400];
 	int64_t		next_scan_ms;
+	int64_t		next_panel_ms;	/* the daily credentialing check (panel.h) */
 };
 
 static void	stall(struct sup *, const char *);
@@ -893,6 +895,11 @@ supervise_run(const char *home, int once)
 		reap(&s);
 		check_timeouts(&s);
 		if (!s.draining) {
+			/* credentialing reminders: at start, then once a day */
+			if (clock_mono_ms() >= s.next_panel_ms) {
+				s.next_panel_ms = clock_mono_ms() + 86400 * 1000LL;
+				panel_notify_due(s.st, home, clock_now());
+			}
 			if (clock_mono_ms() >= s.next_scan_ms)
 				scan(&s);
 			claim_settled(&s);

@@ -14,6 +14,7 @@
 #include "doctype.h"
 #include "msg.h"
 #include "roi.h"
+#include "panel.h"
 #include "part2.h"
 #include "rules.h"
 
@@ -64,6 +65,15 @@ check_one(const char *path)
 	int		rc = -1;
 
 	base = base ? base + 1 : path;
+	if (strlen(base) > 6 && strcmp(base + strlen(base) - 6, ".payer") == 0) {
+		struct panel_payer py;
+
+		if (panel_payer_parse(path, &py) == -1)
+			return -1;
+		printf("%s: ok (payer %s, %d checklist items)\n", path, py.name, py.nitems);
+		panel_payer_release(&py);
+		return 0;
+	}
 	if ((text = rules_read_path(path)) == NULL)
 		return -1;
 	if (strcmp(base, "doctypes.rules") == 0) {
@@ -91,7 +101,7 @@ check_one(const char *path)
 		rc = check_nicknames(text, path);
 	else
 		msg_error("rules: %s: not a rules file roi knows (doctypes.rules,"
-		    " authorization.rules, part2.rules, nicknames.rules)", path);
+		    " authorization.rules, part2.rules, nicknames.rules, payers/KEY.payer)", path);
 	free(text);
 	return rc;
 }
@@ -101,16 +111,19 @@ cmd_rules(int argc, char **argv, const char *home)
 {
 	static const char *const files[] = { "doctypes.rules", "authorization.rules",
 	    "part2.rules", "nicknames.rules" };
+	struct panel_payers ps;
 	char	path[PATH_MAX];
 	size_t	i;
-	int	bad = 0;
+	int	bad = 0, n;
 
 	if (help_wanted(argc, argv)) {
 		printf("usage: roi [-C DIR] rules check [FILE]\n\n"
 		    "Checks the rules files (doctypes.rules, authorization.rules, part2.rules,\n"
 		    "nicknames.rules)"
-		    " and names every line it cannot use.  Without FILE it checks the files\n"
-		    "roi would use: DIR/rules/ first, then the installed ones.\n");
+		    " and the payer files (payers/KEY.payer), and names every\n"
+		    "line it cannot use.  Without FILE it checks the files roi would use:\n"
+		    "DIR/rules/ first, then the installed ones (a payer file in\n"
+		    "DIR/rules/payers/ replaces the installed one of the same name).\n");
 		return 0;
 	}
 	if (argc < 2 || strcmp(argv[1], "check") != 0 || argc > 3) {
@@ -128,5 +141,12 @@ cmd_rules(int argc, char **argv, const char *home)
 		if (check_one(path) == -1)
 			bad++;
 	}
+	/* the payer files, as panel_payers_load takes them */
+	if ((n = panel_payers_load(home, &ps)) != 0)
+		bad++;
+	for (i = 0; i < ps.n; i++)
+		printf("%s: ok (payer %s, %d checklist items)\n", ps.v[i].path, ps.v[i].name,
+		    ps.v[i].nitems);
+	panel_payers_free(&ps);
 	return bad ? 1 : 0;
 }

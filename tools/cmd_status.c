@@ -9,6 +9,7 @@
 
 #include "clock.h"
 #include "msg.h"
+#include "panel.h"
 #include "roi.h"
 #include "spool.h"
 #include "store.h"
@@ -20,6 +21,92 @@ col(sqlite3_stmt *s, int i)
 	const unsigned char *t = sqlite3_column_text(s, i);
 
 	return t ? (const char *)t : "";
+}
+
+/* panel_section - credentialing: what is due now, recent "billing can
+ * begin" (the last 30 days), reminders that could not be sent; into j
+ * (--json) or printed when the practice tracks any provider */
+static int
+panel_section(struct store *st, const char *home, json_t *j)
+{
+	struct panel_payers	ps;
+	struct panel_item	*items = NULL;
+	sqlite3_stmt		*s;
+	json_t			*due = json_array(), *billing = json_array(), *o;
+	size_t			n = 0, i;
+	int64_t			providers, unsent;
+	char			when[32];
+	const char		*err = "";
+
+	providers = store_int(st, "SELECT count(*) FROM panel_providers WHERE active = 1", 0);
+	if (panel_payers_load(home, &ps) == -1)
+		memset(&ps, 0, sizeof ps);
+	if (panel_due(st, &ps, clock_now(), -1, &items, &n) == 0)
+		for (i = 0; i < n; i++)
+			json_array_append_new(due, panel_item_json(&items[i]));
+	free(items);
+	s = store_prepare(st, "SELECT a.id, p.name, a.payer, a.effective_on, e.on_date FROM"
+	    " panel_events e JOIN panel_apps a ON a.id = e.app_id JOIN panel_providers p ON"
+	    " p.id = a.provider_id WHERE e.kind = 'state' AND e.to_state = 'effective' AND"
+	    " e.at >= ? ORDER BY e.id DESC LIMIT 20");
+	if (s) {
+		sqlite3_bind_int64(s, 1, clock_now() - 30 * 86400);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			const struct panel_payer *py = panel_payer_find(&ps, col(s, 2));
+
+			json_array_append_new(billing, json_pack("{s:I, s:s, s:s, s:s, s:s}", "app",
+			    (json_int_t)sqlite3_column_int64(s, 0), "provider", col(s, 1), "payer",
+			    py ? py->name : col(s, 2), "effective", col(s, 3), "recorded", col(s, 4)));
+		}
+		sqlite3_finalize(s);
+	}
+	panel_payers_free(&ps);
+	unsent = store_int(st, "SELECT count(*) FROM panel_notices WHERE state = 'pending'"
+	    " AND attempts > 0", 0);
+	s = store_prepare(st, "SELECT last_error FROM panel_notices WHERE state = 'pending' AND"
+	    " attempts > 0 ORDER BY tried_at DESC LIMIT 1");
+	if (s && sqlite3_step(s) == SQLITE_ROW)
+		err = col(s, 0);
+	if (j) {
+		json_object_set_new(j, "panel", json_pack("{s:I, s:o, s:o, s:I, s:s}", "providers",
+		    (json_int_t)providers, "due", due, "billing_can_begin", billing,
+		    "notices_not_sent", (json_int_t)unsent, "notify_error", err));
+		sqlite3_finalize(s);
+		return 0;
+	}
+	if (providers || json_array_size(billing)) {
+		printf("\ncredentialing: %zu thing%s due now (roi panel due)\n", json_array_size(due),
+		    json_array_size(due) == 1 ? "" : "s");
+		json_array_foreach(due, i, o) {
+			int d = (int)json_integer_value(json_object_get(o, "days"));
+
+			if (i == 10) {
+				printf("  ...\n");
+				break;
+			}
+			if (d == 0)
+				snprintf(when, sizeof when, "today");
+			else if (d > 0)
+				snprintf(when, sizeof when, "in %d d", d);
+			else
+				snprintf(when, sizeof when, "%d d late", -d);
+			printf("  %s %-10s %s\n", json_string_value(json_object_get(o, "due")), when,
+			    json_string_value(json_object_get(o, "text")));
+		}
+		json_array_foreach(billing, i, o)
+			printf("  billing can begin: %s with %s from %s (recorded %s)\n",
+			    json_string_value(json_object_get(o, "provider")),
+			    json_string_value(json_object_get(o, "payer")),
+			    json_string_value(json_object_get(o, "effective")),
+			    json_string_value(json_object_get(o, "recorded")));
+		if (unsent)
+			printf("  reminders not sent: %lld (%s; roi.conf [notify])\n", (long long)unsent,
+			    err);
+	}
+	sqlite3_finalize(s);
+	json_decref(due);
+	json_decref(billing);
+	return 0;
 }
 
 int
@@ -38,7 +125,8 @@ cmd_status(int argc, char **argv, const char *home)
 		printf("usage: roi [-C DIR] status [--json]\n\n"
 		    "Whether the supervisor runs; how many inputs arrived, are done, are\n"
 		    "duplicates, are in progress or in quarantine (with the reason); the\n"
-		    "latest documents.\n");
+		    "latest documents; credentialing: what is due now and which panels\n"
+		    "became effective in the last 30 days (billing can begin).\n");
 		return 0;
 	}
 	as_json = take_flag(&argc, argv, "--json");
@@ -169,6 +257,7 @@ cmd_status(int argc, char **argv, const char *home)
 			    clock_fmt(sqlite3_column_int64(s, 6), t));
 	}
 	sqlite3_finalize(s);
+	panel_section(st, home, as_json ? j : NULL);
 	if (as_json) {
 		json_object_set_new(j, "recent", arr);
 		rc = json_print(j);

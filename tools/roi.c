@@ -36,6 +36,7 @@ static const struct {
 	{ "release", cmd_release, 1, "release list | open PACKAGE   the packages made, and reopening one" },
 	{ "log",    cmd_log,    1, "log verify | show | prove SEQ | pubkey | accounting --patient ID   the disclosure log" },
 	{ "patient", cmd_patient, 1, "patient import FILE.csv | list | show ID | match FIRST LAST DOB" },
+	{ "panel",  cmd_panel,  1, "panel status | due | provider | payer | app | export | import   insurance credentialing" },
 };
 #define NCMDS	(sizeof cmds / sizeof cmds[0])
 

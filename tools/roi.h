@@ -24,6 +24,7 @@ int	cmd_review(int argc, char **argv, const char *home);
 int	cmd_recipient(int argc, char **argv, const char *home);
 int	cmd_release(int argc, char **argv, const char *home);
 int	cmd_log(int argc, char **argv, const char *home);
+int	cmd_panel(int argc, char **argv, const char *home);
 
 /* has_flag - is FLAG among argv[1..]? removes it */
 int	take_flag(int *argc, char **argv, const char *flag);
