@@ -802,7 +802,7 @@ panel_provider_release(struct panel_provider *p)
 	p->nlic = p->ndocs = 0;
 }
 
-/* trimmed - value without surrounding blanks into buf */
+/* trimmed - v without surrounding blanks into buf (buf may be v) */
 static char *
 trimmed(const char *v, char *buf, size_t len)
 {
@@ -810,8 +810,11 @@ trimmed(const char *v, char *buf, size_t len)
 
 	while (*v == ' ' || *v == '\t')
 		v++;
-	copy(buf, len, v);
-	n = strlen(buf);
+	n = strlen(v);
+	if (n >= len)
+		n = len - 1;
+	memmove(buf, v, n);
+	buf[n] = '\0';
 	while (n && (buf[n - 1] == ' ' || buf[n - 1] == '\t' || buf[n - 1] == '\r'))
 		buf[--n] = '\0';
 	return buf;
@@ -868,7 +871,7 @@ set_date(char dst[PANEL_DATELEN], const char *field, const char *v, int past, ch
 static int
 parse_license(const char *v, struct panel_license *l, int need_date, char *why, size_t whylen)
 {
-	char	buf[160], *st, *num, *exp;
+	char	buf[160], nbuf[160], *st, *num, *exp;
 	size_t	i;
 
 	memset(l, 0, sizeof *l);
@@ -879,16 +882,16 @@ parse_license(const char *v, struct panel_license *l, int need_date, char *why, 
 	*num++ = '\0';
 	if ((exp = strchr(num, ':')) != NULL)
 		*exp++ = '\0';
-	trimmed(st, l->state, sizeof l->state);
-	for (i = 0; l->state[i]; i++)
-		l->state[i] = (char)toupper((unsigned char)l->state[i]);
+	trimmed(st, st, strlen(st) + 1);
+	for (i = 0; st[i]; i++)
+		st[i] = (char)toupper((unsigned char)st[i]);
 	for (i = 0; i < sizeof us_states / sizeof us_states[0]; i++)
-		if (strcmp(us_states[i], l->state) == 0)
+		if (strcmp(us_states[i], st) == 0)
 			break;
-	if (strlen(st) > 2 || i == sizeof us_states / sizeof us_states[0])
+	if (i == sizeof us_states / sizeof us_states[0])
 		return WHY("license: '%.10s' is not a US state or territory (CA, NY, ...)", st);
-	trimmed(num, buf + sizeof buf / 2, sizeof buf / 2);
-	num = buf + sizeof buf / 2;
+	copy(l->state, sizeof l->state, st);
+	num = trimmed(num, nbuf, sizeof nbuf);
 	if (*num == '\0' || strlen(num) >= sizeof l->number)
 		return WHY("license number '%.50s': 1 to %zu characters", num, sizeof l->number - 1);
 	for (i = 0; num[i]; i++)

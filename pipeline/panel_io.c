@@ -949,7 +949,7 @@ import_providers(struct store *st, struct cin *c, const char *path, time_t now,
 	bad = header_map(path, &c->rows[0], panel_provider_fields, map);
 	if (map[0] == -1)
 		bad += line_bad(path, c->rows[0].line, "the header has no 'name' column");
-	for (r = 1; r < c->nrows && !bad; r++) {
+	for (r = bad ? c->nrows : 1; r < c->nrows; r++) {
 		const struct crow *row = &c->rows[r];
 		struct panel_provider p;
 		json_t	*before = NULL, *after;
@@ -1148,7 +1148,7 @@ import_apps(struct store *st, const struct panel_payers *ps, struct cin *c, cons
 		bad += line_bad(path, c->rows[0].line, "the header has no 'payer' column");
 	if (map[A_STATE] == -1)
 		bad += line_bad(path, c->rows[0].line, "the header has no 'state' column");
-	for (r = 1; r < c->nrows && !bad; r++) {
+	for (r = bad ? c->nrows : 1; r < c->nrows; r++) {
 		const struct crow *row = &c->rows[r];
 		const struct panel_payer *py = NULL;
 		struct panel_app a, o;
