@@ -219,12 +219,14 @@ main(int argc, char **argv)
 		sodium_bin2base64(root, sizeof root, v.root, sizeof v.root,
 		    sodium_base64_VARIANT_ORIGINAL);
 		if (oldp)
-			printf("ok: %llu entries, chained, Merkle root %s signed by %.*s; the first %llu"
+			printf("ok: %llu entr%s, chained, Merkle root %s signed by %.*s; the first %llu"
 			    " are the ones your older checkpoint signed\n", (unsigned long long)v.entries,
-			    root, (int)strcspn(vkey, "+"), vkey, (unsigned long long)v.old_size);
+			    v.entries == 1 ? "y" : "ies", root, (int)strcspn(vkey, "+"), vkey,
+			    (unsigned long long)v.old_size);
 		else
-			printf("ok: %llu entries, chained, Merkle root %s signed by %.*s\n",
-			    (unsigned long long)v.entries, root, (int)strcspn(vkey, "+"), vkey);
+			printf("ok: %llu entr%s, chained, Merkle root %s signed by %.*s\n",
+			    (unsigned long long)v.entries, v.entries == 1 ? "y" : "ies", root,
+			    (int)strcspn(vkey, "+"), vkey);
 		rc = 0;
 	}
 	if (oldp)
