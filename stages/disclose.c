@@ -110,11 +110,17 @@ description(json_t *man)
 		    json_integer_value(json_object_get(f, "pages")) == 1 ? "" : "s", red,
 		    red == 1 ? "" : "s");
 	}
-	json_array_foreach(json_object_get(man, "withheld"), i, f)
+	json_array_foreach(json_object_get(man, "withheld"), i, f) {
+		const char *r = json_string_value(json_object_get(f, "reason"));
+
 		if (len < cap - 1)
 			len += (size_t)snprintf(d + len, cap - len, " withheld: %s (%s);",
 			    json_string_value(json_object_get(f, "name")),
-			    json_string_value(json_object_get(f, "reason")));
+			    r && strcmp(r, "psychotherapy_notes") == 0 ?
+			    "psychotherapy notes, not authorized" :
+			    r && strcmp(r, "part2_record") == 0 ?
+			    "a 42 CFR Part 2 program's record, not consented" : r ? r : "withheld");
+	}
 	if (len > 0 && len < cap && d[len - 1] == ';')
 		d[len - 1] = '\0';
 	return d;
@@ -230,7 +236,10 @@ disclose(struct stage_ctx *ctx)
 	else
 		snprintf(outbox, sizeof outbox, "outbox/C-%lld.%s", (long long)ctx->id,
 		    strcmp(kind, "zip") == 0 ? "zip" : "age");
-	if (chainlog_open(&cl, ctx->st, ctx->home) == -1)
+	/* the log's key is made with the first release, named after the
+	 * practice as roi.conf names it by then */
+	if (chainlog_keys(ctx->home, ctx->cfg.practice_name) == -1 ||
+	    chainlog_open(&cl, ctx->st, ctx->home) == -1)
 		goto out;
 	if (chainlog_append(cl, ctx->id, &e, json, outbox, &seq) == -1)
 		goto out;

@@ -360,6 +360,12 @@ redact_one(struct stage_ctx *ctx, struct doc *d, json_t *counts, const struct st
 	}
 	spool_orig_path(path, ctx->home, d->sha);
 	if (redact_document(path, d->out, areas, na, why, whylen) == -1) {
+		/* a full disk or an I/O error is the machine's, not the
+		 * document's: try again later rather than block the release */
+		if (msg_tempfail) {
+			msg_error("package: case %s: %s", st->case_id, why);
+			goto out;
+		}
 		rc = 1;
 		goto out;
 	}
@@ -369,7 +375,8 @@ redact_one(struct stage_ctx *ctx, struct doc *d, json_t *counts, const struct st
 		msg_error("package: case %s: %s", st->case_id, why);
 		goto out;
 	}
-	rc = redact_verify(path, d->final, areas, na, gone, ng, why, whylen) == -1 ? 1 : 0;
+	rc = redact_verify(path, d->final, areas, na, gone, ng, why, whylen) == -1 ?
+	    (msg_tempfail ? -1 : 1) : 0;
 out:
 	sqlite3_finalize(s);
 	while (ng > 0)

@@ -6,9 +6,6 @@
 
 #include <sodium.h>
 
-#include "chainlog.h"
-#include "note.h"
-#include "config.h"
 #include "keys.h"
 #include "msg.h"
 #include "roi.h"
@@ -21,7 +18,7 @@ cmd_init(int argc, char **argv, const char *home)
 	struct store	*st = NULL;
 	const char	*dir;
 	unsigned char	sk[AGE_KEYBYTES];
-	char		recip[AGE_RECIPIENT_STRLEN], vkey[NOTE_VKEY_STRLEN];
+	char		recip[AGE_RECIPIENT_STRLEN];
 
 	if (help_wanted(argc, argv)) {
 		printf("usage: roi init [DIR]\n\n"
@@ -44,23 +41,10 @@ cmd_init(int argc, char **argv, const char *home)
 	if (keys_practice(dir, 1, sk, recip) == -1)
 		return 1;
 	sodium_memzero(sk, sizeof sk);
-	/* the disclosure log's signing key, named after the practice */
-	{
-		struct config	cfg;
-		char		p[SPOOL_PATH];
-
-		config_defaults(&cfg);
-		if (config_load(&cfg, spool_path(p, dir, CONFIG_FILE)) == -1 ||
-		    chainlog_keys(dir, cfg.practice_name) == -1 ||
-		    chainlog_pubkey(dir, vkey, sizeof vkey) == -1) {
-			config_release(&cfg);
-			return 1;
-		}
-		config_release(&cfg);
-	}
 	printf("roi home ready: %s\n"
 	    "  practice key: %s/%s (public key %s; keep a backup)\n", dir, dir, KEYS_PRACTICE, recip);
-	printf("  disclosure log key: %s/%s (auditors verify with %s)\n", dir, CHAINLOG_KEY, vkey);
+	printf("  the disclosure log's key is made with the first release, named after the practice"
+	    " in roi.conf (roi log pubkey)\n");
 	printf("  edit %s/roi.conf (practice name, workers, reviewers), then start: roi -C %s run\n"
 	    "  faxes go into %s/inbox/requests/\n", dir, dir, dir);
 	return 0;

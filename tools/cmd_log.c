@@ -138,13 +138,13 @@ verify(const char *home, const char *oldp)
 	size_t			ll = 0, cl = 0, ol = 0;
 	int			rc = 1;
 
-	if (chainlog_pubkey(home, vkey, sizeof vkey) == -1)
-		return 1;
 	spool_path(path, home, CHAINLOG_FILE);
 	if (access(path, F_OK) == -1) {
 		printf("ok: no release yet, the log is empty\n");
 		return 0;
 	}
+	if (chainlog_pubkey(home, vkey, sizeof vkey) == -1)
+		return 1;
 	if ((log = slurp(path, &ll)) == NULL ||
 	    (cp = slurp(spool_path(path, home, CHAINLOG_CHECKPOINT), &cl)) == NULL ||
 	    (oldp && (old = slurp(oldp, &ol)) == NULL))
@@ -552,7 +552,17 @@ cmd_log(int argc, char **argv, const char *home)
 	if (strcmp(argv[1], "prove") == 0 && argc == 3)
 		return prove(home, argv[2]);
 	if (strcmp(argv[1], "pubkey") == 0 && argc == 2) {
-		if (chainlog_pubkey(home, vkey, sizeof vkey) == -1)
+		struct config	cfg;
+		char		p[SPOOL_PATH];
+		int		rc;
+
+		/* made now if no release has made it yet */
+		config_defaults(&cfg);
+		rc = config_load(&cfg, spool_path(p, home, CONFIG_FILE)) == -1 ||
+		    chainlog_keys(home, cfg.practice_name) == -1 ||
+		    chainlog_pubkey(home, vkey, sizeof vkey) == -1;
+		config_release(&cfg);
+		if (rc)
 			return 1;
 		printf("%s\n", vkey);
 		return 0;

@@ -1,9 +1,10 @@
 /*
  * cmd_release.c - roi release list [--json] | open PACKAGE [--out DIR]
  *
- * list: the releases made from approved cases: packaged (waiting for its
- * disclosure log entry before it goes to outbox/), blocked (the self-check
- * failed: the reason), released.  open: the practice reopens what it sent.
+ * list: the releases made from approved cases: released (in outbox/, with
+ * its disclosure log entry), packaged (waiting for that entry), blocked
+ * (the self-check failed, or the package changed: the reason).  open: the
+ * practice reopens what it sent.
  *
  * A release package is an age file (age-encryption.org/v1) holding a pax
  * tar; a package for an age recipient is encrypted to the practice's own
@@ -170,8 +171,8 @@ list(const char *home, int as_json)
 		printf("%-7s %-9s %-28s %s\n", json_string_value(json_object_get(o, "case")), state,
 		    json_string_value(json_object_get(o, "recipient")),
 		    strcmp(state, "blocked") == 0 ? json_string_value(json_object_get(o, "reason")) :
-		    strcmp(state, "packaged") == 0 ? "packed and encrypted; goes to outbox/ with its "
-		    "disclosure log entry" : json_string_value(json_object_get(o, "path")));
+		    strcmp(state, "packaged") == 0 ? "packed; goes to outbox/ with its disclosure log "
+		    "entry" : json_string_value(json_object_get(o, "path")));
 	}
 	rc = 0;
 out:

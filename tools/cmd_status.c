@@ -119,6 +119,7 @@ cmd_status(int argc, char **argv, const char *home)
 	pid_t		pid;
 	char		t[CLOCK_FMTLEN];
 	int64_t		total, done, dup, prog, quar, pages_ocr, pages_text, cases, review;
+	int64_t		released, going, blocked;
 	double		conf;
 
 	if (help_wanted(argc, argv)) {
@@ -146,6 +147,10 @@ cmd_status(int argc, char **argv, const char *home)
 	pages_text = store_int(st, "SELECT count(*) FROM pages WHERE state = 'done' AND source = 'text'", 0);
 	cases = store_int(st, "SELECT count(*) FROM cases WHERE state = 'open'", 0);
 	review = store_int(st, "SELECT count(*) FROM review WHERE state = 'pending'", 0);
+	released = store_int(st, "SELECT count(*) FROM releases WHERE state = 'released'", 0);
+	going = store_int(st, "SELECT count(*) FROM releases WHERE state = 'packaged' OR"
+	    " (state = 'released' AND published = 0)", 0);
+	blocked = store_int(st, "SELECT count(*) FROM releases WHERE state = 'blocked'", 0);
 	conf = (double)store_int(st, "SELECT CAST(round(avg(conf)) AS INTEGER) FROM pages"
 	    " WHERE state = 'done' AND source = 'ocr'", 0);
 
@@ -162,6 +167,9 @@ cmd_status(int argc, char **argv, const char *home)
 			goto out;
 		json_object_set_new(j, "open_cases", json_integer(cases));
 		json_object_set_new(j, "review_pending", json_integer(review));
+		json_object_set_new(j, "releases", json_pack("{s:I, s:I, s:I}", "released",
+		    (json_int_t)released, "going_out", (json_int_t)going, "blocked",
+		    (json_int_t)blocked));
 	} else {
 		printf("roi home: %s\n", home);
 		if (pid)
@@ -175,6 +183,9 @@ cmd_status(int argc, char **argv, const char *home)
 		    (long long)pages_ocr, conf, (long long)pages_text);
 		printf("open cases: %lld (roi case list)\n", (long long)cases);
 		printf("waiting for a clinician's review: %lld (roi review list)\n", (long long)review);
+		printf("releases: %lld in outbox/ and in the disclosure log, %lld going out, %lld blocked"
+		    "%s\n", (long long)released, (long long)going, (long long)blocked,
+		    blocked ? " (roi release list says why)" : "");
 	}
 
 	/* in progress */

@@ -81,7 +81,7 @@ echo "== roi -C $demo review approve $auth"
 "$roi" -C "$demo" review approve "$auth"
 OMP_THREAD_LIMIT=1 "$roi" -C "$demo" run --once
 echo
-echo "== roi -C $demo release list    (redacted, checked, packed and encrypted)"
+echo "== roi -C $demo release list    (redacted, checked, packed, encrypted, logged, in outbox/)"
 "$roi" -C "$demo" release list
 pkg=$("$roi" -C "$demo" release list --json | jq -r '.[0].path')
 echo
@@ -89,5 +89,15 @@ echo "== roi -C $demo release open $pkg    (the practice reopens what it sent)"
 "$roi" -C "$demo" release open "$demo/$pkg" --out "$demo/opened"
 ls "$demo/opened/$auth"
 echo
+echo "== roi -C $demo log show    (every release is one entry of the disclosure log)"
+"$roi" -C "$demo" log show
+echo
+echo "== the auditor: roi-verify $demo/log/disclosures.log $demo/keys/log.pub"
+"$build/roi-verify" "$demo/log/disclosures.log" "$demo/keys/log.pub"
+echo
+echo "== roi -C $demo log accounting --patient P001    (the patient asks who got their records)"
+"$roi" -C "$demo" log accounting --patient P001
+echo
 echo "== try it yourself: roi -C $demo doc list | doc text ID | case show $auth | review show $auth"
 echo "   the released files are in $demo/opened/$auth/ (pdftotext them: the Part 2 text is gone)"
+echo "   roi -C $demo log accounting --patient P001 --format pdf --out letter.pdf"

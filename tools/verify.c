@@ -209,7 +209,7 @@ main(int argc, char **argv)
 	if (chain_verify(log.p, log.len, vkey, latest.p, latest.len, oldp ? old.p : NULL,
 	    oldp ? old.len : 0, &v) == -1) {
 		printf("FAILED: %s: %s\n", args[0], v.why);
-		if (v.bad_seq)
+		if (v.bad_seq > 1)
 			fprintf(stderr, "roi-verify: the first bad entry is at line %llu; the %llu"
 			    " before it are chained as written\n", (unsigned long long)v.bad_seq,
 			    (unsigned long long)v.bad_seq - 1);
@@ -219,12 +219,14 @@ main(int argc, char **argv)
 		sodium_bin2base64(root, sizeof root, v.root, sizeof v.root,
 		    sodium_base64_VARIANT_ORIGINAL);
 		if (oldp)
-			printf("ok: %llu entries, chained, Merkle root %s signed by %.*s; the first %llu"
+			printf("ok: %llu entr%s, chained, Merkle root %s signed by %.*s; the first %llu"
 			    " are the ones your older checkpoint signed\n", (unsigned long long)v.entries,
-			    root, (int)strcspn(vkey, "+"), vkey, (unsigned long long)v.old_size);
+			    v.entries == 1 ? "y" : "ies", root, (int)strcspn(vkey, "+"), vkey,
+			    (unsigned long long)v.old_size);
 		else
-			printf("ok: %llu entries, chained, Merkle root %s signed by %.*s\n",
-			    (unsigned long long)v.entries, root, (int)strcspn(vkey, "+"), vkey);
+			printf("ok: %llu entr%s, chained, Merkle root %s signed by %.*s\n",
+			    (unsigned long long)v.entries, v.entries == 1 ? "y" : "ies", root,
+			    (int)strcspn(vkey, "+"), vkey);
 		rc = 0;
 	}
 	if (oldp)
