@@ -4,6 +4,8 @@
  * SECURITY: holds no keys and parses no documents; hostile files are only
  * stat'ed, renamed and handed to stage processes, which run with a memory
  * ceiling and a time limit and die with the supervisor (PR_SET_PDEATHSIG).
+ * Once a day it runs the credentialing check (panel_notify_due), which
+ * runs roi.conf's [notify] command, without a shell.
  * FILES: HOME/inbox (watched), HOME/spool/incoming (claims),
  * HOME/spool/supervisor.lock, HOME/roi.db.
  */
