@@ -34,6 +34,7 @@
 
 #define NITEMS_MAX	64		/* checklist items per payer */
 
+/* col - a text column, "" for NULL */
 static const char *
 col(sqlite3_stmt *s, int i)
 {
@@ -42,6 +43,7 @@ col(sqlite3_stmt *s, int i)
 	return t ? (const char *)t : "";
 }
 
+/* copy - bounded copy, NULL as "" */
 static void
 copy(char *dst, size_t len, const char *src)
 {
@@ -63,12 +65,14 @@ panel_who(void)
 
 /* ---- dates ---- */
 
+/* leap - a leap year? */
 static int
 leap(int y)
 {
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
+/* mdays - days in month m of year y */
 static int
 mdays(int y, int m)
 {
@@ -183,6 +187,7 @@ npi_check(const char *npi)
 	return (10 - sum % 10) % 10;
 }
 
+/* all_digits - exactly n digits? */
 static int
 all_digits(const char *s, size_t n)
 {
@@ -384,6 +389,7 @@ put_text(struct pparse *pp, char *dst, size_t len, const char *name, const char 
 	return 1;
 }
 
+/* payer_key - one key of [payer], checked */
 static int
 payer_key(struct pparse *pp, const char *name, const char *value)
 {
@@ -427,6 +433,7 @@ payer_key(struct pparse *pp, const char *name, const char *value)
 	return 1;
 }
 
+/* good_item_key - a checklist key: a-z, 0-9, _ (at most 31) */
 static int
 good_item_key(const char *k)
 {
@@ -440,6 +447,7 @@ good_item_key(const char *k)
 	return 1;
 }
 
+/* check_item - one [checklist] item (or a line continuing one) */
 static int
 check_item(struct pparse *pp, const char *name, const char *value)
 {
@@ -606,6 +614,7 @@ panel_payer_release(struct panel_payer *p)
 	p->nitems = 0;
 }
 
+/* by_name - scandir order */
 static int
 by_name(const struct dirent **a, const struct dirent **b)
 {
@@ -822,6 +831,7 @@ trimmed(const char *v, char *buf, size_t len)
 
 #define WHY(...)	(snprintf(why, whylen, __VA_ARGS__), -1)
 
+/* set_text - a text field: no control characters, fits */
 static int
 set_text(char *dst, size_t len, const char *field, const char *v, char *why, size_t whylen)
 {
@@ -833,6 +843,7 @@ set_text(char *dst, size_t len, const char *field, const char *v, char *why, siz
 	return 0;
 }
 
+/* set_yesno - yes/no (y/n, true/false, 1/0) */
 static int
 set_yesno(int *dst, const char *field, const char *v, char *why, size_t whylen)
 {
@@ -937,6 +948,7 @@ parse_doc(const char *v, struct panel_doc *d, char *why, size_t whylen)
 	return 0;
 }
 
+/* add_license - add, or replace the one of the same state and number */
 static int
 add_license(struct panel_provider *p, const struct panel_license *l)
 {
@@ -956,6 +968,7 @@ add_license(struct panel_provider *p, const struct panel_license *l)
 	return 0;
 }
 
+/* add_doc - add, or replace the one of the same name */
 static int
 add_doc(struct panel_provider *p, const struct panel_doc *d)
 {
@@ -1270,6 +1283,21 @@ out:
 	return rc;
 }
 
+/* exec_id - one statement whose only parameter is an id */
+static int
+exec_id(struct store *st, const char *sql, int64_t id)
+{
+	sqlite3_stmt	*s;
+	int		rc;
+
+	if ((s = store_prepare(st, sql)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : store_err(st, "panel");
+}
+
 /* clash - why a provider could not be saved: its name or NPI is taken */
 static void
 clash(struct store *st, const struct panel_provider *p)
@@ -1295,7 +1323,7 @@ int
 panel_provider_save(struct store *st, struct panel_provider *p, time_t now)
 {
 	sqlite3_stmt	*s = NULL;
-	int		own = sqlite3_get_autocommit(store_db(st)), rc;
+	int		own = sqlite3_get_autocommit(store_db(st)), rc = -1, step;
 	size_t		i;
 
 	if (own && store_begin(st) == -1)
@@ -1313,7 +1341,7 @@ panel_provider_save(struct store *st, struct panel_provider *p, time_t now)
 		    " malpractice_expires = ?12, claims_attested = ?13, caqh_id = ?14,"
 		    " caqh_attested = ?15, active = ?16, updated_at = ?17 WHERE id = ?18");
 	if (s == NULL)
-		goto fail;
+		goto out;
 	sqlite3_bind_text(s, 1, p->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, p->npi, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, p->email, -1, SQLITE_STATIC);
@@ -1333,66 +1361,59 @@ panel_provider_save(struct store *st, struct panel_provider *p, time_t now)
 	sqlite3_bind_int64(s, 17, now);
 	if (p->id)
 		sqlite3_bind_int64(s, 18, p->id);
-	rc = sqlite3_step(s);
+	step = sqlite3_step(s);
 	sqlite3_finalize(s);
 	s = NULL;
-	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+	if ((step & 0xff) == SQLITE_CONSTRAINT) {
 		clash(st, p);
-		goto fail;
+		goto out;
 	}
-	if (rc != SQLITE_DONE) {
+	if (step != SQLITE_DONE) {
 		store_err(st, "provider");
-		goto fail;
+		goto out;
 	}
 	if (p->id == 0)
 		p->id = sqlite3_last_insert_rowid(store_db(st));
-	if ((s = store_prepare(st, "DELETE FROM panel_licenses WHERE provider_id = ?")) == NULL)
-		goto fail;
-	sqlite3_bind_int64(s, 1, p->id);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		goto fail_store;
-	sqlite3_finalize(s);
-	if ((s = store_prepare(st, "DELETE FROM panel_documents WHERE provider_id = ?")) == NULL)
-		goto fail;
-	sqlite3_bind_int64(s, 1, p->id);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		goto fail_store;
-	sqlite3_finalize(s);
+	/* licenses and documents: replaced whole */
+	if (exec_id(st, "DELETE FROM panel_licenses WHERE provider_id = ?", p->id) == -1 ||
+	    exec_id(st, "DELETE FROM panel_documents WHERE provider_id = ?", p->id) == -1)
+		goto out;
 	if ((s = store_prepare(st, "INSERT INTO panel_licenses(provider_id, state, number,"
 	    " expires) VALUES (?, ?, ?, ?)")) == NULL)
-		goto fail;
+		goto out;
 	for (i = 0; i < p->nlic; i++) {
 		sqlite3_reset(s);
 		sqlite3_bind_int64(s, 1, p->id);
 		sqlite3_bind_text(s, 2, p->lic[i].state, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 3, p->lic[i].number, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 4, p->lic[i].expires, -1, SQLITE_STATIC);
-		if (sqlite3_step(s) != SQLITE_DONE)
-			goto fail_store;
+		if (sqlite3_step(s) != SQLITE_DONE) {
+			store_err(st, "provider license");
+			goto out;
+		}
 	}
 	sqlite3_finalize(s);
 	if ((s = store_prepare(st, "INSERT INTO panel_documents(provider_id, name, expires)"
 	    " VALUES (?, ?, ?)")) == NULL)
-		goto fail;
+		goto out;
 	for (i = 0; i < p->ndocs; i++) {
 		sqlite3_reset(s);
 		sqlite3_bind_int64(s, 1, p->id);
 		sqlite3_bind_text(s, 2, p->docs[i].name, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 3, p->docs[i].expires, -1, SQLITE_STATIC);
-		if (sqlite3_step(s) != SQLITE_DONE)
-			goto fail_store;
+		if (sqlite3_step(s) != SQLITE_DONE) {
+			store_err(st, "provider document");
+			goto out;
+		}
 	}
+	rc = 0;
+out:
 	sqlite3_finalize(s);
-	if (own && store_commit(st) == -1)
-		return -1;
-	return 0;
-fail_store:
-	store_err(st, "provider");
-fail:
-	sqlite3_finalize(s);
-	if (own)
+	if (own && rc == 0)
+		rc = store_commit(st);
+	else if (own)
 		store_rollback(st);
-	return -1;
+	return rc;
 }
 
 json_t *
@@ -1429,6 +1450,7 @@ static int	event_date(const char *, const char *, time_t, char [PANEL_DATELEN]);
 	" a.submitted_on, a.approved_on, a.effective_on, a.recred_on, a.touched_on, a.ref," \
 	" a.contact"
 
+/* app_row - an application from a row of APP_COLS */
 static void
 app_row(sqlite3_stmt *s, struct panel_app *a)
 {
@@ -1578,6 +1600,7 @@ exec_texts(struct store *st, const char *sql, int64_t id, int n, ...)
 	return rc == SQLITE_DONE ? 0 : store_err(st, "panel");
 }
 
+/* good_note - free text a person typed: fits, no control characters */
 static int
 good_note(const char *what, const char *t, size_t max)
 {
@@ -1784,7 +1807,7 @@ panel_app_move(struct store *st, const struct panel_payers *ps, int64_t id,
 	struct panel_app a;
 	sqlite3_stmt	*s = NULL;
 	char		on[PANEL_DATELEN], eff[PANEL_DATELEN] = "", next[200], text[2200];
-	int		r;
+	int		r, rc = -1;
 
 	if (panel_app_load(st, id, &a) == -1)
 		return 1;
@@ -1821,7 +1844,7 @@ panel_app_move(struct store *st, const struct panel_payers *ps, int64_t id,
 	    " ref = CASE WHEN ?4 <> '' THEN ?4 ELSE ref END,"
 	    " updated_at = ?5 WHERE id = ?6");
 	if (s == NULL)
-		goto fail;
+		goto out;
 	sqlite3_bind_text(s, 1, panel_state_name(to), -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, on, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, eff, -1, SQLITE_STATIC);
@@ -1830,7 +1853,7 @@ panel_app_move(struct store *st, const struct panel_payers *ps, int64_t id,
 	sqlite3_bind_int64(s, 6, id);
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		store_err(st, "panel application");
-		goto fail;
+		goto out;
 	}
 	if (to == PANEL_EFFECTIVE)
 		snprintf(text, sizeof text, "effective %s%s%s", eff, note ? "; " : "",
@@ -1839,17 +1862,18 @@ panel_app_move(struct store *st, const struct panel_payers *ps, int64_t id,
 		copy(text, sizeof text, note);
 	if (event(st, id, on, "state", panel_state_name(a.state), panel_state_name(to), text,
 	    now) == -1)
-		goto fail;
+		goto out;
 	if (ref && *ref && strcmp(ref, a.ref) != 0 &&
 	    event(st, id, on, "ref", "", "", ref, now) == -1)
-		goto fail;
+		goto out;
 	if (to == PANEL_EFFECTIVE &&
 	    notice_billing(st, &a, payer_name(ps, a.payer), eff, now) == -1)
-		goto fail;
+		goto out;
+	rc = 0;
+out:
 	sqlite3_finalize(s);
-	return store_commit(st) == 0 ? 0 : -1;
-fail:
-	sqlite3_finalize(s);
+	if (rc == 0)
+		return store_commit(st) == 0 ? 0 : -1;
 	store_rollback(st);
 	return -1;
 }
@@ -1884,6 +1908,7 @@ panel_app_edit(struct store *st, int64_t id, const char *ref, const char *contac
 {
 	struct panel_app a;
 	char		on[PANEL_DATELEN];
+	int		rc = -1;
 
 	if (panel_app_load(st, id, &a) == -1)
 		return -1;
@@ -1895,12 +1920,14 @@ panel_app_edit(struct store *st, int64_t id, const char *ref, const char *contac
 		return -1;
 	if (ref && (exec_texts(st, "UPDATE panel_apps SET ref = ? WHERE id = ?", id, 1, ref) == -1 ||
 	    event(st, id, on, "ref", "", "", ref, now) == -1))
-		goto fail;
+		goto out;
 	if (contact && (exec_texts(st, "UPDATE panel_apps SET contact = ? WHERE id = ?", id, 1,
 	    contact) == -1 || event(st, id, on, "contact", "", "", contact, now) == -1))
-		goto fail;
-	return store_commit(st);
-fail:
+		goto out;
+	rc = 0;
+out:
+	if (rc == 0)
+		return store_commit(st);
 	store_rollback(st);
 	return -1;
 }
@@ -1934,7 +1961,7 @@ panel_app_tick(struct store *st, const struct panel_payer *py, int64_t id, const
 	struct panel_app a;
 	sqlite3_stmt	*s;
 	char		today[PANEL_DATELEN];
-	int		rc;
+	int		rc = -1, step;
 
 	if (panel_app_load(st, id, &a) == -1)
 		return -1;
@@ -1949,24 +1976,26 @@ panel_app_tick(struct store *st, const struct panel_payer *py, int64_t id, const
 	s = store_prepare(st, on ? "INSERT OR IGNORE INTO panel_ticks(app_id, item, on_date, who)"
 	    " VALUES (?, ?, ?, ?)" : "DELETE FROM panel_ticks WHERE app_id = ? AND item = ?");
 	if (s == NULL)
-		goto fail;
+		goto out;
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_text(s, 2, c->key, -1, SQLITE_STATIC);
 	if (on) {
 		sqlite3_bind_text(s, 3, today, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 4, panel_who(), -1, SQLITE_STATIC);
 	}
-	rc = sqlite3_step(s);
+	step = sqlite3_step(s);
 	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
+	if (step != SQLITE_DONE) {
 		store_err(st, "panel checklist");
-		goto fail;
+		goto out;
 	}
 	if (sqlite3_changes(store_db(st)) &&
 	    event(st, id, today, on ? "tick" : "untick", "", "", c->key, now) == -1)
-		goto fail;
-	return store_commit(st);
-fail:
+		goto out;
+	rc = 0;
+out:
+	if (rc == 0)
+		return store_commit(st);
 	store_rollback(st);
 	return -1;
 }
@@ -2116,6 +2145,7 @@ expiring(const char *date, int64_t today, char *buf, size_t len)
 	return buf;
 }
 
+/* provider_items - the items of one provider (a row of panel_due's query) */
 static void
 provider_items(struct due *d, sqlite3_stmt *s, struct store *st)
 {
@@ -2209,6 +2239,7 @@ provider_items(struct due *d, sqlite3_stmt *s, struct store *st)
 #undef WHO
 }
 
+/* app_items - the items of one application, by its payer's rules */
 static void
 app_items(struct due *d, const struct panel_app *a, const struct panel_payer *py)
 {
@@ -2281,6 +2312,7 @@ app_items(struct due *d, const struct panel_app *a, const struct panel_payer *py
 #undef WHO
 }
 
+/* item_cmp - by date, provider, key */
 static int
 item_cmp(const void *a, const void *b)
 {

@@ -47,6 +47,7 @@
 #define CSV_MAXCOLS		64
 #define CSV_MAXFIELD		4096
 
+/* col - a text column, "" for NULL */
 static const char *
 col(sqlite3_stmt *s, int i)
 {
@@ -55,6 +56,7 @@ col(sqlite3_stmt *s, int i)
 	return t ? (const char *)t : "";
 }
 
+/* copy - bounded copy, NULL as "" */
 static void
 copy(char *dst, size_t len, const char *src)
 {
@@ -240,6 +242,7 @@ put_header(FILE *m, const char *name, const char *value)
 	fputc('\n', m);
 }
 
+/* put_common - the headers every message has */
 static void
 put_common(FILE *m, const struct config *cfg, const char *cc, const char *subject)
 {
@@ -461,24 +464,24 @@ panel_notify_send(struct store *st, const char *home, time_t now, int billing_on
 	return rc;
 }
 
-int
-panel_notify_due(struct store *st, const char *home, time_t now)
+/* note_items - one transaction: a pending notice for every item never
+ * noticed, and the pending ones whose item went away marked resolved */
+static int
+note_items(struct store *st, const struct panel_item *items, size_t n, time_t now)
 {
-	struct config		cfg;
-	struct panel_payers	ps;
-	struct panel_item	*items = NULL;
-	sqlite3_stmt		*s = NULL, *q = NULL;
-	size_t			n = 0, i;
-	int			rc = -1;
+	sqlite3_stmt	*s = NULL, *q = NULL, *r = NULL;
+	size_t		i;
+	int		rc = -1;
 
-	if (setup(home, &cfg, &ps) == -1)
+	if (store_begin(st) == -1)
 		return -1;
-	if (panel_due(st, &ps, now, -1, &items, &n) == -1 || store_begin(st) == -1)
-		goto out;
 	s = store_prepare(st, "INSERT OR IGNORE INTO panel_notices(key, kind, app_id, provider_id,"
 	    " due_on, text, why, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)");
-	if (s == NULL)
-		goto fail;
+	q = store_prepare(st, "SELECT key FROM panel_notices WHERE state = 'pending' AND"
+	    " kind <> 'billing'");
+	r = store_prepare(st, "UPDATE panel_notices SET state = 'resolved' WHERE key = ?");
+	if (s == NULL || q == NULL || r == NULL)
+		goto out;
 	for (i = 0; i < n; i++) {
 		sqlite3_reset(s);
 		sqlite3_bind_text(s, 1, items[i].key, -1, SQLITE_STATIC);
@@ -491,40 +494,46 @@ panel_notify_due(struct store *st, const char *home, time_t now)
 		sqlite3_bind_int64(s, 8, now);
 		if (sqlite3_step(s) != SQLITE_DONE) {
 			store_err(st, "panel notice");
-			goto fail;
+			goto out;
 		}
 	}
 	/* a reminder not yet sent whose item went away (renewed, moved on) */
-	q = store_prepare(st, "SELECT key FROM panel_notices WHERE state = 'pending' AND"
-	    " kind <> 'billing'");
-	sqlite3_finalize(s);
-	s = store_prepare(st, "UPDATE panel_notices SET state = 'resolved' WHERE key = ?");
-	if (q == NULL || s == NULL)
-		goto fail;
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		for (i = 0; i < n && strcmp(items[i].key, col(q, 0)) != 0; i++)
 			;
 		if (i < n)
 			continue;
-		sqlite3_reset(s);
-		sqlite3_bind_text(s, 1, col(q, 0), -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(s) != SQLITE_DONE) {
+		sqlite3_reset(r);
+		sqlite3_bind_text(r, 1, col(q, 0), -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(r) != SQLITE_DONE) {
 			store_err(st, "panel notice");
-			goto fail;
+			goto out;
 		}
 	}
-	sqlite3_finalize(q);
-	sqlite3_finalize(s);
-	q = s = NULL;
-	if (store_commit(st) == -1)
-		goto out;
-	rc = send_pending(st, &cfg, &ps, now, 0);
-	goto out;
-fail:
-	sqlite3_finalize(q);
-	sqlite3_finalize(s);
-	store_rollback(st);
+	rc = 0;
 out:
+	sqlite3_finalize(s);
+	sqlite3_finalize(q);
+	sqlite3_finalize(r);
+	if (rc == 0)
+		return store_commit(st);
+	store_rollback(st);
+	return -1;
+}
+
+int
+panel_notify_due(struct store *st, const char *home, time_t now)
+{
+	struct config		cfg;
+	struct panel_payers	ps;
+	struct panel_item	*items = NULL;
+	size_t			n = 0;
+	int			rc = -1;
+
+	if (setup(home, &cfg, &ps) == -1)
+		return -1;
+	if (panel_due(st, &ps, now, -1, &items, &n) == 0 && note_items(st, items, n, now) == 0)
+		rc = send_pending(st, &cfg, &ps, now, 0);
 	free(items);
 	panel_payers_free(&ps);
 	config_release(&cfg);
@@ -533,6 +542,7 @@ out:
 
 /* ---- iCalendar ---- */
 
+/* ical_date - YYYY-MM-DD as an all-day iCalendar date */
 static struct icaltimetype
 ical_date(const char *date)
 {
@@ -619,6 +629,7 @@ static const char *const app_fields[] = {
 	"effective_on", "recredentialed_on", "ref", "contact", NULL,
 };
 
+/* csv_field - one quoted field, a comma before all but the first */
 static void
 csv_field(FILE *out, const char *v, int first)
 {
@@ -676,6 +687,7 @@ provider_field(const struct panel_provider *p, const char *f, char *buf, size_t 
 			    p->docs[i].name, *p->docs[i].expires ? ":" : "", p->docs[i].expires);
 }
 
+/* app_field - one field of an application as the CSV writes it */
 static void
 app_field(const struct panel_app *a, const char *f, char *buf, size_t len)
 {
@@ -772,6 +784,7 @@ struct cin {
 	size_t		nrows;
 };
 
+/* on_field - libcsv: one field of the row being read (bounded) */
 static void
 on_field(void *s, size_t len, void *data)
 {
@@ -787,6 +800,7 @@ on_field(void *s, size_t len, void *data)
 		c->nf++;
 }
 
+/* on_row - libcsv: the row is complete; keep it */
 static void
 on_row(int term, void *data)
 {
@@ -829,6 +843,7 @@ cin_free(struct cin *c)
 		free(c->f[k]);
 }
 
+/* cin_read - every row of a CSV file; -1 with a message if it cannot be read */
 static int
 cin_read(const char *path, struct cin *c)
 {
@@ -871,12 +886,14 @@ out:
 	return rc;
 }
 
+/* cell - column k of a row ("" if absent) */
 static const char *
 cell(const struct crow *r, int k)
 {
 	return k >= 0 && k < r->nf ? r->f[k] : "";
 }
 
+/* line_bad - "FILE:LINE: why" on stderr; returns 1 (a count) */
 static int
 line_bad(const char *path, long line, const char *why)
 {
@@ -922,6 +939,7 @@ header_map(const char *path, const struct crow *h, const char *const *fields, in
 	return bad;
 }
 
+/* blank_row - nothing but blanks on the row? */
 static int
 blank_row(const struct crow *r)
 {
@@ -933,13 +951,14 @@ blank_row(const struct crow *r)
 	return 1;
 }
 
+/* import_providers - check every row, then save them all or nothing */
 static int
 import_providers(struct store *st, struct cin *c, const char *path, time_t now,
     struct panel_import_counts *cnt)
 {
 	struct panel_provider	*v = NULL, *nv;
 	int			*changed = NULL, *nc;
-	int			map[32], nfields, bad, k;
+	int			map[32], nfields, bad, k, rc = -1;
 	size_t			n = 0, i, j, r;
 	char			why[400];
 	sqlite3_stmt		*q;
@@ -970,7 +989,7 @@ import_providers(struct store *st, struct cin *c, const char *path, time_t now,
 			q = store_prepare(st, "SELECT id FROM panel_providers WHERE name = ?"
 			    " COLLATE NOCASE");
 		if (q == NULL)
-			goto fail;
+			goto out;
 		sqlite3_bind_text(q, 1, map[1] >= 0 && *cell(row, map[1]) ? cell(row, map[1]) :
 		    cell(row, map[0]), -1, SQLITE_STATIC);
 		if (sqlite3_step(q) == SQLITE_ROW)
@@ -978,7 +997,7 @@ import_providers(struct store *st, struct cin *c, const char *path, time_t now,
 		sqlite3_finalize(q);
 		if (id) {
 			if (panel_provider_load(st, id, &p) == -1)
-				goto fail;
+				goto out;
 			before = panel_provider_json(&p);
 		} else
 			panel_provider_init(&p);
@@ -1031,7 +1050,7 @@ import_providers(struct store *st, struct cin *c, const char *path, time_t now,
 			json_decref(after);
 			panel_provider_release(&p);
 			msg_error("out of memory");
-			goto fail;
+			goto out;
 		}
 		v = nv;
 		changed = nc;
@@ -1043,14 +1062,14 @@ import_providers(struct store *st, struct cin *c, const char *path, time_t now,
 	}
 	if (bad) {
 		msg_error("%s: %d problem%s found; nothing imported", path, bad, bad == 1 ? "" : "s");
-		goto fail;
+		goto out;
 	}
 	if (store_begin(st) == -1)
-		goto fail;
+		goto out;
 	for (i = 0; i < n; i++) {
 		if (changed[i] && panel_provider_save(st, &v[i], now) == -1) {
 			store_rollback(st);
-			goto fail;
+			goto out;
 		}
 		if (changed[i] == 2)
 			cnt->added++;
@@ -1060,18 +1079,14 @@ import_providers(struct store *st, struct cin *c, const char *path, time_t now,
 			cnt->unchanged++;
 	}
 	if (store_commit(st) == -1)
-		goto fail;
+		goto out;
+	rc = 0;
+out:
 	for (i = 0; i < n; i++)
 		panel_provider_release(&v[i]);
 	free(v);
 	free(changed);
-	return 0;
-fail:
-	for (i = 0; i < n; i++)
-		panel_provider_release(&v[i]);
-	free(v);
-	free(changed);
-	return -1;
+	return rc;
 }
 
 /* date_cell - "" or a date; past: not after today; 0 or -1 with why */
@@ -1098,6 +1113,7 @@ date_cell(const char *v, const char *name, int past, const char *today,
 	return 0;
 }
 
+/* text_cell - free text from a cell: fits, no control characters */
 static int
 text_cell(const char *v, const char *name, char *out, size_t len, char *why, size_t whylen)
 {
@@ -1116,6 +1132,7 @@ text_cell(const char *v, const char *name, char *out, size_t len, char *why, siz
 	return 0;
 }
 
+/* same_app - would the import change nothing? */
 static int
 same_app(const struct panel_app *a, const struct panel_app *b)
 {
@@ -1130,12 +1147,14 @@ same_app(const struct panel_app *a, const struct panel_app *b)
 enum { A_APP, A_PROVIDER, A_NPI, A_PAYER, A_STATE, A_STATE_ON, A_SUBMITTED, A_APPROVED,
 	A_EFFECTIVE, A_RECRED, A_REF, A_CONTACT };
 
+/* import_apps - check every row (provider, payer, state, dates, legal move), then
+ * store them all or nothing */
 static int
 import_apps(struct store *st, const struct panel_payers *ps, struct cin *c, const char *path,
     time_t now, struct panel_import_counts *cnt)
 {
 	struct panel_app	*v = NULL, *old = NULL, *nv, *no;
-	int			map[16], bad;
+	int			map[16], bad, rc = -1;
 	size_t			n = 0, i, j, r;
 	char			why[400], today[PANEL_DATELEN], note[300];
 
@@ -1170,7 +1189,7 @@ import_apps(struct store *st, const struct panel_payers *ps, struct cin *c, cons
 		if (*cell(row, map[A_NPI])) {
 			if ((q = store_prepare(st, "SELECT id FROM panel_providers WHERE npi = ?"))
 			    == NULL)
-				goto fail;
+				goto out;
 			sqlite3_bind_text(q, 1, cell(row, map[A_NPI]), -1, SQLITE_STATIC);
 			if (sqlite3_step(q) == SQLITE_ROW)
 				a.provider_id = sqlite3_column_int64(q, 0);
@@ -1227,7 +1246,7 @@ import_apps(struct store *st, const struct panel_payers *ps, struct cin *c, cons
 		if (!rowbad) {
 			if ((q = store_prepare(st, "SELECT id FROM panel_apps WHERE provider_id = ?"
 			    " AND payer = ?")) == NULL)
-				goto fail;
+				goto out;
 			sqlite3_bind_int64(q, 1, a.provider_id);
 			sqlite3_bind_text(q, 2, a.payer, -1, SQLITE_STATIC);
 			if (sqlite3_step(q) == SQLITE_ROW)
@@ -1235,7 +1254,7 @@ import_apps(struct store *st, const struct panel_payers *ps, struct cin *c, cons
 			sqlite3_finalize(q);
 			if (id) {
 				if (panel_app_load(st, id, &o) == -1)
-					goto fail;
+					goto out;
 				exists = 1;
 				a.id = id;
 				copy(a.touched_on, sizeof a.touched_on, o.touched_on);
@@ -1265,7 +1284,7 @@ import_apps(struct store *st, const struct panel_payers *ps, struct cin *c, cons
 			if (nv)
 				v = nv;
 			msg_error("out of memory");
-			goto fail;
+			goto out;
 		}
 		v = nv;
 		old = no;
@@ -1277,7 +1296,7 @@ import_apps(struct store *st, const struct panel_payers *ps, struct cin *c, cons
 	}
 	if (bad) {
 		msg_error("%s: %d problem%s found; nothing imported", path, bad, bad == 1 ? "" : "s");
-		goto fail;
+		goto out;
 	}
 	{
 		const char *base = strrchr(path, '/');
@@ -1285,7 +1304,7 @@ import_apps(struct store *st, const struct panel_payers *ps, struct cin *c, cons
 		snprintf(note, sizeof note, "imported from %s", base ? base + 1 : path);
 	}
 	if (store_begin(st) == -1)
-		goto fail;
+		goto out;
 	for (i = 0; i < n; i++) {
 		if (old[i].id && same_app(&v[i], &old[i])) {
 			cnt->unchanged++;
@@ -1293,7 +1312,7 @@ import_apps(struct store *st, const struct panel_payers *ps, struct cin *c, cons
 		}
 		if (panel_app_put(st, ps, &v[i], old[i].id ? &old[i] : NULL, note, now) == -1) {
 			store_rollback(st);
-			goto fail;
+			goto out;
 		}
 		if (old[i].id)
 			cnt->updated++;
@@ -1301,14 +1320,12 @@ import_apps(struct store *st, const struct panel_payers *ps, struct cin *c, cons
 			cnt->added++;
 	}
 	if (store_commit(st) == -1)
-		goto fail;
+		goto out;
+	rc = 0;
+out:
 	free(v);
 	free(old);
-	return 0;
-fail:
-	free(v);
-	free(old);
-	return -1;
+	return rc;
 }
 
 int

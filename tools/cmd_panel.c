@@ -137,6 +137,7 @@ no_options(int argc, char **argv)
 	return 1;
 }
 
+/* rel_days - "today", "in 3 d", "2 d late" */
 static void
 rel_days(int days, char *buf, size_t len)
 {
@@ -148,6 +149,7 @@ rel_days(int days, char *buf, size_t len)
 		snprintf(buf, len, "%d d late", -days);
 }
 
+/* jstr - a string member, "" if absent */
 static const char *
 jstr(json_t *o, const char *k)
 {
@@ -247,6 +249,7 @@ provider_opts(struct panel_provider *p, int argc, char **argv, char **pos, int *
 	    " --help lists the options)"), EXIT_USAGE);
 }
 
+/* print_provider - provider show, in words */
 static void
 print_provider(json_t *j, json_t *apps, struct panel_item *items, size_t n, int64_t pid)
 {
@@ -334,6 +337,7 @@ apps_json(struct store *st, const struct panel_payers *ps, int64_t pid, const ch
 	return arr;
 }
 
+/* do_provider - provider add | edit | show | list */
 static int
 do_provider(struct store *st, const struct panel_payers *ps, int argc, char **argv,
     int as_json)
@@ -455,6 +459,7 @@ out:
 
 /* ---- payers ---- */
 
+/* do_payer - payer list | show */
 static int
 do_payer(const struct panel_payers *ps, int argc, char **argv, int as_json)
 {
@@ -516,6 +521,7 @@ app_of(struct store *st, const struct panel_payers *ps, char **pos, int npos, in
 	return panel_app_find(st, ps, pos[0], pos[1], id);
 }
 
+/* print_app - app show, in words */
 static void
 print_app(json_t *j)
 {
@@ -610,6 +616,7 @@ advise(struct store *st, const struct panel_payers *ps, int64_t id, enum panel_s
 	panel_provider_release(&p);
 }
 
+/* do_app - app add | move | note | edit | tick | untick | recredentialed | show | list */
 static int
 do_app(struct store *st, const struct panel_payers *ps, const char *home, int argc,
     char **argv, int as_json)
@@ -773,6 +780,7 @@ do_app(struct store *st, const struct panel_payers *ps, const char *home, int ar
 
 /* ---- status, due, notify ---- */
 
+/* do_status - providers x payers, the state of each application */
 static int
 do_status(struct store *st, const struct panel_payers *ps, int as_json)
 {
@@ -836,6 +844,7 @@ do_status(struct store *st, const struct panel_payers *ps, int as_json)
 	return 0;
 }
 
+/* do_due - what is due, in words or JSON (with when each was notified) */
 static int
 do_due(struct store *st, const struct panel_payers *ps, int within, int as_json)
 {

@@ -39,9 +39,11 @@ panel_section(struct store *st, const char *home, json_t *j)
 	const char		*err = "";
 
 	providers = store_int(st, "SELECT count(*) FROM panel_providers WHERE active = 1", 0);
-	if (panel_payers_load(home, &ps) == -1)
+	memset(&ps, 0, sizeof ps);
+	/* a practice that tracks no credentialing hears nothing of payer files */
+	if (providers && panel_payers_load(home, &ps) == -1)
 		memset(&ps, 0, sizeof ps);
-	if (panel_due(st, &ps, clock_now(), -1, &items, &n) == 0)
+	if (providers && panel_due(st, &ps, clock_now(), -1, &items, &n) == 0)
 		for (i = 0; i < n; i++)
 			json_array_append_new(due, panel_item_json(&items[i]));
 	free(items);
