@@ -46,6 +46,12 @@ static const struct key keys[] = {
 	{ "pipeline", "stage_timeout",	K_INT, S(stage_timeout), 5, 86400 },
 	{ "pipeline", "mem_limit_mb",	K_INT, S(mem_limit_mb), 256, 65536 },
 	{ "notify", "command",		K_STR, S(notify_command), 0, 0 },
+	{ "notify", "sms_command",	K_STR, S(sms_command), 0, 0 },
+	{ "noshow", "due_hours",	K_INT, S(noshow_due_hours), 1, 336 },
+	{ "noshow", "risk_due_hours",	K_INT, S(noshow_risk_due_hours), 1, 336 },
+	{ "noshow", "escalate_attempts", K_INT, S(noshow_escalate_attempts), 1, 20 },
+	{ "noshow", "escalate_to",	K_STR, S(noshow_escalate_to), 0, 0 },
+	{ "waitlist", "offer_hours",	K_INT, S(offer_hours), 1, 720 },
 	{ "review", "reviewers",	K_STR, S(reviewers), 0, 0 },
 };
 #undef S
@@ -79,6 +85,12 @@ config_defaults(struct config *cfg)
 	cfg->stage_timeout = 900;
 	cfg->mem_limit_mb = 1536;
 	set_str(&cfg->notify_command, "/usr/sbin/sendmail -t");
+	set_str(&cfg->sms_command, "");
+	cfg->noshow_due_hours = 24;
+	cfg->noshow_risk_due_hours = 4;
+	cfg->noshow_escalate_attempts = 2;
+	set_str(&cfg->noshow_escalate_to, "");
+	cfg->offer_hours = 48;
 	set_str(&cfg->reviewers, "");
 }
 
@@ -165,6 +177,8 @@ config_release(struct config *cfg)
 	free(cfg->practice_phone);
 	free(cfg->practice_fax);
 	free(cfg->notify_command);
+	free(cfg->sms_command);
+	free(cfg->noshow_escalate_to);
 	free(cfg->reviewers);
 	memset(cfg, 0, sizeof *cfg);
 }
@@ -202,7 +216,29 @@ config_template(void)
 	    "mem_limit_mb = 1536\n"
 	    "\n"
 	    "[notify]\n"
+	    "# mail (escalations to clinicians, e-mails to patients who agreed to\n"
+	    "# them): a sendmail-compatible command, run without a shell, the\n"
+	    "# message with its To: and Subject: lines on its standard input\n"
 	    "command = /usr/sbin/sendmail -t\n"
+	    "# texts to patients who agreed to them: the number is added as the\n"
+	    "# last argument, the text on standard input; empty: no texts sent\n"
+	    "sms_command =\n"
+	    "\n"
+	    "[noshow]\n"
+	    "# hours after a no-show or late cancel by which the patient should\n"
+	    "# be reached; a shorter time for a patient with a risk flag\n"
+	    "due_hours = 24\n"
+	    "risk_due_hours = 4\n"
+	    "# a risk-flagged patient not reached by then, or after this many\n"
+	    "# unanswered tries, is escalated to the clinician at once\n"
+	    "escalate_attempts = 2\n"
+	    "# where escalations go for a clinician without an e-mail address\n"
+	    "# (roi appt clinician NAME --email ADDR), e.g. the clinical director\n"
+	    "escalate_to =\n"
+	    "\n"
+	    "[waitlist]\n"
+	    "# hours a person offered a freed slot has to answer\n"
+	    "offer_hours = 48\n"
 	    "\n"
 	    "[review]\n"
 	    "# login names of the clinicians who may approve a release, keep a\n"

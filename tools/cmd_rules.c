@@ -10,9 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "appt.h"
 #include "authz.h"
 #include "doctype.h"
 #include "msg.h"
+#include "noshow.h"
 #include "roi.h"
 #include "part2.h"
 #include "rules.h"
@@ -64,6 +66,10 @@ check_one(const char *path)
 	int		rc = -1;
 
 	base = base ? base + 1 : path;
+	if (strlen(base) > 5 && strcmp(base + strlen(base) - 5, ".tmpl") == 0)
+		return noshow_template_check(path);
+	if (strlen(base) > 4 && strcmp(base + strlen(base) - 4, ".map") == 0)
+		return appt_mapping_check(path);
 	if ((text = rules_read_path(path)) == NULL)
 		return -1;
 	if (strcmp(base, "doctypes.rules") == 0) {
@@ -91,7 +97,8 @@ check_one(const char *path)
 		rc = check_nicknames(text, path);
 	else
 		msg_error("rules: %s: not a rules file roi knows (doctypes.rules,"
-		    " authorization.rules, part2.rules, nicknames.rules)", path);
+		    " authorization.rules, part2.rules, nicknames.rules, templates/*.tmpl,"
+		    " mappings/*.map)", path);
 	free(text);
 	return rc;
 }
@@ -100,7 +107,12 @@ int
 cmd_rules(int argc, char **argv, const char *home)
 {
 	static const char *const files[] = { "doctypes.rules", "authorization.rules",
-	    "part2.rules", "nicknames.rules" };
+	    "part2.rules", "nicknames.rules",
+	    "templates/no_show.sms.tmpl", "templates/no_show.email.tmpl",
+	    "templates/no_show.phone.tmpl", "templates/late_cancel.sms.tmpl",
+	    "templates/late_cancel.email.tmpl", "templates/late_cancel.phone.tmpl",
+	    "templates/offer.sms.tmpl", "templates/offer.email.tmpl", "templates/offer.phone.tmpl",
+	    "mappings/simplepractice.map", "mappings/therapynotes.map" };
 	char	path[PATH_MAX];
 	size_t	i;
 	int	bad = 0;
@@ -108,7 +120,9 @@ cmd_rules(int argc, char **argv, const char *home)
 	if (help_wanted(argc, argv)) {
 		printf("usage: roi [-C DIR] rules check [FILE]\n\n"
 		    "Checks the rules files (doctypes.rules, authorization.rules, part2.rules,\n"
-		    "nicknames.rules)"
+		    "nicknames.rules, the message templates templates/*.tmpl: known\n"
+		    "placeholders and no clinical words, and the column mappings\n"
+		    "mappings/*.map)"
 		    " and names every line it cannot use.  Without FILE it checks the files\n"
 		    "roi would use: DIR/rules/ first, then the installed ones.\n");
 		return 0;
