@@ -721,8 +721,9 @@ csv_data(struct csvread *c)
 	else
 		a.start = appt_when(field(c, M_DATE), field(c, M_TIME));
 	if (a.start == -1)
-		bad(c->r, c->line, "%s is not a date and time", m->head[M_START][0] ?
-		    m->head[M_START] : m->head[M_DATE]);
+		bad(c->r, c->line, "%s%s%s is not a date and time", m->head[M_START][0] ?
+		    m->head[M_START] : m->head[M_DATE], m->head[M_START][0] ? "" : " and ",
+		    m->head[M_START][0] ? "" : m->head[M_TIME]);
 	if (m->head[M_MINUTES][0]) {
 		if ((a.minutes = appt_minutes(field(c, M_MINUTES))) <= 0)
 			bad(c->r, c->line, "%s is not a duration in minutes", m->head[M_MINUTES]);

@@ -1048,7 +1048,9 @@ escalate(struct store *st, const struct config *cfg, time_t now)
 	sqlite3_stmt	*s, *ins = NULL;
 	int		done = 0;
 
-	s = store_prepare(st, "SELECT o.appt_id, o.patient_id, o.due_at, a.clinician,"
+	/* a flag set after the task opened brings its deadline forward */
+	s = store_prepare(st, "SELECT o.appt_id, o.patient_id, min(o.due_at, o.opened_at + ?),"
+	    " a.clinician,"
 	    " (SELECT count(*) FROM outreach_attempts t WHERE t.appt_id = o.appt_id AND t.outcome"
 	    "  IN ('voicemail','no_answer','wrong_number','sent'))"
 	    " FROM outreach o JOIN appointments a ON a.id = o.appt_id"
@@ -1060,6 +1062,7 @@ escalate(struct store *st, const struct config *cfg, time_t now)
 	    " reason, flags, at) VALUES (?, ?, ?, ?, ?, ?)");
 	if (s == NULL || ins == NULL)
 		goto out;
+	sqlite3_bind_int64(s, 1, (int64_t)cfg->noshow_risk_due_hours * 3600);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		char		flags[256];
 		const char	*why;
@@ -1144,7 +1147,7 @@ notify_escalations(struct store *st, const struct config *cfg, time_t now)
 	    " FROM escalations e JOIN appointments a ON a.id = e.appt_id"
 	    " JOIN outreach o ON o.appt_id = e.appt_id"
 	    " LEFT JOIN clinicians c ON c.name = e.clinician"
-	    " WHERE e.notified_at IS NULL AND e.notify_next <= ? ORDER BY e.id");
+	    " WHERE e.notified_at IS NULL AND e.acked_at IS NULL AND e.notify_next <= ? ORDER BY e.id");
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, now);

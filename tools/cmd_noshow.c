@@ -37,7 +37,8 @@ usage(FILE *fp)
 	    "       roi [-C DIR] noshow escalations [--all] [--json]\n"
 	    "       roi [-C DIR] noshow ack APPT [--note TEXT]\n"
 	    "       roi [-C DIR] noshow check\n"
-	    "       roi [-C DIR] noshow report [--from DATE] [--to DATE] [--json | --csv]\n");
+	    "       roi [-C DIR] noshow report [--from DATE] [--to DATE] [--json | --csv]\n"
+	    "                (default: the last 365 days)\n");
 }
 
 static void
@@ -374,7 +375,7 @@ report(struct store *st, time_t from, time_t to, time_t now, int as_json, int as
 		json_decref(j);
 		return 0;
 	}
-	printf("no-shows and late cancels, %s to %s\n(appointments that took place or were"
+	printf("no-shows and late cancels, %.10s to %.10s\n(appointments that took place or were"
 	    " missed; cancellations in time not counted)\n\n", jstr(j, "from"), jstr(j, "to"));
 	printf("  %-26s %6s %8s %7s %8s %7s\n", "", "APPTS", "NO-SHOW", "RATE", "LATE-CX", "RATE");
 	tot = json_array();
@@ -416,7 +417,7 @@ cmd_noshow(int argc, char **argv, const char *home)
 	const char	*sub, *channel, *outcome, *note, *to, *from;
 	int		as_json, as_csv, all, late, due, bad = 0, rc = 1, n;
 	int64_t		id = 0, newid;
-	time_t		now = clock_now(), tto = -1, tfrom = 0, tuntil = (time_t)1 << 40;
+	time_t		now = clock_now(), tto = -1, tfrom = now - 365 * 86400, tuntil = now + 1;
 
 	if (help_wanted(argc, argv)) {
 		help();
