@@ -523,7 +523,10 @@ map_bad(struct mapping *m, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof why, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "%s: %s:%d: %s\n", msg_prog, m->path, m->line, why);
+	if (m->line)
+		fprintf(stderr, "%s: %s:%d: %s\n", msg_prog, m->path, m->line, why);
+	else
+		fprintf(stderr, "%s: %s: %s\n", msg_prog, m->path, why);
 	m->errors++;
 }
 

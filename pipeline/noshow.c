@@ -586,7 +586,10 @@ tmpl_bad(struct tmpl *t, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof why, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "%s: %s:%d: %s\n", msg_prog, t->path, t->line, why);
+	if (t->line)
+		fprintf(stderr, "%s: %s:%d: %s\n", msg_prog, t->path, t->line, why);
+	else
+		fprintf(stderr, "%s: %s: %s\n", msg_prog, t->path, why);
 	t->errors++;
 }
 
