@@ -178,7 +178,7 @@ panel_check(struct store *st, const char *home, const char *clinician, const cha
 	struct panel_app	a;
 	sqlite3_stmt		*s;
 	char			npi[16] = "", day[PANEL_DATELEN];
-	int64_t			app;
+	int64_t			app, prov;
 	int			rc = WAITLIST_UNKNOWN;
 
 	if ((s = store_prepare(st, "SELECT npi FROM clinicians WHERE name = ?")) != NULL) {
@@ -195,7 +195,19 @@ panel_check(struct store *st, const char *home, const char *clinician, const cha
 		snprintf(why, len, "payer '%s' is not among rules/payers", payer);
 		goto out;
 	}
-	if (panel_app_find(st, &ps, *npi ? npi : clinician, py->key, &app) == -1) {
+	if (panel_provider_resolve(st, *npi ? npi : clinician, &prov, why, len) == -1)
+		goto out;	/* not a provider the paneling module knows: unknown */
+	/* quietly (panel_app_find says "no application" on stderr): the pair */
+	app = 0;
+	if ((s = store_prepare(st, "SELECT id FROM panel_apps WHERE provider_id = ? AND"
+	    " payer = ?")) != NULL) {
+		sqlite3_bind_int64(s, 1, prov);
+		sqlite3_bind_text(s, 2, py->key, -1, SQLITE_STATIC);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			app = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+	}
+	if (app == 0) {
 		snprintf(why, len, "%s has no application with %s (roi panel app list)", clinician,
 		    py->name);
 		rc = WAITLIST_OUT;
