@@ -2,7 +2,9 @@
 #
 #   make demo     install what is missing, build, run the pipeline on sample faxes
 #   make test     install what is missing, build with sanitizers, run every test
-#   make bench    compare roi's OCR path with tesseract and ocrmypdf
+#   make bench    compare roi's OCR path with tesseract and ocrmypdf, its
+#                 release path (redact + package, age) with PyMuPDF and age,
+#                 and the disclosure log (roi-verify, appends) with sha256sum
 #   make deps | all | install PREFIX=/usr/local DESTDIR= | clean
 
 CC      ?= gcc
@@ -75,6 +77,11 @@ $(SAN)/roi-verify: $(VERIFY_SRC) pipeline/chain.h pipeline/merkle.h pipeline/not
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -std=c11 $(WARN) $(SANFLAGS) -pthread -o $@ $(VERIFY_SRC) $$(pkg-config --libs libsodium)
 
+# make bench: the release path's library calls, timed (tools/benchrel.c)
+BENCHREL_OBJ = $(patsubst %.c,$(O)/%.o,$(LIB_SRC) tools/benchrel.c)
+$(O)/benchrel: $(BENCHREL_OBJ)
+	$(CC) $(ALLCFLAGS) -o $@ $(BENCHREL_OBJ) $(LIBS)
+
 # the disclosure log's benchmark driver (make bench)
 $(O)/benchlog: $(O)/tools/benchlog.o $(patsubst %.c,$(O)/%.o,$(LIB_SRC))
 	$(CC) $(ALLCFLAGS) -o $@ $^ $(LIBS)
@@ -106,7 +113,7 @@ fixtures: $(O)/mkfax
 test: deps-test $(O)/mkfax $(SAN)/roi $(SAN)/roi-verify $(SAN)/cer $(SAN)/p2score $(UNIT_BIN)
 	@sh tests/run.sh $(SAN) $(O)
 
-bench: deps-bench all $(SAN)/cer
+bench: deps-bench all $(SAN)/cer $(O)/benchrel $(O)/benchlog
 	@sh tools/bench.sh $(O)
 
 # the authorization check's decisions on forms drawn with other seeds

@@ -83,7 +83,8 @@ read_skey(const char *home, struct note_skey *sk)
 
 	spool_path(path, home, CHAINLOG_KEY);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
-		return msg_error("keys: cannot read %s: %s (roi init makes it)", path, strerror(errno));
+		return msg_error("keys: cannot read %s: %s (made with the first release, or by roi log pubkey)", path,
+		    strerror(errno));
 	if (fstat(fd, &sb) == 0 && (sb.st_mode & 077)) {
 		close(fd);
 		return msg_error("keys: %s is readable by others (mode %03o): chmod 600 it",

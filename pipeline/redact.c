@@ -960,7 +960,8 @@ leftover(fz_context *ctx, pdf_document *pdf, char *buf, size_t buflen)
 			if (pdf_is_dict(ctx, obj)) {
 				v = pdf_dict_get(ctx, obj, PDF_NAME(Type));
 				for (k = 0; k < NELEM(bad_types) && !found; k++)
-					if (pdf_name_eq(ctx, v, pdf_new_name(ctx, bad_types[k]))) {
+					if (pdf_is_name(ctx, v) &&
+					    strcmp(pdf_to_name(ctx, v), bad_types[k]) == 0) {
 						snprintf(buf, buflen, "object %d of type %s",
 						    i, bad_types[k]);
 						found = buf;

@@ -125,7 +125,8 @@ append(const char *home, uint64_t n)
 				    "\"purpose\":\"Legal proceedings\",\"description\":\"2 documents,"
 				    " 5 pages\"}";
 
-	if (store_open(&st, home) == -1 || chainlog_open(&cl, st, home) == -1)
+	if (store_open(&st, home) == -1 || chainlog_keys(home, "bench") == -1 ||
+	    chainlog_open(&cl, st, home) == -1)
 		return 1;
 	t0 = now_s();
 	for (i = 1; i <= n; i++) {

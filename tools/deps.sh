@@ -16,7 +16,7 @@ libjansson-dev libseccomp-dev libcmocka-dev libcsv-dev libical-dev"
 test="poppler-utils qpdf mupdf-tools jq libtiff-tools procps sqlite3 age bsdutils tesseract-ocr
 p7zip-full"
 # peers the benchmark compares against
-bench="ocrmypdf tesseract-ocr time bc"
+bench="ocrmypdf tesseract-ocr time bc python3-fitz age"
 
 want=$build
 case "${1:-all}" in

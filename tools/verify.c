@@ -209,7 +209,7 @@ main(int argc, char **argv)
 	if (chain_verify(log.p, log.len, vkey, latest.p, latest.len, oldp ? old.p : NULL,
 	    oldp ? old.len : 0, &v) == -1) {
 		printf("FAILED: %s: %s\n", args[0], v.why);
-		if (v.bad_seq)
+		if (v.bad_seq > 1)
 			fprintf(stderr, "roi-verify: the first bad entry is at line %llu; the %llu"
 			    " before it are chained as written\n", (unsigned long long)v.bad_seq,
 			    (unsigned long long)v.bad_seq - 1);

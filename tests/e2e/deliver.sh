@@ -110,7 +110,7 @@ is "three entries, one per case, with each channel" \
     "$(awk '{ print $4 "=" $5 }' "$h/log/disclosures.log" | sort | tr '\n' ' ')" \
     "$(printf '%s\n' "$cp=passphrase" "$cz=zip" "$cf=fax" | sort | tr '\n' ' ')"
 is "no name, address or passphrase in the log in the clear" \
-    "$(grep -ci 'jordan\|harbor\|lee\|elm st' "$h/log/disclosures.log")" 0
+    "$(grep -cF -e Jordan -e Sample -e 'Harbor Law' -e 'Dr. Lee' -e 'Elm St' -e "$pass" -e "$zpass" "$h/log/disclosures.log")" 0
 is "the fax entry names the fax PDF's SHA-256" "$(awk -v c="$cf" '$4 == c { print $8 }' "$h/log/disclosures.log")" \
     "$(sha256sum "$fx" | cut -c1-64)"
 "$ROI" -C "$h" log accounting --patient P001 --format json > "$T/acc.json"
