@@ -47,6 +47,12 @@ static const struct key keys[] = {
 	{ "pipeline", "mem_limit_mb",	K_INT, S(mem_limit_mb), 256, 65536 },
 	{ "notify", "command",		K_STR, S(notify_command), 0, 0 },
 	{ "notify", "to",		K_STR, S(notify_to), 0, 0 },
+	{ "notify", "sms_command",	K_STR, S(sms_command), 0, 0 },
+	{ "noshow", "due_hours",	K_INT, S(noshow_due_hours), 1, 336 },
+	{ "noshow", "risk_due_hours",	K_INT, S(noshow_risk_due_hours), 1, 336 },
+	{ "noshow", "escalate_attempts", K_INT, S(noshow_escalate_attempts), 1, 20 },
+	{ "noshow", "escalate_to",	K_STR, S(noshow_escalate_to), 0, 0 },
+	{ "waitlist", "offer_hours",	K_INT, S(offer_hours), 1, 720 },
 	{ "review", "reviewers",	K_STR, S(reviewers), 0, 0 },
 };
 #undef S
@@ -81,6 +87,12 @@ config_defaults(struct config *cfg)
 	cfg->mem_limit_mb = 1536;
 	set_str(&cfg->notify_command, "/usr/sbin/sendmail -t");
 	set_str(&cfg->notify_to, "");
+	set_str(&cfg->sms_command, "");
+	cfg->noshow_due_hours = 24;
+	cfg->noshow_risk_due_hours = 4;
+	cfg->noshow_escalate_attempts = 2;
+	set_str(&cfg->noshow_escalate_to, "");
+	cfg->offer_hours = 48;
 	set_str(&cfg->reviewers, "");
 }
 
@@ -168,6 +180,8 @@ config_release(struct config *cfg)
 	free(cfg->practice_fax);
 	free(cfg->notify_command);
 	free(cfg->notify_to);
+	free(cfg->sms_command);
+	free(cfg->noshow_escalate_to);
 	free(cfg->reviewers);
 	memset(cfg, 0, sizeof *cfg);
 }
@@ -205,12 +219,32 @@ config_template(void)
 	    "mem_limit_mb = 1536\n"
 	    "\n"
 	    "[notify]\n"
-	    "# how reminders are sent (credentialing: what is due, billing can\n"
-	    "# begin): a sendmail-compatible program that reads the message on its\n"
-	    "# standard input; run directly, not through a shell\n"
+	    "# mail (credentialing reminders, billing can begin, escalations to\n"
+	    "# clinicians, e-mails to patients who agreed to them): a\n"
+	    "# sendmail-compatible command, run without a shell, the message with\n"
+	    "# its To: and Subject: lines on its standard input\n"
 	    "command = /usr/sbin/sendmail -t\n"
-	    "# who gets them, e.g. to = office@example.org, billing@example.org\n"
+	    "# who gets the credentialing reminders, e.g. to = office@example.org\n"
 	    "to =\n"
+	    "# texts to patients who agreed to them: the number is added as the\n"
+	    "# last argument, the text on standard input; empty: no texts sent\n"
+	    "sms_command =\n"
+	    "\n"
+	    "[noshow]\n"
+	    "# hours after a no-show or late cancel by which the patient should\n"
+	    "# be reached; a shorter time for a patient with a risk flag\n"
+	    "due_hours = 24\n"
+	    "risk_due_hours = 4\n"
+	    "# a risk-flagged patient not reached by then, or after this many\n"
+	    "# unanswered tries, is escalated to the clinician at once\n"
+	    "escalate_attempts = 2\n"
+	    "# where escalations go for a clinician without an e-mail address\n"
+	    "# (roi appt clinician NAME --email ADDR), e.g. the clinical director\n"
+	    "escalate_to =\n"
+	    "\n"
+	    "[waitlist]\n"
+	    "# hours a person offered a freed slot has to answer\n"
+	    "offer_hours = 48\n"
 	    "\n"
 	    "[review]\n"
 	    "# login names of the clinicians who may approve a release, keep a\n"

@@ -30,6 +30,12 @@ struct config {
 	int	mem_limit_mb;		/* address-space ceiling per stage process */
 	char	*notify_command;	/* sendmail-compatible */
 	char	*notify_to;		/* who is told (To:); "" = nobody yet */
+	char	*sms_command;		/* [notify] sms_command: number appended, text on stdin */
+	int	noshow_due_hours;	/* [noshow] outreach due after a no-show */
+	int	noshow_risk_due_hours;	/* the same for a risk-flagged patient */
+	int	noshow_escalate_attempts; /* unanswered tries before escalating */
+	char	*noshow_escalate_to;	/* escalations when a clinician has no address */
+	int	offer_hours;		/* [waitlist] time to answer a slot offer */
 	char	*reviewers;		/* [review] login names, ", " between */
 };
 

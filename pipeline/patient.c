@@ -1,9 +1,12 @@
 /*
- * patient.c - the patient registry: CSV import, dates of birth, matching
+ * patient.c - the patient registry: CSV import, dates of birth, matching,
+ * risk flags
  *
  * SECURITY: the CSV comes from the practice's own system but is still
  * parsed defensively (libcsv, bounded fields); diagnostics name the file,
  * the line and the column, never a patient's values.
+ * Risk flags are set and cleared here; who may do it is the command's
+ * check (roi.conf [review] reviewers).
  * FILES: the CSV (read), HOME/roi.db, rules/nicknames.rules (read).
  */
 #include <csv.h>
@@ -662,4 +665,85 @@ patient_found_name(enum patient_found f)
 	case PATIENT_MISMATCH:	return "mismatch";
 	default:		return "unknown";
 	}
+}
+
+/* ---- risk flags ---- */
+
+int
+patient_flag_valid(const char *flag)
+{
+	return strcmp(flag, "suicide_risk") == 0 || strcmp(flag, "medication_titration") == 0 ||
+	    strcmp(flag, "recent_crisis") == 0;
+}
+
+/* flag_active - is the flag set now? 1, 0; -1 unknown patient */
+static int
+flag_active(struct store *st, const char *id, const char *flag)
+{
+	sqlite3_stmt	*s;
+	int		rc = -1;
+
+	s = store_prepare(st, "SELECT (SELECT count(*) FROM risk_flags WHERE patient_id = ?1"
+	    " AND flag = ?2 AND cleared_at IS NULL) FROM patients WHERE id = ?1");
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, flag, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		rc = sqlite3_column_int(s, 0) > 0;
+	else
+		msg_error("patient: no patient with id '%s'", id);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+patient_flag_set(struct store *st, const char *id, const char *flag, const char *note,
+    const char *who, time_t now)
+{
+	sqlite3_stmt	*s;
+	int		rc;
+
+	if ((rc = flag_active(st, id, flag)) != 0) {
+		if (rc == 1)
+			msg_error("patient: %s has %s set already", id, flag);
+		return 1;
+	}
+	s = store_prepare(st, "INSERT INTO risk_flags(patient_id, flag, note, set_by, set_at)"
+	    " VALUES (?, ?, ?, ?, ?)");
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, flag, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, note ? note : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, who, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, now);
+	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : store_err(st, "risk flag");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+patient_flag_clear(struct store *st, const char *id, const char *flag, const char *who,
+    time_t now)
+{
+	sqlite3_stmt	*s;
+	int		rc;
+
+	if ((rc = flag_active(st, id, flag)) != 1) {
+		if (rc == 0)
+			msg_error("patient: %s does not have %s set", id, flag);
+		return 1;
+	}
+	s = store_prepare(st, "UPDATE risk_flags SET cleared_by = ?, cleared_at = ?"
+	    " WHERE patient_id = ? AND flag = ? AND cleared_at IS NULL");
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, who, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, now);
+	sqlite3_bind_text(s, 3, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, flag, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : store_err(st, "risk flag");
+	sqlite3_finalize(s);
+	return rc;
 }

@@ -20,6 +20,8 @@
 #ifndef ROI_PATIENT_H
 #define ROI_PATIENT_H
 
+#include <time.h>
+
 #include "store.h"
 
 #define PATIENT_IDLEN	64
@@ -44,5 +46,19 @@ int	patient_date(const char *in, char out[11], int ocr, int future);
 enum patient_found patient_match(struct store *st, const char *nicknames,
 	    const char *first, const char *last, const char *dob, char id[PATIENT_IDLEN]);
 const char *patient_found_name(enum patient_found f);
+
+/*
+ * Risk flags (no-show follow-up, noshow.h): suicide_risk,
+ * medication_titration, recent_crisis, each set and cleared by a clinician
+ * (the caller checks who may), with who and when kept; a cleared flag
+ * stays in the history.  At most one active flag of a kind per patient.
+ */
+int	patient_flag_valid(const char *flag);
+/* patient_flag_set - 0; 1 unknown patient or already set (message); -1 */
+int	patient_flag_set(struct store *st, const char *id, const char *flag, const char *note,
+	    const char *who, time_t now);
+/* patient_flag_clear - 0; 1 unknown patient or flag not set (message); -1 */
+int	patient_flag_clear(struct store *st, const char *id, const char *flag, const char *who,
+	    time_t now);
 
 #endif

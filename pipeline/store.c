@@ -362,6 +362,134 @@ static const char *const migrations[] = {
 	"  sent_at INTEGER"
 	");"
 	"CREATE INDEX panel_notices_state ON panel_notices(state);",
+	/* 11 -> 12: no-show follow-up, risk flags, waitlist and rebooking
+	 * (noshow.h, appt.h, waitlist.h) */
+	"CREATE TABLE risk_flags ("			/* set by a clinician */
+	"  id INTEGER PRIMARY KEY,"
+	"  patient_id TEXT NOT NULL REFERENCES patients(id),"
+	"  flag TEXT NOT NULL CHECK (flag IN"
+	"    ('suicide_risk','medication_titration','recent_crisis')),"
+	"  note TEXT NOT NULL DEFAULT '',"
+	"  set_by TEXT NOT NULL,"
+	"  set_at INTEGER NOT NULL,"
+	"  cleared_by TEXT,"
+	"  cleared_at INTEGER"
+	");"
+	"CREATE INDEX risk_flags_patient ON risk_flags(patient_id, cleared_at);"
+	"CREATE TABLE clinicians ("			/* who appointments are with */
+	"  name TEXT PRIMARY KEY COLLATE NOCASE,"
+	"  email TEXT NOT NULL DEFAULT '',"		/* where escalations go */
+	"  npi TEXT NOT NULL DEFAULT '',"		/* the paneling module's provider */
+	"  created_at INTEGER NOT NULL"
+	");"
+	"CREATE TABLE appointments ("
+	"  id INTEGER PRIMARY KEY,"
+	"  source TEXT NOT NULL,"			/* manual, csv:MAPPING, ics */
+	"  ext_id TEXT NOT NULL,"			/* the export's key */
+	"  patient_id TEXT NOT NULL REFERENCES patients(id),"
+	"  clinician TEXT NOT NULL,"
+	"  start_at INTEGER NOT NULL,"
+	"  minutes INTEGER NOT NULL CHECK (minutes > 0),"
+	"  modality TEXT NOT NULL CHECK (modality IN ('in_person','telehealth')),"
+	"  status TEXT NOT NULL CHECK (status IN"
+	"    ('scheduled','attended','no_show','late_cancel','cancelled')),"
+	"  rebooked_from INTEGER REFERENCES appointments(id),"	/* noshow reschedule */
+	"  fills INTEGER REFERENCES appointments(id),"		/* a freed slot it fills */
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  UNIQUE (source, ext_id)"
+	");"
+	"CREATE INDEX appointments_start ON appointments(start_at);"
+	"CREATE INDEX appointments_patient ON appointments(patient_id);"
+	"CREATE TABLE outreach ("			/* one task per missed appointment */
+	"  appt_id INTEGER PRIMARY KEY REFERENCES appointments(id),"
+	"  patient_id TEXT NOT NULL REFERENCES patients(id),"
+	"  reason TEXT NOT NULL CHECK (reason IN ('no_show','late_cancel')),"
+	"  channel TEXT NOT NULL,"			/* planned: preferred and consented */
+	"  opened_at INTEGER NOT NULL,"
+	"  due_at INTEGER NOT NULL,"
+	"  state TEXT NOT NULL CHECK (state IN ('open','reached','rescheduled','closed')),"
+	"  send_channel TEXT NOT NULL DEFAULT '',"	/* a message waiting to go out */
+	"  send_tries INTEGER NOT NULL DEFAULT 0,"
+	"  send_next INTEGER NOT NULL DEFAULT 0,"
+	"  closed_at INTEGER,"
+	"  closed_by TEXT,"
+	"  close_note TEXT NOT NULL DEFAULT '',"
+	"  rebooked INTEGER REFERENCES appointments(id)"
+	");"
+	"CREATE INDEX outreach_state ON outreach(state, due_at);"
+	"CREATE TABLE outreach_attempts ("		/* the chart's record of each try */
+	"  id INTEGER PRIMARY KEY,"
+	"  appt_id INTEGER NOT NULL REFERENCES outreach(appt_id),"
+	"  at INTEGER NOT NULL,"
+	"  who TEXT NOT NULL,"
+	"  channel TEXT NOT NULL,"
+	"  address TEXT NOT NULL DEFAULT '',"		/* number or address used */
+	"  outcome TEXT NOT NULL CHECK (outcome IN ('reached','voicemail','no_answer',"
+	"    'wrong_number','declined','sent','failed')),"
+	"  template TEXT NOT NULL DEFAULT '',"
+	"  message TEXT NOT NULL DEFAULT '',"		/* what was sent or left */
+	"  note TEXT NOT NULL DEFAULT '',"
+	"  error TEXT NOT NULL DEFAULT ''"		/* why a send failed */
+	");"
+	"CREATE INDEX outreach_attempts_appt ON outreach_attempts(appt_id);"
+	"CREATE TABLE escalations ("
+	"  id INTEGER PRIMARY KEY,"
+	"  appt_id INTEGER NOT NULL UNIQUE REFERENCES outreach(appt_id),"
+	"  patient_id TEXT NOT NULL REFERENCES patients(id),"
+	"  clinician TEXT NOT NULL,"
+	"  reason TEXT NOT NULL CHECK (reason IN ('deadline','attempts')),"
+	"  flags TEXT NOT NULL,"			/* the risk flags then, ',' between */
+	"  at INTEGER NOT NULL,"
+	"  notify_to TEXT NOT NULL DEFAULT '',"
+	"  notified_at INTEGER,"
+	"  notify_tries INTEGER NOT NULL DEFAULT 0,"
+	"  notify_next INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT NOT NULL DEFAULT '',"
+	"  acked_at INTEGER,"
+	"  acked_by TEXT,"
+	"  ack_note TEXT NOT NULL DEFAULT ''"
+	");"
+	"CREATE TABLE waitlist ("
+	"  id INTEGER PRIMARY KEY,"
+	"  patient_id TEXT NOT NULL REFERENCES patients(id),"
+	"  state TEXT NOT NULL CHECK (state IN ('referral','contacted','screened',"
+	"    'insurance_verified','offered','scheduled','declined','referred_out')),"
+	"  clinician TEXT NOT NULL DEFAULT '',"		/* '' any */
+	"  modality TEXT NOT NULL DEFAULT '' CHECK (modality IN ('','in_person','telehealth')),"
+	"  payer TEXT NOT NULL DEFAULT '',"		/* '' self-pay */
+	"  urgency INTEGER NOT NULL DEFAULT 0 CHECK (urgency BETWEEN 0 AND 2),"
+	"  source TEXT NOT NULL DEFAULT '',"		/* who referred */
+	"  referred_at INTEGER NOT NULL,"		/* waiting since */
+	"  screening TEXT NOT NULL DEFAULT '{}',"	/* JSON answers */
+	"  network TEXT NOT NULL DEFAULT '',"		/* as verified: in, out, self_pay, unknown */
+	"  network_note TEXT NOT NULL DEFAULT '',"
+	"  intake_appt INTEGER REFERENCES appointments(id),"
+	"  updated_at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX waitlist_state ON waitlist(state);"
+	"CREATE TABLE waitlist_events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  entry_id INTEGER NOT NULL REFERENCES waitlist(id),"
+	"  at INTEGER NOT NULL,"
+	"  who TEXT NOT NULL,"
+	"  state TEXT NOT NULL,"
+	"  note TEXT NOT NULL DEFAULT ''"
+	");"
+	"CREATE TABLE offers ("
+	"  id INTEGER PRIMARY KEY,"
+	"  slot_appt INTEGER NOT NULL REFERENCES appointments(id),"	/* the freed slot */
+	"  entry_id INTEGER NOT NULL REFERENCES waitlist(id),"
+	"  rank INTEGER NOT NULL,"
+	"  offered_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL,"
+	"  who TEXT NOT NULL,"
+	"  state TEXT NOT NULL CHECK (state IN ('open','accepted','declined','expired','withdrawn')),"
+	"  answered_at INTEGER,"
+	"  note TEXT NOT NULL DEFAULT '',"
+	"  appt_id INTEGER REFERENCES appointments(id)"	/* booked when accepted */
+	");"
+	"CREATE INDEX offers_slot ON offers(slot_appt, state);",
 };
 
 #define NMIGRATIONS	((int)(sizeof migrations / sizeof migrations[0]))

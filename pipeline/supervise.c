@@ -6,6 +6,8 @@
  * ceiling and a time limit and die with the supervisor (PR_SET_PDEATHSIG).
  * Once a day it runs the credentialing check (panel_notify_due), which
  * runs roi.conf's [notify] command, without a shell.
+ * Every NOSHOW_CHECK_SECS it runs the no-show check (noshow.h), which may
+ * run the [notify] commands.
  * FILES: HOME/inbox (watched), HOME/spool/incoming (claims),
  * HOME/spool/supervisor.lock, HOME/roi.db.
  */
@@ -33,6 +35,7 @@
 #include "clock.h"
 #include "msg.h"
 #include "panel.h"
+#include "noshow.h"
 #include "queue.h"
 #include "spool.h"
 #include "store.h"
@@ -841,7 +844,7 @@ supervise_run(const char *home, int once)
 	struct signalfd_siginfo si;
 	sigset_t	mask;
 	char		p[SPOOL_PATH];
-	int64_t		next_try, now, timeout;
+	int64_t		next_try, now, timeout, noshow_ms = 0;
 	ssize_t		len;
 	int		i, n, rc = -1;
 
@@ -896,6 +899,13 @@ supervise_run(const char *home, int once)
 	for (;;) {
 		reap(&s);
 		check_timeouts(&s);
+		/* no-show follow-up: escalations, retried messages, expired offers */
+		if (!s.draining && clock_mono_ms() >= noshow_ms) {
+			if (noshow_check(s.st, home, clock_now()) == -1)
+				msg_warn("the no-show check failed; it runs again in %d s",
+				    NOSHOW_CHECK_SECS);
+			noshow_ms = clock_mono_ms() + NOSHOW_CHECK_SECS * 1000;
+		}
 		if (!s.draining) {
 			/* credentialing reminders: at start, then once a day */
 			if (clock_mono_ms() >= s.next_panel_ms) {

@@ -1,14 +1,19 @@
 /*
  * cmd_patient.c - roi patient import FILE.csv | list | show ID | match ...
+ * | flag ID FLAG | unflag ID FLAG
  *
  * The registry is PHI: list and show print it to stdout because staff
  * asked; diagnostics name files, lines and ids only.
+ * SECURITY: risk flags are set and cleared only by a clinician: a login
+ * among roi.conf's [review] reviewers.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "clock.h"
+#include "config.h"
 #include "msg.h"
 #include "patient.h"
 #include "roi.h"
@@ -26,6 +31,52 @@ col(sqlite3_stmt *s, int i)
 
 #define PATIENT_COLS "id, first_name, last_name, middle_name, preferred_name, aliases," \
 	" dob, mrn, phone, email, preferred_channel, consent_sms, consent_email, address"
+
+/* must_be_clinician - is the OS user among [review] reviewers? */
+static int
+must_be_clinician(const char *home)
+{
+	struct config	cfg;
+	char		p[SPOOL_PATH];
+	int		ok;
+
+	config_defaults(&cfg);
+	if (config_load(&cfg, spool_path(p, home, CONFIG_FILE)) == -1) {
+		config_release(&cfg);
+		return 0;
+	}
+	ok = config_is_reviewer(&cfg, roi_whoami());
+	if (!ok)
+		msg_error("patient: only a clinician (roi.conf [review] reviewers) may set or clear"
+		    " a risk flag: '%s' is not one", roi_whoami());
+	config_release(&cfg);
+	return ok;
+}
+
+/* flags_json - a patient's risk flags, active and cleared, oldest first */
+static json_t *
+flags_json(struct store *st, const char *id)
+{
+	sqlite3_stmt	*s;
+	json_t		*a = json_array();
+	char		t1[CLOCK_FMTLEN], t2[CLOCK_FMTLEN];
+
+	s = store_prepare(st, "SELECT flag, note, set_by, set_at, cleared_by, cleared_at"
+	    " FROM risk_flags WHERE patient_id = ? ORDER BY set_at, id");
+	if (s == NULL)
+		return a;
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		json_array_append_new(a, json_pack("{s:s, s:b, s:s, s:s, s:s, s:s?, s:s?}",
+		    "flag", col(s, 0), "active", sqlite3_column_type(s, 5) == SQLITE_NULL,
+		    "note", col(s, 1), "set_by", col(s, 2),
+		    "set_at", clock_fmt_iso(sqlite3_column_int64(s, 3), t1),
+		    "cleared_by", sqlite3_column_type(s, 4) == SQLITE_NULL ? NULL : col(s, 4),
+		    "cleared_at", sqlite3_column_type(s, 5) == SQLITE_NULL ? NULL :
+		    clock_fmt_iso(sqlite3_column_int64(s, 5), t2)));
+	sqlite3_finalize(s);
+	return a;
+}
 
 static json_t *
 row_json(sqlite3_stmt *s)
@@ -86,6 +137,8 @@ show(struct store *st, const char *id, int as_json)
 	}
 	if (as_json) {
 		j = row_json(s);
+		if (j)
+			json_object_set_new(j, "risk_flags", flags_json(st, id));
 		rc = json_print(j);
 		goto out;
 	}
@@ -105,6 +158,24 @@ show(struct store *st, const char *id, int as_json)
 	printf("  contact by: %s\n", *col(s, 10) ? col(s, 10) : "-");
 	if (*col(s, 13))
 		printf("  address:   %s\n", col(s, 13));
+	{
+		json_t	*fl = flags_json(st, id), *f;
+		size_t	i;
+
+		json_array_foreach(fl, i, f)
+			printf("  risk:      %s%s, set by %s %s%s%s%s%s\n",
+			    json_string_value(json_object_get(f, "flag")),
+			    json_is_true(json_object_get(f, "active")) ? "" : " (cleared)",
+			    json_string_value(json_object_get(f, "set_by")),
+			    json_string_value(json_object_get(f, "set_at")),
+			    json_is_string(json_object_get(f, "cleared_by")) ? "; cleared by " : "",
+			    json_is_string(json_object_get(f, "cleared_by")) ?
+			    json_string_value(json_object_get(f, "cleared_by")) : "",
+			    json_is_string(json_object_get(f, "cleared_at")) ? " " : "",
+			    json_is_string(json_object_get(f, "cleared_at")) ?
+			    json_string_value(json_object_get(f, "cleared_at")) : "");
+		json_decref(fl);
+	}
 	rc = 0;
 out:
 	sqlite3_finalize(s);
@@ -147,14 +218,16 @@ int
 cmd_patient(int argc, char **argv, const char *home)
 {
 	struct store	*st = NULL;
-	int		as_json, rc = 1, added, updated;
-	const char	*sub;
+	int		as_json, rc = 1, added, updated, bad = 0;
+	const char	*sub, *note;
 
 	if (help_wanted(argc, argv)) {
 		printf("usage: roi [-C DIR] patient import FILE.csv\n"
 		    "       roi [-C DIR] patient list [--json]\n"
 		    "       roi [-C DIR] patient show ID [--json]\n"
-		    "       roi [-C DIR] patient match FIRST LAST DOB [--json]\n\n"
+		    "       roi [-C DIR] patient match FIRST LAST DOB [--json]\n"
+		    "       roi [-C DIR] patient flag ID FLAG [--note TEXT]\n"
+		    "       roi [-C DIR] patient unflag ID FLAG\n\n"
 		    "import: a CSV export with a header row; columns id, first_name,\n"
 		    "last_name, dob (YYYY-MM-DD or MM/DD/YYYY) are required; mrn, phone,\n"
 		    "email, preferred_channel (phone, sms, email, mail, portal),\n"
@@ -163,14 +236,28 @@ cmd_patient(int argc, char **argv, const char *home)
 		    "columns are ignored.  Every bad line is reported and nothing is\n"
 		    "imported until all are good; importing again updates by id.\n"
 		    "match: is this person in the registry (nicknames, hyphenated and\n"
-		    "swapped names tolerated; the date of birth must agree)?\n");
+		    "swapped names tolerated; the date of birth must agree)?\n"
+		    "flag, unflag: a risk flag (suicide_risk, medication_titration,\n"
+		    "recent_crisis), set or cleared by a clinician (roi.conf [review]\n"
+		    "reviewers), with who and when kept; a missed appointment of a flagged\n"
+		    "patient is escalated to the clinician when the patient is not reached.\n");
 		return 0;
 	}
 	as_json = take_flag(&argc, argv, "--json");
+	note = take_opt(&argc, argv, "--note", &bad);
 	sub = argc > 1 ? argv[1] : "";
-	if (!((strcmp(sub, "import") == 0 && argc == 3) || (strcmp(sub, "list") == 0 && argc == 2) ||
-	    (strcmp(sub, "show") == 0 && argc == 3) || (strcmp(sub, "match") == 0 && argc == 5))) {
-		msg_error("usage: roi patient import FILE.csv | list | show ID | match FIRST LAST DOB");
+	if (bad || !((strcmp(sub, "import") == 0 && argc == 3) ||
+	    (strcmp(sub, "list") == 0 && argc == 2) ||
+	    (strcmp(sub, "show") == 0 && argc == 3) || (strcmp(sub, "match") == 0 && argc == 5) ||
+	    ((strcmp(sub, "flag") == 0 || strcmp(sub, "unflag") == 0) && argc == 4))) {
+		msg_error("usage: roi patient import FILE.csv | list | show ID | match FIRST LAST DOB"
+		    " | flag ID FLAG [--note TEXT] | unflag ID FLAG");
+		return EXIT_USAGE;
+	}
+	if ((strcmp(sub, "flag") == 0 || strcmp(sub, "unflag") == 0) &&
+	    !patient_flag_valid(argv[3])) {
+		msg_error("patient: '%s' is not a risk flag (suicide_risk, medication_titration,"
+		    " recent_crisis)", argv[3]);
 		return EXIT_USAGE;
 	}
 	if (spool_home_check(home) == -1 || store_open(&st, home) == -1)
@@ -185,7 +272,19 @@ cmd_patient(int argc, char **argv, const char *home)
 		rc = list(st, as_json);
 	else if (strcmp(sub, "show") == 0)
 		rc = show(st, argv[2], as_json);
-	else
+	else if (strcmp(sub, "flag") == 0 || strcmp(sub, "unflag") == 0) {
+		int set = strcmp(sub, "flag") == 0;
+
+		if (!must_be_clinician(home))
+			rc = 1;
+		else if ((rc = set ? patient_flag_set(st, argv[2], argv[3], note, roi_whoami(),
+		    clock_now()) : patient_flag_clear(st, argv[2], argv[3], roi_whoami(),
+		    clock_now())) == 0)
+			printf("patient %s: %s %s by %s\n", argv[2], argv[3], set ? "set" : "cleared",
+			    roi_whoami());
+		else
+			rc = 1;
+	} else
 		rc = match(st, home, argv, as_json);
 	store_close(st);
 	return rc;

@@ -10,9 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "appt.h"
 #include "authz.h"
 #include "doctype.h"
 #include "msg.h"
+#include "noshow.h"
 #include "roi.h"
 #include "panel.h"
 #include "part2.h"
@@ -74,6 +76,10 @@ check_one(const char *path)
 		panel_payer_release(&py);
 		return 0;
 	}
+	if (strlen(base) > 5 && strcmp(base + strlen(base) - 5, ".tmpl") == 0)
+		return noshow_template_check(path);
+	if (strlen(base) > 4 && strcmp(base + strlen(base) - 4, ".map") == 0)
+		return appt_mapping_check(path);
 	if ((text = rules_read_path(path)) == NULL)
 		return -1;
 	if (strcmp(base, "doctypes.rules") == 0) {
@@ -101,7 +107,8 @@ check_one(const char *path)
 		rc = check_nicknames(text, path);
 	else
 		msg_error("rules: %s: not a rules file roi knows (doctypes.rules,"
-		    " authorization.rules, part2.rules, nicknames.rules, payers/KEY.payer)", path);
+		    " authorization.rules, part2.rules, nicknames.rules, payers/KEY.payer,"
+		    " templates/*.tmpl, mappings/*.map)", path);
 	free(text);
 	return rc;
 }
@@ -110,7 +117,12 @@ int
 cmd_rules(int argc, char **argv, const char *home)
 {
 	static const char *const files[] = { "doctypes.rules", "authorization.rules",
-	    "part2.rules", "nicknames.rules" };
+	    "part2.rules", "nicknames.rules",
+	    "templates/no_show.sms.tmpl", "templates/no_show.email.tmpl",
+	    "templates/no_show.phone.tmpl", "templates/late_cancel.sms.tmpl",
+	    "templates/late_cancel.email.tmpl", "templates/late_cancel.phone.tmpl",
+	    "templates/offer.sms.tmpl", "templates/offer.email.tmpl", "templates/offer.phone.tmpl",
+	    "mappings/simplepractice.map", "mappings/therapynotes.map" };
 	struct panel_payers ps;
 	char	path[PATH_MAX];
 	size_t	i;
@@ -119,8 +131,9 @@ cmd_rules(int argc, char **argv, const char *home)
 	if (help_wanted(argc, argv)) {
 		printf("usage: roi [-C DIR] rules check [FILE]\n\n"
 		    "Checks the rules files (doctypes.rules, authorization.rules, part2.rules,\n"
-		    "nicknames.rules)"
-		    " and the payer files (payers/KEY.payer), and names every\n"
+		    "nicknames.rules), the payer files (payers/KEY.payer), the message\n"
+		    "templates (templates/*.tmpl: known placeholders and no clinical\n"
+		    "words) and the column mappings (mappings/*.map), and names every\n"
 		    "line it cannot use.  Without FILE it checks the files roi would use:\n"
 		    "DIR/rules/ first, then the installed ones (a payer file in\n"
 		    "DIR/rules/payers/ replaces the installed one of the same name).\n");

@@ -2,7 +2,7 @@
  * cmd_status.c - roi status [--json]: the front office's view of the queue
  *
  * Shows ids and file names as the fax server gave them; never document
- * text.  --json output is stable (docs/json.md).
+ * text.  Also the no-show follow-ups due and the open escalations (ids).  --json output is stable (docs/json.md).
  */
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +10,7 @@
 #include "clock.h"
 #include "msg.h"
 #include "panel.h"
+#include "noshow.h"
 #include "roi.h"
 #include "spool.h"
 #include "store.h"
@@ -121,15 +122,17 @@ cmd_status(int argc, char **argv, const char *home)
 	pid_t		pid;
 	char		t[CLOCK_FMTLEN];
 	int64_t		total, done, dup, prog, quar, pages_ocr, pages_text, cases, review;
-	int64_t		released, going, blocked;
+	int64_t		released, going, blocked, ns_open, ns_overdue, ns_esc, ns_untold;
 	double		conf;
 
 	if (help_wanted(argc, argv)) {
 		printf("usage: roi [-C DIR] status [--json]\n\n"
 		    "Whether the supervisor runs; how many inputs arrived, are done, are\n"
 		    "duplicates, are in progress or in quarantine (with the reason); the\n"
-		    "latest documents; credentialing: what is due now and which panels\n"
-		    "became effective in the last 30 days (billing can begin).\n");
+		    "latest documents; releases; credentialing: what is due now and which\n"
+		    "panels became effective in the last 30 days (billing can begin);\n"
+		    "missed appointments to follow up and escalations to clinicians not\n"
+		    "yet acknowledged.\n");
 		return 0;
 	}
 	as_json = take_flag(&argc, argv, "--json");
@@ -153,6 +156,17 @@ cmd_status(int argc, char **argv, const char *home)
 	going = store_int(st, "SELECT count(*) FROM releases WHERE state = 'packaged' OR"
 	    " (state = 'released' AND published = 0)", 0);
 	blocked = store_int(st, "SELECT count(*) FROM releases WHERE state = 'blocked'", 0);
+	ns_open = store_int(st, "SELECT count(*) FROM outreach WHERE state = 'open'", 0);
+	{
+		char q[160];
+
+		snprintf(q, sizeof q, "SELECT count(*) FROM outreach WHERE state = 'open' AND"
+		    " due_at < %lld", (long long)clock_now());
+		ns_overdue = store_int(st, q, 0);
+	}
+	ns_esc = store_int(st, "SELECT count(*) FROM escalations WHERE acked_at IS NULL", 0);
+	ns_untold = store_int(st, "SELECT count(*) FROM escalations WHERE acked_at IS NULL AND"
+	    " notified_at IS NULL", 0);
 	conf = (double)store_int(st, "SELECT CAST(round(avg(conf)) AS INTEGER) FROM pages"
 	    " WHERE state = 'done' AND source = 'ocr'", 0);
 
@@ -172,6 +186,11 @@ cmd_status(int argc, char **argv, const char *home)
 		json_object_set_new(j, "releases", json_pack("{s:I, s:I, s:I}", "released",
 		    (json_int_t)released, "going_out", (json_int_t)going, "blocked",
 		    (json_int_t)blocked));
+		json_object_set_new(j, "noshow", json_pack("{s:I, s:I, s:I, s:I, s:o}",
+		    "outreach_due", (json_int_t)ns_open, "outreach_overdue", (json_int_t)ns_overdue,
+		    "escalations_open", (json_int_t)ns_esc, "escalations_not_told",
+		    (json_int_t)ns_untold, "escalations", noshow_escalations_json(st, 0,
+		    clock_now())));
 	} else {
 		printf("roi home: %s\n", home);
 		if (pid)
@@ -188,6 +207,23 @@ cmd_status(int argc, char **argv, const char *home)
 		printf("releases: %lld in outbox/ and in the disclosure log, %lld going out, %lld blocked"
 		    "%s\n", (long long)released, (long long)going, (long long)blocked,
 		    blocked ? " (roi release list says why)" : "");
+		printf("missed appointments to follow up: %lld, %lld overdue (roi noshow queue)\n",
+		    (long long)ns_open, (long long)ns_overdue);
+		if (ns_esc) {
+			json_t	*e = noshow_escalations_json(st, 0, clock_now()), *x;
+			size_t	i;
+
+			printf("ESCALATED to the clinician, not acknowledged: %lld%s (roi noshow"
+			    " escalations)\n", (long long)ns_esc, ns_untold ? ", some NOT YET TOLD" : "");
+			json_array_foreach(e, i, x)
+				printf("  %s patient %s, clinician %s%s\n",
+				    json_string_value(json_object_get(x, "appt")),
+				    json_string_value(json_object_get(x, "patient")),
+				    json_string_value(json_object_get(x, "clinician")),
+				    json_is_string(json_object_get(x, "notified_at")) ? "" :
+				    ": not told yet");
+			json_decref(e);
+		}
 	}
 
 	/* in progress */

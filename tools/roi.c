@@ -8,6 +8,7 @@
  * SECURITY: umask 077 before anything touches the home; no command prints
  * patient names in diagnostics.
  */
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,8 +36,11 @@ static const struct {
 	{ "recipient", cmd_recipient, 1, "recipient add NAME (--age KEY | --passphrase | --zip | --fax N) | list   who releases go to" },
 	{ "release", cmd_release, 1, "release list | open PACKAGE   the packages made, and reopening one" },
 	{ "log",    cmd_log,    1, "log verify | show | prove SEQ | pubkey | accounting --patient ID   the disclosure log" },
-	{ "patient", cmd_patient, 1, "patient import FILE.csv | list | show ID | match FIRST LAST DOB" },
+	{ "patient", cmd_patient, 1, "patient import FILE.csv | list | show ID | match FIRST LAST DOB | flag ID FLAG" },
 	{ "panel",  cmd_panel,  1, "panel status | due | provider | payer | app | export | import   insurance credentialing" },
+	{ "appt",   cmd_appt,   1, "appt import FILE | add | list | show APPT | status APPT S | clinician NAME   appointments" },
+	{ "noshow", cmd_noshow, 1, "noshow queue | mark | attempt | send | reschedule | escalations | ack | report   missed-appointment follow-up" },
+	{ "waitlist", cmd_waitlist, 1, "waitlist add | list | show | advance | offer SLOT | answer   the waitlist and freed slots" },
 };
 #define NCMDS	(sizeof cmds / sizeof cmds[0])
 
@@ -111,6 +115,14 @@ case_arg(const char *arg)
 		arg += arg[1] == '-' ? 2 : 1;
 	v = strtoll(arg, &end, 10);
 	return *end == '\0' && v > 0 ? v : 0;
+}
+
+const char *
+roi_whoami(void)
+{
+	struct passwd *pw = getpwuid(geteuid());
+
+	return pw && pw->pw_name ? pw->pw_name : "unknown";
 }
 
 int

@@ -25,6 +25,9 @@ int	cmd_recipient(int argc, char **argv, const char *home);
 int	cmd_release(int argc, char **argv, const char *home);
 int	cmd_log(int argc, char **argv, const char *home);
 int	cmd_panel(int argc, char **argv, const char *home);
+int	cmd_appt(int argc, char **argv, const char *home);
+int	cmd_noshow(int argc, char **argv, const char *home);
+int	cmd_waitlist(int argc, char **argv, const char *home);
 
 /* has_flag - is FLAG among argv[1..]? removes it */
 int	take_flag(int *argc, char **argv, const char *flag);
@@ -35,6 +38,8 @@ const char *take_opt(int *argc, char **argv, const char *name, int *bad);
 int	help_wanted(int argc, char **argv);
 /* case_arg - "C-12", "c12" or "12" to 12; 0 if not a case name */
 int64_t	case_arg(const char *arg);
+/* roi_whoami - the OS login name: who did it, in the records */
+const char *roi_whoami(void);
 /* json_print - dump to stdout (indented, stable key order), free; 0 or 1 */
 int	json_print(json_t *j);
 
