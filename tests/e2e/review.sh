@@ -24,6 +24,10 @@ sed 's/^\[ \] Substance use disorder/[x] Substance use disorder/; /redisclosed b
     fixtures/src/authorization.txt > "$T/consent.txt"
 "$MKFAX" -o "$T" "$T/consent.txt" > /dev/null 2>&1
 cp "$T/consent.text.pdf" "$h/inbox/requests/consent.text.pdf"
+# a request that will be withdrawn (the form signed a day earlier: another document)
+sed 's|^Date signed: 02/27/2026|Date signed: 02/26/2026|' fixtures/src/authorization.txt > "$T/withdrawn.txt"
+"$MKFAX" -o "$T" "$T/withdrawn.txt" > /dev/null 2>&1
+cp "$T/withdrawn.text.pdf" "$h/inbox/requests/withdrawn.text.pdf"
 check "requests read" run_once "$h"
 case_of() { "$ROI" -C "$h" case list --json | jq -r ".[] | select(.name == \"$1\") | .case"; }
 
@@ -39,6 +43,9 @@ for r in $RENDER; do
 	done
 done
 cc=$(case_of consent.text.pdf)
+cw=$(case_of withdrawn.text.pdf)
+mkdir -p "$h/inbox/records/$cw"
+cp "$T/rec/labs.text.pdf" "$h/inbox/records/$cw/labs.pdf"
 is "consent form allows Part 2" "$("$ROI" -C "$h" auth show "$cc" --json | jq -r .part2_allowed)" true
 check "case attach" "$ROI" -C "$h" case attach "$cc" "$T/rec/medication-list.text.pdf" \
     "$T/rec/outside-sud-program.text.pdf"
@@ -136,7 +143,11 @@ else
 	is "approve a case with a defective authorization without --override: refused" "$rc" 1
 	"$ROI" -C "$h" review approve "$d2" --override "verified by phone" > /dev/null
 fi
-check "reject with a reason" "$ROI" -C "$h" review reject "$(case_of request.std.tif)" --reason "request withdrawn"
+check "reject with a reason" "$ROI" -C "$h" review reject "$cw" --reason "request withdrawn"
+d4=$(case_of request.std.tif)
+"$ROI" -C "$h" review approve "$d4" > /dev/null 2>&1 ||
+    check "approve the standard-fax case (over its authorization check)" "$ROI" -C "$h" review approve "$d4" \
+    --override "verified by phone"
 check "approve" "$ROI" -C "$h" review approve "$c"
 "$ROI" -C "$h" review approve "$c" 2> "$T/err"
 is "approve twice: not in review any more" "$?" 1
@@ -234,9 +245,9 @@ is "broken rules: the last good rules classify the new record" \
     "$("$ROI" -C "$h" review show "$cc" --json | jq -r '"\(.records | length) \(.rules_sha256)"')" \
     "3 $(sha256sum rules/part2.rules | cut -c1-64)"
 
-# a scanned case, read back by an independent OCR (pdftoppm + the tesseract
-# command): no word of a proposal is read in the released pages more often
-# than in the original pages less its proposals
+# the scanned and faxed cases, read back by an independent OCR (pdftoppm + the
+# tesseract command): no word of a proposal is read in the released pages more
+# often than in the original pages less its proposals
 if command -v tesseract > /dev/null; then
 	ocr() {
 		rm -f "$T/ocr"-*.png
@@ -246,7 +257,7 @@ if command -v tesseract > /dev/null; then
 			for p in "$T/ocr"-*.png; do OMP_THREAD_LIMIT=1 tesseract "$p" - 2> /dev/null; done ;;
 		esac | tr -s ' \n\f' '   ' | tr 'A-Z' 'a-z'
 	}
-	for cr in "$d2 300.pdf" "$d3 fine.tif"; do
+	for cr in "$d2 300.pdf" "$d3 fine.tif" "$d4 std.tif"; do
 		set -- $cr
 		pk=$h/$("$ROI" -C "$h" release list --json | jq -r ".[] | select(.case == \"$1\") | .path")
 		rm -rf "$T/rel3"
