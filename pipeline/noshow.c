@@ -5,7 +5,7 @@
  *
  * SECURITY: runs as the practice's user (roi commands, the supervisor);
  * holds no keys.  Notify commands come from roi.conf (trusted) and are run
- * by fork and exec, never through a shell: a patient's number or address
+ * by notify_run (notify.h), never through a shell: a patient's number or address
  * is one argument or one header line, and one holding a line break is
  * refused.  Messages to patients come from templates checked for clinical
  * words; escalations to clinicians name patients by id only.  Diagnostics
@@ -19,24 +19,21 @@
 #include <ini.h>
 #include <limits.h>
 #include <math.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "appt.h"
 #include "clock.h"
 #include "msg.h"
 #include "noshow.h"
+#include "notify.h"
 #include "rules.h"
 #include "spool.h"
 #include "waitlist.h"
 
-#define MAXARGS		32
 
 static const char *
 col(sqlite3_stmt *s, int i)
@@ -769,131 +766,6 @@ noshow_render(struct store *st, const char *home, const struct config *cfg, cons
 	return 0;
 }
 
-/* ---- running the notify commands ---- */
-
-int
-noshow_exec(const char *command, const char *arg, const char *input, char *why, size_t len)
-{
-	char		buf[1024], *argv[MAXARGS + 2], *save, *w, err[512];
-	int		argc = 0, in[2] = { -1, -1 }, ep[2] = { -1, -1 }, status = 0, rc = -1;
-	size_t		elen = 0, off = 0, ilen = strlen(input);
-	struct sigaction sa, old;
-	pid_t		pid;
-	int64_t		deadline;
-	int		done = 0;
-
-	snprintf(buf, sizeof buf, "%s", command ? command : "");
-	for (w = strtok_r(buf, " \t", &save); w && argc < MAXARGS; w = strtok_r(NULL, " \t", &save))
-		argv[argc++] = w;
-	if (argc == 0) {
-		snprintf(why, len, "no command set in roi.conf [notify]");
-		return -1;
-	}
-	if (arg)
-		argv[argc++] = (char *)arg;
-	argv[argc] = NULL;
-	if (pipe2(in, O_CLOEXEC) == -1 || pipe2(ep, O_CLOEXEC) == -1) {
-		snprintf(why, len, "pipe: %s", strerror(errno));
-		goto out;
-	}
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, &old);	/* a command that reads nothing is its own failure */
-	if ((pid = fork()) == -1) {
-		snprintf(why, len, "fork: %s", strerror(errno));
-		sigaction(SIGPIPE, &old, NULL);
-		goto out;
-	}
-	if (pid == 0) {
-		sigset_t none;
-		int null = open("/dev/null", O_WRONLY);
-
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);	/* the supervisor blocks some */
-		signal(SIGPIPE, SIG_DFL);
-		dup2(in[0], 0);
-		dup2(ep[1], 2);
-		if (null != -1)
-			dup2(null, 1);
-		execvp(argv[0], argv);
-		dprintf(2, "cannot run '%s': %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	close(in[0]);
-	close(ep[1]);
-	in[0] = ep[1] = -1;
-	while (off < ilen) {
-		ssize_t n = write(in[1], input + off, ilen - off);
-
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		off += (size_t)n;
-	}
-	close(in[1]);
-	in[1] = -1;
-	sigaction(SIGPIPE, &old, NULL);
-	deadline = clock_mono_ms() + NOSHOW_SEND_TIMEOUT * 1000;
-	for (;;) {
-		struct pollfd pf = { ep[0], POLLIN, 0 };
-		ssize_t n;
-
-		if (!done && waitpid(pid, &status, WNOHANG) == pid)
-			done = 1;
-		if (poll(&pf, 1, 100) > 0) {
-			char tmp[256];
-
-			n = read(ep[0], tmp, sizeof tmp);
-			if (n > 0) {
-				/* keep the last line's worth */
-				if (elen + (size_t)n >= sizeof err) {
-					size_t drop = elen + (size_t)n - (sizeof err - 1);
-
-					memmove(err, err + drop, elen - (drop < elen ? drop : elen));
-					elen -= drop < elen ? drop : elen;
-				}
-				memcpy(err + elen, tmp, (size_t)n < sizeof err - 1 ? (size_t)n : sizeof err - 1);
-				elen += (size_t)n < sizeof err - 1 ? (size_t)n : sizeof err - 1;
-				continue;
-			}
-			if (n == 0 && done)
-				break;
-		} else if (done)
-			break;
-		if (clock_mono_ms() > deadline) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			snprintf(why, len, "'%s' took longer than %d s", argv[0], NOSHOW_SEND_TIMEOUT);
-			goto out;
-		}
-	}
-	err[elen] = '\0';
-	while (elen && (err[elen - 1] == '\n' || err[elen - 1] == '\r'))
-		err[--elen] = '\0';
-	if ((w = strrchr(err, '\n')) != NULL)
-		memmove(err, w + 1, strlen(w + 1) + 1);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		rc = 0;
-		goto out;
-	}
-	if (WIFEXITED(status))
-		snprintf(why, len, "'%s' exited with status %d%s%s", argv[0], WEXITSTATUS(status),
-		    *err ? ": " : "", err);
-	else
-		snprintf(why, len, "'%s' was killed by signal %d", argv[0], WTERMSIG(status));
-out:
-	if (in[0] != -1)
-		close(in[0]);
-	if (in[1] != -1)
-		close(in[1]);
-	if (ep[0] != -1)
-		close(ep[0]);
-	if (ep[1] != -1)
-		close(ep[1]);
-	return rc;
-}
-
 static int
 one_line(const char *s)
 {
@@ -928,13 +800,14 @@ noshow_deliver(const struct config *cfg, const char *channel, const char *addres
 			snprintf(why, len, "no sms_command in roi.conf [notify]");
 			return -1;
 		}
-		return noshow_exec(cfg->sms_command, address, body, why, len);
+		return notify_run(cfg->sms_command, address, body, strlen(body), NOSHOW_SEND_TIMEOUT,
+		    why, len);
 	}
 	if ((m = mail(address, subject, body)) == NULL) {
 		snprintf(why, len, "out of memory");
 		return -1;
 	}
-	rc = noshow_exec(cfg->notify_command, NULL, m, why, len);
+	rc = notify_run(cfg->notify_command, NULL, m, strlen(m), NOSHOW_SEND_TIMEOUT, why, len);
 	free(m);
 	return rc;
 }

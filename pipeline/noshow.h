@@ -101,10 +101,6 @@ int	noshow_render(struct store *st, const char *home, const struct config *cfg,
 /* noshow_template_check - is this template file usable (known place-
  * holders, no clinical words)? every bad line reported; 0 or -1 */
 int	noshow_template_check(const char *path);
-/* noshow_exec - run a notify command (argv split on blanks, no shell),
- * arg appended if not NULL, input on its stdin; 0, or -1 with why */
-int	noshow_exec(const char *command, const char *arg, const char *input, char *why,
-	    size_t len);
 /* noshow_deliver - send a message to a patient now through the command
  * of its channel (sms or email); 0 sent, -1 with why (nothing recorded) */
 int	noshow_deliver(const struct config *cfg, const char *channel, const char *address,

@@ -301,9 +301,6 @@ int	panel_notify_due(struct store *st, const char *home, time_t now);
 /* panel_notify_send - send the unsent notices now (billing only: just
  * the "billing can begin" ones); as panel_notify_due */
 int	panel_notify_send(struct store *st, const char *home, time_t now, int billing_only);
-/* panel_notify_argv - split a command line on blanks into argv (at most
- * max - 1 words, NULL-terminated, pointing into buf); the word count or -1 */
-int	panel_notify_argv(const char *cmd, char *buf, size_t len, char **argv, int max);
 
 /* ---- interop (panel_io.c) ---- */
 

@@ -10,9 +10,8 @@
  * twice otherwise.
  *
  * SECURITY: the notify command comes from roi.conf (trusted) and is run
- * without a shell, signals unblocked, its standard input a memfd holding
- * the message, its output captured (the last line is the failure reason)
- * and the process killed after NOTIFY_TIMEOUT_MS.  Header values are
+ * by notify_run (notify.h: no shell, the message on a memfd, killed after
+ * NOTIFY_TIMEOUT_S, its last line the failure reason).  Header values are
  * cleaned of line breaks and encoded (RFC 2047) when not ASCII.  A CSV
  * file is the practice's own but is parsed defensively (libcsv, bounded
  * fields and columns) and every line is checked before anything changes.
@@ -25,25 +24,21 @@
 #include <fcntl.h>
 #include <libical/ical.h>
 #include <limits.h>
-#include <poll.h>
-#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mman.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "clock.h"
 #include "config.h"
 #include "msg.h"
+#include "notify.h"
 #include "panel.h"
 #include "spool.h"
 
-#define NOTIFY_TIMEOUT_MS	60000
-#define NOTIFY_MAXARGS		32
+#define NOTIFY_TIMEOUT_S	60
 #define CSV_MAXCOLS		64
 #define CSV_MAXFIELD		4096
 
@@ -61,151 +56,6 @@ static void
 copy(char *dst, size_t len, const char *src)
 {
 	snprintf(dst, len, "%s", src ? src : "");
-}
-
-/* ---- running the notify command ---- */
-
-int
-panel_notify_argv(const char *cmd, char *buf, size_t len, char **argv, int max)
-{
-	size_t	j = 0;
-	int	n = 0;
-	char	q;
-
-	while (*cmd) {
-		while (*cmd == ' ' || *cmd == '\t')
-			cmd++;
-		if (*cmd == '\0')
-			break;
-		if (n == max - 1)
-			return -1;
-		argv[n++] = buf + j;
-		while (*cmd && *cmd != ' ' && *cmd != '\t') {
-			if (*cmd == '\'' || *cmd == '"') {	/* "a b" is one word */
-				q = *cmd++;
-				while (*cmd && *cmd != q) {
-					if (j + 1 >= len)
-						return -1;
-					buf[j++] = *cmd++;
-				}
-				if (*cmd++ != q)
-					return -1;
-				continue;
-			}
-			if (j + 1 >= len)
-				return -1;
-			buf[j++] = *cmd++;
-		}
-		if (j + 1 >= len)
-			return -1;
-		buf[j++] = '\0';
-	}
-	argv[n] = NULL;
-	return n;
-}
-
-/* run_notify - the command with msg on its stdin; 0 when it exits 0, else
- * -1 with why (its last output line, or how it ended) */
-static int
-run_notify(const char *command, const char *msg, size_t len, char *why, size_t whylen)
-{
-	char		buf[2048], *argv[NOTIFY_MAXARGS], out[4096], last[300] = "";
-	int		mfd = -1, pfd[2] = { -1, -1 }, status = 0, rc = -1, killed = 0;
-	size_t		olen = 0, off;
-	ssize_t		w;
-	int64_t		deadline;
-	pid_t		pid;
-
-	if (panel_notify_argv(command ? command : "", buf, sizeof buf, argv,
-	    NOTIFY_MAXARGS) < 1) {
-		snprintf(why, whylen, "the notify command in roi.conf is empty or cannot be split"
-		    " into words");
-		return -1;
-	}
-	if ((mfd = memfd_create("roi-notify", MFD_CLOEXEC)) == -1 || pipe2(pfd, O_CLOEXEC) == -1) {
-		snprintf(why, whylen, "cannot prepare the message: %s", strerror(errno));
-		goto out;
-	}
-	for (off = 0; off < len; off += (size_t)w)
-		if ((w = write(mfd, msg + off, len - off)) <= 0) {
-			snprintf(why, whylen, "cannot prepare the message: %s", strerror(errno));
-			goto out;
-		}
-	lseek(mfd, 0, SEEK_SET);
-	fflush(NULL);
-	if ((pid = fork()) == -1) {
-		snprintf(why, whylen, "cannot start '%s': %s", argv[0], strerror(errno));
-		goto out;
-	}
-	if (pid == 0) {
-		sigset_t none;
-
-		/* the supervisor blocks signals for its signalfd: not for this */
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		signal(SIGPIPE, SIG_DFL);
-		if (dup2(mfd, 0) == -1 || dup2(pfd[1], 1) == -1 || dup2(pfd[1], 2) == -1)
-			_exit(127);
-		execvp(argv[0], argv);
-		dprintf(2, "cannot run '%s': %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	close(pfd[1]);
-	pfd[1] = -1;
-	deadline = clock_mono_ms() + NOTIFY_TIMEOUT_MS;
-	for (;;) {
-		struct pollfd	p = { pfd[0], POLLIN, 0 };
-		int64_t		left = deadline - clock_mono_ms();
-		ssize_t		r;
-
-		if (left <= 0) {
-			kill(pid, SIGKILL);
-			killed = 1;
-			break;
-		}
-		if (poll(&p, 1, (int)left) == -1) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if (olen == sizeof out)		/* keep the tail */
-			olen = 0;
-		r = read(pfd[0], out + olen, sizeof out - olen);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		olen += (size_t)r;
-	}
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		;
-	/* the last non-empty line of what it said */
-	while (olen && (out[olen - 1] == '\n' || out[olen - 1] == '\r' || out[olen - 1] == ' '))
-		olen--;
-	for (off = olen; off > 0 && out[off - 1] != '\n'; off--)
-		;
-	snprintf(last, sizeof last, "%.*s", (int)(olen - off), out + off);
-	for (off = 0; last[off]; off++)
-		if ((unsigned char)last[off] < 0x20)
-			last[off] = ' ';
-	if (killed)
-		snprintf(why, whylen, "'%s' did not finish within %d s", argv[0],
-		    NOTIFY_TIMEOUT_MS / 1000);
-	else if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		rc = 0;
-	else if (WIFEXITED(status))
-		snprintf(why, whylen, "'%s' exited with status %d%s%s", argv[0],
-		    WEXITSTATUS(status), *last ? ": " : "", last);
-	else
-		snprintf(why, whylen, "'%s' was killed by signal %d", argv[0], WTERMSIG(status));
-out:
-	if (mfd != -1)
-		close(mfd);
-	if (pfd[0] != -1)
-		close(pfd[0]);
-	if (pfd[1] != -1)
-		close(pfd[1]);
-	return rc;
 }
 
 /* ---- composing messages ---- */
@@ -309,7 +159,8 @@ deliver(struct store *st, const struct config *cfg, struct notice *v, size_t n,
 		snprintf(why, sizeof why, "no one to tell: set 'to' under [notify] in roi.conf");
 		ok = 0;
 	} else
-		ok = run_notify(cfg->notify_command, msg, len, why, sizeof why) == 0;
+		ok = notify_run(cfg->notify_command, NULL, msg, len, NOTIFY_TIMEOUT_S, why,
+		    sizeof why) == 0;
 	if (record(st, v, n, ok, why, now) == -1)
 		return -1;
 	if (!ok)

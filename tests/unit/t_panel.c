@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "clock.h"
+#include "notify.h"
 #include "panel.h"
 #include "spool.h"
 #include "store.h"
@@ -550,7 +551,7 @@ test_notify_argv(void **state)
 	size_t	i;
 
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		int n = panel_notify_argv(cases[i].in, buf, sizeof buf, argv, 8);
+		int n = notify_argv(cases[i].in, buf, sizeof buf, argv, 8);
 
 		assert_int_equal(n, cases[i].n);
 		if (n > 0)
@@ -558,7 +559,7 @@ test_notify_argv(void **state)
 		if (n >= 0)
 			assert_null(argv[n]);
 	}
-	assert_int_equal(panel_notify_argv("a b c d e f g h i", buf, sizeof buf, argv, 8), -1);
+	assert_int_equal(notify_argv("a b c d e f g h i", buf, sizeof buf, argv, 8), -1);
 }
 
 /* count - how many messages the fake sendmail got */
