@@ -636,22 +636,6 @@ struct csvread {
 	int		header_done;
 };
 
-static const char *
-trim(char *s)
-{
-	size_t n;
-
-	if ((unsigned char)s[0] == 0xef && (unsigned char)s[1] == 0xbb &&
-	    (unsigned char)s[2] == 0xbf)
-		s += 3;
-	while (isspace((unsigned char)*s))
-		s++;
-	n = strlen(s);
-	while (n && isspace((unsigned char)s[n - 1]))
-		s[--n] = '\0';
-	return s;
-}
-
 static void
 csv_header(struct csvread *c)
 {
@@ -662,7 +646,7 @@ csv_header(struct csvread *c)
 		if (!c->m->head[k][0])
 			continue;
 		for (i = 0; i < c->nfields; i++)
-			if (strcasecmp(trim(c->fields[i]), c->m->head[k]) == 0)
+			if (strcasecmp(patient_csv_trim(c->fields[i]), c->m->head[k]) == 0)
 				break;
 		if (i < c->nfields)
 			c->idx[k] = i;
@@ -677,7 +661,7 @@ field(struct csvread *c, int k)
 {
 	int i = c->idx[k];
 
-	return i >= 0 && i < c->nfields ? trim(c->fields[i]) : "";
+	return i >= 0 && i < c->nfields ? patient_csv_trim(c->fields[i]) : "";
 }
 
 static const char *
@@ -700,7 +684,7 @@ csv_data(struct csvread *c)
 	time_t		end;
 	int		errs = c->r->errors;
 
-	if (c->nfields == 1 && *trim(c->fields[0]) == '\0')
+	if (c->nfields == 1 && *patient_csv_trim(c->fields[0]) == '\0')
 		return;		/* a blank line */
 	memset(&a, 0, sizeof a);
 	if (c->overflow) {

@@ -64,9 +64,9 @@ row_free(struct prow *r)
 		free(r->v[i]);
 }
 
-/* trim - strip blanks (and a UTF-8 BOM) in place */
-static char *
-trim(char *s)
+/* patient_csv_trim - see patient.h */
+char *
+patient_csv_trim(char *s)
 {
 	size_t n;
 
@@ -247,7 +247,7 @@ header(struct import *im)
 	for (k = 0; k < NCOL; k++)
 		im->map[k] = -1;
 	for (i = 0; i < im->nfields; i++) {
-		char *name = trim(im->fields[i]);
+		char *name = patient_csv_trim(im->fields[i]);
 
 		for (k = 0; k < NCOL; k++)
 			if (strcasecmp(name, colnames[k]) == 0)
@@ -280,11 +280,11 @@ row(struct import *im)
 	size_t		i;
 
 	memset(&r, 0, sizeof r);
-	if (im->nfields == 1 && *trim(im->fields[0]) == '\0')
+	if (im->nfields == 1 && *patient_csv_trim(im->fields[0]) == '\0')
 		return;		/* a blank line */
 	for (k = 0; k < NCOL; k++) {
 		const char *v = im->map[k] >= 0 && im->map[k] < im->nfields ?
-		    trim(im->fields[im->map[k]]) : "";
+		    patient_csv_trim(im->fields[im->map[k]]) : "";
 
 		if ((r.v[k] = strdup(v)) == NULL) {
 			im->oom = 1;

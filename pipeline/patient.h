@@ -61,4 +61,8 @@ int	patient_flag_set(struct store *st, const char *id, const char *flag, const c
 int	patient_flag_clear(struct store *st, const char *id, const char *flag, const char *who,
 	    time_t now);
 
+/* patient_csv_trim - a CSV field with blanks (and a UTF-8 BOM) stripped, in
+ * place; shared by the imports of patients and appointments */
+char	*patient_csv_trim(char *s);
+
 #endif
