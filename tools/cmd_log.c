@@ -72,6 +72,18 @@ slurp(const char *path, size_t *len)
 	return p;
 }
 
+/* local_of - an entry's UTC time ("...Z") as local "YYYY-MM-DD HH:MM" (clock_fmt) */
+static char *
+local_of(const char *utc, char out[CLOCK_FMTLEN])
+{
+	struct tm	tm;
+
+	memset(&tm, 0, sizeof tm);
+	if (strptime(utc, "%Y-%m-%dT%H:%M:%SZ", &tm) == NULL)
+		return strcpy(out, "?");
+	return clock_fmt(timegm(&tm), out);
+}
+
 /* for_each - call fn on every entry of the log; -1 on a malformed line */
 typedef int (*entry_fn)(void *arg, const char *line, size_t len, const struct chain_entry *e);
 
@@ -187,7 +199,7 @@ static int
 show(const char *home, int as_json, long last)
 {
 	struct show	s;
-	char		path[SPOOL_PATH], recip[AGE_RECIPIENT_STRLEN], *log = NULL;
+	char		path[SPOOL_PATH], recip[AGE_RECIPIENT_STRLEN], *log = NULL, lt[CLOCK_FMTLEN];
 	size_t		len, i;
 	json_t		*o;
 	int		rc = 1;
@@ -219,7 +231,8 @@ show(const char *home, int as_json, long last)
 
 		
 		printf("%4lld  %s  %-6s %-10s to %s%s%s\n", (long long)json_integer_value(
-		    json_object_get(o, "seq")), str(o, "time"), str(o, "case"), str(o, "channel"),
+		    json_object_get(o, "seq")), local_of(str(o, "time"), lt), str(o, "case"),
+		    str(o, "channel"),
 		    str(a, "recipient"), strcmp(str(o, "part2"), "disclose") == 0 ?
 		    "  (Part 2, with the 2.32 notice)" : "", a ? "" : "  (sealed for another key)");
 	}
@@ -322,6 +335,7 @@ acct_one(void *arg, const char *line, size_t len, const struct chain_entry *e)
 {
 	struct acct	*a = arg;
 	json_t		*acc;
+	char		lt[CLOCK_FMTLEN];
 	const char	*from = strcmp(e->part2, "disclose") == 0 ? a->since3 : a->since6;
 
 	if (strcmp(e->time, from) < 0 || strcmp(e->time, a->since) < 0)
@@ -332,7 +346,7 @@ acct_one(void *arg, const char *line, size_t len, const struct chain_entry *e)
 	}
 	if (strcmp(str(acc, "patient"), a->patient) == 0)
 		json_array_append_new(a->arr, json_pack("{s:I, s:s%, s:s, s:s, s:s, s:s, s:s, s:s,"
-		    " s:b, s:s}", "seq", (json_int_t)e->seq, "date", e->time, (size_t)10, "time",
+		    " s:b, s:s}", "seq", (json_int_t)e->seq, "date", local_of(e->time, lt), (size_t)10, "time",
 		    e->time, "case", e->case_id,
 		    "recipient", str(acc, "recipient"), "recipient_address",
 		    str(acc, "recipient_address"), "description", str(acc, "description"),
