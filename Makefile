@@ -57,7 +57,8 @@ deps-test:
 deps-bench:
 	@sh tools/deps.sh bench
 
-$(O)/%.o: %.c $(HDRS)
+# objects wait for the packages (order-only: make -j must not compile before they are in)
+$(O)/%.o: %.c $(HDRS) | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -c -o $@ $<
 
@@ -90,7 +91,7 @@ $(O)/mkfax: $(O)/tools/mkfax.o
 	$(CC) $(ALLCFLAGS) -o $@ $< $(MUPDF_LIBS) $$(pkg-config --libs lept)
 
 # sanitizer build for the tests
-$(SAN)/%.o: %.c $(HDRS)
+$(SAN)/%.o: %.c $(HDRS) | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -std=c11 $(WARN) $(SANFLAGS) -c -o $@ $<
 
