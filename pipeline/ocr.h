@@ -41,6 +41,7 @@ enum ocr_source { OCR_SRC_TEXT = 1, OCR_SRC_OCR = 2 };
 struct ocr_info {
 	enum ocr_format	format;
 	int		pages;
+	int		repaired;	/* a damaged PDF MuPDF rebuilt (pdf_was_repaired) */
 };
 
 struct ocr_opts {
@@ -87,7 +88,16 @@ const char *ocr_format_name(enum ocr_format fmt);
 int	ocr_probe(const char *path, const struct ocr_opts *opts,
 	    struct ocr_info *info, char *why, size_t whylen);
 
+/* ocr_probe_fd - the same through an open descriptor (a dup is taken, so the
+ * caller keeps fd): intake checks and reads one inode, never a path twice */
+int	ocr_probe_fd(int fd, const struct ocr_opts *opts, struct ocr_info *info,
+	    char *why, size_t whylen);
+
+/* ocr_open - path opened O_NOFOLLOW | O_NONBLOCK; anything but a regular
+ * file is OCR_BAD "not a regular file: KIND" */
 int	ocr_open(struct ocr **op, const char *path, const struct ocr_opts *opts,
+	    char *why, size_t whylen);
+int	ocr_open_fd(struct ocr **op, int fd, const struct ocr_opts *opts,
 	    char *why, size_t whylen);
 int	ocr_count_pages(struct ocr *o);
 /* ocr_page - text layer if usable, else render + (orient, deskew) + Tesseract */
