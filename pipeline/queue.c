@@ -613,8 +613,16 @@ page_fail_locked(struct store *st, const char *home, int64_t doc_id, int pageno,
 	attempts = sqlite3_column_int(s, 0);
 	sqlite3_finalize(s);
 	if (attempts >= pol->max_attempts) {
-		snprintf(why, sizeof why, "page %d: %s (after %d attempts)", pageno,
-		    reason, attempts);
+		char	own[32];
+		const char *r = strncmp(reason, "ocr: ", 5) == 0 ? reason + 5 : reason;
+
+		/* "ocr: page 1 took more than 60 s of CPU" names its page already */
+		snprintf(own, sizeof own, "page %d ", pageno);
+		if (strncmp(r, own, strlen(own)) == 0)
+			snprintf(why, sizeof why, "%s (after %d attempts)", reason, attempts);
+		else
+			snprintf(why, sizeof why, "page %d: %s (after %d attempts)", pageno,
+			    reason, attempts);
 		return doc_quarantine_locked(st, home, doc_id, why, ids, nids);
 	}
 	s = store_prepare(st, "UPDATE pages SET next_try = ? WHERE doc_id = ? AND pageno = ?");

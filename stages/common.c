@@ -3,6 +3,7 @@
  * settings, store
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -59,6 +60,7 @@ stage_setup(struct stage_ctx *ctx, int argc, char **argv, const char *id_opt)
 
 static char	cpu_line[256];
 static size_t	cpu_len;
+static int	cpu_fd = -1;	/* the real stderr: fd 2 may be muted (ocr.c) */
 
 /* on_xcpu - the CPU bound was passed: say what took too long, and die */
 static void
@@ -67,7 +69,7 @@ on_xcpu(int sig)
 	ssize_t	n;
 
 	(void)sig;
-	n = write(STDERR_FILENO, cpu_line, cpu_len);
+	n = write(cpu_fd != -1 ? cpu_fd : STDERR_FILENO, cpu_line, cpu_len);
 	(void)n;
 	_exit(1);
 }
@@ -95,6 +97,8 @@ stage_cpu_limit(int secs, const char *what_fmt, ...)
 	n = snprintf(cpu_line, sizeof cpu_line, "%s: %s took more than %d s of CPU\n",
 	    msg_prog, what, secs);
 	cpu_len = n < 0 ? 0 : (size_t)n < sizeof cpu_line ? (size_t)n : sizeof cpu_line - 1;
+	if (cpu_fd == -1)
+		cpu_fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_xcpu;
 	sigemptyset(&sa.sa_mask);
