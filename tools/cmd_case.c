@@ -111,12 +111,15 @@ copy_into(const char *src, const char *dir, const char *name)
 	ssize_t	n;
 	struct stat sb;
 
-	if ((in = open(src, O_RDONLY | O_CLOEXEC)) == -1)
-		return msg_error("case: cannot read '%s': %s", src, strerror(errno));
+	/* O_NONBLOCK: a FIFO named by mistake must not hang the command */
+	if ((in = open(src, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
+		return msg_error("case: cannot read '%s': %s", escape_name_tmp(src),
+		    strerror(errno));
 	if (fstat(in, &sb) == -1 || !S_ISREG(sb.st_mode)) {
-		msg_error("case: '%s' is not a file", src);
+		msg_error("case: '%s' is not a file", escape_name_tmp(src));
 		goto out;
 	}
+	fcntl(in, F_SETFL, fcntl(in, F_GETFL) & ~O_NONBLOCK);
 	snprintf(tmp, sizeof tmp, "%s/.attach-%ld.part", dir, (long)getpid());
 	if ((out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1) {
 		msg_syserror("case: cannot write in '%s': %s", dir, strerror(errno));
@@ -148,7 +151,7 @@ copy_into(const char *src, const char *dir, const char *name)
 		goto out;
 	}
 	spool_fsync_dir(dir);
-	printf("  %s\n", dst);
+	printf("  %s\n", escape_name_tmp(dst));
 	rc = 0;
 out:
 	if (out != -1)

@@ -130,6 +130,10 @@ rcase=$("$ROI" -C "$h" case list --json | jq -r ".[] | select(.doc == $rdoc) | .
 if [ -n "$rcase" ]; then
 	is "case show --json marks it repaired" "$("$ROI" -C "$h" case show "$rcase" --json | jq .repaired)" true
 	check "case show says it was repaired" sh -c "'$ROI' -C '$h' case show $rcase | grep -q '^  repaired:'"
+	mkfifo "$T/attach.pdf"
+	timeout 60 "$ROI" -C "$h" case attach "$rcase" "$T/attach.pdf" > /dev/null 2> "$T/attach.err"
+	is "case attach of a FIFO fails at once, without hanging" "$?" 1
+	check "case attach says it is not a file" grep -q "is not a file" "$T/attach.err"
 else
 	not_ok "the repaired request became no case"
 fi
