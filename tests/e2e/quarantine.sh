@@ -166,7 +166,7 @@ rlodoc=$(jqs "$h" '.recent[] | select(.name | startswith("scan")) | .doc')
 rlocase=$("$ROI" -C "$h" case list --json | jq -r ".[] | select(.doc == $rlodoc) | .case")
 "$ROI" -C "$h" case show "$rlocase" > "$T/caseshow.txt"
 for f in status doclist docshow caseshow; do
-	check "$f: no raw control or bidi bytes" sh -c "! grep -q -P '\\x1b|\\xe2\\x80\\xae|\\xff' '$T/$f.txt'"
+	check "$f: no raw control or bidi bytes" sh -c "! LC_ALL=C grep -q -P '\\x1b|\\xe2\\x80\\xae|\\xff' '$T/$f.txt'"
 	check "$f: the name is shown escaped" grep -qF 'scan\u202Efdp.exe.pdf' "$T/$f.txt"
 done
 check "doc list --json is valid JSON" sh -c "'$ROI' -C '$h' doc list --json | jq -e . > /dev/null"
