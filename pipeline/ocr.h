@@ -18,8 +18,13 @@
  *
  * Returns: OCR_OK (0); OCR_BAD when the input itself is unacceptable
  * (quarantine it; "why" holds a one-line reason without PHI, e.g.
- * "encrypted PDF", "not a PDF, TIFF, PNG or JPEG", "image too large
- * (100000x100000 px)"); OCR_ERR (-1) for a failure that may pass on retry.
+ * "encrypted PDF (a password is needed to open it)", "not a PDF, TIFF, PNG
+ * or JPEG", "image too large (100000x100000 px)", "not a regular file:
+ * symbolic link", "page too small (3.8 x 3.8 pt) on page 1: ...",
+ * "damaged PDF: pages are empty after repair"); OCR_ERR (-1) for a failure
+ * that may pass on retry.  A PDF encrypted with an owner password only (an
+ * empty user password) opens.  A PDF MuPDF had to repair is accepted with
+ * info.repaired set when at least one page draws something.
  *
  * SECURITY: the input is hostile.  Callers run this in a stage process that
  * holds no keys; the MuPDF context has a memory ceiling (opts.mem_limit).
