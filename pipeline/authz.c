@@ -283,6 +283,27 @@ struct hit {
 	int	start, end;	/* byte offsets in the line */
 };
 
+/*
+ * A pattern that gives up on a form's text (PCRE2's match or depth limit,
+ * rules_match_context) must not read as "not there": rx() notes it here,
+ * and authz_check / authz_revocation turn it into the reason
+ * "could_not_check", so the decision is defective and a person looks.
+ * One stage process checks one form at a time: a file-level flag will do.
+ */
+static int	authz_unchecked;
+
+/* rx - pcre2_match, noting an error other than "no match" */
+static int
+rx(const struct authz_rules *r, const pcre2_code *re, const char *s, size_t len,
+    size_t from, pcre2_match_data *md)
+{
+	int rc = pcre2_match(re, (PCRE2_SPTR)s, len, from, 0, md, r->mctx);
+
+	if (rc < 0 && rc != PCRE2_ERROR_NOMATCH)
+		authz_unchecked = 1;
+	return rc;
+}
+
 static int
 match_at(const struct authz_rules *r, pcre2_code *re, const char *s, int from,
     int *start, int *end)
@@ -292,7 +313,7 @@ match_at(const struct authz_rules *r, pcre2_code *re, const char *s, int from,
 
 	if (md == NULL)
 		return 0;
-	rc = pcre2_match(re, (PCRE2_SPTR)s, strlen(s), from, 0, md, r->mctx);
+	rc = rx(r, re, s, strlen(s), from, md);
 	if (rc >= 0) {
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
 
@@ -778,8 +799,7 @@ read_prose(const struct authz_rules *r, const struct authz_page *pages, size_t n
 			char		v[512];
 			float		box[4];
 
-			if (pcre2_match(r->e[i].capture[c], (PCRE2_SPTR)all, at, 0, 0, md,
-			    r->mctx) <= g || g < 0)
+			if (rx(r, r->e[i].capture[c], all, at, 0, md) <= g || g < 0)
 				continue;
 			ov = pcre2_get_ovector_pointer(md);
 			if (ov[2 * g] == PCRE2_UNSET || ov[2 * g + 1] <= ov[2 * g])
@@ -1062,12 +1082,16 @@ authz_revocation(const struct authz_rules *r, struct store *st, const char *nick
 	float		box[4];
 	int		sig, sp;
 
+	authz_unchecked = 0;
 	if (found == NULL || reasons == NULL)
 		return NULL;
 	read_form(r, pages, npages, found, &sig, &sp, box);
 	read_prose(r, pages, npages, found);
 	reread_dates(r, pages, npages, found);
 	match_patient(r, st, nicknames, found, reasons, id);
+	if (authz_unchecked)
+		add_reason(reasons, r, AUTHZ_UNCHECKED, "a rule pattern gave up on the letter's"
+		    " text: read it yourself", 0, NULL);
 	out = json_pack("{s:s, s:s, s:o, s:[], s:b, s:b, s:s, s:s, s:s, s:s, s:[]}",
 	    "case", case_name, "decision", json_array_size(reasons) ? "defective" : "revocation",
 	    "reasons", reasons, "notes", "part2_allowed", 0, "psychotherapy_notes_allowed", 0,
@@ -1136,6 +1160,7 @@ authz_check(const struct authz_rules *r, struct store *st, const char *nicknames
 
 	localtime_r(&now, &tm);
 	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	authz_unchecked = 0;
 	if (found == NULL || reasons == NULL || elements == NULL)
 		return NULL;
 	if (npages == 0) {
@@ -1274,6 +1299,9 @@ authz_check(const struct authz_rules *r, struct store *st, const char *nicknames
 
 	/* the patient: registry, by name and date of birth, never a guess */
 	match_patient(r, st, nicknames, found, reasons, id);
+	if (authz_unchecked)
+		add_reason(reasons, r, AUTHZ_UNCHECKED, "a rule pattern gave up on the form's"
+		    " text: read it yourself", 0, NULL);
 
 	out = json_pack("{s:s, s:s, s:o, s:o, s:b, s:b, s:s, s:s, s:s, s:s, s:o}",
 	    "case", case_name,

@@ -58,6 +58,10 @@ int	authz_rules_load(const char *home, struct authz_rules **out);
 void	authz_rules_free(struct authz_rules *r);
 int	authz_rules_count(const struct authz_rules *r);
 
+/* a reason code: a rule pattern could not finish on the form's text
+ * (PCRE2 match limit): the form was not read in full, so never "valid" */
+#define AUTHZ_UNCHECKED		"could_not_check"
+
 #define AUTHZ_SUBPOENA		1	/* the request holds a subpoena */
 #define AUTHZ_COURT_ORDER	2	/* ... and a court order */
 

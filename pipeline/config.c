@@ -45,6 +45,7 @@ static const struct key keys[] = {
 	{ "pipeline", "retry_base",	K_INT, S(retry_base), 0, 3600 },
 	{ "pipeline", "stage_timeout",	K_INT, S(stage_timeout), 5, 86400 },
 	{ "pipeline", "mem_limit_mb",	K_INT, S(mem_limit_mb), 256, 65536 },
+	{ "pipeline", "page_cpu_secs",	K_INT, S(page_cpu_secs), 1, 3600 },
 	{ "notify", "command",		K_STR, S(notify_command), 0, 0 },
 	{ "notify", "to",		K_STR, S(notify_to), 0, 0 },
 	{ "notify", "sms_command",	K_STR, S(sms_command), 0, 0 },
@@ -85,6 +86,7 @@ config_defaults(struct config *cfg)
 	cfg->retry_base = 5;
 	cfg->stage_timeout = 900;
 	cfg->mem_limit_mb = 1536;
+	cfg->page_cpu_secs = 60;
 	set_str(&cfg->notify_command, "/usr/sbin/sendmail -t");
 	set_str(&cfg->notify_to, "");
 	set_str(&cfg->sms_command, "");
@@ -217,6 +219,9 @@ config_template(void)
 	    "stage_timeout = 900\n"
 	    "# memory ceiling per stage process, in MiB\n"
 	    "mem_limit_mb = 1536\n"
+	    "# CPU seconds one page may take to read (and a file to open); past\n"
+	    "# that the page fails, and after max_attempts the file is quarantined\n"
+	    "page_cpu_secs = 60\n"
 	    "\n"
 	    "[notify]\n"
 	    "# mail (credentialing reminders, billing can begin, escalations to\n"

@@ -28,6 +28,7 @@ struct config {
 	int	retry_base;		/* seconds; backoff is base * 2^(n-1) */
 	int	stage_timeout;		/* seconds a stage process may run */
 	int	mem_limit_mb;		/* address-space ceiling per stage process */
+	int	page_cpu_secs;		/* CPU seconds one page (or opening a file) may take */
 	char	*notify_command;	/* sendmail-compatible */
 	char	*notify_to;		/* who is told (To:); "" = nobody yet */
 	char	*sms_command;		/* [notify] sms_command: number appended, text on stdin */

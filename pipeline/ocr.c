@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include <mupdf/fitz.h>
+#include <mupdf/pdf.h>
 #include <tesseract/capi.h>
 #include <leptonica/allheaders.h>
 
@@ -77,6 +78,7 @@ struct ocr {
 	int		errfd;		/* the real stderr while muted */
 	enum ocr_format	fmt;
 	int		npages;
+	int		repaired;	/* MuPDF had to rebuild the PDF's xref */
 	struct ocr_opts	opts;
 	char		*lang;
 	char		*tessdata;
@@ -429,6 +431,22 @@ size_ok(fz_rect r)
 	    w <= OCR_MAX_PT && h <= OCR_MAX_PT;
 }
 
+/* size_why - what is wrong with a page rectangle size_ok refused */
+static void
+size_why(fz_rect r, int pageno, char *why, size_t whylen)
+{
+	float	w = r.x1 - r.x0, h = r.y1 - r.y0;
+
+	if (!isfinite(w) || !isfinite(h))
+		mu_why(why, whylen, "page %d has no usable size", pageno);
+	else if (w < OCR_MIN_PT || h < OCR_MIN_PT)
+		mu_why(why, whylen, "page too small (%.1f x %.1f pt) on page %d: "
+		    "less than %.1f pt (1/10 inch) a side", w, h, pageno, OCR_MIN_PT);
+	else
+		mu_why(why, whylen, "page too large (%.0f x %.0f pt) on page %d: "
+		    "more than %.0f pt (200 inches) a side", w, h, pageno, OCR_MAX_PT);
+}
+
 /* page_bound - load a page and read its bounds; 0 or an fz exception */
 static fz_rect
 page_bound(fz_context *ctx, fz_document *doc, int n)
@@ -446,33 +464,89 @@ page_bound(fz_context *ctx, fz_document *doc, int n)
 	return r;
 }
 
-/* doc_check - open the document with MuPDF and check every page */
+/*
+ * page_inked - does page n draw anything at all (text, path, image, in
+ * any layer)?  Runs its content through a bounding-box device: used only
+ * for a PDF MuPDF had to repair, where a cut file keeps its page objects
+ * and loses the content streams behind them.  A content error counts as
+ * nothing drawn; the caller's CPU limit bounds a hostile stream.
+ */
+static int
+page_inked(fz_context *ctx, fz_document *doc, int n)
+{
+	fz_page	*page = NULL;
+	fz_device *dev = NULL;
+	fz_rect	box = fz_empty_rect;
+
+	fz_var(page);
+	fz_var(dev);
+	fz_try(ctx) {
+		page = fz_load_page(ctx, doc, n);
+		dev = fz_new_bbox_device(ctx, &box);
+		fz_run_page(ctx, page, dev, fz_identity, NULL);
+		fz_close_device(ctx, dev);
+	}
+	fz_always(ctx) {
+		fz_drop_device(ctx, dev);
+		fz_drop_page(ctx, page);
+	}
+	fz_catch(ctx)
+		return 0;
+	return !fz_is_empty_rect(box);
+}
+
+/* pdf_repaired - did MuPDF have to rebuild this PDF's cross-reference */
+static int
+pdf_repaired(fz_context *ctx, fz_document *doc)
+{
+	pdf_document *pdf = pdf_document_from_fz_document(ctx, doc);
+
+	return pdf != NULL && pdf_was_repaired(ctx, pdf);
+}
+
+/*
+ * doc_check - open the document with MuPDF and check every page.
+ * A PDF encrypted with an owner password only (an empty user password:
+ * "no printing" and the like) opens as it does in qpdf and poppler; one
+ * that needs a password to be read is refused.  A PDF MuPDF repaired is
+ * marked (o->repaired) and refused as damaged when none of its pages draws
+ * anything: a cut file keeps its page objects and loses their content.
+ */
 static int
 doc_check(struct ocr *o, char *why, size_t whylen)
 {
 	fz_context *ctx = o->ctx;
 	fz_stream *stm = NULL;
-	fz_rect	r;
-	int	i, rc = OCR_OK, bad = -1, needpw = 0, n = 0;
+	fz_rect	r = fz_empty_rect, badr = fz_empty_rect;
+	int	i, rc = OCR_OK, bad = -1, needpw = 0, n = 0, inked = 0;
 
 	fz_var(stm);
 	fz_var(bad);
+	fz_var(badr);
 	fz_var(needpw);
 	fz_var(n);
 	fz_var(i);
+	fz_var(inked);
 	fz_try(ctx) {
 		stm = fz_open_file_ptr_no_close(ctx, o->fp);
 		o->doc = fz_open_document_with_stream(ctx, fmt_mime(o->fmt), stm);
-		if (fz_needs_password(ctx, o->doc))
+		if (fz_needs_password(ctx, o->doc) &&
+		    !fz_authenticate_password(ctx, o->doc, ""))
 			needpw = 1;
 		else {
 			n = fz_count_pages(ctx, o->doc);
 			if (n > 0 && n <= OCR_MAX_PAGES)
 				for (i = 0; i < n && bad < 0; i++) {
 					r = page_bound(ctx, o->doc, i);
-					if (!size_ok(r))
+					if (!size_ok(r)) {
 						bad = i;
+						badr = r;
+					}
 				}
+			o->repaired = o->fmt == OCR_FMT_PDF && pdf_repaired(ctx, o->doc);
+			if (o->repaired && bad < 0 && n > 0 && n <= OCR_MAX_PAGES)
+				for (i = 0; i < n && !inked; i++)
+					inked = page_inked(ctx, o->doc, i);
 		}
 	}
 	fz_always(ctx)
@@ -481,20 +555,28 @@ doc_check(struct ocr *o, char *why, size_t whylen)
 		return mu_verdict(o, "document", why, whylen);
 
 	if (needpw) {
-		mu_why(why, whylen, "encrypted PDF");
+		mu_why(why, whylen, "encrypted PDF (a password is needed to open it)");
 		rc = OCR_BAD;
 	} else if (n <= 0) {
-		mu_why(why, whylen, "no pages");
+		if (o->fmt == OCR_FMT_PDF)
+			mu_why(why, whylen, o->repaired ?
+			    "damaged PDF: no pages found after repair" :
+			    "damaged PDF: its page tree is empty");
+		else
+			mu_why(why, whylen, "no pages");
 		rc = OCR_BAD;
 	} else if (n > OCR_MAX_PAGES) {
 		mu_why(why, whylen, "too many pages (%d)", n);
 		rc = OCR_BAD;
 	} else if (bad >= 0) {
-		mu_why(why, whylen, "absurd page size on page %d", bad + 1);
+		size_why(badr, bad + 1, why, whylen);
 		rc = OCR_BAD;
 	} else if (o->mem.refused) {
 		mu_why(why, whylen, "document needs more than %zu MiB",
 		    o->mem.limit >> 20);
+		rc = OCR_BAD;
+	} else if (o->repaired && !inked) {
+		mu_why(why, whylen, "damaged PDF: pages are empty after repair");
 		rc = OCR_BAD;
 	}
 	o->npages = n;
@@ -514,17 +596,19 @@ mu_setup(fz_context *ctx)
 	return 0;
 }
 
-/* ocr_open - sniff, check headers, open with MuPDF, check every page */
-int
-ocr_open(struct ocr **op, const char *path, const struct ocr_opts *opts,
-    char *why, size_t whylen)
+/*
+ * open_fd - ocr_open on a descriptor it takes over (closed on every path):
+ * the file checked is the file read, whatever happens to its name.
+ */
+static int
+open_fd(struct ocr **op, int fd, const struct ocr_opts *opts, char *why, size_t whylen)
 {
 	struct ocr *o = NULL;
 	struct ocr_opts defaults;
 	unsigned char head[OCR_SNIFF];
 	struct stat st;
 	ssize_t	got;
-	int	fd = -1, rc = OCR_ERR, tiffpages = 0;
+	int	rc = OCR_ERR, tiffpages = 0, fl;
 
 	*op = NULL;
 	if (why && whylen)
@@ -535,20 +619,17 @@ ocr_open(struct ocr **op, const char *path, const struct ocr_opts *opts,
 	}
 	libs_silence();
 
-	/* O_NONBLOCK: a FIFO dropped in the inbox must not hang us */
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) == -1) {
-		mu_why(why, whylen, "cannot open: %s", strerror(errno));
-		goto out;
-	}
 	if (fstat(fd, &st) == -1) {
 		mu_why(why, whylen, "cannot stat: %s", strerror(errno));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		mu_why(why, whylen, "not a regular file");
+		mu_why(why, whylen, "not a regular file: %s", spool_kind_name(st.st_mode));
 		rc = OCR_BAD;
 		goto out;
 	}
+	if ((fl = fcntl(fd, F_GETFL)) != -1 && (fl & O_NONBLOCK))
+		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
 	if (st.st_size == 0) {
 		mu_why(why, whylen, "empty file");
 		rc = OCR_BAD;
@@ -651,6 +732,55 @@ out:
 	return rc;
 }
 
+/* ocr_open - sniff, check headers, open with MuPDF, check every page */
+int
+ocr_open(struct ocr **op, const char *path, const struct ocr_opts *opts,
+    char *why, size_t whylen)
+{
+	int	fd;
+
+	*op = NULL;
+	/* O_NOFOLLOW: a symlink is never followed; O_NONBLOCK: a FIFO must
+	 * not hang us (open_fd refuses both by fstat) */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
+	if (fd == -1) {
+		struct stat st;
+
+		if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+			mu_why(why, whylen, "not a regular file: %s",
+			    spool_kind_name(st.st_mode));
+			return OCR_BAD;
+		}
+		mu_why(why, whylen, "cannot open: %s", strerror(errno));
+		return OCR_ERR;
+	}
+	return open_fd(op, fd, opts, why, whylen);
+}
+
+/* ocr_open_fd - ocr_open on an open descriptor (a dup is taken) */
+int
+ocr_open_fd(struct ocr **op, int fd, const struct ocr_opts *opts,
+    char *why, size_t whylen)
+{
+	int	dfd;
+
+	*op = NULL;
+	if ((dfd = fcntl(fd, F_DUPFD_CLOEXEC, 3)) == -1) {
+		mu_why(why, whylen, "cannot open: %s", strerror(errno));
+		return OCR_ERR;
+	}
+	return open_fd(op, dfd, opts, why, whylen);
+}
+
+/* info_of - what a probe reports of an open document */
+static void
+info_of(struct ocr *o, struct ocr_info *info)
+{
+	info->format = o->fmt;
+	info->pages = o->npages;
+	info->repaired = o->repaired;
+}
+
 /* ocr_probe - ocr_open's verdict, format and page count, then close */
 int
 ocr_probe(const char *path, const struct ocr_opts *opts,
@@ -662,8 +792,23 @@ ocr_probe(const char *path, const struct ocr_opts *opts,
 	memset(info, 0, sizeof *info);
 	if ((rc = ocr_open(&o, path, opts, why, whylen)) != OCR_OK)
 		return rc;
-	info->format = o->fmt;
-	info->pages = o->npages;
+	info_of(o, info);
+	ocr_close(o);
+	return OCR_OK;
+}
+
+/* ocr_probe_fd - ocr_probe through an open descriptor */
+int
+ocr_probe_fd(int fd, const struct ocr_opts *opts, struct ocr_info *info,
+    char *why, size_t whylen)
+{
+	struct ocr *o = NULL;
+	int	rc;
+
+	memset(info, 0, sizeof *info);
+	if ((rc = ocr_open_fd(&o, fd, opts, why, whylen)) != OCR_OK)
+		return rc;
+	info_of(o, info);
 	ocr_close(o);
 	return OCR_OK;
 }

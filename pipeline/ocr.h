@@ -18,8 +18,13 @@
  *
  * Returns: OCR_OK (0); OCR_BAD when the input itself is unacceptable
  * (quarantine it; "why" holds a one-line reason without PHI, e.g.
- * "encrypted PDF", "not a PDF, TIFF, PNG or JPEG", "image too large
- * (100000x100000 px)"); OCR_ERR (-1) for a failure that may pass on retry.
+ * "encrypted PDF (a password is needed to open it)", "not a PDF, TIFF, PNG
+ * or JPEG", "image too large (100000x100000 px)", "not a regular file:
+ * symbolic link", "page too small (3.8 x 3.8 pt) on page 1: ...",
+ * "damaged PDF: pages are empty after repair"); OCR_ERR (-1) for a failure
+ * that may pass on retry.  A PDF encrypted with an owner password only (an
+ * empty user password) opens.  A PDF MuPDF had to repair is accepted with
+ * info.repaired set when at least one page draws something.
  *
  * SECURITY: the input is hostile.  Callers run this in a stage process that
  * holds no keys; the MuPDF context has a memory ceiling (opts.mem_limit).
@@ -41,6 +46,7 @@ enum ocr_source { OCR_SRC_TEXT = 1, OCR_SRC_OCR = 2 };
 struct ocr_info {
 	enum ocr_format	format;
 	int		pages;
+	int		repaired;	/* a damaged PDF MuPDF rebuilt (pdf_was_repaired) */
 };
 
 struct ocr_opts {
@@ -87,7 +93,16 @@ const char *ocr_format_name(enum ocr_format fmt);
 int	ocr_probe(const char *path, const struct ocr_opts *opts,
 	    struct ocr_info *info, char *why, size_t whylen);
 
+/* ocr_probe_fd - the same through an open descriptor (a dup is taken, so the
+ * caller keeps fd): intake checks and reads one inode, never a path twice */
+int	ocr_probe_fd(int fd, const struct ocr_opts *opts, struct ocr_info *info,
+	    char *why, size_t whylen);
+
+/* ocr_open - path opened O_NOFOLLOW | O_NONBLOCK; anything but a regular
+ * file is OCR_BAD "not a regular file: KIND" */
 int	ocr_open(struct ocr **op, const char *path, const struct ocr_opts *opts,
+	    char *why, size_t whylen);
+int	ocr_open_fd(struct ocr **op, int fd, const struct ocr_opts *opts,
 	    char *why, size_t whylen);
 int	ocr_count_pages(struct ocr *o);
 /* ocr_page - text layer if usable, else render + (orient, deskew) + Tesseract */

@@ -265,6 +265,9 @@ part2_label(const struct part2_rules *r, const char *category)
 	for (i = 0; i < r->nc; i++)
 		if (strcmp(r->c[i].name, category) == 0)
 			return r->c[i].label;
+	if (strcmp(category, PART2_UNCHECKED) == 0)
+		return "Could not be checked (the page's text made a rule pattern give up):"
+		    " the whole page is proposed";
 	return strcmp(category, "sud_program") == 0 ? "Named Part 2 program" : category;
 }
 
@@ -469,10 +472,27 @@ line_between(const struct view *v, size_t a, size_t b)
 	return 0;
 }
 
+/*
+ * scan_match - pcre2_match on the page's view; an error other than "no
+ * match" (the match or depth limit hit by hostile text, out of memory)
+ * sets *unchecked and counts as a match: the page was not read in full,
+ * so it fails closed (part2_scan adds a whole-page "unchecked" hit).
+ */
+static int
+scan_match(const struct part2_rules *r, const pcre2_code *re, const struct view *v,
+    PCRE2_SIZE from, pcre2_match_data *md, int *unchecked)
+{
+	int rc = pcre2_match(re, (PCRE2_SPTR)v->s, v->n, from, 0, md, r->mctx);
+
+	if (rc < 0 && rc != PCRE2_ERROR_NOMATCH)
+		*unchecked = 1;
+	return rc;
+}
+
 /* cue_near - a cue of kind k within its window before (or after) [s, e) */
 static int
 cue_near(const struct part2_rules *r, pcre2_match_data *md, const struct view *v, char k,
-    size_t s, size_t e)
+    size_t s, size_t e, int *unchecked)
 {
 	int i;
 
@@ -481,8 +501,7 @@ cue_near(const struct part2_rules *r, pcre2_match_data *md, const struct view *v
 
 		if (r->cues[i].kind != k)
 			continue;
-		while (from < v->n && pcre2_match(r->cues[i].re, (PCRE2_SPTR)v->s, v->n, from, 0, md,
-		    r->mctx) >= 0) {
+		while (from < v->n && scan_match(r, r->cues[i].re, v, from, md, unchecked) >= 0) {
 			ov = pcre2_get_ovector_pointer(md);
 			if (k == 'l' ? ov[0] <= s && ov[1] >= e :	/* inside an allowed phrase */
 			    /* "negative" after a term is its result only on its line: the
@@ -500,13 +519,16 @@ cue_near(const struct part2_rules *r, pcre2_match_data *md, const struct view *v
 /* context_near - the category's context pattern within its window */
 static int
 context_near(const struct part2_rules *r, const struct category *c, pcre2_match_data *md,
-    const struct view *v, size_t s, size_t e)
+    const struct view *v, size_t s, size_t e, int *unchecked)
 {
 	PCRE2_SIZE from = 0, *ov;
+	int	m;
 
 	if (c->ctx == NULL)
 		return 1;
-	while (from < v->n && pcre2_match(c->ctx, (PCRE2_SPTR)v->s, v->n, from, 0, md, r->mctx) >= 0) {
+	while (from < v->n && (m = scan_match(r, c->ctx, v, from, md, unchecked)) != PCRE2_ERROR_NOMATCH) {
+		if (m < 0)
+			return 1;	/* not known: keep the hit */
 		ov = pcre2_get_ovector_pointer(md);
 		if ((ov[1] <= s && words_between(v, ov[1], s) <= c->ctx_window) ||
 		    (ov[0] >= e && words_between(v, e, ov[0]) <= c->ctx_window) ||
@@ -517,6 +539,21 @@ context_near(const struct part2_rules *r, const struct category *c, pcre2_match_
 	return 0;
 }
 
+/* grow - room for one more hit */
+static int
+grow(struct part2_hit **h, int n, int *cap)
+{
+	void	*nh;
+
+	if (n < *cap)
+		return 0;
+	if ((nh = realloc(*h, (*cap ? *cap * 2 : 16) * sizeof **h)) == NULL)
+		return -1;
+	*h = nh;
+	*cap = *cap ? *cap * 2 : 16;
+	return 0;
+}
+
 int
 part2_scan(const struct part2_rules *r, const char *text, struct part2_hit **hits,
     int *provenance)
@@ -524,15 +561,15 @@ part2_scan(const struct part2_rules *r, const char *text, struct part2_hit **hit
 	struct view	v = { 0 };
 	pcre2_match_data *md = pcre2_match_data_create(1, NULL), *md2 = pcre2_match_data_create(1, NULL);
 	struct part2_hit *h = NULL;
-	int		n = 0, cap = 0, i, k, rc = -1;
+	int		n = 0, cap = 0, i, k, rc = -1, unchecked = 0;
 
 	*hits = NULL;
 	*provenance = 0;
 	if (md == NULL || md2 == NULL || make_view(text ? text : "", &v) == -1)
 		goto out;
 	for (i = 0; i < r->ncues; i++)
-		if (r->cues[i].kind == 'p' && pcre2_match(r->cues[i].re, (PCRE2_SPTR)v.s, v.n, 0, 0,
-		    md, r->mctx) >= 0)
+		if (r->cues[i].kind == 'p' && scan_match(r, r->cues[i].re, &v, 0, md,
+		    &unchecked) >= 0)
 			*provenance = 1;
 	for (i = 0; i <= r->nc; i++) {
 		int	nt = i < r->nc ? r->c[i].nterms : r->ncues;
@@ -542,8 +579,7 @@ part2_scan(const struct part2_rules *r, const char *text, struct part2_hit **hit
 			    r->cues[k].kind == 'g' ? r->cues[k].re : NULL;
 			PCRE2_SIZE from = 0, *ov;
 
-			while (re && from < v.n && pcre2_match(re, (PCRE2_SPTR)v.s, v.n, from, 0, md,
-			    r->mctx) >= 0) {
+			while (re && from < v.n && scan_match(r, re, &v, from, md, &unchecked) >= 0) {
 				size_t	s, e;
 
 				ov = pcre2_get_ovector_pointer(md);
@@ -552,17 +588,14 @@ part2_scan(const struct part2_rules *r, const char *text, struct part2_hit **hit
 				from = e > s ? e : s + 1;
 				if (e <= s)
 					continue;
-				if (i < r->nc && (!context_near(r, &r->c[i], md2, &v, s, e) ||
-				    cue_near(r, md2, &v, 'n', s, e) || cue_near(r, md2, &v, 'a', s, e) ||
-				    cue_near(r, md2, &v, 'f', s, e) || cue_near(r, md2, &v, 'l', s, e)))
+				if (i < r->nc && (!context_near(r, &r->c[i], md2, &v, s, e, &unchecked) ||
+				    cue_near(r, md2, &v, 'n', s, e, &unchecked) ||
+				    cue_near(r, md2, &v, 'a', s, e, &unchecked) ||
+				    cue_near(r, md2, &v, 'f', s, e, &unchecked) ||
+				    cue_near(r, md2, &v, 'l', s, e, &unchecked)))
 					continue;
-				if (n == cap) {
-					void *nh = realloc(h, (cap = cap ? cap * 2 : 16) * sizeof *h);
-
-					if (nh == NULL)
-						goto out;
-					h = nh;
-				}
+				if (grow(&h, n, &cap) == -1)
+					goto out;
 				memset(&h[n], 0, sizeof h[n]);
 				h[n].start = v.at[s];
 				h[n].end = v.at[e - 1] + 1;
@@ -575,6 +608,18 @@ part2_scan(const struct part2_rules *r, const char *text, struct part2_hit **hit
 				n++;
 			}
 		}
+	}
+	/* a pattern that could not finish: the whole page goes to the reviewer */
+	if (unchecked && text && *text) {
+		if (grow(&h, n, &cap) == -1)
+			goto out;
+		memset(&h[n], 0, sizeof h[n]);
+		h[n].start = 0;
+		h[n].end = strlen(text);
+		snprintf(h[n].category, sizeof h[n].category, "%s", PART2_UNCHECKED);
+		snprintf(h[n].rule, sizeof h[n].rule, "match-limit");
+		h[n].extent = 'p';
+		n++;
 	}
 	*hits = h;
 	h = NULL;

@@ -34,7 +34,16 @@ void	part2_free(struct part2_rules *r);
 /* part2_label - a category's label for people ("sud_program": programs) */
 const char *part2_label(const struct part2_rules *r, const char *category);
 int	part2_count(const struct part2_rules *r);	/* categories */
-/* part2_scan - hits (free *hits) or -1; *provenance: a 2.32 notice found */
+/*
+ * part2_scan - hits (free *hits) or -1; *provenance: a 2.32 notice found.
+ * Fails closed: when a pattern cannot finish on this text (PCRE2's match
+ * or depth limit, rules_match_context, hit by hostile text), the hits
+ * found so far are kept, a context or cue that could not be checked keeps
+ * its hit, and one more hit of category PART2_UNCHECKED spans the whole
+ * text (extent phrase), so the whole page becomes a proposal the reviewer
+ * must decide: never "no match".
+ */
+#define PART2_UNCHECKED	"unchecked"
 int	part2_scan(const struct part2_rules *r, const char *text, struct part2_hit **hits,
 	    int *provenance);
 

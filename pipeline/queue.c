@@ -139,7 +139,8 @@ fail:
 
 int
 queue_intake_accept(struct store *st, int64_t input_id, const char *sha,
-    int64_t size, const char *format, int pages, int64_t *doc_id, int *dup)
+    int64_t size, const char *format, int pages, int repaired, int64_t *doc_id,
+    int *dup)
 {
 	sqlite3_stmt	*s = NULL;
 	int64_t		did = 0;
@@ -160,7 +161,8 @@ queue_intake_accept(struct store *st, int64_t input_id, const char *sha,
 	s = NULL;
 	if (!*dup) {
 		s = store_prepare(st, "INSERT INTO documents(sha256, input_id, format,"
-		    " pages, size, state, created_at) VALUES (?, ?, ?, ?, ?, 'ocr', ?)");
+		    " pages, size, state, created_at, repaired)"
+		    " VALUES (?, ?, ?, ?, ?, 'ocr', ?, ?)");
 		if (s == NULL)
 			goto fail;
 		BIND_TEXT(s, 1, sha);
@@ -169,6 +171,7 @@ queue_intake_accept(struct store *st, int64_t input_id, const char *sha,
 		sqlite3_bind_int(s, 4, pages);
 		sqlite3_bind_int64(s, 5, size);
 		sqlite3_bind_int64(s, 6, clock_now());
+		sqlite3_bind_int(s, 7, repaired != 0);
 		if (run1(st, s, "add document") != 1)
 			goto fail;
 		did = sqlite3_last_insert_rowid(store_db(st));
@@ -208,8 +211,9 @@ queue_intake_accept(struct store *st, int64_t input_id, const char *sha,
 		snprintf(ev, sizeof ev, "duplicate of document %lld (sha256 %.12s)",
 		    (long long)did, sha);
 	else
-		snprintf(ev, sizeof ev, "accepted as document %lld: %s, %d page%s",
-		    (long long)did, format, pages, pages == 1 ? "" : "s");
+		snprintf(ev, sizeof ev, "accepted as document %lld: %s, %d page%s%s",
+		    (long long)did, format, pages, pages == 1 ? "" : "s",
+		    repaired ? " (damaged: repaired by MuPDF)" : "");
 	if (queue_event(st, input_id, did, ev) == -1 || store_commit(st) == -1)
 		goto fail;
 	*doc_id = did;
@@ -272,7 +276,7 @@ queue_publish(struct store *st, const char *home, int64_t input_id)
 	if (input_get(st, input_id, &r) == -1)
 		return -1;
 	spool_path(inc, home, "spool/incoming/%s", r.spool);
-	have_inc = access(inc, F_OK) == 0;
+	have_inc = spool_exists(inc);
 	if (strcmp(r.state, "quarantine") == 0) {
 		if (have_inc)
 			return spool_quarantine(home, inc, 1, r.qname, r.reason);
@@ -283,7 +287,7 @@ queue_publish(struct store *st, const char *home, int64_t input_id)
 		return 0;
 	if (strcmp(r.state, "duplicate") == 0) {
 		/* keep the original if the first copy's file got lost somehow */
-		if (access(spool_orig_path(orig, home, r.sha), F_OK) == 0) {
+		if (spool_exists(spool_orig_path(orig, home, r.sha))) {
 			if (unlink(inc) == -1)
 				return msg_syserror("cannot remove '%s': %s", inc, strerror(errno));
 			return spool_fsync_dir(inc);
@@ -609,8 +613,16 @@ page_fail_locked(struct store *st, const char *home, int64_t doc_id, int pageno,
 	attempts = sqlite3_column_int(s, 0);
 	sqlite3_finalize(s);
 	if (attempts >= pol->max_attempts) {
-		snprintf(why, sizeof why, "page %d: %s (after %d attempts)", pageno,
-		    reason, attempts);
+		char	own[32];
+		const char *r = strncmp(reason, "ocr: ", 5) == 0 ? reason + 5 : reason;
+
+		/* "ocr: page 1 took more than 60 s of CPU" names its page already */
+		snprintf(own, sizeof own, "page %d ", pageno);
+		if (strncmp(r, own, strlen(own)) == 0)
+			snprintf(why, sizeof why, "%s (after %d attempts)", reason, attempts);
+		else
+			snprintf(why, sizeof why, "page %d: %s (after %d attempts)", pageno,
+			    reason, attempts);
 		return doc_quarantine_locked(st, home, doc_id, why, ids, nids);
 	}
 	s = store_prepare(st, "UPDATE pages SET next_try = ? WHERE doc_id = ? AND pageno = ?");
@@ -791,11 +803,11 @@ queue_recover(struct store *st, const char *home)
 		const char *q = (const char *)sqlite3_column_text(s, 3);
 		int inc, forget = 0, need = 0;
 
-		inc = access(spool_path(p, home, "spool/incoming/%s", sp), F_OK) == 0;
+		inc = spool_exists(spool_path(p, home, "spool/incoming/%s", sp));
 		if (strcmp(state, "intake") == 0)
 			forget = !inc;
 		else if (strcmp(state, "quarantine") == 0)
-			need = inc || (q && access(spool_path(p, home, "quarantine/%s", q), F_OK) == -1);
+			need = inc || (q && !spool_exists(spool_path(p, home, "quarantine/%s", q)));
 		else
 			need = inc;
 		if (!forget && !need)

@@ -45,9 +45,11 @@ int64_t	queue_input_add(struct store *st, const char *name, const char *kind,
 int	queue_input_forget(struct store *st, int64_t id);
 
 /* queue_intake_accept - the original is good: new document or duplicate.
+ * repaired: MuPDF had to repair it (shown in status, doc show, case show).
  * *doc_id gets the document; *dup is set if it was already known. */
 int	queue_intake_accept(struct store *st, int64_t input_id, const char *sha,
-	    int64_t size, const char *format, int pages, int64_t *doc_id, int *dup);
+	    int64_t size, const char *format, int pages, int repaired,
+	    int64_t *doc_id, int *dup);
 /* queue_input_quarantine - commit the quarantine of an input (and its
  * document, if it has one and no other input needs it), then publish */
 int	queue_input_quarantine(struct store *st, const char *home, int64_t input_id,

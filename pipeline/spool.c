@@ -168,25 +168,20 @@ out:
 }
 
 int
-spool_sha256_file(const char *path, char hex[SPOOL_SHAHEX], off_t *size)
+spool_sha256_fd(int fd, const char *what, char hex[SPOOL_SHAHEX], off_t *size)
 {
 	crypto_hash_sha256_state st;
 	unsigned char	buf[65536], md[crypto_hash_sha256_BYTES];
 	off_t		total = 0;
 	ssize_t		n;
-	int		fd, rc = -1;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return msg_syserror("cannot open '%s': %s", path, strerror(errno));
 	crypto_hash_sha256_init(&st);
 	for (;;) {
-		n = read(fd, buf, sizeof buf);
+		n = pread(fd, buf, sizeof buf, total);
 		if (n == -1 && errno == EINTR)
 			continue;
-		if (n == -1) {
-			msg_syserror("cannot read '%s': %s", path, strerror(errno));
-			goto out;
-		}
+		if (n == -1)
+			return msg_syserror("cannot read '%s': %s", what, strerror(errno));
 		if (n == 0)
 			break;
 		crypto_hash_sha256_update(&st, buf, n);
@@ -196,10 +191,84 @@ spool_sha256_file(const char *path, char hex[SPOOL_SHAHEX], off_t *size)
 	sodium_bin2hex(hex, SPOOL_SHAHEX, md, sizeof md);
 	if (size)
 		*size = total;
-	rc = 0;
-out:
+	return 0;
+}
+
+int
+spool_sha256_file(const char *path, char hex[SPOOL_SHAHEX], off_t *size)
+{
+	int	fd, rc;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+		return msg_syserror("cannot open '%s': %s", path, strerror(errno));
+	rc = spool_sha256_fd(fd, path, hex, size);
 	close(fd);
 	return rc;
+}
+
+int
+spool_exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+const char *
+spool_kind_name(unsigned mode)
+{
+	if (S_ISLNK(mode))
+		return "symbolic link";
+	if (S_ISFIFO(mode))
+		return "named pipe (FIFO)";
+	if (S_ISSOCK(mode))
+		return "socket";
+	if (S_ISDIR(mode))
+		return "folder";
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		return "device";
+	if (S_ISREG(mode))
+		return "regular file";
+	return "unknown kind of file";
+}
+
+int
+spool_open_drop(const char *path, int *bad, char *why, size_t whylen)
+{
+	struct stat st;
+	int	fd, err, fl;
+
+	*bad = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
+	if (fd == -1) {
+		err = errno;
+		/* ELOOP: a symlink; ENXIO: a socket; name what is there */
+		if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+			*bad = 1;
+			snprintf(why, whylen, "not a regular file: %s",
+			    spool_kind_name(st.st_mode));
+		} else {
+			msg_note_errno(err);
+			snprintf(why, whylen, "cannot open: %s", strerror(err));
+		}
+		return -1;
+	}
+	if (fstat(fd, &st) == -1) {
+		err = errno;
+		close(fd);
+		msg_note_errno(err);
+		snprintf(why, whylen, "cannot stat: %s", strerror(err));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		*bad = 1;
+		snprintf(why, whylen, "not a regular file: %s", spool_kind_name(st.st_mode));
+		return -1;
+	}
+	if ((fl = fcntl(fd, F_GETFL)) != -1)
+		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	return fd;
 }
 
 char *
@@ -238,7 +307,7 @@ spool_keep_orig(const char *home, const char *incoming, const char *sha)
 	spool_path(src, home, "spool/incoming/%s", incoming);
 	spool_path(dir, home, "spool/orig/%.2s", sha);
 	spool_orig_path(dst, home, sha);
-	if (access(src, F_OK) == -1)
+	if (!spool_exists(src))
 		return 0;		/* already done */
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
 		return msg_syserror("cannot create '%s': %s", dir, strerror(errno));
@@ -292,8 +361,8 @@ spool_quarantine_name(const char *home, const char *orig_name, char *out, size_t
 			snprintf(out, outlen, "%s", base);
 		else
 			snprintf(out, outlen, "%s.%d", base, k);
-		if (access(spool_path(p, home, "quarantine/%s", out), F_OK) == -1 &&
-		    access(spool_path(p, home, "quarantine/%s.reason", out), F_OK) == -1)
+		if (!spool_exists(spool_path(p, home, "quarantine/%s", out)) &&
+		    !spool_exists(spool_path(p, home, "quarantine/%s.reason", out)))
 			return 0;
 	}
 	return msg_error("quarantine: no free name for input");
@@ -309,7 +378,7 @@ copy_file(const char *home, const char *src, const char *dst)
 	int		in = -1, outfd = -1, rc = -1;
 
 	spool_path(tmp, home, "spool/tmp/c.%ld.%u", (long)getpid(), seq++);
-	if ((in = open(src, O_RDONLY | O_CLOEXEC)) == -1) {
+	if ((in = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)) == -1) {
 		msg_syserror("cannot open '%s': %s", src, strerror(errno));
 		goto out;
 	}
@@ -348,27 +417,29 @@ int
 spool_quarantine(const char *home, const char *src, int move,
     const char *qname, const char *reason)
 {
-	char	dst[SPOOL_PATH], rpath[SPOOL_PATH], line[512];
+	char	dst[SPOOL_PATH], rpath[SPOOL_PATH], qdir[SPOOL_PATH], line[512];
 	int	n;
 
+	spool_path(qdir, home, "quarantine");
 	spool_path(dst, home, "quarantine/%s", qname);
 	spool_path(rpath, home, "quarantine/%s.reason", qname);
 	/* the reason first: a file in quarantine/ always has its reason */
-	if (access(rpath, F_OK) == -1) {
+	if (!spool_exists(rpath)) {
 		n = snprintf(line, sizeof line, "%s\n", reason);
 		if (n >= (int)sizeof line)
 			line[sizeof line - 2] = '\n', n = sizeof line - 1;
 		if (spool_write_file(home, rpath, line, n) == -1)
 			return -1;
 	}
-	if (access(dst, F_OK) == 0)
+	if (spool_exists(dst))
 		return 0;
+	/* rename moves a symlink, FIFO or folder itself: nothing is followed */
 	if (move) {
 		if (rename(src, dst) == -1)
 			return msg_syserror("cannot move input to quarantine: %s", strerror(errno));
 	} else if (copy_file(home, src, dst) == -1)
 		return -1;
-	return spool_fsync_dir(dst);
+	return spool_fsync_dir(qdir);
 }
 
 void

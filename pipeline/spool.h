@@ -38,6 +38,20 @@ int	spool_fsync_dir(const char *dir);
 int	spool_write_file(const char *home, const char *path, const void *data, size_t len);
 /* spool_sha256_file - SHA-256 of a file as hex; size returned too */
 int	spool_sha256_file(const char *path, char hex[SPOOL_SHAHEX], off_t *size);
+/* spool_sha256_fd - the same through an open descriptor (read from offset 0
+ * with pread: the descriptor's offset is left alone) */
+int	spool_sha256_fd(int fd, const char *what, char hex[SPOOL_SHAHEX], off_t *size);
+/* spool_exists - is there anything at path, without following a symlink
+ * (a dangling link or a FIFO counts) */
+int	spool_exists(const char *path);
+/* spool_kind_name - "symbolic link", "named pipe (FIFO)", "socket",
+ * "folder", "device" ... for a st_mode that is not a regular file */
+const char *spool_kind_name(unsigned mode);
+/* spool_open_drop - open a claimed drop for reading without following a
+ * symlink or blocking on a FIFO (O_NOFOLLOW | O_NONBLOCK, then fstat): fd
+ * of a regular file (blocking mode restored), or -1 with why set to "not a
+ * regular file: KIND" (bad = 1: quarantine it) or the system error (bad = 0) */
+int	spool_open_drop(const char *path, int *bad, char *why, size_t whylen);
 /* spool_orig_path - HOME/spool/orig/XX/SHA */
 char	*spool_orig_path(char *buf, const char *home, const char *sha);
 /* spool_incoming_name - a fresh unique name for spool/incoming/ */

@@ -490,6 +490,8 @@ static const char *const migrations[] = {
 	"  appt_id INTEGER REFERENCES appointments(id)"	/* booked when accepted */
 	");"
 	"CREATE INDEX offers_slot ON offers(slot_appt, state);",
+	/* intake: a PDF MuPDF had to repair (issue 14, must-have 7) */
+	"ALTER TABLE documents ADD COLUMN repaired INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define NMIGRATIONS	((int)(sizeof migrations / sizeof migrations[0]))

@@ -2,8 +2,9 @@
  * supervise.c - the supervisor: watch drop folders, claim drops, run stages
  *
  * SECURITY: holds no keys and parses no documents; hostile files are only
- * stat'ed, renamed and handed to stage processes, which run with a memory
- * ceiling and a time limit and die with the supervisor (PR_SET_PDEATHSIG).
+ * lstat'ed, renamed (a symlink, FIFO or folder is moved, never followed or
+ * opened) and handed to stage processes, which run with a memory ceiling
+ * and a time limit and die with the supervisor (PR_SET_PDEATHSIG).
  * Once a day it runs the credentialing check (panel_notify_due), which
  * runs roi.conf's [notify] command, without a shell.
  * Every NOSHOW_CHECK_SECS it runs the no-show check (noshow.h), which may
@@ -208,7 +209,10 @@ note_file(struct sup *s, const char *dir, const char *name, const char *case_ref
 	if (spool_ignored(name))
 		return;
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	if (lstat(path, &st) == -1 || !S_ISREG(st.st_mode))
+	/* anything, not only regular files: a symlink, FIFO, socket or folder
+	 * is claimed too (rename moves it, never follows it) and intake
+	 * quarantines it with its kind as the reason, so staff see it */
+	if (lstat(path, &st) == -1)
 		return;
 	for (i = 0; i < s->ncands; i++) {
 		c = &s->cands[i];
@@ -351,7 +355,7 @@ claim_settled(struct sup *s)
 		qsort(s->cands, s->ncands, sizeof *s->cands, cand_cmp);
 	for (i = j = 0; i < s->ncands; i++) {
 		c = &s->cands[i];
-		if (lstat(c->path, &st) == -1 || !S_ISREG(st.st_mode))
+		if (lstat(c->path, &st) == -1)
 			continue;	/* gone: forget it */
 		if (st.st_size != c->size || st.st_mtim.tv_sec != c->mtime.tv_sec ||
 		    st.st_mtim.tv_nsec != c->mtime.tv_nsec) {

@@ -2,10 +2,16 @@
  * common.c - what every stage does before its work: options, umask,
  * settings, store
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "msg.h"
 #include "sandbox.h"
@@ -50,6 +56,60 @@ stage_setup(struct stage_ctx *ctx, int argc, char **argv, const char *id_opt)
 	ctx->ocr.dpi = ctx->cfg.ocr_dpi;
 	/* leave headroom under the process's address-space ceiling */
 	ctx->ocr.mem_limit = (size_t)ctx->cfg.mem_limit_mb << 19;
+}
+
+static char	cpu_line[256];
+static size_t	cpu_len;
+static int	cpu_fd = -1;	/* the real stderr: fd 2 may be muted (ocr.c) */
+
+/* on_xcpu - the CPU bound was passed: say what took too long, and die */
+static void
+on_xcpu(int sig)
+{
+	ssize_t	n;
+
+	(void)sig;
+	n = write(cpu_fd != -1 ? cpu_fd : STDERR_FILENO, cpu_line, cpu_len);
+	(void)n;
+	_exit(1);
+}
+
+void
+stage_cpu_limit(int secs, const char *what_fmt, ...)
+{
+	struct sigaction sa;
+	struct rusage	ru;
+	struct rlimit	rl;
+	va_list		ap;
+	char		what[128];
+	int		n;
+
+	if (getrlimit(RLIMIT_CPU, &rl) == -1)
+		return;
+	if (secs <= 0) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_CPU, &rl);
+		return;
+	}
+	va_start(ap, what_fmt);
+	vsnprintf(what, sizeof what, what_fmt, ap);
+	va_end(ap);
+	n = snprintf(cpu_line, sizeof cpu_line, "%s: %s took more than %d s of CPU\n",
+	    msg_prog, what, secs);
+	cpu_len = n < 0 ? 0 : (size_t)n < sizeof cpu_line ? (size_t)n : sizeof cpu_line - 1;
+	if (cpu_fd == -1)
+		cpu_fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_xcpu;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGXCPU, &sa, NULL);
+	getrusage(RUSAGE_SELF, &ru);
+	/* RLIMIT_CPU counts whole seconds of the process's total CPU time */
+	rl.rlim_cur = (rlim_t)ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + 1 + secs;
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_cur > rl.rlim_max)
+		rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_CPU, &rl) == -1)
+		msg_warn("cannot set a CPU limit: %s", strerror(errno));
 }
 
 int

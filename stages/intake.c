@@ -12,13 +12,15 @@
  * decided yet (record_case), or it is quarantined with the reason.
  *
  * SECURITY: parses hostile files; holds no keys; runs under the
- * supervisor's memory ceiling and time limit.
+ * supervisor's memory ceiling and time limit, and a CPU bound while the
+ * file is opened (page_cpu_secs).
  * FILES: HOME/spool/incoming (in), HOME/spool/orig, HOME/quarantine (out).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "msg.h"
 #include "queue.h"
@@ -83,7 +85,7 @@ stage_intake_main(int argc, char **argv)
 	char		sha[SPOOL_SHAHEX], why[OCR_WHY];
 	off_t		size;
 	int64_t		doc_id, known;
-	int		dup, r, rc = 1;
+	int		dup, r, fd = -1, bad, rc = 1;
 
 	stage_setup(&ctx, argc, argv, "--input");
 	s = store_prepare(ctx.st, "SELECT state, spool, kind, coalesce(case_ref, '')"
@@ -125,8 +127,22 @@ stage_intake_main(int argc, char **argv)
 			goto out;
 		}
 	}
+	/*
+	 * One inode from check to use: the supervisor claimed the drop by
+	 * rename (which moves a symlink, FIFO or folder itself); here it is
+	 * opened O_NOFOLLOW | O_NONBLOCK and fstat'ed, and hashed and probed
+	 * through that descriptor, never through its name again.
+	 */
 	spool_path(path, ctx.home, "spool/incoming/%s", spool);
-	if (spool_sha256_file(path, sha, &size) == -1)
+	if ((fd = spool_open_drop(path, &bad, why, sizeof why)) == -1) {
+		if (bad) {
+			msg_info("input %lld: %s", (long long)ctx.id, why);
+			rc = queue_input_quarantine(ctx.st, ctx.home, ctx.id, why) == 0 ? 0 : 1;
+		} else
+			msg_error("input %lld: %s", (long long)ctx.id, why);
+		goto out;
+	}
+	if (spool_sha256_fd(fd, "input", sha, &size) == -1)
 		goto out;
 
 	s = store_prepare(ctx.st, "SELECT id FROM documents WHERE sha256 = ?");
@@ -137,7 +153,9 @@ stage_intake_main(int argc, char **argv)
 	sqlite3_finalize(s);
 	memset(&info, 0, sizeof info);
 	if (!known) {
-		r = ocr_probe(path, &ctx.ocr, &info, why, sizeof why);
+		stage_cpu_limit(ctx.cfg.page_cpu_secs, "opening the file");
+		r = ocr_probe_fd(fd, &ctx.ocr, &info, why, sizeof why);
+		stage_cpu_limit(0, "%s", "");
 		if (r == OCR_BAD) {
 			msg_info("input %lld: %s", (long long)ctx.id, why);
 			rc = queue_input_quarantine(ctx.st, ctx.home, ctx.id, why) == 0 ? 0 : 1;
@@ -149,7 +167,7 @@ stage_intake_main(int argc, char **argv)
 		}
 	}
 	if (queue_intake_accept(ctx.st, ctx.id, sha, size, ocr_format_name(info.format),
-	    info.pages, &doc_id, &dup) == -1)
+	    info.pages, info.repaired, &doc_id, &dup) == -1)
 		goto out;
 	if (queue_publish(ctx.st, ctx.home, ctx.id) == -1)
 		goto out;
@@ -157,5 +175,7 @@ stage_intake_main(int argc, char **argv)
 	    dup ? "duplicate of" : "is", (long long)doc_id);
 	rc = 0;
 out:
+	if (fd != -1)
+		close(fd);
 	return stage_teardown(&ctx, rc);
 }

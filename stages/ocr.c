@@ -11,7 +11,8 @@
  * work, such as an image too large to render).
  *
  * SECURITY: parses hostile files; holds no keys; runs under the
- * supervisor's memory ceiling and time limit.
+ * supervisor's memory ceiling and time limit, and a CPU bound per page
+ * (page_cpu_secs, stage_cpu_limit).
  * FILES: HOME/spool/orig (read), HOME/roi.db.
  */
 #include <sodium.h>
@@ -73,7 +74,9 @@ stage_ocr_main(int argc, char **argv)
 		goto out;
 	}
 	spool_orig_path(path, ctx.home, sha);
+	stage_cpu_limit(ctx.cfg.page_cpu_secs, "opening the file");
 	r = ocr_open(&o, path, &ctx.ocr, why, sizeof why);
+	stage_cpu_limit(0, "%s", "");
 	if (r == OCR_BAD) {
 		rc = queue_doc_quarantine(ctx.st, ctx.home, ctx.id, why) == 0 ? 0 : 1;
 		goto out;
@@ -86,7 +89,11 @@ stage_ocr_main(int argc, char **argv)
 		t0 = cpu_ms();
 		memset(&pg, 0, sizeof pg);
 		why[0] = '\0';
+		/* a page that holds the worker past page_cpu_secs dies here; the
+		 * supervisor fails the page (retried, then quarantined) */
+		stage_cpu_limit(ctx.cfg.page_cpu_secs, "page %d", pageno);
 		r = ocr_page(o, pageno, &pg, why, sizeof why);
+		stage_cpu_limit(0, "%s", "");
 		if (r == OCR_OK) {
 			r = queue_page_save(ctx.st, ctx.id, pageno, token, &pg, cpu_ms() - t0);
 			msg_info("document %lld page %d: %s, %zu words, confidence %.0f",

@@ -35,6 +35,17 @@ struct stage_ctx {
 
 /* stage_setup - parse --home/--ID_OPT, umask, config, store; exits on error */
 void	stage_setup(struct stage_ctx *ctx, int argc, char **argv, const char *id_opt);
+/*
+ * stage_cpu_limit - a CPU bound on what comes next: from now on this
+ * process may use secs more seconds of CPU (RLIMIT_CPU, soft limit);
+ * past that SIGXCPU prints "PROG: WHAT took more than SECS s of CPU" as
+ * its last stderr line (the supervisor's failure reason) and exits 1.
+ * One hostile page (a content stream of 100M operators) cannot hold a
+ * worker for minutes.  secs <= 0 lifts the bound.  Async-signal-safe:
+ * the line is formatted here, the handler only writes it.
+ */
+void	stage_cpu_limit(int secs, const char *what_fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
 /* stage_teardown - close; the exit status for rc (0 ok, 75 machine trouble, 1) */
 int	stage_teardown(struct stage_ctx *ctx, int rc);
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "escape.h"
 #include "doctype.h"
 #include "msg.h"
 #include "roi.h"
@@ -61,16 +62,18 @@ records_json(struct store *st, int64_t id)
 
 	s = store_prepare(st, "SELECT i.id, i.name, i.state, coalesce(i.doc_id, 0),"
 	    " coalesce(i.reason, ''), EXISTS (SELECT 1 FROM case_records r WHERE r.case_id = ?1"
-	    " AND r.doc_id = i.doc_id) FROM inputs i WHERE i.case_id = ?1 AND i.kind = 'record'"
-	    " ORDER BY i.id");
+	    " AND r.doc_id = i.doc_id), coalesce((SELECT d.repaired FROM documents d"
+	    " WHERE d.id = i.doc_id), 0) FROM inputs i WHERE i.case_id = ?1"
+	    " AND i.kind = 'record' ORDER BY i.id");
 	if (s == NULL)
 		return arr;
 	sqlite3_bind_int64(s, 1, id);
 	while (sqlite3_step(s) == SQLITE_ROW)
-		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:I, s:s, s:b}",
-		    "input", (json_int_t)sqlite3_column_int64(s, 0), "name", col(s, 1),
+		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:I, s:s, s:b, s:b}",
+		    "input", (json_int_t)sqlite3_column_int64(s, 0), "name", escape_name_tmp(col(s, 1)),
 		    "state", col(s, 2), "doc", (json_int_t)sqlite3_column_int64(s, 3),
-		    "reason", col(s, 4), "classified", sqlite3_column_int(s, 5)));
+		    "reason", col(s, 4), "classified", sqlite3_column_int(s, 5),
+		    "repaired", sqlite3_column_int(s, 6)));
 	sqlite3_finalize(s);
 	return arr;
 }
@@ -82,18 +85,20 @@ case_json(struct store *st, struct doctypes *dt, sqlite3_stmt *s)
 	int64_t	id = sqlite3_column_int64(s, 0);
 
 	snprintf(name, sizeof name, "C-%lld", (long long)id);
-	return json_pack("{s:s, s:I, s:s, s:s, s:I, s:s, s:i, s:s, s:s, s:o, s:s, s:o}",
+	return json_pack("{s:s, s:I, s:s, s:s, s:I, s:s, s:i, s:s, s:s, s:o, s:s, s:o, s:b}",
 	    "case", name, "doc", (json_int_t)sqlite3_column_int64(s, 1),
 	    "decision", col(s, 8),
 	    "state", col(s, 2), "input", (json_int_t)sqlite3_column_int64(s, 3),
-	    "name", col(s, 4), "pages", sqlite3_column_int(s, 5),
+	    "name", escape_name_tmp(col(s, 4)), "pages", sqlite3_column_int(s, 5),
 	    "created", clock_fmt_iso(sqlite3_column_int64(s, 6), t),
 	    "rules_sha256", col(s, 7), "parts", parts_json(st, dt, id),
-	    "review", col(s, 9), "records", records_json(st, id));
+	    "review", col(s, 9), "records", records_json(st, id),
+	    "repaired", sqlite3_column_int(s, 10));
 }
 
 #define CASE_SQL "SELECT c.id, c.doc_id, c.state, i.id, i.name, d.pages, c.created_at," \
-	" c.rules_sha256, coalesce(a.decision, ''), coalesce(r.state, '') FROM cases c" \
+	" c.rules_sha256, coalesce(a.decision, ''), coalesce(r.state, ''), d.repaired" \
+	" FROM cases c" \
 	" JOIN documents d ON d.id = c.doc_id JOIN inputs i ON i.id = d.input_id" \
 	" LEFT JOIN auth a ON a.case_id = c.id LEFT JOIN review r ON r.case_id = c.id"
 
@@ -106,12 +111,15 @@ copy_into(const char *src, const char *dir, const char *name)
 	ssize_t	n;
 	struct stat sb;
 
-	if ((in = open(src, O_RDONLY | O_CLOEXEC)) == -1)
-		return msg_error("case: cannot read '%s': %s", src, strerror(errno));
+	/* O_NONBLOCK: a FIFO named by mistake must not hang the command */
+	if ((in = open(src, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
+		return msg_error("case: cannot read '%s': %s", escape_name_tmp(src),
+		    strerror(errno));
 	if (fstat(in, &sb) == -1 || !S_ISREG(sb.st_mode)) {
-		msg_error("case: '%s' is not a file", src);
+		msg_error("case: '%s' is not a file", escape_name_tmp(src));
 		goto out;
 	}
+	fcntl(in, F_SETFL, fcntl(in, F_GETFL) & ~O_NONBLOCK);
 	snprintf(tmp, sizeof tmp, "%s/.attach-%ld.part", dir, (long)getpid());
 	if ((out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1) {
 		msg_syserror("case: cannot write in '%s': %s", dir, strerror(errno));
@@ -143,7 +151,7 @@ copy_into(const char *src, const char *dir, const char *name)
 		goto out;
 	}
 	spool_fsync_dir(dir);
-	printf("  %s\n", dst);
+	printf("  %s\n", escape_name_tmp(dst));
 	rc = 0;
 out:
 	if (out != -1)
@@ -286,6 +294,9 @@ cmd_case(int argc, char **argv, const char *home)
 			    json_string_value(json_object_get(c, "name")));
 			printf("  state:   %s, opened %s\n", json_string_value(json_object_get(c, "state")),
 			    json_string_value(json_object_get(c, "created")));
+			if (json_is_true(json_object_get(c, "repaired")))
+				printf("  repaired: the request was a damaged PDF that MuPDF rebuilt:"
+				    " compare it with the sender's copy\n");
 			printf("  authorization: %s (roi auth show %s)\n",
 			    *json_string_value(json_object_get(c, "decision")) ?
 			    json_string_value(json_object_get(c, "decision")) : "not checked yet",
@@ -306,7 +317,8 @@ cmd_case(int argc, char **argv, const char *home)
 			json_array_foreach(json_object_get(c, "records"), k, p) {
 				const char *rs = json_string_value(json_object_get(p, "state"));
 
-				printf("    %-28s %s\n", json_string_value(json_object_get(p, "name")),
+				printf("    %-28s %s%s\n", json_string_value(json_object_get(p, "name")),
+				    json_is_true(json_object_get(p, "repaired")) ? "repaired, " : "",
 				    strcmp(rs, "quarantine") == 0 ? json_string_value(json_object_get(p, "reason")) :
 				    json_is_true(json_object_get(p, "classified")) ? "read, in review" :
 				    strcmp(rs, "done") == 0 || strcmp(rs, "duplicate") == 0 ? "read" : "being read");

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "escape.h"
 #include "msg.h"
 #include "roi.h"
 #include "spool.h"
@@ -78,27 +79,27 @@ doc_row(struct store *st, int64_t id)
 	    " (SELECT count(*) FROM pages p WHERE p.doc_id = d.id AND p.source = 'ocr'),"
 	    " (SELECT avg(conf) FROM pages p WHERE p.doc_id = d.id AND p.source = 'ocr'),"
 	    " (SELECT count(*) FROM inputs x WHERE x.doc_id = d.id AND x.state = 'duplicate'),"
-	    " (SELECT reason FROM inputs x WHERE x.doc_id = d.id AND x.state = 'quarantine')"
-	    " FROM documents d JOIN inputs i ON i.id = d.input_id WHERE d.id = ?");
+	    " (SELECT reason FROM inputs x WHERE x.doc_id = d.id AND x.state = 'quarantine'),"
+	    " d.repaired FROM documents d JOIN inputs i ON i.id = d.input_id WHERE d.id = ?");
 	if (s == NULL)
 		return NULL;
 	sqlite3_bind_int64(s, 1, id);
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		j = json_pack("{s:I, s:s, s:s, s:i, s:I, s:s, s:s, s:s, s:I, s:s, s:s, s:s,"
-		    " s:i, s:i, s:f, s:i, s:s}",
+		    " s:i, s:i, s:f, s:i, s:s, s:b}",
 		    "doc", (json_int_t)sqlite3_column_int64(s, 0), "sha256", col(s, 1),
 		    "format", col(s, 2), "pages", sqlite3_column_int(s, 3),
 		    "size", (json_int_t)sqlite3_column_int64(s, 4), "state", col(s, 5),
 		    "received", clock_fmt_iso(sqlite3_column_int64(s, 6), t1),
 		    "done", sqlite3_column_type(s, 7) == SQLITE_NULL ? "" :
 		    clock_fmt_iso(sqlite3_column_int64(s, 7), t2),
-		    "input", (json_int_t)sqlite3_column_int64(s, 8), "name", col(s, 9),
+		    "input", (json_int_t)sqlite3_column_int64(s, 8), "name", escape_name_tmp(col(s, 9)),
 		    "kind", col(s, 10), "case", col(s, 11),
 		    "pages_done", sqlite3_column_int(s, 12),
 		    "pages_ocr", sqlite3_column_int(s, 13),
 		    "mean_ocr_confidence", sqlite3_column_double(s, 14),
 		    "duplicates", sqlite3_column_int(s, 15),
-		    "quarantine_reason", col(s, 16));
+		    "quarantine_reason", col(s, 16), "repaired", sqlite3_column_int(s, 17));
 	}
 	sqlite3_finalize(s);
 	return j;
@@ -127,12 +128,13 @@ doc_list(struct store *st, int as_json)
 			json_array_append_new(arr, row);
 			continue;
 		}
-		printf("%-5lld %-9s %-5lld %-6s %-16.16s %s\n", (long long)id,
+		printf("%-5lld %-9s %-5lld %-6s %-16.16s %s%s\n", (long long)id,
 		    json_string_value(json_object_get(row, "state")),
 		    (long long)json_integer_value(json_object_get(row, "pages")),
 		    json_string_value(json_object_get(row, "format")),
 		    json_string_value(json_object_get(row, "received")),
-		    json_string_value(json_object_get(row, "name")));
+		    json_string_value(json_object_get(row, "name")),
+		    json_is_true(json_object_get(row, "repaired")) ? " (repaired)" : "");
 		json_decref(row);
 	}
 	sqlite3_finalize(s);
@@ -215,6 +217,9 @@ doc_show(struct store *st, int64_t id, int as_json)
 	    json_string_value(json_object_get(d, "format")),
 	    (long long)json_integer_value(json_object_get(d, "size")),
 	    (long long)json_integer_value(json_object_get(d, "pages")));
+	if (json_is_true(json_object_get(d, "repaired")))
+		printf("  repaired: the file was damaged and MuPDF rebuilt it: compare the pages"
+		    " with the sender's copy\n");
 	printf("  sha256:   %s\n", json_string_value(json_object_get(d, "sha256")));
 	printf("  received: %s\n", json_string_value(json_object_get(d, "received")));
 	if (json_integer_value(json_object_get(d, "duplicates")))

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "escape.h"
 #include "config.h"
 #include "keys.h"
 #include "msg.h"
@@ -299,7 +300,7 @@ records_json(struct store *st, int64_t id)
 	sqlite3_bind_int64(s, 1, id);
 	while (sqlite3_step(s) == SQLITE_ROW)
 		json_array_append_new(a, json_pack("{s:I, s:s, s:i, s:b, s:b, s:i, s:s}",
-		    "doc", (json_int_t)sqlite3_column_int64(s, 0), "name", col(s, 1),
+		    "doc", (json_int_t)sqlite3_column_int64(s, 0), "name", escape_name_tmp(col(s, 1)),
 		    "pages", sqlite3_column_int(s, 2), "part2_notice", sqlite3_column_int(s, 3),
 		    "psychotherapy_notes", sqlite3_column_int(s, 4),
 		    "part2_findings", sqlite3_column_int(s, 5), "sha256", col(s, 6)));

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "escape.h"
 #include "msg.h"
 #include "panel.h"
 #include "noshow.h"
@@ -239,17 +240,17 @@ cmd_status(int argc, char **argv, const char *home)
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		if (as_json)
 			json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:I, s:i, s:i, s:s, s:s}",
-			    "input", (json_int_t)sqlite3_column_int64(s, 0), "name", col(s, 1),
+			    "input", (json_int_t)sqlite3_column_int64(s, 0), "name", escape_name_tmp(col(s, 1)),
 			    "state", col(s, 2), "doc", (json_int_t)sqlite3_column_int64(s, 3),
 			    "pages", sqlite3_column_int(s, 4), "pages_done", sqlite3_column_int(s, 5),
 			    "last_error", col(s, 7),
 			    "received", clock_fmt_iso(sqlite3_column_int64(s, 8), t)));
 		else if (strcmp(col(s, 2), "intake") == 0)
 			printf("  input %-5lld %-32s arriving%s%s\n", (long long)sqlite3_column_int64(s, 0),
-			    col(s, 1), *col(s, 7) ? "; last try failed: " : "", col(s, 7));
+			    escape_name_tmp(col(s, 1)), *col(s, 7) ? "; last try failed: " : "", col(s, 7));
 		else
 			printf("  input %-5lld %-32s reading: %d of %d pages done\n",
-			    (long long)sqlite3_column_int64(s, 0), col(s, 1),
+			    (long long)sqlite3_column_int64(s, 0), escape_name_tmp(col(s, 1)),
 			    sqlite3_column_int(s, 5), sqlite3_column_int(s, 4));
 	}
 	sqlite3_finalize(s);
@@ -267,12 +268,12 @@ cmd_status(int argc, char **argv, const char *home)
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		if (as_json)
 			json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:s}",
-			    "input", (json_int_t)sqlite3_column_int64(s, 0), "name", col(s, 1),
-			    "file", col(s, 2), "reason", col(s, 3),
+			    "input", (json_int_t)sqlite3_column_int64(s, 0), "name", escape_name_tmp(col(s, 1)),
+			    "file", escape_name_tmp(col(s, 2)), "reason", col(s, 3),
 			    "at", clock_fmt_iso(sqlite3_column_int64(s, 4), t)));
 		else
 			printf("  input %-5lld %-32s %s\n", (long long)sqlite3_column_int64(s, 0),
-			    col(s, 2), col(s, 3));
+			    escape_name_tmp(col(s, 2)), col(s, 3));
 	}
 	sqlite3_finalize(s);
 	if (as_json)
@@ -280,7 +281,8 @@ cmd_status(int argc, char **argv, const char *home)
 
 	/* recent */
 	s = store_prepare(st, "SELECT i.id, i.name, i.state, i.doc_id, d.pages, d.format,"
-	    " i.updated_at FROM inputs i LEFT JOIN documents d ON d.id = i.doc_id"
+	    " i.updated_at, coalesce(d.repaired, 0) FROM inputs i LEFT JOIN documents d"
+	    " ON d.id = i.doc_id"
 	    " WHERE i.state IN ('done','duplicate') ORDER BY i.id DESC LIMIT 10");
 	if (s == NULL)
 		goto out;
@@ -289,20 +291,23 @@ cmd_status(int argc, char **argv, const char *home)
 		printf("\nlatest done (roi doc text ID prints a document's text):\n");
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		if (as_json)
-			json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:I, s:i, s:s, s:s}",
-			    "input", (json_int_t)sqlite3_column_int64(s, 0), "name", col(s, 1),
+			json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:I, s:i, s:s, s:s, s:b}",
+			    "input", (json_int_t)sqlite3_column_int64(s, 0), "name", escape_name_tmp(col(s, 1)),
 			    "state", col(s, 2), "doc", (json_int_t)sqlite3_column_int64(s, 3),
 			    "pages", sqlite3_column_int(s, 4), "format", col(s, 5),
-			    "at", clock_fmt_iso(sqlite3_column_int64(s, 6), t)));
+			    "at", clock_fmt_iso(sqlite3_column_int64(s, 6), t),
+			    "repaired", sqlite3_column_int(s, 7)));
 		else if (strcmp(col(s, 2), "duplicate") == 0)
 			printf("  input %-5lld %-32s duplicate of document %lld (not read again)\n",
-			    (long long)sqlite3_column_int64(s, 0), col(s, 1),
+			    (long long)sqlite3_column_int64(s, 0), escape_name_tmp(col(s, 1)),
 			    (long long)sqlite3_column_int64(s, 3));
 		else
-			printf("  input %-5lld %-32s document %lld, %d page%s, %s\n",
-			    (long long)sqlite3_column_int64(s, 0), col(s, 1),
+			printf("  input %-5lld %-32s document %lld, %d page%s%s, %s\n",
+			    (long long)sqlite3_column_int64(s, 0), escape_name_tmp(col(s, 1)),
 			    (long long)sqlite3_column_int64(s, 3), sqlite3_column_int(s, 4),
 			    sqlite3_column_int(s, 4) == 1 ? "" : "s",
+			    sqlite3_column_int(s, 7) ? ", repaired (a damaged PDF: check it"
+			    " against the sender's copy)" : "",
 			    clock_fmt(sqlite3_column_int64(s, 6), t));
 	}
 	sqlite3_finalize(s);

@@ -109,12 +109,66 @@ test_rules(void **state)
 	free(shipped);
 }
 
+/*
+ * test_match_limit - a label pattern that gives up on a form's text
+ * (PCRE2's match limit) makes the form defective with could_not_check,
+ * never "not there"; an ordinary form gets no such reason.
+ */
+static void
+test_match_limit(void **state)
+{
+	struct authz_rules *r;
+	struct authz_line line;
+	struct authz_page page;
+	char		*shipped, *text, hostile[80];
+	json_t		*j, *v;
+	size_t		i;
+	int		found;
+	int		pass;
+
+	setenv("ROI_RULES", "rules", 1);
+	assert_non_null(shipped = rules_read(NULL, "authorization.rules"));
+	assert_non_null(text = malloc(strlen(shipped) + 64));
+	/* (a+)+$ backtracks exponentially on a run of a's that does not end the line */
+	sprintf(text, "%s\nelement zz_slow\nlabel (a+)+$\n", shipped);
+	assert_int_equal(authz_rules_parse(text, "test.rules", &r), 0);
+	for (pass = 0; pass < 2; pass++) {
+		memset(hostile, 'a', 60);
+		snprintf(hostile + 60, sizeof hostile - 60, pass ? "" : "!");
+		if (pass)
+			snprintf(hostile, sizeof hostile, "Authorization to release records");
+		memset(&line, 0, sizeof line);
+		line.text = hostile;
+		line.box[2] = 500;
+		line.box[3] = 20;
+		line.conf = 95;
+		memset(&page, 0, sizeof page);
+		page.pageno = 1;
+		page.width = 612;
+		page.height = 792;
+		page.lines = &line;
+		page.nlines = 1;
+		assert_non_null(j = authz_check(r, NULL, "", "C-1", &page, 1, 0));
+		assert_string_equal(json_string_value(json_object_get(j, "decision")), "defective");
+		found = 0;
+		json_array_foreach(json_object_get(j, "reasons"), i, v)
+			found |= strcmp(json_string_value(json_object_get(v, "code")),
+			    AUTHZ_UNCHECKED) == 0;
+		assert_int_equal(found, !pass);
+		json_decref(j);
+	}
+	authz_rules_free(r);
+	free(text);
+	free(shipped);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lexicon),
 		cmocka_unit_test(test_rules),
+		cmocka_unit_test(test_match_limit),
 	};
 
 	return cmocka_run_group_tests_name("authz", tests, NULL, NULL);

@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <mupdf/fitz.h>
@@ -429,6 +430,21 @@ setup(void **state)
 	assert_int_equal(mkfifo(fx("fifo.pdf"), 0600), 0);
 	write_bytes(fx("garbage.bin"), "this is a grocery list, not a fax\n", 34);
 	write_bytes(fx("header-only.pdf"), "%PDF-1.7\n%%EOF\n", 15);
+	assert_int_equal(symlink(fx("text.pdf"), fx("link.pdf")), 0);
+	assert_int_equal(mkdir(fx("folder.pdf"), 0700), 0);
+	{
+		/* a cut file: its page objects survive, their content does not */
+		static const char cut[] = "%PDF-1.4\n"
+		    "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+		    "2 0 obj\n<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>\nendobj\n"
+		    "3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792]"
+		    " /Contents 5 0 R >>\nendobj\n"
+		    "4 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792]"
+		    " /Contents 6 0 R >>\nendobj\n"
+		    "5 0 obj\n<< /Length 4000 /Filter /FlateDecode >>\nstream\nx\x9c";
+
+		write_bytes(fx("pageobj-only.pdf"), cut, sizeof cut - 1);
+	}
 	make_huge_png(fx("huge.png"), 100000, 100000);
 	make_tiff_ifd(fx("huge.tif"), 100000, 100000, 0);
 	make_tiff_ifd(fx("loop.tif"), 10, 10, 8);
@@ -614,15 +630,18 @@ t_reject(void **state)
 		const char	*file, *why;
 	} cases[] = {
 		{ "empty.pdf",		"empty file" },
-		{ "fifo.pdf",		"not a regular file" },	/* must not hang */
+		{ "fifo.pdf",		"not a regular file: named pipe (FIFO)" },	/* must not hang */
+		{ "link.pdf",		"not a regular file: symbolic link" },	/* never followed */
+		{ "folder.pdf",		"not a regular file: folder" },
+		{ "pageobj-only.pdf",	"damaged PDF: pages are empty after repair" },
 		{ "garbage.bin",	"not a PDF, TIFF, PNG or JPEG" },
-		{ "locked.pdf",		"encrypted PDF" },
+		{ "locked.pdf",		"encrypted PDF (a password is needed to open it)" },
 		{ "huge.png",		"image too large (100000x100000 px)" },
 		{ "huge.tif",		"image too large (100000x100000 px)" },
 		{ "huge.jpg",		"image too large (60000x60000 px)" },
 		{ "loop.tif",		"damaged TIFF" },
-		{ "tiny.pdf",		"absurd page size" },
-		{ "giant.pdf",		"absurd page size" },
+		{ "tiny.pdf",		"page too small (1.0 x 1.0 pt) on page 1" },	/* MuPDF reads 1 pt at least */
+		{ "giant.pdf",		"page too large (21600 x 21600 pt) on page 1" },
 		{ "header-only.pdf",	"" },	/* damaged PDF or no pages */
 	};
 	struct ocr_info info;
@@ -651,8 +670,46 @@ t_reject(void **state)
 	memset(why, 0, sizeof why);
 	assert_int_equal(ocr_probe(fx("header-only.pdf"), NULL, &info, why,
 	    sizeof why), OCR_BAD);
-	assert_true(strncmp(why, "damaged PDF: ", 13) == 0 ||
-	    strcmp(why, "no pages") == 0);
+	assert_true(strncmp(why, "damaged PDF: ", 13) == 0);
+}
+
+/*
+ * t_one_inode - intake checks and reads one file: ocr_probe_fd goes on
+ * reading the file its descriptor was opened on after the name was
+ * swapped for a symlink; a repaired PDF is reported as such, a whole one
+ * is not.
+ */
+static void
+t_one_inode(void **state)
+{
+	struct ocr_info info;
+	char	why[OCR_WHY];
+	unsigned char *pdf;
+	size_t	len;
+	int	fd;
+
+	pdf = read_bytes(fx("text.pdf"), &len);
+	write_bytes(fx("swap.pdf"), pdf, len);
+	fd = open(fx("swap.pdf"), O_RDONLY | O_NOFOLLOW);
+	assert_true(fd >= 0);
+	unlink(fx("swap.pdf"));
+	assert_int_equal(symlink(fx("garbage.bin"), fx("swap.pdf")), 0);
+	assert_int_equal(ocr_probe_fd(fd, NULL, &info, why, sizeof why), OCR_OK);
+	assert_int_equal(info.format, OCR_FMT_PDF);
+	assert_int_equal(info.pages, 1);
+	assert_int_equal(info.repaired, 0);
+	/* the descriptor is the caller's still */
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	close(fd);
+	assert_int_equal(ocr_probe(fx("swap.pdf"), NULL, &info, why, sizeof why), OCR_BAD);
+	assert_string_equal(why, "not a regular file: symbolic link");
+
+	/* the same PDF with its last 40 bytes (trailer, startxref) cut: repaired */
+	write_bytes(fx("cut40.pdf"), pdf, len - 40);
+	assert_int_equal(ocr_probe(fx("cut40.pdf"), NULL, &info, why, sizeof why), OCR_OK);
+	assert_int_equal(info.repaired, 1);
+	assert_int_equal(info.pages, 1);
+	free(pdf);
 }
 
 /* inputs intake must accept, with their format and page count */
@@ -1024,6 +1081,7 @@ main(void)
 		cmocka_unit_test(t_defaults),
 		cmocka_unit_test(t_reject),
 		cmocka_unit_test(t_probe),
+		cmocka_unit_test(t_one_inode),
 		cmocka_unit_test(t_text_layer),
 		cmocka_unit_test(t_scan),
 		cmocka_unit_test(t_scan_hidden_layer),

@@ -158,6 +158,55 @@ teardown(void **state)
 	return 0;
 }
 
+/*
+ * test_match_limit - a pattern that gives up on hostile text (PCRE2's
+ * match limit, as rules_match_context sets it) fails closed: the whole
+ * page comes back as an "unchecked" hit, never as "no match"; and a
+ * category's context that cannot be checked keeps its hit.
+ */
+static void
+test_match_limit(void **state)
+{
+	struct part2_rules *r = NULL;
+	struct part2_hit *h = NULL;
+	char	text[200];
+	int	n, p, i, unchecked = 0, term = 0;
+
+	(void)state;
+	/* (a+)+$ backtracks exponentially on a run of a's that does not end the text */
+	assert_int_equal(part2_parse("category opioid\nlabel Opioid\nextent term\n"
+	    "term m \\bmethadone\\b\nterm slow (a+)+$\n", "t", &r), 0);
+	memset(text, 'a', 60);
+	snprintf(text + 60, sizeof text - 60, "! nothing else here");
+	n = part2_scan(r, text, &h, &p);
+	assert_int_equal(n, 1);
+	assert_string_equal(h[0].category, PART2_UNCHECKED);
+	assert_int_equal(h[0].start, 0);
+	assert_int_equal(h[0].end, strlen(text));
+	assert_string_equal(part2_label(r, h[0].category), part2_label(r, PART2_UNCHECKED));
+	free(h);
+	part2_free(r);
+
+	/* the hit found before the limit is kept, with the whole-page hit */
+	assert_int_equal(part2_parse("category opioid\nlabel Opioid\nextent term\n"
+	    "context 5 (x+)+$\nterm m \\bmethadone\\b\n", "t", &r), 0);
+	memset(text, 'x', 60);
+	snprintf(text + 60, sizeof text - 60, " methadone");
+	n = part2_scan(r, text, &h, &p);
+	for (i = 0; i < n; i++) {
+		unchecked += strcmp(h[i].category, PART2_UNCHECKED) == 0;
+		term += strcmp(h[i].rule, "m") == 0;
+	}
+	assert_int_equal(unchecked, 1);
+	assert_int_equal(term, 1);
+	free(h);
+	/* an ordinary page is not touched by any of this */
+	n = part2_scan(r, "no such words here", &h, &p);
+	assert_int_equal(n, 0);
+	free(h);
+	part2_free(r);
+}
+
 int
 main(void)
 {
@@ -166,6 +215,7 @@ main(void)
 		cmocka_unit_test(test_scan),
 		cmocka_unit_test(test_provenance),
 		cmocka_unit_test(test_flag_only),
+		cmocka_unit_test(test_match_limit),
 	};
 
 	return cmocka_run_group_tests_name("part2", tests, setup, teardown);

@@ -90,19 +90,19 @@ test_accept_and_duplicate(void **state)
 
 	a = drop("fax1.pdf", "content-one");
 	assert_true(a > 0);
-	assert_int_equal(queue_intake_accept(st, a, "aa11", 11, "pdf", 3, &doc, &dup), 0);
+	assert_int_equal(queue_intake_accept(st, a, "aa11", 11, "pdf", 3, 0, &doc, &dup), 0);
 	assert_int_equal(dup, 0);
 	assert_int_equal(q("SELECT count(*) FROM pages WHERE doc_id = %lld AND state = 'pending'",
 	    (long long)doc), 3);
 	/* the same bytes again: a duplicate, no new document, no new pages */
 	b = drop("fax1-again.pdf", "content-one");
-	assert_int_equal(queue_intake_accept(st, b, "aa11", 11, "", 0, &doc2, &dup), 0);
+	assert_int_equal(queue_intake_accept(st, b, "aa11", 11, "", 0, 0, &doc2, &dup), 0);
 	assert_int_equal(dup, 1);
 	assert_int_equal(doc2, doc);
 	assert_int_equal(q("SELECT count(*) FROM documents"), 1);
 	assert_int_equal(q("SELECT count(*) FROM pages"), 3);
 	/* accepting twice is refused: one transition per state */
-	assert_int_equal(queue_intake_accept(st, b, "aa11", 11, "", 0, &doc2, &dup), -1);
+	assert_int_equal(queue_intake_accept(st, b, "aa11", 11, "", 0, 0, &doc2, &dup), -1);
 	/* publish: the original is kept by hash; the duplicate's bytes dropped */
 	assert_int_equal(queue_publish(st, home, a), 0);
 	assert_int_equal(access(spool_orig_path(orig, home, "aa11"), F_OK), 0);
@@ -176,7 +176,7 @@ test_page_failures_quarantine_doc(void **state)
 	int	dup, i, pn;
 	char	p[SPOOL_PATH];
 
-	assert_int_equal(queue_intake_accept(st, a, "bb22", 11, "pdf", 1, &doc, &dup), 0);
+	assert_int_equal(queue_intake_accept(st, a, "bb22", 11, "pdf", 1, 0, &doc, &dup), 0);
 	assert_int_equal(queue_publish(st, home, a), 0);
 	for (i = 0; i < 3; i++) {
 		pn = queue_page_claim(st, doc, 77);
@@ -203,7 +203,7 @@ test_recover(void **state)
 	ghost = queue_input_add(st, "ghost.pdf", "request", NULL, name);
 	/* accepted in the store but not yet published: published */
 	half = drop("half.pdf", "half-done");
-	assert_int_equal(queue_intake_accept(st, half, "cc33", 9, "pdf", 2, &doc, &dup), 0);
+	assert_int_equal(queue_intake_accept(st, half, "cc33", 9, "pdf", 2, 0, &doc, &dup), 0);
 	/* a page held by a worker that died */
 	assert_int_equal(queue_page_claim(st, doc, 5), 1);
 	assert_int_equal(queue_recover(st, home), 0);
@@ -229,7 +229,7 @@ test_machine_failure_not_counted(void **state)
 	assert_int_equal(q("SELECT count(*) FROM inputs WHERE id = %lld AND state = 'intake'"
 	    " AND next_try > strftime('%%s','now')", (long long)a), 1);
 	/* pages of a worker that hit a full disk go back without a failure */
-	assert_int_equal(queue_intake_accept(st, a, "dd44", 9, "pdf", 1, &doc, &dup), 0);
+	assert_int_equal(queue_intake_accept(st, a, "dd44", 9, "pdf", 1, 0, &doc, &dup), 0);
 	assert_int_equal(queue_page_claim(st, doc, 9), 1);
 	assert_int_equal(queue_pages_release_pid(st, home, (int)getpid(), "disk full",
 	    &pol, 0, 60), 0);
