@@ -12,6 +12,10 @@
  * ordinary clinical text that a release must keep readable, and the Part 2
  * sentence hidden or drawn in the way its class names:
  *
+ *   00-control     the sentence as plain text in an honest text layer: the
+ *                  case any release handles (released, the sentence
+ *                  redacted); if it is not released, the flow is broken and
+ *                  a "blocked" elsewhere means nothing
  *   01-efax        an e-fax service's text header line over a scanned page;
  *                  the sentence only in the scan's pixels
  *   02-vector      the sentence drawn as filled glyph outlines (no text), on
@@ -350,6 +354,19 @@ save(struct rec *r, const char *id, const char *cls, const char *file)
 	fz_drop_buffer(ctx, r->cs);
 	pdf_drop_obj(ctx, r->res);
 	pdf_drop_document(ctx, r->doc);
+}
+
+/* 00: the control, plain text */
+static void
+mk_control(void)
+{
+	struct rec	r;
+	float		y;
+
+	rec_new(&r);
+	y = note(&r, 720);
+	text(&r, "F1", 11, 72, y, P2);
+	save(&r, "00", "control", "00-control.pdf");
 }
 
 /* 01: a scanned page (the whole note and the sentence as pixels, 200 dpi)
@@ -850,6 +867,7 @@ main(int argc, char **argv)
 	fz_register_document_handlers(ctx);
 	fz_try(ctx) {
 		helv = fz_new_base14_font(ctx, "Helvetica");
+		mk_control();
 		mk_efax();
 		mk_vector();
 		mk_image();
