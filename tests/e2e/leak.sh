@@ -121,8 +121,10 @@ while read -r n cls c; do
 done < "$T/classes"
 check "the approved cases are packaged" run_once "$h"
 "$ROI" -C "$h" release list --json > "$T/releases.json"
+# the practice's log (show, text and JSON) and the patient's accounting
 "$ROI" -C "$h" log show > "$T/log.txt" 2>&1
-"$ROI" -C "$h" log accounting --patient P001 >> "$T/log.txt" 2>&1
+"$ROI" -C "$h" log show --json > "$T/log.json" 2> /dev/null
+"$ROI" -C "$h" log accounting --patient P001 --format json > "$T/acct.json" 2> /dev/null
 find "$h/outbox" -type f 2> /dev/null | sed 's|.*/||' > "$T/outbox"
 
 phase "approved and released"
@@ -236,20 +238,27 @@ while read -r n cls c; do
 			case $tl in
 			ocr|pdfimages) found=$($LW --ocr $P2WORDS < "$T/$tl.$n") ;;
 			names)
-				# what the release says about itself: member names, manifest,
-				# cover letter, and the practice's log and accounting; the
-				# record's file name also nowhere in the released files
+				# what the release says about itself.  Member names,
+				# manifest and the patient's accounting entry: no Part 2
+				# word; with the released files' text (cover letter, box
+				# labels, stamps): no "Part 2"/"SUD"/"substance" wording;
+				# with the released files' objects and the practice's log
+				# (whose sealed fields may keep the reasons): no file name
 				{
 					cat "$T/members.$n"
 					find "$T/rel/$n" -name manifest.json -exec cat {} +
-					grep -i 'cover' "$T/pdfs.$n" | while read -r f; do pdftotext "$f" - 2> /dev/null; done
-					grep -E "(^|[^0-9])$c([^0-9]|\$)" "$T/log.txt"
+					jq -r ".[] | select(.case == \"$c\") | .. | strings" "$T/acct.json"
 				} > "$T/names.$n"
-				found=$( { $LW $P2WORDS < "$T/names.$n"
-					cat "$T/names.$n" "$T/pdftotext.$n" "$T/qpdf.$n" |
-					    grep -qiF -- "${file%.pdf}" && echo "file name '$file'"
-					grep -qiE "$NAMED" "$T/names.$n" &&
-					    echo "'Part 2/SUD/substance' wording: $(grep -oiE ".{0,30}($NAMED).{0,20}" "$T/names.$n" | head -2 | tr '\n' ' ')"
+				cat "$T/names.$n" "$T/pdftotext.$n" > "$T/said.$n"
+				{
+					cat "$T/said.$n" "$T/qpdf.$n"
+					grep -E "(^|[^0-9])$c([^0-9]|\$)" "$T/log.txt"
+					jq -r ".[] | select(.case == \"$c\") | .. | strings" "$T/log.json"
+				} > "$T/files.$n"
+				found=$( { $LW $P2WORDS < "$T/names.$n" | sed 's/$/ (names)/'
+					grep -qiF -- "${file%.pdf}" "$T/files.$n" && echo "file name '$file'"
+					grep -qiE "$NAMED" "$T/said.$n" &&
+					    echo "wording: $(grep -oiE ".{0,30}($NAMED).{0,20}" "$T/said.$n" | head -2 | tr '\n' ' ')"
 				} ) ;;
 			*) found=$($LW $P2WORDS < "$T/$tl.$n") ;;
 			esac
