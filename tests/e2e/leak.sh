@@ -17,7 +17,8 @@
 # readable by OCR; "blocked" when the release was refused with a one-line
 # reason and nothing went to outbox/; LEAK otherwise.  The control record
 # (plain text) must be released: a flow that blocks everything passes nothing.  The table is printed
-# as TAP comments and written to BUILD/leak-table.txt.
+# as TAP comments and written to BUILD/leak-table.txt (LEAK_TABLE=FILE
+# elsewhere).  LEAK_OUTPUT=text runs it on [release] output = text.
 . tests/e2e/lib.sh
 
 PY=/usr/bin/python3
@@ -87,7 +88,10 @@ phase "the originals read"
 # 2. a home, the registry's patient, a reviewer, the recipient
 export ROI_NOW=2026-03-02T09:00:00
 me=$(id -un)
-h=$(newhome leak)
+# LEAK_OUTPUT=text runs the suite on the true-PDF output ([release] output)
+h=$(newhome leak ${LEAK_OUTPUT:+"[release]" "output = $LEAK_OUTPUT"})
+[ -n "$h" ] || { not_ok "a home for the suite (roi init, roi.conf)"; exit 0; }
+[ -n "${LEAK_OUTPUT:-}" ] && diag "[release] output = $LEAK_OUTPUT"
 printf 'id,first_name,last_name,dob\nP001,Jordan,Sample,07/22/1985\n' > "$T/p.csv"
 "$ROI" -C "$h" patient import "$T/p.csv" > /dev/null
 sed -i "s/^reviewers =\$/reviewers = $me/" "$h/roi.conf"
