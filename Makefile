@@ -41,7 +41,7 @@ UNIT_SRC  = $(wildcard tests/unit/t_*.c)
 UNIT_BIN  = $(patsubst tests/unit/%.c,$(SAN)/tests/%,$(UNIT_SRC))
 SAN_LIB_OBJ = $(patsubst %.c,$(SAN)/%.o,$(LIB_SRC))
 
-PROGS = $(O)/roi $(O)/mkfax $(O)/roi-verify
+PROGS = $(O)/roi $(O)/mkfax $(O)/mkleak $(O)/roi-verify
 STAGES = intake ocr sort authcheck classify package disclose
 
 .PHONY: all deps deps-demo deps-test deps-bench test unit e2e bench accuracy accuracy-part2 demo install clean fixtures
@@ -90,6 +90,10 @@ $(O)/benchlog: $(O)/tools/benchlog.o $(patsubst %.c,$(O)/%.o,$(LIB_SRC))
 $(O)/mkfax: $(O)/tools/mkfax.o
 	$(CC) $(ALLCFLAGS) -o $@ $< $(MUPDF_LIBS) $$(pkg-config --libs lept)
 
+# the leak suite's awkward records (tests/e2e/leak.sh)
+$(O)/mkleak: $(O)/tools/mkleak.o
+	$(CC) $(ALLCFLAGS) -o $@ $< $(MUPDF_LIBS)
+
 # sanitizer build for the tests
 $(SAN)/%.o: %.c $(HDRS) | deps
 	@mkdir -p $(dir $@)
@@ -108,10 +112,11 @@ $(SAN)/cer: tests/e2e/cer.c
 $(SAN)/p2score: tests/e2e/p2score.c
 	$(CC) $(CPPFLAGS) -std=c11 $(WARN) $(SANFLAGS) -o $@ $< $$(pkg-config --libs jansson)
 
-fixtures: $(O)/mkfax
+fixtures: $(O)/mkfax $(O)/mkleak
 	$(O)/mkfax -o $(O)/fixtures
+	mkdir -p $(O)/fixtures/leak && $(O)/mkleak -o $(O)/fixtures/leak
 
-test: deps-test $(O)/mkfax $(SAN)/roi $(SAN)/roi-verify $(SAN)/cer $(SAN)/p2score $(UNIT_BIN)
+test: deps-test $(O)/mkfax $(O)/mkleak $(SAN)/roi $(SAN)/roi-verify $(SAN)/cer $(SAN)/p2score $(UNIT_BIN)
 	@sh tests/run.sh $(SAN) $(O)
 
 bench: deps-bench all $(SAN)/cer $(O)/benchrel $(O)/benchlog

@@ -3,7 +3,8 @@
 # (shell, TAP), then print the closing line "N passed, N failed".
 #
 # usage: tests/run.sh SANITIZER_BUILD_DIR BUILD_DIR [PATTERN]
-# The roi under test is the sanitizer build; fixtures come from tools/mkfax.
+# The roi under test is the sanitizer build; fixtures come from tools/mkfax
+# and tools/mkleak (the leak suite's records, in FIXTURES/leak).
 set -u
 san=$1
 build=$2
@@ -11,7 +12,7 @@ pat=${3:-${TESTS:-}}
 top=$(pwd)
 export ROI="$top/$san/roi" CER="$top/$san/cer" FIX="$top/$build/fixtures"
 export P2SCORE="$top/$san/p2score" ROI_VERIFY="$top/$san/roi-verify"
-export MKFAX="$top/$build/mkfax" TOP="$top"
+export MKFAX="$top/$build/mkfax" MKLEAK="$top/$build/mkleak" TOP="$top"
 # stages link Tesseract/Leptonica, whose caches LeakSanitizer counts as
 # leaks; leaks are checked in the unit tests, crashes and UB everywhere
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=0
@@ -26,10 +27,11 @@ fail=0
 
 # fixtures: regenerate when the generator or its sources changed
 stamp=$FIX/.stamp
-if [ ! -f "$stamp" ] || [ -n "$(find "$MKFAX" fixtures/src -newer "$stamp" 2>/dev/null | head -1)" ]; then
+if [ ! -f "$stamp" ] || [ -n "$(find "$MKFAX" "$MKLEAK" fixtures/src -newer "$stamp" 2>/dev/null | head -1)" ]; then
 	rm -rf "$FIX"
-	mkdir -p "$FIX"
-	if ! "$MKFAX" -o "$FIX" >>"$log" 2>&1 || ! "$MKFAX" --bad "$FIX/bad" >>"$log" 2>&1; then
+	mkdir -p "$FIX/leak"
+	if ! "$MKFAX" -o "$FIX" >>"$log" 2>&1 || ! "$MKFAX" --bad "$FIX/bad" >>"$log" 2>&1 ||
+	    ! "$MKLEAK" -o "$FIX/leak" >>"$log" 2>&1; then
 		echo "run.sh: cannot generate fixtures (see $log)"
 		echo "0 passed, 1 failed"
 		exit 1
