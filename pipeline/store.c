@@ -490,6 +490,9 @@ static const char *const migrations[] = {
 	"  appt_id INTEGER REFERENCES appointments(id)"	/* booked when accepted */
 	");"
 	"CREATE INDEX offers_slot ON offers(slot_appt, state);",
+	/* 12 -> 13: a reviewer's decision on a whole document (withhold,
+	 * include) names the document it is about */
+	"ALTER TABLE review_actions ADD COLUMN doc_id INTEGER REFERENCES documents(id);",
 };
 
 #define NMIGRATIONS	((int)(sizeof migrations / sizeof migrations[0]))
