@@ -347,6 +347,7 @@ title(const char *first_page)
 		{ "psychiatric evaluation", "Psychiatric evaluation" },
 		{ "medication list", "Medication list" },
 		{ "laboratory results", "Laboratory results" },
+		{ "laboratory report", "Laboratory results" },
 		{ "lab results", "Laboratory results" },
 	};
 	char		head[400];

@@ -62,6 +62,7 @@
 struct doc {
 	int64_t	id;
 	char	desc[DESCRIBE_LEN];	/* "Progress note, 2024-09-16, 2 pages": never its file name */
+	char	title[DESCRIBE_LEN];	/* "Progress note, 2024-09-16": the letter's table has pages */
 	char	sha[65];		/* of the original */
 	int	pages;
 	char	withheld[48];		/* category of a whole-document proposal, or "" */
@@ -425,15 +426,16 @@ describe(struct stage_ctx *ctx, struct doc *d, int n, int neutral)
 			goto out;
 	}
 	describe_document(type, first, all, d->pages, d->desc, sizeof d->desc);
+	if (!describe_date_of_service(first, all, date))
+		date[0] = '\0';
+	snprintf(d->title, sizeof d->title, "%s, %s", describe_type(type, first),
+	    date[0] ? date : DESCRIBE_UNKNOWN);
 	/* a zip shows its names to anyone: no more than a number */
 	if (neutral)
 		snprintf(d->outname, sizeof d->outname, "%02d record.pdf", n + 9);
-	else {
-		if (!describe_date_of_service(first, all, date))
-			snprintf(date, sizeof date, "undated");
+	else
 		snprintf(d->outname, sizeof d->outname, "%02d %s %s.pdf", n + 9,
-		    describe_type(type, first), date);
-	}
+		    describe_type(type, first), date[0] ? date : "undated");
 	rc = 0;
 out:
 	if (rc == -1)
@@ -596,7 +598,7 @@ cover_letter(struct stage_ctx *ctx, const struct facts *cf, const struct doc *do
 	for (i = 0; i < n; i++) {
 		/* what and why stay in the practice (review history, the
 		 * sealed log fields): the letter says only that the law asks */
-		items[i].name = docs[i].desc;
+		items[i].name = docs[i].withheld[0] ? docs[i].desc : docs[i].title;
 		items[i].pages = docs[i].withheld[0] ? 0 : docs[i].pages;
 		items[i].redactions = docs[i].redactions;
 		items[i].withheld_reason = docs[i].withheld[0] ? PACKAGE_WITHHELD : NULL;

@@ -81,6 +81,9 @@ test_document(void **state)
 		/* a title that names a program is not one of the known titles */
 		{ "clinical_record", "METHADONE MAINTENANCE PROGRAM - OPIOID TREATMENT NOTE\n"
 		  "DOS 2024-09-16", 2, "Clinical record, 2024-09-16, 2 pages" },
+		{ "clinical_record", "Springfield Reference Laboratory\n# Laboratory Report\nPatient: A."
+		  " Test  Date of birth: 08/03/1990\nCollected: 02/17/2026 08:10", 1,
+		  "Laboratory results, 2026-02-17, 1 page" },
 		{ "other", "", 1, "Clinical record, date unknown, 1 page" },
 		{ NULL, NULL, 1, "Clinical record, date unknown, 1 page" },
 		{ "fax_cover", "FAX COVER SHEET\nDate: 12/01/2026", 1, "Fax cover sheet, 2026-12-01, 1 page" },
