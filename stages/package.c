@@ -8,13 +8,20 @@
  * (redact.h: text, pixels, metadata and the rest scrubbed) into
  * spool/work/C-N/, and the self-check runs on the output: no redacted text
  * left, every box black, nothing scrubbed remaining.  Then manifest.json
- * (files with SHA-256 and pages, redactions by category, withheld
+ * (files with SHA-256, pages and a count of redactions, withheld
  * documents, the rules' and the authorization's SHA-256, reviewer,
- * recipient, whether Part 2 content goes out) and the files are packed
+ * recipient, whether the 2.32 notice is enclosed) and the files are packed
  * and encrypted (package.h) to the recipient's age key and the practice's
  * own, into spool/packages/C-N.age, and one transaction records the
  * release as 'packaged'.  A failed self-check records it 'blocked' with
  * the reason instead: nothing is packed.
+ *
+ * Nothing in a package says what was hidden (42 CFR 2.11): records are
+ * named and listed by type and date of service (describe.h), never by file
+ * name; a withheld record is "withheld as federal or state law requires";
+ * no redaction category or Part 2 mode.  The release row keeps the
+ * practice's copy of the manifest with those reasons ("part2",
+ * "practice"), which the disclose stage seals into the log entry.
  *
  * A package is not in outbox/ yet: the disclose stage (the hash-chained
  * disclosure log) moves it there with its log entry, so that no release
