@@ -399,6 +399,13 @@ out:
 	return rc;
 }
 
+/* cover - a page type that does not say what a record is */
+static int
+cover(const char *type)
+{
+	return type[0] == '\0' || strcmp(type, "fax_cover") == 0 || strcmp(type, "other") == 0;
+}
+
 /*
  * describe - the record as the recipient may know it: type and date of
  * service from its pages as read (describe.h); its member name in the
@@ -428,9 +435,13 @@ describe(struct stage_ctx *ctx, struct doc *d, int n, int neutral)
 		all[len + l] = '\n';
 		all[len + l + 1] = '\0';
 		len += l + 1;
-		if (first == NULL && ((first = strdup(col(s, 1))) == NULL ||
-		    (type = strdup(col(s, 0))) == NULL))
-			goto out;
+		/* the first page that is not a sender's fax cover says what it is */
+		if (first == NULL || (cover(type) && !cover(col(s, 0)))) {
+			free(first);
+			free(type);
+			if ((first = strdup(col(s, 1))) == NULL || (type = strdup(col(s, 0))) == NULL)
+				goto out;
+		}
 	}
 	describe_document(type, first, all, d->pages, d->desc, sizeof d->desc);
 	if (!describe_date_of_service(first, all, date))
