@@ -820,11 +820,16 @@ stage_package_main(int argc, char **argv)
 	 * what was redacted by category and why a record was withheld */
 	if ((priv = json_array()) == NULL)
 		goto out;
-	for (i = 0; i < n; i++)
-		json_array_append_new(priv, json_pack("{s:I, s:s, s:s, s:s, s:o}", "doc",
-		    (json_int_t)docs[i].id, "document", docs[i].desc, "withheld", docs[i].withheld,
-		    "reason", docs[i].why, "redactions", docs[i].counts ?
-		    json_incref(docs[i].counts) : json_object()));
+	for (i = 0; i < n; i++) {
+		/* only what was hidden, and short: the log's sealed part holds
+		 * at most CHAIN_SEALED_MAX bytes in all */
+		if (!docs[i].withheld[0] && docs[i].redactions == 0)
+			continue;
+		json_array_append_new(priv, json_pack("{s:I, s:s, s:s%, s:o}", "doc",
+		    (json_int_t)docs[i].id, "withheld", docs[i].withheld, "reason", docs[i].why,
+		    strlen(docs[i].why) > 160 ? (size_t)160 : strlen(docs[i].why), "redactions",
+		    docs[i].counts ? json_incref(docs[i].counts) : json_object()));
+	}
 	json_object_set_new(man, "part2", json_pack("{s:s, s:b}", "mode", part2, "notice", disclose));
 	json_object_set_new(man, "practice", priv);
 	priv = NULL;
