@@ -58,6 +58,15 @@ doctype_free(struct doctypes *dt)
 
 /* valid_name - a type name: lower-case letters, digits, underscore */
 static int
+has_alnum(const char *s)
+{
+	for (; *s; s++)
+		if (isalnum((unsigned char)*s))
+			return 1;
+	return 0;
+}
+
+static int
 valid_name(const char *s)
 {
 	if (*s == '\0' || strlen(s) >= 48)
@@ -135,6 +144,48 @@ doctype_parse(const char *text, const char *name, struct doctypes **out)
 				errors++;
 			continue;
 		}
+		if (strncmp(s, "title ", 6) == 0) {
+			/* a heading the practice uses: the words at a line's start,
+			 * then the line's end or punctuation ("PROCESS NOTES --
+			 * CONFIDENTIAL"), never more words ("process notes are
+			 * kept ..."); worth the type's min by itself (weight 0) */
+			char		re_text[1024];
+			size_t		k = 0;
+			const char	*c = s + 6;
+			pcre2_code	*re;
+			struct pattern	*np;
+
+			while (isspace((unsigned char)*c))
+				c++;
+			k += (size_t)snprintf(re_text, sizeof re_text, "^\\W{0,3}");
+			for (; *c && k < sizeof re_text - 64; c++) {
+				if (isalnum((unsigned char)*c) || (unsigned char)*c >= 0x80)
+					re_text[k++] = *c;
+				else if (isspace((unsigned char)*c)) {
+					k += (size_t)snprintf(re_text + k, sizeof re_text - k, "\\s+");
+					while (isspace((unsigned char)c[1]))
+						c++;
+				} else
+					k += (size_t)snprintf(re_text + k, sizeof re_text - k, "\\W?");
+			}
+			if (*c || strspn(s + 6, " \t") == strlen(s + 6) || !has_alnum(s + 6)) {
+				errors += rules_bad(name, lineno, "title: the words of a heading");
+				continue;
+			}
+			snprintf(re_text + k, sizeof re_text - k, "(?=[ \\t]*($|[^\\w\\s]))");
+			if ((re = rules_regex(re_text, 1, name, lineno)) == NULL) {
+				errors++;
+				continue;
+			}
+			if ((np = realloc(t->pat, (t->npat + 1) * sizeof *np)) == NULL) {
+				pcre2_code_free(re);
+				goto oom;
+			}
+			t->pat = np;
+			t->pat[t->npat].weight = 0;
+			t->pat[t->npat++].re = re;
+			continue;
+		}
 		if (strncmp(s, "min ", 4) == 0) {
 			char *end;
 			long v = strtol(s + 4, &end, 10);
@@ -207,6 +258,20 @@ doctype_load(const char *home, struct doctypes **out)
 	return rc;
 }
 
+/* type_score - one type's score on flattened text (a title: the type's min) */
+static int
+type_score(const struct doctypes *dt, const struct type *t, const char *flat,
+    pcre2_match_data *md)
+{
+	int	k, sc = 0;
+
+	for (k = 0; k < t->npat; k++)
+		if (pcre2_match(t->pat[k].re, (PCRE2_SPTR)flat, PCRE2_ZERO_TERMINATED, 0, 0, md,
+		    dt->mctx) >= 0)
+			sc += t->pat[k].weight ? t->pat[k].weight : t->min;
+	return sc;
+}
+
 /* flatten - page text with hyphenated line breaks joined and newlines kept */
 static char *
 flatten(const char *text)
@@ -233,7 +298,7 @@ doctype_classify(const struct doctypes *dt, const char *text, int *score)
 {
 	pcre2_match_data *md;
 	char		*flat;
-	int		i, k, best = -1, bestscore = 0;
+	int		i, best = -1, bestscore = 0;
 
 	*score = 0;
 	if ((flat = flatten(text)) == NULL)
@@ -242,10 +307,7 @@ doctype_classify(const struct doctypes *dt, const char *text, int *score)
 	for (i = 0; md && i < dt->nt; i++) {
 		int sc = 0;
 
-		for (k = 0; k < dt->t[i].npat; k++)
-			if (pcre2_match(dt->t[i].pat[k].re, (PCRE2_SPTR)flat, PCRE2_ZERO_TERMINATED,
-			    0, 0, md, dt->mctx) >= 0)
-				sc += dt->t[i].pat[k].weight;
+		sc = type_score(dt, &dt->t[i], flat, md);
 		if (sc >= dt->t[i].min && sc > bestscore) {
 			best = i;
 			bestscore = sc;
@@ -319,4 +381,26 @@ doctype_label(const struct doctypes *dt, const char *name)
 	const struct type *t = type_of(dt, name);
 
 	return t ? t->label : "Other";
+}
+
+/* doctype_is - see doctype.h */
+int
+doctype_is(const struct doctypes *dt, const char *name, const char *text)
+{
+	pcre2_match_data *md;
+	char		*flat;
+	int		i, sc = 0;
+
+	for (i = 0; dt && i < dt->nt; i++)
+		if (strcmp(dt->t[i].name, name) == 0)
+			break;
+	if (dt == NULL || i == dt->nt || (flat = flatten(text ? text : "")) == NULL)
+		return 0;
+	if ((md = pcre2_match_data_create(1, NULL)) != NULL) {
+		sc = type_score(dt, &dt->t[i], flat, md);
+		pcre2_match_data_free(md);
+	} else
+		sc = -1;
+	free(flat);
+	return sc >= dt->t[i].min;
 }

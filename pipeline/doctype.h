@@ -12,6 +12,8 @@
  *	label Human readable name
  *	min N
  *	W PATTERN
+ *	title Words of a heading	(worth min alone: at a line's start, then the
+ *				 line's end or punctuation, never more words)
  *	begins PATTERN		(optional, with ends: one document per form)
  *	ends PATTERN
  *
@@ -42,6 +44,10 @@ int	doctype_count(const struct doctypes *dt);
  * without both lines never split. */
 int	doctype_ends(const struct doctypes *dt, const char *name, const char *text);
 int	doctype_begins(const struct doctypes *dt, const char *name, const char *text);
+/* doctype_is - does the page reach type NAME's min, whichever type wins?
+ * (psychotherapy notes are looked for on every page: a page that scores
+ * higher as a clinical record may still be one) */
+int	doctype_is(const struct doctypes *dt, const char *name, const char *text);
 void	doctype_free(struct doctypes *dt);
 
 #endif

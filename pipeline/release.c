@@ -498,7 +498,7 @@ static void
 letter_html(fz_context *ctx, fz_buffer *b, const struct release_info *ri, int total)
 {
 	const struct release_item *it;
-	int	i, n;
+	int	i, n, hidden = 0;
 
 	letterhead_html(ctx, b, ri->practice_name, ri->practice_address, ri->practice_phone,
 	    ri->practice_fax);
@@ -539,6 +539,7 @@ letter_html(fz_context *ctx, fz_buffer *b, const struct release_info *ri, int to
 		html_put(ctx, b, empty(it->name) ? "(unnamed document)" : it->name);
 		fz_append_printf(ctx, b, "</td><td class=n>%d</td><td class=n>%d</td>"
 		    "</tr>\n", it->pages, it->redactions);
+		hidden |= it->redactions > 0;
 	}
 	if (n > 0)
 		fz_append_string(ctx, b, "</table>\n");
@@ -552,11 +553,15 @@ letter_html(fz_context *ctx, fz_buffer *b, const struct release_info *ri, int to
 			fz_append_string(ctx, b, "<p class=wt>Not enclosed:</p>\n");
 		fz_append_string(ctx, b, "<p class=wh>");
 		html_put(ctx, b, empty(it->name) ? "(unnamed document)" : it->name);
-		fz_append_string(ctx, b, " &#8212; withheld: ");
-		html_put(ctx, b, empty(it->withheld_reason) ? "not authorized" :
-		    it->withheld_reason);
+		fz_append_string(ctx, b, " &#8212; ");
+		html_put(ctx, b, empty(it->withheld_reason) ? "withheld" : it->withheld_reason);
 		fz_append_string(ctx, b, "</p>\n");
+		hidden = 1;
 	}
+	/* 42 CFR 2.11: saying what was hidden, or why, would disclose it */
+	if (hidden)
+		fz_append_string(ctx, b, "<p>Some information was withheld or redacted as "
+		    "federal or state law requires.</p>\n");
 	fz_append_printf(ctx, b, "<p class=tot>Total pages in this release: %d</p>\n",
 	    total);
 	if (ri->part2)
@@ -1028,7 +1033,7 @@ accounting_html(fz_context *ctx, fz_buffer *b, const struct release_accounting *
 		fz_append_string(ctx, b, ". ");
 	} else
 		fz_append_string(ctx, b, "It covers the six years before today (three years for"
-		    " records protected by 42 CFR Part 2). ");
+		    " some records federal law protects further). ");
 	fz_append_string(ctx, b, "It also lists disclosures made with your written"
 	    " authorization or consent, which the law does not require us to list, so that you"
 	    " have a complete record.</p>\n");

@@ -7,10 +7,15 @@
  * MuPDF's story engine from HTML: the practice letterhead (name, address,
  * phone, fax: the caller copies them from roi.conf), the date, the
  * recipient, a "Re:" line (case id, patient name, date of birth), the
- * purpose, a table of what is enclosed (name, pages, redactions, or
- * "withheld: REASON" for a document that does not go out), the total page
- * count, the sentence "The enclosed 42 CFR Part 2 notice applies." when
- * part2 is set (and only then), and the reviewer.
+ * purpose, a table of what is enclosed (name, pages, redactions), the
+ * documents that do not go out ("NAME -- REASON"), the sentence "Some
+ * information was withheld or redacted as federal or state law requires."
+ * when anything was withheld or redacted, the total page count, the
+ * sentence "The enclosed 42 CFR Part 2 notice applies." when part2 is set
+ * (and only then: the notice is required with Part 2 content), and the
+ * reviewer.  42 CFR 2.11: the caller's names and reasons must not say what
+ * was hidden (no file names, no "Part 2", "SUD", "psychotherapy notes");
+ * stages/package.c passes describe.h descriptions and one neutral reason.
  *
  * release_notice_page() writes one Letter page holding the full statement
  * 1 of 42 CFR 2.32(a)(1) as amended in 2024 (RELEASE_NOTICE_TEXT) and its
@@ -90,8 +95,8 @@ struct release_item {
 	const char	*name;		/* as the recipient should know it */
 	int		pages;		/* pages enclosed */
 	int		redactions;	/* boxes applied */
-	const char	*withheld_reason; /* NULL: enclosed; else e.g.
-					   "psychotherapy notes not authorized" */
+	const char	*withheld_reason; /* NULL: enclosed; else neutral, e.g.
+					   "withheld as federal or state law requires" */
 };
 
 struct release_info {

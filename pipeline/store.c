@@ -490,8 +490,11 @@ static const char *const migrations[] = {
 	"  appt_id INTEGER REFERENCES appointments(id)"	/* booked when accepted */
 	");"
 	"CREATE INDEX offers_slot ON offers(slot_appt, state);",
-	/* intake: a PDF MuPDF had to repair (issue 14, must-have 7) */
+	/* 12 -> 13: intake: a PDF MuPDF had to repair (issue 14, must-have 7) */
 	"ALTER TABLE documents ADD COLUMN repaired INTEGER NOT NULL DEFAULT 0;",
+	/* 13 -> 14: a reviewer's decision on a whole document (withhold,
+	 * include) names the document it is about */
+	"ALTER TABLE review_actions ADD COLUMN doc_id INTEGER REFERENCES documents(id);",
 };
 
 #define NMIGRATIONS	((int)(sizeof migrations / sizeof migrations[0]))

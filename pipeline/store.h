@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #define STORE_FILE	"roi.db"
-#define STORE_VERSION	13
+#define STORE_VERSION	14
 
 struct store;
 

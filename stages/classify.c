@@ -104,7 +104,9 @@ one_page(struct job *j, int64_t case_id, int64_t doc, int pageno, float pw, floa
 	char			reason[256], *bj;
 
 	type = doctype_classify(j->dt, text ? text : "", &score);
-	if (strcmp(type, PSYNOTES) == 0)
+	/* whichever type wins: a page that reaches psychotherapy notes' min
+	 * counts (164.508(a)(2): better a reviewer includes it than it goes) */
+	if (strcmp(type, PSYNOTES) == 0 || doctype_is(j->dt, PSYNOTES, text))
 		*psy = 1;
 	s = store_prepare(j->ctx->st, "UPDATE pages SET doctype = ?, doctype_score = ?"
 	    " WHERE doc_id = ? AND pageno = ?");

@@ -75,22 +75,25 @@ hex_or_zero(const char *h, char out[65])
 }
 
 /*
- * description - what was disclosed, in words: "2 documents, 5 pages:
- * labs.pdf (2 pages, 3 redactions), ...; withheld: NAME (REASON)"
+ * description - what was disclosed, in words, as the accounting shows it to
+ * the patient: "2 documents, 5 pages: Progress note, 2024-09-16, 2 pages
+ * (3 redactions); ...; withheld as federal or state law requires: Clinical
+ * record, date unknown, 1 page".  Documents by type and date of service
+ * only (describe.h), never a file name or why (those stay in the sealed
+ * "practice" member).
  */
 static char *
 description(json_t *man)
 {
-	json_t	*f, *c;
+	json_t	*f;
 	size_t	i, cap = 4096, len = 0;
 	char	*d = malloc(cap);
-	int	docs = 0, pages = 0;
-	const char *k;
+	int	docs = 0, pages = 0, red;
 
 	if (d == NULL)
 		return NULL;
 	json_array_foreach(json_object_get(man, "files"), i, f) {
-		if (*json_string_value(json_object_get(f, "from")) == '\0')
+		if (json_object_get(f, "doc") == NULL)
 			continue;
 		docs++;
 		pages += (int)json_integer_value(json_object_get(f, "pages"));
@@ -98,29 +101,21 @@ description(json_t *man)
 	len += (size_t)snprintf(d + len, cap - len, "%d document%s, %d page%s:", docs,
 	    docs == 1 ? "" : "s", pages, pages == 1 ? "" : "s");
 	json_array_foreach(json_object_get(man, "files"), i, f) {
-		int red = 0;
-
-		if (*json_string_value(json_object_get(f, "from")) == '\0' || len >= cap - 1)
+		if (json_object_get(f, "doc") == NULL || len >= cap - 1)
 			continue;
-		json_object_foreach(json_object_get(f, "redactions"), k, c)
-			red += (int)json_integer_value(c);
-		len += (size_t)snprintf(d + len, cap - len, " %s (%d page%s, %d redaction%s);",
-		    json_string_value(json_object_get(f, "from")),
-		    (int)json_integer_value(json_object_get(f, "pages")),
-		    json_integer_value(json_object_get(f, "pages")) == 1 ? "" : "s", red,
-		    red == 1 ? "" : "s");
+		red = (int)json_integer_value(json_object_get(f, "redactions"));
+		len += (size_t)snprintf(d + len, cap - len, " %s (%d redaction%s);",
+		    json_string_value(json_object_get(f, "document")) ?
+		    json_string_value(json_object_get(f, "document")) : "document",
+		    red, red == 1 ? "" : "s");
 	}
-	json_array_foreach(json_object_get(man, "withheld"), i, f) {
-		const char *r = json_string_value(json_object_get(f, "reason"));
-
+	json_array_foreach(json_object_get(man, "withheld"), i, f)
 		if (len < cap - 1)
-			len += (size_t)snprintf(d + len, cap - len, " withheld: %s (%s);",
-			    json_string_value(json_object_get(f, "name")),
-			    r && strcmp(r, "psychotherapy_notes") == 0 ?
-			    "psychotherapy notes, not authorized" :
-			    r && strcmp(r, "part2_record") == 0 ?
-			    "a 42 CFR Part 2 program's record, not consented" : r ? r : "withheld");
-	}
+			len += (size_t)snprintf(d + len, cap - len, " %s: %s;",
+			    json_string_value(json_object_get(f, "reason")) ?
+			    json_string_value(json_object_get(f, "reason")) : "withheld",
+			    json_string_value(json_object_get(f, "document")) ?
+			    json_string_value(json_object_get(f, "document")) : "document");
 	if (len > 0 && len < cap && d[len - 1] == ';')
 		d[len - 1] = '\0';
 	return d;
@@ -200,7 +195,7 @@ disclose(struct stage_ctx *ctx)
 	digits[k] = '\0';
 	if ((desc = description(man)) == NULL)
 		goto out;
-	acc = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:O, s:O}",
+	acc = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:O, s:O, s:O}",
 	    "case", json_string_value(json_object_get(man, "case")),
 	    "patient", json_string_value(json_object_get(auth, "patient")) ?
 	    json_string_value(json_object_get(auth, "patient")) : "",
@@ -209,7 +204,10 @@ disclose(struct stage_ctx *ctx)
 	    "purpose", json_string_value(json_object_get(auth, "purpose")) ?
 	    json_string_value(json_object_get(auth, "purpose")) : "",
 	    "description", desc, "files", json_object_get(man, "files"),
-	    "withheld", json_object_get(man, "withheld"));
+	    "withheld", json_object_get(man, "withheld"),
+	    /* why, per record: the practice's own, never shown to a recipient */
+	    "practice", json_object_get(man, "practice") ? json_object_get(man, "practice") :
+	    json_null());
 	if (acc == NULL || (json = json_dumps(acc, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL) {
 		msg_error("out of memory");
 		goto out;

@@ -8,13 +8,20 @@
  * (redact.h: text, pixels, metadata and the rest scrubbed) into
  * spool/work/C-N/, and the self-check runs on the output: no redacted text
  * left, every box black, nothing scrubbed remaining.  Then manifest.json
- * (files with SHA-256 and pages, redactions by category, withheld
+ * (files with SHA-256, pages and a count of redactions, withheld
  * documents, the rules' and the authorization's SHA-256, reviewer,
- * recipient, whether Part 2 content goes out) and the files are packed
+ * recipient, whether the 2.32 notice is enclosed) and the files are packed
  * and encrypted (package.h) to the recipient's age key and the practice's
  * own, into spool/packages/C-N.age, and one transaction records the
  * release as 'packaged'.  A failed self-check records it 'blocked' with
  * the reason instead: nothing is packed.
+ *
+ * Nothing in a package says what was hidden (42 CFR 2.11): records are
+ * named and listed by type and date of service (describe.h), never by file
+ * name; a withheld record is "withheld as federal or state law requires";
+ * no redaction category or Part 2 mode.  The release row keeps the
+ * practice's copy of the manifest with those reasons ("part2",
+ * "practice"), which the disclose stage seals into the log entry.
  *
  * A package is not in outbox/ yet: the disclose stage (the hash-chained
  * disclosure log) moves it there with its log entry, so that no release
@@ -45,6 +52,7 @@
 
 #include "age.h"
 #include "clock.h"
+#include "describe.h"
 #include "fault.h"
 #include "keys.h"
 #include "msg.h"
@@ -55,13 +63,18 @@
 #include "stage.h"
 
 #define MAXDOCS	64
+/* all a recipient is told about what is not there (42 CFR 2.11) */
+#define PACKAGE_WITHHELD	"withheld as federal or state law requires"
 
 struct doc {
 	int64_t	id;
-	char	name[128];		/* as dropped */
+	char	desc[DESCRIBE_LEN];	/* "Progress note, 2024-09-16, 2 pages": never its file name */
+	char	title[DESCRIBE_LEN];	/* "Progress note, 2024-09-16": the letter's table has pages */
 	char	sha[65];		/* of the original */
 	int	pages;
 	char	withheld[48];		/* category of a whole-document proposal, or "" */
+	char	why[512];		/* ... and its reason: stays in the practice */
+	json_t	*counts;		/* redactions by category: stays in the practice */
 	char	out[SPOOL_PATH];	/* the redacted PDF */
 	char	final[SPOOL_PATH];	/* ... stamped */
 	char	outname[160];		/* its name in the package */
@@ -386,50 +399,109 @@ out:
 	return rc;
 }
 
+/* cover - a page type that does not say what a record is */
+static int
+cover(const char *type)
+{
+	return type[0] == '\0' || strcmp(type, "fax_cover") == 0 || strcmp(type, "other") == 0;
+}
+
+/*
+ * describe - the record as the recipient may know it: type and date of
+ * service from its pages as read (describe.h); its member name in the
+ * package from the same words ("10 Progress note 2024-09-16.pdf")
+ */
+static int
+describe(struct stage_ctx *ctx, struct doc *d, int n, int neutral)
+{
+	sqlite3_stmt	*s;
+	char		*all = NULL, *first = NULL, *type = NULL, date[DESCRIBE_DATELEN];
+	size_t		len = 0;
+	int		rc = -1;
+
+	s = store_prepare(ctx->st, "SELECT coalesce(doctype, ''), coalesce(text, '') FROM pages"
+	    " WHERE doc_id = ? ORDER BY pageno");
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, d->id);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		size_t	l = strlen(col(s, 1));
+		char	*m = realloc(all, len + l + 2);
+
+		if (m == NULL)
+			goto out;
+		all = m;
+		memcpy(all + len, col(s, 1), l);
+		all[len + l] = '\n';
+		all[len + l + 1] = '\0';
+		len += l + 1;
+		/* the first page that is not a sender's fax cover says what it is */
+		if (first == NULL || (cover(type) && !cover(col(s, 0)))) {
+			free(first);
+			free(type);
+			if ((first = strdup(col(s, 1))) == NULL || (type = strdup(col(s, 0))) == NULL)
+				goto out;
+		}
+	}
+	describe_document(type, first, all, d->pages, d->desc, sizeof d->desc);
+	if (!describe_date_of_service(first, all, date))
+		date[0] = '\0';
+	snprintf(d->title, sizeof d->title, "%s, %s", describe_type(type, first),
+	    date[0] ? date : DESCRIBE_UNKNOWN);
+	/* a zip shows its names to anyone: no more than a number */
+	if (neutral)
+		snprintf(d->outname, sizeof d->outname, "%02d record.pdf", n + 9);
+	else
+		snprintf(d->outname, sizeof d->outname, "%02d %s %s.pdf", n + 9,
+		    describe_type(type, first), date[0] ? date : "undated");
+	rc = 0;
+out:
+	if (rc == -1)
+		msg_error("out of memory");
+	sqlite3_finalize(s);
+	free(all);
+	free(first);
+	free(type);
+	return rc;
+}
+
 /* load_docs - the records of the case, and which are withheld whole */
 static int
 load_docs(struct stage_ctx *ctx, struct doc *docs, int neutral)
 {
 	sqlite3_stmt	*s;
-	int		n = 0;
+	int		n = 0, rc = 0;
 
-	s = store_prepare(ctx->st, "SELECT r.doc_id, i.name, d.sha256, d.pages, coalesce((SELECT"
-	    " p.category FROM proposals p WHERE p.case_id = r.case_id AND p.doc_id = r.doc_id AND"
-	    " p.pageno = 0 AND p.state = 'proposed' ORDER BY p.id LIMIT 1), '') FROM case_records r"
-	    " JOIN documents d ON d.id = r.doc_id JOIN inputs i ON i.id = r.input_id"
+	s = store_prepare(ctx->st, "SELECT r.doc_id, d.sha256, d.pages, coalesce((SELECT"
+	    " p.category || char(9) || p.reason FROM proposals p WHERE p.case_id = r.case_id AND"
+	    " p.doc_id = r.doc_id AND p.pageno = 0 AND p.state = 'proposed' ORDER BY p.id LIMIT 1),"
+	    " '') FROM case_records r JOIN documents d ON d.id = r.doc_id"
 	    " WHERE r.case_id = ? ORDER BY r.input_id");
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, ctx->id);
 	while (n < MAXDOCS && sqlite3_step(s) == SQLITE_ROW) {
 		struct doc	*d = &docs[n++];
-		char		stem[96], *p;
+		const char	*tab;
 
 		memset(d, 0, sizeof *d);
 		d->id = sqlite3_column_int64(s, 0);
-		snprintf(d->name, sizeof d->name, "%s", col(s, 1));
-		snprintf(d->sha, sizeof d->sha, "%s", col(s, 2));
-		d->pages = sqlite3_column_int(s, 3);
-		snprintf(d->withheld, sizeof d->withheld, "%s", col(s, 4));
-		/* "02 intake-assessment.pdf": a plain, ordered name */
-		snprintf(stem, sizeof stem, "%s", d->name);
-		if ((p = strrchr(stem, '.')) != NULL && p != stem)
-			*p = '\0';
-		for (p = stem; *p; p++)
-			if (*p == '/' || (unsigned char)*p < 0x20 || *p == 0x7f)
-				*p = '_';
-		/* a zip shows its names to anyone: no name a patient could be
-		 * known by */
-		if (neutral)
-			snprintf(d->outname, sizeof d->outname, "%02d record.pdf", n + 9);
-		else
-			snprintf(d->outname, sizeof d->outname, "%02d %s.pdf", n + 9, stem[0] == '.' ?
-			    stem + 1 : stem);
+		snprintf(d->sha, sizeof d->sha, "%s", col(s, 1));
+		d->pages = sqlite3_column_int(s, 2);
+		if ((tab = strchr(col(s, 3), '\t')) != NULL) {
+			snprintf(d->withheld, sizeof d->withheld, "%.*s", (int)(tab - col(s, 3)),
+			    col(s, 3));
+			snprintf(d->why, sizeof d->why, "%s", tab + 1);
+		}
 		spool_path(d->out, ctx->home, "spool/work/C-%lld/%02d.pdf", (long long)ctx->id, n);
 		spool_path(d->final, ctx->home, "spool/work/C-%lld/%02d.final.pdf", (long long)ctx->id, n);
+		if (describe(ctx, d, n, neutral) == -1) {
+			rc = -1;
+			break;
+		}
 	}
 	sqlite3_finalize(s);
-	return n;
+	return rc == -1 ? -1 : n;
 }
 
 /* what the letter needs about the case, from the store */
@@ -493,20 +565,29 @@ case_facts(struct stage_ctx *ctx, struct facts *f)
 	return rc;
 }
 
-/* add_file - one file of the package, and its manifest entry */
+/*
+ * add_file - one file of the package, and its manifest entry: its member
+ * name, what it is in words (describe.h; "" for the letter and notice), the
+ * record's id (doc > 0), SHA-256, pages and the number of redactions (not
+ * their categories: those would say what was hidden)
+ */
 static int
 add_file(json_t *jf, struct package_file *files, int *nf, const char *path, const char *name,
-    const char *from, int pages, json_t *counts)
+    const char *document, int64_t doc, int pages, int redactions)
 {
 	char	sha[65];
 	off_t	size;
+	json_t	*o;
 
-	if (spool_sha256_file(path, sha, &size) == -1) {
-		json_decref(counts);
+	if (spool_sha256_file(path, sha, &size) == -1)
 		return -1;
-	}
-	json_array_append_new(jf, json_pack("{s:s, s:s, s:s, s:i, s:o}", "name", name, "from",
-	    from, "sha256", sha, "pages", pages, "redactions", counts ? counts : json_object()));
+	o = json_pack("{s:s, s:s, s:s, s:i, s:i}", "name", name, "document", document,
+	    "sha256", sha, "pages", pages, "redactions", redactions);
+	if (o == NULL)
+		return msg_error("out of memory");
+	if (doc > 0)
+		json_object_set_new(o, "doc", json_integer(doc));
+	json_array_append_new(jf, o);
 	files[*nf].path = path;
 	files[*nf].name = name;
 	(*nf)++;
@@ -533,13 +614,12 @@ cover_letter(struct stage_ctx *ctx, const struct facts *cf, const struct doc *do
 	snprintf(date + strlen(date), sizeof date - strlen(date), " %d, %d", tm.tm_mday,
 	    tm.tm_year + 1900);
 	for (i = 0; i < n; i++) {
-		items[i].name = docs[i].name;
+		/* what and why stay in the practice (review history, the
+		 * sealed log fields): the letter says only that the law asks */
+		items[i].name = docs[i].withheld[0] ? docs[i].desc : docs[i].title;
 		items[i].pages = docs[i].withheld[0] ? 0 : docs[i].pages;
 		items[i].redactions = docs[i].redactions;
-		items[i].withheld_reason = !docs[i].withheld[0] ? NULL :
-		    strcmp(docs[i].withheld, "psychotherapy_notes") == 0 ?
-		    "psychotherapy notes not authorized" :
-		    "a 42 CFR Part 2 program's record, no consent to disclose it";
+		items[i].withheld_reason = docs[i].withheld[0] ? PACKAGE_WITHHELD : NULL;
 	}
 	memset(&ri, 0, sizeof ri);
 	ri.practice_name = ctx->cfg.practice_name;
@@ -565,8 +645,8 @@ cover_letter(struct stage_ctx *ctx, const struct facts *cf, const struct doc *do
 		return -1;
 	files[0].path = path;
 	files[0].name = "00 cover letter.pdf";
-	json_array_insert_new(jf, 0, json_pack("{s:s, s:s, s:s, s:i, s:{}}", "name", files[0].name,
-	    "from", "", "sha256", sha, "pages", 0, "redactions"));
+	json_array_insert_new(jf, 0, json_pack("{s:s, s:s, s:s, s:i, s:i}", "name", files[0].name,
+	    "document", "", "sha256", sha, "pages", 0, "redactions", 0));
 	return 0;
 }
 
@@ -579,17 +659,17 @@ stage_package_main(int argc, char **argv)
 	struct age_enc		enc;
 	unsigned char		pk[2][AGE_KEYBYTES];
 	sqlite3_stmt		*s;
-	json_t			*man = NULL, *jf, *jw, *counts;
+	json_t			*man = NULL, *jf, *jw, *counts, *priv = NULL;
 	char			recipient[128] = "", kind[16] = "", agekey[128] = "", reviewer[64] = "";
 	char			rules[65] = "", part2[16] = "", authsha[65] = "", work[SPOOL_PATH];
 	char			pkg[SPOOL_PATH], rel[64], sha[65], why[REDACT_WHY + 64], t[CLOCK_FMTLEN];
-	char			*mtext = NULL, when[CLOCK_FMTLEN];
+	char			*mtext = NULL, *itext = NULL, when[CLOCK_FMTLEN];
 	char			tmp1[SPOOL_PATH], tmp2[SPOOL_PATH], tmp3[SPOOL_PATH], orig[SPOOL_PATH];
 	struct stamp		st;
 	struct facts		cf;
 	char			pass[KEYS_PASSLEN + 8] = "", faxno[64] = "", relpath[96];
 	const char		*ext;
-	int			n, i, nf = 0, r, rc = 1, found = 0, disclose;
+	int			n = 0, i, nf = 0, r, rc = 1, found = 0, disclose;
 
 	stage_setup(&ctx, argc, argv, "--case");
 	s = store_prepare(ctx.st, "SELECT rv.recipient, rc.kind, rc.age_recipient, rv.decided_by,"
@@ -656,10 +736,12 @@ stage_package_main(int argc, char **argv)
 		goto out;
 	disclose = strcmp(part2, "disclose") == 0;
 	snprintf(rel, sizeof rel, "C-%lld", (long long)ctx.id);
-	man = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:{s:s, s:b}, s:[], s:[]}",
+	/* what the recipient reads: no file name, no category, no Part 2
+	 * mode (42 CFR 2.11); only whether the 2.32 notice is enclosed */
+	man = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:[], s:[]}",
 	    "case", rel, "created", clock_fmt_iso(clock_now(), t), "recipient", recipient,
 	    "reviewer", reviewer, "rules_sha256", rules, "authorization_sha256", authsha,
-	    "part2", "mode", part2, "notice", disclose, "files", "withheld");
+	    "notice", disclose, "files", "withheld");
 	if (man == NULL)
 		goto out;
 	jf = json_object_get(man, "files");
@@ -681,8 +763,8 @@ stage_package_main(int argc, char **argv)
 		spool_path(tmp2, ctx.home, "spool/work/%s/notice.final.pdf", rel);
 		if (release_notice_page(tmp1, why, sizeof why) == -1 ||
 		    release_stamp(tmp1, tmp2, rel, recipient, st.when, st.first, st.total, why,
-		    sizeof why) == -1 || add_file(jf, files, &nf, tmp2, "01 42 CFR 2.32 notice.pdf",
-		    "", 1, NULL) == -1) {
+		    sizeof why) == -1 || add_file(jf, files, &nf, tmp2, "01 notice.pdf",
+		    "", 0, 1, 0) == -1) {
 			msg_error("package: case %s: notice: %s", rel, why);
 			goto out;
 		}
@@ -693,7 +775,7 @@ stage_package_main(int argc, char **argv)
 		if (redact_document(orig, tmp1, NULL, 0, why, sizeof why) == -1 ||
 		    release_stamp(tmp1, tmp3, rel, recipient, st.when, st.first, st.total, why,
 		    sizeof why) == -1 || add_file(jf, files, &nf, tmp3, "02 consent.pdf",
-		    "the request's authorization", cf.request_pages, NULL) == -1) {
+		    "Authorization", 0, cf.request_pages, 0) == -1) {
 			msg_error("package: case %s: consent copy: %s", rel, why);
 			goto out;
 		}
@@ -701,8 +783,8 @@ stage_package_main(int argc, char **argv)
 	}
 	for (i = 0; i < n; i++) {
 		if (docs[i].withheld[0]) {
-			json_array_append_new(jw, json_pack("{s:s, s:i, s:s}", "name", docs[i].name,
-			    "pages", docs[i].pages, "reason", docs[i].withheld));
+			json_array_append_new(jw, json_pack("{s:s, s:i, s:s}", "document", docs[i].desc,
+			    "pages", docs[i].pages, "reason", PACKAGE_WITHHELD));
 			continue;
 		}
 		counts = json_object();
@@ -722,8 +804,9 @@ stage_package_main(int argc, char **argv)
 			goto out;
 		}
 		st.first += docs[i].pages;
-		if (add_file(jf, files, &nf, docs[i].final, docs[i].outname, docs[i].name,
-		    docs[i].pages, counts) == -1)
+		docs[i].counts = counts;
+		if (add_file(jf, files, &nf, docs[i].final, docs[i].outname, docs[i].desc,
+		    docs[i].id, docs[i].pages, docs[i].redactions) == -1)
 			goto out;
 	}
 	/* the cover letter says what is enclosed and what is not */
@@ -731,6 +814,26 @@ stage_package_main(int argc, char **argv)
 	    files, jf) == -1)
 		goto out;
 	if ((mtext = json_dumps(man, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII)) == NULL)
+		goto out;
+	/* the practice's own copy (the release row, the sealed log fields)
+	 * adds what the recipient is not told: the Part 2 mode, and per record
+	 * what was redacted by category and why a record was withheld */
+	if ((priv = json_array()) == NULL)
+		goto out;
+	for (i = 0; i < n; i++) {
+		/* only what was hidden, and short: the log's sealed part holds
+		 * at most CHAIN_SEALED_MAX bytes in all */
+		if (!docs[i].withheld[0] && docs[i].redactions == 0)
+			continue;
+		json_array_append_new(priv, json_pack("{s:I, s:s, s:s%, s:o}", "doc",
+		    (json_int_t)docs[i].id, "withheld", docs[i].withheld, "reason", docs[i].why,
+		    strlen(docs[i].why) > 160 ? (size_t)160 : strlen(docs[i].why), "redactions",
+		    docs[i].counts ? json_incref(docs[i].counts) : json_object()));
+	}
+	json_object_set_new(man, "part2", json_pack("{s:s, s:b}", "mode", part2, "notice", disclose));
+	json_object_set_new(man, "practice", priv);
+	priv = NULL;
+	if ((itext = json_dumps(man, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII)) == NULL)
 		goto out;
 	spool_path(pkg, ctx.home, "spool/packages");
 	mkdir(pkg, 0700);
@@ -757,7 +860,7 @@ stage_package_main(int argc, char **argv)
 		goto out;
 	}
 	fault_point("package:after-write");
-	if (record(&ctx, "packaged", recipient, relpath, sha, mtext, "") == -1)
+	if (record(&ctx, "packaged", recipient, relpath, sha, itext, "") == -1)
 		goto out;
 	msg_info("case %s: packaged for %s: %d file%s, %zu withheld", rel, recipient, nf,
 	    nf == 1 ? "" : "s", json_array_size(jw));
@@ -766,6 +869,10 @@ out:
 	if (work[0])
 		empty_dir(work);
 	sodium_memzero(pass, sizeof pass);
+	for (i = 0; i < n; i++)
+		json_decref(docs[i].counts);
+	json_decref(priv);
+	free(itext);
 	free(mtext);
 	json_decref(man);
 	return stage_teardown(&ctx, rc);

@@ -352,7 +352,7 @@ acct_one(void *arg, const char *line, size_t len, const struct chain_entry *e)
 		    str(acc, "recipient_address"), "description", str(acc, "description"),
 		    "purpose", str(acc, "purpose"), "part2", strcmp(e->part2, "disclose") == 0,
 		    "basis", strcmp(e->part2, "disclose") == 0 ?
-		    "your written consent (42 CFR Part 2)" : "your written authorization"));
+		    "your written consent" : "your written authorization"));
 	json_decref(acc);
 	return 0;
 }

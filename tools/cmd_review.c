@@ -8,6 +8,8 @@
  *   roi review keep CASE PROPOSAL --reason TEXT
  *   roi review approve CASE [--to RECIPIENT] [--override REASON]
  *   roi review reject CASE --reason TEXT
+ *   roi review withhold CASE DOC --reason TEXT
+ *   roi review include CASE DOC --reason TEXT
  *
  * A case enters the queue when roi-classify has read its records.  The OS
  * login name is the identity; only the reviewers named in roi.conf
@@ -17,6 +19,12 @@
  * needs --override with the reason.  Every action is stored with who and
  * when (review_actions) and shown by review show.  Nothing is released
  * without approval: the release stage takes approved cases only.
+ * withhold and include decide a whole record (review.h: the rules live
+ * there); including psychotherapy notes needs an authorization that names
+ * them (45 CFR 164.508(a)(2)).
+ *
+ * SECURITY: runs as the reviewer; opens the case's documents only to draw
+ * them (--png, ocr.h); reasons are stored as given, bound, never formatted.
  */
 #include <errno.h>
 #include <pwd.h>
@@ -34,6 +42,7 @@
 #include "msg.h"
 #include "ocr.h"
 #include "propose.h"
+#include "review.h"
 #include "roi.h"
 #include "spool.h"
 #include "store.h"
@@ -286,6 +295,28 @@ kept_json(struct store *st, int64_t id)
 	return a;
 }
 
+/* doc_decision - a reviewer's last withhold/include of a record: action,
+ * by, at, reason; or null */
+static json_t *
+doc_decision(struct store *st, int64_t id, int64_t doc)
+{
+	sqlite3_stmt	*s;
+	json_t		*o = NULL;
+	char		t[CLOCK_FMTLEN];
+
+	s = store_prepare(st, "SELECT action, who, at, detail FROM review_actions WHERE case_id = ?"
+	    " AND doc_id = ? AND action IN ('withhold', 'include') ORDER BY id DESC LIMIT 1");
+	if (s == NULL)
+		return json_null();
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, doc);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		o = json_pack("{s:s, s:s, s:s, s:s}", "action", col(s, 0), "by", col(s, 1),
+		    "at", clock_fmt_iso(sqlite3_column_int64(s, 2), t), "reason", col(s, 3));
+	sqlite3_finalize(s);
+	return o ? o : json_null();
+}
+
 static json_t *
 records_json(struct store *st, int64_t id)
 {
@@ -298,12 +329,16 @@ records_json(struct store *st, int64_t id)
 	if (s == NULL)
 		return a;
 	sqlite3_bind_int64(s, 1, id);
-	while (sqlite3_step(s) == SQLITE_ROW)
-		json_array_append_new(a, json_pack("{s:I, s:s, s:i, s:b, s:b, s:i, s:s}",
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		json_t *o = json_pack("{s:I, s:s, s:i, s:b, s:b, s:i, s:s}",
 		    "doc", (json_int_t)sqlite3_column_int64(s, 0), "name", escape_name_tmp(col(s, 1)),
 		    "pages", sqlite3_column_int(s, 2), "part2_notice", sqlite3_column_int(s, 3),
 		    "psychotherapy_notes", sqlite3_column_int(s, 4),
-		    "part2_findings", sqlite3_column_int(s, 5), "sha256", col(s, 6)));
+		    "part2_findings", sqlite3_column_int(s, 5), "sha256", col(s, 6));
+
+		json_object_set_new(o, "decision", doc_decision(st, id, sqlite3_column_int64(s, 0)));
+		json_array_append_new(a, o);
+	}
 	sqlite3_finalize(s);
 	return a;
 }
@@ -315,8 +350,8 @@ actions_json(struct store *st, int64_t id)
 	json_t		*a = json_array();
 	char		t[CLOCK_FMTLEN];
 
-	s = store_prepare(st, "SELECT at, who, action, coalesce(proposal_id, 0), detail FROM"
-	    " review_actions WHERE case_id = ? ORDER BY id");
+	s = store_prepare(st, "SELECT at, who, action, coalesce(proposal_id, 0), detail,"
+	    " coalesce(doc_id, 0) FROM review_actions WHERE case_id = ? ORDER BY id");
 	if (s == NULL)
 		return a;
 	sqlite3_bind_int64(s, 1, id);
@@ -327,6 +362,8 @@ actions_json(struct store *st, int64_t id)
 
 		if (sqlite3_column_int64(s, 3))
 			json_object_set_new(o, "proposal", json_integer(sqlite3_column_int64(s, 3)));
+		if (sqlite3_column_int64(s, 5))
+			json_object_set_new(o, "doc", json_integer(sqlite3_column_int64(s, 5)));
 		json_array_append_new(a, o);
 	}
 	sqlite3_finalize(s);
@@ -517,6 +554,14 @@ print_show(json_t *j)
 		    json_integer_value(json_object_get(rec, "pages")) == 1 ? "" : "s",
 		    json_is_true(json_object_get(rec, "part2_notice")) ? ", carries the 2.32 notice" : "",
 		    json_is_true(json_object_get(rec, "psychotherapy_notes")) ? ", psychotherapy notes" : "");
+		if (json_is_object(json_object_get(rec, "decision"))) {
+			json_t *dd = json_object_get(rec, "decision");
+
+			printf("  %s by %s on %s: %s\n", strcmp(json_string_value(json_object_get(dd,
+			    "action")), "withhold") == 0 ? "withheld whole" : "included whole",
+			    json_string_value(json_object_get(dd, "by")), hum(json_object_get(dd, "at")),
+			    json_string_value(json_object_get(dd, "reason")));
+		}
 		{
 			struct item	it[512];
 			int		ni = 0, m, last = -1;
@@ -568,7 +613,8 @@ print_show(json_t *j)
 		    json_string_value(json_object_get(p, "detail")));
 	if (strcmp(json_string_value(json_object_get(j, "review")), "pending") == 0)
 		printf("\nnext: roi review approve %s | keep %s ID --reason WHY | redact %s --text "
-		    "PHRASE | reject %s --reason WHY\n",
+		    "PHRASE | withhold|include %s DOC --reason WHY | reject %s --reason WHY\n",
+		    json_string_value(json_object_get(j, "case")),
 		    json_string_value(json_object_get(j, "case")), json_string_value(json_object_get(j, "case")),
 		    json_string_value(json_object_get(j, "case")), json_string_value(json_object_get(j, "case")));
 }
@@ -954,6 +1000,15 @@ do_keep(struct store *st, struct rev *r, const char *arg, const char *why)
 		    (long long)pid, state);
 		return 1;
 	}
+	{
+		char	w[REVIEW_WHY];
+		int	k = review_keep_check(st, r->id, pid, w, sizeof w);
+
+		if (k == 1)
+			msg_error("review: %s", w);
+		if (k != 0)
+			return 1;
+	}
 	if (store_begin(st) == -1)
 		return 1;
 	s = store_prepare(st, "UPDATE proposals SET state = 'kept' WHERE id = ? AND state = 'proposed'");
@@ -1064,13 +1119,47 @@ recipient_of(struct store *st, struct rev *r, const char *to, char *out, size_t 
 	return 0;
 }
 
+/* do_document - review withhold|include CASE DOC --reason WHY (review.h) */
+static int
+do_document(struct store *st, const char *home, struct rev *r, const char *cmd,
+    const char *docarg, const char *reason)
+{
+	struct config	cfg;
+	char		p[SPOOL_PATH], why[REVIEW_WHY], *end;
+	long long	doc = strtoll(docarg, &end, 10);
+	int		rc;
+
+	if (*docarg == '\0' || *end != '\0' || doc <= 0) {
+		msg_error("review: '%s' is not a document id (roi review show C-%lld lists them)",
+		    docarg, (long long)r->id);
+		return EXIT_USAGE;
+	}
+	config_defaults(&cfg);
+	if (config_load(&cfg, spool_path(p, home, CONFIG_FILE)) == -1) {
+		config_release(&cfg);
+		return 1;
+	}
+	rc = review_doc_decide(st, &cfg, r->id, doc, strcmp(cmd, "withhold") == 0 ?
+	    REVIEW_WITHHOLD : REVIEW_INCLUDE, whoami(), reason, why, sizeof why);
+	config_release(&cfg);
+	if (rc == 1)
+		msg_error("review: %s", why);
+	else if (rc == 0)
+		printf(strcmp(cmd, "withhold") == 0 ? "review: document %lld of C-%lld withheld whole:"
+		    " it will not go out; the letter says only that information was withheld as"
+		    " the law requires\n" : "review: document %lld of C-%lld included: it goes out"
+		    " with its page-level redactions\n", doc, (long long)r->id);
+	return rc == 0 ? 0 : 1;
+}
+
 static int
 usage(void)
 {
 	msg_error("usage: roi review list [--all] [--json] | show CASE [--json] [--png DIR] |"
 	    " redact CASE [--doc D] (--page N --box X0,Y0,X1,Y1 | --text PHRASE) |"
 	    " keep CASE PROPOSAL --reason WHY | approve CASE [--to NAME] [--override WHY] |"
-	    " reject CASE --reason WHY");
+	    " reject CASE --reason WHY | withhold CASE DOC --reason WHY |"
+	    " include CASE DOC --reason WHY");
 	return EXIT_USAGE;
 }
 
@@ -1094,7 +1183,9 @@ cmd_review(int argc, char **argv, const char *home)
 		    "       roi [-C DIR] review redact CASE [--doc D] [--page N] --text \"PHRASE\"\n"
 		    "       roi [-C DIR] review keep CASE PROPOSAL --reason \"WHY\"\n"
 		    "       roi [-C DIR] review approve CASE [--to RECIPIENT] [--override \"WHY\"]\n"
-		    "       roi [-C DIR] review reject CASE --reason \"WHY\"\n\n"
+		    "       roi [-C DIR] review reject CASE --reason \"WHY\"\n"
+		    "       roi [-C DIR] review withhold CASE DOC --reason \"WHY\"\n"
+		    "       roi [-C DIR] review include CASE DOC --reason \"WHY\"\n\n"
 		    "The cases whose records have been read wait here for a clinician.  show\n"
 		    "lists, page by page, what roi proposes to black out and why (Part 2\n"
 		    "substance use content unless the patient consented to disclose it;\n"
@@ -1105,7 +1196,11 @@ cmd_review(int argc, char **argv, const char *home)
 		    "valid needs --override and the reason.  The release goes to the configured\n"
 		    "recipient (roi recipient list) the authorization names, or to --to NAME.\n"
 		    "For a passphrase or zip recipient, approve shows the package's passphrase\n"
-		    "once: give it to the recipient by phone.  Every action is recorded.\n");
+		    "once: give it to the recipient by phone.  withhold leaves a whole record\n"
+		    "out (the letter says only that information was withheld as the law\n"
+		    "requires); include sends one a whole-document proposal would withhold,\n"
+		    "with its page redactions (psychotherapy notes only when the authorization\n"
+		    "allows them).  Every action is recorded.\n");
 		return 0;
 	}
 	as_json = take_flag(&argc, argv, "--json");
@@ -1150,6 +1245,11 @@ cmd_review(int argc, char **argv, const char *home)
 			msg_error("review: reject needs --reason");
 			return EXIT_USAGE;
 		}
+	} else if ((strcmp(cmd, "withhold") == 0 || strcmp(cmd, "include") == 0) && argc == 4) {
+		if (why == NULL || why[strspn(why, " \t")] == '\0') {
+			msg_error("review: %s needs --reason: say why", cmd);
+			return EXIT_USAGE;
+		}
 	} else
 		return usage();
 	if (over && over[strspn(over, " \t")] == '\0') {
@@ -1186,6 +1286,8 @@ cmd_review(int argc, char **argv, const char *home)
 		goto out;
 	if (strcmp(cmd, "redact") == 0)
 		rc = do_redact(st, &r, doc, page, box, text, why);
+	else if (strcmp(cmd, "withhold") == 0 || strcmp(cmd, "include") == 0)
+		rc = do_document(st, home, &r, cmd, argv[3], why);
 	else if (strcmp(cmd, "keep") == 0) {
 		if (must_be_reviewer(home, "keep a proposed redaction"))
 			rc = do_keep(st, &r, argv[3], why);

@@ -197,8 +197,12 @@ check "the recipient opens it with the stock age" test -f "$T/rel/$c/manifest.js
 m=$T/rel/$c/manifest.json
 is "manifest: recipient, reviewer, rules hash" "$(jq -r '"\(.recipient)|\(.reviewer)|\(.rules_sha256)"' "$m")" \
     "Harborview Legal Services|$me|$(sha256sum rules/part2.rules | cut -c1-64)"
-is "manifest: the 2.32-notice record and the psychotherapy notes withheld" \
-    "$(jq -r '[.withheld[].name] | sort | join(",")' "$m")" "outside-sud-program.text.pdf,psychotherapy-notes.text.pdf"
+is "manifest: two records withheld, said neutrally" \
+    "$(jq -r '[.withheld[].reason] | unique | "\(length) \(.[0])"' "$m") $(jq '.withheld | length' "$m")" \
+    "1 withheld as federal or state law requires 2"
+is "manifest: the 2.32-notice record and the psychotherapy notes are the ones not enclosed" \
+    "$(jq -r --slurpfile r "$j" '[.files[].doc | select(.)] as $in | [$r[0].records[] | select(.doc as $d | $in | index($d) | not) | .name] | sort | join(",")' "$m")" \
+    "outside-sud-program.text.pdf,psychotherapy-notes.text.pdf"
 is "manifest: every file's SHA-256 is the file's" \
     "$(jq -r '.files[] | "\(.sha256)  \(.name)"' "$m" | (cd "$T/rel/$c" && sha256sum -c --quiet - 2>&1 | wc -l))" 0
 is "a cover letter first" "$(ls "$T/rel/$c" | head -1)" "00 cover letter.pdf"
@@ -207,10 +211,10 @@ is "a cover letter first" "$(ls "$T/rel/$c" | head -1)" "00 cover letter.pdf"
 norm() { pdftotext "$1" - | tr -s ' \n\f' '   ' | tr 'A-Z' 'a-z'; }
 count() { grep -oF -- "$1" "$2" | wc -l; }
 : > "$T/left"
-jq -r '.files[] | select(.from | endswith(".pdf")) | "\(.name)\t\(.from)"' "$m" | while IFS="$(printf '\t')" read -r out from; do
+jq -r '.files[] | select(.doc) | "\(.name)\t\(.doc)"' "$m" | while IFS="$(printf '\t')" read -r out d; do
+	from=$(jq -r ".records[] | select(.doc == $d) | .name" "$j")
 	norm "$T/rel/$c/$out" > "$T/after.txt"
 	norm "$T/rec/$from" > "$T/before.txt"
-	d=$(jq -r ".records[] | select(.name == \"$from\") | .doc" "$j")
 	jq -r ".proposals[] | select(.doc == $d and .page > 0 and .origin == \"rules\") | .text" "$j" |
 	    tr -s ' ' ' ' | tr 'A-Z' 'a-z' | sort | uniq -c | while read -r k t; do
 		a=$(count "$t" "$T/before.txt")
@@ -266,10 +270,10 @@ if command -v tesseract > /dev/null; then
 		"$ROI" -C "$h" review show "$1" --json > "$T/d2.json"
 		: > "$T/left3"
 		for n in labs; do
-			out=$(jq -r ".files[] | select(.from == \"$n.$2\") | .name" "$T/rel3/$1/manifest.json")
+			d=$(jq -r ".records[] | select(.name == \"$n.$2\") | .doc" "$T/d2.json")
+			out=$(jq -r ".files[] | select(.doc == $d) | .name" "$T/rel3/$1/manifest.json")
 			ocr "$T/rel3/$1/$out" > "$T/after.txt"
 			ocr "$T/rec/$n.$2" > "$T/before.txt"
-			d=$(jq -r ".records[] | select(.name == \"$n.$2\") | .doc" "$T/d2.json")
 			jq -r ".proposals[] | select(.doc == $d and .page > 0) | .text" "$T/d2.json" |
 			    tr -s ' ' ' ' | tr 'A-Z' 'a-z' | sort | uniq -c | while read -r k t; do
 				a=$(count "$t" "$T/before.txt")
@@ -293,7 +297,8 @@ pk=$h/$("$ROI" -C "$h" release list --json | jq -r ".[] | select(.case == \"$cc\
 mkdir -p "$T/rel2"
 age -d -i "$T/hv.key" "$pk" | tar -xf - -C "$T/rel2"
 is "notice and consent enclosed after the letter" "$(ls "$T/rel2/$cc" | sed -n '2,3p' | tr '\n' ',')" \
-    "01 42 CFR 2.32 notice.pdf,02 consent.pdf,"
-check "the notice is the 2.32 statement" sh -c "pdftotext '$T/rel2/$cc/01 42 CFR 2.32 notice.pdf' - | tr -s ' \n' '  ' | grep -q 'protected by Federal confidentiality rules (42 CFR part 2)'"
+    "01 notice.pdf,02 consent.pdf,"
+check "the notice is the 2.32 statement" sh -c "pdftotext '$T/rel2/$cc/01 notice.pdf' - | tr -s ' \n' '  ' | grep -q 'protected by Federal confidentiality rules (42 CFR part 2)'"
 check "the cover letter says the notice applies" sh -c "pdftotext '$T/rel2/$cc/00 cover letter.pdf' - | grep -q '42 CFR Part 2 notice applies'"
-is "manifest: Part 2 disclosed with the notice" "$(jq -r '"\(.part2.mode) \(.part2.notice)"' "$T/rel2/$cc/manifest.json")" "disclose true"
+is "manifest: the notice enclosed, and no Part 2 mode for the recipient to read" \
+    "$(jq -r '"\(.notice) \(.part2)"' "$T/rel2/$cc/manifest.json")" "true null"

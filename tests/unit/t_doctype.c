@@ -129,6 +129,74 @@ test_split(void **state)
 	assert_int_equal(doctype_parse("type a\nends (x\n1 y\n", "t", &dt), -1);
 }
 
+/* psychotherapy notes (45 CFR 164.501) in the wordings and layouts
+ * practices use, and progress notes that only mention psychotherapy */
+static void
+test_psychotherapy_notes(void **state)
+{
+	static const struct { const char *name, *text; int want; } cases[] = {
+		{ "heading in capitals", "PSYCHOTHERAPY NOTES\nClient: A. Test\nShe spoke about her"
+		  " father again.", 1 },
+		{ "heading with a dash", "PSYCHOTHERAPY NOTE \xe2\x80\x94 CONFIDENTIAL\nSession 4", 1 },
+		{ "heading after a letterhead", "Lakeside Behavioral Health | 250 Sample St\n"
+		  "  Process Notes\nArrived early, quiet.", 1 },
+		{ "PROCESS NOTES heading", "PROCESS NOTES\n02/03/2026\nI noticed a pull to reassure.", 1 },
+		{ "therapist's personal notes", "Dr. Example - therapist's personal notes, not for"
+		  " release\nSession of 3/4", 1 },
+		{ "THERAPIST'S PERSONAL NOTES heading, OCR's curly quote",
+		  "THERAPIST\xe2\x80\x99S PERSONAL NOTES\nsession 5", 1 },
+		{ "kept separate from the chart, with session content",
+		  "Notes of session 12\nThese notes are kept separate from the patient's chart.\n"
+		  "Possible countertransference when she talked about leaving.", 1 },
+		{ "not part of the medical record, maintained separately",
+		  "Session 9 notes\nNot part of the medical record; maintained separately by the"
+		  " clinician.", 1 },
+		{ "the fixture's wording", "Psychotherapy Notes\nKept separately from the medical record"
+		  " (45 CFR 164.501). Process notes of the treating clinician only.\nClient: Jordan"
+		  " Sample Session: 02/03/2026", 1 },
+		{ "a practice's own title", "CLINICIAN WORKING NOTES\nsession 3", 0 },
+		/* negatives: progress notes and forms that mention psychotherapy */
+		{ "progress note with a psychotherapy service line", "PROGRESS NOTE\nDate of service:"
+		  " 09/16/2024\nService: individual psychotherapy 90834\nDiagnosis: F41.1\nPlan:"
+		  " continue weekly psychotherapy.", 0 },
+		{ "progress note saying psychotherapy notes are kept separately", "Progress note\n"
+		  "Session: individual psychotherapy, 53 minutes (CPT 90837)\nPsychotherapy notes are"
+		  " maintained separately per practice policy.", 0 },
+		{ "treatment plan naming psychotherapy", "TREATMENT PLAN\nModality: psychotherapy"
+		  " (CBT), weekly\nGoals: reduce panic attacks", 0 },
+		{ "authorization that lists psychotherapy notes", "AUTHORIZATION FOR RELEASE\n"
+		  "[ ] Psychotherapy notes (must be authorized separately)\nI authorize the release"
+		  " of my records.", 0 },
+		{ "a note on process improvement", "Quality meeting: the intake process notes that"
+		  " referrals wait 3 weeks", 0 },
+	};
+	struct doctypes	*dt;
+	size_t		i;
+	int		bad = 0;
+
+	setenv("ROI_RULES", "rules", 1);
+	assert_int_equal(doctype_load(NULL, &dt), 0);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		if (doctype_is(dt, "psychotherapy_notes", cases[i].text) != cases[i].want) {
+			print_error("%s: %s\n", cases[i].name, cases[i].want ? "missed" : "false positive");
+			bad++;
+		}
+	assert_int_equal(bad, 0);
+	doctype_free(dt);
+	/* the practice's own names: a title line is enough by itself, at a
+	 * line's start, and only as a heading */
+	assert_int_equal(doctype_parse("type psychotherapy_notes\nmin 7\ntitle clinician working"
+	    " notes\n3 \\bsession\\b\n", "t", &dt), 0);
+	assert_true(doctype_is(dt, "psychotherapy_notes", "CLINICIAN WORKING NOTES\nsession 3"));
+	assert_true(doctype_is(dt, "psychotherapy_notes", "Clinician  working notes: 3/4"));
+	assert_false(doctype_is(dt, "psychotherapy_notes", "the clinician working notes are"
+	    " elsewhere"));
+	assert_false(doctype_is(dt, "psychotherapy_notes", "clinician working notes are filed"));
+	assert_false(doctype_is(dt, "no_such_type", "clinician working notes"));
+	doctype_free(dt);
+	assert_int_equal(doctype_parse("type a\ntitle ---\n", "t", &dt), -1);
+}
+
 int
 main(void)
 {
@@ -137,6 +205,7 @@ main(void)
 		cmocka_unit_test(test_scoring),
 		cmocka_unit_test(test_shipped_rules),
 		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_psychotherapy_notes),
 	};
 
 	return cmocka_run_group_tests_name("doctype", tests, NULL, NULL);

@@ -210,7 +210,7 @@ teardown(void **state)
 static const struct release_item items[] = {
 	{ "Intake assessment 2026-01-05", 3, 2, NULL },
 	{ "Progress notes Jan-Feb 2026", 12, 7, NULL },
-	{ "Psychotherapy notes", 0, 0, "psychotherapy notes not authorized" },
+	{ "Clinical record, 2026-02-10, 4 pages", 0, 0, "withheld as federal or state law requires" },
 	{ "Lab results \xe2\x80\x94 urine screen", 2, 0, NULL },	/* em dash */
 };
 #define NITEMS	(int)(sizeof items / sizeof items[0])
@@ -278,10 +278,10 @@ t_letter_part2(void **state)
 	assert_true(has_re(lt, "Intake assessment 2026-01-05 +3 +2$"));
 	assert_true(has_re(lt, "Progress notes Jan-Feb 2026 +12 +7$"));
 	assert_true(has_re(lt, "Lab results - urine screen +2 +0$"));
-	assert_true(has_re(lt, "Psychotherapy notes [^ ]+ withheld: psychotherapy "
-	    "notes not authorized"));
+	assert_true(has_re(lt, "Clinical record, 2026-02-10, 4 pages [^ ]+ withheld as federal or "
+	    "state law requires"));
 	/* the withheld document is not in the table */
-	assert_false(has_re(lt, "Psychotherapy notes +[0-9]"));
+	assert_false(has_re(lt, "Clinical record, 2026-02-10, 4 pages +[0-9]"));
 	free(lt);
 }
 
@@ -303,7 +303,27 @@ t_letter_no_part2(void **state)
 	assert_null(strstr(t, "Part 2"));
 	assert_null(strstr(t, "notice applies"));
 	assert_non_null(strstr(t, "Total pages in this release: 17"));
+	/* something was withheld and redacted: said, and said neutrally */
+	assert_non_null(strstr(t, "Some information was withheld or redacted as federal or "
+	    "state law requires."));
+	assert_null(strstr(t, "sychotherapy"));
+	assert_null(strstr(t, "ubstance"));
+	assert_null(strstr(t, "SUD"));
 	free(t);
+	/* nothing withheld or redacted: nothing to say */
+	{
+		static const struct release_item plain[] = { { "Progress note, 2026-01-05, 2 pages",
+		    2, 0, NULL } };
+
+		ri.items = plain;
+		ri.nitems = 1;
+		if (release_cover_letter(&ri, fx("letter3.pdf"), why, sizeof why) != 0)
+			fail_msg("cover letter: %s", why);
+		t = squash(text_of(fx("letter3.pdf"), 0, 0, 0));
+		assert_non_null(strstr(t, "Progress note, 2026-01-05, 2 pages"));
+		assert_null(strstr(t, "withheld"));
+		free(t);
+	}
 	assert_int_equal(mode_of(fx("letter2.pdf")), 0600);
 }
 

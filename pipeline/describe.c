@@ -1,0 +1,414 @@
+/*
+ * describe.c - a document by its type and date of service (describe.h)
+ *
+ * SECURITY: reads hostile OCR text: every scan is bounded by the string's
+ * end and by fixed windows; nothing is allocated.
+ * FILES: none.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "describe.h"
+
+#define LABEL_WINDOW	80	/* bytes after a label a date may start in */
+#define DOB_WINDOW	24	/* bytes before a date a birth label is looked for in */
+
+/* digit - a digit as OCR may read it; -1 if none */
+static int
+digit(int c, int *real)
+{
+	if (c >= '0' && c <= '9') {
+		*real = 1;
+		return c - '0';
+	}
+	if (c == 'O' || c == 'o')
+		return 0;
+	if (c == 'l' || c == 'I' || c == '|')
+		return 1;
+	return -1;
+}
+
+/* number - up to max OCR digits at *p (at least one a real digit); its
+ * value and count, or -1 */
+static int
+number(const char **pp, int max, int *count)
+{
+	const char	*p = *pp;
+	int		v = 0, n = 0, real = 0, d;
+
+	while (n < max && (d = digit((unsigned char)*p, &real)) >= 0) {
+		v = v * 10 + d;
+		n++;
+		p++;
+	}
+	if (n == 0 || !real || isalnum((unsigned char)*p))
+		return -1;
+	*pp = p;
+	*count = n;
+	return v;
+}
+
+static int
+valid(int y, int m, int d)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	return y >= 1900 && y <= 2099 && m >= 1 && m <= 12 && d >= 1 && d <= mdays[m - 1] &&
+	    !(m == 2 && d == 29 && (y % 4 != 0 || (y % 100 == 0 && y % 400 != 0)));
+}
+
+static int
+year_of(int v, int digits)
+{
+	if (digits == 4)
+		return v;
+	if (digits == 2)
+		return v < 70 ? 2000 + v : 1900 + v;
+	return -1;
+}
+
+/* sep - a date separator with at most one space either side */
+static int
+sep(const char **pp, char *which)
+{
+	const char *p = *pp;
+
+	if (*p == ' ')
+		p++;
+	if (*p != '-' && *p != '/' && *p != '.')
+		return 0;
+	if (*which && *p != *which)
+		return 0;
+	*which = *p++;
+	if (*p == ' ')
+		p++;
+	*pp = p;
+	return 1;
+}
+
+/* month - a month name (full, 3 letters, "Sept") at *p: 1-12, or 0 */
+static int
+month(const char **pp)
+{
+	static const char *const names[] = { "january", "february", "march", "april", "may",
+	    "june", "july", "august", "september", "october", "november", "december" };
+	const char	*p = *pp;
+	char		w[16];
+	size_t		n = 0;
+	int		i;
+
+	while (isalpha((unsigned char)p[n]) && n < sizeof w - 1) {
+		w[n] = (char)tolower((unsigned char)p[n]);
+		n++;
+	}
+	w[n] = '\0';
+	if (n < 3 || isalpha((unsigned char)p[n]))
+		return 0;
+	for (i = 0; i < 12; i++)
+		if (strncmp(names[i], w, n) == 0 && (n == 3 || n == strlen(names[i]) ||
+		    (i == 8 && n == 4))) {
+			p += n;
+			if (*p == '.')
+				p++;
+			*pp = p;
+			return i + 1;
+		}
+	return 0;
+}
+
+static void
+blanks(const char **pp, int comma)
+{
+	while (**pp == ' ' || (comma && **pp == ','))
+		(*pp)++;
+}
+
+/* ordinal - "st", "nd", "rd", "th" after a day */
+static void
+ordinal(const char **pp)
+{
+	const char *p = *pp;
+
+	if ((strncasecmp(p, "st", 2) == 0 || strncasecmp(p, "nd", 2) == 0 ||
+	    strncasecmp(p, "rd", 2) == 0 || strncasecmp(p, "th", 2) == 0) &&
+	    !isalpha((unsigned char)p[2]))
+		*pp = p + 2;
+}
+
+/* day - a day of the month, 1 or 2 OCR digits, "16th" too; -1 if none */
+static int
+day(const char **pp)
+{
+	const char	*p = *pp;
+	int		v = 0, n = 0, real = 0, d;
+
+	while (n < 2 && (d = digit((unsigned char)*p, &real)) >= 0) {
+		v = v * 10 + d;
+		n++;
+		p++;
+	}
+	if (n == 0 || !real)
+		return -1;
+	ordinal(&p);
+	if (isalnum((unsigned char)*p))
+		return -1;
+	*pp = p;
+	return v;
+}
+
+/* date_at - a date starting at p: 1 with y, m, d and *end, else 0 */
+static int
+date_at(const char *p, int *y, int *m, int *d, const char **end)
+{
+	const char	*q = p;
+	char		which = 0;
+	int		a, b, c, na, nb, nc;
+
+	/* numeric: Y-M-D or M/D/Y */
+	if ((a = number(&q, 4, &na)) >= 0 && sep(&q, &which) && (b = number(&q, 2, &nb)) >= 0 &&
+	    sep(&q, &which) && (c = number(&q, 4, &nc)) >= 0) {
+		if (na == 4 && nc <= 2) {
+			*y = a;
+			*m = b;
+			*d = c;
+		} else if (na <= 2) {
+			*y = year_of(c, nc);
+			*m = a;
+			*d = b;
+		} else
+			return 0;
+		*end = q;
+		return valid(*y, *m, *d);
+	}
+	/* Month D, YYYY */
+	q = p;
+	if ((b = month(&q)) > 0) {
+		blanks(&q, 0);
+		if ((c = day(&q)) < 0)
+			return 0;
+		blanks(&q, 1);
+		if ((a = number(&q, 4, &na)) < 0 || na != 4)
+			return 0;
+		*y = a;
+		*m = b;
+		*d = c;
+		*end = q;
+		return valid(*y, *m, *d);
+	}
+	/* D Month YYYY */
+	q = p;
+	if ((c = day(&q)) < 0)
+		return 0;
+	blanks(&q, 0);
+	if (*q == '-')
+		q++;
+	if ((b = month(&q)) == 0)
+		return 0;
+	blanks(&q, 1);
+	if (*q == '-')
+		q++;
+	if ((a = number(&q, 4, &na)) < 0 || na != 4)
+		return 0;
+	*y = a;
+	*m = b;
+	*d = c;
+	*end = q;
+	return valid(*y, *m, *d);
+}
+
+/* word_start - may a date begin at p (text starts at s)? */
+static int
+word_start(const char *s, const char *p)
+{
+	return p == s || !isalnum((unsigned char)p[-1]);
+}
+
+/* next_date - the first date in [p, limit) (limit NULL: to the end) */
+static const char *
+next_date(const char *s, const char *p, const char *limit, int *y, int *m, int *d,
+    const char **end)
+{
+	for (; *p && (limit == NULL || p < limit); p++)
+		if (word_start(s, p) && (isalnum((unsigned char)*p) || *p == '|') &&
+		    date_at(p, y, m, d, end))
+			return p;
+	return NULL;
+}
+
+/* label - the end of the first date-of-service label in s, or NULL */
+static const char *
+label(const char *s)
+{
+	static const char *const labels[] = { "date of service", "dates of service",
+	    "service date", "date of visit", "visit date", "session date", "date of session",
+	    "encounter date", "d.o.s.", "d.o.s", "dos" };
+	const char	*p, *best = NULL, *bestend = NULL;
+	size_t		i;
+
+	for (i = 0; i < sizeof labels / sizeof labels[0]; i++) {
+		for (p = s; *p; p++) {
+			const char *a = p, *b = labels[i];
+
+			if (!word_start(s, p))
+				continue;
+			/* runs of blanks in the text match one space */
+			while (*b && *a) {
+				if (*b == ' ' && isspace((unsigned char)*a)) {
+					while (isspace((unsigned char)*a))
+						a++;
+					b++;
+				} else if (tolower((unsigned char)*a) == *b) {
+					a++;
+					b++;
+				} else
+					break;
+			}
+			if (*b == '\0' && (!isalnum((unsigned char)*a) || b[-1] == '.') &&
+			    (best == NULL || p < best)) {
+				best = p;
+				bestend = a;
+				break;
+			}
+		}
+	}
+	return bestend;
+}
+
+/* by_birth - is the date at p labelled a birth date (looked for after from)? */
+static int
+by_birth(const char *s, const char *from, const char *p)
+{
+	static const char *const words[] = { "dob", "d.o.b", "birth", "born", "b-day" };
+	char		w[DOB_WINDOW + 1];
+	const char	*q = p - DOB_WINDOW > from ? p - DOB_WINDOW : from;
+	size_t		n = 0, i;
+
+	if (q < s)
+		q = s;
+	for (; q < p; q++) {
+		if (*q == '\n')
+			n = 0;		/* only the date's own line */
+		else if (n < DOB_WINDOW)
+			w[n++] = (char)tolower((unsigned char)*q);
+	}
+	w[n] = '\0';
+	for (i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (strstr(w, words[i]) != NULL)
+			return 1;
+	return 0;
+}
+
+int
+describe_date_of_service(const char *first_page, const char *all, char out[DESCRIBE_DATELEN])
+{
+	const char	*p, *q, *end, *lim, *prev;
+	int		y, m, d, lines;
+
+	out[0] = '\0';
+	if (all == NULL)
+		all = first_page;
+	/* a labelled date: on the label's line or the next */
+	if (all != NULL && (p = label(all)) != NULL) {
+		for (lim = p, lines = 0; *lim && lim - p < LABEL_WINDOW; lim++)
+			if (*lim == '\n' && ++lines == 2)
+				break;
+		if (next_date(all, p, lim, &y, &m, &d, &end) != NULL) {
+			snprintf(out, DESCRIBE_DATELEN, "%04d-%02d-%02d", y, m, d);
+			return 1;
+		}
+	}
+	if (first_page == NULL)
+		return 0;
+	/* the first full date on the first page that is not a birth date */
+	for (p = first_page, prev = first_page;
+	    (q = next_date(first_page, p, NULL, &y, &m, &d, &end)) != NULL; p = end) {
+		if (!by_birth(first_page, prev, q)) {
+			snprintf(out, DESCRIBE_DATELEN, "%04d-%02d-%02d", y, m, d);
+			return 1;
+		}
+		prev = end;
+	}
+	return 0;
+}
+
+/* title - a known neutral title among the first page's first lines */
+static const char *
+title(const char *first_page)
+{
+	static const struct { const char *words, *label; } titles[] = {
+		{ "progress note", "Progress note" },
+		{ "treatment plan", "Treatment plan" },
+		{ "treatment summary", "Treatment summary" },
+		{ "discharge summary", "Discharge summary" },
+		{ "intake assessment", "Intake assessment" },
+		{ "initial assessment", "Intake assessment" },
+		{ "psychiatric evaluation", "Psychiatric evaluation" },
+		{ "medication list", "Medication list" },
+		{ "laboratory results", "Laboratory results" },
+		{ "laboratory report", "Laboratory results" },
+		{ "lab results", "Laboratory results" },
+	};
+	char		head[400];
+	size_t		n = 0, i;
+	int		sp = 1;
+	const char	*p;
+
+	/* the first lines, folded: lower case, one space for any blanks */
+	for (p = first_page ? first_page : ""; *p && n < sizeof head - 1; p++) {
+		if (isspace((unsigned char)*p)) {
+			if (!sp)
+				head[n++] = ' ';
+			sp = 1;
+		} else {
+			head[n++] = (char)tolower((unsigned char)*p);
+			sp = 0;
+		}
+	}
+	head[n] = '\0';
+	for (i = 0; i < sizeof titles / sizeof titles[0]; i++)
+		if (strstr(head, titles[i].words) != NULL)
+			return titles[i].label;
+	return NULL;
+}
+
+const char *
+describe_type(const char *doctype, const char *first_page)
+{
+	/* neutral labels only: a type that would say what is protected
+	 * (psychotherapy notes, a Part 2 consent) gets a plain one */
+	static const struct { const char *name, *label; } types[] = {
+		{ "fax_cover", "Fax cover sheet" },
+		{ "authorization", "Authorization" },
+		{ "part2_consent", "Consent form" },
+		{ "request_letter", "Letter" },
+		{ "subpoena", "Subpoena" },
+		{ "court_order", "Court order" },
+		{ "revocation", "Revocation" },
+	};
+	const char	*t;
+	size_t		i;
+
+	for (i = 0; doctype && i < sizeof types / sizeof types[0]; i++)
+		if (strcmp(doctype, types[i].name) == 0)
+			return types[i].label;
+	if (doctype && strcmp(doctype, "psychotherapy_notes") == 0)
+		return "Clinical record";
+	if ((t = title(first_page)) != NULL)
+		return t;
+	return "Clinical record";
+}
+
+void
+describe_document(const char *doctype, const char *first_page, const char *all, int pages,
+    char *out, size_t len)
+{
+	char	date[sizeof DESCRIBE_UNKNOWN > DESCRIBE_DATELEN ? sizeof DESCRIBE_UNKNOWN :
+		    DESCRIBE_DATELEN];
+
+	if (!describe_date_of_service(first_page, all, date))
+		snprintf(date, sizeof date, "%s", DESCRIBE_UNKNOWN);
+	snprintf(out, len, "%s, %s, %d page%s", describe_type(doctype, first_page), date,
+	    pages, pages == 1 ? "" : "s");
+}
