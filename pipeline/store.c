@@ -490,6 +490,15 @@ static const char *const migrations[] = {
 	"  appt_id INTEGER REFERENCES appointments(id)"	/* booked when accepted */
 	");"
 	"CREATE INDEX offers_slot ON offers(slot_appt, state);",
+	/* 12 -> 13: is each record the case's patient's? (docpatient.h) the
+	 * verdict when classified, what showed it, the other registry patient
+	 * it shows, and the reviewer's confirmation (a review_actions row) */
+	"ALTER TABLE case_records ADD COLUMN patient_match TEXT"
+	"  CHECK (patient_match IN ('match','other','none'));"
+	"ALTER TABLE case_records ADD COLUMN patient_by TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE case_records ADD COLUMN patient_other TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE case_records ADD COLUMN patient_confirmed INTEGER"
+	"  REFERENCES review_actions(id);",
 };
 
 #define NMIGRATIONS	((int)(sizeof migrations / sizeof migrations[0]))
