@@ -32,6 +32,8 @@ struct tok {
 	char	key[TOKMAX];		/* as a record number (mrn_key) */
 	int	line;
 	int	prefixed;		/* "MRN-123" or "#123": labelled by itself */
+	int	labelled;		/* ... or after a label on its line */
+	int	digits;			/* in key */
 };
 
 struct docpatient {
@@ -154,7 +156,10 @@ docpatient_reset(struct docpatient *dp)
 	dp->other[0] = '\0';
 }
 
-/* tokens - the page's words cut into tokens (dp->t) */
+static int	label(const struct tok *t);
+
+/* tokens - the page's words cut into tokens (dp->t), each noted whether a
+ * record-number label stands before it on its line */
 static void
 tokens(struct docpatient *dp, const struct propose_word *w, size_t n)
 {
@@ -192,8 +197,17 @@ tokens(struct docpatient *dp, const struct propose_word *w, size_t n)
 			patient_name_norm(t->raw, t->norm, sizeof t->norm);
 			mrn_key(t->raw, t->key, sizeof t->key, &t->prefixed);
 			t->line = w[i].line;
+			t->digits = digits(t->key);
 			dp->nt++;
 		}
+	}
+	for (i = 0; i < dp->nt; i++) {
+		struct tok	*t = &dp->t[i];
+		size_t		j;
+
+		t->labelled = t->prefixed;
+		for (j = 1; !t->labelled && j <= 3 && j <= i && dp->t[i - j].line == t->line; j++)
+			t->labelled = label(&dp->t[i - j]);
 	}
 }
 
@@ -292,16 +306,14 @@ mrn_on(const struct docpatient *dp, size_t k)
 {
 	const char	*mrn = dp->mrn[k], *id = dp->id[k];
 	int		mrn_free = strlen(mrn) >= 5 && digits(mrn) >= 3;
-	size_t		i, j;
+	size_t		i;
 
 	for (i = 0; i < dp->nt; i++) {
 		const struct tok *t = &dp->t[i];
-		int labelled = t->prefixed;
+		int labelled = t->labelled;
 
-		if (digits(t->key) == 0)
+		if (t->digits == 0)
 			continue;
-		for (j = 1; !labelled && j <= 3 && j <= i && dp->t[i - j].line == t->line; j++)
-			labelled = label(&dp->t[i - j]);
 		if (*mrn && strcmp(t->key, mrn) == 0 && (mrn_free || (labelled && digits(mrn) > 0)))
 			return 1;
 		if (labelled && strlen(id) >= 3 && digits(id) > 0 && strcmp(t->key, id) == 0)
