@@ -17,6 +17,8 @@
  * One transaction records the page types, the records, the proposals (each
  * with the SHA-256 of the rules used) and puts the case in the review queue
  * (pending; back to pending when new records come after a decision).
+ * Each record's words are also read for the case's patient (docpatient.h:
+ * match, other or none, stored with the record; approval waits on the rest).
  * A broken part2.rules is replaced by the last good copy (part2.h); with
  * none, the stage exits 75 and waits for the practice.
  *

@@ -14,7 +14,8 @@
  * and encrypted (package.h) to the recipient's age key and the practice's
  * own, into spool/packages/C-N.age, and one transaction records the
  * release as 'packaged'.  A failed self-check records it 'blocked' with
- * the reason instead: nothing is packed.
+ * the reason instead: nothing is packed.  So does a record whose patient is
+ * neither shown nor confirmed (docpatient.h; approve checks it first).
  *
  * A package is not in outbox/ yet: the disclose stage (the hash-chained
  * disclosure log) moves it there with its log entry, so that no release
