@@ -44,6 +44,7 @@ doc() { jq -r ".records[] | select(.name == \"$1.pdf\") | .doc" "$j"; }
 dr=$(doc right)
 dx=$(doc other)
 dn=$(doc none)
+ids=$(printf '%s\n' "$dx" "$dn" | sort -n | paste -sd, -)	# messages list ids in order
 is "verdicts: right patient, another registry patient, no patient" \
     "$(jq -r '[.records[] | "\(.name)=\(.patient.check)"] | sort | join(" ")' "$j")" \
     "none.pdf=none other.pdf=other right.pdf=match"
@@ -56,10 +57,10 @@ is "case show: waiting on the two records" \
     "$(grep -c "waiting: patient not confirmed on record \($dx\|$dn\) " "$T/cs")" 2
 "$ROI" -C "$h" status > "$T/st"
 check "status: the case waits for the patient check" \
-    grep -q "$c waiting: patient not confirmed on records $dx, $dn" "$T/st"
+    grep -q "$c waiting: patient not confirmed on records $(echo "$ids" | sed 's/,/, /')" "$T/st"
 is "status --json: the documents that wait" \
     "$("$ROI" -C "$h" status --json | jq -c ".patient_unconfirmed[] | select(.case == \"$c\") | .docs")" \
-    "[$dx,$dn]"
+    "[$ids]"
 
 age-keygen -o "$T/hv.key" 2> /dev/null
 "$ROI" -C "$h" recipient add "Harborview Legal Services" --age "$(age-keygen -y "$T/hv.key")" > /dev/null
@@ -69,7 +70,7 @@ sed -i "s/^reviewers =\$/reviewers = $me/" "$h/roi.conf"
 "$ROI" -C "$h" review approve "$c" > "$T/out" 2> "$T/err"
 is "approve with unconfirmed records: refused (exit 1)" "$?" 1
 is "... in one line" "$(wc -l < "$T/err")" 1
-check "... naming both document ids" grep -q "records $dx, $dn:" "$T/err"
+check "... naming both document ids" grep -q "records $(echo "$ids" | sed 's/,/, /'):" "$T/err"
 is "... and no patient's name or date of birth" \
     "$(grep -ciE 'jordan|sample|alex|testperson|1985|1979' "$T/err")" 0
 "$ROI" -C "$h" review confirm-patient "$c" "$dx" > /dev/null 2>&1
