@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -270,6 +271,22 @@ open_cp(const char *msg, size_t len, const struct note_vkey *vk, struct note_che
 	return 0;
 }
 
+int
+chain_time(int64_t now, const char *last, char out[21])
+{
+	time_t		t = (time_t)now;
+	struct tm	tm;
+
+	if (gmtime_r(&t, &tm) == NULL || strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) != 20)
+		snprintf(out, 21, "%s", "1970-01-01T00:00:00Z");
+	/* a TIME field as chain_parse accepts it sorts as it reads */
+	if (last != NULL && is_time(last, strlen(last)) && strcmp(out, last) < 0) {
+		memcpy(out, last, 21);
+		return 1;
+	}
+	return 0;
+}
+
 /*
  * Verification runs in two passes.  Pass 1 splits the log at line breaks
  * into one piece per processor (up to CHAIN_MAXTHREADS; one piece for a
@@ -297,6 +314,9 @@ struct piece {
 	uint64_t	fault_seq;
 	char		why[CHAIN_WHY];
 	int		oom;
+	char		first_time[21], last_time[21];	/* TIME of its first and last line */
+	size_t		back_at;	/* line (from 1) whose TIME is before the one above it, or 0 */
+	char		back_time[21], back_prev[21];
 };
 
 /* piece_run - pass 1 over one piece */
@@ -324,6 +344,7 @@ piece_run(void *arg)
 		if (pc->n == 0) {
 			pc->first_seq = e.seq;
 			memcpy(pc->first_prev, e.prev, sizeof e.prev);
+			memcpy(pc->first_time, e.time, sizeof e.time);
 		} else if (e.seq != pc->first_seq + pc->n) {
 			pc->fault = F_SEQ;
 			pc->fault_seq = e.seq;
@@ -331,7 +352,13 @@ piece_run(void *arg)
 		} else if (sodium_memcmp(e.prev, pc->leaf[pc->n - 1], MERKLE_HASHBYTES) != 0) {
 			pc->fault = F_PREV;
 			break;
+		} else if (pc->back_at == 0 && strcmp(e.time, pc->last_time) < 0) {
+			/* the fixed-width UTC form sorts as it reads */
+			pc->back_at = pc->n + 1;
+			memcpy(pc->back_time, e.time, sizeof e.time);
+			memcpy(pc->back_prev, pc->last_time, sizeof pc->last_time);
 		}
+		memcpy(pc->last_time, e.time, sizeof e.time);
 		if (pc->n == pc->cap) {
 			size_t	cap = pc->cap ? 2 * pc->cap : 4096;
 			void	*x = realloc(pc->leaf, cap * sizeof *pc->leaf);
@@ -434,7 +461,8 @@ chain_verify(const char *log, size_t loglen, const char *vkey,
 	unsigned char		zero[MERKLE_HASHBYTES] = { 0 };
 	const unsigned char	*prev;
 	char			w[NOTE_WHYLEN];
-	const char		*cut;
+	const char		*cut, *lasttime;
+	char			btime[21] = "", bprev[21] = "";
 	long			ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int			np, i, started[CHAIN_MAXTHREADS] = { 0 }, rc = -1, have_old = old != NULL;
 	uint64_t		base, total = 0;
@@ -491,6 +519,7 @@ chain_verify(const char *log, size_t loglen, const char *vkey,
 	/* pass 2: in file order, the first fault is the one reported */
 	base = 0;
 	prev = zero;
+	lasttime = NULL;
 	for (i = 0; i < np; i++) {
 		if (pc[i].oom) {
 			fail(v->why, "out of memory");
@@ -512,8 +541,21 @@ chain_verify(const char *log, size_t loglen, const char *vkey,
 			fault_say(v, pc[i].fault, base + pc[i].fault_at + 1, pc[i].fault_seq, pc[i].why);
 			goto out;
 		}
+		/* a TIME before the one above it: noted, reported once all else holds */
+		if (v->backdated == 0 && pc[i].n > 0 && lasttime != NULL &&
+		    strcmp(pc[i].first_time, lasttime) < 0) {
+			v->backdated = base + 1;
+			snprintf(btime, sizeof btime, "%s", pc[i].first_time);
+			snprintf(bprev, sizeof bprev, "%s", lasttime);
+		}
+		if (v->backdated == 0 && pc[i].back_at) {
+			v->backdated = base + pc[i].back_at;
+			snprintf(btime, sizeof btime, "%s", pc[i].back_time);
+			snprintf(bprev, sizeof bprev, "%s", pc[i].back_prev);
+		}
 		base += pc[i].n;
 		prev = pc[i].leaf[pc[i].n - 1];
+		lasttime = pc[i].last_time;
 	}
 	v->entries = total = base;
 	if ((leaf = malloc((total ? total : 1) * sizeof *leaf)) == NULL) {
@@ -548,6 +590,15 @@ chain_verify(const char *log, size_t loglen, const char *vkey,
 	root_of((const unsigned char (*)[MERKLE_HASHBYTES])leaf, total, np, v->root);
 	if (sodium_memcmp(v->root, cp.root, sizeof cp.root) != 0) {
 		fail(v->why, "the entries' Merkle root is not the latest checkpoint's");
+		goto out;
+	}
+	if (v->backdated) {
+		/* chained and signed, but roi never writes a TIME before the one
+		 * above it (docs/log.md): the clock or the log was tampered with */
+		v->bad_seq = v->backdated;
+		fail(v->why, "line %llu: TIME %s is before line %llu's %s: entries are chained and "
+		    "signed, but the log's clock went backwards", (unsigned long long)v->backdated,
+		    btime, (unsigned long long)v->backdated - 1, bprev);
 		goto out;
 	}
 	rc = 0;

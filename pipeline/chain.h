@@ -77,12 +77,22 @@ int	chain_format(const struct chain_entry *e, char *out, size_t outlen, char *wh
 int	chain_parse(const char *line, size_t len, struct chain_entry *e, char *why)
 	    __attribute__((warn_unused_result));
 
+/*
+ * chain_time - the TIME of a new entry: now (the real clock, UTC) as
+ * YYYY-MM-DDTHH:MM:SSZ, or last (the TIME of the entry before; NULL or ""
+ * for the first) when the clock reads earlier than that: the log's TIME
+ * never goes backwards, even when the clock was stepped back.  out gets
+ * 21 bytes.  Returns 1 when last was used instead of the clock, else 0.
+ */
+int	chain_time(int64_t now, const char *last, char out[21]);
+
 /* what chain_verify found */
 struct chain_verdict {
 	uint64_t	entries;	/* complete lines read */
 	uint64_t	bad_seq;	/* the first bad entry's SEQ (its line number), or 0 */
 	uint64_t	size;		/* the latest checkpoint's tree size */
 	uint64_t	old_size;	/* the older checkpoint's, when one was given */
+	uint64_t	backdated;	/* the first line whose TIME is before the line above's, or 0 */
 	unsigned char	root[MERKLE_HASHBYTES];
 	char		why[CHAIN_WHY];
 };
@@ -95,9 +105,12 @@ struct chain_verdict {
  * signed-note verifier key, "NAME+HEX8+BASE64"); its origin must be the
  * key's name.  With an older checkpoint (old, may be NULL), that too must
  * verify with vkey and its root must be the root of the first old-size
- * lines: the log was only appended to since.  log is the file's bytes
- * (mapped by the caller).  0 when all holds, else -1 with v->why (and
- * v->bad_seq when an entry is at fault).
+ * lines: the log was only appended to since.  Each entry's TIME must not
+ * be before the TIME of the entry above it (roi never writes one: see
+ * chain_time); such an entry in a log that otherwise verifies is a
+ * failure too, reported last, with v->backdated its line.  log is the
+ * file's bytes (mapped by the caller).  0 when all holds, else -1 with
+ * v->why (and v->bad_seq when an entry is at fault).
  */
 int	chain_verify(const char *log, size_t loglen, const char *vkey,
 	    const char *latest, size_t latestlen, const char *old, size_t oldlen,

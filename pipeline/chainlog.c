@@ -223,7 +223,7 @@ enum { Q_STATE, Q_LEAF, Q_ENTRY, Q_SETSTATE, Q_RELEASE, NQ };
 
 static const char *const qsql[NQ] = {
 	"SELECT size, bytes, tree FROM log_state WHERE id = 1",
-	"SELECT leaf FROM log_entries WHERE seq = ?",
+	"SELECT leaf, line FROM log_entries WHERE seq = ?",
 	"INSERT INTO log_entries(seq, case_id, line, leaf, offset, at) VALUES (?, ?, ?, ?, ?, ?)",
 	"INSERT OR REPLACE INTO log_state(id, size, bytes, tree, checkpoint) VALUES (1, ?, ?, ?, ?)",
 	"UPDATE releases SET state = 'released', released_at = ?, outbox = ?, published = 0"
@@ -324,7 +324,9 @@ chainlog_append(struct chainlog *cl, int64_t case_id, struct chain_entry *e,
 	unsigned char		leaf[MERKLE_HASHBYTES], root[MERKLE_HASHBYTES];
 	unsigned char		enc[MERKLE_TREE_MAXBYTES];
 	char			line[CHAIN_LINE_MAX + 1], why[CHAIN_WHY], *body = NULL, *note = NULL;
-	char			*sealed = NULL;
+	char			*sealed = NULL, last[21] = "";
+	const char		*t;
+	time_t			now;
 	size_t			blen, nlen, tlen;
 	uint64_t		size = 0, bytes = 0;
 	int			n, rc = -1, began = 0;
@@ -356,7 +358,17 @@ chainlog_append(struct chainlog *cl, int64_t case_id, struct chain_entry *e,
 			goto out;
 		}
 		memcpy(e->prev, sqlite3_column_blob(s, 0), MERKLE_HASHBYTES);
+		/* "v1 SEQ TIME ...": the entry before's TIME */
+		if ((t = (const char *)sqlite3_column_text(s, 1)) != NULL &&
+		    (t = strchr(t, ' ')) != NULL && (t = strchr(t + 1, ' ')) != NULL)
+			snprintf(last, sizeof last, "%.20s", t + 1);
 	}
+	/* TIME: the real clock (never ROI_NOW), never before the entry above */
+	now = clock_real();
+	if (chain_time(now, last, e->time) == 1)
+		msg_warn("log: the clock reads %lld, before entry %llu's TIME %s: entry %llu takes"
+		    " that TIME (the log's TIME never goes backwards)", (long long)now,
+		    (unsigned long long)size, last, (unsigned long long)size + 1);
 	e->seq = size + 1;
 	if ((n = chain_format(e, line, sizeof line, why)) == -1) {
 		msg_error("log: case C-%lld: %s", (long long)case_id, why);
@@ -378,7 +390,7 @@ chainlog_append(struct chainlog *cl, int64_t case_id, struct chain_entry *e,
 	sqlite3_bind_text(s, 3, line, n, SQLITE_STATIC);
 	sqlite3_bind_blob(s, 4, leaf, sizeof leaf, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 5, (int64_t)bytes);
-	sqlite3_bind_int64(s, 6, clock_now());
+	sqlite3_bind_int64(s, 6, now);
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		store_err(cl->st, "log entry");
 		goto out;
@@ -394,7 +406,7 @@ chainlog_append(struct chainlog *cl, int64_t case_id, struct chain_entry *e,
 	}
 	if (outbox != NULL) {
 		s = q(cl, Q_RELEASE);
-		sqlite3_bind_int64(s, 1, clock_now());
+		sqlite3_bind_int64(s, 1, now);
 		sqlite3_bind_text(s, 2, outbox, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 3, case_id);
 		if (sqlite3_step(s) != SQLITE_DONE) {

@@ -69,7 +69,9 @@ void	chainlog_close(struct chainlog *cl);
 
 /*
  * chainlog_append - commit one entry for a packaged release: e has every
- * field but seq and prev (which come from the store) and sealed; json is
+ * field but seq and prev (which come from the store), time (the real
+ * clock, never ROI_NOW, and never before the TIME of the entry above:
+ * chain_time) and sealed; json is
  * the accounting fields, sealed here to keys/practice.pub.  outbox is the
  * package's path under the home once published (NULL: an entry without a
  * release row, for the benchmark).  0, or -1 said (nothing committed).

@@ -5,6 +5,11 @@
  * local time ("2026-03-02T09:00:00" or "2026-03-02 09:00"), which then
  * stands still for the whole process, so tests of deadlines are exact.
  * clock_mono_ms() is monotonic and never overridden (timeouts, backoff waits).
+ * clock_real() is the wall clock, never overridden: the audit trail's
+ * timestamps (the disclosure log's TIME and its rows, review_actions,
+ * review decisions, queue events) use it, so ROI_NOW, a testing aid for
+ * the dates decisions are judged at (expiry, due dates), cannot backdate
+ * or postdate what the practice did (docs/log.md).
  * clock_fmt() writes "YYYY-MM-DD HH:MM" (local) into a buffer of CLOCK_FMTLEN.
  */
 #ifndef ROI_CLOCK_H
@@ -16,6 +21,7 @@
 #define CLOCK_FMTLEN	32
 
 time_t	clock_now(void);
+time_t	clock_real(void);
 int64_t	clock_mono_ms(void);
 /* clock_parse - ISO 8601 local date/time to time_t; -1 if malformed */
 time_t	clock_parse(const char *s);

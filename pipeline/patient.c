@@ -512,12 +512,41 @@ name_norm(const char *raw, char *out, size_t len)
 	out[j] = '\0';
 }
 
-/* close1 - equal, or one edit (or one swap of neighbours) apart when both
- * are 5 letters or longer */
-static int
-close1(const char *a, const char *b)
+void
+patient_name_norm(const char *raw, char *out, size_t len)
 {
-	size_t	n = strlen(a), m = strlen(b), i = 0, j;
+	name_norm(raw, out, len);
+}
+
+/* ocr_fold - a normalized name with the letters OCR confuses made one:
+ * "rn" as m, "vv" as w, i as l (1 and | are l already) */
+static void
+ocr_fold(const char *in, char *out, size_t len)
+{
+	size_t j = 0;
+
+	for (; *in && j + 1 < len; in++) {
+		if ((in[0] == 'r' && in[1] == 'n') || (in[0] == 'v' && in[1] == 'v')) {
+			out[j++] = in[0] == 'r' ? 'm' : 'w';
+			in++;
+		} else
+			out[j++] = *in == 'i' ? 'l' : *in;
+	}
+	out[j] = '\0';
+}
+
+/* close1 - equal as OCR reads letters (ocr_fold), or one edit (or one swap
+ * of neighbours) apart when both are 5 letters or longer */
+static int
+close1(const char *a0, const char *b0)
+{
+	char	a[128], b[128];
+	size_t	n, m, i = 0, j;
+
+	ocr_fold(a0, a, sizeof a);
+	ocr_fold(b0, b, sizeof b);
+	n = strlen(a);
+	m = strlen(b);
 
 	if (strcmp(a, b) == 0)
 		return 1;
@@ -616,37 +645,110 @@ alias_fits(const char *groups, const char *f, const char *l, const char *aliases
 	return 0;
 }
 
+int
+patient_name_fits(const char *nicknames, const struct patient_entry *e, const char *first,
+    const char *last)
+{
+	return fits(nicknames, first, last, e->first, e->last, e->pref) ||
+	    (e->aliases && *e->aliases && alias_fits(nicknames, first, last, e->aliases));
+}
+
+#define ENTRY_SQL "SELECT id, first_name, last_name, preferred_name, aliases, dob, mrn," \
+	" middle_name FROM patients ORDER BY id"
+
+/* entry_of - the row of ENTRY_SQL into e (aliases borrowed from the row) */
+static void
+entry_of(sqlite3_stmt *s, struct patient_entry *e)
+{
+	const char *t;
+
+	memset(e, 0, sizeof *e);
+	snprintf(e->id, sizeof e->id, "%s", (const char *)sqlite3_column_text(s, 0));
+	name_norm((const char *)sqlite3_column_text(s, 1), e->first, sizeof e->first);
+	name_norm((const char *)sqlite3_column_text(s, 2), e->last, sizeof e->last);
+	name_norm((const char *)sqlite3_column_text(s, 3), e->pref, sizeof e->pref);
+	e->aliases = (char *)sqlite3_column_text(s, 4);
+	snprintf(e->dob, sizeof e->dob, "%s", (const char *)sqlite3_column_text(s, 5));
+	snprintf(e->mrn, sizeof e->mrn, "%s", (t = (const char *)sqlite3_column_text(s, 6)) ?
+	    t : "");
+	name_norm((t = (const char *)sqlite3_column_text(s, 7)) ? t : "", e->middle,
+	    sizeof e->middle);
+}
+
+int
+patient_entries_load(struct store *st, struct patient_entry **out, size_t *n)
+{
+	sqlite3_stmt		*s;
+	struct patient_entry	*v = NULL, *nv;
+	size_t			cap = 0;
+	int			rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	if ((s = store_prepare(st, ENTRY_SQL)) == NULL)
+		return -1;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 64;
+			if ((nv = realloc(v, cap * sizeof *v)) == NULL) {
+				rc = msg_error("out of memory");
+				break;
+			}
+			v = nv;
+		}
+		entry_of(s, &v[*n]);
+		if ((v[*n].aliases = strdup(v[*n].aliases ? v[*n].aliases : "")) == NULL) {
+			rc = msg_error("out of memory");
+			break;
+		}
+		(*n)++;
+	}
+	sqlite3_finalize(s);
+	*out = v;
+	if (rc == -1) {
+		patient_entries_free(v, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+void
+patient_entries_free(struct patient_entry *e, size_t n)
+{
+	size_t i;
+
+	for (i = 0; e && i < n; i++)
+		free(e[i].aliases);
+	free(e);
+}
+
 enum patient_found
 patient_match(struct store *st, const char *nicknames, const char *first,
     const char *last, const char *dob, char id[PATIENT_IDLEN])
 {
-	sqlite3_stmt	*s;
-	char		f[128], l[128], rf[128], rl[128], rp[128];
-	int		hits = 0, namehits = 0;
+	sqlite3_stmt		*s;
+	struct patient_entry	e;
+	char			f[128], l[128];
+	int			hits = 0, namehits = 0;
 
 	id[0] = '\0';
 	name_norm(first, f, sizeof f);
 	name_norm(last, l, sizeof l);
 	if (*f == '\0' || *l == '\0')
 		return PATIENT_UNKNOWN;
-	s = store_prepare(st, "SELECT id, first_name, last_name, preferred_name, aliases,"
-	    " dob FROM patients ORDER BY id");
+	s = store_prepare(st, ENTRY_SQL);
 	if (s == NULL)
 		return PATIENT_UNKNOWN;
 	while (sqlite3_step(s) == SQLITE_ROW) {
-		const char *pid = (const char *)sqlite3_column_text(s, 0);
-
-		name_norm((const char *)sqlite3_column_text(s, 1), rf, sizeof rf);
-		name_norm((const char *)sqlite3_column_text(s, 2), rl, sizeof rl);
-		name_norm((const char *)sqlite3_column_text(s, 3), rp, sizeof rp);
-		if (!fits(nicknames, f, l, rf, rl, rp) &&
-		    !alias_fits(nicknames, f, l, (const char *)sqlite3_column_text(s, 4)))
+		entry_of(s, &e);
+		if (!patient_name_fits(nicknames, &e, f, l))
 			continue;
 		namehits++;
-		if (dob == NULL || strcmp(dob, (const char *)sqlite3_column_text(s, 5)) != 0)
+		if (dob == NULL || strcmp(dob, e.dob) != 0)
 			continue;
 		if (hits++ == 0)
-			snprintf(id, PATIENT_IDLEN, "%s", pid);
+			snprintf(id, PATIENT_IDLEN, "%s", e.id);
 	}
 	sqlite3_finalize(s);
 	if (hits == 1)

@@ -48,6 +48,31 @@ enum patient_found patient_match(struct store *st, const char *nicknames,
 const char *patient_found_name(enum patient_found f);
 
 /*
+ * The same matching, for callers that look for many people in many words
+ * (docpatient.h): the registry loaded once, names normalized as
+ * patient_match() reads them (lower case, no accents, OCR digits as
+ * letters).  patient_name_fits() is the test patient_match() applies to
+ * each entry: first and last as read (normalized by patient_name_norm)
+ * fit the entry's names in either order, a nickname, the preferred name,
+ * an alias, a part of a double name, or one OCR slip in a longer name.
+ */
+struct patient_entry {
+	char	id[PATIENT_IDLEN];
+	char	first[128], last[128], pref[128], middle[128];
+	char	*aliases;		/* "First Last; First Last" as stored */
+	char	dob[11];		/* YYYY-MM-DD */
+	char	mrn[64];		/* as stored, may be "" */
+};
+
+/* patient_entries_load - every registry entry (free with patient_entries_free);
+ * 0 or -1 said */
+int	patient_entries_load(struct store *st, struct patient_entry **out, size_t *n);
+void	patient_entries_free(struct patient_entry *e, size_t n);
+void	patient_name_norm(const char *raw, char *out, size_t len);
+int	patient_name_fits(const char *nicknames, const struct patient_entry *e,
+	    const char *first, const char *last);
+
+/*
  * Risk flags (no-show follow-up, noshow.h): suicide_risk,
  * medication_titration, recent_crisis, each set and cleared by a clinician
  * (the caller checks who may), with who and when kept; a cleared flag

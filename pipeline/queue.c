@@ -44,7 +44,7 @@ queue_event(struct store *st, int64_t input_id, int64_t doc_id, const char *what
 	    "VALUES (?, ?, ?, ?)");
 	if (s == NULL)
 		return -1;
-	sqlite3_bind_int64(s, 1, clock_now());
+	sqlite3_bind_int64(s, 1, clock_real());
 	if (input_id > 0)
 		sqlite3_bind_int64(s, 2, input_id);
 	if (doc_id > 0)

@@ -495,6 +495,15 @@ static const char *const migrations[] = {
 	/* 13 -> 14: a reviewer's decision on a whole document (withhold,
 	 * include) names the document it is about */
 	"ALTER TABLE review_actions ADD COLUMN doc_id INTEGER REFERENCES documents(id);",
+	/* 14 -> 15: is each record the case's patient's? (docpatient.h) the
+	 * verdict when classified, what showed it, the other registry patient
+	 * it shows, and the reviewer's confirmation (a review_actions row) */
+	"ALTER TABLE case_records ADD COLUMN patient_match TEXT"
+	"  CHECK (patient_match IN ('match','other','none'));"
+	"ALTER TABLE case_records ADD COLUMN patient_by TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE case_records ADD COLUMN patient_other TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE case_records ADD COLUMN patient_confirmed INTEGER"
+	"  REFERENCES review_actions(id);",
 };
 
 #define NMIGRATIONS	((int)(sizeof migrations / sizeof migrations[0]))

@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #define STORE_FILE	"roi.db"
-#define STORE_VERSION	14
+#define STORE_VERSION	15
 
 struct store;
 

@@ -17,6 +17,8 @@
  * One transaction records the page types, the records, the proposals (each
  * with the SHA-256 of the rules used) and puts the case in the review queue
  * (pending; back to pending when new records come after a decision).
+ * Each record's words are also read for the case's patient (docpatient.h:
+ * match, other or none, stored with the record; approval waits on the rest).
  * A broken part2.rules is replaced by the last good copy (part2.h); with
  * none, the stage exits 75 and waits for the practice.
  *
@@ -29,6 +31,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "docpatient.h"
 #include "doctype.h"
 #include "msg.h"
 #include "part2.h"
@@ -46,6 +49,8 @@ struct job {
 	int			part2_ok;	/* the authorization allows Part 2 */
 	int			psy_ok;		/* ... and psychotherapy notes */
 	sqlite3_stmt		*ins;		/* INSERT INTO proposals */
+	struct docpatient	*dp;		/* is each record the case patient's? */
+	char			*nick;		/* rules/nicknames.rules */
 	int			proposals;
 };
 
@@ -122,6 +127,7 @@ one_page(struct job *j, int64_t case_id, int64_t doc, int pageno, float pw, floa
 		return store_err(j->ctx->st, "page type");
 	if (propose_words_load(j->ctx->st, doc, pageno, &w, &n) == -1)
 		return -1;
+	docpatient_page(j->dp, w, n);
 	if ((np = propose_page(j->r, w, n, pw, ph, &p, &pv)) < 0)
 		goto out;
 	*prov |= pv;
@@ -167,6 +173,7 @@ one_record(struct job *j, int64_t case_id, int64_t doc, int64_t input)
 	sqlite3_stmt	*s;
 	int		prov = 0, psy = 0, hits = 0, rc = 0, pages = 0;
 
+	docpatient_reset(j->dp);
 	s = store_prepare(j->ctx->st, "SELECT pageno, width, height, text FROM pages"
 	    " WHERE doc_id = ? ORDER BY pageno");
 	if (s == NULL)
@@ -203,6 +210,8 @@ one_record(struct job *j, int64_t case_id, int64_t doc, int64_t input)
 	sqlite3_bind_int64(s, 7, clock_now());
 	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : store_err(j->ctx->st, "add record");
 	sqlite3_finalize(s);
+	if (rc == 0)
+		rc = docpatient_record(j->dp, j->ctx->st, case_id, doc);
 	msg_info("case C-%lld: document %lld: %d page%s, %d Part 2 finding%s%s%s", (long long)case_id,
 	    (long long)doc, pages, pages == 1 ? "" : "s", hits, hits == 1 ? "" : "s",
 	    prov ? ", 2.32 notice" : "", psy ? ", psychotherapy notes" : "");
@@ -280,7 +289,7 @@ queue_review(struct job *j, int64_t case_id, int records)
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, case_id);
-	sqlite3_bind_int64(s, 2, clock_now());
+	sqlite3_bind_int64(s, 2, clock_real());
 	sqlite3_bind_text(s, 3, decided ? "reopened" : "queued", -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, detail, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : store_err(j->ctx->st, "review action");
@@ -295,6 +304,7 @@ stage_classify_main(int argc, char **argv)
 	struct job	j;
 	sqlite3_stmt	*s = NULL;
 	int64_t		docs[256], inputs[256];
+	char		pid[PATIENT_IDLEN];
 	int		n = 0, i, rc = 1, a;
 
 	stage_setup(&ctx, argc, argv, "--case");
@@ -311,6 +321,10 @@ stage_classify_main(int argc, char **argv)
 		msg_tempfail = 1;
 		goto out;
 	}
+	j.nick = rules_read(ctx.home, "nicknames.rules");
+	if (docpatient_case_patient(ctx.st, ctx.id, pid) == -1 ||
+	    docpatient_open(&j.dp, ctx.st, j.nick, pid) == -1)
+		goto out;
 	if (store_begin(ctx.st) == -1)
 		goto out;
 	if ((a = auth_allows(&j, ctx.id)) <= 0) {
@@ -360,5 +374,7 @@ out:
 		sqlite3_finalize(j.ins);
 	part2_free(j.r);
 	doctype_free(j.dt);
+	docpatient_free(j.dp);
+	free(j.nick);
 	return stage_teardown(&ctx, rc);
 }

@@ -133,8 +133,6 @@ disclose(struct stage_ctx *ctx)
 	char			recipient[128] = "", pkgpath[128] = "", pkgsha[65] = "", kind[16] = "";
 	char			address[300] = "", fax[64] = "", pname[200] = "", dob[32] = "";
 	char			digits[32];
-	time_t			now = clock_now();
-	struct tm		tm;
 	uint64_t		seq;
 	size_t			i, k;
 	int			found = 0, rc = -1;
@@ -212,9 +210,7 @@ disclose(struct stage_ctx *ctx)
 		msg_error("out of memory");
 		goto out;
 	}
-	memset(&e, 0, sizeof e);
-	gmtime_r(&now, &tm);
-	strftime(e.time, sizeof e.time, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	memset(&e, 0, sizeof e);	/* e.time: chainlog_append, from the real clock */
 	snprintf(e.case_id, sizeof e.case_id, "C-%lld", (long long)ctx->id);
 	snprintf(e.channel, sizeof e.channel, "%s", kind);
 	snprintf(e.part2, sizeof e.part2, "%s",

@@ -14,7 +14,8 @@
  * and encrypted (package.h) to the recipient's age key and the practice's
  * own, into spool/packages/C-N.age, and one transaction records the
  * release as 'packaged'.  A failed self-check records it 'blocked' with
- * the reason instead: nothing is packed.
+ * the reason instead: nothing is packed.  So does a record whose patient is
+ * neither shown nor confirmed (docpatient.h; approve checks it first).
  *
  * Nothing in a package says what was hidden (42 CFR 2.11): records are
  * named and listed by type and date of service (describe.h), never by file
@@ -53,6 +54,7 @@
 #include "age.h"
 #include "clock.h"
 #include "describe.h"
+#include "docpatient.h"
 #include "fault.h"
 #include "keys.h"
 #include "msg.h"
@@ -670,6 +672,7 @@ stage_package_main(int argc, char **argv)
 	char			pass[KEYS_PASSLEN + 8] = "", faxno[64] = "", relpath[96];
 	const char		*ext;
 	int			n = 0, i, nf = 0, r, rc = 1, found = 0, disclose;
+	int64_t			blk[32];
 
 	stage_setup(&ctx, argc, argv, "--case");
 	s = store_prepare(ctx.st, "SELECT rv.recipient, rc.kind, rc.age_recipient, rv.decided_by,"
@@ -732,6 +735,19 @@ stage_package_main(int argc, char **argv)
 	empty_dir(work);
 	if ((n = load_docs(&ctx, docs, strcmp(kind, "zip") == 0)) < 0)
 		goto out;
+	/* defence in depth: approve checks it too (docpatient.h) */
+	if ((r = docpatient_unconfirmed(ctx.st, ctx.id, blk, 32)) != 0) {
+		char ids[400], reason[480];
+
+		if (r < 0)
+			goto out;
+		snprintf(reason, sizeof reason, "the case's patient is not confirmed on record%s %s:"
+		    " nothing was packed", r == 1 ? "" : "s", docpatient_ids(blk, r < 32 ? r : 32,
+		    ids, sizeof ids));
+		msg_warn("package: case C-%lld blocked: %s", (long long)ctx.id, reason);
+		rc = record(&ctx, "blocked", recipient, "", "", "{}", reason) == 0 ? 0 : 1;
+		goto out;
+	}
 	if (case_facts(&ctx, &cf) == -1)
 		goto out;
 	disclose = strcmp(part2, "disclose") == 0;

@@ -18,6 +18,7 @@
 
 #include "clock.h"
 #include "escape.h"
+#include "docpatient.h"
 #include "doctype.h"
 #include "msg.h"
 #include "roi.h"
@@ -78,6 +79,23 @@ records_json(struct store *st, int64_t id)
 	return arr;
 }
 
+/* unconfirmed_json - a case in review: its records whose patient is not
+ * confirmed (docpatient.h), by document id */
+static json_t *
+unconfirmed_json(struct store *st, int64_t id, const char *review)
+{
+	json_t	*a = json_array();
+	int64_t	docs[64];
+	int	n, k;
+
+	if (strcmp(review, "pending") != 0)
+		return a;
+	n = docpatient_unconfirmed(st, id, docs, 64);
+	for (k = 0; k < n && k < 64; k++)
+		json_array_append_new(a, json_integer(docs[k]));
+	return a;
+}
+
 static json_t *
 case_json(struct store *st, struct doctypes *dt, sqlite3_stmt *s)
 {
@@ -85,7 +103,7 @@ case_json(struct store *st, struct doctypes *dt, sqlite3_stmt *s)
 	int64_t	id = sqlite3_column_int64(s, 0);
 
 	snprintf(name, sizeof name, "C-%lld", (long long)id);
-	return json_pack("{s:s, s:I, s:s, s:s, s:I, s:s, s:i, s:s, s:s, s:o, s:s, s:o, s:b}",
+	return json_pack("{s:s, s:I, s:s, s:s, s:I, s:s, s:i, s:s, s:s, s:o, s:s, s:o, s:b, s:o}",
 	    "case", name, "doc", (json_int_t)sqlite3_column_int64(s, 1),
 	    "decision", col(s, 8),
 	    "state", col(s, 2), "input", (json_int_t)sqlite3_column_int64(s, 3),
@@ -93,7 +111,8 @@ case_json(struct store *st, struct doctypes *dt, sqlite3_stmt *s)
 	    "created", clock_fmt_iso(sqlite3_column_int64(s, 6), t),
 	    "rules_sha256", col(s, 7), "parts", parts_json(st, dt, id),
 	    "review", col(s, 9), "records", records_json(st, id),
-	    "repaired", sqlite3_column_int(s, 10));
+	    "repaired", sqlite3_column_int(s, 10),
+	    "patient_unconfirmed", unconfirmed_json(st, id, col(s, 9)));
 }
 
 #define CASE_SQL "SELECT c.id, c.doc_id, c.state, i.id, i.name, d.pages, c.created_at," \
@@ -327,6 +346,12 @@ cmd_case(int argc, char **argv, const char *home)
 				printf("  review: %s (roi review show %s)\n",
 				    json_string_value(json_object_get(c, "review")),
 				    json_string_value(json_object_get(c, "case")));
+			json_array_foreach(json_object_get(c, "patient_unconfirmed"), k, p)
+				printf("  waiting: patient not confirmed on record %lld (roi review"
+				    " confirm-patient %s %lld --reason WHY)\n",
+				    (long long)json_integer_value(p),
+				    json_string_value(json_object_get(c, "case")),
+				    (long long)json_integer_value(p));
 			continue;
 		}
 		printf("%-7s %-11s %-5lld %-24.24s ", json_string_value(json_object_get(c, "case")),

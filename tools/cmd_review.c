@@ -10,13 +10,16 @@
  *   roi review reject CASE --reason TEXT
  *   roi review withhold CASE DOC --reason TEXT
  *   roi review include CASE DOC --reason TEXT
+ *   roi review confirm-patient CASE DOC --reason TEXT
  *
  * A case enters the queue when roi-classify has read its records.  The OS
  * login name is the identity; only the reviewers named in roi.conf
  * ([review] reviewers) may keep (drop) a proposal, approve or reject;
  * anyone may add a redaction (more protection is never the risk), and it is
  * recorded who did.  Approving a case whose authorization is not valid
- * needs --override with the reason.  Every action is stored with who and
+ * needs --override with the reason.  A record that does not show the case's
+ * patient (docpatient.h: another registry patient, or none) blocks approval
+ * until a reviewer confirms it with confirm-patient and a reason.  Every action is stored with who and
  * when (review_actions) and shown by review show.  Nothing is released
  * without approval: the release stage takes approved cases only.
  * withhold and include decide a whole record (review.h: the rules live
@@ -38,6 +41,7 @@
 #include "clock.h"
 #include "escape.h"
 #include "config.h"
+#include "docpatient.h"
 #include "keys.h"
 #include "msg.h"
 #include "ocr.h"
@@ -189,7 +193,7 @@ act(struct store *st, int64_t id, const char *action, int64_t proposal, const ch
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, clock_now());
+	sqlite3_bind_int64(s, 2, clock_real());
 	sqlite3_bind_text(s, 3, whoami(), -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 4, action, -1, SQLITE_STATIC);
 	if (proposal > 0)
@@ -317,6 +321,27 @@ doc_decision(struct store *st, int64_t id, int64_t doc)
 	return o ? o : json_null();
 }
 
+/* patient_json - is the record the case patient's? columns from i: the
+ * verdict, how shown, the other registry id, the confirmation's who, at, detail */
+static json_t *
+patient_json(sqlite3_stmt *s, int i)
+{
+	char	t[CLOCK_FMTLEN];
+	json_t	*o = json_pack("{s:s, s:s}", "check", col(s, i), "by", col(s, i + 1));
+
+	if (*col(s, i + 2))
+		json_object_set_new(o, "other_patient", json_string(col(s, i + 2)));
+	if (sqlite3_column_type(s, i + 3) != SQLITE_NULL) {
+		const char *d = col(s, i + 5), *r = strstr(d, ": ");
+
+		json_object_set_new(o, "confirmed", json_pack("{s:s, s:s, s:s}", "by", col(s, i + 3),
+		    "at", clock_fmt_iso(sqlite3_column_int64(s, i + 4), t), "reason", r ? r + 2 : d));
+	}
+	json_object_set_new(o, "blocks", json_boolean(strcmp(col(s, i), "match") != 0 &&
+	    sqlite3_column_type(s, i + 3) == SQLITE_NULL));
+	return o;
+}
+
 static json_t *
 records_json(struct store *st, int64_t id)
 {
@@ -324,8 +349,10 @@ records_json(struct store *st, int64_t id)
 	json_t		*a = json_array();
 
 	s = store_prepare(st, "SELECT r.doc_id, i.name, d.pages, r.provenance, r.psychotherapy,"
-	    " r.part2_hits, d.sha256 FROM case_records r JOIN documents d ON d.id = r.doc_id"
-	    " JOIN inputs i ON i.id = r.input_id WHERE r.case_id = ? ORDER BY r.input_id");
+	    " r.part2_hits, d.sha256, coalesce(r.patient_match, 'unchecked'), r.patient_by,"
+	    " r.patient_other, x.who, x.at, x.detail FROM case_records r JOIN documents d ON"
+	    " d.id = r.doc_id JOIN inputs i ON i.id = r.input_id LEFT JOIN review_actions x ON"
+	    " x.id = r.patient_confirmed WHERE r.case_id = ? ORDER BY r.input_id");
 	if (s == NULL)
 		return a;
 	sqlite3_bind_int64(s, 1, id);
@@ -337,6 +364,7 @@ records_json(struct store *st, int64_t id)
 		    "part2_findings", sqlite3_column_int(s, 5), "sha256", col(s, 6));
 
 		json_object_set_new(o, "decision", doc_decision(st, id, sqlite3_column_int64(s, 0)));
+		json_object_set_new(o, "patient", patient_json(s, 7));
 		json_array_append_new(a, o);
 	}
 	sqlite3_finalize(s);
@@ -512,6 +540,32 @@ item_cmp(const void *a, const void *b)
 	    json_integer_value(json_object_get(y->p, "id")) ? -1 : 1;
 }
 
+/* print_patient - the record's patient check, for people (ids, never names) */
+static void
+print_patient(json_t *p, const char *c, long long doc)
+{
+	const char	*check = json_string_value(json_object_get(p, "check"));
+	json_t		*cf = json_object_get(p, "confirmed");
+
+	if (check == NULL)
+		return;
+	if (strcmp(check, "match") == 0)
+		printf("  patient: the case's patient is shown (%s)\n",
+		    json_string_value(json_object_get(p, "by")));
+	else
+		printf("  patient: %s\n", strcmp(check, "other") == 0 ?
+		    "ANOTHER registry patient is shown" : strcmp(check, "none") == 0 ?
+		    "the case's patient is NOT shown (no name with date of birth, no MRN)" :
+		    "not checked (read before the check existed)");
+	if (cf)
+		printf("  patient confirmed by %s on %s: %s\n",
+		    json_string_value(json_object_get(cf, "by")), hum(json_object_get(cf, "at")),
+		    json_string_value(json_object_get(cf, "reason")));
+	else if (json_is_true(json_object_get(p, "blocks")))
+		printf("  waiting: a reviewer must confirm the patient (roi review confirm-patient"
+		    " %s %lld --reason WHY)\n", c, doc);
+}
+
 static void
 print_show(json_t *j)
 {
@@ -562,6 +616,8 @@ print_show(json_t *j)
 			    json_string_value(json_object_get(dd, "by")), hum(json_object_get(dd, "at")),
 			    json_string_value(json_object_get(dd, "reason")));
 		}
+		print_patient(json_object_get(rec, "patient"), json_string_value(json_object_get(j,
+		    "case")), doc);
 		{
 			struct item	it[512];
 			int		ni = 0, m, last = -1;
@@ -1051,7 +1107,7 @@ decide(struct store *st, struct rev *r, const char *state, const char *why, cons
 	if (s == NULL)
 		goto fail;
 	sqlite3_bind_text(s, 1, state, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, clock_now());
+	sqlite3_bind_int64(s, 2, clock_real());
 	sqlite3_bind_text(s, 3, whoami(), -1, SQLITE_TRANSIENT);
 	if (why)
 		sqlite3_bind_text(s, 4, why, -1, SQLITE_TRANSIENT);
@@ -1152,6 +1208,44 @@ do_document(struct store *st, const char *home, struct rev *r, const char *cmd,
 	return rc == 0 ? 0 : 1;
 }
 
+/* patient_gate - approval waits until every record to release shows the
+ * case's patient or was confirmed (docpatient.h); 0 or 1 said */
+static int
+patient_gate(struct store *st, int64_t id)
+{
+	int64_t	docs[32];
+	char	ids[400];
+	int	n;
+
+	if ((n = docpatient_unconfirmed(st, id, docs, 32)) == 0)
+		return 0;
+	if (n > 0)
+		msg_error("review: C-%lld: the case's patient is not confirmed on record%s %s%s:"
+		    " check %s and run roi review confirm-patient C-%lld DOC --reason WHY",
+		    (long long)id, n == 1 ? "" : "s", docpatient_ids(docs, n < 32 ? n : 32, ids,
+		    sizeof ids), n > 32 ? ", ..." : "", n == 1 ? "it" : "each", (long long)id);
+	return 1;
+}
+
+/* do_confirm_patient - a reviewer says record DOC is the case patient's */
+static int
+do_confirm_patient(struct store *st, struct rev *r, const char *arg, const char *why)
+{
+	char	*end;
+	long long doc = strtoll(arg, &end, 10);
+
+	if (*arg == '\0' || *end != '\0' || doc <= 0) {
+		msg_error("review: '%s' is not a document id (roi review show C-%lld lists them)",
+		    arg, (long long)r->id);
+		return 1;
+	}
+	if (docpatient_confirm(st, r->id, doc, whoami(), why) != 0)
+		return 1;
+	printf("review: document %lld of C-%lld confirmed as the case's patient's by %s\n", doc,
+	    (long long)r->id, whoami());
+	return 0;
+}
+
 static int
 usage(void)
 {
@@ -1159,7 +1253,7 @@ usage(void)
 	    " redact CASE [--doc D] (--page N --box X0,Y0,X1,Y1 | --text PHRASE) |"
 	    " keep CASE PROPOSAL --reason WHY | approve CASE [--to NAME] [--override WHY] |"
 	    " reject CASE --reason WHY | withhold CASE DOC --reason WHY |"
-	    " include CASE DOC --reason WHY");
+	    " include CASE DOC --reason WHY | confirm-patient CASE DOC --reason WHY");
 	return EXIT_USAGE;
 }
 
@@ -1185,7 +1279,8 @@ cmd_review(int argc, char **argv, const char *home)
 		    "       roi [-C DIR] review approve CASE [--to RECIPIENT] [--override \"WHY\"]\n"
 		    "       roi [-C DIR] review reject CASE --reason \"WHY\"\n"
 		    "       roi [-C DIR] review withhold CASE DOC --reason \"WHY\"\n"
-		    "       roi [-C DIR] review include CASE DOC --reason \"WHY\"\n\n"
+		    "       roi [-C DIR] review include CASE DOC --reason \"WHY\"\n"
+		    "       roi [-C DIR] review confirm-patient CASE DOC --reason \"WHY\"\n\n"
 		    "The cases whose records have been read wait here for a clinician.  show\n"
 		    "lists, page by page, what roi proposes to black out and why (Part 2\n"
 		    "substance use content unless the patient consented to disclose it;\n"
@@ -1200,7 +1295,10 @@ cmd_review(int argc, char **argv, const char *home)
 		    "out (the letter says only that information was withheld as the law\n"
 		    "requires); include sends one a whole-document proposal would withhold,\n"
 		    "with its page redactions (psychotherapy notes only when the authorization\n"
-		    "allows them).  Every action is recorded.\n");
+		    "allows them).  Every record must show the case's patient (name and date\n"
+		    "of birth, or MRN); one that shows another patient, or none, blocks approval\n"
+		    "until a reviewer has checked it and says so with confirm-patient and the\n"
+		    "reason.  Every action is recorded.\n");
 		return 0;
 	}
 	as_json = take_flag(&argc, argv, "--json");
@@ -1238,6 +1336,11 @@ cmd_review(int argc, char **argv, const char *home)
 	} else if (strcmp(cmd, "keep") == 0 && argc == 4) {
 		if (why == NULL || why[strspn(why, " \t")] == '\0') {
 			msg_error("review: keep needs --reason: say why this text may go out");
+			return EXIT_USAGE;
+		}
+	} else if (strcmp(cmd, "confirm-patient") == 0 && argc == 4) {
+		if (why == NULL || why[strspn(why, " \t")] == '\0') {
+			msg_error("review: confirm-patient needs --reason: say how you checked the patient");
 			return EXIT_USAGE;
 		}
 	} else if (strcmp(cmd, "reject") == 0 && argc == 3) {
@@ -1291,6 +1394,9 @@ cmd_review(int argc, char **argv, const char *home)
 	else if (strcmp(cmd, "keep") == 0) {
 		if (must_be_reviewer(home, "keep a proposed redaction"))
 			rc = do_keep(st, &r, argv[3], why);
+	} else if (strcmp(cmd, "confirm-patient") == 0) {
+		if (must_be_reviewer(home, "confirm a record's patient"))
+			rc = do_confirm_patient(st, &r, argv[3], why);
 	} else if (strcmp(cmd, "reject") == 0) {
 		if (must_be_reviewer(home, "reject a case") &&
 		    (rc = decide(st, &r, "rejected", why, NULL, NULL, NULL)) == 0)
@@ -1298,7 +1404,7 @@ cmd_review(int argc, char **argv, const char *home)
 	} else if (strcmp(cmd, "approve") == 0) {
 		int valid = strcmp(r.decision, "valid") == 0 || strcmp(r.decision, "valid_with_part2") == 0;
 
-		if (!must_be_reviewer(home, "approve a release"))
+		if (!must_be_reviewer(home, "approve a release") || patient_gate(st, id) != 0)
 			goto out;
 		if (!valid && over == NULL) {
 			msg_error("review: the authorization of C-%lld is %s (roi auth show C-%lld): "

@@ -9,6 +9,7 @@
 
 #include "clock.h"
 #include "escape.h"
+#include "docpatient.h"
 #include "msg.h"
 #include "panel.h"
 #include "noshow.h"
@@ -113,6 +114,38 @@ panel_section(struct store *st, const char *home, json_t *j)
 	return 0;
 }
 
+/* unconfirmed - pending cases with records whose patient is not confirmed
+ * (docpatient.h): [{"case": "C-3", "docs": [12, 14]}], printed if say */
+static json_t *
+unconfirmed(struct store *st, int say)
+{
+	sqlite3_stmt	*s;
+	json_t		*a = json_array(), *d;
+	int64_t		docs[32], id;
+	char		ids[400], name[32];
+	int		n, k;
+
+	if ((s = store_prepare(st, "SELECT case_id FROM review WHERE state = 'pending'"
+	    " ORDER BY case_id")) == NULL)
+		return a;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0);
+		if ((n = docpatient_unconfirmed(st, id, docs, 32)) <= 0)
+			continue;
+		snprintf(name, sizeof name, "C-%lld", (long long)id);
+		d = json_array();
+		for (k = 0; k < n && k < 32; k++)
+			json_array_append_new(d, json_integer(docs[k]));
+		json_array_append_new(a, json_pack("{s:s, s:o}", "case", name, "docs", d));
+		if (say)
+			printf("  %s waiting: patient not confirmed on record%s %s (roi review show %s)\n",
+			    name, n == 1 ? "" : "s", docpatient_ids(docs, n < 32 ? n : 32, ids,
+			    sizeof ids), name);
+	}
+	sqlite3_finalize(s);
+	return a;
+}
+
 int
 cmd_status(int argc, char **argv, const char *home)
 {
@@ -184,6 +217,7 @@ cmd_status(int argc, char **argv, const char *home)
 			goto out;
 		json_object_set_new(j, "open_cases", json_integer(cases));
 		json_object_set_new(j, "review_pending", json_integer(review));
+		json_object_set_new(j, "patient_unconfirmed", unconfirmed(st, 0));
 		json_object_set_new(j, "releases", json_pack("{s:I, s:I, s:I}", "released",
 		    (json_int_t)released, "going_out", (json_int_t)going, "blocked",
 		    (json_int_t)blocked));
@@ -205,6 +239,7 @@ cmd_status(int argc, char **argv, const char *home)
 		    (long long)pages_ocr, conf, (long long)pages_text);
 		printf("open cases: %lld (roi case list)\n", (long long)cases);
 		printf("waiting for a clinician's review: %lld (roi review list)\n", (long long)review);
+		json_decref(unconfirmed(st, 1));
 		printf("releases: %lld in outbox/ and in the disclosure log, %lld going out, %lld blocked"
 		    "%s\n", (long long)released, (long long)going, (long long)blocked,
 		    blocked ? " (roi release list says why)" : "");

@@ -123,7 +123,8 @@ check "accounting as a letter (PDF)" "$ROI" -C "$h" log accounting --patient P00
 check "... which says what went where" sh -c "pdftotext '$T/acc.pdf' - | tr -s ' \n' '  ' | grep -q 'to Harbor Law'"
 "$ROI" -C "$h" log accounting --patient P404 2> "$T/err"
 is "accounting for an unknown patient: exit 1, one line" "$? $(wc -l < "$T/err")" "1 1"
-"$ROI" -C "$h" log accounting --patient P001 --since 2026-04-01 --format csv > "$T/acc.csv"
+# the log's dates are the real clock (ROI_NOW moves decisions only): the day after today
+"$ROI" -C "$h" log accounting --patient P001 --since "$(date -u -d tomorrow +%Y-%m-%d)" --format csv > "$T/acc.csv"
 is "--since after the releases: none listed (CSV header only)" "$(wc -l < "$T/acc.csv")" 1
 "$ROI" -C "$h" log prove 2 > "$T/proof"
 check "roi log prove: the auditor's tool checks the proof" "$ROI_VERIFY" --proof "$T/proof" "$h/keys/log.pub"

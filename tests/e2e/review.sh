@@ -54,6 +54,13 @@ is "records for an unknown case: quarantined with the reason" \
     "$(cat "$h/quarantine/labs.pdf.reason" 2>/dev/null)" \
     "no case C-99: records go in the folder of a case that roi case list shows"
 
+# every generated record shows the case's patient (name and date of birth in
+# its header), in every rendering: none waits for a reviewer's confirmation
+for r in $RENDER; do
+	is "$r: every record shows the case's patient" "$("$ROI" -C "$h" review show "$(case_of "request.$r")" \
+	    --json | jq -r '[.records[].patient.check] | unique | join(",")')" match
+done
+
 # recall and precision per rendering
 . tests/e2e/part2-score.inc
 : > "$T/misses"

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sodium.h>
 #include <cmocka.h>
 
@@ -52,9 +53,11 @@ sign(const unsigned char (*leaves)[MERKLE_HASHBYTES], size_t n, const struct not
 	return note;
 }
 
-/* build - n entries, chained, from seed; sealed fields random base64 */
+/* build_at - n entries, chained, from seed; sealed fields random base64;
+ * TIMEs an hour apart, except entry back (from 1; 0: none), a day before
+ * the entry above it */
 static void
-build(struct log *l, size_t n, uint32_t seed)
+build_at(struct log *l, size_t n, uint32_t seed, size_t back)
 {
 	struct chain_entry	e;
 	unsigned char		sealed[240], prev[MERKLE_HASHBYTES] = { 0 };
@@ -68,8 +71,15 @@ build(struct log *l, size_t n, uint32_t seed)
 	for (i = 0; i < n; i++) {
 		memset(&e, 0, sizeof e);
 		e.seq = i + 1;
-		snprintf(e.time, sizeof e.time, "2026-%02zu-%02zuT09:%02zu:00Z", 1 + i % 12,
-		    1 + i % 28, i % 60);
+		{
+			time_t		t = 1767258000 + (time_t)i * 3600;	/* 2026-01-01T09:00Z */
+			struct tm	tm;
+
+			if (back && i + 1 == back)
+				t -= 86400 + 3600;
+			gmtime_r(&t, &tm);
+			strftime(e.time, sizeof e.time, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		}
 		snprintf(e.case_id, sizeof e.case_id, "C-%zu", 1000 + i);
 		snprintf(e.channel, sizeof e.channel, "%s", i % 4 == 0 ? "fax" : "age");
 		snprintf(e.part2, sizeof e.part2, "%s", i % 5 == 0 ? "disclose" : "redact");
@@ -97,6 +107,12 @@ build(struct log *l, size_t n, uint32_t seed)
 	}
 	l->off[n] = l->len;
 	l->cp = sign((const unsigned char (*)[MERKLE_HASHBYTES])l->leaf, n, &key, &l->cplen);
+}
+
+static void
+build(struct log *l, size_t n, uint32_t seed)
+{
+	build_at(l, n, seed, 0);
 }
 
 static void
@@ -386,6 +402,60 @@ test_proof(void **state)
 	drop(&l);
 }
 
+/* test_backdated - an entry whose TIME is before the one above it, chained
+ * and signed as roi would sign it, is reported (the first one, by line) */
+static void
+test_backdated(void **state)
+{
+	static const size_t at[] = { 2, 57, N };
+	struct log		l;
+	struct chain_verdict	v;
+	size_t			i;
+
+	for (i = 0; i < sizeof at / sizeof at[0]; i++) {
+		build_at(&l, N, 3, at[i]);
+		assert_int_equal(verify(l.buf, l.len, l.cp, l.cplen, NULL, 0, &v), -1);
+		assert_int_equal(v.backdated, at[i]);
+		assert_int_equal(v.bad_seq, at[i]);
+		assert_non_null(strstr(v.why, "went backwards"));
+		assert_int_equal(v.entries, N);		/* everything else was checked */
+		drop(&l);
+	}
+	/* TIMEs that only go forward verify */
+	build(&l, 3, 3);
+	assert_int_equal(verify(l.buf, l.len, l.cp, l.cplen, NULL, 0, &v), 0);
+	assert_int_equal(v.backdated, 0);
+	drop(&l);
+}
+
+/* test_time - the TIME of a new entry: the clock, never before the last */
+static void
+test_time(void **state)
+{
+	static const struct {
+		int64_t		now;
+		const char	*last, *want;
+		int		held;
+	} cases[] = {
+		{ 1772442000, NULL, "2026-03-02T09:00:00Z", 0 },
+		{ 1772442000, "", "2026-03-02T09:00:00Z", 0 },
+		{ 1772442000, "2026-03-01T23:59:59Z", "2026-03-02T09:00:00Z", 0 },
+		{ 1772442000, "2026-03-02T09:00:00Z", "2026-03-02T09:00:00Z", 0 },
+		/* the clock stepped back an hour, a year: the last TIME holds */
+		{ 1772438400, "2026-03-02T09:00:00Z", "2026-03-02T09:00:00Z", 1 },
+		{ 1740906000, "2026-03-02T09:00:00Z", "2026-03-02T09:00:00Z", 1 },
+		/* a damaged last TIME is not taken */
+		{ 1772442000, "2099-99-99T99:99:99Z", "2026-03-02T09:00:00Z", 0 },
+	};
+	char	out[21];
+	size_t	i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		assert_int_equal(chain_time(cases[i].now, cases[i].last, out), cases[i].held);
+		assert_string_equal(out, cases[i].want);
+	}
+}
+
 int
 main(void)
 {
@@ -396,6 +466,8 @@ main(void)
 		cmocka_unit_test(test_checkpoints),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_proof),
+		cmocka_unit_test(test_backdated),
+		cmocka_unit_test(test_time),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -55,6 +55,9 @@ test_roi_now(void **state)
 	assert_int_equal(clock_now(), clock_parse("2026-03-02T09:00:00"));
 	assert_string_equal(clock_fmt(clock_now(), buf), "2026-03-02 09:00");
 	assert_string_equal(clock_fmt_iso(clock_now(), buf), "2026-03-02T09:00:00");
+	/* the audit trail's clock is the real one, whatever ROI_NOW says */
+	assert_true(clock_real() >= time(NULL) - 1 && clock_real() <= time(NULL) + 1);
+	assert_true(clock_real() != clock_now());
 }
 
 int
