@@ -129,6 +129,7 @@ rs_open(struct rs *r, char *why, size_t whylen)
 		TessBaseAPIDelete(r->api);
 		r->api = NULL;
 		mu_why(why, whylen, "cannot start tesseract for language eng");
+		msg_tempfail = 1;	/* the machine's models, not the document */
 		rs_close(r);
 		return -1;
 	}
@@ -283,7 +284,8 @@ render(fz_context *ctx, fz_page *page, int ispdf, fz_rect bounds, float scale, i
  * is_bilevel - does a rendering (without anti-aliasing) show black and
  * white only: fewer than RASTER_MID_PPM per million middle-gray pixels;
  * or, for a scan under 250 dpi (scaled to RASTER_FAX_DPI, which grays the
- * edges of its dots), fewer middle-gray pixels than half the black ones
+ * edges of its dots even without anti-aliasing), fewer middle-gray pixels
+ * than black ones
  */
 static int
 is_bilevel(const fz_pixmap *pix, int lowscan)
@@ -301,7 +303,7 @@ is_bilevel(const fz_pixmap *pix, int lowscan)
 	}
 	if (all <= 0)
 		return 1;
-	return mid * 1e6 / all < RASTER_MID_PPM || (lowscan && mid * 2 < dark);
+	return mid * 1e6 / all < RASTER_MID_PPM || (lowscan && mid < dark);
 }
 
 /*

@@ -19,7 +19,7 @@
  * largest image (covering half the page at least) is 1 bit deep, or when
  * its rendering without anti-aliasing has fewer than RASTER_MID_PPM per
  * million pixels of middle gray (a scan under 250 dpi: fewer middle-gray
- * pixels than half its black ones, scaling grays the edges of its dots):
+ * pixels than black ones, scaling grays the edges of its dots):
  * it becomes a 1-bit image (Leptonica: CCITT G4).  Any other page (photos, shading) stays 8-bit gray, rendered
  * anti-aliased (Leptonica: JPEG).
  *
