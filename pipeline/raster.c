@@ -564,7 +564,8 @@ rasterise(struct rs *r, const char *in_path, const struct redact_area *areas, in
  * XMP, garbage collected, written to OUT.<pid>.tmp, synced, renamed
  */
 static int
-neutral(struct rs *r, const char *tess_pdf, const char *out, char *why, size_t whylen)
+neutral(struct rs *r, const char *tess_pdf, const char *out, int npages, char *why,
+    size_t whylen)
 {
 	fz_context	*ctx = r->ctx;
 	pdf_document	*pdf = NULL;
@@ -587,6 +588,9 @@ neutral(struct rs *r, const char *tess_pdf, const char *out, char *why, size_t w
 	fz_var(failed);
 	fz_try(ctx) {
 		pdf = pdf_open_document(ctx, tess_pdf);
+		/* Tesseract does not check fclose: a full disk leaves a cut file */
+		if (pdf_was_repaired(ctx, pdf) || pdf_count_pages(ctx, pdf) != npages)
+			fz_throw(ctx, FZ_ERROR_GENERIC, "the release PDF came out damaged");
 		pdf_dict_del(ctx, pdf_trailer(ctx, pdf), PDF_NAME(Info));
 		pdf_dict_del(ctx, pdf_dict_get(ctx, pdf_trailer(ctx, pdf), PDF_NAME(Root)),
 		    PDF_NAME(Metadata));
@@ -602,7 +606,10 @@ neutral(struct rs *r, const char *tess_pdf, const char *out, char *why, size_t w
 	fz_always(ctx)
 		pdf_drop_document(ctx, pdf);
 	fz_catch(ctx) {
+		/* the file is Tesseract's, made just now: a failure is the
+		 * machine's (disk, memory), never the sender's document */
 		rs_verdict(r, "writing the release", why, whylen);
+		msg_tempfail = 1;
 		failed = 1;
 	}
 	if (failed)
@@ -680,7 +687,7 @@ raster_document(const char *in_path, const char *out_pdf_path,
 	}
 	TessDeleteResultRenderer(renderer);	/* closes its file */
 	renderer = NULL;
-	if (neutral(&r, tess_pdf, out_pdf_path, why, whylen) == -1)
+	if (neutral(&r, tess_pdf, out_pdf_path, npages, why, whylen) == -1)
 		goto out;
 	if (pagesp) {
 		*pagesp = pages;
