@@ -422,6 +422,19 @@ raster_pages_free(struct raster_page *pages, int npages)
 	free(pages);
 }
 
+/* fmt_mime - the MIME type MuPDF picks its handler by */
+static const char *
+fmt_mime(enum ocr_format fmt)
+{
+	switch (fmt) {
+	case OCR_FMT_PDF:	return "application/pdf";
+	case OCR_FMT_TIFF:	return "image/tiff";
+	case OCR_FMT_PNG:	return "image/png";
+	case OCR_FMT_JPEG:	return "image/jpeg";
+	default:		return "application/octet-stream";
+	}
+}
+
 /* areas_ok - every area on a page that exists, a finite box */
 static int
 areas_ok(const struct redact_area *areas, int nareas, int npages, char *why, size_t whylen)
@@ -492,7 +505,17 @@ rasterise(struct rs *r, const char *in_path, const struct redact_area *areas, in
 	fz_var(pages);
 	fz_var(rc);
 	fz_try(ctx) {
-		doc = fz_open_document(ctx, in_path);
+		/* by what the bytes are: spool files have no extension */
+		{
+			fz_stream *stm = fz_open_file(ctx, in_path);
+
+			fz_try(ctx)
+				doc = fz_open_document_with_stream(ctx, fmt_mime(info.format), stm);
+			fz_always(ctx)
+				fz_drop_stream(ctx, stm);
+			fz_catch(ctx)
+				fz_rethrow(ctx);
+		}
 		if (fz_needs_password(ctx, doc))
 			fz_throw(ctx, FZ_ERROR_GENERIC, "encrypted document");
 		if (fz_count_pages(ctx, doc) != info.pages)

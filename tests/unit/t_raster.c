@@ -363,7 +363,8 @@ t_fax(void **state)
 	const struct redact_area box[] = { { 1, { 100, 100, 300, 140 }, "REDACTED" } };
 	struct raster_page *pages = NULL;
 	struct stat sb;
-	const char *tif = fx("fax.tif"), *out = fx("fax.pdf");
+	/* no extension, as in the spool: the bytes say what it is */
+	const char *tif = fx("fax-orig"), *out = fx("fax.pdf");
 	char	why[REDACT_WHY], *b;
 	size_t	n;
 	PIX	*pix;
