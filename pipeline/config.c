@@ -21,7 +21,7 @@ struct parse {
 	char		why[160];	/* first error, without the line prefix */
 };
 
-enum kind { K_STR, K_INT };
+enum kind { K_STR, K_INT, K_OUTPUT, K_LABEL };
 
 struct key {
 	const char	*section;
@@ -55,6 +55,8 @@ static const struct key keys[] = {
 	{ "noshow", "escalate_to",	K_STR, S(noshow_escalate_to), 0, 0 },
 	{ "waitlist", "offer_hours",	K_INT, S(offer_hours), 1, 720 },
 	{ "review", "reviewers",	K_STR, S(reviewers), 0, 0 },
+	{ "release", "output",		K_OUTPUT, S(release_output), 0, 0 },
+	{ "release", "label",		K_LABEL, S(release_label), 0, 0 },
 };
 #undef S
 
@@ -96,6 +98,8 @@ config_defaults(struct config *cfg)
 	set_str(&cfg->noshow_escalate_to, "");
 	cfg->offer_hours = 48;
 	set_str(&cfg->reviewers, "");
+	set_str(&cfg->release_output, "pixels");
+	set_str(&cfg->release_label, "REDACTED");
 }
 
 /* handler - inih callback: 1 = ok, 0 = error (inih reports the line) */
@@ -110,7 +114,24 @@ handler(void *user, const char *section, const char *name, const char *value)
 	for (k = keys; k < keys + sizeof keys / sizeof keys[0]; k++) {
 		if (strcmp(k->section, section) != 0 || strcmp(k->name, name) != 0)
 			continue;
-		if (k->kind == K_STR) {
+		if (k->kind == K_OUTPUT && strcmp(value, "pixels") != 0 &&
+		    strcmp(value, "text") != 0) {
+			snprintf(p->why, sizeof p->why, "%s: not 'pixels' or 'text'", name);
+			return 0;
+		}
+		if (k->kind == K_LABEL) {
+			const char *c;
+
+			for (c = value; *c; c++)
+				if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+					break;
+			if (*c || strlen(value) > CONFIG_LABEL_MAX) {
+				snprintf(p->why, sizeof p->why, "%s: not printable ASCII of at"
+				    " most %d characters", name, CONFIG_LABEL_MAX);
+				return 0;
+			}
+		}
+		if (k->kind != K_INT) {
 			if (set_str((char **)((char *)p->cfg + k->off), value) == -1) {
 				snprintf(p->why, sizeof p->why, "out of memory");
 				return 0;
@@ -185,6 +206,8 @@ config_release(struct config *cfg)
 	free(cfg->sms_command);
 	free(cfg->noshow_escalate_to);
 	free(cfg->reviewers);
+	free(cfg->release_output);
+	free(cfg->release_label);
 	memset(cfg, 0, sizeof *cfg);
 }
 
@@ -255,7 +278,24 @@ config_template(void)
 	    "# login names of the clinicians who may approve a release, keep a\n"
 	    "# proposed redaction or reject a case (roi review), e.g.\n"
 	    "# reviewers = alice, bob\n"
-	    "reviewers =\n";
+	    "reviewers =\n"
+	    "\n"
+	    "[release]\n"
+	    "# what a released record is: 'pixels' (default) rebuilds every page\n"
+	    "# from roi's own rendering of the redacted page, black boxes burnt in,\n"
+	    "# with an invisible text layer from roi's OCR of that image, so nothing\n"
+	    "# of the sender's file (fonts, hidden layers, off-page text, metadata)\n"
+	    "# goes out; 'text' keeps the original PDF with the text under the boxes\n"
+	    "# removed (smaller, sharper; for records born digital in this practice)\n"
+	    "output = pixels\n"
+	    "# the word drawn in every redaction box; it must not say why\n"
+	    "label = REDACTED\n";
+}
+
+int
+config_release_pixels(const struct config *cfg)
+{
+	return cfg->release_output == NULL || strcmp(cfg->release_output, "text") != 0;
 }
 
 int

@@ -38,12 +38,19 @@ struct config {
 	char	*noshow_escalate_to;	/* escalations when a clinician has no address */
 	int	offer_hours;		/* [waitlist] time to answer a slot offer */
 	char	*reviewers;		/* [review] login names, ", " between */
+	char	*release_output;	/* [release] output: "pixels" (default) or "text" */
+	char	*release_label;		/* [release] label drawn in every box ("REDACTED") */
 };
+
+#define CONFIG_LABEL_MAX	40	/* characters of [release] label */
 
 void	config_defaults(struct config *cfg);
 /* config_load - read HOME/roi.conf (missing file: defaults); -1 + message */
 int	config_load(struct config *cfg, const char *path);
 int	config_workers(const struct config *cfg);	/* resolved worker count */
+/* config_release_pixels - does a release go out as our pixels (1) or as
+ * the redacted original PDF (0, [release] output = text)? */
+int	config_release_pixels(const struct config *cfg);
 /* config_is_reviewer - is this login name among [review] reviewers? */
 int	config_is_reviewer(const struct config *cfg, const char *user);
 void	config_release(struct config *cfg);

@@ -220,14 +220,14 @@ areas_check(const struct redact_area *areas, int nareas, int npages,
 }
 
 /*
- * label_fit - where an area's label goes: its text (printable ASCII, at
+ * redact_label_fit - where an area's label goes: its text (printable ASCII, at
  * most REDACT_MAX_LABEL characters), font size, baseline origin, and the
  * box its ink may cover, all in page space.  0 if it does not fit (or
  * there is none).  redact_document draws it there; redact_verify excuses
  * those pixels.  Throws on MuPDF errors.
  */
-static int
-label_fit(fz_context *ctx, fz_font *font, const char *label, fz_rect box,
+int
+redact_label_fit(fz_context *ctx, fz_font *font, const char *label, fz_rect box,
     char *text, float *size, fz_point *origin, fz_rect *ink)
 {
 	float	adv = 0, w, h, sz;
@@ -304,7 +304,7 @@ page_labels(fz_context *ctx, pdf_document *pdf, pdf_page *page, fz_font *font,
 		for (i = 0; i < nareas; i++) {
 			if (areas[i].page != pageno || !area_rect(&areas[i], &box))
 				continue;
-			if (!label_fit(ctx, font, areas[i].label, box, text,
+			if (!redact_label_fit(ctx, font, areas[i].label, box, text,
 			    &size, &org, &ink))
 				continue;
 			if (*fontref == NULL)
@@ -1175,7 +1175,7 @@ redact_verify(const char *in_path, const char *pdf_path,
 					area_rect(&areas[i], &box);
 					total = light = 0;
 					area_dark(pix, scale, fz_intersect_rect(box, bounds),
-					    label_fit(ctx, font, areas[i].label, box, label,
+					    redact_label_fit(ctx, font, areas[i].label, box, label,
 					    &size, &org, &ink), ink, &total, &light);
 					if (light * 1000000L > total * (long)REDACT_NONBLACK_PPM) {
 						mu_why(why, whylen, "area %d on page %d not black "

@@ -88,4 +88,15 @@ int	redact_verify(const char *in_path, const char *pdf_path,
 	    const struct redact_area *areas, int nareas, const char *const *gone,
 	    int ngone, char *why, size_t whylen);
 
+/*
+ * redact_label_fit - where an area's label goes (Helvetica, 7 down to 4
+ * pt, top left of the box): its text (printable ASCII), size, baseline
+ * origin and the box its ink may cover, page space; 0: no label.  Shared
+ * by the text and pixel releases and the render check.  Throws.
+ */
+#if defined(MUDPF_FITZ_H) || defined(MUPDF_FITZ_H)	/* 1.21 spells its guard MUDPF */
+int	redact_label_fit(fz_context *ctx, fz_font *font, const char *label, fz_rect box,
+	    char *text, float *size, fz_point *origin, fz_rect *ink);
+#endif
+
 #endif

@@ -59,6 +59,8 @@
 #include "keys.h"
 #include "msg.h"
 #include "package.h"
+#include "part2.h"
+#include "raster.h"
 #include "redact.h"
 #include "release.h"
 #include "spool.h"
@@ -174,15 +176,12 @@ record(struct stage_ctx *ctx, const char *state, const char *recipient, const ch
 	return 0;
 }
 
-/* label_of - the legal basis drawn in a box */
+/* label_of - what a box says: the practice's neutral word ([release]
+ * label, "REDACTED"), never why (42 CFR 2.11: naming Part 2 discloses) */
 static const char *
-label_of(const char *category)
+label_of(const struct stage_ctx *ctx)
 {
-	if (strcmp(category, "reviewer") == 0)
-		return "Redacted by reviewer";
-	if (strcmp(category, "psychotherapy_notes") == 0)
-		return "45 CFR 164.508(a)(2)";
-	return "42 CFR Part 2";
+	return ctx->cfg.release_label && ctx->cfg.release_label[0] ? ctx->cfg.release_label : NULL;
 }
 
 /* fold - lower case, runs of blanks as one space */
@@ -225,22 +224,22 @@ occurrences(const char *hay, const char *needle)
 	return n;
 }
 
-/*
- * drop_remaining - keep in gone[] only the texts whose every occurrence in
- * the record (its text as read) is one of its proposals
- */
-static int
-drop_remaining(struct stage_ctx *ctx, int64_t doc, const char **gone, int *ng)
+/* record_text - the record's text as read, pages joined by a blank
+ * (malloc'd; NULL with *err 0: no text; NULL with *err -1: error) */
+static char *
+record_text(struct stage_ctx *ctx, int64_t doc, int *err)
 {
 	sqlite3_stmt	*s;
-	char		*all = NULL, *f, *g, *keep;
+	char		*all = NULL;
 	size_t		len = 1;
-	int		i, j, k, m = 0;
 
+	*err = 0;
 	s = store_prepare(ctx->st, "SELECT coalesce(text, '') FROM pages WHERE doc_id = ?"
 	    " ORDER BY pageno");
-	if (s == NULL)
-		return -1;
+	if (s == NULL) {
+		*err = -1;
+		return NULL;
+	}
 	sqlite3_bind_int64(s, 1, doc);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		size_t	l = strlen(col(s, 0));
@@ -249,7 +248,8 @@ drop_remaining(struct stage_ctx *ctx, int64_t doc, const char **gone, int *ng)
 		if (n == NULL) {
 			sqlite3_finalize(s);
 			free(all);
-			return msg_error("out of memory");
+			*err = msg_error("out of memory");
+			return NULL;
 		}
 		all = n;
 		memcpy(all + len - 1, col(s, 0), l);
@@ -258,8 +258,21 @@ drop_remaining(struct stage_ctx *ctx, int64_t doc, const char **gone, int *ng)
 		all[len - 1] = '\0';
 	}
 	sqlite3_finalize(s);
-	if (all == NULL)
-		return 0;
+	return all;
+}
+
+/*
+ * drop_remaining - keep in gone[] only the texts whose every occurrence in
+ * the record (its text as read) is one of its proposals
+ */
+static int
+drop_remaining(struct stage_ctx *ctx, int64_t doc, const char **gone, int *ng)
+{
+	char		*all, *f, *g, *keep;
+	int		i, j, k, m = 0, err;
+
+	if ((all = record_text(ctx, doc, &err)) == NULL)
+		return err;
 	if ((f = fold(all)) == NULL) {
 		free(all);
 		return msg_error("out of memory");
@@ -299,7 +312,92 @@ drop_remaining(struct stage_ctx *ctx, int64_t doc, const char **gone, int *ng)
 struct stamp {
 	const char	*case_id, *recipient, *when;
 	int		first, total;
+	int		pixels;			/* [release] output = pixels */
+	const struct part2_rules *rules;	/* for the check of what goes out */
 };
+
+/*
+ * check_out - the independent check of what goes out (raster.h): the OCR
+ * of every released page of the record, read by the Part 2 rules and
+ * searched, OCR-tolerantly, for every redacted text.  Allowed: what the
+ * reviewer kept, what a consent discloses, what is only flagged.  A text
+ * that also stands elsewhere in the record, unredacted, as often as it
+ * does under boxes is not searched for (it is expected to be read).
+ * 0 (clean), 1 (blocked: why names the record and page, never the text),
+ * -1 (error).
+ */
+static int
+check_out(struct stage_ctx *ctx, const struct doc *d, const struct raster_page *pages,
+    int npages, const char *const *gone, int ng, const struct part2_rules *ctx_rules,
+    char *why, size_t whylen)
+{
+	sqlite3_stmt	*s;
+	const char	**allowed = NULL, **look = NULL;
+	char		*all = NULL, rule[48] = "", kind = 0;
+	int		na = 0, nl = 0, i, j, same, c, page = 0, err, rc = -1;
+
+	s = store_prepare(ctx->st, "SELECT text FROM proposals WHERE case_id = ? AND doc_id = ?"
+	    " AND state IN ('kept', 'disclosed', 'flagged') AND text IS NOT NULL");
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, ctx->id);
+	sqlite3_bind_int64(s, 2, d->id);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char **n = realloc(allowed, (na + 1) * sizeof *allowed);
+
+		if (n == NULL || (n[na] = strdup(col(s, 0))) == NULL) {
+			if (n)
+				allowed = n;
+			msg_error("out of memory");
+			goto out;
+		}
+		allowed = n;
+		na++;
+	}
+	if ((all = record_text(ctx, d->id, &err)) == NULL && err == -1)
+		goto out;
+	if (ng > 0 && (look = calloc((size_t)ng, sizeof *look)) == NULL) {
+		msg_error("out of memory");
+		goto out;
+	}
+	for (i = 0; i < ng; i++) {
+		for (same = 0, j = 0; j < ng; j++)
+			same += strcasecmp(gone[i], gone[j]) == 0;
+		if ((c = all ? raster_count(all, gone[i]) : 0) == -1) {
+			msg_error("out of memory");
+			goto out;
+		}
+		if (c <= same)
+			look[nl++] = gone[i];
+	}
+	switch (raster_check(pages, npages, ctx_rules, look, nl, allowed, na, &page, &kind,
+	    rule, sizeof rule)) {
+	case 0:
+		rc = 0;
+		break;
+	case 1:
+		if (kind == 'g')
+			snprintf(why, whylen, "released page %d of record %lld still reads a"
+			    " redacted phrase", page, (long long)d->id);
+		else
+			snprintf(why, whylen, "released page %d of record %lld reads Part 2"
+			    " content no reviewer kept (rule %s)", page, (long long)d->id, rule);
+		rc = 1;
+		break;
+	default:
+		msg_error("package: record %lld: the check of the released pages failed",
+		    (long long)d->id);
+		break;
+	}
+out:
+	sqlite3_finalize(s);
+	while (na > 0)
+		free((char *)allowed[--na]);
+	free(allowed);
+	free(look);
+	free(all);
+	return rc;
+}
 
 static int
 redact_one(struct stage_ctx *ctx, struct doc *d, json_t *counts, const struct stamp *st,
@@ -307,9 +405,10 @@ redact_one(struct stage_ctx *ctx, struct doc *d, json_t *counts, const struct st
 {
 	sqlite3_stmt		*s;
 	struct redact_area	*areas = NULL;
+	struct raster_page	*pages = NULL;
 	const char		**gone = NULL;
 	char			path[SPOOL_PATH];
-	int			na = 0, ng = 0, rc = -1;
+	int			na = 0, ng = 0, np = 0, r, rc = -1;
 
 	s = store_prepare(ctx->st, "SELECT pageno, category, text, boxes FROM proposals WHERE"
 	    " case_id = ? AND doc_id = ? AND state = 'proposed' AND pageno > 0 ORDER BY id");
@@ -342,7 +441,7 @@ redact_one(struct stage_ctx *ctx, struct doc *d, json_t *counts, const struct st
 			areas[na].page = sqlite3_column_int(s, 0);
 			for (c = 0; c < 4; c++)
 				areas[na].box[c] = (float)json_number_value(json_array_get(box, c));
-			areas[na].label = label_of(col(s, 1));
+			areas[na].label = label_of(ctx);
 			na++;
 		}
 		json_decref(b);
@@ -374,7 +473,10 @@ redact_one(struct stage_ctx *ctx, struct doc *d, json_t *counts, const struct st
 				}
 	}
 	spool_orig_path(path, ctx->home, d->sha);
-	if (redact_document(path, d->out, areas, na, why, whylen) == -1) {
+	/* pixels: a new PDF from our rendering alone; text: the original,
+	 * redacted and scrubbed (born-digital records) */
+	if ((st->pixels ? raster_document(path, d->out, areas, na, &pages, &np, why, whylen) :
+	    redact_document(path, d->out, areas, na, why, whylen)) == -1) {
 		/* a full disk or an I/O error is the machine's, not the
 		 * document's: try again later rather than block the release */
 		if (msg_tempfail) {
@@ -390,9 +492,24 @@ redact_one(struct stage_ctx *ctx, struct doc *d, json_t *counts, const struct st
 		msg_error("package: case %s: %s", st->case_id, why);
 		goto out;
 	}
-	rc = redact_verify(path, d->final, areas, na, gone, ng, why, whylen) == -1 ?
-	    (msg_tempfail ? -1 : 1) : 0;
+	/* the self-check of the file: boxes black, nothing scrubbed left, no
+	 * redacted text; for pixels against the unstamped release (the OCR
+	 * layer is not the sender's words, so it is not compared with them) */
+	if (redact_verify(st->pixels ? d->out : path, d->final, areas, na, gone, ng, why,
+	    whylen) == -1) {
+		rc = msg_tempfail ? -1 : 1;
+		goto out;
+	}
+	/* the independent check: what every released page reads as */
+	if (!st->pixels && raster_read(d->final, &pages, &np, why, whylen) == -1) {
+		msg_error("package: case %s: reading the release back: %s", st->case_id, why);
+		goto out;
+	}
+	if ((r = check_out(ctx, d, pages, np, gone, ng, st->rules, why, whylen)) == -1)
+		goto out;
+	rc = r;
 out:
+	raster_pages_free(pages, np);
 	sqlite3_finalize(s);
 	while (ng > 0)
 		free((char *)gone[--ng]);
@@ -669,6 +786,8 @@ stage_package_main(int argc, char **argv)
 	char			tmp1[SPOOL_PATH], tmp2[SPOOL_PATH], tmp3[SPOOL_PATH], orig[SPOOL_PATH];
 	struct stamp		st;
 	struct facts		cf;
+	struct part2_rules	*p2rules = NULL;
+	char			rules_sha[65];
 	char			pass[KEYS_PASSLEN + 8] = "", faxno[64] = "", relpath[96];
 	const char		*ext;
 	int			n = 0, i, nf = 0, r, rc = 1, found = 0, disclose;
@@ -772,6 +891,15 @@ stage_package_main(int argc, char **argv)
 		if (!docs[i].withheld[0])
 			st.total += docs[i].pages;
 	st.first = 1;
+	st.pixels = config_release_pixels(&ctx.cfg);
+	/* the check of what goes out reads it with the rules classify used */
+	if (part2_load_good(ctx.home, &p2rules, rules_sha) == -1) {
+		msg_error("package: rules/part2.rules has errors and no earlier good copy "
+		    "exists; fix them (roi rules check)");
+		msg_tempfail = 1;
+		goto out;
+	}
+	st.rules = p2rules;
 	nf = 1;			/* files[0]: the cover letter, made last */
 	if (disclose) {
 		/* the 2.32 notice, and a copy of the consent, go with Part 2 content */
@@ -788,7 +916,8 @@ stage_package_main(int argc, char **argv)
 		spool_path(tmp1, ctx.home, "spool/work/%s/consent.pdf", rel);
 		spool_path(tmp3, ctx.home, "spool/work/%s/consent.final.pdf", rel);
 		spool_orig_path(orig, ctx.home, cf.request_sha);	/* tmp2 is in files[] */
-		if (redact_document(orig, tmp1, NULL, 0, why, sizeof why) == -1 ||
+		if ((st.pixels ? raster_document(orig, tmp1, NULL, 0, NULL, NULL, why, sizeof why) :
+		    redact_document(orig, tmp1, NULL, 0, why, sizeof why)) == -1 ||
 		    release_stamp(tmp1, tmp3, rel, recipient, st.when, st.first, st.total, why,
 		    sizeof why) == -1 || add_file(jf, files, &nf, tmp3, "02 consent.pdf",
 		    "Authorization", 0, cf.request_pages, 0) == -1) {
@@ -813,7 +942,12 @@ stage_package_main(int argc, char **argv)
 			{
 				char reason[REDACT_WHY + 96];
 
-				snprintf(reason, sizeof reason, "document %lld: %s", (long long)docs[i].id, why);
+				/* the check of what goes out names the record itself */
+				if (strncmp(why, "released page ", 14) == 0)
+					snprintf(reason, sizeof reason, "%s", why);
+				else
+					snprintf(reason, sizeof reason, "document %lld: %s",
+					    (long long)docs[i].id, why);
 				msg_warn("package: case C-%lld blocked: %s", (long long)ctx.id, reason);
 				rc = record(&ctx, "blocked", recipient, "", "", "{}", reason) == 0 ? 0 : 1;
 			}
@@ -889,6 +1023,7 @@ out:
 		json_decref(docs[i].counts);
 	json_decref(priv);
 	free(itext);
+	part2_free(p2rules);
 	free(mtext);
 	json_decref(man);
 	return stage_teardown(&ctx, rc);

@@ -28,6 +28,18 @@
 # Prints wall seconds, CPU, peak RSS, MB/s of the best run (MB = 2^20 bytes)
 # and ratios.
 # BENCH_LABEL="42 CFR Part 2" draws that label in the boxes on both sides.
+#
+# Pixel release (BENCH_PIXELS=0 skips it): the 50-page text record (its
+# boxes as above) and the 20-page fine fax (four boxes a page), each
+# released in both output modes: pixels (build/benchrel pixels:
+# raster_document, render + boxes + Tesseract's PDF renderer, whose OCR is
+# the check's) and text (benchrel textcheck: redact_document, then the
+# check's render + OCR of every page), beside PyMuPDF's redact-then-
+# rasterize (bench_pymupdf.py pixels: apply_redactions, get_pixmap gray,
+# a PDF of the pixmaps, no text layer); seconds and KB per page.  And the
+# CPU per page of the pixel release against the tesseract CLI making a
+# PDF (`tesseract PAGE.png OUT pdf`) from the same page rendered at the
+# same resolution (text 300 dpi, fax 200 dpi; rendered beforehand).
 set -eu
 build=${1:-build}
 top=$(pwd)
@@ -290,6 +302,66 @@ release_bench() {
 	    "$(echo "$wp / $w_age_cli" | bc -l)"
 }
 
+# pixel_bench - both output modes and the check, against PyMuPDF's
+# redact-then-rasterize and the tesseract CLI: table and ratios
+pixel_bench() {
+	py=/usr/bin/python3
+	benchrel=$top/$build/benchrel
+	gen text50.pdf 50 text
+	gen fax20.tif 20 fine
+	[ -f "$B/text50.boxes" ] || {
+		"$py" tools/bench_pymupdf.py boxes "$B/text50.pdf" > "$T/boxes"
+		mv "$T/boxes" "$B/text50.boxes"
+	}
+	[ -f "$B/fax20.boxes" ] || awk 'BEGIN { for (p = 1; p <= 20; p++) for (i = 0; i < 4; i++)
+	    printf "%d 90 %d 330 %d\n", p, 120 + i * 150, 142 + i * 150 }' > "$B/fax20.boxes"
+	echo "pixel release: 50-page text record ($(wc -l < "$B/text50.boxes") boxes)," \
+	    "20-page fine fax (80 boxes), labelled REDACTED; one run each"
+	echo
+	printf '%-22s %6s %9s %9s %10s\n' run pages wall_s/pg cpu_s/pg KB/page
+	for in in text50.pdf fax20.tif; do
+		n=${in%%.*}
+		dpi=300
+		[ "$n" = fax20 ] && dpi=200
+		measure "roi_pixels_$n" "$benchrel" pixels "$T/px.$n" "$B/$in" "$B/$n.boxes" REDACTED
+		measure "roi_text_$n" "$benchrel" textcheck "$T/tx.$n" "$B/$in" "$B/$n.boxes" REDACTED
+		measure "pymupdf_pixels_$n" "$py" tools/bench_pymupdf.py pixels "$T/py.$n" "$B/$in" \
+		    "$B/$n.boxes" "$dpi" REDACTED
+		# the tesseract CLI on the same pages at the same resolution
+		mkdir -p "$T/cli.$n"
+		mutool draw -q -r "$dpi" -c gray -o "$T/cli.$n/p%03d.png" "$B/$in" 2>/dev/null
+		cat > "$T/cli.$n.sh" <<EOS
+#!/bin/sh
+for p in $T/cli.$n/p*.png; do tesseract "\$p" "\${p%.png}" pdf > /dev/null 2>&1; done
+EOS
+		measure "tesseract_pdf_$n" sh "$T/cli.$n.sh"
+		pages=$(ls "$T/cli.$n"/p*.png | wc -l)
+		for label in roi_pixels roi_text pymupdf_pixels tesseract_pdf; do
+			read -r _ wall cpu _ <<-EOF3
+			$(grep "^${label}_$n " "$T/results")
+			EOF3
+			case $label in
+			tesseract_pdf) kb=$(du -ck "$T/cli.$n"/p*.pdf | tail -1 | awk -v p="$pages" '{printf "%.1f", $1 / p}') ;;
+			*) kb=$(grep -o 'kb_per_page [0-9.]*' "$T/out.${label}_$n" | awk '{print $2}') ;;
+			esac
+			printf '%-22s %6d %9.3f %9.3f %10s\n' "${label}_$n" "$pages" \
+			    "$(echo "$wall / $pages" | bc -l)" "$(echo "$cpu / $pages" | bc -l)" "$kb"
+			eval "cpu_${label}_$n=$cpu"
+		done
+		grep -o 'check [0-9.]*' "$T/out.roi_text_$n" | awk -v p="$pages" -v n="$n" \
+		    '{printf "  %s, text mode: the check (render + OCR) %.3f s/page\n", n, $2 / p}'
+		# what the recipient gets holds no word under a box (pdftotext)
+		pdftotext "$T/px.$n/pixels.pdf" - | wc -w | awk -v n="$n" \
+		    '{print "  " n ", pixels: " $1 " words searchable (OCR layer)"}'
+	done
+	echo
+	echo "ratios (targets in parentheses):"
+	for n in text50 fax20; do
+		eval "r=\$(echo \"\$cpu_roi_pixels_$n / \$cpu_tesseract_pdf_$n\" | bc -l)"
+		printf '  CPU, roi pixel release (render + OCR + PDF, the check included) / tesseract CLI PDF, %s: %.2f  (<= 1.2)\n' "$n" "$r"
+	done
+}
+
 # log_bench - the disclosure log: roi-verify on a 1,000,000-entry log
 # against sha256sum over the same file (both on a warm page cache, best of
 # BENCH_REPS), and appends through chainlog_append (each committed and
@@ -347,6 +419,10 @@ fi
 if [ "${BENCH_RELEASE:-1}" != 0 ]; then
 	[ "${BENCH_OCR:-1}" = 0 ] || echo
 	release_bench
+fi
+if [ "${BENCH_PIXELS:-1}" != 0 ]; then
+	echo
+	pixel_bench
 fi
 if [ "${BENCH_LOG:-1}" != 0 ]; then
 	echo

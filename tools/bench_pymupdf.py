@@ -13,6 +13,13 @@
 #       (PDF_REDACT_IMAGE_PIXELS), scrub(), save(garbage=3, deflate=True);
 #       then a pax tar of a manifest and the PDF, and `age -r RECIPIENT`.
 #       Prints "areas N redact S package S" like benchrel.
+#   bench_pymupdf.py pixels WORK IN BOXES DPI [LABEL]
+#       redact-then-rasterize, the PyMuPDF way: the redactions applied as
+#       above (a TIFF first becomes a PDF), then every page rendered gray
+#       at DPI (get_pixmap) and a new PDF made of the pixmaps alone
+#       (insert_image, Flate); no text layer (PyMuPDF 1.21 has no OCR
+#       without a Tesseract of its own).  Prints "pages N pixels S
+#       kb_per_page K" like benchrel pixels.
 #
 # Run with Debian's /usr/bin/python3 (python3-fitz, PyMuPDF 1.21 on the
 # same MuPDF 1.21 roi links).
@@ -96,10 +103,44 @@ def release(work, src, boxfile, recip, label=None):
                                                 t1 - t0, t2 - t1))
 
 
+def pixels(work, src, boxfile, dpi, label=None):
+    areas = {}
+    with open(boxfile) as f:
+        for line in f:
+            p, x0, y0, x1, y1 = line.split()
+            areas.setdefault(int(p), []).append(fitz.Rect(float(x0), float(y0), float(x1), float(y1)))
+    os.makedirs(work, mode=0o700, exist_ok=True)
+    out = os.path.join(work, "pixels.pdf")
+    t0 = time.monotonic()
+    doc = fitz.open(src)
+    if not doc.is_pdf:
+        doc = fitz.open("pdf", doc.convert_to_pdf())
+    for pno, rects in sorted(areas.items()):
+        page = doc[pno - 1]
+        for r in rects:
+            page.add_redact_annot(r, text=label, fontname="helv", fontsize=7,
+                                  fill=(0, 0, 0), text_color=(1, 1, 1))
+        page.apply_redactions(images=fitz.PDF_REDACT_IMAGE_PIXELS)
+    new = fitz.open()
+    for page in doc:
+        pix = page.get_pixmap(dpi=int(dpi), colorspace=fitz.csGRAY)
+        np = new.new_page(width=page.rect.width, height=page.rect.height)
+        np.insert_image(np.rect, pixmap=pix)
+    new.save(out, garbage=3, deflate=True)
+    n = len(new)
+    new.close()
+    doc.close()
+    t1 = time.monotonic()
+    print("pages %d pixels %.3f kb_per_page %.1f" % (n, t1 - t0, os.path.getsize(out) / 1024.0 / n))
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "boxes":
         boxes(sys.argv[2])
     elif len(sys.argv) in (6, 7) and sys.argv[1] == "release":
         release(*sys.argv[2:])
+    elif len(sys.argv) in (6, 7) and sys.argv[1] == "pixels":
+        pixels(*sys.argv[2:])
     else:
-        sys.exit("usage: bench_pymupdf.py boxes IN.pdf | release WORK IN.pdf BOXES RECIPIENT [LABEL]")
+        sys.exit("usage: bench_pymupdf.py boxes IN.pdf | release WORK IN.pdf BOXES RECIPIENT [LABEL]"
+                 " | pixels WORK IN BOXES DPI [LABEL]")

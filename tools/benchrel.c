@@ -12,6 +12,14 @@
  *	peer does not; timed apart.
  *   benchrel encrypt RECIPIENT IN OUT
  *	age_encrypt_fd from IN to OUT (created, 0600), nothing else.
+ *   benchrel pixels WORK IN BOXES [LABEL]
+ *	the pixel release (raster_document: render, burn the boxes in, OCR,
+ *	image + invisible text) into WORK/pixels.pdf; its OCR is the check's.
+ *	Prints "pages N pixels S kb_per_page K bilevel B".
+ *   benchrel textcheck WORK IN BOXES [LABEL]
+ *	the text release and its check of what goes out: redact_document
+ *	into WORK/text.pdf, then raster_read (render + OCR every page).
+ *	Prints "pages N redact S check S kb_per_page K".
  *
  * BOXES is one area a line, "PAGE X0 Y0 X1 Y1" in page points, origin
  * top left (redact.h), written by bench.sh for both roi and its peer.
@@ -35,6 +43,7 @@
 #include "msg.h"
 #include "ocr.h"
 #include "package.h"
+#include "raster.h"
 #include "redact.h"
 #include "release.h"
 #include "spool.h"
@@ -185,6 +194,53 @@ out:
 	return rc;
 }
 
+/* bench_pixels - a release in either output mode, timed; its size per page */
+static int
+bench_pixels(const char *work, const char *in, const char *boxes, const char *label,
+    int pixels)
+{
+	struct redact_area	*areas = NULL;
+	struct raster_page	*pages = NULL;
+	struct stat		sb;
+	char			out[SPOOL_PATH], why[REDACT_WHY];
+	double			t0, t1, t2;
+	int			na, np = 0, i, bl = 0, rc = -1;
+
+	if ((na = boxes_load(boxes, label, &areas)) < 0)
+		return -1;
+	mkdir(work, 0700);
+	spool_path(out, work, pixels ? "pixels.pdf" : "text.pdf");
+	t0 = now();
+	if ((pixels ? raster_document(in, out, areas, na, &pages, &np, why, sizeof why) :
+	    redact_document(in, out, areas, na, why, sizeof why)) == -1) {
+		msg_error("release: %s", why);
+		goto out;
+	}
+	t1 = now();
+	if (!pixels && raster_read(out, &pages, &np, why, sizeof why) == -1) {
+		msg_error("check: %s", why);
+		goto out;
+	}
+	t2 = now();
+	if (stat(out, &sb) == -1 || np == 0) {
+		msg_error("no output");
+		goto out;
+	}
+	for (i = 0; i < np; i++)
+		bl += pages[i].bilevel;
+	if (pixels)
+		printf("pages %d pixels %.3f kb_per_page %.1f bilevel %d\n", np, t1 - t0,
+		    sb.st_size / 1024.0 / np, bl);
+	else
+		printf("pages %d redact %.3f check %.3f kb_per_page %.1f\n", np, t1 - t0, t2 - t1,
+		    sb.st_size / 1024.0 / np);
+	rc = 0;
+out:
+	raster_pages_free(pages, np);
+	free(areas);
+	return rc;
+}
+
 /* bench_encrypt - age_encrypt_fd of one file */
 static int
 bench_encrypt(const char *recip, const char *in, const char *out)
@@ -245,8 +301,12 @@ main(int argc, char **argv)
 		return bench_release(argv[2], argv[3], argv[4], argv[5], argc == 7 ? argv[6] : NULL,
 		    extra) == 0 ? 0 : 1;
 	}
+	if ((argc == 5 || argc == 6) && (strcmp(argv[1], "pixels") == 0 ||
+	    strcmp(argv[1], "textcheck") == 0))
+		return bench_pixels(argv[2], argv[3], argv[4], argc == 6 ? argv[5] : NULL,
+		    strcmp(argv[1], "pixels") == 0) == 0 ? 0 : 1;
 	if (argc == 5 && strcmp(argv[1], "encrypt") == 0)
 		return bench_encrypt(argv[2], argv[3], argv[4]) == 0 ? 0 : 1;
 	msg_usage("usage: benchrel release [-x] WORK IN.pdf BOXES RECIPIENT [LABEL] | "
-	    "encrypt RECIPIENT IN OUT");
+	    "encrypt RECIPIENT IN OUT | pixels|textcheck WORK IN BOXES [LABEL]");
 }

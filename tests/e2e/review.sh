@@ -235,6 +235,17 @@ is "pdftotext: every redacted phrase is gone from the released records" "$(wc -l
 sed 's/^/# left: /' "$T/left" | head -5
 check "pdftotext: ordinary content still there (sertraline, PHQ-9)" sh -c "grep -q sertraline '$T/released.txt' && grep -q PHQ-9 '$T/released.txt'"
 check "pages stamped 'page n of N' for the recipient" grep -q "page 1 of .* released to Harborview Legal Services" "$T/released.txt"
+# the boxes say REDACTED ([release] label), never why: a record reads
+# "42 CFR Part 2", "164.508" or "Redacted by reviewer" no more often after
+# release than before (42 CFR 2.11: naming Part 2 discloses)
+: > "$T/named"
+jq -r '.files[] | select(.from | endswith(".pdf")) | "\(.name)\t\(.from)"' "$m" | while IFS="$(printf '\t')" read -r out from; do
+	a=$(norm "$T/rec/$from" | grep -oE 'cfr part 2|164\.508|redacted by reviewer' | wc -l)
+	b=$(norm "$T/rel/$c/$out" | grep -oE 'cfr part 2|164\.508|redacted by reviewer' | wc -l)
+	[ "$b" -le "$a" ] || echo "$out" >> "$T/named"
+done
+is "no box names Part 2 or psychotherapy notes (pdftotext)" "$(wc -l < "$T/named")" 0
+check "the boxes say REDACTED (pdftotext of the OCR layer)" grep -q REDACTED "$T/released.txt"
 check "the practice reopens its own package" "$ROI" -C "$h" release open "$pk" --out "$T/mine"
 check "... the same files" cmp "$T/mine/$c/manifest.json" "$m"
 

@@ -34,6 +34,9 @@ test_defaults(void **state)
 	assert_int_equal(c.ocr_dpi, 300);
 	assert_int_equal(c.max_attempts, 3);
 	assert_true(config_workers(&c) >= 1);
+	/* a release is pixels with neutral boxes unless the practice says */
+	assert_int_equal(config_release_pixels(&c), 1);
+	assert_string_equal(c.release_label, "REDACTED");
 	/* a missing file means defaults, not an error */
 	assert_int_equal(config_load(&c, "/nonexistent/roi.conf"), 0);
 	assert_int_equal(c.ocr_dpi, 300);
@@ -67,6 +70,12 @@ test_overrides(void **state)
 	assert_int_equal(c.ocr_dpi, 200);
 	assert_int_equal(c.settle_ms, 0);
 	config_release(&c);
+	config_defaults(&c);
+	assert_int_equal(write_conf("[release]\noutput = text\nlabel = WITHHELD\n"), 0);
+	assert_int_equal(config_load(&c, path), 0);
+	assert_int_equal(config_release_pixels(&c), 0);
+	assert_string_equal(c.release_label, "WITHHELD");
+	config_release(&c);
 	unlink(path);
 }
 
@@ -81,6 +90,8 @@ test_errors(void **state)
 		"[pipeline]\nwrokers = 2\n",		/* typo in key */
 		"[pipelin]\nworkers = 2\n",		/* typo in section */
 		"[pipeline]\nthis line has no equals sign\n",
+		"[release]\noutput = pdf\n",		/* neither pixels nor text */
+		"[release]\nlabel = R\xc3\xa9" "dig\xc3\xa9\n",	/* not ASCII */
 	};
 	struct config c;
 	size_t i;
