@@ -55,6 +55,8 @@ struct ocr_opts {
 	int		full_dpi;	/* a low-resolution scan at dpi too, not at 200
 					   (a second, finer reading of a fax); any
 					   other page needing OCR is refused (OCR_BAD) */
+	int		drawn;		/* records to release: also read every page
+					   as drawn (ocr_page.drawn) */
 };
 
 struct ocr_word {
@@ -76,6 +78,15 @@ struct ocr_page {
 	char		*text;		/* UTF-8, lines separated by '\n' */
 	struct ocr_word	*words;
 	size_t		nwords;
+	/*
+	 * opts.drawn only: the page as drawn, i.e. rendered with every
+	 * optional-content layer on and OCR'd, whatever its text layer says.
+	 * drawn_same: words above are that reading already (a scan with no
+	 * hidden layer), so drawn is empty; else drawn holds it.
+	 */
+	struct ocr_word	*drawn;
+	size_t		ndrawn;
+	int		drawn_same;
 };
 
 struct ocr;
@@ -90,7 +101,16 @@ int	ocr_probe(const char *path, const struct ocr_opts *opts,
 int	ocr_open(struct ocr **op, const char *path, const struct ocr_opts *opts,
 	    char *why, size_t whylen);
 int	ocr_count_pages(struct ocr *o);
-/* ocr_page - text layer if usable, else render + (orient, deskew) + Tesseract */
+/*
+ * ocr_page - the page's words.  A page with a usable text layer is read
+ * from it (fast); a page without one is rendered, turned and deskewed if
+ * need be, and read by Tesseract.  A page with both (a text layer and
+ * drawn content it may not cover: a picture over a share of the page,
+ * text drawn as vector paths or Type3 glyphs) is read both ways, and the
+ * OCR words that overlap no text-layer word are added after the text
+ * layer's (on lines of their own); its source is then OCR_SRC_OCR.
+ * With opts.drawn the page is also read as drawn (see drawn above).
+ */
 int	ocr_page(struct ocr *o, int pageno, struct ocr_page *pg, char *why, size_t whylen);
 void	ocr_page_release(struct ocr_page *pg);
 /* ocr_page_image - the page as it is (no turn, no deskew), rendered in

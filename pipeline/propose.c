@@ -12,6 +12,7 @@
 #include "msg.h"
 #include "propose.h"
 #include "store.h"
+#include "textnorm.h"
 
 #define SENTENCE_MAX	800	/* bytes a sentence may reach each way */
 
@@ -207,24 +208,31 @@ propose_page(const struct part2_rules *r, const struct propose_word *w, size_t n
 	struct proposal	*pr = NULL;
 	int		nh = 0, nr = 0, np = 0, i, rc = -1;
 	size_t		k, len = 1;
-	char		*t;
+	char		*t, **norm = NULL;
 
 	*out = NULL;
 	*provenance = 0;
 	if (n == 0)
 		return 0;
-	for (k = 0; k < n; k++)
-		len += strlen(w[k].text) + 1;
+	/* the rules read each word normalised (textnorm.h); the word index,
+	 * and so its box and the text shown to the reviewer, stay the word's */
+	if ((norm = calloc(n, sizeof *norm)) == NULL)
+		goto out;
+	for (k = 0; k < n; k++) {
+		if ((norm[k] = textnorm_word(w[k].text)) == NULL)
+			goto out;
+		len += strlen(norm[k]) + 1;
+	}
 	if ((p.text = t = malloc(len)) == NULL || (p.off = malloc(n * sizeof *p.off)) == NULL)
 		goto out;
 	p.left = w[0].x0;
 	for (k = 0; k < n; k++) {
-		size_t l = strlen(w[k].text);
+		size_t l = strlen(norm[k]);
 
 		if (k > 0)
 			*t++ = w[k].line != w[k - 1].line ? '\n' : ' ';
 		p.off[k] = (size_t)(t - p.text);
-		memcpy(t, w[k].text, l);
+		memcpy(t, norm[k], l);
 		t += l;
 		if (w[k].x1 > p.right)
 			p.right = w[k].x1;
@@ -292,6 +300,9 @@ out:
 	free(rg);
 	free(p.text);
 	free(p.off);
+	for (k = 0; norm && k < n; k++)
+		free(norm[k]);
+	free(norm);
 	return rc;
 }
 

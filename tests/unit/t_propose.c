@@ -281,6 +281,52 @@ test_last_good_rules(void **state)
 	assert_int_equal(system(p), 0);
 }
 
+/*
+ * Words whose characters differ from what the page shows: a zero-width
+ * space, a soft hyphen or a bidi mark inside them, Cyrillic or Greek
+ * letters that look Latin, fullwidth forms.  Each is found, on the right
+ * words, and the reviewer sees the words as they were read.
+ */
+static void
+test_hidden_characters(void **state)
+{
+	static const char *const spelled[] = {
+		"alcohol use dis\xe2\x80\x8b" "order",	/* zero-width space */
+		"alcohol use dis\xc2\xad" "order",		/* soft hyphen */
+		"alcohol us\xe2\x80\x8d" "e disorder",	/* zero-width joiner */
+		"alcohol use \xe2\x80\xae" "disorder",	/* bidi override */
+		"\xd0\xb0" "lcohol use dis\xd0\xbe" "rder",	/* Cyrillic a, o */
+		"alc\xce\xbf" "hol use disorder",		/* Greek omicron */
+		"\xef\xbd\x81" "lcohol use disorder",		/* fullwidth a */
+		"ALCOHOL USE DIS\xd0\x9e" "RDER",		/* Cyrillic O */
+	};
+	struct fake	f;
+	struct proposal	*p;
+	size_t		i;
+	char		line[8][64];
+
+	for (i = 0; i < sizeof spelled / sizeof spelled[0]; i++) {
+		const char *l[] = { line[i], NULL };
+
+		snprintf(line[i], sizeof line[i], "Dx: %s noted", spelled[i]);
+		page(&f, l);
+		if (run(&f, &p) != 1)
+			fail_msg("case %zu: not found", i);
+		assert_string_equal(p[0].category, "dx");
+		/* the three words as read, and not "Dx:" or "noted" */
+		assert_string_equal(p[0].text, spelled[i]);
+		assert_int_equal(p[0].nboxes, 1);
+		propose_free(p, 1);
+	}
+	/* ASCII is never folded: a different word stays different */
+	{
+		const char *l[] = { "Dx: alcohol use disorcler noted", NULL };
+
+		page(&f, l);
+		assert_int_equal(run(&f, &p), 0);
+	}
+}
+
 int
 main(void)
 {
@@ -294,6 +340,7 @@ main(void)
 		cmocka_unit_test(test_flag_only),
 		cmocka_unit_test(test_phrase_over_line_break),
 		cmocka_unit_test(test_last_good_rules),
+		cmocka_unit_test(test_hidden_characters),
 	};
 	int rc;
 
