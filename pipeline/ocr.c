@@ -68,9 +68,9 @@
 #define OCR_TINT	102		/* preview fill alpha, of 255 (40%) */
 #define OCR_FRAME	2		/* preview outline width, pixels */
 /* drawn content a text layer may not cover: the page is OCR'd as well */
-#define OCR_IMAGE_SHARE	0.08		/* pictures over this share of the page */
-#define OCR_PATH_CURVES	100		/* curve segments painted (glyph outlines) */
-#define OCR_PATH_SEGS	4000		/* any path segments painted (flattened text) */
+#define OCR_IMAGE_SHARE	0.03		/* pictures over this share of the page */
+#define OCR_PATH_CURVES	40		/* curve segments painted (a dozen glyph outlines) */
+#define OCR_PATH_SEGS	1500		/* any path segments painted (flattened text) */
 #define OCR_T3_GLYPHS	8		/* Type3 glyphs: each one is a drawing */
 #define OCR_COVERED	0.3f		/* share of the smaller box two words share */
 
