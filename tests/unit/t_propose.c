@@ -327,6 +327,69 @@ test_hidden_characters(void **state)
 	}
 }
 
+/*
+ * One page read two ways (its words, and as drawn): the same finding from
+ * both is one proposal whose boxes cover both readings' boxes; one only
+ * the drawn reading has is added and marked; a redaction outranks a flag.
+ */
+static void
+test_merge_two_readings(void **state)
+{
+	static const char *const words[] = { "Dx: alcohol use disorder noted", "Plan",
+	    "nicotine", NULL };
+	static const char *const drawn[] = { "Dx: alcohol use disorder noted",
+	    "Code F10.20", NULL };
+	struct fake	f, g;
+	struct proposal	*a, *b;
+	int		na, nb, n;
+
+	page(&f, words);
+	na = run(&f, &a);
+	assert_int_equal(na, 2);			/* aud, nicotine (flag) */
+	page(&g, drawn);
+	/* the drawn reading's boxes sit 1 point lower, as OCR boxes do */
+	for (size_t i = 0; i < g.n; i++) {
+		g.w[i].y0 += 1;
+		g.w[i].y1 += 1;
+	}
+	nb = run(&g, &b);
+	assert_int_equal(nb, 2);			/* aud, F10.20 */
+	n = propose_merge(&a, na, b, nb);
+	assert_int_equal(n, 3);
+	assert_string_equal(a[0].category, "dx");
+	assert_false(a[0].drawn_only);
+	assert_int_equal(a[0].nboxes, 1);		/* grown, not doubled */
+	assert_true(a[0].boxes[0][3] >= 109 + PROPOSE_PAD - 0.01f);
+	assert_true(a[0].boxes[0][1] <= 100 - PROPOSE_PAD + 0.01f);
+	assert_true(a[1].flag_only);			/* nicotine, words only */
+	assert_string_equal(a[2].text, "F10.20");
+	assert_true(a[2].drawn_only);
+	propose_free(a, n);
+
+	/* a flag in the words, a redaction over it as drawn: a redaction */
+	{
+		static const char *const w1[] = { "nicotine", NULL };
+		static const char *const w2[] = { "F10.20", NULL };
+
+		page(&f, w1);
+		na = run(&f, &a);
+		page(&g, w2);
+		nb = run(&g, &b);
+		assert_int_equal(na, 1);
+		assert_int_equal(nb, 1);
+		n = propose_merge(&a, na, b, nb);
+		assert_int_equal(n, 1);
+		assert_false(a[0].flag_only);
+		assert_string_equal(a[0].category, "dx");
+		propose_free(a, n);
+	}
+	/* nothing as drawn: nothing changes */
+	page(&f, words);
+	na = run(&f, &a);
+	assert_int_equal(propose_merge(&a, na, NULL, 0), na);
+	propose_free(a, na);
+}
+
 int
 main(void)
 {
@@ -341,6 +404,7 @@ main(void)
 		cmocka_unit_test(test_phrase_over_line_break),
 		cmocka_unit_test(test_last_good_rules),
 		cmocka_unit_test(test_hidden_characters),
+		cmocka_unit_test(test_merge_two_readings),
 	};
 	int rc;
 
