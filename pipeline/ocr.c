@@ -1745,9 +1745,10 @@ page_drawn(struct ocr *o, fz_page *page, fz_rect bounds, struct ocr_page *pg,
 	if (off == 0 && same != NULL) {
 		fz_free(o->ctx, was);
 		if (same == pg) {
-			pg->drawn_same = 1;
+			pg->drawn_how = OCR_DRAWN_SAME;
 			return OCR_OK;
 		}
+		pg->drawn_how = OCR_DRAWN_OCR;
 		pg->drawn = same->words;
 		pg->ndrawn = same->nwords;
 		same->words = NULL;
@@ -1763,6 +1764,7 @@ page_drawn(struct ocr *o, fz_page *page, fz_rect bounds, struct ocr_page *pg,
 		rc = mu_verdict(o, "page", why, whylen);
 	mute(o, 0);
 	if (rc == OCR_OK) {
+		pg->drawn_how = OCR_DRAWN_OCR;
 		pg->drawn = tmp.words;
 		pg->ndrawn = tmp.nwords;
 		tmp.words = NULL;

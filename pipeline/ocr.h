@@ -37,6 +37,8 @@
 
 enum ocr_format { OCR_FMT_UNKNOWN, OCR_FMT_PDF, OCR_FMT_TIFF, OCR_FMT_PNG, OCR_FMT_JPEG };
 enum ocr_source { OCR_SRC_TEXT = 1, OCR_SRC_OCR = 2 };
+#define OCR_DRAWN_SAME	1		/* ocr_page.drawn_how */
+#define OCR_DRAWN_OCR	2
 
 struct ocr_info {
 	enum ocr_format	format;
@@ -81,12 +83,14 @@ struct ocr_page {
 	/*
 	 * opts.drawn only: the page as drawn, i.e. rendered with every
 	 * optional-content layer on and OCR'd, whatever its text layer says.
-	 * drawn_same: words above are that reading already (a scan with no
-	 * hidden layer), so drawn is empty; else drawn holds it.
+	 * drawn_how: OCR_DRAWN_SAME, words above are that reading already (a
+	 * scan with no layer off) and drawn is empty; OCR_DRAWN_OCR, drawn
+	 * holds it (ndrawn may be 0: nothing drawn reads as words); 0 (no
+	 * opts.drawn) not read so.
 	 */
 	struct ocr_word	*drawn;
 	size_t		ndrawn;
-	int		drawn_same;
+	int		drawn_how;
 };
 
 struct ocr;

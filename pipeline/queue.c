@@ -508,8 +508,8 @@ queue_page_save(struct store *st, int64_t doc_id, int pageno, int64_t token,
 	sqlite3_bind_int64(s, 9, doc_id);
 	sqlite3_bind_int(s, 10, pageno);
 	sqlite3_bind_int64(s, 11, token);
-	if (pg->drawn_same || pg->drawn)
-		BIND_TEXT(s, 12, pg->drawn_same ? "same" : "ocr");
+	if (pg->drawn_how)
+		BIND_TEXT(s, 12, pg->drawn_how == OCR_DRAWN_SAME ? "same" : "ocr");
 	n = run1(st, s, "save page");
 	s = NULL;
 	if (n != 1) {

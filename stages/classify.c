@@ -263,6 +263,48 @@ one_record(struct job *j, int64_t case_id, int64_t doc, int64_t input)
 	return rc;
 }
 
+/*
+ * drawn_missing - records whose pages were read before they were records
+ * (a byte-for-byte copy of a request, or read before the drawn reading
+ * existed) have no reading as drawn: their pages go back to roi-ocr, which
+ * reads them again, as drawn too; the case is classified once they are
+ * done.  Returns how many documents went back, -1 on error.
+ */
+static int
+drawn_missing(struct stage_ctx *ctx, int64_t case_id, const int64_t *docs, int n)
+{
+	sqlite3_stmt	*s;
+	int		i, k, back = 0;
+
+	for (i = 0; i < n; i++) {
+		s = store_prepare(ctx->st, "UPDATE pages SET state = 'pending', owner = NULL,"
+		    " pid = NULL, attempts = 0, next_try = 0 WHERE doc_id = ? AND state = 'done'"
+		    " AND drawn IS NULL");
+		if (s == NULL)
+			return -1;
+		sqlite3_bind_int64(s, 1, docs[i]);
+		k = sqlite3_step(s);
+		sqlite3_finalize(s);
+		if (k != SQLITE_DONE)
+			return store_err(ctx->st, "read as drawn");
+		if (sqlite3_changes(store_db(ctx->st)) == 0)
+			continue;
+		s = store_prepare(ctx->st, "UPDATE documents SET state = 'ocr', done_at = NULL"
+		    " WHERE id = ? AND state = 'done'");
+		if (s == NULL)
+			return -1;
+		sqlite3_bind_int64(s, 1, docs[i]);
+		k = sqlite3_step(s);
+		sqlite3_finalize(s);
+		if (k != SQLITE_DONE)
+			return store_err(ctx->st, "read as drawn");
+		msg_info("case C-%lld: document %lld: read again, as drawn, before it is classified",
+		    (long long)case_id, (long long)docs[i]);
+		back++;
+	}
+	return back;
+}
+
 /* auth_allows - what the case's authorization allows; 0 if not checked */
 static int
 auth_allows(struct job *j, int64_t case_id)
@@ -390,6 +432,12 @@ stage_classify_main(int argc, char **argv)
 	s = NULL;
 	if (n == 0) {
 		store_rollback(ctx.st);
+		rc = 0;
+		goto out;
+	}
+	if ((a = drawn_missing(&ctx, ctx.id, docs, n)) != 0) {
+		if (a < 0 || store_commit(ctx.st) == -1)
+			goto fail;
 		rc = 0;
 		goto out;
 	}

@@ -107,7 +107,7 @@ stage_ocr_main(int argc, char **argv)
 			r = queue_page_save(ctx.st, ctx.id, pageno, token, &pg, cpu_ms() - t0);
 			msg_info("document %lld page %d: %s, %zu words, confidence %.0f%s",
 			    (long long)ctx.id, pageno, pg.source == OCR_SRC_TEXT ?
-			    "text layer" : "ocr", pg.nwords, pg.conf, pg.drawn ?
+			    "text layer" : "ocr", pg.nwords, pg.conf, pg.drawn_how == OCR_DRAWN_OCR ?
 			    ", read as drawn too" : "");
 			ocr_page_release(&pg);
 			if (r == -1)

@@ -74,13 +74,19 @@ d.save(sys.argv[1])
 PY
 is "the lie is in the text layer (pdftotext)" \
     "$(pdftotext "$T/liar.pdf" - | grep -c methadone)" 0
+# a copy of it comes in first as a request (read as a request: its text
+# layer only), then is attached as a record: it must be read as drawn too
+cp "$T/liar.pdf" "$T/liar2.pdf"
+printf '\n%% copy\n' >> "$T/liar2.pdf"
 cp "$FIX/authorization.fine.tif" "$h/inbox/requests/c.fine.tif"
+cp "$T/liar2.pdf" "$h/inbox/requests/liar2.pdf"
 check "a third request read" run_once "$h"
 cc=$(case_of c.fine.tif)
-check "attach the lying record" "$ROI" -C "$h" case attach "$cc" "$T/liar.pdf"
+check "attach the lying record and the copy read as a request" \
+    "$ROI" -C "$h" case attach "$cc" "$T/liar.pdf" "$T/liar2.pdf"
 check "read and classified" run_once "$h"
 "$ROI" -C "$h" review show "$cc" --json > "$T/c.json"
-is "methadone is proposed from the page as drawn" \
-    "$(jq '[.proposals[] | select((.reason | test("as drawn")) and (.text | test("methadone")))] | length > 0' "$T/c.json")" true
+is "methadone is proposed from the page as drawn, on both records" \
+    "$(jq '[.proposals[] | select((.reason | test("as drawn")) and (.text | test("methadone"))) | .doc] | unique | length' "$T/c.json")" 2
 is "roi doc text still shows the text layer as it is" \
     "$("$ROI" -C "$h" doc text "$(jq -r '.proposals[0].doc' "$T/c.json")" 2>/dev/null | grep -c methadone)" 0

@@ -1382,11 +1382,12 @@ t_drawn_record(void **state)
 		assert_int_equal(pg.source, OCR_SRC_TEXT);
 		assert_int_equal(p2_found(pg.words, pg.nwords, 0), 0);
 		assert_null(pg.drawn);
+		assert_int_equal(pg.drawn_how, 0);
 		ocr_page_release(&pg);
 
 		read_drawn(files[f], 1, &pg);
 		assert_int_equal(p2_found(pg.words, pg.nwords, 0), 0);
-		assert_false(pg.drawn_same);
+		assert_int_equal(pg.drawn_how, OCR_DRAWN_OCR);
 		if (p2_found(pg.drawn, pg.ndrawn, LETTER_H - 600) != 1)
 			fail_msg("%s: not found as drawn", files[f]);
 		ocr_page_release(&pg);
@@ -1394,7 +1395,7 @@ t_drawn_record(void **state)
 	/* a scan without layers: its OCR is the drawn reading, not repeated */
 	read_drawn("scan.pdf", 1, &pg);
 	assert_int_equal(pg.source, OCR_SRC_OCR);
-	assert_true(pg.drawn_same);
+	assert_int_equal(pg.drawn_how, OCR_DRAWN_SAME);
 	assert_null(pg.drawn);
 	ocr_page_release(&pg);
 	/* the layer is back off afterwards: page 1 read again shows it not */
