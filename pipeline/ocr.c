@@ -67,6 +67,12 @@
 #define OCR_BAD_GLYPHS	10		/* percent of U+FFFD etc. we tolerate */
 #define OCR_TINT	102		/* preview fill alpha, of 255 (40%) */
 #define OCR_FRAME	2		/* preview outline width, pixels */
+/* drawn content a text layer may not cover: the page is OCR'd as well */
+#define OCR_IMAGE_SHARE	0.03		/* pictures over this share of the page */
+#define OCR_PATH_CURVES	40		/* curve segments painted (a dozen glyph outlines) */
+#define OCR_PATH_SEGS	1500		/* any path segments painted (flattened text) */
+#define OCR_T3_GLYPHS	8		/* Type3 glyphs: each one is a drawing */
+#define OCR_COVERED	0.3f		/* share of the smaller box two words share */
 
 struct ocr {
 	struct mumem	mem;
@@ -863,6 +869,9 @@ ocr_page_release(struct ocr_page *pg)
 	for (i = 0; i < pg->nwords; i++)
 		free(pg->words[i].text);
 	free(pg->words);
+	for (i = 0; i < pg->ndrawn; i++)
+		free(pg->drawn[i].text);
+	free(pg->drawn);
 	free(pg->text);
 	memset(pg, 0, sizeof *pg);
 }
@@ -960,6 +969,9 @@ struct layer_dev {
 	double		image_area;	/* points^2, clipped to the page */
 	double		big_area;	/* the largest image's area ... */
 	float		big_dpi;	/* ... and its native resolution */
+	long		curves;		/* curve segments of painted paths */
+	long		segs;		/* all segments of painted paths */
+	long		t3;		/* Type3 glyphs painted */
 };
 
 /* glyphs - how many glyphs a text object holds */
@@ -974,6 +986,20 @@ glyphs(const fz_text *text)
 	return n;
 }
 
+/* t3_glyphs - glyphs of Type3 fonts: each is a little drawing, and what
+ * it draws need not be the letter its code or ToUnicode entry says */
+static long
+t3_glyphs(fz_context *ctx, const fz_text *text)
+{
+	const fz_text_span *span;
+	long	n = 0;
+
+	for (span = text->head; span; span = span->next)
+		if (fz_font_t3_procs(ctx, span->font) != NULL)
+			n += span->len;
+	return n;
+}
+
 /* layer_fill_text - painted text, unless fully transparent */
 static void
 layer_fill_text(fz_context *ctx, fz_device *dev, const fz_text *text, fz_matrix ctm,
@@ -981,9 +1007,10 @@ layer_fill_text(fz_context *ctx, fz_device *dev, const fz_text *text, fz_matrix 
 {
 	struct layer_dev *d = (struct layer_dev *)dev;
 
-	if (alpha > 0.0f)
+	if (alpha > 0.0f) {
 		d->shown += glyphs(text);
-	else
+		d->t3 += t3_glyphs(ctx, text);
+	} else
 		d->hidden += glyphs(text);
 	fz_fill_text(ctx, d->target, text, ctm, cs, color, alpha, cp);
 }
@@ -996,9 +1023,10 @@ layer_stroke_text(fz_context *ctx, fz_device *dev, const fz_text *text,
 {
 	struct layer_dev *d = (struct layer_dev *)dev;
 
-	if (alpha > 0.0f)
+	if (alpha > 0.0f) {
 		d->shown += glyphs(text);
-	else
+		d->t3 += t3_glyphs(ctx, text);
+	} else
 		d->hidden += glyphs(text);
 	fz_stroke_text(ctx, d->target, text, st, ctm, cs, color, alpha, cp);
 }
@@ -1080,6 +1108,92 @@ layer_fill_image_mask(fz_context *ctx, fz_device *dev, fz_image *img, fz_matrix 
 	layer_image((struct layer_dev *)dev, img, ctm);
 }
 
+/* seg_line, seg_curve, seg_quad... - count a path's segments */
+static void
+seg_move(fz_context *ctx, void *arg, float x, float y)
+{
+}
+
+static void
+seg_line(fz_context *ctx, void *arg, float x, float y)
+{
+	((struct layer_dev *)arg)->segs++;
+}
+
+static void
+seg_curve(fz_context *ctx, void *arg, float x1, float y1, float x2, float y2,
+    float x3, float y3)
+{
+	((struct layer_dev *)arg)->segs++;
+	((struct layer_dev *)arg)->curves++;
+}
+
+static void
+seg_quad(fz_context *ctx, void *arg, float x1, float y1, float x2, float y2)
+{
+	((struct layer_dev *)arg)->segs++;
+	((struct layer_dev *)arg)->curves++;
+}
+
+static void
+seg_curvev(fz_context *ctx, void *arg, float x2, float y2, float x3, float y3)
+{
+	seg_quad(ctx, arg, x2, y2, x3, y3);
+}
+
+static void
+seg_close(fz_context *ctx, void *arg)
+{
+}
+
+static void
+seg_rect(fz_context *ctx, void *arg, float x1, float y1, float x2, float y2)
+{
+	((struct layer_dev *)arg)->segs++;
+}
+
+/*
+ * layer_path - count the segments of a path that paints (or clips what is
+ * painted next): text turned into outlines has many curves, table rules
+ * and boxes have few.  Paths off the page do not count.
+ */
+static void
+layer_path(fz_context *ctx, struct layer_dev *d, const fz_path *path, fz_matrix ctm)
+{
+	static const fz_path_walker walk = {
+		seg_move, seg_line, seg_curve, seg_close, seg_quad, seg_curvev,
+		seg_curvev, seg_rect,
+	};
+
+	if (fz_is_empty_rect(fz_intersect_rect(fz_bound_path(ctx, path, NULL, ctm), d->page)))
+		return;
+	fz_walk_path(ctx, path, &walk, d);
+}
+
+static void
+layer_fill_path(fz_context *ctx, fz_device *dev, const fz_path *path, int even_odd,
+    fz_matrix ctm, fz_colorspace *cs, const float *color, float alpha, fz_color_params cp)
+{
+	if (alpha > 0.0f)
+		layer_path(ctx, (struct layer_dev *)dev, path, ctm);
+}
+
+static void
+layer_stroke_path(fz_context *ctx, fz_device *dev, const fz_path *path,
+    const fz_stroke_state *st, fz_matrix ctm, fz_colorspace *cs, const float *color,
+    float alpha, fz_color_params cp)
+{
+	if (alpha > 0.0f)
+		layer_path(ctx, (struct layer_dev *)dev, path, ctm);
+}
+
+static void
+layer_clip_path(fz_context *ctx, fz_device *dev, const fz_path *path, int even_odd,
+    fz_matrix ctm, fz_rect scissor)
+{
+	layer_path(ctx, (struct layer_dev *)dev, path, ctm);
+}
+
 /* layer_new - the counting device in front of an stext device */
 static fz_device *
 layer_new(fz_context *ctx, fz_device *target, fz_rect page)
@@ -1093,6 +1207,9 @@ layer_new(fz_context *ctx, fz_device *target, fz_rect page)
 	d->super.ignore_text = layer_ignore_text;
 	d->super.fill_image = layer_fill_image;
 	d->super.fill_image_mask = layer_fill_image_mask;
+	d->super.fill_path = layer_fill_path;
+	d->super.stroke_path = layer_stroke_path;
+	d->super.clip_path = layer_clip_path;
 	d->target = target;
 	d->page = page;
 	return &d->super;
@@ -1126,13 +1243,15 @@ utf8_put(char *out, int c)
 	return 4;
 }
 
-/* is_space - characters that separate words in a text layer */
+/* is_space - characters that separate words in a text layer; not the
+ * zero-width ones (U+200B, U+FEFF): they show nothing, and one inside a
+ * word must not split it (textnorm.h removes them) */
 static int
 is_space(int c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-	    c == '\v' || c == 0xa0 || (c >= 0x2000 && c <= 0x200b) ||
-	    c == 0x3000 || c == 0x202f || c == 0x205f || c == 0xfeff;
+	    c == '\v' || c == 0xa0 || (c >= 0x2000 && c <= 0x200a) ||
+	    c == 0x3000 || c == 0x202f || c == 0x205f;
 }
 
 /* is_junk - glyphs a text layer has when its font has no Unicode map */
@@ -1210,18 +1329,26 @@ out:
  * text_layer - words from the page's own text, if it has a usable one.
  * Returns 1 and fills wl when usable, 0 when the page must be OCR'd, -1
  * when out of memory; MuPDF exceptions propagate to the caller's fz_try.
+ * *uncovered: the page also draws what a text layer may not hold (a
+ * picture over OCR_IMAGE_SHARE of it, text as paths or Type3 glyphs), so
+ * a usable text layer is only part of the page: OCR it as well.
  */
 static int
-text_layer(struct ocr *o, fz_page *page, fz_rect bounds, struct wordlist *wl)
+text_layer(struct ocr *o, fz_page *page, fz_rect bounds, struct wordlist *wl,
+    int *uncovered)
 {
 	fz_context *ctx = o->ctx;
 	fz_stext_page *tp = NULL;
 	fz_device *sdev = NULL, *ldev = NULL;
 	fz_stext_options sopts;
-	long	nglyph = 0, njunk = 0, shown = 0, hidden = 0;
+	long	nglyph = 0, njunk = 0, shown = 0, hidden = 0, curves = 0, segs = 0, t3 = 0;
 	double	area, image_area = 0;
 	int	rc;
 
+	*uncovered = 0;
+	fz_var(curves);
+	fz_var(segs);
+	fz_var(t3);
 	memset(&sopts, 0, sizeof sopts);
 	fz_var(tp);
 	fz_var(sdev);
@@ -1239,6 +1366,9 @@ text_layer(struct ocr *o, fz_page *page, fz_rect bounds, struct wordlist *wl)
 		shown = ((struct layer_dev *)ldev)->shown;
 		hidden = ((struct layer_dev *)ldev)->hidden;
 		image_area = ((struct layer_dev *)ldev)->image_area;
+		curves = ((struct layer_dev *)ldev)->curves;
+		segs = ((struct layer_dev *)ldev)->segs;
+		t3 = ((struct layer_dev *)ldev)->t3;
 		/* a page that is one scan: OCR it near the scan's own resolution */
 		o->native_dpi = ((struct layer_dev *)ldev)->big_area >=
 		    0.5 * (bounds.x1 - bounds.x0) * (bounds.y1 - bounds.y0) ?
@@ -1264,6 +1394,14 @@ text_layer(struct ocr *o, fz_page *page, fz_rect bounds, struct wordlist *wl)
 	area = (double)(bounds.x1 - bounds.x0) * (double)(bounds.y1 - bounds.y0);
 	if (hidden > shown && image_area >= area * 0.5)
 		return 0;
+	/*
+	 * A text layer says what some of the page shows, never that it shows
+	 * nothing else: an e-fax header line or a Bates stamp over a scan, a
+	 * pasted picture of a note, a line turned into outlines.
+	 */
+	if (image_area >= area * OCR_IMAGE_SHARE || curves >= OCR_PATH_CURVES ||
+	    segs >= OCR_PATH_SEGS || t3 >= OCR_T3_GLYPHS)
+		*uncovered = 1;
 	return 1;
 }
 
@@ -1602,7 +1740,9 @@ out:
 
 /*
  * page_load - load a page, its bounds and (PDF only: an image has none)
- * its text layer.  -1 with the MuPDF error caught; *pagep is then NULL.
+ * its text layer: *layer 0 none (OCR), 1 usable, 2 usable but the page
+ * draws more (OCR as well).  -1 with the MuPDF error caught; *pagep is
+ * then NULL.
  */
 static int
 page_load(struct ocr *o, int pageno, fz_page **pagep, fz_rect *bounds,
@@ -1610,18 +1750,20 @@ page_load(struct ocr *o, int pageno, fz_page **pagep, fz_rect *bounds,
 {
 	fz_context *ctx = o->ctx;
 	fz_page	*page = NULL;
+	int	uncovered = 0;
 
 	*pagep = NULL;
 	*layer = 0;
 	fz_var(page);
+	fz_var(uncovered);
 	fz_try(ctx) {
 		page = fz_load_page(ctx, o->doc, pageno - 1);
 		*bounds = fz_bound_page(ctx, page);
 		o->native_dpi = 0;
 		/* images have no text layer, but the pass tells their resolution */
-		if (size_ok(*bounds) && text_layer(o, page, *bounds, wl) == 1 &&
+		if (size_ok(*bounds) && text_layer(o, page, *bounds, wl, &uncovered) == 1 &&
 		    o->fmt == OCR_FMT_PDF)
-			*layer = 1;
+			*layer = uncovered ? 2 : 1;
 	}
 	fz_catch(ctx) {
 		fz_drop_page(ctx, page);
@@ -1631,7 +1773,152 @@ page_load(struct ocr *o, int pageno, fz_page **pagep, fz_rect *bounds,
 	return 0;
 }
 
-/* ocr_page - page pageno (from 1): text layer if usable, else OCR */
+/* box_shared - the share of the smaller of two boxes that both cover */
+static float
+box_shared(const struct ocr_word *a, const struct ocr_word *b)
+{
+	float	w = fminf(a->x1, b->x1) - fmaxf(a->x0, b->x0);
+	float	h = fminf(a->y1, b->y1) - fmaxf(a->y0, b->y0);
+	float	aa = (a->x1 - a->x0) * (a->y1 - a->y0);
+	float	ab = (b->x1 - b->x0) * (b->y1 - b->y0);
+	float	m = fminf(aa, ab);
+
+	if (w <= 0 || h <= 0 || !(m > 0))
+		return 0;
+	return w * h / m;
+}
+
+/*
+ * merge_ocr - the text layer's words (moved from text), then every OCR
+ * word of ocr that overlaps none of them, on lines after the text layer's;
+ * into pg.  A word both read is the text layer's: its box is the glyph's.
+ */
+static int
+merge_ocr(struct wordlist *text, const struct ocr_page *ocr, struct ocr_page *pg)
+{
+	struct wordlist	m = *text;
+	size_t		i, k, ntext = text->n;
+	int		base = 0;
+
+	memset(text, 0, sizeof *text);
+	for (k = 0; k < ntext; k++)
+		if (m.w[k].line >= base)
+			base = m.w[k].line + 1;
+	for (i = 0; i < ocr->nwords; i++) {
+		const struct ocr_word *w = &ocr->words[i];
+
+		for (k = 0; k < ntext; k++)
+			if (box_shared(w, &m.w[k]) >= OCR_COVERED)
+				break;
+		if (k < ntext)
+			continue;
+		if (wl_add(&m, w->text, strlen(w->text), w->x0, w->y0, w->x1, w->y1,
+		    w->conf, base + w->line) < 0) {
+			wl_free(&m);
+			return -1;
+		}
+	}
+	if (page_fill(pg, &m) < 0) {
+		wl_free(&m);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * layers_on - every optional-content layer of a PDF on (what a viewer's
+ * Layers panel can show), each one's earlier state in *was (free it);
+ * with on == 0, the states in was put back.  Returns how many layers were
+ * off, -1 on a MuPDF error (caught).
+ */
+static int
+layers_on(struct ocr *o, int on, int **was, int *n)
+{
+	fz_context	*ctx = o->ctx;
+	pdf_document	*pdoc;
+	int		i, off = 0;
+
+	if (on) {
+		*was = NULL;
+		*n = 0;
+	}
+	if ((pdoc = pdf_specifics(ctx, o->doc)) == NULL)
+		return 0;
+	fz_var(off);
+	fz_try(ctx) {
+		if (on) {
+			*n = pdf_count_layers(ctx, pdoc);
+			if (*n > 0)
+				*was = fz_malloc_array(ctx, *n, int);
+			for (i = 0; i < *n; i++)
+				if (!((*was)[i] = pdf_layer_is_enabled(ctx, pdoc, i))) {
+					pdf_enable_layer(ctx, pdoc, i, 1);
+					off++;
+				}
+		} else {
+			for (i = 0; i < *n; i++)
+				if (!(*was)[i])
+					pdf_enable_layer(ctx, pdoc, i, 0);
+			fz_free(ctx, *was);
+			*was = NULL;
+		}
+	}
+	fz_catch(ctx)
+		return -1;
+	return off;
+}
+
+/*
+ * page_drawn - the page as drawn: every layer on, rendered and OCR'd,
+ * into pg->drawn.  pg->words, when it is that reading already (given as
+ * same: the page was OCR'd and has no layer off), is not read again.
+ */
+static int
+page_drawn(struct ocr *o, fz_page *page, fz_rect bounds, struct ocr_page *pg,
+    struct ocr_page *same, char *why, size_t whylen)
+{
+	struct ocr_page	tmp;
+	int		*was = NULL, n = 0, off, rc;
+	int		full = o->opts.full_dpi;
+
+	mute(o, 1);
+	off = layers_on(o, 1, &was, &n);
+	mute(o, 0);
+	if (off < 0)
+		return mu_verdict(o, "page", why, whylen);
+	if (off == 0 && same != NULL) {
+		fz_free(o->ctx, was);
+		if (same == pg) {
+			pg->drawn_how = OCR_DRAWN_SAME;
+			return OCR_OK;
+		}
+		pg->drawn_how = OCR_DRAWN_OCR;
+		pg->drawn = same->words;
+		pg->ndrawn = same->nwords;
+		same->words = NULL;
+		same->nwords = 0;
+		return OCR_OK;
+	}
+	memset(&tmp, 0, sizeof tmp);
+	o->opts.full_dpi = 0;
+	rc = page_ocr(o, page, bounds, &tmp, why, whylen);
+	o->opts.full_dpi = full;
+	mute(o, 1);
+	if (layers_on(o, 0, &was, &n) < 0 && rc == OCR_OK)
+		rc = mu_verdict(o, "page", why, whylen);
+	mute(o, 0);
+	if (rc == OCR_OK) {
+		pg->drawn_how = OCR_DRAWN_OCR;
+		pg->drawn = tmp.words;
+		pg->ndrawn = tmp.nwords;
+		tmp.words = NULL;
+		tmp.nwords = 0;
+	}
+	ocr_page_release(&tmp);
+	return rc;
+}
+
+/* ocr_page - page pageno (from 1): text layer, OCR, or both (ocr.h) */
 int
 ocr_page(struct ocr *o, int pageno, struct ocr_page *pg, char *why, size_t whylen)
 {
@@ -1676,17 +1963,43 @@ ocr_page(struct ocr *o, int pageno, struct ocr_page *pg, char *why, size_t whyle
 	}
 	pg->width = bounds.x1 - bounds.x0;
 	pg->height = bounds.y1 - bounds.y0;
+	/* a second reading of a fax: a text page is not a scan to read again */
+	if (layer == 2 && o->opts.full_dpi && !(o->native_dpi > 0 && o->native_dpi < 250))
+		layer = 1;
 	if (layer == 1) {
 		if (page_fill(pg, &wl) < 0) {
 			mu_why(why, whylen, "out of memory");
 			goto out;
 		}
 		pg->source = OCR_SRC_TEXT;
-		rc = OCR_OK;
+		rc = o->opts.drawn ? page_drawn(o, page, bounds, pg, NULL, why, whylen) :
+		    OCR_OK;
+		goto out;
+	}
+	if (layer == 2) {
+		struct ocr_page	ocr;
+
+		memset(&ocr, 0, sizeof ocr);
+		rc = page_ocr(o, page, bounds, &ocr, why, whylen);
+		if (rc == OCR_OK && merge_ocr(&wl, &ocr, pg) < 0) {
+			mu_why(why, whylen, "out of memory");
+			rc = OCR_ERR;
+		}
+		if (rc == OCR_OK) {
+			pg->source = OCR_SRC_OCR;
+			pg->rotation = ocr.rotation;
+			pg->skew = ocr.skew;
+			pg->native_dpi = ocr.native_dpi;
+			if (o->opts.drawn)
+				rc = page_drawn(o, page, bounds, pg, &ocr, why, whylen);
+		}
+		ocr_page_release(&ocr);
 		goto out;
 	}
 	wl_free(&wl);
 	rc = page_ocr(o, page, bounds, pg, why, whylen);
+	if (rc == OCR_OK && o->opts.drawn)
+		rc = page_drawn(o, page, bounds, pg, pg, why, whylen);
 out:
 	fz_drop_page(ctx, page);
 	wl_free(&wl);

@@ -42,6 +42,8 @@
 
 enum ocr_format { OCR_FMT_UNKNOWN, OCR_FMT_PDF, OCR_FMT_TIFF, OCR_FMT_PNG, OCR_FMT_JPEG };
 enum ocr_source { OCR_SRC_TEXT = 1, OCR_SRC_OCR = 2 };
+#define OCR_DRAWN_SAME	1		/* ocr_page.drawn_how */
+#define OCR_DRAWN_OCR	2
 
 struct ocr_info {
 	enum ocr_format	format;
@@ -61,6 +63,8 @@ struct ocr_opts {
 	int		full_dpi;	/* a low-resolution scan at dpi too, not at 200
 					   (a second, finer reading of a fax); any
 					   other page needing OCR is refused (OCR_BAD) */
+	int		drawn;		/* records to release: also read every page
+					   as drawn (ocr_page.drawn) */
 };
 
 struct ocr_word {
@@ -82,6 +86,17 @@ struct ocr_page {
 	char		*text;		/* UTF-8, lines separated by '\n' */
 	struct ocr_word	*words;
 	size_t		nwords;
+	/*
+	 * opts.drawn only: the page as drawn, i.e. rendered with every
+	 * optional-content layer on and OCR'd, whatever its text layer says.
+	 * drawn_how: OCR_DRAWN_SAME, words above are that reading already (a
+	 * scan with no layer off) and drawn is empty; OCR_DRAWN_OCR, drawn
+	 * holds it (ndrawn may be 0: nothing drawn reads as words); 0 (no
+	 * opts.drawn) not read so.
+	 */
+	struct ocr_word	*drawn;
+	size_t		ndrawn;
+	int		drawn_how;
 };
 
 struct ocr;
@@ -105,7 +120,16 @@ int	ocr_open(struct ocr **op, const char *path, const struct ocr_opts *opts,
 int	ocr_open_fd(struct ocr **op, int fd, const struct ocr_opts *opts,
 	    char *why, size_t whylen);
 int	ocr_count_pages(struct ocr *o);
-/* ocr_page - text layer if usable, else render + (orient, deskew) + Tesseract */
+/*
+ * ocr_page - the page's words.  A page with a usable text layer is read
+ * from it (fast); a page without one is rendered, turned and deskewed if
+ * need be, and read by Tesseract.  A page with both (a text layer and
+ * drawn content it may not cover: a picture over a share of the page,
+ * text drawn as vector paths or Type3 glyphs) is read both ways, and the
+ * OCR words that overlap no text-layer word are added after the text
+ * layer's (on lines of their own); its source is then OCR_SRC_OCR.
+ * With opts.drawn the page is also read as drawn (see drawn above).
+ */
 int	ocr_page(struct ocr *o, int pageno, struct ocr_page *pg, char *why, size_t whylen);
 void	ocr_page_release(struct ocr_page *pg);
 /* ocr_page_image - the page as it is (no turn, no deskew), rendered in

@@ -12,6 +12,7 @@
 #include "msg.h"
 #include "propose.h"
 #include "store.h"
+#include "textnorm.h"
 
 #define SENTENCE_MAX	800	/* bytes a sentence may reach each way */
 
@@ -207,24 +208,31 @@ propose_page(const struct part2_rules *r, const struct propose_word *w, size_t n
 	struct proposal	*pr = NULL;
 	int		nh = 0, nr = 0, np = 0, i, rc = -1;
 	size_t		k, len = 1;
-	char		*t;
+	char		*t, **norm = NULL;
 
 	*out = NULL;
 	*provenance = 0;
 	if (n == 0)
 		return 0;
-	for (k = 0; k < n; k++)
-		len += strlen(w[k].text) + 1;
+	/* the rules read each word normalised (textnorm.h); the word index,
+	 * and so its box and the text shown to the reviewer, stay the word's */
+	if ((norm = calloc(n, sizeof *norm)) == NULL)
+		goto out;
+	for (k = 0; k < n; k++) {
+		if ((norm[k] = textnorm_word(w[k].text)) == NULL)
+			goto out;
+		len += strlen(norm[k]) + 1;
+	}
 	if ((p.text = t = malloc(len)) == NULL || (p.off = malloc(n * sizeof *p.off)) == NULL)
 		goto out;
 	p.left = w[0].x0;
 	for (k = 0; k < n; k++) {
-		size_t l = strlen(w[k].text);
+		size_t l = strlen(norm[k]);
 
 		if (k > 0)
 			*t++ = w[k].line != w[k - 1].line ? '\n' : ' ';
 		p.off[k] = (size_t)(t - p.text);
-		memcpy(t, w[k].text, l);
+		memcpy(t, norm[k], l);
 		t += l;
 		if (w[k].x1 > p.right)
 			p.right = w[k].x1;
@@ -292,6 +300,9 @@ out:
 	free(rg);
 	free(p.text);
 	free(p.off);
+	for (k = 0; norm && k < n; k++)
+		free(norm[k]);
+	free(norm);
 	return rc;
 }
 
@@ -383,16 +394,113 @@ propose_free(struct proposal *p, int n)
 	free(p);
 }
 
+/* boxes_meet - two boxes share some area */
+static int
+boxes_meet(const float a[4], const float b[4])
+{
+	return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+}
+
+/* proposals_meet - a box of x overlaps a box of y */
+static int
+proposals_meet(const struct proposal *x, const struct proposal *y)
+{
+	int	i, k;
+
+	for (i = 0; i < x->nboxes; i++)
+		for (k = 0; k < y->nboxes; k++)
+			if (boxes_meet(x->boxes[i], y->boxes[k]))
+				return 1;
+	return 0;
+}
+
+/* join_boxes - y's boxes into x: one that overlaps a box of x grows it */
+static int
+join_boxes(struct proposal *x, const struct proposal *y)
+{
+	float	(*nb)[4];
+	int	i, k;
+
+	if ((nb = realloc(x->boxes, (size_t)(x->nboxes + y->nboxes) * sizeof *nb)) == NULL)
+		return -1;
+	x->boxes = nb;
+	for (k = 0; k < y->nboxes; k++) {
+		const float *b = y->boxes[k];
+
+		for (i = 0; i < x->nboxes; i++)
+			if (boxes_meet(x->boxes[i], b)) {
+				float *o = x->boxes[i];
+
+				o[0] = b[0] < o[0] ? b[0] : o[0];
+				o[1] = b[1] < o[1] ? b[1] : o[1];
+				o[2] = b[2] > o[2] ? b[2] : o[2];
+				o[3] = b[3] > o[3] ? b[3] : o[3];
+				break;
+			}
+		if (i == x->nboxes)
+			memcpy(x->boxes[x->nboxes++], b, sizeof *x->boxes);
+	}
+	return 0;
+}
+
 int
-propose_words_load(struct store *st, int64_t doc, int pageno, struct propose_word **out, size_t *n)
+propose_merge(struct proposal **ap, int n, struct proposal *b, int nb)
+{
+	struct proposal	*a = *ap, *na;
+	int		i, k, m = n;
+
+	if (nb <= 0) {
+		propose_free(b, nb > 0 ? nb : 0);
+		return n;
+	}
+	if ((na = realloc(a, (size_t)(n + nb) * sizeof *na)) == NULL)
+		goto oom;
+	*ap = a = na;
+	for (k = 0; k < nb; k++) {
+		for (i = 0; i < n; i++)
+			if (proposals_meet(&a[i], &b[k]))
+				break;
+		if (i == n) {
+			a[m] = b[k];
+			a[m++].drawn_only = 1;
+			memset(&b[k], 0, sizeof b[k]);
+			continue;
+		}
+		if (join_boxes(&a[i], &b[k]) == -1) {
+			n = m;
+			goto oom;
+		}
+		if (a[i].flag_only && !b[k].flag_only) {
+			snprintf(a[i].category, sizeof a[i].category, "%s", b[k].category);
+			snprintf(a[i].rule, sizeof a[i].rule, "%s", b[k].rule);
+			a[i].extent = b[k].extent;
+			a[i].flag_only = 0;
+		}
+	}
+	propose_free(b, nb);
+	return m;
+oom:
+	propose_free(b, nb);
+	propose_free(a, n);
+	*ap = NULL;
+	return msg_error("out of memory");
+}
+
+/* words_load - a page's words from table (words or drawn_words) */
+static int
+words_load(struct store *st, const char *table, int64_t doc, int pageno,
+    struct propose_word **out, size_t *n)
 {
 	sqlite3_stmt		*s;
 	struct propose_word	*w = NULL, *nw;
 	size_t			cap = 0;
+	char			sql[128];
 
 	*n = 0;
-	s = store_prepare(st, "SELECT text, x0, y0, x1, y1, conf, line FROM words"
-	    " WHERE doc_id = ? AND pageno = ? ORDER BY idx");
+	*out = NULL;
+	snprintf(sql, sizeof sql, "SELECT text, x0, y0, x1, y1, conf, line FROM %s"
+	    " WHERE doc_id = ? AND pageno = ? ORDER BY idx", table);
+	s = store_prepare(st, sql);
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, doc);
@@ -422,6 +530,19 @@ oom:
 		free((char *)w[--*n].text);
 	free(w);
 	return msg_error("out of memory");
+}
+
+int
+propose_words_load(struct store *st, int64_t doc, int pageno, struct propose_word **out, size_t *n)
+{
+	return words_load(st, "words", doc, pageno, out, n);
+}
+
+int
+propose_drawn_load(struct store *st, int64_t doc, int pageno, struct propose_word **out,
+    size_t *n)
+{
+	return words_load(st, "drawn_words", doc, pageno, out, n);
 }
 
 void

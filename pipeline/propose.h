@@ -48,6 +48,8 @@ struct proposal {
 	int		nboxes;
 	int		flag_only;
 	char		extent;
+	int		drawn_only;	/* propose_merge: found on the page as
+					   drawn only, not in its words */
 };
 
 /* propose_page - proposals for one page (free with propose_free); count or
@@ -60,11 +62,25 @@ int	propose_page(const struct part2_rules *r, const struct propose_word *w, size
 int	propose_phrase(const struct propose_word *w, size_t n, const char *phrase,
 	    float page_w, float page_h, struct proposal **out);
 void	propose_free(struct proposal *p, int n);
+/*
+ * propose_merge - the union of the proposals of one page read two ways:
+ * *a (its words, n of them) and b (the page as drawn, nb; consumed and
+ * freed).  A proposal of b whose boxes overlap a proposal of a is the same
+ * finding: its boxes are joined into that one (an overlapping box grows
+ * to cover both, any other is added) and a redaction outranks a flag;
+ * the others are added with drawn_only set.  Returns the new count of *a
+ * (realloc'd), or -1 out of memory (*a and b then freed, *a NULL).
+ */
+int	propose_merge(struct proposal **a, int n, struct proposal *b, int nb);
 
 struct store;
 /* propose_words_load - the words of one page from the store, in reading
  * order (free with propose_words_free); 0 or -1 */
 int	propose_words_load(struct store *st, int64_t doc, int pageno,
+	    struct propose_word **out, size_t *n);
+/* propose_drawn_load - the same for the page as drawn (drawn_words;
+ * none when the page's words are that reading, or it was not read so) */
+int	propose_drawn_load(struct store *st, int64_t doc, int pageno,
 	    struct propose_word **out, size_t *n);
 void	propose_words_free(struct propose_word *w, size_t n);
 

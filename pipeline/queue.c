@@ -442,56 +442,29 @@ fail:
 	return -1;
 }
 
-int
-queue_page_save(struct store *st, int64_t doc_id, int pageno, int64_t token,
-    const struct ocr_page *pg, int64_t ms)
+/* words_save - a page's words into table (words or drawn_words), after
+ * any an earlier, killed attempt left; inside the caller's transaction */
+static int
+words_save(struct store *st, const char *table, int64_t doc_id, int pageno,
+    const struct ocr_word *words, size_t nwords)
 {
-	sqlite3_stmt	*s = NULL;
+	sqlite3_stmt	*s;
+	char		sql[160];
 	size_t		i;
-	int		n;
 
-	if (store_begin(st) == -1)
+	snprintf(sql, sizeof sql, "DELETE FROM %s WHERE doc_id = ? AND pageno = ?", table);
+	if ((s = store_prepare(st, sql)) == NULL)
 		return -1;
-	s = store_prepare(st, "UPDATE pages SET state = 'done', owner = NULL, pid = NULL,"
-	    " width = ?, height = ?, rotation = ?, skew = ?, source = ?, conf = ?,"
-	    " text = ?, ms = ?, last_error = NULL"
-	    " WHERE doc_id = ? AND pageno = ? AND state = 'running' AND owner = ?");
-	if (s == NULL)
-		goto fail;
-	sqlite3_bind_double(s, 1, pg->width);
-	sqlite3_bind_double(s, 2, pg->height);
-	sqlite3_bind_int(s, 3, pg->rotation);
-	sqlite3_bind_double(s, 4, pg->skew);
-	BIND_TEXT(s, 5, pg->source == OCR_SRC_TEXT ? "text" : "ocr");
-	sqlite3_bind_double(s, 6, pg->conf);
-	BIND_TEXT(s, 7, pg->text ? pg->text : "");
-	sqlite3_bind_int64(s, 8, ms);
-	sqlite3_bind_int64(s, 9, doc_id);
-	sqlite3_bind_int(s, 10, pageno);
-	sqlite3_bind_int64(s, 11, token);
-	n = run1(st, s, "save page");
-	s = NULL;
-	if (n != 1) {
-		/* recovery gave the page to another worker: drop our result */
-		store_rollback(st);
-		return n == 0 ? 0 : -1;
-	}
-	/* a retried page may have left words from an earlier, killed attempt */
-	s = store_prepare(st, "DELETE FROM words WHERE doc_id = ? AND pageno = ?");
-	if (s == NULL)
-		goto fail;
 	sqlite3_bind_int64(s, 1, doc_id);
 	sqlite3_bind_int(s, 2, pageno);
-	if (run1(st, s, "save words") < 0) {
-		s = NULL;
-		goto fail;
-	}
-	s = store_prepare(st, "INSERT INTO words(doc_id, pageno, idx, line, text,"
-	    " x0, y0, x1, y1, conf) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-	if (s == NULL)
-		goto fail;
-	for (i = 0; i < pg->nwords; i++) {
-		const struct ocr_word *w = &pg->words[i];
+	if (run1(st, s, "save words") < 0)
+		return -1;
+	snprintf(sql, sizeof sql, "INSERT INTO %s(doc_id, pageno, idx, line, text,"
+	    " x0, y0, x1, y1, conf) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", table);
+	if ((s = store_prepare(st, sql)) == NULL)
+		return -1;
+	for (i = 0; i < nwords; i++) {
+		const struct ocr_word *w = &words[i];
 
 		sqlite3_reset(s);
 		sqlite3_bind_int64(s, 1, doc_id);
@@ -505,11 +478,53 @@ queue_page_save(struct store *st, int64_t doc_id, int pageno, int64_t token,
 		sqlite3_bind_double(s, 9, w->y1);
 		sqlite3_bind_double(s, 10, w->conf);
 		if (sqlite3_step(s) != SQLITE_DONE) {
-			store_err(st, "save word");
-			goto fail;
+			sqlite3_finalize(s);
+			return store_err(st, "save word");
 		}
 	}
 	sqlite3_finalize(s);
+	return 0;
+}
+
+int
+queue_page_save(struct store *st, int64_t doc_id, int pageno, int64_t token,
+    const struct ocr_page *pg, int64_t ms)
+{
+	sqlite3_stmt	*s = NULL;
+	int		n;
+
+	if (store_begin(st) == -1)
+		return -1;
+	s = store_prepare(st, "UPDATE pages SET state = 'done', owner = NULL, pid = NULL,"
+	    " width = ?, height = ?, rotation = ?, skew = ?, source = ?, conf = ?,"
+	    " text = ?, ms = ?, last_error = NULL, drawn = ?12"
+	    " WHERE doc_id = ?9 AND pageno = ?10 AND state = 'running' AND owner = ?11");
+	if (s == NULL)
+		goto fail;
+	sqlite3_bind_double(s, 1, pg->width);
+	sqlite3_bind_double(s, 2, pg->height);
+	sqlite3_bind_int(s, 3, pg->rotation);
+	sqlite3_bind_double(s, 4, pg->skew);
+	BIND_TEXT(s, 5, pg->source == OCR_SRC_TEXT ? "text" : "ocr");
+	sqlite3_bind_double(s, 6, pg->conf);
+	BIND_TEXT(s, 7, pg->text ? pg->text : "");
+	sqlite3_bind_int64(s, 8, ms);
+	sqlite3_bind_int64(s, 9, doc_id);
+	sqlite3_bind_int(s, 10, pageno);
+	sqlite3_bind_int64(s, 11, token);
+	if (pg->drawn_how)
+		BIND_TEXT(s, 12, pg->drawn_how == OCR_DRAWN_SAME ? "same" : "ocr");
+	n = run1(st, s, "save page");
+	s = NULL;
+	if (n != 1) {
+		/* recovery gave the page to another worker: drop our result */
+		store_rollback(st);
+		return n == 0 ? 0 : -1;
+	}
+	/* a retried page may have left words from an earlier, killed attempt */
+	if (words_save(st, "words", doc_id, pageno, pg->words, pg->nwords) == -1 ||
+	    words_save(st, "drawn_words", doc_id, pageno, pg->drawn, pg->ndrawn) == -1)
+		goto fail;
 	return store_commit(st);
 fail:
 	if (s)

@@ -504,6 +504,21 @@ static const char *const migrations[] = {
 	"ALTER TABLE case_records ADD COLUMN patient_other TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE case_records ADD COLUMN patient_confirmed INTEGER"
 	"  REFERENCES review_actions(id);",
+	/* 15 -> 16: a record's pages read as drawn (every layer on, OCR'd),
+	 * beside the words above; classify reads both.  pages.drawn: NULL not
+	 * read so, 'same' the words are that reading, 'ocr' in drawn_words */
+	"ALTER TABLE pages ADD COLUMN drawn TEXT CHECK (drawn IN ('same','ocr'));"
+	"CREATE TABLE drawn_words ("
+	"  doc_id INTEGER NOT NULL,"
+	"  pageno INTEGER NOT NULL,"
+	"  idx INTEGER NOT NULL,"
+	"  line INTEGER NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  x0 REAL NOT NULL, y0 REAL NOT NULL, x1 REAL NOT NULL, y1 REAL NOT NULL,"
+	"  conf REAL NOT NULL,"
+	"  PRIMARY KEY (doc_id, pageno, idx),"
+	"  FOREIGN KEY (doc_id, pageno) REFERENCES pages(doc_id, pageno)"
+	") WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS	((int)(sizeof migrations / sizeof migrations[0]))

@@ -8,7 +8,10 @@
  * (doctypes.rules: a psychotherapy note is withheld whole unless the
  * authorization names psychotherapy notes), its words are scanned with
  * rules/part2.rules (propose.h), and a record carrying a 42 CFR 2.32
- * notice is Part 2 in full (withhold the document).  What the
+ * notice is Part 2 in full (withhold the document).  A page is read two
+ * ways: its words (text layer, OCR, or both) and, for a record, the page
+ * as drawn (every layer on, OCR'd by roi-ocr: drawn_words); a finding of
+ * either is proposed, once (propose_merge).  What the
  * authorization allows decides what the findings become:
  *   Part 2 disclosure consented:  findings 'disclosed', the release must
  *                                 carry the 2.32 notice;
@@ -95,42 +98,97 @@ add(struct job *j, int64_t case_id, int64_t doc, int pageno, const char *state,
 	return 0;
 }
 
+/* words_text - the words as one text, lines on lines of their own */
+static char *
+words_text(const struct propose_word *w, size_t n)
+{
+	size_t	i, len = 1;
+	char	*t, *p;
+
+	for (i = 0; i < n; i++)
+		len += strlen(w[i].text) + 1;
+	if ((t = p = malloc(len)) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		size_t	l = strlen(w[i].text);
+
+		if (i > 0)
+			*p++ = w[i].line != w[i - 1].line ? '\n' : ' ';
+		memcpy(p, w[i].text, l);
+		p += l;
+	}
+	*p = '\0';
+	return t;
+}
+
 /* one_page - type and proposals of one page; *hits counts Part 2 findings */
 static int
 one_page(struct job *j, int64_t case_id, int64_t doc, int pageno, float pw, float ph,
     const char *text, int *prov, int *psy, int *hits)
 {
-	struct propose_word	*w = NULL;
-	struct proposal		*p = NULL;
+	struct propose_word	*w = NULL, *dw = NULL;
+	struct proposal		*p = NULL, *dp = NULL;
 	sqlite3_stmt		*s;
 	const char		*type;
-	size_t			n;
-	int			np = 0, i, pv = 0, score, rc = -1;
-	char			reason[256], *bj;
+	size_t			n = 0, dn = 0;
+	int			np = 0, nd = 0, i, pv = 0, score, dscore, psy_page, rc = -1;
+	char			reason[320], *bj, *dtext;
 
+	if (propose_drawn_load(j->ctx->st, doc, pageno, &dw, &dn) == -1)
+		return -1;
 	type = doctype_classify(j->dt, text ? text : "", &score);
 	/* whichever type wins: a page that reaches psychotherapy notes' min
-	 * counts (164.508(a)(2): better a reviewer includes it than it goes) */
-	if (strcmp(type, PSYNOTES) == 0 || doctype_is(j->dt, PSYNOTES, text))
+	 * counts (164.508(a)(2): better a reviewer includes it than it goes);
+	 * and psychotherapy notes as drawn are notes, whatever the text layer
+	 * says */
+	psy_page = strcmp(type, PSYNOTES) == 0 || doctype_is(j->dt, PSYNOTES, text ? text : "");
+	if (dn > 0 && !psy_page) {
+		if ((dtext = words_text(dw, dn)) == NULL) {
+			msg_error("out of memory");
+			goto out;
+		}
+		if (strcmp(doctype_classify(j->dt, dtext, &dscore), PSYNOTES) == 0) {
+			type = PSYNOTES;
+			score = dscore;
+			psy_page = 1;
+		} else if (doctype_is(j->dt, PSYNOTES, dtext))
+			psy_page = 1;
+		free(dtext);
+	}
+	if (psy_page)
 		*psy = 1;
 	s = store_prepare(j->ctx->st, "UPDATE pages SET doctype = ?, doctype_score = ?"
 	    " WHERE doc_id = ? AND pageno = ?");
 	if (s == NULL)
-		return -1;
+		goto out;
 	sqlite3_bind_text(s, 1, type, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, score);
 	sqlite3_bind_int64(s, 3, doc);
 	sqlite3_bind_int(s, 4, pageno);
 	i = sqlite3_step(s);
 	sqlite3_finalize(s);
-	if (i != SQLITE_DONE)
-		return store_err(j->ctx->st, "page type");
+	if (i != SQLITE_DONE) {
+		store_err(j->ctx->st, "page type");
+		goto out;
+	}
 	if (propose_words_load(j->ctx->st, doc, pageno, &w, &n) == -1)
-		return -1;
+		goto out;
+	/* both readings of the page: the patient as drawn counts too */
 	docpatient_page(j->dp, w, n);
+	if (dn > 0)
+		docpatient_page(j->dp, dw, dn);
 	if ((np = propose_page(j->r, w, n, pw, ph, &p, &pv)) < 0)
 		goto out;
 	*prov |= pv;
+	if (dn > 0) {
+		if ((nd = propose_page(j->r, dw, dn, pw, ph, &dp, &pv)) < 0)
+			goto out;
+		*prov |= pv;
+		np = propose_merge(&p, np, dp, nd);
+		dp = NULL;
+		if (np < 0)
+			goto out;
+	}
 	for (i = 0; i < np; i++) {
 		const char *label = part2_label(j->r, p[i].category), *state;
 
@@ -150,6 +208,9 @@ one_page(struct job *j, int64_t case_id, int64_t doc, int pageno, float pw, floa
 			    ": the whole line" : "", p[i].rule);
 			(*hits)++;
 		}
+		if (p[i].drawn_only)
+			snprintf(reason + strlen(reason), sizeof reason - strlen(reason),
+			    "; seen on the page as drawn, not in its text layer");
 		if ((bj = boxes_json(p[i].boxes, p[i].nboxes)) == NULL)
 			goto out;
 		if (add(j, case_id, doc, pageno, state, p[i].category, p[i].rule, p[i].text,
@@ -162,7 +223,9 @@ one_page(struct job *j, int64_t case_id, int64_t doc, int pageno, float pw, floa
 	rc = 0;
 out:
 	propose_free(p, np > 0 ? np : 0);
+	propose_free(dp, nd > 0 ? nd : 0);
 	propose_words_free(w, n);
+	propose_words_free(dw, dn);
 	return rc;
 }
 
@@ -216,6 +279,48 @@ one_record(struct job *j, int64_t case_id, int64_t doc, int64_t input)
 	    (long long)doc, pages, pages == 1 ? "" : "s", hits, hits == 1 ? "" : "s",
 	    prov ? ", 2.32 notice" : "", psy ? ", psychotherapy notes" : "");
 	return rc;
+}
+
+/*
+ * drawn_missing - records whose pages were read before they were records
+ * (a byte-for-byte copy of a request, or read before the drawn reading
+ * existed) have no reading as drawn: their pages go back to roi-ocr, which
+ * reads them again, as drawn too; the case is classified once they are
+ * done.  Returns how many documents went back, -1 on error.
+ */
+static int
+drawn_missing(struct stage_ctx *ctx, int64_t case_id, const int64_t *docs, int n)
+{
+	sqlite3_stmt	*s;
+	int		i, k, back = 0;
+
+	for (i = 0; i < n; i++) {
+		s = store_prepare(ctx->st, "UPDATE pages SET state = 'pending', owner = NULL,"
+		    " pid = NULL, attempts = 0, next_try = 0 WHERE doc_id = ? AND state = 'done'"
+		    " AND drawn IS NULL");
+		if (s == NULL)
+			return -1;
+		sqlite3_bind_int64(s, 1, docs[i]);
+		k = sqlite3_step(s);
+		sqlite3_finalize(s);
+		if (k != SQLITE_DONE)
+			return store_err(ctx->st, "read as drawn");
+		if (sqlite3_changes(store_db(ctx->st)) == 0)
+			continue;
+		s = store_prepare(ctx->st, "UPDATE documents SET state = 'ocr', done_at = NULL"
+		    " WHERE id = ? AND state = 'done'");
+		if (s == NULL)
+			return -1;
+		sqlite3_bind_int64(s, 1, docs[i]);
+		k = sqlite3_step(s);
+		sqlite3_finalize(s);
+		if (k != SQLITE_DONE)
+			return store_err(ctx->st, "read as drawn");
+		msg_info("case C-%lld: document %lld: read again, as drawn, before it is classified",
+		    (long long)case_id, (long long)docs[i]);
+		back++;
+	}
+	return back;
 }
 
 /* auth_allows - what the case's authorization allows; 0 if not checked */
@@ -350,6 +455,12 @@ stage_classify_main(int argc, char **argv)
 	s = NULL;
 	if (n == 0) {
 		store_rollback(ctx.st);
+		rc = 0;
+		goto out;
+	}
+	if ((a = drawn_missing(&ctx, ctx.id, docs, n)) != 0) {
+		if (a < 0 || store_commit(ctx.st) == -1)
+			goto fail;
 		rc = 0;
 		goto out;
 	}

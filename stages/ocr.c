@@ -10,6 +10,14 @@
  * quarantined after max_attempts (and at once for input that can never
  * work, such as an image too large to render).
  *
+ * A record attached to a case (to be released) is also read as drawn:
+ * each page rendered with every optional-content layer on and OCR'd,
+ * whatever its text layer says (ocr.h, opts.drawn); a scan's OCR is that
+ * reading already and is not repeated.  The words go to drawn_words for
+ * roi-classify.  This is done here, not in roi-classify, because this
+ * stage already parses the untrusted file, is sandboxed for it, and is
+ * spread over workers page by page; roi-classify only reads the store.
+ *
  * SECURITY: parses hostile files; holds no keys; runs under the
  * supervisor's memory ceiling and time limit, and a CPU bound per page
  * (page_cpu_secs, stage_cpu_limit).
@@ -73,6 +81,14 @@ stage_ocr_main(int argc, char **argv)
 		rc = 0;		/* finished or quarantined by another worker */
 		goto out;
 	}
+	/* a record attached to a case: to be released, so read as drawn too */
+	s = store_prepare(ctx.st, "SELECT EXISTS (SELECT 1 FROM inputs WHERE doc_id = ?"
+	    " AND kind = 'record')");
+	if (s == NULL)
+		goto out;
+	sqlite3_bind_int64(s, 1, ctx.id);
+	ctx.ocr.drawn = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) == 1;
+	sqlite3_finalize(s);
 	spool_orig_path(path, ctx.home, sha);
 	stage_cpu_limit(ctx.cfg.page_cpu_secs, "opening the file");
 	r = ocr_open(&o, path, &ctx.ocr, why, sizeof why);
@@ -96,9 +112,10 @@ stage_ocr_main(int argc, char **argv)
 		stage_cpu_limit(0, "%s", "");
 		if (r == OCR_OK) {
 			r = queue_page_save(ctx.st, ctx.id, pageno, token, &pg, cpu_ms() - t0);
-			msg_info("document %lld page %d: %s, %zu words, confidence %.0f",
+			msg_info("document %lld page %d: %s, %zu words, confidence %.0f%s",
 			    (long long)ctx.id, pageno, pg.source == OCR_SRC_TEXT ?
-			    "text layer" : "ocr", pg.nwords, pg.conf);
+			    "text layer" : "ocr", pg.nwords, pg.conf, pg.drawn_how == OCR_DRAWN_OCR ?
+			    ", read as drawn too" : "");
 			ocr_page_release(&pg);
 			if (r == -1)
 				goto out;

@@ -11,7 +11,7 @@ libmupdf-dev libmujs-dev libgumbo-dev libopenjp2-7-dev libjbig2dec0-dev
 libharfbuzz-dev libfreetype-dev libjpeg-dev zlib1g-dev
 libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-osd
 libsodium-dev libarchive-dev libsqlite3-dev libpcre2-dev libinih-dev
-libjansson-dev libseccomp-dev libcmocka-dev libcsv-dev libical-dev"
+libjansson-dev libseccomp-dev libcmocka-dev libcsv-dev libical-dev libicu-dev"
 # independent checkers used by the tests (never our own code checking itself)
 test="poppler-utils qpdf mupdf-tools jq libtiff-tools procps sqlite3 age bsdutils tesseract-ocr
 p7zip-full python3-icalendar"

@@ -37,6 +37,8 @@
 
 #include "msg.h"
 #include "ocr.h"
+#include "part2.h"
+#include "propose.h"
 
 #define LETTER_W	612.0f
 #define LETTER_H	792.0f
@@ -374,6 +376,261 @@ make_huge_jpeg(const char *path, unsigned w, unsigned h)
 	write_bytes(path, b, sizeof b);
 }
 
+/*
+ * ---- what is drawn ----
+ * Pages whose text layer is not what they show.  Each carries the Part 2
+ * sentence P2 somewhere a text layer does not say it; a visible header
+ * line (HEAD, more than min_text_chars glyphs) makes the text layer
+ * usable, so a reader that trusts it never looks further.
+ */
+#define P2	"Patient receives methadone daily"
+#define HEAD	"Progress note for the visit of Tuesday"
+
+/* the spec of a one-page PDF: a content stream using /F1 (Helvetica,
+ * with tounicode as its ToUnicode CMap's mappings if set), /Im0 (image)
+ * and /oc1 (an optional-content group, off by default if ocg_off) */
+struct pdfspec {
+	const char	*content;
+	fz_image	*image;
+	const char	*tounicode;	/* "N beginbfchar ... endbfchar" etc. */
+	int		ocg_off;
+	float		w, h;
+};
+
+static void
+make_spec_pdf(const char *path, const struct pdfspec *sp)
+{
+	pdf_document *doc = NULL;
+	pdf_obj	*res = NULL, *page = NULL, *font = NULL, *img = NULL, *ocg = NULL, *d, *o, *a;
+	fz_font	*helv = NULL;
+	fz_buffer *buf = NULL, *cmap = NULL;
+	pdf_write_options wo = pdf_default_write_options;
+
+	fz_var(doc);
+	fz_var(res);
+	fz_var(page);
+	fz_var(font);
+	fz_var(img);
+	fz_var(ocg);
+	fz_var(helv);
+	fz_var(buf);
+	fz_var(cmap);
+	fz_try(ctx) {
+		doc = pdf_create_document(ctx);
+		res = pdf_new_dict(ctx, doc, 3);
+		helv = fz_new_base14_font(ctx, "Helvetica");
+		font = pdf_add_simple_font(ctx, doc, helv, PDF_SIMPLE_ENCODING_LATIN);
+		if (sp->tounicode) {
+			cmap = fz_new_buffer(ctx, 512);
+			fz_append_printf(ctx, cmap, "/CIDInit /ProcSet findresource begin\n"
+			    "12 dict begin\nbegincmap\n/CIDSystemInfo << /Registry (Adobe)"
+			    " /Ordering (UCS) /Supplement 0 >> def\n/CMapName /Adobe-Identity-UCS"
+			    " def\n/CMapType 2 def\n1 begincodespacerange\n<00> <FF>\n"
+			    "endcodespacerange\n%s\nendcmap\nCMapName currentdict /CMapResource"
+			    " defineresource pop\nend\nend\n", sp->tounicode);
+			pdf_dict_puts_drop(ctx, font, "ToUnicode",
+			    pdf_add_stream(ctx, doc, cmap, NULL, 0));
+		}
+		d = pdf_dict_puts_dict(ctx, res, "Font", 1);
+		pdf_dict_puts(ctx, d, "F1", font);
+		if (sp->image) {
+			img = pdf_add_image(ctx, doc, sp->image);
+			d = pdf_dict_puts_dict(ctx, res, "XObject", 1);
+			pdf_dict_puts(ctx, d, "Im0", img);
+		}
+		if (sp->ocg_off) {
+			ocg = pdf_add_new_dict(ctx, doc, 2);
+			pdf_dict_puts_drop(ctx, ocg, "Type", pdf_new_name(ctx, "OCG"));
+			pdf_dict_puts_drop(ctx, ocg, "Name", pdf_new_text_string(ctx, "Notes"));
+			d = pdf_dict_puts_dict(ctx, res, "Properties", 1);
+			pdf_dict_puts(ctx, d, "oc1", ocg);
+			o = pdf_dict_puts_dict(ctx, pdf_dict_get(ctx, pdf_trailer(ctx, doc),
+			    PDF_NAME(Root)), "OCProperties", 2);
+			a = pdf_dict_put_array(ctx, o, PDF_NAME(OCGs), 1);
+			pdf_array_push(ctx, a, ocg);
+			d = pdf_dict_put_dict(ctx, o, PDF_NAME(D), 2);
+			a = pdf_dict_put_array(ctx, d, PDF_NAME(OFF), 1);
+			pdf_array_push(ctx, a, ocg);
+			a = pdf_dict_put_array(ctx, d, PDF_NAME(Order), 1);
+			pdf_array_push(ctx, a, ocg);
+		}
+		buf = fz_new_buffer_from_copied_data(ctx, (const unsigned char *)sp->content,
+		    strlen(sp->content));
+		page = pdf_add_page(ctx, doc, fz_make_rect(0, 0, sp->w, sp->h), 0, res, buf);
+		pdf_insert_page(ctx, doc, -1, page);
+		pdf_save_document(ctx, doc, path, &wo);
+	}
+	fz_always(ctx) {
+		pdf_drop_obj(ctx, page);
+		pdf_drop_obj(ctx, img);
+		pdf_drop_obj(ctx, ocg);
+		pdf_drop_obj(ctx, font);
+		pdf_drop_obj(ctx, res);
+		fz_drop_font(ctx, helv);
+		fz_drop_buffer(ctx, buf);
+		fz_drop_buffer(ctx, cmap);
+		pdf_drop_document(ctx, doc);
+	}
+	fz_catch(ctx)
+		fail_msg("make_spec_pdf %s: %s", path, fz_caught_message(ctx));
+}
+
+/* path ops: a glyph outline written as PDF path operators */
+static void pw_move(fz_context *c, void *arg, float x, float y)
+{ fz_append_printf(c, arg, "%g %g m\n", x, y); }
+static void pw_line(fz_context *c, void *arg, float x, float y)
+{ fz_append_printf(c, arg, "%g %g l\n", x, y); }
+static void pw_curve(fz_context *c, void *arg, float x1, float y1, float x2, float y2,
+    float x3, float y3)
+{ fz_append_printf(c, arg, "%g %g %g %g %g %g c\n", x1, y1, x2, y2, x3, y3); }
+static void pw_close(fz_context *c, void *arg)
+{ fz_append_string(c, arg, "h\n"); }
+static void pw_quad(fz_context *c, void *arg, float x1, float y1, float x2, float y2)
+{ fz_append_printf(c, arg, "%g %g %g %g %g %g c\n", x1, y1, x2, y2, x2, y2); }
+static void pw_curvev(fz_context *c, void *arg, float x2, float y2, float x3, float y3)
+{ fz_append_printf(c, arg, "%g %g %g %g v\n", x2, y2, x3, y3); }
+static void pw_curvey(fz_context *c, void *arg, float x1, float y1, float x3, float y3)
+{ fz_append_printf(c, arg, "%g %g %g %g y\n", x1, y1, x3, y3); }
+static void pw_rect(fz_context *c, void *arg, float x1, float y1, float x2, float y2)
+{ fz_append_printf(c, arg, "%g %g %g %g re\n", x1, y1, x2 - x1, y2 - y1); }
+
+/* path_text - the content drawing text at (x, y) (PDF space, y up) in
+ * Helvetica as filled outlines: no text object, no glyph, only paths */
+static char *
+path_text(const char *text, float x, float y, float size)
+{
+	static const fz_path_walker walk = { pw_move, pw_line, pw_curve, pw_close,
+		pw_quad, pw_curvev, pw_curvey, pw_rect };
+	fz_font	*volatile helv = NULL;
+	fz_buffer *volatile b = NULL;
+	fz_path	*path;
+	char	*volatile out = NULL;
+	const char *volatile t = text;
+	volatile float xx = x;
+	int	gid;
+
+	fz_try(ctx) {
+		helv = fz_new_base14_font(ctx, "Helvetica");
+		b = fz_new_buffer(ctx, 4096);
+		fz_append_string(ctx, b, "0 g\n");
+		for (; *t; t++) {
+			gid = fz_encode_character(ctx, helv, (unsigned char)*t);
+			path = fz_outline_glyph(ctx, helv, gid, fz_make_matrix(size, 0, 0, size, xx, y));
+			if (path) {
+				fz_walk_path(ctx, path, &walk, b);
+				fz_append_string(ctx, b, "f\n");
+				fz_drop_path(ctx, path);
+			}
+			xx += fz_advance_glyph(ctx, helv, gid, 0) * size;
+		}
+		fz_terminate_buffer(ctx, b);
+		out = strdup(fz_string_from_buffer(ctx, b));
+	}
+	fz_always(ctx) {
+		fz_drop_buffer(ctx, b);
+		fz_drop_font(ctx, helv);
+	}
+	fz_catch(ctx)
+		fail_msg("path_text: %s", fz_caught_message(ctx));
+	assert_non_null(out);
+	return out;
+}
+
+/* picture - a PDF page of w x h points showing lines (top down, 24 pt),
+ * rendered at 300 dpi, as an image */
+static fz_image *
+picture(const char *name, float w, float h, const char *const *lines_)
+{
+	char	content[1024];
+	size_t	used = 0;
+	struct pdfspec sp = { content, NULL, NULL, 0, w, h };
+	fz_document *doc = NULL;
+	fz_pixmap *pm = NULL;
+	fz_image *volatile img = NULL;
+	int	i;
+
+	for (i = 0; lines_[i]; i++)
+		used += (size_t)snprintf(content + used, sizeof content - used,
+		    "BT /F1 24 Tf 20 %g Td (%s) Tj ET\n", h - 40 - 40 * i, lines_[i]);
+	make_spec_pdf(fx(name), &sp);
+	fz_var(doc);
+	fz_var(pm);
+	fz_try(ctx) {
+		doc = fz_open_document(ctx, fx(name));
+		pm = fz_new_pixmap_from_page_number(ctx, doc, 0, fz_scale(300 / 72.0f, 300 / 72.0f),
+		    fz_device_gray(ctx), 0);
+		fz_set_pixmap_resolution(ctx, pm, 300, 300);
+		img = fz_new_image_from_pixmap(ctx, pm, NULL);
+	}
+	fz_always(ctx) {
+		fz_drop_pixmap(ctx, pm);
+		fz_drop_document(ctx, doc);
+	}
+	fz_catch(ctx)
+		fail_msg("picture: %s", fz_caught_message(ctx));
+	return img;
+}
+
+/* drawn_fixtures - one PDF per way of hiding P2 from a text layer */
+static void
+drawn_fixtures(void)
+{
+	static const char *const scanned[] = { "Progress note", P2, "Next visit in two weeks", NULL };
+	static const char *const one[] = { P2, NULL };
+	static char content[65536];
+	char	*paths;
+	fz_image *img;
+	struct pdfspec sp = { content, NULL, NULL, 0, LETTER_W, LETTER_H };
+	const char *head = "BT /F1 14 Tf 72 740 Td (" HEAD ") Tj ET\n";
+
+	/* a scan with an e-fax header line of real text on top */
+	img = picture("scan-p2.pdf", LETTER_W, LETTER_H, scanned);
+	snprintf(content, sizeof content, "q %g 0 0 %g 0 0 cm /Im0 Do Q\n"
+	    "BT /F1 9 Tf 36 780 Td (FAX RECEIVED 2026-12-01 09:14 FROM 555-0100 PAGE 1 OF 3) Tj ET\n",
+	    LETTER_W, LETTER_H);
+	sp.image = img;
+	make_spec_pdf(fx("efax.pdf"), &sp);
+	fz_drop_image(ctx, img);
+
+	/* a picture of the sentence pasted on a text page */
+	img = picture("p2-line.pdf", 460, 70, one);
+	snprintf(content, sizeof content, "%sq 460 0 0 70 72 500 cm /Im0 Do Q\n", head);
+	sp.image = img;
+	make_spec_pdf(fx("pasted.pdf"), &sp);
+	fz_drop_image(ctx, img);
+	sp.image = NULL;
+
+	/* the sentence as vector outlines under a text line */
+	paths = path_text(P2, 72, 600, 24);
+	assert_true((size_t)snprintf(content, sizeof content, "%s%s", head, paths) <
+	    sizeof content);
+	free(paths);
+	make_spec_pdf(fx("paths.pdf"), &sp);
+
+	/* the sentence in a layer that is off: a viewer's Layers panel shows it */
+	snprintf(content, sizeof content, "%s/OC /oc1 BDC BT /F1 24 Tf 72 600 Td (" P2
+	    ") Tj ET EMC\n", head);
+	sp.ocg_off = 1;
+	make_spec_pdf(fx("layer.pdf"), &sp);
+	sp.ocg_off = 0;
+
+	/* a ToUnicode map that lies: every small letter is read as the next */
+	snprintf(content, sizeof content, "%sBT /F1 24 Tf 72 600 Td (" P2 ") Tj ET\n", head);
+	sp.tounicode = "1 beginbfrange\n<61> <7a> <0062>\nendbfrange";
+	make_spec_pdf(fx("liar.pdf"), &sp);
+
+	/* Cyrillic e and o in the text layer under Latin glyphs */
+	sp.tounicode = "2 beginbfchar\n<65> <0435>\n<6f> <043E>\nendbfchar";
+	make_spec_pdf(fx("homoglyph.pdf"), &sp);
+
+	/* a zero-width space inside the word (code 0x81 draws nothing) */
+	snprintf(content, sizeof content, "%sBT /F1 24 Tf 72 600 Td (Patient receives metha\\201done"
+	    " daily) Tj ET\n", head);
+	sp.tounicode = "1 beginbfchar\n<81> <200B>\nendbfchar";
+	make_spec_pdf(fx("zwsp.pdf"), &sp);
+	sp.tounicode = NULL;
+}
+
 static int
 setup(void **state)
 {
@@ -463,6 +720,7 @@ setup(void **state)
 		fclose(f);
 	}
 	free(pdf);
+	drawn_fixtures();
 	return 0;
 }
 
@@ -1074,6 +1332,166 @@ t_preview(void **state)
 	pixDestroy(&pix);
 }
 
+/* p2_found - Part 2 proposals the classifier makes on these words; each
+ * must cover the middle of the x-height of the line whose baseline is y
+ * points from the top of the page */
+static int
+p2_found(const struct ocr_word *w, size_t n, float y)
+{
+	static const char rules[] = "category meds\nlabel Medication\nextent term\n"
+	    "term methadone \\bmethadone\\b\n";
+	struct part2_rules *r = NULL;
+	struct propose_word *pw;
+	struct proposal *p = NULL;
+	size_t	i;
+	int	np, prov;
+
+	assert_int_equal(part2_parse(rules, "test", &r), 0);
+	pw = calloc(n + 1, sizeof *pw);
+	assert_non_null(pw);
+	for (i = 0; i < n; i++) {
+		pw[i].text = w[i].text;
+		pw[i].x0 = w[i].x0;
+		pw[i].y0 = w[i].y0;
+		pw[i].x1 = w[i].x1;
+		pw[i].y1 = w[i].y1;
+		pw[i].conf = w[i].conf;
+		pw[i].line = w[i].line;
+	}
+	np = propose_page(r, pw, n, LETTER_W, LETTER_H, &p, &prov);
+	assert_true(np >= 0);
+	for (i = 0; i < (size_t)np; i++)
+		if (!(p[i].boxes[0][1] < y - 6 && p[i].boxes[0][3] > y - 6))
+			fail_msg("box %.0f,%.0f,%.0f,%.0f is not over the line at %.0f",
+			    p[i].boxes[0][0], p[i].boxes[0][1], p[i].boxes[0][2],
+			    p[i].boxes[0][3], y);
+	propose_free(p, np);
+	part2_free(r);
+	free(pw);
+	return np;
+}
+
+/* read - page 1 of a fixture, read as drawn too if drawn */
+static void
+read_drawn(const char *name, int drawn, struct ocr_page *pg)
+{
+	struct ocr_opts opts;
+	struct ocr *o = NULL;
+	char	why[OCR_WHY];
+
+	ocr_opts_default(&opts);
+	opts.drawn = drawn;
+	assert_int_equal(ocr_open(&o, fx(name), &opts, why, sizeof why), OCR_OK);
+	if (ocr_page(o, 1, pg, why, sizeof why) != OCR_OK)
+		fail_msg("%s: %s", name, why);
+	ocr_close(o);
+}
+
+/*
+ * Any page: a text layer that covers part of what is drawn does not
+ * hide the rest.  The e-fax header line over a scan, a picture of text on
+ * a text page, text as outlines: the words the text layer has are kept
+ * (their boxes are the glyphs'), the scan's words are added.
+ */
+static void
+t_drawn_uncovered(void **state)
+{
+	static const char *const files[] = { "efax.pdf", "pasted.pdf", "paths.pdf" };
+	static const float y[] = { 80, LETTER_H - 530, LETTER_H - 600 };
+	struct ocr_page pg;
+	size_t	f;
+
+	for (f = 0; f < 3; f++) {
+		read_drawn(files[f], 0, &pg);
+		if (p2_found(pg.words, pg.nwords, y[f]) != 1)
+			fail_msg("%s: no Part 2 proposal from: %s", files[f], pg.text);
+		assert_int_equal(pg.source, OCR_SRC_OCR);
+		/* the text layer's own line is there once, not twice */
+		if (f == 0) {
+			assert_non_null(strstr(pg.text, "FAX RECEIVED"));
+			assert_null(strstr(strstr(pg.text, "FAX RECEIVED") + 1, "FAX RECEIVED"));
+		} else {
+			assert_non_null(strstr(pg.text, HEAD));
+			assert_null(strstr(strstr(pg.text, HEAD) + strlen(HEAD), "Tuesday"));
+		}
+		ocr_page_release(&pg);
+	}
+	/* and a plain text page keeps its fast path */
+	read_drawn("text.pdf", 0, &pg);
+	assert_int_equal(pg.source, OCR_SRC_TEXT);
+	ocr_page_release(&pg);
+}
+
+/*
+ * A record's page read as drawn: a layer that is off, a ToUnicode map
+ * that lies.  The text layer (the words) does not say methadone; the
+ * page as drawn does.
+ */
+static void
+t_drawn_record(void **state)
+{
+	static const char *const files[] = { "layer.pdf", "liar.pdf" };
+	struct ocr_page pg;
+	size_t	f;
+
+	for (f = 0; f < 2; f++) {
+		read_drawn(files[f], 0, &pg);
+		assert_int_equal(pg.source, OCR_SRC_TEXT);
+		assert_int_equal(p2_found(pg.words, pg.nwords, 0), 0);
+		assert_null(pg.drawn);
+		assert_int_equal(pg.drawn_how, 0);
+		ocr_page_release(&pg);
+
+		read_drawn(files[f], 1, &pg);
+		assert_int_equal(p2_found(pg.words, pg.nwords, 0), 0);
+		assert_int_equal(pg.drawn_how, OCR_DRAWN_OCR);
+		if (p2_found(pg.drawn, pg.ndrawn, LETTER_H - 600) != 1)
+			fail_msg("%s: not found as drawn", files[f]);
+		ocr_page_release(&pg);
+	}
+	/* a scan without layers: its OCR is the drawn reading, not repeated */
+	read_drawn("scan.pdf", 1, &pg);
+	assert_int_equal(pg.source, OCR_SRC_OCR);
+	assert_int_equal(pg.drawn_how, OCR_DRAWN_SAME);
+	assert_null(pg.drawn);
+	ocr_page_release(&pg);
+	/* the layer is back off afterwards: page 1 read again shows it not */
+	{
+		struct ocr_opts opts;
+		struct ocr *o = NULL;
+		char	why[OCR_WHY];
+
+		ocr_opts_default(&opts);
+		opts.drawn = 1;
+		assert_int_equal(ocr_open(&o, fx("layer.pdf"), &opts, why, sizeof why), OCR_OK);
+		assert_int_equal(ocr_page(o, 1, &pg, why, sizeof why), OCR_OK);
+		ocr_page_release(&pg);
+		assert_int_equal(ocr_page(o, 1, &pg, why, sizeof why), OCR_OK);
+		assert_null(strstr(pg.text, "methadone"));
+		ocr_page_release(&pg);
+		ocr_close(o);
+	}
+}
+
+/* hidden characters in a text layer: the word is one word, and found */
+static void
+t_drawn_characters(void **state)
+{
+	static const char *const files[] = { "homoglyph.pdf", "zwsp.pdf" };
+	struct ocr_page pg;
+	size_t	f;
+
+	for (f = 0; f < 2; f++) {
+		read_drawn(files[f], 0, &pg);
+		assert_int_equal(pg.source, OCR_SRC_TEXT);
+		/* the trick is in effect: the text layer does not say it */
+		assert_null(strstr(pg.text, "methadone"));
+		if (p2_found(pg.words, pg.nwords, LETTER_H - 600) != 1)
+			fail_msg("%s: not found in: %s", files[f], pg.text);
+		ocr_page_release(&pg);
+	}
+}
+
 int
 main(void)
 {
@@ -1093,6 +1511,9 @@ main(void)
 		cmocka_unit_test(t_truncated),
 		cmocka_unit_test(t_mem_limit),
 		cmocka_unit_test(t_preview),
+		cmocka_unit_test(t_drawn_uncovered),
+		cmocka_unit_test(t_drawn_record),
+		cmocka_unit_test(t_drawn_characters),
 	};
 
 	msg_init("t_ocr");

@@ -281,6 +281,115 @@ test_last_good_rules(void **state)
 	assert_int_equal(system(p), 0);
 }
 
+/*
+ * Words whose characters differ from what the page shows: a zero-width
+ * space, a soft hyphen or a bidi mark inside them, Cyrillic or Greek
+ * letters that look Latin, fullwidth forms.  Each is found, on the right
+ * words, and the reviewer sees the words as they were read.
+ */
+static void
+test_hidden_characters(void **state)
+{
+	static const char *const spelled[] = {
+		"alcohol use dis\xe2\x80\x8b" "order",	/* zero-width space */
+		"alcohol use dis\xc2\xad" "order",		/* soft hyphen */
+		"alcohol us\xe2\x80\x8d" "e disorder",	/* zero-width joiner */
+		"alcohol use \xe2\x80\xae" "disorder",	/* bidi override */
+		"\xd0\xb0" "lcohol use dis\xd0\xbe" "rder",	/* Cyrillic a, o */
+		"alc\xce\xbf" "hol use disorder",		/* Greek omicron */
+		"\xef\xbd\x81" "lcohol use disorder",		/* fullwidth a */
+		"ALCOHOL USE DIS\xd0\x9e" "RDER",		/* Cyrillic O */
+	};
+	struct fake	f;
+	struct proposal	*p;
+	size_t		i;
+	char		line[8][64];
+
+	for (i = 0; i < sizeof spelled / sizeof spelled[0]; i++) {
+		const char *l[] = { line[i], NULL };
+
+		snprintf(line[i], sizeof line[i], "Dx: %s noted", spelled[i]);
+		page(&f, l);
+		if (run(&f, &p) != 1)
+			fail_msg("case %zu: not found", i);
+		assert_string_equal(p[0].category, "dx");
+		/* the three words as read, and not "Dx:" or "noted" */
+		assert_string_equal(p[0].text, spelled[i]);
+		assert_int_equal(p[0].nboxes, 1);
+		propose_free(p, 1);
+	}
+	/* ASCII is never folded: a different word stays different */
+	{
+		const char *l[] = { "Dx: alcohol use disorcler noted", NULL };
+
+		page(&f, l);
+		assert_int_equal(run(&f, &p), 0);
+	}
+}
+
+/*
+ * One page read two ways (its words, and as drawn): the same finding from
+ * both is one proposal whose boxes cover both readings' boxes; one only
+ * the drawn reading has is added and marked; a redaction outranks a flag.
+ */
+static void
+test_merge_two_readings(void **state)
+{
+	static const char *const words[] = { "Dx: alcohol use disorder noted", "Plan",
+	    "nicotine", NULL };
+	static const char *const drawn[] = { "Dx: alcohol use disorder noted",
+	    "Code F10.20", NULL };
+	struct fake	f, g;
+	struct proposal	*a, *b;
+	int		na, nb, n;
+
+	page(&f, words);
+	na = run(&f, &a);
+	assert_int_equal(na, 2);			/* aud, nicotine (flag) */
+	page(&g, drawn);
+	/* the drawn reading's boxes sit 1 point lower, as OCR boxes do */
+	for (size_t i = 0; i < g.n; i++) {
+		g.w[i].y0 += 1;
+		g.w[i].y1 += 1;
+	}
+	nb = run(&g, &b);
+	assert_int_equal(nb, 2);			/* aud, F10.20 */
+	n = propose_merge(&a, na, b, nb);
+	assert_int_equal(n, 3);
+	assert_string_equal(a[0].category, "dx");
+	assert_false(a[0].drawn_only);
+	assert_int_equal(a[0].nboxes, 1);		/* grown, not doubled */
+	assert_true(a[0].boxes[0][3] >= 109 + PROPOSE_PAD - 0.01f);
+	assert_true(a[0].boxes[0][1] <= 100 - PROPOSE_PAD + 0.01f);
+	assert_true(a[1].flag_only);			/* nicotine, words only */
+	assert_string_equal(a[2].text, "F10.20");
+	assert_true(a[2].drawn_only);
+	propose_free(a, n);
+
+	/* a flag in the words, a redaction over it as drawn: a redaction */
+	{
+		static const char *const w1[] = { "nicotine", NULL };
+		static const char *const w2[] = { "F10.20", NULL };
+
+		page(&f, w1);
+		na = run(&f, &a);
+		page(&g, w2);
+		nb = run(&g, &b);
+		assert_int_equal(na, 1);
+		assert_int_equal(nb, 1);
+		n = propose_merge(&a, na, b, nb);
+		assert_int_equal(n, 1);
+		assert_false(a[0].flag_only);
+		assert_string_equal(a[0].category, "dx");
+		propose_free(a, n);
+	}
+	/* nothing as drawn: nothing changes */
+	page(&f, words);
+	na = run(&f, &a);
+	assert_int_equal(propose_merge(&a, na, NULL, 0), na);
+	propose_free(a, na);
+}
+
 int
 main(void)
 {
@@ -294,6 +403,8 @@ main(void)
 		cmocka_unit_test(test_flag_only),
 		cmocka_unit_test(test_phrase_over_line_break),
 		cmocka_unit_test(test_last_good_rules),
+		cmocka_unit_test(test_hidden_characters),
+		cmocka_unit_test(test_merge_two_readings),
 	};
 	int rc;
 
