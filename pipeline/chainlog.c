@@ -610,24 +610,57 @@ out:
 }
 
 /* publish - every released package not yet in outbox/ moved there */
+struct pub {
+	int64_t	id;
+	char	*path, *outbox;
+};
+
 static int
 publish(struct store *st, const char *home)
 {
 	sqlite3_stmt	*q, *u = NULL;
 	char		from[SPOOL_PATH], to[SPOOL_PATH], dir[SPOOL_PATH];
+	struct pub	*p = NULL;
+	size_t		n = 0, cap = 0, i;
 	int		rc = 0;
 
+	/*
+	 * Read the list first and end that read before any UPDATE: in WAL
+	 * mode a read transaction that another process's commit overtook
+	 * cannot become a write (SQLITE_BUSY_SNAPSHOT, "database is locked",
+	 * and the busy timeout does not wait for it), which happened when
+	 * another case was packaged while this one was published.
+	 */
 	if ((q = store_prepare(st, "SELECT case_id, path, outbox FROM releases WHERE state ="
 	    " 'released' AND published = 0 ORDER BY case_id")) == NULL)
 		return -1;
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		int64_t		id = sqlite3_column_int64(q, 0);
-		const char	*path = (const char *)sqlite3_column_text(q, 1);
-		const char	*outbox = (const char *)sqlite3_column_text(q, 2);
-		char		*slash;
+	while (rc == 0 && sqlite3_step(q) == SQLITE_ROW) {
+		if (n == cap) {
+			struct pub *np = realloc(p, (cap = cap ? cap * 2 : 8) * sizeof *p);
 
-		spool_path(from, home, "%s", path);
-		spool_path(to, home, "%s", outbox);
+			if (np == NULL) {
+				rc = msg_error("out of memory");
+				break;
+			}
+			p = np;
+		}
+		p[n].id = sqlite3_column_int64(q, 0);
+		p[n].path = strdup((const char *)sqlite3_column_text(q, 1));
+		p[n].outbox = strdup((const char *)sqlite3_column_text(q, 2));
+		if (p[n].path == NULL || p[n].outbox == NULL) {
+			free(p[n].path);
+			free(p[n].outbox);
+			rc = msg_error("out of memory");
+			break;
+		}
+		n++;
+	}
+	sqlite3_finalize(q);
+	for (i = 0; i < n; i++) {
+		char	*slash;
+
+		spool_path(from, home, "%s", p[i].path);
+		spool_path(to, home, "%s", p[i].outbox);
 		snprintf(dir, sizeof dir, "%s", to);
 		if ((slash = strrchr(dir, '/')) != NULL) {
 			*slash = '\0';
@@ -639,7 +672,7 @@ publish(struct store *st, const char *home)
 		if (rename(from, to) == -1) {
 			if (errno != ENOENT || access(to, F_OK) == -1) {
 				rc = msg_syserror("log: case C-%lld: cannot move its package to %s: %s",
-				    (long long)id, outbox, strerror(errno));
+				    (long long)p[i].id, p[i].outbox, strerror(errno));
 				continue;
 			}
 		}
@@ -654,13 +687,17 @@ publish(struct store *st, const char *home)
 			break;
 		}
 		sqlite3_reset(u);
-		sqlite3_bind_int64(u, 1, id);
+		sqlite3_bind_int64(u, 1, p[i].id);
 		if (sqlite3_step(u) != SQLITE_DONE)
 			rc = store_err(st, "publish");
 	}
-	sqlite3_finalize(q);
 	if (u)
 		sqlite3_finalize(u);
+	for (i = 0; i < n; i++) {
+		free(p[i].path);
+		free(p[i].outbox);
+	}
+	free(p);
 	return rc;
 }
 
