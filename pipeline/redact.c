@@ -21,6 +21,7 @@
  * FILES: reads the input; writes OUT.<pid>.tmp (O_EXCL, 0600) beside the
  * output, then renames it.  Nothing else.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -53,6 +54,11 @@
 #define RD_FONTKEY	"RoiRedactLabel"
 #define RD_WORD_MARGIN	2.0f		/* points: words this near a box are not checked */
 #define RD_WORD_MAX	64		/* bytes of a word compared, at most */
+#define RD_WORD_PART	4		/* letters of a redacted phrase's word looked for */
+#define RD_TREE_DEPTH	64		/* page tree levels looked at, at most */
+#define RD_EDGE		0.5f		/* points a page's marks may pass its edge */
+#define RD_FAR		1e5f		/* points: as far as the boxes off a page reach */
+#define RD_STREAM_MAX	((size_t)4 << 20)	/* bytes of one stream read as text */
 
 struct rd {
 	struct mumem	mem;
@@ -62,16 +68,24 @@ struct rd {
 	int		errfd;		/* the real stderr meanwhile */
 };
 
-/* Root keys that can carry names, actions or files; all are removed */
-static const char *const root_keys[] = {
-	"Metadata", "AcroForm", "Outlines", "Names", "Dests", "OpenAction",
-	"AA", "PageLabels", "StructTreeRoot", "MarkInfo", "PieceInfo",
-	"Threads", "SpiderInfo", "Perms", "Legal", "Collection", "AF", "URI",
+/*
+ * The only keys the catalog, the page tree's nodes and the pages of a
+ * released file keep: anything else (a private key holding a string,
+ * /OCProperties, /Lang, /ViewerPreferences) is removed, and the self-check
+ * fails if one is there.  Without /OCProperties no content is optional:
+ * what a hidden layer drew is drawn, as the reviewer saw it (classification
+ * reads every page with all layers on) and its proposals black it out.
+ */
+static const char *const root_keep[] = {
+	"Type", "Pages", "Version", "Extensions", "PageLayout", "PageMode",
 };
-/* page keys removed from every page object */
-static const char *const page_keys[] = {
-	"Annots", "Metadata", "Thumb", "PieceInfo", "AA", "B",
-	"StructParents", "AF",
+static const char *const node_keep[] = {
+	"Type", "Kids", "Count", "Parent", "Resources", "MediaBox", "CropBox",
+	"Rotate",
+};
+static const char *const page_keep[] = {
+	"Type", "Parent", "Resources", "Contents", "MediaBox", "CropBox",
+	"BleedBox", "TrimBox", "ArtBox", "Rotate", "UserUnit", "Group", "Tabs",
 };
 /* keys removed from every object in the file */
 static const char *const any_keys[] = { "Metadata", "PieceInfo" };
@@ -445,6 +459,56 @@ text_reset(fz_context *ctx, pdf_document *pdf, pdf_page *page)
 		fz_rethrow(ctx);
 }
 
+/*
+ * spills - does a page draw text (or an image: images) wholly or partly
+ * beyond its bounds (the part a viewer shows), by more than RD_EDGE
+ * points: a line
+ * run past the edge or stretched off it with Tz, a picture hanging over
+ * it.  Nobody sees that part and the redaction boxes do not reach it.
+ */
+static int
+spills(fz_context *ctx, fz_page *page, fz_rect bounds, int images)
+{
+	fz_stext_options opts;
+	fz_stext_page *tp;
+	fz_stext_block *b;
+	fz_stext_line *l;
+	fz_stext_char *ch;
+	fz_rect	r, in = fz_expand_rect(bounds, RD_EDGE);
+	int	out = 0;
+
+	memset(&opts, 0, sizeof opts);
+	opts.flags = images ? FZ_STEXT_PRESERVE_IMAGES : 0;
+	tp = fz_new_stext_page_from_page(ctx, page, &opts);
+	for (b = tp->first_block; b && !out; b = b->next) {
+		if (b->type == FZ_STEXT_BLOCK_IMAGE) {
+			out = !fz_contains_rect(in, b->bbox);
+			continue;
+		}
+		for (l = b->u.t.first_line; l && !out; l = l->next)
+			for (ch = l->first_char; ch && !out; ch = ch->next) {
+				r = fz_rect_from_quad(ch->quad);
+				out = !fz_contains_rect(in, r);
+			}
+	}
+	fz_drop_stext_page(ctx, tp);
+	return out;
+}
+
+/* outside - one of the four boxes (k 0..3) around a page's bounds */
+static fz_rect
+outside(fz_rect b, int k)
+{
+	const float far = RD_FAR;
+
+	switch (k) {
+	case 0:		return fz_make_rect(-far, -far, b.x0, far);	/* left */
+	case 1:		return fz_make_rect(b.x1, -far, far, far);	/* right */
+	case 2:		return fz_make_rect(b.x0, -far, b.x1, b.y0);	/* above */
+	default:	return fz_make_rect(b.x0, b.y1, b.x1, far);	/* below */
+	}
+}
+
 /* redact_pages - apply every area, page by page, and label the boxes */
 static void
 redact_pages(fz_context *ctx, pdf_document *pdf, const struct redact_area *areas,
@@ -455,8 +519,8 @@ redact_pages(fz_context *ctx, pdf_document *pdf, const struct redact_area *areas
 	pdf_annot *annot = NULL;
 	pdf_obj	*fontref = NULL;
 	fz_font	*font = NULL;
-	fz_rect	box;
-	int	i, p, n, any;
+	fz_rect	box, bounds;
+	int	i, p, n, any, spill;
 
 	memset(&opts, 0, sizeof opts);
 	opts.black_boxes = 1;
@@ -471,12 +535,19 @@ redact_pages(fz_context *ctx, pdf_document *pdf, const struct redact_area *areas
 		for (p = 1; p <= n; p++) {
 			for (any = 0, i = 0; i < nareas && !any; i++)
 				any = areas[i].page == p;
-			if (!any)
-				continue;
 			page = pdf_load_page(ctx, pdf, p - 1);
+			bounds = fz_bound_page(ctx, &page->super);
+			/* what hangs off the page goes, as if under a box */
+			if ((spill = spills(ctx, &page->super, bounds, 1)) == 0 && !any) {
+				fz_drop_page(ctx, &page->super);
+				page = NULL;
+				continue;
+			}
 			text_reset(ctx, pdf, page);
-			for (i = 0; i < nareas; i++) {
-				if (areas[i].page != p || !area_rect(&areas[i], &box))
+			for (i = 0; i < nareas + (spill ? 4 : 0); i++) {
+				if (i >= nareas)
+					box = outside(bounds, i - nareas);
+				else if (areas[i].page != p || !area_rect(&areas[i], &box))
 					continue;
 				annot = pdf_create_annot(ctx, page, PDF_ANNOT_REDACT);
 				pdf_set_annot_rect(ctx, annot, box);
@@ -498,6 +569,47 @@ redact_pages(fz_context *ctx, pdf_document *pdf, const struct redact_area *areas
 	}
 	fz_catch(ctx)
 		fz_rethrow(ctx);
+}
+
+/* stray - the first key of dict that is not one of keep[], or NULL */
+static const char *
+stray(fz_context *ctx, pdf_obj *dict, const char *const *keep, size_t nkeep)
+{
+	pdf_obj	*key;
+	size_t	k;
+	int	i, n;
+
+	if (!pdf_is_dict(ctx, dict))
+		return NULL;
+	n = pdf_dict_len(ctx, dict);
+	for (i = 0; i < n; i++) {
+		key = pdf_dict_get_key(ctx, dict, i);
+		if (!pdf_is_name(ctx, key))
+			return "?";
+		for (k = 0; k < nkeep; k++)
+			if (strcmp(pdf_to_name(ctx, key), keep[k]) == 0)
+				break;
+		if (k == nkeep)
+			return pdf_to_name(ctx, key);
+	}
+	return NULL;
+}
+
+/* keep_only - remove every key of dict that is not one of keep[] */
+static void
+keep_only(fz_context *ctx, pdf_obj *dict, const char *const *keep, size_t nkeep)
+{
+	const char *k;
+	char	name[128];
+	int	i, n = pdf_dict_len(ctx, dict);
+
+	/* a key is removed each time; a dictionary has finitely many */
+	for (i = 0; (k = stray(ctx, dict, keep, nkeep)) != NULL; i++) {
+		if (i > n || strcmp(k, "?") == 0)
+			fz_throw(ctx, FZ_ERROR_GENERIC, "a dictionary key is not a name");
+		snprintf(name, sizeof name, "%s", k);
+		pdf_dict_dels(ctx, dict, name);
+	}
 }
 
 /* dels - remove a list of keys from a dictionary */
@@ -529,16 +641,27 @@ scrub(fz_context *ctx, pdf_document *pdf)
 	trailer = pdf_trailer(ctx, pdf);
 	pdf_dict_del(ctx, trailer, PDF_NAME(Info));
 	root = pdf_dict_get(ctx, trailer, PDF_NAME(Root));
-	dels(ctx, root, root_keys, NELEM(root_keys));
+	keep_only(ctx, root, root_keep, NELEM(root_keep));
 	n = pdf_count_pages(ctx, pdf);
-	for (i = 0; i < n; i++)
-		dels(ctx, pdf_lookup_page_obj(ctx, pdf, i), page_keys, NELEM(page_keys));
-	/* XMP and private data on anything else: forms, images, fonts */
+	for (i = 0; i < n; i++) {
+		pdf_obj *node = pdf_lookup_page_obj(ctx, pdf, i);
+		int	depth;
+
+		keep_only(ctx, node, page_keep, NELEM(page_keep));
+		for (depth = 0; depth < RD_TREE_DEPTH &&
+		    (node = pdf_dict_get(ctx, node, PDF_NAME(Parent))) != NULL; depth++)
+			keep_only(ctx, node, node_keep, NELEM(node_keep));
+	}
+	/* XMP and private data on anything else: forms, images, fonts; a
+	 * layer's name (its content is drawn now, see root_keep) */
 	n = pdf_xref_len(ctx, pdf);
 	for (i = 1; i < n; i++) {
 		fz_try(ctx) {
 			obj = pdf_load_object(ctx, pdf, i);
 			dels(ctx, obj, any_keys, NELEM(any_keys));
+			if (pdf_is_dict(ctx, obj) &&
+			    pdf_name_eq(ctx, pdf_dict_get(ctx, obj, PDF_NAME(Type)), PDF_NAME(OCG)))
+				pdf_dict_put_text_string(ctx, obj, PDF_NAME(Name), "Layer");
 		}
 		fz_always(ctx) {
 			pdf_drop_obj(ctx, obj);
@@ -838,14 +961,14 @@ near_box(fz_rect r, const struct redact_area *areas, int nareas, int pageno)
 
 /*
  * page_words - a page's words as a recipient's tool sees them: stext,
- * characters wholly off the page dropped, normalized (lower case), split
+ * characters wholly off the page dropped (clip; else kept), normalized (lower case), split
  * at white space and line ends, the first RD_WORD_MAX bytes of each,
  * sorted.  Words that touch a box of areas on page pageno are left out.
  * Throws on MuPDF errors, ws then emptied.
  */
 static void
 page_words(fz_context *ctx, fz_page *page, const struct redact_area *areas,
-    int nareas, int pageno, struct rd_words *ws)
+    int nareas, int pageno, int clip, struct rd_words *ws)
 {
 	fz_stext_options opts;
 	fz_stext_page *tp = NULL;
@@ -858,7 +981,7 @@ page_words(fz_context *ctx, fz_page *page, const struct redact_area *areas,
 	int	c;
 
 	memset(&opts, 0, sizeof opts);
-	opts.flags = FZ_STEXT_MEDIABOX_CLIP;
+	opts.flags = clip ? FZ_STEXT_MEDIABOX_CLIP : 0;
 	fz_var(tp);
 	fz_try(ctx) {
 		tp = fz_new_stext_page_from_page(ctx, page, &opts);
@@ -900,6 +1023,88 @@ page_words(fz_context *ctx, fz_page *page, const struct redact_area *areas,
 	}
 }
 
+/* word_core - a word without the punctuation at its ends: *off, length */
+static size_t
+word_core(const char *w, size_t *off)
+{
+	size_t	a = 0, b = strlen(w);
+
+	while (a < b && ispunct((unsigned char)w[a]))
+		a++;
+	while (b > a && ispunct((unsigned char)w[b - 1]))
+		b--;
+	*off = a;
+	return b - a;
+}
+
+/* core_count - the words of ws whose core is the core of w */
+static size_t
+core_count(const struct rd_words *ws, const char *w)
+{
+	size_t	i, n = 0, o1, o2, l1, l2;
+
+	l1 = word_core(w, &o1);
+	for (i = 0; i < ws->n; i++) {
+		l2 = word_core(ws->w[i], &o2);
+		n += l1 == l2 && memcmp(w + o1, ws->w[i] + o2, l1) == 0;
+	}
+	return n;
+}
+
+/*
+ * phrase_parts - the words of the redacted phrases, normalized as
+ * page_words does, their cores RD_WORD_PART characters long at least
+ */
+static void
+phrase_parts(fz_context *ctx, const char *const *gone, int ngone, struct rd_words *ws)
+{
+	char	word[RD_WORD_MAX + 8];
+	const char *s;
+	size_t	len, off;
+	int	i, c;
+
+	for (i = 0; i < ngone; i++) {
+		if ((s = gone[i]) == NULL)
+			continue;
+		for (len = 0; ; ) {
+			if (*s)
+				s += fz_chartorune(&c, s);
+			else
+				c = ' ';
+			c = rune_norm(c);
+			if (c != ' ') {
+				if (len < RD_WORD_MAX)
+					len += (size_t)fz_runetochar(word + len, c);
+				continue;
+			}
+			word[len] = '\0';
+			if (len > 0 && word_core(word, &off) >= RD_WORD_PART)
+				word_push(ctx, ws, word, len);
+			len = 0;
+			if (*s == '\0')
+				break;
+		}
+	}
+}
+
+/*
+ * part_left - a word of a redacted phrase (parts) that the output page
+ * (have: its words not near a box, off-page ones too) reads more often
+ * than the input page did outside the boxes (want): what a box should
+ * have taken, e.g. the rest of a line that ran past the edge.  0: none.
+ */
+static int
+part_left(const struct rd_words *parts, const struct rd_words *want,
+    const struct rd_words *have)
+{
+	size_t	i;
+
+	for (i = 0; i < parts->n; i++)
+		if (core_count(have, parts->w[i]) > core_count(want, parts->w[i]))
+			return 1;
+	return 0;
+}
+
 /* words_lost - is a word of want not in have (sorted lists, as multisets) */
 static int
 words_lost(const struct rd_words *want, const struct rd_words *have)
@@ -929,24 +1134,30 @@ static const char *
 leftover(fz_context *ctx, pdf_document *pdf, char *buf, size_t buflen)
 {
 	pdf_obj	*root, *page, *obj = NULL, *v;
-	const char *found = NULL;
+	const char *found = NULL, *key;
 	size_t	k;
 	int	i, n;
 
 	if (pdf_dict_get(ctx, pdf_trailer(ctx, pdf), PDF_NAME(Info)))
 		return "document Info";
 	root = pdf_dict_get(ctx, pdf_trailer(ctx, pdf), PDF_NAME(Root));
-	for (k = 0; k < NELEM(root_keys); k++)
-		if (pdf_dict_gets(ctx, root, root_keys[k])) {
-			snprintf(buf, buflen, "catalog %s", root_keys[k]);
-			return buf;
-		}
+	if ((key = stray(ctx, root, root_keep, NELEM(root_keep))) != NULL) {
+		snprintf(buf, buflen, "catalog key %.40s", key);
+		return buf;
+	}
 	n = pdf_count_pages(ctx, pdf);
 	for (i = 0; i < n; i++) {
+		int	depth;
+
 		page = pdf_lookup_page_obj(ctx, pdf, i);
-		for (k = 0; k < NELEM(page_keys); k++)
-			if (pdf_dict_gets(ctx, page, page_keys[k])) {
-				snprintf(buf, buflen, "page %d %s", i + 1, page_keys[k]);
+		if ((key = stray(ctx, page, page_keep, NELEM(page_keep))) != NULL) {
+			snprintf(buf, buflen, "page %d key %.40s", i + 1, key);
+			return buf;
+		}
+		for (depth = 0; depth < RD_TREE_DEPTH &&
+		    (page = pdf_dict_get(ctx, page, PDF_NAME(Parent))) != NULL; depth++)
+			if ((key = stray(ctx, page, node_keep, NELEM(node_keep))) != NULL) {
+				snprintf(buf, buflen, "page tree key %.40s", key);
 				return buf;
 			}
 	}
@@ -1046,6 +1257,7 @@ redact_verify(const char *in_path, const char *pdf_path,
 	struct ocr_opts oopts;
 	struct ocr_info info;
 	struct rd_words want = { NULL, 0, 0 }, have = { NULL, 0, 0 };
+	struct rd_words parts = { NULL, 0, 0 };
 	struct rd r;
 	fz_context *ctx;
 	pdf_document *pdf = NULL, *orig = NULL;
@@ -1099,6 +1311,7 @@ redact_verify(const char *in_path, const char *pdf_path,
 	fz_var(text);
 	fz_var(want);
 	fz_var(have);
+	fz_var(parts);
 	fz_var(bad);
 	fz_var(n);
 	fz_try(ctx) {
@@ -1134,6 +1347,7 @@ redact_verify(const char *in_path, const char *pdf_path,
 			break;
 		}
 		font = fz_new_base14_font(ctx, "Helvetica");
+		phrase_parts(ctx, gone, ngone, &parts);
 		for (p = 1; p <= n && !bad; p++) {
 			page = fz_load_page(ctx, &pdf->super, p - 1);
 			text = page_text(ctx, page, &tlen);
@@ -1147,17 +1361,32 @@ redact_verify(const char *in_path, const char *pdf_path,
 			text = NULL;
 			if (orig && !bad) {
 				opage = fz_load_page(ctx, &orig->super, p - 1);
-				page_words(ctx, opage, areas, nareas, p, &want);
-				page_words(ctx, page, NULL, 0, p, &have);
+				page_words(ctx, opage, areas, nareas, p, 1, &want);
+				page_words(ctx, page, NULL, 0, p, 1, &have);
 				if (words_lost(&want, &have)) {
 					mu_why(why, whylen, "text outside the redaction "
 					    "boxes was lost on page %d", p);
 					bad = 1;
 				}
+				words_free(ctx, &have);
+				/* a part of a redacted phrase, anywhere in the page's
+				 * text, that was not there outside the boxes before */
+				if (!bad && parts.n > 0) {
+					page_words(ctx, page, areas, nareas, p, 0, &have);
+					if (part_left(&parts, &want, &have)) {
+						mu_why(why, whylen, "a part of a redacted text "
+						    "is still on page %d", p);
+						bad = 1;
+					}
+				}
 				words_free(ctx, &want);
 				words_free(ctx, &have);
 				fz_drop_page(ctx, opage);
 				opage = NULL;
+			}
+			if (!bad && spills(ctx, page, fz_bound_page(ctx, page), 0)) {
+				mu_why(why, whylen, "text beyond the edge of page %d remains", p);
+				bad = 1;
 			}
 			for (any = 0, i = 0; i < nareas && !any; i++)
 				any = areas[i].page == p;
@@ -1194,6 +1423,7 @@ redact_verify(const char *in_path, const char *pdf_path,
 		fz_free(ctx, text);
 		words_free(ctx, &want);
 		words_free(ctx, &have);
+		words_free(ctx, &parts);
 		fz_drop_pixmap(ctx, pix);
 		fz_drop_page(ctx, page);
 		fz_drop_page(ctx, opage);
@@ -1214,5 +1444,202 @@ out:
 			free(needle[i]);
 	free(needle);
 	free(nlen);
+	return rc;
+}
+
+/* text_put - append a UTF-8 text and a space to a growing buffer */
+static void
+text_put(fz_context *ctx, fz_buffer *buf, const char *s, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		fz_append_byte(ctx, buf, (unsigned char)s[i] < 0x20 ? ' ' : s[i]);
+	fz_append_byte(ctx, buf, ' ');
+}
+
+/* obj_strings - every string and name in obj (not following references) */
+static void
+obj_strings(fz_context *ctx, pdf_obj *obj, fz_buffer *buf, int depth)
+{
+	const char *t;
+	int	i, n;
+
+	if (depth > RD_TREE_DEPTH || pdf_is_indirect(ctx, obj))
+		return;
+	if (pdf_is_string(ctx, obj)) {
+		t = pdf_to_text_string(ctx, obj);
+		text_put(ctx, buf, t, strlen(t));
+	} else if (pdf_is_name(ctx, obj)) {
+		t = pdf_to_name(ctx, obj);
+		text_put(ctx, buf, t, strlen(t));
+	} else if (pdf_is_array(ctx, obj)) {
+		n = pdf_array_len(ctx, obj);
+		for (i = 0; i < n; i++)
+			obj_strings(ctx, pdf_array_get(ctx, obj, i), buf, depth + 1);
+	} else if (pdf_is_dict(ctx, obj)) {
+		n = pdf_dict_len(ctx, obj);
+		for (i = 0; i < n; i++) {
+			obj_strings(ctx, pdf_dict_get_key(ctx, obj, i), buf, depth + 1);
+			obj_strings(ctx, pdf_dict_get_val(ctx, obj, i), buf, depth + 1);
+		}
+	}
+}
+
+/*
+ * file_strings - the strings and names of every object of pdf, and the
+ * decoded data of every stream that is not an image or a font program
+ * (content streams, CMaps, anything private), each cut at RD_STREAM_MAX
+ */
+static char *
+file_strings(fz_context *ctx, pdf_document *pdf)
+{
+	fz_buffer *buf = NULL, *data = NULL;
+	pdf_obj	*obj = NULL, *sub;
+	unsigned char *b;
+	char	*out = NULL;
+	size_t	len;
+	int	i, n, fonts;
+
+	fz_var(buf);
+	fz_var(data);
+	fz_var(obj);
+	fz_var(out);
+	fz_var(i);
+	fz_try(ctx) {
+		buf = fz_new_buffer(ctx, 4096);
+		n = pdf_xref_len(ctx, pdf);
+		obj_strings(ctx, pdf_trailer(ctx, pdf), buf, 0);
+		for (i = 1; i < n; i++) {
+			fz_try(ctx) {
+				obj = pdf_load_object(ctx, pdf, i);
+				obj_strings(ctx, obj, buf, 0);
+				sub = pdf_dict_get(ctx, obj, PDF_NAME(Subtype));
+				/* a font program is referred to from a FontDescriptor */
+				fonts = pdf_dict_get(ctx, obj, PDF_NAME(Length1)) != NULL ||
+				    pdf_dict_get(ctx, obj, PDF_NAME(Length2)) != NULL ||
+				    pdf_name_eq(ctx, sub, PDF_NAME(Type1C)) ||
+				    pdf_name_eq(ctx, sub, PDF_NAME(CIDFontType0C)) ||
+				    pdf_name_eq(ctx, sub, PDF_NAME(OpenType));
+				if (pdf_is_stream(ctx, obj) && !fonts &&
+				    !pdf_name_eq(ctx, sub, PDF_NAME(Image))) {
+					data = pdf_load_stream_number(ctx, pdf, i);
+					len = fz_buffer_storage(ctx, data, &b);
+					text_put(ctx, buf, (const char *)b,
+					    len > RD_STREAM_MAX ? RD_STREAM_MAX : len);
+				}
+			}
+			fz_always(ctx) {
+				fz_drop_buffer(ctx, data);
+				data = NULL;
+				pdf_drop_obj(ctx, obj);
+				obj = NULL;
+			}
+			fz_catch(ctx) {
+				/* a broken object or stream: nothing to read there */
+				if (fz_caught(ctx) == FZ_ERROR_MEMORY)
+					fz_rethrow(ctx);
+			}
+		}
+		fz_terminate_buffer(ctx, buf);
+		len = fz_buffer_storage(ctx, buf, &b);
+		out = malloc(len + 1);
+		if (out == NULL)
+			fz_throw(ctx, FZ_ERROR_MEMORY, "out of memory");
+		memcpy(out, b, len);
+		out[len] = '\0';
+	}
+	fz_always(ctx)
+		fz_drop_buffer(ctx, buf);
+	fz_catch(ctx)
+		fz_rethrow(ctx);
+	return out;
+}
+
+/* layer_text - a page's stext, nothing clipped, lines by '\n' (malloc'd) */
+static char *
+layer_text(fz_context *ctx, fz_page *page)
+{
+	fz_stext_page *tp = NULL;
+	fz_buffer *buf = NULL;
+	unsigned char *b;
+	char	*out = NULL;
+	size_t	len;
+
+	fz_var(tp);
+	fz_var(buf);
+	fz_var(out);
+	fz_try(ctx) {
+		tp = fz_new_stext_page_from_page(ctx, page, NULL);
+		buf = fz_new_buffer_from_stext_page(ctx, tp);
+		len = fz_buffer_storage(ctx, buf, &b);
+		if ((out = malloc(len + 1)) == NULL)
+			fz_throw(ctx, FZ_ERROR_MEMORY, "out of memory");
+		memcpy(out, b, len);
+		out[len] = '\0';
+	}
+	fz_always(ctx) {
+		fz_drop_buffer(ctx, buf);
+		fz_drop_stext_page(ctx, tp);
+	}
+	fz_catch(ctx)
+		fz_rethrow(ctx);
+	return out;
+}
+
+/* redact_text_layer - see redact.h */
+int
+redact_text_layer(const char *pdf_path, char ***pagesp, int *npagesp, char **stringsp,
+    char *why, size_t whylen)
+{
+	struct rd r;
+	fz_context *ctx;
+	pdf_document *pdf = NULL;
+	fz_page	*page = NULL;
+	char	**pages = NULL;
+	int	i, n = 0, rc = -1;
+
+	*pagesp = NULL;
+	*npagesp = 0;
+	*stringsp = NULL;
+	if (rd_open(&r, why, whylen) < 0)
+		return -1;
+	ctx = r.ctx;
+	fz_var(pdf);
+	fz_var(page);
+	fz_var(pages);
+	fz_var(n);
+	fz_var(rc);
+	fz_try(ctx) {
+		pdf = pdf_open_document(ctx, pdf_path);
+		if (pdf_needs_password(ctx, pdf))
+			fz_throw(ctx, FZ_ERROR_GENERIC, "encrypted PDF");
+		n = pdf_count_pages(ctx, pdf);
+		if ((pages = calloc((size_t)n + 1, sizeof *pages)) == NULL)
+			fz_throw(ctx, FZ_ERROR_MEMORY, "out of memory");
+		for (i = 0; i < n; i++) {
+			page = fz_load_page(ctx, &pdf->super, i);
+			pages[i] = layer_text(ctx, page);
+			fz_drop_page(ctx, page);
+			page = NULL;
+		}
+		*stringsp = file_strings(ctx, pdf);
+		rc = 0;
+	}
+	fz_always(ctx) {
+		fz_drop_page(ctx, page);
+		pdf_drop_document(ctx, pdf);
+	}
+	fz_catch(ctx)
+		rd_verdict(&r, "reading the text layer", why, whylen);
+	rd_close(&r);
+	if (rc == 0) {
+		*pagesp = pages;
+		*npagesp = n;
+	} else if (pages) {
+		for (i = 0; i < n; i++)
+			free(pages[i]);
+		free(pages);
+	}
 	return rc;
 }

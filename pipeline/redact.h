@@ -89,6 +89,20 @@ int	redact_verify(const char *in_path, const char *pdf_path,
 	    int ngone, char *why, size_t whylen);
 
 /*
+ * redact_text_layer() - what a reader of a PDF's text and objects finds,
+ * for the check of what goes out in text output (stages/package.c): each
+ * page's stext with nothing clipped (text off the page, clipped away,
+ * invisible, white, under other marks: all the file says it draws), one
+ * malloc'd string per page in *pages (free each and the array); and in
+ * *strings every string and name of the file's objects, with the decoded
+ * data of every stream that is not an image or a font program (content
+ * streams, CMaps, private streams), each cut at 4 MiB: what qpdf --qdf
+ * and a search of the file read.  0, or -1 with why.
+ */
+int	redact_text_layer(const char *pdf_path, char ***pages, int *npages,
+	    char **strings, char *why, size_t whylen);
+
+/*
  * redact_label_fit - where an area's label goes (Helvetica, 7 down to 4
  * pt, top left of the box): its text (printable ASCII), size, baseline
  * origin and the box its ink may cover, page space; 0: no label.  Shared

@@ -58,6 +58,7 @@
 #include "fault.h"
 #include "keys.h"
 #include "msg.h"
+#include "ocr.h"
 #include "package.h"
 #include "part2.h"
 #include "raster.h"
@@ -317,10 +318,43 @@ struct stamp {
 };
 
 /*
+ * read_layer - a text release's text layer, page by page, and its objects'
+ * strings as one more "page" at the end (redact_text_layer)
+ */
+static int
+read_layer(const char *pdf_path, struct raster_page **layerp, int *nlayerp, char *why,
+    size_t whylen)
+{
+	struct raster_page *layer;
+	char	**texts = NULL, *strings = NULL;
+	int	i, n = 0;
+
+	if (redact_text_layer(pdf_path, &texts, &n, &strings, why, whylen) == -1)
+		return -1;
+	if ((layer = calloc((size_t)n + 1, sizeof *layer)) == NULL) {
+		for (i = 0; i < n; i++)
+			free(texts[i]);
+		free(texts);
+		free(strings);
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		layer[i].text = texts[i];
+	layer[n].text = strings;
+	free(texts);
+	*layerp = layer;
+	*nlayerp = n + 1;
+	return 0;
+}
+
+/*
  * check_out - the independent check of what goes out (raster.h): the OCR
  * of every released page of the record, read by the Part 2 rules and
  * searched, OCR-tolerantly, for every redacted text.  Allowed: what the
- * reviewer kept, what a consent discloses, what is only flagged.  A text
+ * reviewer kept, what a consent discloses, what is only flagged.  In text
+ * output (layer: read_layer) the same on the file's text layer, nothing
+ * clipped, and on its objects' strings.  A text
  * that also stands elsewhere in the record, unredacted, as often as it
  * does under boxes is not searched for (it is expected to be read).
  * 0 (clean), 1 (blocked: why names the record and page, never the text),
@@ -328,8 +362,8 @@ struct stamp {
  */
 static int
 check_out(struct stage_ctx *ctx, const struct doc *d, const struct raster_page *pages,
-    int npages, const char *const *gone, int ng, const struct part2_rules *ctx_rules,
-    char *why, size_t whylen)
+    int npages, const struct raster_page *layer, int nlayer, const char *const *gone,
+    int ng, const struct part2_rules *ctx_rules, char *why, size_t whylen)
 {
 	sqlite3_stmt	*s;
 	const char	**allowed = NULL, **look = NULL;
@@ -389,6 +423,35 @@ check_out(struct stage_ctx *ctx, const struct doc *d, const struct raster_page *
 		    (long long)d->id);
 		break;
 	}
+	/* text output: the sender's file goes out, so also what its text
+	 * layer and objects say, drawn or not (redact_text_layer) */
+	if (rc == 0 && layer != NULL) {
+		rc = -1;
+		switch (raster_check(layer, nlayer, ctx_rules, look, nl, allowed, na, &page,
+		    &kind, rule, sizeof rule)) {
+		case 0:
+			rc = 0;
+			break;
+		case 1:
+			if (page > nlayer - 1)
+				snprintf(why, whylen, "the released file of record %lld still"
+				    " holds %s in its objects", (long long)d->id,
+				    kind == 'g' ? "a redacted phrase" : "Part 2 content");
+			else
+				snprintf(why, whylen, "the text layer of released page %d of record"
+				    " %lld still reads %s", page, (long long)d->id,
+				    kind == 'g' ? "a redacted phrase" : "Part 2 content");
+			if (kind != 'g')
+				snprintf(why + strlen(why), whylen - strlen(why),
+				    " no reviewer kept (rule %s)", rule);
+			rc = 1;
+			break;
+		default:
+			msg_error("package: record %lld: the check of the released text failed",
+			    (long long)d->id);
+			break;
+		}
+	}
 out:
 	sqlite3_finalize(s);
 	while (na > 0)
@@ -405,10 +468,10 @@ redact_one(struct stage_ctx *ctx, struct doc *d, json_t *counts, const struct st
 {
 	sqlite3_stmt		*s;
 	struct redact_area	*areas = NULL;
-	struct raster_page	*pages = NULL;
+	struct raster_page	*pages = NULL, *layer = NULL;
 	const char		**gone = NULL;
 	char			path[SPOOL_PATH];
-	int			na = 0, ng = 0, np = 0, r, rc = -1;
+	int			na = 0, ng = 0, np = 0, nlayer = 0, r, rc = -1;
 
 	s = store_prepare(ctx->st, "SELECT pageno, category, text, boxes FROM proposals WHERE"
 	    " case_id = ? AND doc_id = ? AND state = 'proposed' AND pageno > 0 ORDER BY id");
@@ -505,11 +568,18 @@ redact_one(struct stage_ctx *ctx, struct doc *d, json_t *counts, const struct st
 		msg_error("package: case %s: reading the release back: %s", st->case_id, why);
 		goto out;
 	}
-	if ((r = check_out(ctx, d, pages, np, gone, ng, st->rules, why, whylen)) == -1)
+	if (!st->pixels && read_layer(d->final, &layer, &nlayer, why, whylen) == -1) {
+		msg_error("package: case %s: reading the release's text back: %s", st->case_id,
+		    why);
+		goto out;
+	}
+	if ((r = check_out(ctx, d, pages, np, layer, nlayer, gone, ng, st->rules, why,
+	    whylen)) == -1)
 		goto out;
 	rc = r;
 out:
 	raster_pages_free(pages, np);
+	raster_pages_free(layer, nlayer);
 	sqlite3_finalize(s);
 	while (ng > 0)
 		free((char *)gone[--ng]);
@@ -686,7 +756,8 @@ case_facts(struct stage_ctx *ctx, struct facts *f)
 
 /*
  * add_file - one file of the package, and its manifest entry: its member
- * name, what it is in words (describe.h; "" for the letter and notice), the
+ * name, what it is in words (describe.h; the letter and the notice by their
+ * names), the
  * record's id (doc > 0), SHA-256, pages and the number of redactions (not
  * their categories: those would say what was hidden)
  */
@@ -722,6 +793,8 @@ cover_letter(struct stage_ctx *ctx, const struct facts *cf, const struct doc *do
 	static char		path[SPOOL_PATH];
 	struct release_item	items[MAXDOCS];
 	struct release_info	ri;
+	struct ocr_opts		oopts;
+	struct ocr_info		info;
 	char			date[64], why[RELEASE_WHY], sha[65];
 	time_t			now = clock_now();
 	struct tm		tm;
@@ -762,10 +835,13 @@ cover_letter(struct stage_ctx *ctx, const struct facts *cf, const struct doc *do
 		return msg_error("package: case %s: cover letter: %s", rel, why);
 	if (spool_sha256_file(path, sha, &size) == -1)
 		return -1;
+	ocr_opts_default(&oopts);
+	if (ocr_probe(path, &oopts, &info, why, sizeof why) != OCR_OK)
+		return msg_error("package: case %s: cover letter: %s", rel, why);
 	files[0].path = path;
 	files[0].name = "00 cover letter.pdf";
 	json_array_insert_new(jf, 0, json_pack("{s:s, s:s, s:s, s:i, s:i}", "name", files[0].name,
-	    "document", "", "sha256", sha, "pages", 0, "redactions", 0));
+	    "document", "Cover letter", "sha256", sha, "pages", info.pages, "redactions", 0));
 	return 0;
 }
 
@@ -908,7 +984,7 @@ stage_package_main(int argc, char **argv)
 		if (release_notice_page(tmp1, why, sizeof why) == -1 ||
 		    release_stamp(tmp1, tmp2, rel, recipient, st.when, st.first, st.total, why,
 		    sizeof why) == -1 || add_file(jf, files, &nf, tmp2, "01 notice.pdf",
-		    "", 0, 1, 0) == -1) {
+		    "Notice to the recipient", 0, 1, 0) == -1) {
 			msg_error("package: case %s: notice: %s", rel, why);
 			goto out;
 		}

@@ -783,6 +783,139 @@ t_redact_tiff(void **state)
 	free(g);
 }
 
+/*
+ * make_hidden - a page a viewer shows as two lines, but whose file holds
+ * more: a line running past the right edge (EDGE: the tail off the page),
+ * a layer that is off (LAYERSECRET), private keys on the catalog and the
+ * page (PRIVSECRET, PAGEPRIVSECRET).  hidden is 0: the edge line only.
+ */
+#define EDGE	"Edge TAILSTART TAILSECRET TAILEND"
+static void
+make_hidden(const char *path, int hidden)
+{
+	pdf_document *doc = pdf_create_document(ctx);
+	fz_font	*font = fz_new_base14_font(ctx, "Helvetica");
+	pdf_obj	*fref, *res, *d, *page, *ocg, *ocp, *dflt, *root;
+	fz_buffer *buf;
+	pdf_write_options wo;
+
+	fref = pdf_add_simple_font(ctx, doc, font, PDF_SIMPLE_ENCODING_LATIN);
+	res = pdf_new_dict(ctx, doc, 2);
+	d = pdf_dict_put_dict(ctx, res, PDF_NAME(Font), 1);
+	pdf_dict_puts(ctx, d, "F1", fref);
+	buf = fz_new_buffer(ctx, 512);
+	fz_append_string(ctx, buf,
+	    "BT /F1 12 Tf 72 700 Td (" KEEP " line stays) Tj ET\n"
+	    "BT /F1 12 Tf 480 500 Td (" EDGE ") Tj ET\n");
+	if (hidden) {
+		ocg = pdf_add_new_dict(ctx, doc, 2);
+		put_name(ocg, "Type", "OCG");
+		put_str(ocg, "Name", "LAYERNAMESECRET");
+		d = pdf_dict_put_dict(ctx, res, PDF_NAME(Properties), 1);
+		pdf_dict_puts(ctx, d, "oc1", ocg);
+		fz_append_string(ctx, buf,
+		    "/OC /oc1 BDC BT /F1 12 Tf 72 400 Td (LAYERSECRET) Tj ET EMC\n");
+	}
+	page = pdf_add_page(ctx, doc, fz_make_rect(0, 0, 612, 792), 0, res, buf);
+	if (hidden)
+		put_str(page, "Private", "PAGEPRIVSECRET");
+	pdf_insert_page(ctx, doc, -1, page);
+	if (hidden) {
+		root = pdf_dict_get(ctx, pdf_trailer(ctx, doc), PDF_NAME(Root));
+		put_str(root, "RoiPrivate", "PRIVSECRET");
+		ocp = pdf_dict_put_dict(ctx, root, PDF_NAME(OCProperties), 2);
+		pdf_array_push(ctx, puts_array(ocp, "OCGs", 1), ocg);
+		dflt = pdf_dict_put_dict(ctx, ocp, PDF_NAME(D), 2);
+		pdf_array_push(ctx, puts_array(dflt, "OFF", 1), ocg);
+		pdf_drop_obj(ctx, ocg);
+	}
+	memset(&wo, 0, sizeof wo);
+	pdf_save_document(ctx, doc, path, &wo);
+	pdf_drop_obj(ctx, page);
+	fz_drop_buffer(ctx, buf);
+	pdf_drop_obj(ctx, res);
+	pdf_drop_obj(ctx, fref);
+	fz_drop_font(ctx, font);
+	pdf_drop_document(ctx, doc);
+}
+
+/*
+ * text output of a file that holds more than it shows: the line's tail
+ * off the page, private keys and the layer switch are gone (qpdf reads
+ * the raw objects); the layer's content is drawn now (it was classified
+ * with every layer on), its name is not the sender's; the self-check and
+ * the text-layer read agree.  And the self-check refuses what bare MuPDF
+ * leaves: the tail (a part of the redacted phrase) and text off the page.
+ */
+static void
+t_hidden(void **state)
+{
+	/* the edge line's part on the page: x 480..612, baseline y 292 */
+	const struct redact_area edge[] = { { 1, { 476, 278, 612, 298 }, NULL } };
+	const char *gone[] = { EDGE };
+	const char *in = fx("hidden.pdf"), *out = fx("hidden-clean.pdf");
+	char	why[REDACT_WHY], *b, **pages = NULL, *strings = NULL;
+	size_t	n;
+	int	np = 0;
+
+	need_tool("qpdf");
+	need_tool("pdftotext");
+	make_hidden(in, 1);
+	b = qdf(in, "hidden.qdf", &n);
+	assert_true(has(b, n, "TAILSECRET") && has(b, n, "PRIVSECRET") &&
+	    has(b, n, "/OCProperties"));
+	free(b);
+	/* the text layer read: the tail and the private strings are there */
+	assert_int_equal(redact_text_layer(in, &pages, &np, &strings, why, sizeof why), 0);
+	assert_int_equal(np, 1);
+	assert_non_null(strstr(pages[0], "TAILSECRET"));
+	assert_non_null(strstr(strings, "PAGEPRIVSECRET"));
+	assert_non_null(strstr(strings, "LAYERNAMESECRET"));
+	free(pages[0]);
+	free(pages);
+	free(strings);
+	/* the unredacted file fails the self-check on what it still holds */
+	assert_int_equal(redact_verify(in, in, edge, 1, NULL, 0, why, sizeof why), -1);
+	assert_non_null(strstr(why, "scrub failed: catalog key"));
+
+	if (redact_document(in, out, edge, 1, why, sizeof why) != 0)
+		fail_msg("redact_document: %s", why);
+	if (redact_verify(in, out, edge, 1, gone, 1, why, sizeof why) != 0)
+		fail_msg("redact_verify: %s", why);
+	b = qdf(out, "hidden-clean.qdf", &n);
+	assert_false(has(b, n, "TAIL"));
+	assert_false(has(b, n, "PRIVSECRET"));
+	assert_false(has(b, n, "LAYERNAMESECRET"));
+	assert_false(has(b, n, "/OCProperties"));
+	free(b);
+	b = text_of(out, "hidden-clean.txt", &n);
+	assert_true(has(b, n, KEEP));
+	assert_true(has(b, n, "LAYERSECRET"));
+	free(b);
+	assert_int_equal(redact_text_layer(out, &pages, &np, &strings, why, sizeof why), 0);
+	assert_null(strstr(pages[0], "TAIL"));
+	assert_null(strstr(strings, "PRIVSECRET"));
+	free(pages[0]);
+	free(pages);
+	free(strings);
+
+	/* bare MuPDF takes the part under the box and leaves the tail */
+	make_hidden(fx("edge.pdf"), 0);
+	bare_redact(fx("edge.pdf"), fx("edge-bare.pdf"), edge, 1);
+	b = text_of(fx("edge-bare.pdf"), "edge-bare.txt", &n);
+	assert_false(has(b, n, "TAILSTART"));
+	free(b);
+	b = qdf(fx("edge-bare.pdf"), "edge-bare.qdf", &n);
+	assert_true(has(b, n, "TAILEND"));
+	free(b);
+	assert_int_equal(redact_verify(fx("edge.pdf"), fx("edge-bare.pdf"), edge, 1, gone, 1,
+	    why, sizeof why), -1);
+	assert_string_equal(why, "a part of a redacted text is still on page 1");
+	assert_int_equal(redact_verify(fx("edge.pdf"), fx("edge-bare.pdf"), edge, 1, NULL, 0,
+	    why, sizeof why), -1);
+	assert_string_equal(why, "text beyond the edge of page 1 remains");
+}
+
 /* bad areas: nothing written */
 static void
 t_bad_areas(void **state)
@@ -810,6 +943,7 @@ main(void)
 		cmocka_unit_test(t_verify_catches),
 		cmocka_unit_test(t_redact_blocks),
 		cmocka_unit_test(t_redact_tiff),
+		cmocka_unit_test(t_hidden),
 		cmocka_unit_test(t_bad_areas),
 	};
 
