@@ -333,9 +333,12 @@ describe_date_of_service(const char *first_page, const char *all, char out[DESCR
 	return 0;
 }
 
-/* title - a known neutral title among the first page's first lines */
+/*
+ * title - a known neutral title among the first page's first lines; *at
+ * (if not NULL): where, in the folded lines
+ */
 static const char *
-title(const char *first_page)
+title(const char *first_page, size_t *at)
 {
 	static const struct { const char *words, *label; } titles[] = {
 		{ "progress note", "Progress note" },
@@ -353,7 +356,7 @@ title(const char *first_page)
 	char		head[400];
 	size_t		n = 0, i;
 	int		sp = 1;
-	const char	*p;
+	const char	*p, *t;
 
 	/* the first lines, folded: lower case, one space for any blanks */
 	for (p = first_page ? first_page : ""; *p && n < sizeof head - 1; p++) {
@@ -368,9 +371,46 @@ title(const char *first_page)
 	}
 	head[n] = '\0';
 	for (i = 0; i < sizeof titles / sizeof titles[0]; i++)
-		if (strstr(head, titles[i].words) != NULL)
+		if ((t = strstr(head, titles[i].words)) != NULL) {
+			if (at)
+				*at = (size_t)(t - head);
 			return titles[i].label;
+		}
 	return NULL;
+}
+
+/*
+ * form_word - where the first lines first name a form or a request
+ * ("authoriz", "consent", ...), folded as title() folds them; -1: nowhere
+ */
+static long
+form_word(const char *first_page)
+{
+	static const char *const words[] = {
+		"authoriz", "consent", "subpoena", "court order", "revocation", "revoke",
+		"request",
+	};
+	char		head[400];
+	size_t		n = 0, i;
+	const char	*p, *t;
+	long		best = -1;
+	int		sp = 1;
+
+	for (p = first_page ? first_page : ""; *p && n < sizeof head - 1; p++) {
+		if (isspace((unsigned char)*p)) {
+			if (!sp)
+				head[n++] = ' ';
+			sp = 1;
+		} else {
+			head[n++] = (char)tolower((unsigned char)*p);
+			sp = 0;
+		}
+	}
+	head[n] = '\0';
+	for (i = 0; i < sizeof words / sizeof words[0]; i++)
+		if ((t = strstr(head, words[i])) != NULL && (best < 0 || t - head < best))
+			best = t - head;
+	return best;
 }
 
 const char *
@@ -388,14 +428,21 @@ describe_type(const char *doctype, const char *first_page)
 		{ "revocation", "Revocation" },
 	};
 	const char	*t;
-	size_t		i;
+	size_t		i, at;
+	long		form;
 
+	/* a record titled as one ("Treatment Summary") is one, though the
+	 * words of a notice or consent on it read as a form's: unless a
+	 * form's word comes first ("Authorization to release progress notes") */
+	if ((t = title(first_page, &at)) != NULL &&
+	    ((form = form_word(first_page)) < 0 || (size_t)form > at))
+		return t;
 	for (i = 0; doctype && i < sizeof types / sizeof types[0]; i++)
 		if (strcmp(doctype, types[i].name) == 0)
 			return types[i].label;
 	if (doctype && strcmp(doctype, "psychotherapy_notes") == 0)
 		return "Clinical record";
-	if ((t = title(first_page)) != NULL)
+	if (t != NULL)
 		return t;
 	return "Clinical record";
 }

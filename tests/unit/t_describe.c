@@ -87,6 +87,15 @@ test_document(void **state)
 		{ "other", "", 1, "Clinical record, date unknown, 1 page" },
 		{ NULL, NULL, 1, "Clinical record, date unknown, 1 page" },
 		{ "fax_cover", "FAX COVER SHEET\nDate: 12/01/2026", 1, "Fax cover sheet, 2026-12-01, 1 page" },
+		/* a program's treatment summary whose notice and consent words
+		 * read as a form's: its title says what it is */
+		{ "authorization", "Harbor Recovery Center | 12 Example Wharf Road\n"
+		  "Treatment Summary for Coordination of Care\nAdmitted: 03/11/2024\n"
+		  "Prepared with the patient's written consent.", 1,
+		  "Treatment summary, 2024-03-11, 1 page" },
+		/* ... but a form that names records in its first lines is a form */
+		{ "authorization", "AUTHORIZATION TO RELEASE progress notes\nDate signed 01/05/2025",
+		  1, "Authorization, 2025-01-05, 1 page" },
 	};
 	static const char *const never[] = { "Part 2", "psychotherapy", "Psychotherapy",
 	    "substance", "Substance", "SUD", "methadone", "Methadone", "opioid", ".pdf" };
