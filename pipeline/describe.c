@@ -333,6 +333,29 @@ describe_date_of_service(const char *first_page, const char *all, char out[DESCR
 	return 0;
 }
 
+#define HEAD_LEN	400		/* bytes of a first page's first lines looked at */
+
+/* fold_head - a page's first lines folded: lower case, one space for any blanks */
+static void
+fold_head(const char *first_page, char head[HEAD_LEN])
+{
+	const char	*p;
+	size_t		n = 0;
+	int		sp = 1;
+
+	for (p = first_page ? first_page : ""; *p && n < HEAD_LEN - 1; p++) {
+		if (isspace((unsigned char)*p)) {
+			if (!sp)
+				head[n++] = ' ';
+			sp = 1;
+		} else {
+			head[n++] = (char)tolower((unsigned char)*p);
+			sp = 0;
+		}
+	}
+	head[n] = '\0';
+}
+
 /*
  * title - a known neutral title among the first page's first lines; *at
  * (if not NULL): where, in the folded lines
@@ -353,23 +376,11 @@ title(const char *first_page, size_t *at)
 		{ "laboratory report", "Laboratory results" },
 		{ "lab results", "Laboratory results" },
 	};
-	char		head[400];
-	size_t		n = 0, i;
-	int		sp = 1;
-	const char	*p, *t;
+	char		head[HEAD_LEN];
+	size_t		i;
+	const char	*t;
 
-	/* the first lines, folded: lower case, one space for any blanks */
-	for (p = first_page ? first_page : ""; *p && n < sizeof head - 1; p++) {
-		if (isspace((unsigned char)*p)) {
-			if (!sp)
-				head[n++] = ' ';
-			sp = 1;
-		} else {
-			head[n++] = (char)tolower((unsigned char)*p);
-			sp = 0;
-		}
-	}
-	head[n] = '\0';
+	fold_head(first_page, head);
 	for (i = 0; i < sizeof titles / sizeof titles[0]; i++)
 		if ((t = strstr(head, titles[i].words)) != NULL) {
 			if (at)
@@ -390,23 +401,12 @@ form_word(const char *first_page)
 		"authoriz", "consent", "subpoena", "court order", "revocation", "revoke",
 		"request",
 	};
-	char		head[400];
-	size_t		n = 0, i;
-	const char	*p, *t;
+	char		head[HEAD_LEN];
+	size_t		i;
+	const char	*t;
 	long		best = -1;
-	int		sp = 1;
 
-	for (p = first_page ? first_page : ""; *p && n < sizeof head - 1; p++) {
-		if (isspace((unsigned char)*p)) {
-			if (!sp)
-				head[n++] = ' ';
-			sp = 1;
-		} else {
-			head[n++] = (char)tolower((unsigned char)*p);
-			sp = 0;
-		}
-	}
-	head[n] = '\0';
+	fold_head(first_page, head);
 	for (i = 0; i < sizeof words / sizeof words[0]; i++)
 		if ((t = strstr(head, words[i])) != NULL && (best < 0 || t - head < best))
 			best = t - head;

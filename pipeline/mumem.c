@@ -1,12 +1,17 @@
 /*
  * mumem.c - MuPDF's memory ceiling and PHI-free reasons (mumem.h)
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
+#include "msg.h"
 #include "mumem.h"
 
 /* a size header before every block, aligned for anything */
@@ -120,4 +125,79 @@ mu_reason(const char *in, char *out, size_t outlen)
 	out[n] = '\0';
 	if (n == 0)
 		snprintf(out, outlen, "unreadable");
+}
+
+/* lib_msg - MuPDF's warnings and errors: only with -v */
+static void
+lib_msg(void *user, const char *message)
+{
+	msg_info("%s: %s", (const char *)user, message);
+}
+
+/* mu_mute - see mumem.h */
+void
+mu_mute(struct mu *m, int on)
+{
+	if (m->nullfd == -1 || m->errfd == -1)
+		return;
+	fflush(stderr);
+	if (dup2(on ? m->nullfd : m->errfd, STDERR_FILENO) == -1 && !on)
+		msg_warn("cannot restore stderr: %s", strerror(errno));
+}
+
+/* mu_close - see mumem.h */
+void
+mu_close(struct mu *m)
+{
+	mu_mute(m, 0);
+	if (m->ctx)
+		fz_drop_context(m->ctx);
+	m->ctx = NULL;
+	if (m->nullfd != -1)
+		close(m->nullfd);
+	if (m->errfd != -1)
+		close(m->errfd);
+	m->nullfd = m->errfd = -1;
+}
+
+/* mu_open - see mumem.h */
+int
+mu_open(struct mu *m, size_t limit, char *why, size_t whylen)
+{
+	memset(m, 0, sizeof *m);
+	m->nullfd = m->errfd = -1;
+	mumem_allocator(&m->mem, limit, &m->alloc);
+	if ((m->ctx = fz_new_context(&m->alloc, NULL, FZ_STORE_DEFAULT)) == NULL) {
+		mu_why(why, whylen, "out of memory");
+		return -1;
+	}
+	fz_set_warning_callback(m->ctx, lib_msg, "mupdf");
+	fz_set_error_callback(m->ctx, lib_msg, "mupdf");
+	fz_try(m->ctx)
+		fz_register_document_handlers(m->ctx);
+	fz_catch(m->ctx) {
+		mu_why(why, whylen, "cannot set up MuPDF");
+		mu_close(m);
+		return -1;
+	}
+	if (!msg_verbose) {
+		m->nullfd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		m->errfd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+	}
+	mu_mute(m, 1);
+	return 0;
+}
+
+/* mu_verdict - see mumem.h */
+void
+mu_verdict(struct mu *m, const char *doing, char *why, size_t whylen)
+{
+	char	reason[MU_REASON + 1];
+
+	if (m->mem.refused || fz_caught(m->ctx) == FZ_ERROR_MEMORY) {
+		mu_why(why, whylen, "%s: needs more than %zu MiB", doing, m->mem.limit >> 20);
+		return;
+	}
+	mu_reason(fz_caught_message(m->ctx), reason, sizeof reason);
+	mu_why(why, whylen, "%s: %s", doing, reason);
 }

@@ -27,7 +27,30 @@ struct mumem {
 	int	refused;		/* a request was refused: over the limit */
 };
 
+/*
+ * A MuPDF context of one job (a redaction, a raster release, a check):
+ * mu_open() makes it under a ceiling of limit bytes with every document
+ * handler, MuPDF's warnings and errors to msg_info (seen with -v only),
+ * and fd 2 pointed at /dev/null (libjpeg and Leptonica write there) until
+ * mu_close(); mu_mute(m, 0) and (m, 1) put stderr back and away again.
+ * mu_verdict() turns the error caught last into a reason: "DOING: needs
+ * more than N MiB" or "DOING: " and MuPDF's message cut by mu_reason().
+ * mu_open returns 0, or -1 with why; mu_close may be called on a struct
+ * mu whose mu_open failed.
+ */
+struct mu {
+	struct mumem	mem;
+	fz_alloc_context alloc;		/* MuPDF keeps a pointer: lives here */
+	fz_context	*ctx;
+	int		nullfd;		/* /dev/null while MuPDF works */
+	int		errfd;		/* the real stderr meanwhile */
+};
+
 void	mumem_allocator(struct mumem *m, size_t limit, fz_alloc_context *alloc);
+int	mu_open(struct mu *m, size_t limit, char *why, size_t whylen);
+void	mu_mute(struct mu *m, int on);
+void	mu_close(struct mu *m);
+void	mu_verdict(struct mu *m, const char *doing, char *why, size_t whylen);
 void	mu_why(char *why, size_t whylen, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 void	mu_reason(const char *in, char *out, size_t outlen);

@@ -402,9 +402,9 @@ mute(struct ocr *o, int on)
 		msg_warn("cannot restore stderr: %s", strerror(errno));
 }
 
-/* mu_verdict - a caught MuPDF error as OCR_BAD (the file) or OCR_ERR */
+/* ocr_mu_verdict - a caught MuPDF error as OCR_BAD (the file) or OCR_ERR */
 static int
-mu_verdict(struct ocr *o, const char *doing, char *why, size_t whylen)
+ocr_mu_verdict(struct ocr *o, const char *doing, char *why, size_t whylen)
 {
 	char	reason[MU_REASON + 1];
 	int	code = fz_caught(o->ctx);
@@ -558,7 +558,7 @@ doc_check(struct ocr *o, char *why, size_t whylen)
 	fz_always(ctx)
 		fz_drop_stream(ctx, stm);
 	fz_catch(ctx)
-		return mu_verdict(o, "document", why, whylen);
+		return ocr_mu_verdict(o, "document", why, whylen);
 
 	if (needpw) {
 		mu_why(why, whylen, "encrypted PDF (a password is needed to open it)");
@@ -1658,7 +1658,7 @@ page_ocr(struct ocr *o, fz_page *page, fz_rect bounds, struct ocr_page *pg,
 	rc = render_gray(ctx, page, s, &pm);
 	mute(o, 0);
 	if (rc < 0) {
-		rc = mu_verdict(o, "page", why, whylen);
+		rc = ocr_mu_verdict(o, "page", why, whylen);
 		goto out;
 	}
 	rc = OCR_ERR;
@@ -1885,7 +1885,7 @@ page_drawn(struct ocr *o, fz_page *page, fz_rect bounds, struct ocr_page *pg,
 	off = layers_on(o, 1, &was, &n);
 	mute(o, 0);
 	if (off < 0)
-		return mu_verdict(o, "page", why, whylen);
+		return ocr_mu_verdict(o, "page", why, whylen);
 	if (off == 0 && same != NULL) {
 		fz_free(o->ctx, was);
 		if (same == pg) {
@@ -1905,7 +1905,7 @@ page_drawn(struct ocr *o, fz_page *page, fz_rect bounds, struct ocr_page *pg,
 	o->opts.full_dpi = full;
 	mute(o, 1);
 	if (layers_on(o, 0, &was, &n) < 0 && rc == OCR_OK)
-		rc = mu_verdict(o, "page", why, whylen);
+		rc = ocr_mu_verdict(o, "page", why, whylen);
 	mute(o, 0);
 	if (rc == OCR_OK) {
 		pg->drawn_how = OCR_DRAWN_OCR;
@@ -1943,7 +1943,7 @@ ocr_page(struct ocr *o, int pageno, struct ocr_page *pg, char *why, size_t whyle
 	rc = page_load(o, pageno, &page, &bounds, &wl, &layer);
 	mute(o, 0);
 	if (rc < 0) {
-		rc = mu_verdict(o, "page", why, whylen);
+		rc = ocr_mu_verdict(o, "page", why, whylen);
 		goto out;
 	}
 	rc = OCR_ERR;
@@ -2043,7 +2043,7 @@ ocr_page_image(struct ocr *o, int pageno, int dpi, void **pixp, char *why, size_
 	    (double)o->opts.max_pixels ||
 	    render_gray(ctx, page, dpi / 72.0f, &pm) < 0) {
 		mute(o, 0);
-		rc = page == NULL ? mu_verdict(o, "page", why, whylen) : OCR_BAD;
+		rc = page == NULL ? ocr_mu_verdict(o, "page", why, whylen) : OCR_BAD;
 		if (rc == OCR_BAD && !(why && *why))
 			mu_why(why, whylen, "page %d cannot be rendered", pageno);
 		goto out;
@@ -2297,7 +2297,7 @@ ocr_page_preview(struct ocr *o, int pageno, int dpi,
 	mute(o, 1);
 	if ((page = load_bounded(o, pageno, &bounds)) == NULL) {
 		mute(o, 0);
-		return mu_verdict(o, "page", why, whylen);
+		return ocr_mu_verdict(o, "page", why, whylen);
 	}
 	if (!size_ok(bounds) || (double)(bounds.x1 - bounds.x0) * s *
 	    (bounds.y1 - bounds.y0) * s > (double)o->opts.max_pixels) {
@@ -2330,7 +2330,7 @@ ocr_page_preview(struct ocr *o, int pageno, int dpi,
 	}
 	fz_catch(ctx) {
 		mute(o, 0);
-		rc = mu_verdict(o, "page", why, whylen);
+		rc = ocr_mu_verdict(o, "page", why, whylen);
 		goto out;
 	}
 	mute(o, 0);

@@ -2,12 +2,14 @@
  * pdfout.c - a PDF written onto our own file descriptor (pdfout.h)
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "msg.h"
 #include "pdfout.h"
+#include "spool.h"
 
 /* fd_write - write it all, or throw */
 static void
@@ -68,6 +70,54 @@ pdfout_write_fd(fz_context *ctx, pdf_document *pdf, int *fd, const pdf_write_opt
 		fz_drop_output(ctx, out);
 	fz_catch(ctx)
 		fz_rethrow(ctx);
+}
+
+/* pdfout_save_atomic - see pdfout.h */
+void
+pdfout_save_atomic(fz_context *ctx, pdf_document *pdf, const char *path,
+    const pdf_write_options *wo)
+{
+	char		tmp[SPOOL_PATH];
+	const char	*what = NULL;
+	int		fd, err = 0;
+
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid()) >= sizeof tmp)
+		fz_throw(ctx, FZ_ERROR_GENERIC, "output path too long");
+	if ((fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) == -1) {
+		msg_note_errno(errno);
+		fz_throw(ctx, FZ_ERROR_GENERIC, "cannot create temporary file: %s",
+		    strerror(errno));
+	}
+	fz_var(fd);
+	fz_var(what);
+	fz_var(err);
+	fz_try(ctx)
+		pdfout_write_fd(ctx, pdf, &fd, wo);
+	fz_catch(ctx) {
+		if (fd != -1)
+			close(fd);
+		unlink(tmp);
+		fz_rethrow(ctx);
+	}
+	if (fsync(fd) == -1) {
+		err = errno;
+		what = "sync";
+	}
+	if (close(fd) == -1 && what == NULL) {
+		err = errno;
+		what = "close";
+	}
+	if (what == NULL && rename(tmp, path) == -1) {
+		err = errno;
+		what = "rename";
+	}
+	if (what != NULL) {
+		unlink(tmp);
+		msg_note_errno(err);
+		fz_throw(ctx, FZ_ERROR_GENERIC, "cannot %s output: %s", what, strerror(err));
+	}
+	if (spool_fsync_dir(path) < 0)
+		fz_throw(ctx, FZ_ERROR_GENERIC, "cannot sync output folder");
 }
 
 void

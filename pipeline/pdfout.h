@@ -19,6 +19,18 @@ void	pdfout_write_fd(fz_context *ctx, pdf_document *pdf, int *fd,
 	    const pdf_write_options *wo);
 
 /*
+ * pdfout_save_atomic() saves the document as path the one way every
+ * output here is written: PATH.<pid>.tmp created O_EXCL, 0600, written by
+ * pdfout_write_fd, fsync'd, closed, renamed over path, and the folder
+ * fsync'd.  Throws on any failure (a system call's is noted with
+ * msg_note_errno, so msg_tempfail says it was the machine's) and leaves no
+ * temporary file; path is then untouched (or, if only the folder sync
+ * failed, already there).
+ */
+void	pdfout_save_atomic(fz_context *ctx, pdf_document *pdf, const char *path,
+	    const pdf_write_options *wo);
+
+/*
  * Drawing over a page after all its content (redaction labels, page
  * stamps): pdfout_page_font() gives the page resources of its own (an
  * inherited dictionary is copied) and adds fontref under a free name

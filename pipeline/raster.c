@@ -50,74 +50,32 @@
 #define RS_USAGE	"RoiRelease"	/* an OC usage no file names: no ViewState applies */
 
 struct rs {
-	struct mumem	mem;
-	fz_alloc_context alloc;
-	fz_context	*ctx;
+	struct mu	mu;		/* MuPDF: context, ceiling, stderr */
+	fz_context	*ctx;		/* mu.ctx */
 	TessBaseAPI	*api;
-	int		nullfd, errfd;
 };
-
-/* rs_mute - fd 2 to /dev/null while the libraries work (on), and back */
-static void
-rs_mute(struct rs *r, int on)
-{
-	if (r->nullfd == -1 || r->errfd == -1)
-		return;
-	fflush(stderr);
-	if (dup2(on ? r->nullfd : r->errfd, STDERR_FILENO) == -1 && !on)
-		msg_warn("cannot restore stderr: %s", strerror(errno));
-}
 
 static void
 rs_close(struct rs *r)
 {
-	rs_mute(r, 0);
+	mu_mute(&r->mu, 0);
 	if (r->api) {
 		TessBaseAPIEnd(r->api);
 		TessBaseAPIDelete(r->api);
 	}
 	r->api = NULL;
-	if (r->ctx)
-		fz_drop_context(r->ctx);
+	mu_close(&r->mu);
 	r->ctx = NULL;
-	if (r->nullfd != -1)
-		close(r->nullfd);
-	if (r->errfd != -1)
-		close(r->errfd);
-	r->nullfd = r->errfd = -1;
-}
-
-static void
-lib_msg(void *user, const char *message)
-{
-	msg_info("%s: %s", (const char *)user, message);
 }
 
 /* rs_open - MuPDF under the ceiling, Tesseract (PSM_AUTO), stderr muted */
 static int
 rs_open(struct rs *r, char *why, size_t whylen)
 {
-	memset(r, 0, sizeof *r);
-	r->nullfd = r->errfd = -1;
-	mumem_allocator(&r->mem, REDACT_MEM_LIMIT, &r->alloc);
-	if ((r->ctx = fz_new_context(&r->alloc, NULL, FZ_STORE_DEFAULT)) == NULL) {
-		mu_why(why, whylen, "out of memory");
+	r->api = NULL;
+	if (mu_open(&r->mu, REDACT_MEM_LIMIT, why, whylen) == -1)
 		return -1;
-	}
-	fz_set_warning_callback(r->ctx, lib_msg, "mupdf");
-	fz_set_error_callback(r->ctx, lib_msg, "mupdf");
-	fz_try(r->ctx)
-		fz_register_document_handlers(r->ctx);
-	fz_catch(r->ctx) {
-		mu_why(why, whylen, "cannot set up MuPDF");
-		rs_close(r);
-		return -1;
-	}
-	if (!msg_verbose) {
-		r->nullfd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-		r->errfd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
-	}
-	rs_mute(r, 1);
+	r->ctx = r->mu.ctx;
 	if ((r->api = TessBaseAPICreate()) == NULL) {
 		mu_why(why, whylen, "out of memory");
 		rs_close(r);
@@ -135,20 +93,6 @@ rs_open(struct rs *r, char *why, size_t whylen)
 	}
 	TessBaseAPISetPageSegMode(r->api, PSM_AUTO);
 	return 0;
-}
-
-/* rs_verdict - a caught MuPDF error as a reason */
-static void
-rs_verdict(struct rs *r, const char *doing, char *why, size_t whylen)
-{
-	char	reason[MU_REASON + 1];
-
-	if (r->mem.refused || fz_caught(r->ctx) == FZ_ERROR_MEMORY) {
-		mu_why(why, whylen, "%s: needs more than %zu MiB", doing, r->mem.limit >> 20);
-		return;
-	}
-	mu_reason(fz_caught_message(r->ctx), reason, sizeof reason);
-	mu_why(why, whylen, "%s: %s", doing, reason);
 }
 
 /* what a page is made of: its largest image, how fine and how deep */
@@ -569,7 +513,7 @@ rasterise(struct rs *r, const char *in_path, const struct redact_area *areas, in
 		fz_drop_document(ctx, doc);
 	}
 	fz_catch(ctx) {
-		rs_verdict(r, "rendering", why, whylen);
+		mu_verdict(&r->mu, "rendering", why, whylen);
 		failed = 1;
 	}
 	if (!failed) {
@@ -584,7 +528,7 @@ rasterise(struct rs *r, const char *in_path, const struct redact_area *areas, in
 
 /*
  * neutral - Tesseract's PDF as ours: no Info (producer, date, title), no
- * XMP, garbage collected, written to OUT.<pid>.tmp, synced, renamed
+ * XMP, garbage collected, saved atomically (pdfout_save_atomic)
  */
 static int
 neutral(struct rs *r, const char *tess_pdf, const char *out, int npages, char *why,
@@ -593,22 +537,14 @@ neutral(struct rs *r, const char *tess_pdf, const char *out, int npages, char *w
 	fz_context	*ctx = r->ctx;
 	pdf_document	*pdf = NULL;
 	pdf_write_options wo;
-	char		tmp[SPOOL_PATH];
-	int		fd = -1, made = 0, failed = 0, rc = -1;
+	int		rc = -1;
 
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s.%ld.tmp", out, (long)getpid()) >= sizeof tmp) {
-		mu_why(why, whylen, "output path too long");
-		return -1;
-	}
 	memset(&wo, 0, sizeof wo);
 	wo.do_garbage = 3;
 	wo.do_compress = 1;
 	wo.do_encrypt = PDF_ENCRYPT_NONE;
 	fz_var(pdf);
-	fz_var(fd);
 	fz_var(rc);
-	fz_var(made);
-	fz_var(failed);
 	fz_try(ctx) {
 		pdf = pdf_open_document(ctx, tess_pdf);
 		/* Tesseract does not check fclose: a full disk leaves a cut file */
@@ -617,49 +553,17 @@ neutral(struct rs *r, const char *tess_pdf, const char *out, int npages, char *w
 		pdf_dict_del(ctx, pdf_trailer(ctx, pdf), PDF_NAME(Info));
 		pdf_dict_del(ctx, pdf_dict_get(ctx, pdf_trailer(ctx, pdf), PDF_NAME(Root)),
 		    PDF_NAME(Metadata));
-		fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (fd == -1) {
-			msg_note_errno(errno);
-			fz_throw(ctx, FZ_ERROR_GENERIC, "cannot create temporary file: %s",
-			    strerror(errno));
-		}
-		made = 1;
-		pdfout_write_fd(ctx, pdf, &fd, &wo);
+		pdfout_save_atomic(ctx, pdf, out, &wo);
+		rc = 0;
 	}
 	fz_always(ctx)
 		pdf_drop_document(ctx, pdf);
 	fz_catch(ctx) {
 		/* the file is Tesseract's, made just now: a failure is the
 		 * machine's (disk, memory), never the sender's document */
-		rs_verdict(r, "writing the release", why, whylen);
+		mu_verdict(&r->mu, "writing the release", why, whylen);
 		msg_tempfail = 1;
-		failed = 1;
 	}
-	if (failed)
-		goto out;
-	if (fsync(fd) == -1 || close(fd) == -1) {
-		fd = -1;
-		msg_note_errno(errno);
-		mu_why(why, whylen, "cannot sync output: %s", strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, out) == -1) {
-		msg_note_errno(errno);
-		mu_why(why, whylen, "cannot rename output: %s", strerror(errno));
-		goto out;
-	}
-	made = 0;
-	if (spool_fsync_dir(out) < 0) {
-		mu_why(why, whylen, "cannot sync output folder");
-		goto out;
-	}
-	rc = 0;
-out:
-	if (fd != -1)
-		close(fd);
-	if (made)
-		unlink(tmp);
 	return rc;
 }
 
@@ -679,9 +583,9 @@ raster_document(const char *in_path, const char *out_pdf_path,
 		*pagesp = NULL;
 	if (npagesp)
 		*npagesp = 0;
-	r.ctx = NULL;
+	r.ctx = r.mu.ctx = NULL;
 	r.api = NULL;
-	r.nullfd = r.errfd = -1;
+	r.mu.nullfd = r.mu.errfd = -1;
 	if (in_path == NULL || out_pdf_path == NULL) {
 		mu_why(why, whylen, "no input or output path");
 		return -1;

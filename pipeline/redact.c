@@ -44,7 +44,6 @@
 #include "redact.h"
 #include "spool.h"
 
-#define MU_REASON	80		/* longest MuPDF reason we pass on */
 #define RD_LABEL_PAD	1.5f		/* points between box edge and label */
 #define RD_LABEL_MAX	7.0f		/* label font size, points, at most */
 #define RD_LABEL_MIN	4.0f		/* ... and at least, or no label */
@@ -60,13 +59,6 @@
 #define RD_FAR		1e5f		/* points: as far as the boxes off a page reach */
 #define RD_STREAM_MAX	((size_t)4 << 20)	/* bytes of one stream read as text */
 
-struct rd {
-	struct mumem	mem;
-	fz_alloc_context alloc;		/* MuPDF keeps a pointer: lives here */
-	fz_context	*ctx;
-	int		nullfd;		/* /dev/null while MuPDF works */
-	int		errfd;		/* the real stderr meanwhile */
-};
 
 /*
  * The only keys the catalog, the page tree's nodes and the pages of a
@@ -100,83 +92,6 @@ static const char *const bad_keys[] = {
 };
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
-/* lib_msg - MuPDF's warnings and errors: only with -v */
-static void
-lib_msg(void *user, const char *message)
-{
-	msg_info("%s: %s", (const char *)user, message);
-}
-
-/* rd_mute - fd 2 to /dev/null while MuPDF works (on), and back (off) */
-static void
-rd_mute(struct rd *r, int on)
-{
-	if (r->nullfd == -1 || r->errfd == -1)
-		return;
-	fflush(stderr);
-	if (dup2(on ? r->nullfd : r->errfd, STDERR_FILENO) == -1 && !on)
-		msg_warn("cannot restore stderr: %s", strerror(errno));
-}
-
-/* rd_close - drop the context, restore stderr, close the fds */
-static void
-rd_close(struct rd *r)
-{
-	rd_mute(r, 0);
-	if (r->ctx)
-		fz_drop_context(r->ctx);
-	r->ctx = NULL;
-	if (r->nullfd != -1)
-		close(r->nullfd);
-	if (r->errfd != -1)
-		close(r->errfd);
-	r->nullfd = r->errfd = -1;
-}
-
-/* rd_open - a MuPDF context under the memory ceiling, stderr muted */
-static int
-rd_open(struct rd *r, char *why, size_t whylen)
-{
-	memset(r, 0, sizeof *r);
-	r->nullfd = r->errfd = -1;
-	mumem_allocator(&r->mem, REDACT_MEM_LIMIT, &r->alloc);
-	r->ctx = fz_new_context(&r->alloc, NULL, FZ_STORE_DEFAULT);
-	if (r->ctx == NULL) {
-		mu_why(why, whylen, "out of memory");
-		return -1;
-	}
-	fz_set_warning_callback(r->ctx, lib_msg, "mupdf");
-	fz_set_error_callback(r->ctx, lib_msg, "mupdf");
-	fz_try(r->ctx)
-		fz_register_document_handlers(r->ctx);
-	fz_catch(r->ctx) {
-		mu_why(why, whylen, "cannot set up MuPDF");
-		rd_close(r);
-		return -1;
-	}
-	if (!msg_verbose) {
-		r->nullfd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-		r->errfd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
-	}
-	rd_mute(r, 1);
-	return 0;
-}
-
-/* rd_verdict - a caught MuPDF error as a reason */
-static void
-rd_verdict(struct rd *r, const char *doing, char *why, size_t whylen)
-{
-	char	reason[MU_REASON + 1];
-
-	if (r->mem.refused || fz_caught(r->ctx) == FZ_ERROR_MEMORY) {
-		mu_why(why, whylen, "%s: needs more than %zu MiB", doing,
-		    r->mem.limit >> 20);
-		return;
-	}
-	mu_reason(fz_caught_message(r->ctx), reason, sizeof reason);
-	mu_why(why, whylen, "%s: %s", doing, reason);
-}
 
 /* fmt_mime - the MIME type MuPDF picks its handler by */
 static const char *
@@ -682,23 +597,15 @@ redact_document(const char *in_path, const char *out_pdf_path,
 {
 	struct ocr_opts oopts;
 	struct ocr_info info;
-	struct rd r;
+	struct mu r;
 	pdf_write_options wo;
 	fz_context *ctx;
 	fz_document *doc = NULL;
 	pdf_document *pdf = NULL;
-	char	tmp[SPOOL_PATH];
-	int	rc = -1, made = 0, failed = 0, fd = -1;
+	int	rc = -1;
 
-	r.ctx = NULL;
-	r.nullfd = r.errfd = -1;
 	if (in_path == NULL || out_pdf_path == NULL) {
 		mu_why(why, whylen, "no input or output path");
-		return -1;
-	}
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s.%ld.tmp", out_pdf_path,
-	    (long)getpid()) >= sizeof tmp) {
-		mu_why(why, whylen, "output path too long");
 		return -1;
 	}
 	ocr_opts_default(&oopts);
@@ -707,7 +614,7 @@ redact_document(const char *in_path, const char *out_pdf_path,
 		return -1;
 	if (areas_check(areas, nareas, info.pages, why, whylen) < 0)
 		return -1;
-	if (rd_open(&r, why, whylen) < 0)
+	if (mu_open(&r, REDACT_MEM_LIMIT, why, whylen) < 0)
 		return -1;
 	ctx = r.ctx;
 
@@ -724,9 +631,6 @@ redact_document(const char *in_path, const char *out_pdf_path,
 	fz_var(doc);
 	fz_var(pdf);
 	fz_var(rc);
-	fz_var(made);
-	fz_var(failed);
-	fz_var(fd);
 	fz_try(ctx) {
 		if (info.format == OCR_FMT_PDF) {
 			pdf = pdf_open_document(ctx, in_path);
@@ -750,50 +654,16 @@ redact_document(const char *in_path, const char *out_pdf_path,
 			fz_throw(ctx, FZ_ERROR_GENERIC, "page count disagrees");
 		redact_pages(ctx, pdf, areas, nareas);
 		scrub(ctx, pdf);
-		fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (fd == -1) {
-			msg_note_errno(errno);
-			fz_throw(ctx, FZ_ERROR_GENERIC, "cannot create temporary file: %s",
-			    strerror(errno));
-		}
-		made = 1;
-		pdfout_write_fd(ctx, pdf, &fd, &wo);
+		pdfout_save_atomic(ctx, pdf, out_pdf_path, &wo);
+		rc = 0;
 	}
 	fz_always(ctx) {
 		pdf_drop_document(ctx, pdf);
 		fz_drop_document(ctx, doc);
 	}
-	fz_catch(ctx) {
-		rd_verdict(&r, "redaction", why, whylen);
-		failed = 1;
-	}
-	if (failed)
-		goto out;
-	if (fsync(fd) == -1 || close(fd) == -1) {
-		fd = -1;
-		msg_note_errno(errno);
-		mu_why(why, whylen, "cannot sync output: %s", strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, out_pdf_path) == -1) {
-		msg_note_errno(errno);
-		mu_why(why, whylen, "cannot rename output: %s", strerror(errno));
-		goto out;
-	}
-	made = 0;
-	rd_mute(&r, 0);
-	if (spool_fsync_dir(out_pdf_path) < 0) {
-		mu_why(why, whylen, "cannot sync output folder");
-		goto out;
-	}
-	rc = 0;
-out:
-	if (fd != -1)
-		close(fd);
-	if (made == 1)
-		unlink(tmp);
-	rd_close(&r);
+	fz_catch(ctx)
+		mu_verdict(&r, "redaction", why, whylen);
+	mu_close(&r);
 	return rc;
 }
 
@@ -1258,7 +1128,7 @@ redact_verify(const char *in_path, const char *pdf_path,
 	struct ocr_info info;
 	struct rd_words want = { NULL, 0, 0 }, have = { NULL, 0, 0 };
 	struct rd_words parts = { NULL, 0, 0 };
-	struct rd r;
+	struct mu r;
 	fz_context *ctx;
 	pdf_document *pdf = NULL, *orig = NULL;
 	fz_page	*page = NULL, *opage = NULL;
@@ -1296,7 +1166,7 @@ redact_verify(const char *in_path, const char *pdf_path,
 				goto out;
 			}
 	}
-	if (rd_open(&r, why, whylen) < 0)
+	if (mu_open(&r, REDACT_MEM_LIMIT, why, whylen) < 0)
 		goto out;
 	ctx = r.ctx;
 
@@ -1432,10 +1302,10 @@ redact_verify(const char *in_path, const char *pdf_path,
 		pdf_drop_document(ctx, orig);
 	}
 	fz_catch(ctx) {
-		rd_verdict(&r, "self-check", why, whylen);
+		mu_verdict(&r, "self-check", why, whylen);
 		bad = 1;
 	}
-	rd_close(&r);
+	mu_close(&r);
 	if (!bad)
 		rc = 0;
 out:
@@ -1592,7 +1462,7 @@ int
 redact_text_layer(const char *pdf_path, char ***pagesp, int *npagesp, char **stringsp,
     char *why, size_t whylen)
 {
-	struct rd r;
+	struct mu r;
 	fz_context *ctx;
 	pdf_document *pdf = NULL;
 	fz_page	*page = NULL;
@@ -1602,7 +1472,7 @@ redact_text_layer(const char *pdf_path, char ***pagesp, int *npagesp, char **str
 	*pagesp = NULL;
 	*npagesp = 0;
 	*stringsp = NULL;
-	if (rd_open(&r, why, whylen) < 0)
+	if (mu_open(&r, REDACT_MEM_LIMIT, why, whylen) < 0)
 		return -1;
 	ctx = r.ctx;
 	fz_var(pdf);
@@ -1631,8 +1501,8 @@ redact_text_layer(const char *pdf_path, char ***pagesp, int *npagesp, char **str
 		pdf_drop_document(ctx, pdf);
 	}
 	fz_catch(ctx)
-		rd_verdict(&r, "reading the text layer", why, whylen);
-	rd_close(&r);
+		mu_verdict(&r, "reading the text layer", why, whylen);
+	mu_close(&r);
 	if (rc == 0) {
 		*pagesp = pages;
 		*npagesp = n;

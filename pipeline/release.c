@@ -276,66 +276,21 @@ save_atomic(struct rl *r, pdf_document *pdf, const char *out_pdf,
 {
 	fz_context *ctx = r->ctx;
 	pdf_write_options wo;
-	char	tmp[SPOOL_PATH];
-	int	fd = -1, rc = -1, failed = 0;
+	int	rc = -1;
 
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s.%ld.tmp", out_pdf,
-	    (long)getpid()) >= sizeof tmp) {
-		mu_why(why, whylen, "output path too long");
-		return -1;
-	}
-	fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd == -1) {
-		msg_note_errno(errno);
-		mu_why(why, whylen, "cannot create temporary file: %s",
-		    strerror(errno));
-		return -1;
-	}
 	memset(&wo, 0, sizeof wo);
 	wo.do_incremental = 0;
 	wo.do_garbage = 3;
 	wo.do_compress = 1;
 	wo.do_compress_fonts = 1;
 	wo.do_encrypt = PDF_ENCRYPT_NONE;
-
 	fz_var(rc);
-	fz_var(failed);
-	fz_try(ctx)
-		pdfout_write_fd(ctx, pdf, &fd, &wo);
-	fz_catch(ctx) {
+	fz_try(ctx) {
+		pdfout_save_atomic(ctx, pdf, out_pdf, &wo);
+		rc = 0;
+	}
+	fz_catch(ctx)
 		rl_verdict(r, "save", why, whylen);
-		failed = 1;
-	}
-	if (failed)
-		goto out;
-	if (fsync(fd) == -1) {
-		msg_note_errno(errno);
-		mu_why(why, whylen, "cannot sync output: %s", strerror(errno));
-		goto out;
-	}
-	if (close(fd) == -1) {
-		fd = -1;
-		msg_note_errno(errno);
-		mu_why(why, whylen, "cannot close output: %s", strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, out_pdf) == -1) {
-		msg_note_errno(errno);
-		mu_why(why, whylen, "cannot rename output: %s", strerror(errno));
-		goto out;
-	}
-	tmp[0] = '\0';
-	if (spool_fsync_dir(out_pdf) < 0) {
-		mu_why(why, whylen, "cannot sync output folder");
-		goto out;
-	}
-	rc = 0;
-out:
-	if (fd != -1)
-		close(fd);
-	if (tmp[0] != '\0')
-		unlink(tmp);
 	return rc;
 }
 

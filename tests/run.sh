@@ -41,47 +41,88 @@ if [ ! -f "$stamp" ] || [ -n "$(find "$MKFAX" "$MKLEAK" fixtures/src -newer "$st
 	touch "$stamp"
 fi
 
-# tally - read TAP lines, print failures, count
+# tally NAME OUT - count a summarised test and keep its output in the log
 tally() {
+	p=0 f=1
+	[ -f "$2.count" ] && read -r p f < "$2.count"
+	pass=$((pass + p))
+	fail=$((fail + f))
+	{ echo "=== $1"; cat "$2"; } >> "$log"
+}
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# (in a file: the parallel lanes below are new shells that source it)
+cat > "$work/summary.sh" <<'EOS'
+# summary NAME OUT RC SECS - a test's TAP output as one line (and its
+# failures); its counts written to OUT.count ("PASS FAIL")
+summary() {
 	name=$1
 	out=$2
 	rc=$3
+	secs=$4
 	p=$(grep -c '^ok ' "$out")
 	f=$(grep -c '^not ok ' "$out")
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		f=1
 		echo "not ok - $name exited with status $rc" >> "$out"
 	fi
-	pass=$((pass + p))
-	fail=$((fail + f))
-	secs=$(( $(date +%s) - t0 ))
+	echo "$p $f" > "$out.count"
 	if [ "$f" -gt 0 ]; then
 		echo "FAIL $name ($p passed, $f failed, ${secs} s):"
 		grep -E '^not ok|^# ' "$out" | head -40 | sed 's/^/    /'
 	else
 		echo "ok   $name ($p passed, ${secs} s)"
 	fi
-	{ echo "=== $name"; cat "$out"; } >> "$log"
 }
-
-tmp=$(mktemp)
+EOS
+. "$work/summary.sh"
+k=0
 for t in "$san"/tests/t_*; do
 	[ -x "$t" ] || continue
 	n=unit/$(basename "$t")
 	case "$n" in *$pat*) ;; *) continue ;; esac
 	t0=$(date +%s)
-	CMOCKA_MESSAGE_OUTPUT=TAP "$t" > "$tmp" 2>&1
-	tally "$n" "$tmp" $?
+	CMOCKA_MESSAGE_OUTPUT=TAP "$t" > "$work/$k" 2>&1
+	summary "$n" "$work/$k" $? $(( $(date +%s) - t0 ))
+	tally "$n" "$work/$k"
+	k=$((k + 1))
 done
-for t in tests/e2e/*.sh tests/fault/*.sh; do
-	case "$t" in */lib.sh) continue ;; esac
-	n=${t#tests/}
+
+# end-to-end flows: TEST_JOBS at a time (2: this machine's cores; each
+# flow has its own home and temporary folder), the longest first so the
+# two lanes end together; printed as each ends, logged in a fixed order
+jobs=${TEST_JOBS:-2}
+long="e2e/auth.sh e2e/ocr.sh e2e/leak.sh e2e/case.sh fault/releasefull.sh"
+{
+	for n in $long; do
+		[ -f "tests/$n" ] && echo "$n"
+	done
+	for t in tests/e2e/*.sh tests/fault/*.sh; do
+		n=${t#tests/}
+		case " $long " in *" $n "*) continue ;; esac
+		echo "$n"
+	done
+} | while read -r n; do
+	case "$n" in */lib.sh) continue ;; esac
 	case "$n" in *$pat*) ;; *) continue ;; esac
+	echo "$n"
+done > "$work/e2e"
+export work
+# shellcheck disable=SC2016
+tr '\n' '\0' < "$work/e2e" | xargs -0 -r -n 1 -P "$jobs" sh -c '
+	. "$work/summary.sh"
+	n=$1
+	o=$work/$(echo "$n" | tr / _)
 	t0=$(date +%s)
-	sh "$t" > "$tmp" 2>&1
-	tally "$n" "$tmp" $?
-done
-rm -f "$tmp"
+	sh "tests/$n" > "$o" 2>&1
+	rc=$?
+	# the summary as one write, so two lanes do not interleave lines
+	summary "$n" "$o" $rc $(( $(date +%s) - t0 )) > "$o.line"
+	cat "$o.line"' sh
+while read -r n; do
+	tally "$n" "$work/$(echo "$n" | tr / _)"
+done < "$work/e2e"
 echo "details: $log"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -86,3 +86,30 @@ jq -r '.proposals[] | select(.page > 0) | .text' "$T/a.json" |
 	grep -qF -- "$t" "$T/text" && echo "$t"
 done > "$T/left"
 is "no redacted phrase in the text a recipient can search" "$(wc -l < "$T/left")" 0
+
+# case C: the check of what goes out alone.  A rule the practice adds after
+# the review (here a medication name standing in for, say, a local
+# program's name) finds words no reviewer saw proposed: the file's
+# self-check has no redacted phrase to look for, so only the OCR of the
+# released pages, read with the rules of the day, can stop the release
+sed "s|^Date signed: 02/27/2026|Date signed: 02/23/2026|" fixtures/src/authorization.txt > "$T/auth23.txt"
+"$MKFAX" -o "$T" "$T/auth23.txt" > /dev/null 2>&1
+cp "$T/auth23.text.pdf" "$h/inbox/requests/auth23.pdf"
+check "request C read" run_once "$h"
+cc=$(case_of auth23.pdf)
+mkdir -p "$h/inbox/records/$cc"
+cp "$T/rec/medication-list.text.pdf" "$h/inbox/records/$cc/medication-list.pdf"
+check "record C read and classified" run_once "$h"
+"$ROI" -C "$h" review show "$cc" --json > "$T/c.json"
+is "case C: nothing proposed on the stand-in word" \
+    "$(jq '[.proposals[] | select(.text | test("melatonin"; "i"))] | length' "$T/c.json")" 0
+check "approve C" "$ROI" -C "$h" review approve "$cc" --to "Dr. Lee"
+mkdir -p "$h/rules"
+{ cat rules/part2.rules; printf '\ncategory local_program\nlabel A local program\nextent phrase\nterm local_name \\bmelatonin\\b\n'; } > "$h/rules/part2.rules"
+run_once "$h" > "$T/run" 2>&1
+"$ROI" -C "$h" release list --json > "$T/rel.json"
+is "case C blocked" "$(jq -r ".[] | select(.case == \"$cc\") | .state" "$T/rel.json")" blocked
+why=$(jq -r ".[] | select(.case == \"$cc\") | .reason" "$T/rel.json")
+diag "case C: $why"
+check "... by the check of what goes out, with the new rule" sh -c "echo '$why' | grep -Eq '^released page [0-9]+ of record [0-9]+ reads Part 2 content no reviewer kept \(rule local_name\)\$'"
+is "... and nothing of it in outbox/" "$(find "$h/outbox" -name "$cc*" | wc -l)" 0
