@@ -3,7 +3,7 @@
 #
 # Idempotent: asks dpkg which packages are missing and runs apt-get only for
 # those; when everything is present it prints nothing and changes nothing.
-# Run as root (or with sudo available). Usage: tools/deps.sh [build|demo|test|bench|all]
+# Run as root (or with sudo available). Usage: tools/deps.sh [build|demo|test|bench|accuracy|all]
 set -eu
 
 build="gcc make pkg-config libc6-dev
@@ -17,6 +17,10 @@ test="poppler-utils qpdf mupdf-tools jq libtiff-tools procps sqlite3 age bsdutil
 p7zip-full python3-icalendar python3-fitz"
 # peers the benchmark compares against
 bench="ocrmypdf tesseract-ocr time bc python3-fitz age"
+# make accuracy: the engines that write the leak suite's records anew or
+# make their own (tests/e2e/leak.sh LEAK_ENGINE; pdftocairo and qpdf are
+# in test), and the fonts Chromium prints them in (TrueType and CFF)
+accuracy="ghostscript chromium fonts-liberation2 fonts-urw-base35"
 
 want=$build
 case "${1:-all}" in
@@ -24,8 +28,9 @@ build) ;;
 demo) want="$build jq" ;;
 test) want="$build $test" ;;
 bench) want="$build $test $bench" ;;
-all) want="$build $test $bench" ;;
-*) echo "deps.sh: unknown set '$1' (build, demo, test, bench, all)" >&2; exit 2 ;;
+accuracy) want="$build $test $accuracy" ;;
+all) want="$build $test $bench $accuracy" ;;
+*) echo "deps.sh: unknown set '$1' (build, demo, test, bench, accuracy, all)" >&2; exit 2 ;;
 esac
 
 missing=""
