@@ -5,6 +5,9 @@
 #   make bench    compare roi's OCR path with tesseract and ocrmypdf, its
 #                 release path (redact + package, age) with PyMuPDF and age,
 #                 and the disclosure log (roi-verify, appends) with sha256sum
+#   make accuracy the authorization check on forms drawn with other seeds, and
+#                 the leak suite on records by other engines (cairo, gs, qpdf,
+#                 chromium; tools/leakaccuracy.sh)
 #   make deps | all | install PREFIX=/usr/local DESTDIR= | clean
 
 CC      ?= gcc
@@ -44,7 +47,7 @@ SAN_LIB_OBJ = $(patsubst %.c,$(SAN)/%.o,$(LIB_SRC))
 PROGS = $(O)/roi $(O)/mkfax $(O)/mkleak $(O)/roi-verify
 STAGES = intake ocr sort authcheck classify package disclose
 
-.PHONY: all deps deps-demo deps-test deps-bench test unit e2e bench accuracy accuracy-part2 demo install clean fixtures
+.PHONY: all deps deps-demo deps-test deps-bench deps-accuracy test unit e2e bench accuracy accuracy-leak accuracy-part2 demo install clean fixtures
 
 all: deps $(PROGS) $(addprefix $(O)/roi-,$(STAGES))
 
@@ -56,6 +59,8 @@ deps-test:
 	@sh tools/deps.sh test
 deps-bench:
 	@sh tools/deps.sh bench
+deps-accuracy:
+	@sh tools/deps.sh accuracy
 
 # objects wait for the packages (order-only: make -j must not compile before they are in)
 $(O)/%.o: %.c $(HDRS) | deps
@@ -122,9 +127,15 @@ test: deps-test $(O)/mkfax $(O)/mkleak $(SAN)/roi $(SAN)/roi-verify $(SAN)/cer $
 bench: deps-bench all $(SAN)/cer $(O)/benchrel $(O)/benchlog
 	@sh tools/bench.sh $(O)
 
-# the authorization check's decisions on forms drawn with other seeds
-accuracy: deps-test all
+# the authorization check's decisions on forms drawn with other seeds, then
+# the leak suite on records written by every engine (LEAK_ENGINES="mupdf
+# cairo gs qpdf chromium"; make accuracy-leak runs only that part)
+accuracy: deps-accuracy all
 	@sh tools/accuracy.sh $(O) $(SEEDS)
+	@sh tools/leakaccuracy.sh $(O) $(LEAK_ENGINES)
+
+accuracy-leak: deps-accuracy all
+	@sh tools/leakaccuracy.sh $(O) $(LEAK_ENGINES)
 
 # Part 2 proposals on the generated records drawn with other seeds
 accuracy-part2: deps-test all $(SAN)/p2score

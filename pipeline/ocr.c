@@ -73,6 +73,10 @@
 #define OCR_PATH_SEGS	1500		/* any path segments painted (flattened text) */
 #define OCR_T3_GLYPHS	8		/* Type3 glyphs: each one is a drawing */
 #define OCR_COVERED	0.3f		/* share of the smaller box two words share */
+/* characters drawn invisibly inside a word of painted ones (a zero-width
+ * space, or the bullet Ghostscript's pdfwrite makes of one): not read */
+#define OCR_INVIS_RUN	2		/* at most this many in a row */
+#define OCR_SAME_PT	0.05f		/* two readings of one glyph: same origin */
 
 struct ocr {
 	struct mumem	mem;
@@ -960,10 +964,13 @@ page_fill(struct ocr_page *pg, struct wordlist *wl)
  * the page images cover.  A page that is a picture with an invisible
  * text layer over it is a scan: another program's OCR boxes are too
  * narrow to redact its ink, so such a page is OCR'd here instead.
+ * Painted text also goes to a second stext device (painted), so that the
+ * words can tell the characters a reader sees from those drawn invisibly.
  */
 struct layer_dev {
 	fz_device	super;
 	fz_device	*target;
+	fz_device	*painted;	/* painted text only, or NULL */
 	fz_rect		page;
 	long		shown, hidden;	/* glyphs painted, glyphs not painted */
 	double		image_area;	/* points^2, clipped to the page */
@@ -1010,6 +1017,8 @@ layer_fill_text(fz_context *ctx, fz_device *dev, const fz_text *text, fz_matrix 
 	if (alpha > 0.0f) {
 		d->shown += glyphs(text);
 		d->t3 += t3_glyphs(ctx, text);
+		if (d->painted)
+			fz_fill_text(ctx, d->painted, text, ctm, cs, color, alpha, cp);
 	} else
 		d->hidden += glyphs(text);
 	fz_fill_text(ctx, d->target, text, ctm, cs, color, alpha, cp);
@@ -1026,6 +1035,8 @@ layer_stroke_text(fz_context *ctx, fz_device *dev, const fz_text *text,
 	if (alpha > 0.0f) {
 		d->shown += glyphs(text);
 		d->t3 += t3_glyphs(ctx, text);
+		if (d->painted)
+			fz_stroke_text(ctx, d->painted, text, st, ctm, cs, color, alpha, cp);
 	} else
 		d->hidden += glyphs(text);
 	fz_stroke_text(ctx, d->target, text, st, ctm, cs, color, alpha, cp);
@@ -1194,9 +1205,10 @@ layer_clip_path(fz_context *ctx, fz_device *dev, const fz_path *path, int even_o
 	layer_path(ctx, (struct layer_dev *)dev, path, ctm);
 }
 
-/* layer_new - the counting device in front of an stext device */
+/* layer_new - the counting device in front of an stext device (target),
+ * and of one that gets painted text only (painted, may be NULL) */
 static fz_device *
-layer_new(fz_context *ctx, fz_device *target, fz_rect page)
+layer_new(fz_context *ctx, fz_device *target, fz_device *painted, fz_rect page)
 {
 	struct layer_dev *d = fz_new_derived_device(ctx, struct layer_dev);
 
@@ -1211,6 +1223,7 @@ layer_new(fz_context *ctx, fz_device *target, fz_rect page)
 	d->super.stroke_path = layer_stroke_path;
 	d->super.clip_path = layer_clip_path;
 	d->target = target;
+	d->painted = painted;
 	d->page = page;
 	return &d->super;
 }
@@ -1262,20 +1275,142 @@ is_junk(int c)
 	    (c >= 0xe000 && c <= 0xf8ff);
 }
 
-/* stext_words - words of a text page: whitespace-split, boxes of quads */
+/* a painted glyph as the stext device placed it */
+struct pglyph {
+	float	x, y;
+	int	c;
+};
+
 static int
-stext_words(fz_stext_page *tp, struct wordlist *wl, long *nglyph, long *njunk)
+pglyph_cmp(const void *a, const void *b)
+{
+	const struct pglyph *p = a, *q = b;
+
+	return p->y < q->y ? -1 : p->y > q->y ? 1 : p->x < q->x ? -1 : p->x > q->x;
+}
+
+/* painted_list - the painted page's glyphs, sorted by origin; NULL with
+ * *n = 0 when it has none; -1 when out of memory */
+static int
+painted_list(fz_stext_page *vp, struct pglyph **out, size_t *n)
+{
+	fz_stext_block *b;
+	fz_stext_line *ln;
+	fz_stext_char *ch;
+	struct pglyph *g = NULL, *ng;
+	size_t	cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	for (b = vp->first_block; b; b = b->next) {
+		if (b->type != FZ_STEXT_BLOCK_TEXT)
+			continue;
+		for (ln = b->u.t.first_line; ln; ln = ln->next)
+			for (ch = ln->first_char; ch; ch = ch->next) {
+				if (is_space(ch->c))
+					continue;
+				if (*n == cap) {
+					cap = cap ? cap * 2 : 256;
+					if ((ng = realloc(g, cap * sizeof *g)) == NULL) {
+						free(g);
+						return -1;
+					}
+					g = ng;
+				}
+				g[*n].x = ch->origin.x;
+				g[*n].y = ch->origin.y;
+				g[(*n)++].c = ch->c;
+			}
+	}
+	if (*n > 1)
+		qsort(g, *n, sizeof *g, pglyph_cmp);
+	*out = g;
+	return 0;
+}
+
+/* is_painted - the painted page has character c at (about) origin o */
+static int
+is_painted(const struct pglyph *g, size_t n, int c, fz_point o)
+{
+	size_t	lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (g[mid].y < o.y - OCR_SAME_PT)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < n && g[lo].y <= o.y + OCR_SAME_PT; lo++)
+		if (g[lo].c == c && fabsf(g[lo].x - o.x) <= OCR_SAME_PT)
+			return 1;
+	return 0;
+}
+
+/* a character of the word being built: where its bytes are, seen or not */
+struct wchar {
+	size_t	off;
+	int	len;
+	int	seen;
+};
+
+/*
+ * word_text - the word as a reader sees it: a run of at most OCR_INVIS_RUN
+ * characters drawn invisibly between painted ones is left out (a zero-width
+ * space, or the bullet Ghostscript makes of one, in "me•th•ad•one");
+ * invisible characters at either end, longer runs, and words drawn wholly
+ * invisibly (an OCR layer) are kept.  Writes into out (len bytes at most);
+ * returns its length.
+ */
+static size_t
+word_text(const char *buf, const struct wchar *wc, size_t n, char *out)
+{
+	size_t	i, k, first = n, last = 0, olen = 0;
+
+	for (i = 0; i < n; i++)
+		if (wc[i].seen) {
+			if (first == n)
+				first = i;
+			last = i;
+		}
+	for (i = 0; i < n; i = k) {
+		int keep = 1;
+
+		for (k = i + 1; k < n && !wc[k].seen == !wc[i].seen; k++)
+			;
+		if (!wc[i].seen && first < i && k <= last && k - i <= OCR_INVIS_RUN)
+			keep = 0;
+		for (; keep && i < k; i++) {
+			memcpy(out + olen, buf + wc[i].off, (size_t)wc[i].len);
+			olen += (size_t)wc[i].len;
+		}
+	}
+	return olen;
+}
+
+/* stext_words - words of a text page: whitespace-split, boxes of quads
+ * (every character's, seen or not); vp, when not NULL, has the page's
+ * painted characters only, and the words their text as word_text reads it */
+static int
+stext_words(fz_stext_page *tp, fz_stext_page *vp, struct wordlist *wl, long *nglyph,
+    long *njunk)
 {
 	fz_stext_block *b;
 	fz_stext_line *ln;
 	fz_stext_char *ch;
 	fz_rect	r;
-	char	*buf = NULL;
+	struct pglyph *pg = NULL;
+	struct wchar *wc = NULL;
+	size_t	npg = 0, nwc = 0, wccap = 0;
+	char	*buf = NULL, *seen = NULL;
 	size_t	len = 0, cap = 0;
 	float	x0 = 0, y0 = 0, x1 = 0, y1 = 0;
 	int	line = -1, lineused = 0, rc = -1;
 
 	*nglyph = *njunk = 0;
+	if (vp && painted_list(vp, &pg, &npg) < 0)
+		return -1;
 	for (b = tp->first_block; b; b = b->next) {
 		if (b->type != FZ_STEXT_BLOCK_TEXT)
 			continue;
@@ -1286,11 +1421,19 @@ stext_words(fz_stext_page *tp, struct wordlist *wl, long *nglyph, long *njunk)
 			for (ch = ln->first_char; ; ch = ch->next) {
 				if (ch == NULL || is_space(ch->c)) {
 					if (len > 0) {
-						if (wl_add(wl, buf, len, x0, y0, x1, y1,
+						size_t	tl = len;
+						const char *t = buf;
+
+						if (vp) {
+							tl = word_text(buf, wc, nwc, seen);
+							t = seen;
+						}
+						if (wl_add(wl, t, tl, x0, y0, x1, y1,
 						    100.0f, line) < 0)
 							goto out;
 						lineused = 1;
 						len = 0;
+						nwc = 0;
 					}
 					if (ch == NULL)
 						break;
@@ -1303,7 +1446,19 @@ stext_words(fz_stext_page *tp, struct wordlist *wl, long *nglyph, long *njunk)
 					if (nb == NULL)
 						goto out;
 					buf = nb;
+					if ((nb = realloc(seen, ncap)) == NULL)
+						goto out;
+					seen = nb;
 					cap = ncap;
+				}
+				if (nwc == wccap) {
+					size_t	ncap = wccap ? wccap * 2 : 64;
+					struct wchar *nw = realloc(wc, ncap * sizeof *wc);
+
+					if (nw == NULL)
+						goto out;
+					wc = nw;
+					wccap = ncap;
 				}
 				r = fz_rect_from_quad(ch->quad);
 				if (len == 0) {
@@ -1312,7 +1467,11 @@ stext_words(fz_stext_page *tp, struct wordlist *wl, long *nglyph, long *njunk)
 					x0 = fminf(x0, r.x0); y0 = fminf(y0, r.y0);
 					x1 = fmaxf(x1, r.x1); y1 = fmaxf(y1, r.y1);
 				}
+				wc[nwc].off = len;
 				len += utf8_put(buf + len, ch->c);
+				wc[nwc].len = (int)(len - wc[nwc].off);
+				wc[nwc++].seen = vp == NULL ||
+				    is_painted(pg, npg, ch->c, ch->origin);
 				(*nglyph)++;
 				if (is_junk(ch->c))
 					(*njunk)++;
@@ -1322,6 +1481,9 @@ stext_words(fz_stext_page *tp, struct wordlist *wl, long *nglyph, long *njunk)
 	rc = 0;
 out:
 	free(buf);
+	free(seen);
+	free(wc);
+	free(pg);
 	return rc;
 }
 
@@ -1338,8 +1500,8 @@ text_layer(struct ocr *o, fz_page *page, fz_rect bounds, struct wordlist *wl,
     int *uncovered)
 {
 	fz_context *ctx = o->ctx;
-	fz_stext_page *tp = NULL;
-	fz_device *sdev = NULL, *ldev = NULL;
+	fz_stext_page *tp = NULL, *vp = NULL;
+	fz_device *sdev = NULL, *vdev = NULL, *ldev = NULL;
 	fz_stext_options sopts;
 	long	nglyph = 0, njunk = 0, shown = 0, hidden = 0, curves = 0, segs = 0, t3 = 0;
 	double	area, image_area = 0;
@@ -1351,18 +1513,23 @@ text_layer(struct ocr *o, fz_page *page, fz_rect bounds, struct wordlist *wl,
 	fz_var(t3);
 	memset(&sopts, 0, sizeof sopts);
 	fz_var(tp);
+	fz_var(vp);
 	fz_var(sdev);
+	fz_var(vdev);
 	fz_var(ldev);
 	fz_var(shown);
 	fz_var(hidden);
 	fz_var(image_area);
 	fz_try(ctx) {
 		tp = fz_new_stext_page(ctx, bounds);
+		vp = fz_new_stext_page(ctx, bounds);
 		sdev = fz_new_stext_device(ctx, tp, &sopts);
-		ldev = layer_new(ctx, sdev, bounds);
+		vdev = fz_new_stext_device(ctx, vp, &sopts);
+		ldev = layer_new(ctx, sdev, vdev, bounds);
 		fz_run_page(ctx, page, ldev, fz_identity, NULL);
 		fz_close_device(ctx, ldev);
 		fz_close_device(ctx, sdev);
+		fz_close_device(ctx, vdev);
 		shown = ((struct layer_dev *)ldev)->shown;
 		hidden = ((struct layer_dev *)ldev)->hidden;
 		image_area = ((struct layer_dev *)ldev)->image_area;
@@ -1377,14 +1544,18 @@ text_layer(struct ocr *o, fz_page *page, fz_rect bounds, struct wordlist *wl,
 	fz_always(ctx) {
 		fz_drop_device(ctx, ldev);
 		fz_drop_device(ctx, sdev);
+		fz_drop_device(ctx, vdev);
 	}
 	fz_catch(ctx) {
 		fz_drop_stext_page(ctx, tp);
+		fz_drop_stext_page(ctx, vp);
 		fz_rethrow(ctx);
 	}
 
-	rc = stext_words(tp, wl, &nglyph, &njunk);
+	/* every glyph painted: no word has an invisible character to leave out */
+	rc = stext_words(tp, hidden > 0 && shown > 0 ? vp : NULL, wl, &nglyph, &njunk);
 	fz_drop_stext_page(ctx, tp);
+	fz_drop_stext_page(ctx, vp);
 	if (rc < 0)
 		return -1;
 	if (nglyph < o->opts.min_text_chars ||

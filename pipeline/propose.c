@@ -190,10 +190,19 @@ make_proposal(const struct page *p, const struct range *rg, const struct part2_h
 			bx[1] = y0;
 			bx[3] = y1;
 		}
-		bx[0] = bx[0] - PROPOSE_PAD < 0 ? 0 : bx[0] - PROPOSE_PAD;
-		bx[1] = bx[1] - PROPOSE_PAD < 0 ? 0 : bx[1] - PROPOSE_PAD;
-		bx[2] = bx[2] + PROPOSE_PAD > pw ? pw : bx[2] + PROPOSE_PAD;
-		bx[3] = bx[3] + PROPOSE_PAD > ph ? ph : bx[3] + PROPOSE_PAD;
+		bx[0] -= PROPOSE_PAD;
+		bx[1] -= PROPOSE_PAD;
+		bx[2] += PROPOSE_PAD;
+		bx[3] += PROPOSE_PAD;
+		/* cut at the page's edges; a run of words wholly off the page
+		 * (a line running past the edge) keeps its box there: cut, it
+		 * would be no box at all, and the release refuses such an area */
+		if (bx[0] < pw && bx[2] > 0 && bx[1] < ph && bx[3] > 0) {
+			bx[0] = bx[0] < 0 ? 0 : bx[0];
+			bx[1] = bx[1] < 0 ? 0 : bx[1];
+			bx[2] = bx[2] > pw ? pw : bx[2];
+			bx[3] = bx[3] > ph ? ph : bx[3];
+		}
 	}
 	return 0;
 }

@@ -3,7 +3,7 @@
 #
 # Idempotent: asks dpkg which packages are missing and runs apt-get only for
 # those; when everything is present it prints nothing and changes nothing.
-# Run as root (or with sudo available). Usage: tools/deps.sh [build|demo|test|bench|all]
+# Run as root (or with sudo available). Usage: tools/deps.sh [build|demo|test|bench|accuracy|all]
 set -eu
 
 build="gcc make pkg-config libc6-dev
@@ -12,11 +12,16 @@ libharfbuzz-dev libfreetype-dev libjpeg-dev zlib1g-dev
 libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-osd
 libsodium-dev libarchive-dev libsqlite3-dev libpcre2-dev libinih-dev
 libjansson-dev libseccomp-dev libcmocka-dev libcsv-dev libical-dev libicu-dev"
-# independent checkers used by the tests (never our own code checking itself)
+# independent checkers used by the tests (never our own code checking itself),
+# and Ghostscript, which writes the leak suite's records anew (leak-gs.sh)
 test="poppler-utils qpdf mupdf-tools jq libtiff-tools procps sqlite3 age bsdutils tesseract-ocr
-p7zip-full python3-icalendar python3-fitz"
+p7zip-full python3-icalendar python3-fitz ghostscript"
 # peers the benchmark compares against
 bench="ocrmypdf tesseract-ocr time bc python3-fitz age"
+# make accuracy: Chromium, which makes its own leak suite records
+# (tests/e2e/leak.sh LEAK_ENGINE; pdftocairo, Ghostscript and qpdf are in
+# test), and the fonts it prints them in (TrueType and CFF)
+accuracy="chromium fonts-liberation2 fonts-urw-base35"
 
 want=$build
 case "${1:-all}" in
@@ -24,8 +29,9 @@ build) ;;
 demo) want="$build jq" ;;
 test) want="$build $test" ;;
 bench) want="$build $test $bench" ;;
-all) want="$build $test $bench" ;;
-*) echo "deps.sh: unknown set '$1' (build, demo, test, bench, all)" >&2; exit 2 ;;
+accuracy) want="$build $test $accuracy" ;;
+all) want="$build $test $bench $accuracy" ;;
+*) echo "deps.sh: unknown set '$1' (build, demo, test, bench, accuracy, all)" >&2; exit 2 ;;
 esac
 
 missing=""

@@ -8,7 +8,9 @@
 # invisible format characters (zero-width spaces, joiners, soft hyphens)
 # removed, look-alike letters from Cyrillic and Greek taken as the Latin
 # ones they look like, case ignored.  A word is found when it occurs in the
-# text, or in the text with all white space removed ("metha done").  With
+# text, in the text with all white space removed ("metha done"), or in the
+# text with everything but letters removed ("me•th•ad•one": Ghostscript
+# rewrites an invisible zero-width character as a bullet).  With
 # --ocr (text read by tesseract), also when a token or two adjacent tokens,
 # with the usual OCR confusions undone (0 o, 1 l, 5 s, | l), are within
 # 80% similarity of the word (difflib), so "rnethadone" or "methad0ne" count.
@@ -37,23 +39,33 @@ def ocr_tokens(s):
     return re.findall(r'[a-z]+', s)
 
 
-def main():
-    args = sys.argv[1:]
-    ocr = bool(args) and args[0] == '--ocr'
-    words = [w.lower() for w in (args[1:] if ocr else args)]
-    text = normal(sys.stdin.read())
+def found(text, words, ocr=False):
+    """the words (lower case) readable in text, in the order given"""
+    text = normal(text)
     flat = re.sub(r'\s+', '', text)
+    letters = re.sub(r'[^a-z]+', '', text)
     toks = ocr_tokens(text) if ocr else []
     cands = toks + [a + b for a, b in zip(toks, toks[1:])]
+    hits = []
     for w in words:
-        hit = w in text or w in flat
+        hit = w in text or w in flat or w in letters
         if not hit and ocr:
             for t in cands:
                 if abs(len(t) - len(w)) <= 2 and difflib.SequenceMatcher(None, t, w).ratio() >= 0.8:
                     hit = True
                     break
         if hit:
-            print(w)
+            hits.append(w)
+    return hits
 
 
-main()
+def main():
+    args = sys.argv[1:]
+    ocr = bool(args) and args[0] == '--ocr'
+    words = [w.lower() for w in (args[1:] if ocr else args)]
+    for w in found(sys.stdin.read(), words, ocr):
+        print(w)
+
+
+if __name__ == '__main__':
+    main()

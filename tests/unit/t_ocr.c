@@ -629,6 +629,14 @@ drawn_fixtures(void)
 	sp.tounicode = "1 beginbfchar\n<81> <200B>\nendbfchar";
 	make_spec_pdf(fx("zwsp.pdf"), &sp);
 	sp.tounicode = NULL;
+
+	/* a bullet drawn invisibly (3 Tr) inside the word, as Ghostscript's
+	 * pdfwrite rewrites a zero-width space: it takes room, shows nothing;
+	 * and a word drawn wholly invisibly on its own line */
+	snprintf(content, sizeof content, "%sBT /F1 24 Tf 72 600 Td (Patient receives metha) Tj"
+	    " 3 Tr (\\225) Tj 0 Tr (done daily) Tj ET\nBT 3 Tr /F1 14 Tf 72 400 Td (Riverbend) Tj ET\n",
+	    head);
+	make_spec_pdf(fx("bullet.pdf"), &sp);
 }
 
 static int
@@ -1492,6 +1500,41 @@ t_drawn_characters(void **state)
 	}
 }
 
+/*
+ * A character drawn invisibly inside a word of painted ones is not read:
+ * the page shows "metha done", its text says "metha\u2022done"; the word is
+ * "methadone", its box over both halves.  Invisible characters that make
+ * a word of their own (an OCR layer) are still read.
+ */
+static void
+t_invisible_in_word(void **state)
+{
+	struct ocr_page pg;
+	const struct ocr_word *w;
+	fz_font	*helv = fz_new_base14_font(ctx, "Helvetica");
+	float	from = 72, to = 72;
+	const char *s;
+
+	/* where "metha" starts and "done" ends: "Patient receives " before,
+	 * the bullet between */
+	for (s = "Patient receives "; *s; s++)
+		from += 24 * fz_advance_glyph(ctx, helv, fz_encode_character(ctx, helv, *s), 0);
+	to = from + 24 * fz_advance_glyph(ctx, helv, fz_encode_character(ctx, helv, 0x2022), 0);
+	for (s = "methadone"; *s; s++)
+		to += 24 * fz_advance_glyph(ctx, helv, fz_encode_character(ctx, helv, *s), 0);
+	fz_drop_font(ctx, helv);
+
+	read_drawn("bullet.pdf", 0, &pg);
+	assert_int_equal(pg.source, OCR_SRC_TEXT);
+	if ((w = find(&pg, "methadone")) == NULL)
+		fail_msg("no word methadone in: %s", pg.text);
+	if (w->x0 > from + 1 || w->x1 < to - 1)
+		fail_msg("box %.1f..%.1f does not reach over %.1f..%.1f", w->x0, w->x1, from, to);
+	assert_int_equal(p2_found(pg.words, pg.nwords, LETTER_H - 600), 1);
+	assert_non_null(find(&pg, "Riverbend"));
+	ocr_page_release(&pg);
+}
+
 int
 main(void)
 {
@@ -1514,6 +1557,7 @@ main(void)
 		cmocka_unit_test(t_drawn_uncovered),
 		cmocka_unit_test(t_drawn_record),
 		cmocka_unit_test(t_drawn_characters),
+		cmocka_unit_test(t_invisible_in_word),
 	};
 
 	msg_init("t_ocr");

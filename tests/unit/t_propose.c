@@ -390,6 +390,36 @@ test_merge_two_readings(void **state)
 	propose_free(a, na);
 }
 
+/*
+ * A term wholly past the right edge of the page (a line running off it):
+ * its box is still a box (x1 > x0, where it lies), not one cut down to
+ * nothing at the edge; a term on the page keeps its box within the page.
+ */
+static void
+test_off_page_words(void **state)
+{
+	static const char *const l[] = { "Diagnosis: F10.20 moderate", "Code F11.20", NULL };
+	struct fake	f;
+	struct proposal	*p;
+	int		n, i;
+
+	page(&f, l);
+	/* F10.20 (word 1) lies at x 700..736, past the page's 612 */
+	f.w[1].x0 = 700;
+	f.w[1].x1 = 736;
+	n = run(&f, &p);
+	assert_int_equal(n, 2);
+	for (i = 0; i < n; i++)
+		assert_true(p[i].nboxes == 1 && p[i].boxes[0][2] > p[i].boxes[0][0] &&
+		    p[i].boxes[0][3] > p[i].boxes[0][1]);
+	assert_string_equal(p[0].text, "F10.20");
+	assert_true(p[0].boxes[0][0] <= 700 - PROPOSE_PAD + 0.01f);
+	assert_true(p[0].boxes[0][2] >= 736 + PROPOSE_PAD - 0.01f);
+	assert_string_equal(p[1].text, "F11.20");
+	assert_true(p[1].boxes[0][0] >= 0 && p[1].boxes[0][2] <= 612);
+	propose_free(p, n);
+}
+
 int
 main(void)
 {
@@ -405,6 +435,7 @@ main(void)
 		cmocka_unit_test(test_last_good_rules),
 		cmocka_unit_test(test_hidden_characters),
 		cmocka_unit_test(test_merge_two_readings),
+		cmocka_unit_test(test_off_page_words),
 	};
 	int rc;
 
