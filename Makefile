@@ -47,7 +47,7 @@ SAN_LIB_OBJ = $(patsubst %.c,$(SAN)/%.o,$(LIB_SRC))
 PROGS = $(O)/roi $(O)/mkfax $(O)/mkleak $(O)/roi-verify
 STAGES = intake ocr sort authcheck classify package disclose
 
-.PHONY: all deps deps-demo deps-test deps-bench deps-accuracy test unit e2e bench accuracy accuracy-leak accuracy-part2 demo install clean fixtures
+.PHONY: all deps deps-demo deps-test deps-bench deps-accuracy test test-build unit e2e bench accuracy accuracy-leak accuracy-part2 demo install clean fixtures
 
 all: deps $(PROGS) $(addprefix $(O)/roi-,$(STAGES))
 
@@ -121,8 +121,14 @@ fixtures: $(O)/mkfax $(O)/mkleak
 	$(O)/mkfax -o $(O)/fixtures
 	mkdir -p $(O)/fixtures/leak && $(O)/mkleak -o $(O)/fixtures/leak
 
-test: deps-test $(O)/mkfax $(O)/mkleak $(SAN)/roi $(SAN)/roi-verify $(SAN)/cer $(SAN)/p2score $(UNIT_BIN)
+# the test build on every core (JOBS), then the tests (tests/run.sh runs
+# the end-to-end flows TEST_JOBS at a time)
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+test: deps-test
+	@$(MAKE) --no-print-directory -j$(JOBS) test-build
 	@sh tests/run.sh $(SAN) $(O)
+
+test-build: $(O)/mkfax $(O)/mkleak $(SAN)/roi $(SAN)/roi-verify $(SAN)/cer $(SAN)/p2score $(UNIT_BIN)
 
 bench: deps-bench all $(SAN)/cer $(O)/benchrel $(O)/benchlog
 	@sh tools/bench.sh $(O)

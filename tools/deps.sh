@@ -12,16 +12,15 @@ libharfbuzz-dev libfreetype-dev libjpeg-dev zlib1g-dev
 libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-osd
 libsodium-dev libarchive-dev libsqlite3-dev libpcre2-dev libinih-dev
 libjansson-dev libseccomp-dev libcmocka-dev libcsv-dev libical-dev libicu-dev"
-# independent checkers used by the tests (never our own code checking itself),
-# and Ghostscript, which writes the leak suite's records anew (leak-gs.sh)
+# independent checkers used by the tests (never our own code checking itself)
 test="poppler-utils qpdf mupdf-tools jq libtiff-tools procps sqlite3 age bsdutils tesseract-ocr
-p7zip-full python3-icalendar python3-fitz ghostscript"
+p7zip-full python3-icalendar python3-fitz"
 # peers the benchmark compares against
 bench="ocrmypdf tesseract-ocr time bc python3-fitz age"
-# make accuracy: Chromium, which makes its own leak suite records
-# (tests/e2e/leak.sh LEAK_ENGINE; pdftocairo, Ghostscript and qpdf are in
-# test), and the fonts it prints them in (TrueType and CFF)
-accuracy="chromium fonts-liberation2 fonts-urw-base35"
+# make accuracy: Ghostscript, which writes the leak suite's records anew, and
+# Chromium, which makes its own (tests/e2e/leak.sh LEAK_ENGINE; pdftocairo
+# and qpdf are in test), and the fonts Chromium prints them in
+accuracy="ghostscript chromium fonts-liberation2 fonts-urw-base35"
 
 want=$build
 case "${1:-all}" in

@@ -32,7 +32,7 @@
 # through the flow); with mupdf every record must carry it, and a record
 # leak-held.py cannot read fails with any engine.  The table is
 # BUILD/leak-table-ENGINE.txt, with what each record kept under it.
-# make test runs mupdf and gs (leak-gs.sh), make accuracy every engine.
+# make test runs mupdf, make accuracy every engine (tools/leakaccuracy.sh).
 . tests/e2e/lib.sh
 
 PY=/usr/bin/python3
