@@ -97,7 +97,7 @@ done
 # flow has its own home and temporary folder), the longest first so the
 # two lanes end together; printed as each ends, logged in a fixed order
 jobs=${TEST_JOBS:-2}
-long="e2e/auth.sh e2e/ocr.sh e2e/review.sh e2e/leak.sh e2e/case.sh fault/crash.sh fault/handoff.sh fault/releasefull.sh"
+long="e2e/auth.sh e2e/ocr.sh e2e/review.sh e2e/leak.sh fault/crash.sh fault/handoff.sh fault/releasefull.sh"
 {
 	for n in $long; do
 		[ -f "tests/$n" ] && echo "$n"
