@@ -357,11 +357,11 @@ fold_head(const char *first_page, char head[HEAD_LEN])
 }
 
 /*
- * title - a known neutral title among the first page's first lines; *at
- * (if not NULL): where, in the folded lines
+ * title - a known neutral title in a first page's folded first lines
+ * (fold_head); *at (if not NULL): where
  */
 static const char *
-title(const char *first_page, size_t *at)
+title(const char *head, size_t *at)
 {
 	static const struct { const char *words, *label; } titles[] = {
 		{ "progress note", "Progress note" },
@@ -376,11 +376,9 @@ title(const char *first_page, size_t *at)
 		{ "laboratory report", "Laboratory results" },
 		{ "lab results", "Laboratory results" },
 	};
-	char		head[HEAD_LEN];
 	size_t		i;
 	const char	*t;
 
-	fold_head(first_page, head);
 	for (i = 0; i < sizeof titles / sizeof titles[0]; i++)
 		if ((t = strstr(head, titles[i].words)) != NULL) {
 			if (at)
@@ -391,22 +389,20 @@ title(const char *first_page, size_t *at)
 }
 
 /*
- * form_word - where the first lines first name a form or a request
- * ("authoriz", "consent", ...), folded as title() folds them; -1: nowhere
+ * form_word - where a first page's folded first lines (fold_head) first
+ * name a form or a request ("authoriz", "consent", ...); -1: nowhere
  */
 static long
-form_word(const char *first_page)
+form_word(const char *head)
 {
 	static const char *const words[] = {
 		"authoriz", "consent", "subpoena", "court order", "revocation", "revoke",
 		"request",
 	};
-	char		head[HEAD_LEN];
 	size_t		i;
 	const char	*t;
 	long		best = -1;
 
-	fold_head(first_page, head);
 	for (i = 0; i < sizeof words / sizeof words[0]; i++)
 		if ((t = strstr(head, words[i])) != NULL && (best < 0 || t - head < best))
 			best = t - head;
@@ -428,14 +424,16 @@ describe_type(const char *doctype, const char *first_page)
 		{ "revocation", "Revocation" },
 	};
 	const char	*t;
+	char		head[HEAD_LEN];
 	size_t		i, at;
 	long		form;
 
+	fold_head(first_page, head);
 	/* a record titled as one ("Treatment Summary") is one, though the
 	 * words of a notice or consent on it read as a form's: unless a
 	 * form's word comes first ("Authorization to release progress notes") */
-	if ((t = title(first_page, &at)) != NULL &&
-	    ((form = form_word(first_page)) < 0 || (size_t)form > at))
+	if ((t = title(head, &at)) != NULL &&
+	    ((form = form_word(head)) < 0 || (size_t)form > at))
 		return t;
 	for (i = 0; doctype && i < sizeof types / sizeof types[0]; i++)
 		if (strcmp(doctype, types[i].name) == 0)

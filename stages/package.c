@@ -367,8 +367,9 @@ check_out(struct stage_ctx *ctx, const struct doc *d, const struct raster_page *
 {
 	sqlite3_stmt	*s;
 	const char	**allowed = NULL, **look = NULL;
+	const char	*what;
 	char		*all = NULL, rule[48] = "", kind = 0;
-	int		na = 0, nl = 0, i, j, same, c, page = 0, err, rc = -1;
+	int		na = 0, nl = 0, i, j, same, c, page = 0, err, src, rc = -1;
 
 	s = store_prepare(ctx->st, "SELECT text FROM proposals WHERE case_id = ? AND doc_id = ?"
 	    " AND state IN ('kept', 'disclosed', 'flagged') AND text IS NOT NULL");
@@ -404,51 +405,33 @@ check_out(struct stage_ctx *ctx, const struct doc *d, const struct raster_page *
 		if (c <= same)
 			look[nl++] = gone[i];
 	}
-	switch (raster_check(pages, npages, ctx_rules, look, nl, allowed, na, &page, &kind,
-	    rule, sizeof rule)) {
-	case 0:
-		rc = 0;
-		break;
-	case 1:
-		if (kind == 'g')
-			snprintf(why, whylen, "released page %d of record %lld still reads a"
-			    " redacted phrase", page, (long long)d->id);
-		else
-			snprintf(why, whylen, "released page %d of record %lld reads Part 2"
-			    " content no reviewer kept (rule %s)", page, (long long)d->id, rule);
-		rc = 1;
-		break;
-	default:
-		msg_error("package: record %lld: the check of the released pages failed",
-		    (long long)d->id);
-		break;
-	}
-	/* text output: the sender's file goes out, so also what its text
-	 * layer and objects say, drawn or not (redact_text_layer) */
-	if (rc == 0 && layer != NULL) {
-		rc = -1;
-		switch (raster_check(layer, nlayer, ctx_rules, look, nl, allowed, na, &page,
-		    &kind, rule, sizeof rule)) {
+	/* the OCR of every page; in text output also what the file's text
+	 * layer and objects say, drawn or not (layer: redact_text_layer) */
+	for (src = 0, rc = 0; src < 2 && rc == 0 && (src == 0 || layer != NULL); src++) {
+		switch (raster_check(src ? layer : pages, src ? nlayer : npages, ctx_rules, look,
+		    nl, allowed, na, &page, &kind, rule, sizeof rule)) {
 		case 0:
-			rc = 0;
 			break;
 		case 1:
-			if (page > nlayer - 1)
-				snprintf(why, whylen, "the released file of record %lld still"
-				    " holds %s in its objects", (long long)d->id,
-				    kind == 'g' ? "a redacted phrase" : "Part 2 content");
+			what = kind == 'g' ? "a redacted phrase" : "Part 2 content";
+			if (src == 0)
+				snprintf(why, whylen, "released page %d of record %lld %s %s", page,
+				    (long long)d->id, kind == 'g' ? "still reads" : "reads", what);
+			else if (page > nlayer - 1)
+				snprintf(why, whylen, "the released file of record %lld still holds"
+				    " %s in its objects", (long long)d->id, what);
 			else
 				snprintf(why, whylen, "the text layer of released page %d of record"
-				    " %lld still reads %s", page, (long long)d->id,
-				    kind == 'g' ? "a redacted phrase" : "Part 2 content");
+				    " %lld still reads %s", page, (long long)d->id, what);
 			if (kind != 'g')
 				snprintf(why + strlen(why), whylen - strlen(why),
 				    " no reviewer kept (rule %s)", rule);
 			rc = 1;
 			break;
 		default:
-			msg_error("package: record %lld: the check of the released text failed",
-			    (long long)d->id);
+			msg_error("package: record %lld: the check of the released %s failed",
+			    (long long)d->id, src ? "text" : "pages");
+			rc = -1;
 			break;
 		}
 	}
