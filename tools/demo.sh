@@ -16,7 +16,10 @@ if [ ! -f "$fix/.stamp" ]; then
 fi
 rm -rf "$demo"
 "$roi" init "$demo" > /dev/null
-sed -i 's/^name = Our Practice$/name = Lakeside Behavioral Health (demo)/' "$demo/roi.conf"
+# the letterhead a recipient reads (the letter says "notify us at the number above")
+sed -i -e 's/^name = Our Practice$/name = Lakeside Behavioral Health (demo)/' \
+    -e 's/^address =$/address = 250 Sample Street, Springfield, ZZ 00000/' \
+    -e 's/^phone =$/phone = (555) 010-2200/' -e 's/^fax =$/fax = (555) 010-2201/' "$demo/roi.conf"
 
 echo "== demo home: $demo"
 echo "== roi -C $demo patient import fixtures/demo-patients.csv   (fictional patients)"
