@@ -45,7 +45,8 @@ UNIT_BIN  = $(patsubst tests/unit/%.c,$(SAN)/tests/%,$(UNIT_SRC))
 SAN_LIB_OBJ = $(patsubst %.c,$(SAN)/%.o,$(LIB_SRC))
 
 PROGS = $(O)/roi $(O)/mkfax $(O)/mkleak $(O)/roi-verify
-STAGES = intake ocr sort authcheck classify package disclose
+# the stage table's rows (stages/table.c): roi-NAME links to the one binary
+STAGES := $(shell sed -n 's/^[[:space:]]*\.name = "\([a-z-]*\)",$$/\1/p' stages/table.c)
 
 .PHONY: all deps deps-demo deps-test deps-bench deps-accuracy test test-build unit e2e bench accuracy accuracy-leak accuracy-part2 demo install clean fixtures
 

@@ -1,21 +1,37 @@
 /*
- * sandbox.h - narrow what a stage that parses hostile files may do
+ * sandbox.h - confine a process that parses hostile files
  *
- * Contract: sandbox_enter() sets PR_SET_NO_NEW_PRIVS and installs a seccomp
- * filter (libseccomp) that makes the system calls a document parser never
- * needs fail with EPERM: running programs (execve, execveat), new processes
- * (fork, vfork, clone without CLONE_THREAD; threads stay possible), networking (socket, connect, bind,
- * listen, accept, socketpair), tracing other processes (ptrace,
- * process_vm_*), and changing the system (mount, umount2, pivot_root,
- * chroot, swapon, reboot, kexec_*, *_module, setuid and friends, keyctl,
- * bpf, perf_event_open, userfaultfd).  Files stay usable: the stage still
- * reads its document and Tesseract's models and writes the store.
+ * Contract: sandbox_enter(home, may) confines the calling process for
+ * good, as a row of the stage table says (may: SB_* in stagetab.h):
+ *	- PR_SET_NO_NEW_PRIVS;
+ *	- Landlock: only the files and folders `may` names can be opened
+ *	  (the store, spool/ and quarantine/, the rules, Tesseract's data,
+ *	  keys/practice.pub, keys/, log/, outbox/), plus reading /usr, /etc,
+ *	  /proc/self and /dev/null, /dev/urandom; nothing can be executed.
+ *	  A kernel without Landlock (sandbox_landlock_abi() == 0) leaves this
+ *	  layer out and says so with -v;
+ *	- seccomp: an allow-list of system calls; running programs, new
+ *	  processes, sockets, tracing, io_uring and changing the system are
+ *	  refused (EPERM), any other call not on the list answers ENOSYS and
+ *	  is named on stderr.
+ * SB_TRUSTED: nothing is done (the office jobs run the notify commands).
  * Call it after the store is open and before the first hostile byte is
  * parsed.  Returns 0, or -1 with a message (the stage then refuses to run).
  */
 #ifndef ROI_SANDBOX_H
 #define ROI_SANDBOX_H
 
-int	sandbox_enter(void);
+int	sandbox_enter(const char *home, unsigned may);
+/* sandbox_landlock_abi - the kernel's Landlock version, 0 if it has none */
+int	sandbox_landlock_abi(void);
+/*
+ * sandbox_probe - try one thing a confined stage should or should not be
+ * able to do, and print "WHAT: allowed" or "WHAT: <error>" on stdout:
+ * r:PATH open for reading, w:PATH open for writing, c:DIR create a file
+ * in DIR, x:PROGRAM run it, s: open a socket, u: set up io_uring.
+ * Stages run it instead of their job when ROI_SANDBOX_PROBE is set (the
+ * confinement test, tests/e2e/confine.sh).  0, or -1 on a bad WHAT.
+ */
+int	sandbox_probe(const char *what);
 
 #endif

@@ -5,10 +5,10 @@
  * lstat'ed, renamed (a symlink, FIFO or folder is moved, never followed or
  * opened) and handed to stage processes, which run with a memory ceiling
  * and a time limit and die with the supervisor (PR_SET_PDEATHSIG).
- * Once a day it runs the credentialing check (panel_notify_due), which
- * runs roi.conf's [notify] command, without a shell.
- * Every NOSHOW_CHECK_SECS it runs the no-show check (noshow.h), which may
- * run the [notify] commands.
+ * What it runs, on what, and what a failure means, comes from the stage
+ * table (stagetab.h): it knows no stage by name.  The office jobs (the
+ * no-show check, credentialing reminders) are rows too, run every period
+ * as child processes.
  * FILES: HOME/inbox (watched), HOME/spool/incoming (claims),
  * HOME/spool/supervisor.lock, HOME/roi.db.
  */
@@ -35,10 +35,9 @@
 #include "chainlog.h"
 #include "clock.h"
 #include "msg.h"
-#include "panel.h"
-#include "noshow.h"
 #include "queue.h"
 #include "spool.h"
+#include "stagetab.h"
 #include "store.h"
 #include "supervise.h"
 
@@ -47,6 +46,7 @@ extern char **environ;
 #define MAX_CHILDREN	64
 #define STALL_DELAY	10	/* seconds: wait after the machine failed */
 #define MAX_WATCHES	1024
+#define MAX_ROWS	32	/* rows of the stage table */
 
 struct cand {			/* a drop waiting to settle */
 	char		path[SPOOL_PATH];
@@ -62,8 +62,8 @@ struct cand {			/* a drop waiting to settle */
 struct child {
 	pid_t		pid;
 	int		fd;		/* its stderr */
-	char		stage;		/* 'i' intake, 'o' ocr */
-	int64_t		id;
+	const struct stage_row *row;	/* what it runs */
+	int64_t		id;		/* its job (0: an office job) */
 	int64_t		started_ms;
 	int		killed;		/* we stopped it (timeout) */
 	char		buf[1024];
@@ -73,6 +73,8 @@ struct child {
 
 struct sup {
 	const char	*home;
+	const struct stage_row *tab;	/* the stage table */
+	int64_t		next_ms[MAX_ROWS];	/* office jobs: next run */
 	char		self[PATH_MAX];
 	struct config	cfg;
 	struct queue_policy pol;
@@ -88,8 +90,8 @@ struct sup {
 	int		draining;
 	int		once;
 	int		stalled;	/* --once stopped: the machine failed */
-	struct defer {			/* sort/authcheck jobs that failed: wait, or give up */
-		char	stage;
+	struct defer {			/* FAIL_DEFER jobs that failed: wait, or give up */
+		const struct stage_row *row;
 		int64_t	doc;
 		int64_t	not_before_ms;
 		int	fails;
@@ -98,7 +100,6 @@ struct sup {
 	int		late_waiting;	/* documents still to sort or check (not given up) */
 	char		stall_why[400];
 	int64_t		next_scan_ms;
-	int64_t		next_panel_ms;	/* the daily credentialing check (panel.h) */
 };
 
 static void	stall(struct sup *, const char *);
@@ -406,42 +407,13 @@ child_env(void)
 	return env;
 }
 
-/* stage_prog - the program and job option of a stage letter */
-static const char *
-stage_prog(char stage, const char **opt)
-{
-	switch (stage) {
-	case 'i':
-		*opt = "--input";
-		return "roi-intake";
-	case 's':
-		*opt = "--doc";
-		return "roi-sort";
-	case 'a':
-		*opt = "--doc";
-		return "roi-authcheck";
-	case 'c':
-		*opt = "--case";
-		return "roi-classify";
-	case 'p':
-		*opt = "--case";
-		return "roi-package";
-	case 'd':
-		*opt = "--case";
-		return "roi-disclose";
-	default:
-		*opt = "--doc";
-		return "roi-ocr";
-	}
-}
-
 /* spawn - start one stage process on one job */
 static int
-spawn(struct sup *s, char stage, int64_t id)
+spawn(struct sup *s, const struct stage_row *row, int64_t id)
 {
 	struct child	*k;
-	char		idbuf[32], *argv[8];
-	int		pfd[2];
+	char		prog[64], idbuf[32], *argv[8];
+	int		pfd[2], n = 0;
 	pid_t		pid;
 	sigset_t	none;
 
@@ -449,18 +421,18 @@ spawn(struct sup *s, char stage, int64_t id)
 		return -1;
 	if (pipe2(pfd, O_CLOEXEC) == -1)
 		return msg_syserror("pipe: %s", strerror(errno));
+	snprintf(prog, sizeof prog, "roi-%s", row->name);
 	snprintf(idbuf, sizeof idbuf, "%lld", (long long)id);
-	{
-		const char *opt;
-
-		argv[0] = (char *)stage_prog(stage, &opt);
-		argv[3] = (char *)opt;
+	argv[n++] = prog;
+	argv[n++] = "--home";
+	argv[n++] = (char *)s->home;
+	if (stage_job_opt(row)) {
+		argv[n++] = (char *)stage_job_opt(row);
+		argv[n++] = idbuf;
 	}
-	argv[1] = "--home";
-	argv[2] = (char *)s->home;
-	argv[4] = idbuf;
-	argv[5] = msg_verbose ? "-v" : NULL;
-	argv[6] = NULL;
+	if (msg_verbose)
+		argv[n++] = "-v";
+	argv[n] = NULL;
 	if ((pid = fork()) == -1) {
 		close(pfd[0]);
 		close(pfd[1]);
@@ -497,7 +469,7 @@ spawn(struct sup *s, char stage, int64_t id)
 	memset(k, 0, sizeof *k);
 	k->pid = pid;
 	k->fd = pfd[0];
-	k->stage = stage;
+	k->row = row;
 	k->id = id;
 	k->started_ms = clock_mono_ms();
 	msg_info("%s %lld: started (pid %ld)", argv[0], (long long)id, (long)pid);
@@ -537,7 +509,7 @@ drain_child(struct child *k)
 static void
 reason_of(struct child *k, int status, char *why, size_t len)
 {
-	const char *p = k->last, *opt, *name = stage_prog(k->stage, &opt) + 4;
+	const char *p = k->last, *name = k->row->name;
 
 	/* "roi-ocr: ..." -> "ocr: ..." keeps the stage name, drops the prefix */
 	if (strncmp(p, "roi-", 4) == 0)
@@ -577,7 +549,7 @@ machine_failed(struct sup *s, struct child *k, const char *why)
 {
 	int delay = s->cfg.retry_base > STALL_DELAY ? s->cfg.retry_base : STALL_DELAY;
 
-	if (k->stage == 'i')
+	if (k->row->fail == FAIL_INPUT)
 		queue_input_defer(s->st, k->id, why, delay);
 	else
 		queue_pages_release_pid(s->st, s->home, k->pid, why, &s->pol, 0, delay);
@@ -591,25 +563,25 @@ machine_failed(struct sup *s, struct child *k, const char *why)
  * with backoff and, after max_attempts, left unsorted until the next start.
  */
 static struct defer *
-defer_of(struct sup *s, char stage, int64_t doc, int create)
+defer_of(struct sup *s, const struct stage_row *row, int64_t doc, int create)
 {
 	int i;
 
 	for (i = 0; i < s->ndefer; i++)
-		if (s->defer[i].doc == doc && s->defer[i].stage == stage)
+		if (s->defer[i].doc == doc && s->defer[i].row == row)
 			return &s->defer[i];
 	if (!create || s->ndefer == (int)(sizeof s->defer / sizeof s->defer[0]))
 		return NULL;
 	memset(&s->defer[s->ndefer], 0, sizeof s->defer[0]);
 	s->defer[s->ndefer].doc = doc;
-	s->defer[s->ndefer].stage = stage;
+	s->defer[s->ndefer].row = row;
 	return &s->defer[s->ndefer++];
 }
 
 static void
 late_failed(struct sup *s, struct child *k, const char *why, int machine)
 {
-	struct defer *d = defer_of(s, k->stage, k->id, 1);
+	struct defer *d = defer_of(s, k->row, k->id, 1);
 	int	delay = s->cfg.retry_base > STALL_DELAY ? s->cfg.retry_base : STALL_DELAY;
 
 	if (d == NULL)
@@ -621,10 +593,9 @@ late_failed(struct sup *s, struct child *k, const char *why, int machine)
 	}
 	if (++d->fails >= s->pol.max_attempts) {
 		d->not_before_ms = INT64_MAX;
-		msg_warn("document %lld: %s: giving up until the next start: %s", (long long)k->id,
-		    k->stage == 's' ? "not sorted into a case" : k->stage == 'a' ?
-		    "authorization not checked" : k->stage == 'c' ? "records not classified" :
-		    k->stage == 'p' ? "not packaged" : "not released", why);
+		msg_warn("%s %lld: %s: giving up until the next start: %s",
+		    k->row->job == JOB_CASE ? "case" : "document", (long long)k->id,
+		    k->row->give_up, why);
 	} else
 		d->not_before_ms = clock_mono_ms() +
 		    (int64_t)queue_backoff(&s->pol, d->fails) * 1000;
@@ -636,7 +607,7 @@ reap(struct sup *s)
 {
 	struct child	k;
 	pid_t		pid;
-	int		status, i, q;
+	int		status, i, q, machine;
 	char		why[512];
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
@@ -655,58 +626,105 @@ reap(struct sup *s)
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && !k.killed)
 			continue;
 		reason_of(&k, status, why, sizeof why);
-		if (k.stage == 's' || k.stage == 'a' || k.stage == 'c' || k.stage == 'p' ||
-		    k.stage == 'd') {
-			late_failed(s, &k, why, WIFEXITED(status) &&
-			    WEXITSTATUS(status) == MSG_EX_TEMPFAIL && !k.killed);
-			continue;
+		machine = WIFEXITED(status) && WEXITSTATUS(status) == MSG_EX_TEMPFAIL &&
+		    !k.killed;
+		switch (k.row->fail) {
+		case FAIL_WARN:
+			msg_warn("%s; it runs again in %d s: %s", k.row->give_up,
+			    k.row->period, why);
+			break;
+		case FAIL_DEFER:
+			late_failed(s, &k, why, machine);
+			break;
+		case FAIL_INPUT:
+		case FAIL_PAGES:
+			if (machine)
+				machine_failed(s, &k, why);
+			else if (k.row->fail == FAIL_PAGES)
+				queue_pages_release_pid(s->st, s->home, k.pid, why, &s->pol, 1, 0);
+			else {
+				if (queue_input_fail(s->st, s->home, k.id, why, &s->pol, &q) == 0 && q)
+					msg_warn("input %lld: quarantined: %s", (long long)k.id, why);
+				queue_publish(s->st, s->home, k.id);
+			}
+			break;
 		}
-		if (WIFEXITED(status) && WEXITSTATUS(status) == MSG_EX_TEMPFAIL && !k.killed) {
-			machine_failed(s, &k, why);
-			continue;
-		}
-		if (k.stage == 'i') {
-			if (queue_input_fail(s->st, s->home, k.id, why, &s->pol, &q) == 0 && q)
-				msg_warn("input %lld: quarantined: %s", (long long)k.id, why);
-			queue_publish(s->st, s->home, k.id);
-		} else
-			queue_pages_release_pid(s->st, s->home, k.pid, why, &s->pol, 1, 0);
 	}
 }
 
 static int
-running(struct sup *s, char stage, int64_t id)
+running(struct sup *s, const struct stage_row *row, int64_t id)
 {
 	int i, n = 0;
 
 	for (i = 0; i < s->nkids; i++)
-		if (s->kids[i].stage == stage && s->kids[i].id == id)
+		if (s->kids[i].row == row && s->kids[i].id == id)
 			n++;
 	return n;
+}
+
+/* running_job - stages running on this document (or input, or case) */
+static int
+running_job(struct sup *s, enum stage_job job, int64_t id)
+{
+	int i, n = 0;
+
+	for (i = 0; i < s->nkids; i++)
+		if (s->kids[i].row->job == job && s->kids[i].id == id)
+			n++;
+	return n;
+}
+
+/*
+ * schedule_row - start row's stage on its due jobs while workers are free.
+ * A per_row stage (OCR) gets one worker per job first, then as many as
+ * the job has rows.  FAIL_DEFER jobs that failed wait for their backoff
+ * and are counted in late_waiting unless given up on.
+ */
+static int
+schedule_row(struct sup *s, const struct stage_row *row, int workers)
+{
+	sqlite3_stmt	*q;
+	int64_t		ids[256];
+	int		want[256], n, i, pass, r;
+
+	if ((q = stage_due(s->st, row, (int64_t)time(NULL))) == NULL)
+		return -1;
+	for (n = 0; n < 256 && sqlite3_step(q) == SQLITE_ROW; n++) {
+		ids[n] = sqlite3_column_int64(q, 0);
+		want[n] = row->per_row ? sqlite3_column_int(q, 1) : 1;
+	}
+	sqlite3_finalize(q);
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < n; i++) {
+			struct defer *d = row->fail == FAIL_DEFER ?
+			    defer_of(s, row, ids[i], 0) : NULL;
+
+			if (d && d->not_before_ms == INT64_MAX)
+				continue;	/* given up on until the next start */
+			if (pass == 0 && row->fail == FAIL_DEFER)
+				s->late_waiting++;
+			if (d && d->not_before_ms > clock_mono_ms())
+				continue;
+			r = running(s, row, ids[i]);
+			while (s->nkids < workers && r < want[i] && (pass == 1 || r == 0)) {
+				if (spawn(s, row, ids[i]) == -1)
+					return -1;
+				r++;
+			}
+		}
+	return 0;
 }
 
 /* schedule - start stages while there are free workers and ready work */
 static void
 schedule(struct sup *s)
 {
+	const struct stage_row *row;
 	sqlite3_stmt	*q;
-	int		workers = config_workers(&s->cfg), pass;
+	int		workers = config_workers(&s->cfg);
 	int64_t		ids[256];
-	int		want[256], n, i, fin;
-
-	/* intake first: it is quick and tells staff early what arrived */
-	q = store_prepare(s->st, "SELECT id FROM inputs WHERE state = 'intake'"
-	    " AND next_try <= ? ORDER BY id LIMIT 256");
-	if (q == NULL)
-		return;
-	sqlite3_bind_int64(q, 1, (int64_t)time(NULL));
-	while (s->nkids < workers && sqlite3_step(q) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(q, 0);
-
-		if (!running(s, 'i', id))
-			spawn(s, 'i', id);
-	}
-	sqlite3_finalize(q);
+	int		n, i, fin;
 
 	/* documents whose pages are all done but which were not closed */
 	q = store_prepare(s->st, "SELECT id FROM documents d WHERE state = 'ocr' AND"
@@ -718,78 +736,28 @@ schedule(struct sup *s)
 		ids[n] = sqlite3_column_int64(q, 0);
 	sqlite3_finalize(q);
 	for (i = 0; i < n; i++)
-		if (!running(s, 'o', ids[i]))
+		if (!running_job(s, JOB_DOC, ids[i]))
 			queue_doc_finish(s->st, ids[i], &fin);
 
-	/* read requests become cases, cases get their authorization checked:
-	 * quick, so before more OCR */
+	/* in table order: the quick stages first, OCR last */
 	s->late_waiting = 0;
-	for (pass = 0; pass < 5; pass++) {
-		static const char *const sql[5] = {
-			"SELECT d.id FROM documents d JOIN inputs i ON i.id = d.input_id"
-			" WHERE d.state = 'done' AND i.kind = 'request' AND NOT EXISTS"
-			" (SELECT 1 FROM cases c WHERE c.doc_id = d.id) ORDER BY d.id LIMIT 256",
-			"SELECT c.doc_id FROM cases c WHERE NOT EXISTS (SELECT 1 FROM auth a"
-			" WHERE a.case_id = c.id) ORDER BY c.id LIMIT 256",
-			/* cases with records read and not classified, none being read */
-			"SELECT c.id FROM cases c JOIN auth a ON a.case_id = c.id WHERE EXISTS"
-			" (SELECT 1 FROM inputs i JOIN documents d ON d.id = i.doc_id WHERE"
-			" i.case_id = c.id AND i.kind = 'record' AND i.state IN ('done', 'duplicate')"
-			" AND d.state = 'done' AND NOT EXISTS (SELECT 1 FROM case_records r WHERE"
-			" r.case_id = c.id AND r.doc_id = i.doc_id)) AND NOT EXISTS (SELECT 1 FROM"
-			" inputs i WHERE i.case_id = c.id AND i.kind = 'record' AND i.state IN"
-			" ('intake', 'processing')) ORDER BY c.id LIMIT 256",
-			/* approved cases not packaged yet */
-			"SELECT r.case_id FROM review r WHERE r.state = 'approved' AND NOT EXISTS"
-			" (SELECT 1 FROM releases x WHERE x.case_id = r.case_id) ORDER BY r.case_id"
-			" LIMIT 256",
-			/* packages to log and publish, and any publish a crash left
-			 * undone; one at a time: they append to one log */
-			"SELECT case_id FROM releases WHERE state = 'packaged' OR (state ="
-			" 'released' AND published = 0) ORDER BY case_id LIMIT 1",
-		};
-		char stage = "sacpd"[pass];
-
-		q = store_prepare(s->st, sql[pass]);
-		if (q == NULL)
+	for (row = s->tab; row->name; row++)
+		if (row->job != JOB_NONE && schedule_row(s, row, workers) == -1)
 			return;
-		while (sqlite3_step(q) == SQLITE_ROW) {
-			int64_t		id = sqlite3_column_int64(q, 0);
-			struct defer	*d = defer_of(s, stage, id, 0);
+}
 
-			if (d && d->not_before_ms == INT64_MAX)
-				continue;	/* given up on until the next start */
-			s->late_waiting++;
-			if (s->nkids < workers && !running(s, stage, id) &&
-			    (d == NULL || d->not_before_ms <= clock_mono_ms()))
-				spawn(s, stage, id);
-		}
-		sqlite3_finalize(q);
-	}
+/* office - start the office jobs that are due (not while stopping) */
+static void
+office(struct sup *s)
+{
+	const struct stage_row *row;
+	int64_t	now = clock_mono_ms();
+	int	i;
 
-	/* OCR: pages of a document spread over workers, oldest document first;
-	 * first pass one worker per document, second pass fills the rest */
-	q = store_prepare(s->st, "SELECT doc_id, count(*) FROM pages WHERE state ="
-	    " 'pending' AND next_try <= ? AND doc_id IN (SELECT id FROM documents"
-	    " WHERE state = 'ocr') GROUP BY doc_id ORDER BY doc_id LIMIT 256");
-	if (q == NULL)
-		return;
-	sqlite3_bind_int64(q, 1, (int64_t)time(NULL));
-	for (n = 0; n < 256 && sqlite3_step(q) == SQLITE_ROW; n++) {
-		ids[n] = sqlite3_column_int64(q, 0);
-		want[n] = sqlite3_column_int(q, 1);
-	}
-	sqlite3_finalize(q);
-	for (pass = 0; pass < 2; pass++)
-		for (i = 0; i < n && s->nkids < workers; i++) {
-			int r = running(s, 'o', ids[i]);
-
-			while (s->nkids < workers && r < want[i] && (pass == 1 || r == 0)) {
-				if (spawn(s, 'o', ids[i]) == -1)
-					return;
-				r++;
-			}
-		}
+	for (row = s->tab, i = 0; row->name && i < MAX_ROWS; row++, i++)
+		if (row->job == JOB_NONE && now >= s->next_ms[i] && !running(s, row, 0) &&
+		    spawn(s, row, 0) == 0)
+			s->next_ms[i] = now + (int64_t)row->period * 1000;
 }
 
 /* pending_work - anything left for --once to wait for? also the next retry */
@@ -841,19 +809,20 @@ reload(struct sup *s)
 }
 
 int
-supervise_run(const char *home, int once)
+supervise_run(const char *home, const struct stage_row *tab, int once)
 {
 	struct sup	s;
 	struct pollfd	pfd[2 + MAX_CHILDREN];
 	struct signalfd_siginfo si;
 	sigset_t	mask;
 	char		p[SPOOL_PATH];
-	int64_t		next_try, now, timeout, noshow_ms = 0;
+	int64_t		next_try, now, timeout;
 	ssize_t		len;
 	int		i, n, rc = -1;
 
 	memset(&s, 0, sizeof s);
 	s.home = home;
+	s.tab = tab;
 	s.once = once;
 	s.ifd = s.sfd = s.lockfd = -1;
 	config_defaults(&s.cfg);
@@ -903,19 +872,8 @@ supervise_run(const char *home, int once)
 	for (;;) {
 		reap(&s);
 		check_timeouts(&s);
-		/* no-show follow-up: escalations, retried messages, expired offers */
-		if (!s.draining && clock_mono_ms() >= noshow_ms) {
-			if (noshow_check(s.st, home, clock_now()) == -1)
-				msg_warn("the no-show check failed; it runs again in %d s",
-				    NOSHOW_CHECK_SECS);
-			noshow_ms = clock_mono_ms() + NOSHOW_CHECK_SECS * 1000;
-		}
 		if (!s.draining) {
-			/* credentialing reminders: at start, then once a day */
-			if (clock_mono_ms() >= s.next_panel_ms) {
-				s.next_panel_ms = clock_mono_ms() + 86400 * 1000LL;
-				panel_notify_due(s.st, home, clock_now());
-			}
+			office(&s);
 			if (clock_mono_ms() >= s.next_scan_ms)
 				scan(&s);
 			claim_settled(&s);
@@ -943,6 +901,9 @@ supervise_run(const char *home, int once)
 			if (t < timeout)
 				timeout = t;
 		}
+		for (i = 0; i < MAX_ROWS && s.tab[i].name; i++)
+			if (s.tab[i].job == JOB_NONE && s.next_ms[i] - now < timeout)
+				timeout = s.next_ms[i] - now;
 		for (i = 0; i < s.ndefer; i++)
 			if (s.defer[i].not_before_ms != INT64_MAX &&
 			    s.defer[i].not_before_ms - now < timeout)

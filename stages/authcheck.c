@@ -636,7 +636,7 @@ stage_authcheck_main(int argc, char **argv)
 	int64_t			case_id = 0;
 	int			np = 0, i, rc = 1, revocation = 0;
 
-	stage_setup(&ctx, argc, argv, "--doc");
+	stage_setup(&ctx, argc, argv);
 	if (authz_rules_load(ctx.home, &rules) == -1) {
 		msg_error("authcheck: rules/authorization.rules has errors; fix them (roi rules check)");
 		msg_tempfail = 1;
@@ -644,9 +644,12 @@ stage_authcheck_main(int argc, char **argv)
 	}
 	rules_sha256(ctx.home, "authorization.rules", rsha);
 	nick = rules_read(ctx.home, "nicknames.rules");
+	if ((i = stage_is_ready(&ctx)) != 1) {
+		rc = i == 0 ? 0 : 1;	/* checked already */
+		goto out;
+	}
 	s = store_prepare(ctx.st, "SELECT c.id, d.sha256 FROM cases c JOIN documents d ON"
-	    " d.id = c.doc_id WHERE c.doc_id = ? AND NOT EXISTS (SELECT 1 FROM auth a"
-	    " WHERE a.case_id = c.id)");
+	    " d.id = c.doc_id WHERE c.doc_id = ?");
 	if (s == NULL)
 		goto out;
 	sqlite3_bind_int64(s, 1, ctx.id);
@@ -656,10 +659,8 @@ stage_authcheck_main(int argc, char **argv)
 	}
 	sqlite3_finalize(s);
 	s = NULL;
-	if (case_id == 0) {
-		rc = 0;		/* checked already */
+	if (case_id == 0)
 		goto out;
-	}
 	snprintf(cname, sizeof cname, "C-%lld", (long long)case_id);
 	/* the pages of the authorization part(s); failing those, of a revocation */
 	{

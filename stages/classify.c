@@ -412,7 +412,7 @@ stage_classify_main(int argc, char **argv)
 	char		pid[PATIENT_IDLEN];
 	int		n = 0, i, rc = 1, a;
 
-	stage_setup(&ctx, argc, argv, "--case");
+	stage_setup(&ctx, argc, argv);
 	memset(&j, 0, sizeof j);
 	j.ctx = &ctx;
 	if (part2_load_good(ctx.home, &j.r, j.sha) == -1) {
@@ -432,9 +432,10 @@ stage_classify_main(int argc, char **argv)
 		goto out;
 	if (store_begin(ctx.st) == -1)
 		goto out;
-	if ((a = auth_allows(&j, ctx.id)) <= 0) {
+	/* checked, with records to classify and none still being read */
+	if ((a = stage_is_ready(&ctx)) != 1 || (a = auth_allows(&j, ctx.id)) != 1) {
 		store_rollback(ctx.st);
-		rc = a == 0 ? 0 : 1;	/* not checked yet: nothing to do */
+		rc = a == 0 ? 0 : 1;	/* nothing to do */
 		goto out;
 	}
 	/* records read and not classified yet; none still being read */

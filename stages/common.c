@@ -19,37 +19,48 @@
 #include "stage.h"
 
 void
-stage_setup(struct stage_ctx *ctx, int argc, char **argv, const char *id_opt)
+stage_setup(struct stage_ctx *ctx, int argc, char **argv)
 {
-	char	p[SPOOL_PATH], *end;
-	int	i;
+	char		p[SPOOL_PATH], *end;
+	const char	*id_opt, *probe;
+	int		i;
 
 	memset(ctx, 0, sizeof *ctx);
 	umask(077);
 	msg_init(argv[0]);
-	ctx->id = -1;
+	if ((ctx->row = stage_row_named(stage_table, msg_prog)) == NULL)
+		msg_usage("%s: not a stage", msg_prog);
+	id_opt = stage_job_opt(ctx->row);
+	ctx->id = id_opt ? -1 : 0;
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--home") == 0 && i + 1 < argc)
 			ctx->home = argv[++i];
-		else if (strcmp(argv[i], id_opt) == 0 && i + 1 < argc) {
+		else if (id_opt && strcmp(argv[i], id_opt) == 0 && i + 1 < argc) {
 			ctx->id = strtoll(argv[++i], &end, 10);
 			if (*end || ctx->id <= 0)
 				msg_usage("%s: not a job id", id_opt);
 		} else if (strcmp(argv[i], "-v") == 0)
 			msg_verbose = 1;
 		else
-			msg_usage("usage: %s --home DIR %s ID", msg_prog, id_opt);
+			msg_usage("usage: %s --home DIR%s%s%s", msg_prog, id_opt ? " " : "",
+			    id_opt ? id_opt : "", id_opt ? " ID" : "");
 	}
-	if (ctx->home == NULL || ctx->id <= 0)
-		msg_usage("usage: %s --home DIR %s ID", msg_prog, id_opt);
+	if (ctx->home == NULL || (id_opt && ctx->id <= 0))
+		msg_usage("usage: %s --home DIR%s%s%s", msg_prog, id_opt ? " " : "",
+		    id_opt ? id_opt : "", id_opt ? " ID" : "");
 	config_defaults(&ctx->cfg);
 	if (spool_home_check(ctx->home) == -1 ||
 	    config_load(&ctx->cfg, spool_path(p, ctx->home, CONFIG_FILE)) == -1 ||
 	    store_open(&ctx->st, ctx->home) == -1)
 		exit(msg_tempfail ? MSG_EX_TEMPFAIL : 1);
-	/* from here on the stage parses hostile bytes: no exec, no network */
-	if (sandbox_enter() == -1)
+	/* from here on the stage parses hostile bytes: confined by its row */
+	if (ctx->row->prepare && ctx->row->prepare(ctx->home, &ctx->cfg) == -1)
+		exit(msg_tempfail ? MSG_EX_TEMPFAIL : 1);
+	if (sandbox_enter(ctx->home, ctx->row->may) == -1)
 		exit(1);
+	/* the confinement test: what can this stage open? (sandbox.h) */
+	if ((probe = getenv("ROI_SANDBOX_PROBE")) != NULL)
+		exit(sandbox_probe(probe) == 0 ? 0 : 2);
 	ctx->pol.max_attempts = ctx->cfg.max_attempts;
 	ctx->pol.retry_base = ctx->cfg.retry_base;
 	ocr_opts_default(&ctx->ocr);
@@ -120,4 +131,10 @@ stage_teardown(struct stage_ctx *ctx, int rc)
 	if (rc == 0)
 		return 0;
 	return msg_tempfail ? MSG_EX_TEMPFAIL : 1;
+}
+
+int
+stage_is_ready(struct stage_ctx *ctx)
+{
+	return stage_ready(ctx->st, ctx->row, ctx->id);
 }

@@ -230,10 +230,8 @@ disclose(struct stage_ctx *ctx)
 	else
 		snprintf(outbox, sizeof outbox, "outbox/C-%lld.%s", (long long)ctx->id,
 		    strcmp(kind, "zip") == 0 ? "zip" : "age");
-	/* the log's key is made with the first release, named after the
-	 * practice as roi.conf names it by then */
-	if (chainlog_keys(ctx->home, ctx->cfg.practice_name) == -1 ||
-	    chainlog_open(&cl, ctx->st, ctx->home) == -1)
+	/* the log's key: made before the stage was confined */
+	if (chainlog_open(&cl, ctx->st, ctx->home) == -1)
 		goto out;
 	if (chainlog_append(cl, ctx->id, &e, json, outbox, &seq) == -1)
 		goto out;
@@ -253,15 +251,28 @@ out:
 	return rc;
 }
 
+/* the log's key is made with the first release, named after the practice
+ * as roi.conf names it by then; before the stage is confined, which
+ * leaves it only reading the key (stagetab.h) */
+int
+stage_disclose_prepare(const char *home, const struct config *cfg)
+{
+	return chainlog_keys(home, cfg->practice_name);
+}
+
 int
 stage_disclose_main(int argc, char **argv)
 {
 	struct stage_ctx	ctx;
 	int			lock, rc = 1;
 
-	stage_setup(&ctx, argc, argv, "--case");
+	stage_setup(&ctx, argc, argv);
 	if ((lock = chainlog_lock(ctx.home)) == -1)
 		goto out;
+	if ((rc = stage_is_ready(&ctx)) != 1) {
+		rc = rc == 0 ? 0 : 1;	/* released and published already */
+		goto out;
+	}
 	/* whatever a crash left: the files brought up to the store first */
 	if (chainlog_sync(ctx.st, ctx.home) == -1)
 		goto out;

@@ -80,31 +80,32 @@ stage_intake_main(int argc, char **argv)
 	struct stage_ctx ctx;
 	struct ocr_info	info;
 	sqlite3_stmt	*s;
-	char		state[16] = "", spool[128] = "", path[SPOOL_PATH];
+	char		spool[128] = "", path[SPOOL_PATH];
 	char		kind[16] = "", ref[128] = "";
 	char		sha[SPOOL_SHAHEX], why[OCR_WHY];
 	off_t		size;
 	int64_t		doc_id, known;
 	int		dup, r, fd = -1, bad, rc = 1;
 
-	stage_setup(&ctx, argc, argv, "--input");
-	s = store_prepare(ctx.st, "SELECT state, spool, kind, coalesce(case_ref, '')"
-	    " FROM inputs WHERE id = ?");
-	if (s == NULL)
+	stage_setup(&ctx, argc, argv);
+	if ((r = stage_is_ready(&ctx)) == -1)
 		goto out;
-	sqlite3_bind_int64(s, 1, ctx.id);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		snprintf(state, sizeof state, "%s", sqlite3_column_text(s, 0));
-		snprintf(spool, sizeof spool, "%s", sqlite3_column_text(s, 1));
-		snprintf(kind, sizeof kind, "%s", sqlite3_column_text(s, 2));
-		snprintf(ref, sizeof ref, "%s", sqlite3_column_text(s, 3));
-	}
-	sqlite3_finalize(s);
-	if (strcmp(state, "intake") != 0) {
+	if (r == 0) {
 		/* done already (a retry after a crash past the commit) */
 		rc = queue_publish(ctx.st, ctx.home, ctx.id) == 0 ? 0 : 1;
 		goto out;
 	}
+	s = store_prepare(ctx.st, "SELECT spool, kind, coalesce(case_ref, '') FROM inputs"
+	    " WHERE id = ?");
+	if (s == NULL)
+		goto out;
+	sqlite3_bind_int64(s, 1, ctx.id);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		snprintf(spool, sizeof spool, "%s", sqlite3_column_text(s, 0));
+		snprintf(kind, sizeof kind, "%s", sqlite3_column_text(s, 1));
+		snprintf(ref, sizeof ref, "%s", sqlite3_column_text(s, 2));
+	}
+	sqlite3_finalize(s);
 	if (strcmp(kind, "record") == 0) {
 		int64_t case_id = record_case(ctx.st, ref, why, sizeof why);
 

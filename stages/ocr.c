@@ -55,7 +55,7 @@ stage_ocr_main(int argc, char **argv)
 	int64_t		token, t0;
 	int		pageno, r, fin, rc = 1;
 
-	stage_setup(&ctx, argc, argv, "--doc");
+	stage_setup(&ctx, argc, argv);
 	/*
 	 * Page results are redoable: a commit lost to a power cut only sends
 	 * its page back to 'pending' (the WAL stays consistent), and the next
@@ -68,6 +68,11 @@ stage_ocr_main(int argc, char **argv)
 	if (sodium_init() < 0)
 		msg_fatal("cannot initialise libsodium");
 	randombytes_buf(&token, sizeof token);
+	/* pages waiting to be read (each page is claimed in its own transaction) */
+	if ((r = stage_is_ready(&ctx)) != 1) {
+		rc = r == 0 ? 0 : 1;	/* read or quarantined by another worker */
+		goto out;
+	}
 	s = store_prepare(ctx.st, "SELECT state, sha256 FROM documents WHERE id = ?");
 	if (s == NULL)
 		goto out;

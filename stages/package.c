@@ -852,13 +852,17 @@ stage_package_main(int argc, char **argv)
 	int			n = 0, i, nf = 0, r, rc = 1, found = 0, disclose;
 	int64_t			blk[32];
 
-	stage_setup(&ctx, argc, argv, "--case");
+	stage_setup(&ctx, argc, argv);
+	/* approved and not packaged yet */
+	if ((r = stage_is_ready(&ctx)) != 1) {
+		rc = r == 0 ? 0 : 1;
+		goto out;
+	}
 	s = store_prepare(ctx.st, "SELECT rv.recipient, rc.kind, rc.age_recipient, rv.decided_by,"
 	    " rv.rules_sha256, rv.part2, d.sha256, coalesce(rv.passphrase, ''), coalesce(rc.fax, '')"
 	    " FROM review rv JOIN cases c ON c.id = rv.case_id"
 	    " JOIN documents d ON d.id = c.doc_id LEFT JOIN recipients rc ON rc.name = rv.recipient"
-	    " WHERE rv.case_id = ? AND rv.state = 'approved' AND NOT EXISTS (SELECT 1 FROM"
-	    " releases x WHERE x.case_id = rv.case_id)");
+	    " WHERE rv.case_id = ?");
 	if (s == NULL)
 		goto out;
 	sqlite3_bind_int64(s, 1, ctx.id);

@@ -56,10 +56,10 @@ stage_sort_main(int argc, char **argv)
 	sqlite3_stmt	*s = NULL, *up = NULL;
 	char		sha[65], prev[48] = "";
 	int64_t		case_id;
-	int		rc = 1, pageno, score, part = 0, first = 0, last = 0, ended = 0;
+	int		r, rc = 1, pageno, score, part = 0, first = 0, last = 0, ended = 0;
 	const char	*type;
 
-	stage_setup(&ctx, argc, argv, "--doc");
+	stage_setup(&ctx, argc, argv);
 	if (doctype_load(ctx.home, &dt) == -1) {
 		msg_error("sort: rules/doctypes.rules has errors; fix them (roi rules check)");
 		msg_tempfail = 1;
@@ -69,19 +69,11 @@ stage_sort_main(int argc, char **argv)
 	if (store_begin(ctx.st) == -1)
 		goto out;
 	/* only a read request without a case yet */
-	s = store_prepare(ctx.st, "SELECT 1 FROM documents d JOIN inputs i ON i.id = d.input_id"
-	    " WHERE d.id = ? AND d.state = 'done' AND i.kind = 'request' AND NOT EXISTS"
-	    " (SELECT 1 FROM cases c WHERE c.doc_id = d.id)");
-	if (s == NULL)
-		goto fail;
-	sqlite3_bind_int64(s, 1, ctx.id);
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_finalize(s);
+	if ((r = stage_is_ready(&ctx)) != 1) {
 		store_rollback(ctx.st);
-		rc = 0;		/* sorted already, or not a request */
+		rc = r == 0 ? 0 : 1;	/* sorted already, or not a request */
 		goto out;
 	}
-	sqlite3_finalize(s);
 	/* the case takes the request's input number: fax 1 is case C-1 */
 	s = store_prepare(ctx.st, "INSERT INTO cases(id, doc_id, rules_sha256, created_at)"
 	    " VALUES ((SELECT input_id FROM documents WHERE id = ?1), ?1, ?2, ?3)");

@@ -1,13 +1,8 @@
 /*
  * stage.h - entry points of the stage programs (one multi-call binary)
  *
- * Each stage runs as its own process on one job:
- *	roi-intake --home DIR --input ID
- *	roi-ocr    --home DIR --doc ID
- *	roi-sort   --home DIR --doc ID
- *	roi-authcheck --home DIR --doc ID
- *	roi-classify --home DIR --case ID
- *	roi-package --home DIR --case ID
+ * Each stage runs as its own process on one job, as its row of the stage
+ * table (stages/table.c) says: roi-NAME --home DIR [--input|--doc|--case ID].
  * Exit 0: the job's state moved on in the store (which includes "this input
  * is quarantined").  Exit 75 (MSG_EX_TEMPFAIL): the machine failed (disk
  * full, I/O error): the supervisor retries later without counting it
@@ -22,9 +17,11 @@
 #include "config.h"
 #include "ocr.h"
 #include "queue.h"
+#include "stagetab.h"
 #include "store.h"
 
 struct stage_ctx {
+	const struct stage_row	*row;	/* this stage's row of the stage table */
 	const char		*home;
 	int64_t			id;
 	struct config		cfg;
@@ -33,8 +30,14 @@ struct stage_ctx {
 	struct store		*st;
 };
 
-/* stage_setup - parse --home/--ID_OPT, umask, config, store; exits on error */
-void	stage_setup(struct stage_ctx *ctx, int argc, char **argv, const char *id_opt);
+/*
+ * stage_setup - find this program's row of the stage table, parse --home
+ * and the row's job option, umask, config, store, then confine the process
+ * as the row says (sandbox.h); exits on error
+ */
+void	stage_setup(struct stage_ctx *ctx, int argc, char **argv);
+/* stage_is_ready - is this stage's job still in its readiness view? (stagetab.h) */
+int	stage_is_ready(struct stage_ctx *ctx);
 /*
  * stage_cpu_limit - a CPU bound on what comes next: from now on this
  * process may use secs more seconds of CPU (RLIMIT_CPU, soft limit);
@@ -56,5 +59,8 @@ int	stage_authcheck_main(int argc, char **argv);
 int	stage_classify_main(int argc, char **argv);
 int	stage_package_main(int argc, char **argv);
 int	stage_disclose_main(int argc, char **argv);
+int	stage_disclose_prepare(const char *home, const struct config *cfg);
+int	stage_noshow_main(int argc, char **argv);
+int	stage_panel_main(int argc, char **argv);
 
 #endif

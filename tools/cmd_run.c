@@ -6,6 +6,7 @@
 
 #include "msg.h"
 #include "roi.h"
+#include "stagetab.h"
 #include "supervise.h"
 
 int
@@ -31,5 +32,5 @@ cmd_run(int argc, char **argv, const char *home)
 		msg_error("usage: roi run [--once] [-v]");
 		return EXIT_USAGE;
 	}
-	return supervise_run(home, once) == 0 ? 0 : 1;
+	return supervise_run(home, stage_table, once) == 0 ? 0 : 1;
 }

@@ -147,20 +147,16 @@ main(int argc, char **argv)
 
 	base = base ? base + 1 : argv[0];
 	umask(077);
-	if (strcmp(base, "roi-intake") == 0)
-		return stage_intake_main(argc, argv);
-	if (strcmp(base, "roi-ocr") == 0)
-		return stage_ocr_main(argc, argv);
-	if (strcmp(base, "roi-sort") == 0)
-		return stage_sort_main(argc, argv);
-	if (strcmp(base, "roi-authcheck") == 0)
-		return stage_authcheck_main(argc, argv);
-	if (strcmp(base, "roi-classify") == 0)
-		return stage_classify_main(argc, argv);
-	if (strcmp(base, "roi-package") == 0)
-		return stage_package_main(argc, argv);
-	if (strcmp(base, "roi-disclose") == 0)
-		return stage_disclose_main(argc, argv);
+	/* invoked as roi-NAME: the stage of that row of the stage table */
+	if (strncmp(base, "roi-", 4) == 0) {
+		const struct stage_row *row = stage_row_named(stage_table, base);
+
+		if (row)
+			return row->main(argc, argv);
+		msg_init(base);
+		msg_error("no such stage (the stage table is in stages/table.c)");
+		return 2;
+	}
 	msg_init("roi");
 
 	argc--, argv++;
