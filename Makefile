@@ -8,7 +8,7 @@
 #   make accuracy the authorization check on forms drawn with other seeds, and
 #                 the leak suite on records by other engines (cairo, gs, qpdf,
 #                 chromium; tools/leakaccuracy.sh)
-#   make deps | all | install PREFIX=/usr/local DESTDIR= | clean
+#   make deps | all | install PREFIX=/usr/local DESTDIR= | uninstall | clean
 
 CC      ?= gcc
 PREFIX  ?= /usr/local
@@ -48,7 +48,7 @@ PROGS = $(O)/roi $(O)/mkfax $(O)/mkleak $(O)/roi-verify
 # the stage table's rows (stages/table.c): roi-NAME links to the one binary
 STAGES := $(shell sed -n 's/^[[:space:]]*\.name = "\([a-z-]*\)",$$/\1/p' stages/table.c)
 
-.PHONY: all deps deps-demo deps-test deps-bench deps-accuracy test test-build unit e2e bench accuracy accuracy-leak accuracy-part2 demo install clean fixtures
+.PHONY: uninstall all deps deps-demo deps-test deps-bench deps-accuracy test test-build unit e2e bench accuracy accuracy-leak accuracy-part2 demo install clean fixtures
 
 all: deps $(PROGS) $(addprefix $(O)/roi-,$(STAGES))
 
@@ -151,14 +151,13 @@ accuracy-part2: deps-test all $(SAN)/p2score
 demo: deps-demo all
 	@sh tools/demo.sh $(O)
 
+# the programs, a roi-NAME link per stage, rules, docs and the systemd unit
+# made with PREFIX's paths (tools/install.sh); uninstall removes them
 install: $(PROGS)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/roi/rules
-	install -m 0755 $(O)/roi $(DESTDIR)$(PREFIX)/bin/roi
-	install -m 0755 $(O)/roi-verify $(DESTDIR)$(PREFIX)/bin/roi-verify
-	for s in $(STAGES); do ln -sf roi $(DESTDIR)$(PREFIX)/bin/roi-$$s; done
-	cp -R rules/. $(DESTDIR)$(PREFIX)/share/roi/rules/
-	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
-	install -m 0644 tools/roi.service $(DESTDIR)$(PREFIX)/lib/systemd/system/roi.service
+	@sh tools/install.sh $(O) "$(DESTDIR)" "$(PREFIX)"
+
+uninstall:
+	@sh tools/install.sh --uninstall $(O) "$(DESTDIR)" "$(PREFIX)"
 
 clean:
 	rm -rf $(O)

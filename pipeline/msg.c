@@ -9,12 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "msg.h"
 
 const char *msg_prog = "roi";
 int	msg_verbose;
 int	msg_tempfail;
+static int	to_syslog;
 
 void
 msg_init(const char *prog)
@@ -26,7 +28,7 @@ msg_init(const char *prog)
 
 /* msg_vput - format, neutralise control characters, write one line */
 static void
-msg_vput(const char *level, const char *fmt, va_list ap)
+msg_vput(int pri, const char *level, const char *fmt, va_list ap)
 {
 	char	buf[1024];
 	char	*p;
@@ -35,8 +37,47 @@ msg_vput(const char *level, const char *fmt, va_list ap)
 	for (p = buf; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = '?';
+	if (to_syslog) {
+		syslog(pri, "%s%s", level, buf);
+		return;
+	}
 	fprintf(stderr, "%s: %s%s\n", msg_prog, level, buf);
 	fflush(stderr);
+}
+
+void
+msg_syslog(void)
+{
+	openlog(msg_prog, LOG_PID, LOG_DAEMON);
+	to_syslog = 1;
+}
+
+void
+msg_relay(const char *line)
+{
+	char	buf[1024];
+	char	*p;
+
+	snprintf(buf, sizeof buf, "%s", line);
+	for (p = buf; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	if (to_syslog) {
+		syslog(strstr(buf, ": warning: ") ? LOG_WARNING : LOG_NOTICE, "%s", buf);
+		return;
+	}
+	fprintf(stderr, "%s\n", buf);
+	fflush(stderr);
+}
+
+void
+msg_event(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	msg_vput(LOG_NOTICE, "", fmt, ap);
+	va_end(ap);
 }
 
 void
@@ -47,7 +88,7 @@ msg_info(const char *fmt, ...)
 	if (!msg_verbose)
 		return;
 	va_start(ap, fmt);
-	msg_vput("", fmt, ap);
+	msg_vput(LOG_INFO, "", fmt, ap);
 	va_end(ap);
 }
 
@@ -57,7 +98,7 @@ msg_warn(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	msg_vput("warning: ", fmt, ap);
+	msg_vput(LOG_WARNING, "warning: ", fmt, ap);
 	va_end(ap);
 }
 
@@ -67,7 +108,7 @@ msg_error(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	msg_vput("", fmt, ap);
+	msg_vput(LOG_ERR, "", fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -95,7 +136,7 @@ msg_syserror(const char *fmt, ...)
 
 	msg_note_errno(errno);
 	va_start(ap, fmt);
-	msg_vput("", fmt, ap);
+	msg_vput(LOG_ERR, "", fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -106,7 +147,7 @@ msg_fatal(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	msg_vput("", fmt, ap);
+	msg_vput(LOG_ERR, "", fmt, ap);
 	va_end(ap);
 	exit(1);
 }
@@ -117,7 +158,7 @@ msg_usage(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	msg_vput("", fmt, ap);
+	msg_vput(LOG_ERR, "", fmt, ap);
 	va_end(ap);
 	exit(2);
 }

@@ -6,6 +6,11 @@
  * msg_error() always returns -1 so callers can "return msg_error(...)".
  * msg_fatal() exits with status 1 (2 for usage errors via msg_usage()).
  * msg_verbose is set by -v and enables msg_info().
+ * msg_event() is what `roi run` says happened (picked up, read, sorted,
+ * decided, queued, released, blocked, quarantined, retried, notices
+ * sent): always printed, ids only.  After msg_syslog(), every message goes
+ * to syslog(3) (facility daemon) instead of stderr: errors LOG_ERR,
+ * warnings LOG_WARNING, events LOG_NOTICE, detail LOG_INFO.
  */
 #ifndef ROI_MSG_H
 #define ROI_MSG_H
@@ -25,6 +30,11 @@ extern int msg_tempfail;
 
 void	msg_init(const char *prog);
 void	msg_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	msg_event(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* msg_syslog - from now on, to syslog as ident (the program name) */
+void	msg_syslog(void);
+/* msg_relay - pass on a line a child wrote (already "PROG: text") */
+void	msg_relay(const char *line);
 void	msg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int	msg_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* msg_syserror - msg_error after a failed system call: notes errno first */

@@ -52,6 +52,9 @@ queue_event(struct store *st, int64_t input_id, int64_t doc_id, const char *what
 	BIND_TEXT(s, 4, what);
 	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : store_err(st, "event");
 	sqlite3_finalize(s);
+	if (rc == 0)
+		msg_event("%s %lld: %s", input_id > 0 ? "input" : "document",
+		    (long long)(input_id > 0 ? input_id : doc_id), what);
 	return rc;
 }
 

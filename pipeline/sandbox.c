@@ -29,9 +29,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -139,31 +141,60 @@ allow_rules(int rs, uint64_t have, const char *home)
 	return 0;
 }
 
+/*
+ * ruleset - a Landlock ruleset that allows what every confined process
+ * needs: reading the system (libraries, locale, time zone, our own /proc
+ * entry, the CPU count), /dev/null and /dev/urandom.  The ruleset's fd,
+ * 0 if the kernel has no Landlock, -1 on error.
+ */
+static int
+ruleset(uint64_t *have)
+{
+	struct landlock_ruleset_attr attr;
+	int	abi = sandbox_landlock_abi(), rs;
+
+	if (abi < 1)
+		return 0;
+	*have = handled(abi);
+	memset(&attr, 0, sizeof attr);
+	attr.handled_access_fs = *have;
+	if ((rs = syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0)) == -1)
+		return msg_error("sandbox: cannot start a Landlock ruleset: %s", strerror(errno));
+	if (allow(rs, *have, "/usr", FS_R) == -1 || allow(rs, *have, "/etc", FS_R) == -1 ||
+	    allow(rs, *have, "/proc/self", FS_R) == -1 ||
+	    allow(rs, *have, "/sys/devices/system/cpu", FS_R) == -1 ||
+	    allow(rs, *have, "/dev/null", FS_RW) == -1 ||
+	    allow(rs, *have, "/dev/urandom", FS_R) == -1) {
+		close(rs);
+		return -1;
+	}
+	return rs;
+}
+
+/* restrict_self - apply the ruleset and close it; 1, or -1 */
+static int
+restrict_self(int rs)
+{
+	int rc = 1;
+
+	if (syscall(SYS_landlock_restrict_self, rs, 0) == -1)
+		rc = msg_error("sandbox: cannot apply the Landlock rules: %s", strerror(errno));
+	close(rs);
+	return rc;
+}
+
 /* landlock - the file rules of may (stagetab.h); 1 if confined, 0 if the
  * kernel has no Landlock, -1 on error */
 static int
 landlock(const char *home, unsigned may)
 {
-	struct landlock_ruleset_attr attr;
 	const char	*env;
 	char		p[SPOOL_PATH];
-	uint64_t	have;
-	int		abi = sandbox_landlock_abi(), rs, rc = -1;
+	uint64_t	have = 0;
+	int		rs;
 
-	if (abi < 1)
-		return 0;
-	have = handled(abi);
-	memset(&attr, 0, sizeof attr);
-	attr.handled_access_fs = have;
-	if ((rs = syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0)) == -1)
-		return msg_error("sandbox: cannot start a Landlock ruleset: %s", strerror(errno));
-	/* the system: libraries, locale, time zone, fonts, our own /proc entry */
-	if (allow(rs, have, "/usr", FS_R) == -1 || allow(rs, have, "/etc", FS_R) == -1 ||
-	    allow(rs, have, "/proc/self", FS_R) == -1 ||
-	    allow(rs, have, "/sys/devices/system/cpu", FS_R) == -1 ||
-	    allow(rs, have, "/dev/null", FS_RW) == -1 ||
-	    allow(rs, have, "/dev/urandom", FS_R) == -1)
-		goto out;
+	if ((rs = ruleset(&have)) <= 0)
+		return rs;
 	/* the test suite's crash points (fault.h): only when it asks */
 	if (getenv("ROI_FAULT") && (env = getenv("ROI_FAULT_FILE")) != NULL) {
 		char *slash;
@@ -201,14 +232,10 @@ landlock(const char *home, unsigned may)
 		goto out;
 	if ((may & SB_OUTBOX) && allow_in(rs, have, home, "outbox", FS_RWC) == -1)
 		goto out;
-	if (syscall(SYS_landlock_restrict_self, rs, 0) == -1) {
-		msg_error("sandbox: cannot apply the Landlock rules: %s", strerror(errno));
-		goto out;
-	}
-	rc = 1;
+	return restrict_self(rs);
 out:
 	close(rs);
-	return rc;
+	return -1;
 }
 
 /* the system calls a stage makes (see the top of this file) */
@@ -384,6 +411,44 @@ seccomp_allow_list(void)
 out:
 	seccomp_release(f);
 	return rc;
+}
+
+int
+sandbox_run(const char *in_file, const char *out_dir, int mem_mb, int (*fn)(void *), void *arg)
+{
+	uint64_t	have = 0;
+	pid_t		pid;
+	int		st, rs;
+
+	fflush(NULL);
+	if ((pid = fork()) == -1)
+		return msg_syserror("fork: %s", strerror(errno));
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+#ifndef __SANITIZE_ADDRESS__
+		if (mem_mb > 0) {
+			struct rlimit rl;
+
+			rl.rlim_cur = rl.rlim_max = (rlim_t)mem_mb << 20;
+			setrlimit(RLIMIT_AS, &rl);
+		}
+#endif
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 || (rs = ruleset(&have)) == -1 ||
+		    (rs > 0 && (allow(rs, have, in_file, FS_R) == -1 ||
+		    allow(rs, have, out_dir, FS_RWC) == -1 || restrict_self(rs) == -1)) ||
+		    seccomp_allow_list() == -1)
+			_exit(1);
+		/* the confinement test (sandbox_probe) */
+		if (getenv("ROI_SANDBOX_PROBE"))
+			_exit(sandbox_probe(getenv("ROI_SANDBOX_PROBE")) == 0 ? 1 : 2);
+		_exit(fn(arg) == 0 ? 0 : 1);
+	}
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR)
+			return msg_syserror("waitpid: %s", strerror(errno));
+	if (WIFSIGNALED(st))
+		return msg_error("the confined renderer stopped (signal %d)", WTERMSIG(st));
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
 int

@@ -22,6 +22,16 @@
 #define ROI_SANDBOX_H
 
 int	sandbox_enter(const char *home, unsigned may);
+/*
+ * sandbox_run - fn(arg) in a child process confined as a stage is, that
+ * may open only in_file (to read) and out_dir (to write PNGs or the like
+ * into), under an address-space ceiling of mem_mb MiB: how a command
+ * renders an untrusted document (review pictures).  The child must not
+ * touch the store (a SQLite connection does not survive fork).  0 when fn
+ * returned 0; -1 otherwise (fn's own messages are on stderr).
+ */
+int	sandbox_run(const char *in_file, const char *out_dir, int mem_mb,
+	    int (*fn)(void *), void *arg);
 /* sandbox_landlock_abi - the kernel's Landlock version, 0 if it has none */
 int	sandbox_landlock_abi(void);
 /*

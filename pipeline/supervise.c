@@ -36,6 +36,7 @@
 #include "clock.h"
 #include "msg.h"
 #include "queue.h"
+#include "sandbox.h"
 #include "spool.h"
 #include "stagetab.h"
 #include "store.h"
@@ -386,8 +387,6 @@ claim_settled(struct sup *s)
 			queue_input_forget(s->st, id);
 			continue;
 		}
-		msg_info("input %lld: claimed (%s)", (long long)id,
-		    c->record ? "record" : "request");
 	}
 	s->ncands = j;
 }
@@ -496,7 +495,7 @@ drain_child(struct child *k)
 		while ((nl = memchr(k->buf, '\n', k->blen)) != NULL) {
 			*nl = '\0';
 			if (k->buf[0]) {
-				fprintf(stderr, "%s\n", k->buf);
+				msg_relay(k->buf);
 				snprintf(k->last, sizeof k->last, "%s", k->buf);
 			}
 			k->blen -= nl + 1 - k->buf;
@@ -596,9 +595,14 @@ late_failed(struct sup *s, struct child *k, const char *why, int machine)
 		msg_warn("%s %lld: %s: giving up until the next start: %s",
 		    k->row->job == JOB_CASE ? "case" : "document", (long long)k->id,
 		    k->row->give_up, why);
-	} else
-		d->not_before_ms = clock_mono_ms() +
-		    (int64_t)queue_backoff(&s->pol, d->fails) * 1000;
+	} else {
+		int secs = queue_backoff(&s->pol, d->fails);
+
+		d->not_before_ms = clock_mono_ms() + (int64_t)secs * 1000;
+		msg_event("%s %lld: %s failed, retried in %d s: %s",
+		    k->row->job == JOB_CASE ? "case" : "document", (long long)k->id,
+		    k->row->name, secs, why);
+	}
 }
 
 /* reap - collect finished stages and apply the failure policy */
@@ -643,8 +647,8 @@ reap(struct sup *s)
 			else if (k.row->fail == FAIL_PAGES)
 				queue_pages_release_pid(s->st, s->home, k.pid, why, &s->pol, 1, 0);
 			else {
-				if (queue_input_fail(s->st, s->home, k.id, why, &s->pol, &q) == 0 && q)
-					msg_warn("input %lld: quarantined: %s", (long long)k.id, why);
+				/* its event says retried or quarantined */
+				queue_input_fail(s->st, s->home, k.id, why, &s->pol, &q);
 				queue_publish(s->st, s->home, k.id);
 			}
 			break;
@@ -867,7 +871,9 @@ supervise_run(const char *home, const struct stage_row *tab, int once)
 	add_watch(&s, spool_path(p, home, "inbox/requests"), 0);
 	add_watch(&s, spool_path(p, home, "inbox/records"), 1);
 	scan(&s);
-	msg_info("watching %s/inbox with %d workers", home, config_workers(&s.cfg));
+	msg_event("watching %s/inbox with %d workers%s", home, config_workers(&s.cfg),
+	    sandbox_landlock_abi() > 0 ? "" : "; this kernel has no Landlock: stages are"
+	    " confined by seccomp only");
 
 	for (;;) {
 		reap(&s);
@@ -936,7 +942,7 @@ supervise_run(const char *home, const struct stage_row *tab, int once)
 			case SIGTERM:
 			case SIGINT:
 				if (!s.draining)
-					msg_info("stopping: waiting for %d running stage%s",
+					msg_event("stopping: waiting for %d running stage%s",
 					    s.nkids, s.nkids == 1 ? "" : "s");
 				s.draining = 1;
 				break;

@@ -779,7 +779,8 @@ stage_authcheck_main(int argc, char **argv)
 	}
 	if (store_commit(ctx.st) == -1)
 		goto out;
-	msg_info("case %s: %s", cname, json_string_value(json_object_get(res, "decision")));
+	msg_event("case %s: authorization %s", cname,
+	    json_string_value(json_object_get(res, "decision")));
 	rc = 0;
 out:
 	if (s)

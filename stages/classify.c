@@ -475,7 +475,7 @@ stage_classify_main(int argc, char **argv)
 			goto fail;
 	if (queue_review(&j, ctx.id, n) == -1 || store_commit(ctx.st) == -1)
 		goto fail;
-	msg_info("case C-%lld: in the review queue (%d finding%s)", (long long)ctx.id,
+	msg_event("case C-%lld: queued for review (%d finding%s)", (long long)ctx.id,
 	    j.proposals, j.proposals == 1 ? "" : "s");
 	rc = 0;
 	goto out;

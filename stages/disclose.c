@@ -235,8 +235,8 @@ disclose(struct stage_ctx *ctx)
 		goto out;
 	if (chainlog_append(cl, ctx->id, &e, json, outbox, &seq) == -1)
 		goto out;
-	msg_info("case C-%lld: released to %s: disclosure log entry %llu, %s", (long long)ctx->id,
-	    "its recipient", (unsigned long long)seq, outbox);
+	msg_event("case C-%lld: released: disclosure log entry %llu", (long long)ctx->id,
+	    (unsigned long long)seq);
 	rc = 0;
 out:
 	chainlog_close(cl);

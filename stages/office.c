@@ -21,7 +21,7 @@ stage_noshow_main(int argc, char **argv)
 
 	stage_setup(&ctx, argc, argv);
 	if ((n = noshow_check(ctx.st, ctx.home, clock_now())) > 0)
-		msg_info("no-show check: %d done", n);
+		msg_event("no-show check: %d follow-up%s done", n, n == 1 ? "" : "s");
 	return stage_teardown(&ctx, n < 0 ? -1 : 0);
 }
 
@@ -34,6 +34,6 @@ stage_panel_main(int argc, char **argv)
 
 	stage_setup(&ctx, argc, argv);
 	if ((n = panel_notify_due(ctx.st, ctx.home, clock_now())) > 0)
-		msg_info("credentialing: %d notice%s sent", n, n == 1 ? "" : "s");
+		msg_event("credentialing: %d notice%s sent", n, n == 1 ? "" : "s");
 	return stage_teardown(&ctx, n < 0 ? -1 : 0);
 }

@@ -174,6 +174,8 @@ record(struct stage_ctx *ctx, const char *state, const char *recipient, const ch
 		store_rollback(ctx->st);
 		return -1;
 	}
+	if (strcmp(state, "blocked") == 0)
+		msg_event("case C-%lld: blocked, nothing sent: %s", (long long)ctx->id, reason);
 	return 0;
 }
 
@@ -902,8 +904,8 @@ stage_package_main(int argc, char **argv)
 		}
 		enc.pass = pass;
 	} else if (strcmp(kind, "fax") != 0 || faxno[0] == '\0') {
-		snprintf(why, sizeof why, "recipient '%s' is gone or has no way to receive (roi"
-		    " recipient list)", recipient);
+		snprintf(why, sizeof why, "the recipient is gone or has no way to receive (roi"
+		    " recipient list)");
 		rc = record(&ctx, "blocked", recipient, "", "", "{}", why) == 0 ? 0 : 1;
 		goto out;
 	}
@@ -926,7 +928,6 @@ stage_package_main(int argc, char **argv)
 		snprintf(reason, sizeof reason, "the case's patient is not confirmed on record%s %s:"
 		    " nothing was packed", r == 1 ? "" : "s", docpatient_ids(blk, r < 32 ? r : 32,
 		    ids, sizeof ids));
-		msg_warn("package: case C-%lld blocked: %s", (long long)ctx.id, reason);
 		rc = record(&ctx, "blocked", recipient, "", "", "{}", reason) == 0 ? 0 : 1;
 		goto out;
 	}
@@ -1011,7 +1012,6 @@ stage_package_main(int argc, char **argv)
 				else
 					snprintf(reason, sizeof reason, "document %lld: %s",
 					    (long long)docs[i].id, why);
-				msg_warn("package: case C-%lld blocked: %s", (long long)ctx.id, reason);
 				rc = record(&ctx, "blocked", recipient, "", "", "{}", reason) == 0 ? 0 : 1;
 			}
 			goto out;
@@ -1075,7 +1075,7 @@ stage_package_main(int argc, char **argv)
 	fault_point("package:after-write");
 	if (record(&ctx, "packaged", recipient, relpath, sha, itext, "") == -1)
 		goto out;
-	msg_info("case %s: packaged for %s: %d file%s, %zu withheld", rel, recipient, nf,
+	msg_event("case %s: packaged: %d file%s, %zu withheld", rel, nf,
 	    nf == 1 ? "" : "s", json_array_size(jw));
 	rc = 0;
 out:

@@ -128,7 +128,7 @@ stage_sort_main(int argc, char **argv)
 		goto fail;
 	if (store_commit(ctx.st) == -1)
 		goto out;
-	msg_info("document %lld: case C-%lld, %d part%s", (long long)ctx.id,
+	msg_event("document %lld: sorted into case C-%lld, %d part%s", (long long)ctx.id,
 	    (long long)case_id, part, part == 1 ? "" : "s");
 	rc = 0;
 	goto out;

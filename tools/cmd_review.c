@@ -48,6 +48,7 @@
 #include "propose.h"
 #include "review.h"
 #include "roi.h"
+#include "sandbox.h"
 #include "spool.h"
 #include "store.h"
 
@@ -715,33 +716,79 @@ add_boxes(json_t *list, int64_t doc, int page, float pw, float ph, float (**b)[4
 	return 0;
 }
 
-/* render_doc - every page of one document as a PNG with its overlays */
+/* one page's picture: its overlays, and where it goes */
+struct preview {
+	float	(*fill)[4], (*line)[4];
+	int	nf, nl;
+	char	png[SPOOL_PATH];
+};
+
+struct previews {
+	const char	*path;		/* the original */
+	struct preview	*p;
+	int		n;
+};
+
+/* draw - in the confined child (sandbox_run): open the original, draw each page */
+static int
+draw(void *arg)
+{
+	struct previews	*v = arg;
+	struct ocr_opts	opts;
+	struct ocr	*o = NULL;
+	char		why[OCR_WHY];
+	int		pg, rc = -1;
+
+	ocr_opts_default(&opts);
+	if (ocr_open(&o, v->path, &opts, why, sizeof why) != OCR_OK)
+		return msg_error("review: %s", why);
+	for (pg = 1; pg <= v->n && pg <= ocr_count_pages(o); pg++)
+		if (ocr_page_preview(o, pg, 100, (const float (*)[4])v->p[pg - 1].fill,
+		    v->p[pg - 1].nf, 0xd01010, (const float (*)[4])v->p[pg - 1].line,
+		    v->p[pg - 1].nl, 0x1060d0, v->p[pg - 1].png, why, sizeof why) != OCR_OK) {
+			msg_error("review: %s: %s", v->p[pg - 1].png, why);
+			goto out;
+		}
+	rc = 0;
+out:
+	ocr_close(o);
+	return rc;
+}
+
+/*
+ * render_doc - every page of one document as a PNG with its overlays.  The
+ * overlays come from the store here; the original, a file a stranger
+ * sent, is opened and drawn only in a confined child (sandbox_run) that
+ * can read that file and write into dir, and nothing else.
+ */
 static int
 render_doc(struct store *st, const char *home, int64_t doc, const char *dir,
     const char *prefix, json_t *fill_list, json_t *outline_list, json_t *elements)
 {
-	struct ocr_opts	opts;
-	struct ocr	*o = NULL;
+	struct previews	v;
+	struct config	cfg;
 	sqlite3_stmt	*s;
-	char		sha[SPOOL_SHAHEX] = "", path[SPOOL_PATH], png[SPOOL_PATH], why[OCR_WHY];
-	int		pg, n, rc = -1;
+	char		sha[SPOOL_SHAHEX] = "", path[SPOOL_PATH], cp[SPOOL_PATH];
+	int		pg, i, rc = -1;
 
-	s = store_prepare(st, "SELECT sha256 FROM documents WHERE id = ?");
+	memset(&v, 0, sizeof v);
+	s = store_prepare(st, "SELECT sha256, pages FROM documents WHERE id = ?");
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, doc);
-	if (sqlite3_step(s) == SQLITE_ROW)
+	if (sqlite3_step(s) == SQLITE_ROW) {
 		snprintf(sha, sizeof sha, "%s", col(s, 0));
+		v.n = sqlite3_column_int(s, 1);
+	}
 	sqlite3_finalize(s);
-	ocr_opts_default(&opts);
-	if (ocr_open(&o, spool_orig_path(path, home, sha), &opts, why, sizeof why) != OCR_OK)
-		return msg_error("review: document %lld: %s", (long long)doc, why);
-	n = ocr_count_pages(o);
-	for (pg = 1; pg <= n; pg++) {
-		float	(*fill)[4] = NULL, (*line)[4] = NULL, pw = 612, ph = 792;
-		int	nf = 0, nl = 0;
+	if (v.n <= 0 || (v.p = calloc((size_t)v.n, sizeof *v.p)) == NULL)
+		return msg_error("review: document %lld: no pages", (long long)doc);
+	v.path = spool_orig_path(path, home, sha);
+	for (pg = 1; pg <= v.n; pg++) {
+		struct preview *p = &v.p[pg - 1];
+		float	pw = 612, ph = 792;
 		json_t	*e;
-		size_t	i;
+		size_t	k;
 
 		s = store_prepare(st, "SELECT width, height FROM pages WHERE doc_id = ? AND pageno = ?");
 		if (s == NULL)
@@ -753,41 +800,40 @@ render_doc(struct store *st, const char *home, int64_t doc, const char *dir,
 			ph = (float)sqlite3_column_double(s, 1);
 		}
 		sqlite3_finalize(s);
-		if (add_boxes(fill_list, doc, pg, pw, ph, &fill, &nf) == -1 ||
-		    add_boxes(outline_list, doc, pg, pw, ph, &line, &nl) == -1) {
-			free(fill);
-			free(line);
+		if (add_boxes(fill_list, doc, pg, pw, ph, &p->fill, &p->nf) == -1 ||
+		    add_boxes(outline_list, doc, pg, pw, ph, &p->line, &p->nl) == -1) {
 			msg_error("out of memory");
 			goto out;
 		}
-		json_array_foreach(elements, i, e) {
+		json_array_foreach(elements, k, e) {
 			json_t	*box = json_object_get(e, "box");
 			float	(*nb)[4];
 			int	c;
 
 			if (json_integer_value(json_object_get(e, "page")) != pg ||
-			    json_array_size(box) != 4 || (nb = realloc(line, (nl + 1) * sizeof *line)) == NULL)
+			    json_array_size(box) != 4 ||
+			    (nb = realloc(p->line, (p->nl + 1) * sizeof *p->line)) == NULL)
 				continue;
-			line = nb;
+			p->line = nb;
 			for (c = 0; c < 4; c++)
-				line[nl][c] = (float)json_number_value(json_array_get(box, c));
-			nl++;
+				p->line[p->nl][c] = (float)json_number_value(json_array_get(box, c));
+			p->nl++;
 		}
-		snprintf(png, sizeof png, "%s/%s-p%d.png", dir, prefix, pg);
-		if (ocr_page_preview(o, pg, 100, (const float (*)[4])fill, nf, 0xd01010,
-		    (const float (*)[4])line, nl, 0x1060d0, png, why, sizeof why) != OCR_OK) {
-			free(fill);
-			free(line);
-			msg_error("review: %s: %s", png, why);
-			goto out;
-		}
-		printf("  %s\n", png);
-		free(fill);
-		free(line);
+		snprintf(p->png, sizeof p->png, "%s/%s-p%d.png", dir, prefix, pg);
 	}
-	rc = 0;
+	config_defaults(&cfg);
+	if (config_load(&cfg, spool_path(cp, home, CONFIG_FILE)) == -1)
+		goto out;
+	rc = sandbox_run(v.path, dir, cfg.mem_limit_mb, draw, &v);
+	config_release(&cfg);
+	for (pg = 0; rc == 0 && pg < v.n; pg++)
+		printf("  %s\n", v.p[pg].png);
 out:
-	ocr_close(o);
+	for (i = 0; i < v.n; i++) {
+		free(v.p[i].fill);
+		free(v.p[i].line);
+	}
+	free(v.p);
 	return rc;
 }
 

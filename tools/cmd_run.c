@@ -1,5 +1,5 @@
 /*
- * cmd_run.c - roi run [--once] [-v]: the supervisor
+ * cmd_run.c - roi run [--once] [-v] [--syslog]: the supervisor
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,21 +15,30 @@ cmd_run(int argc, char **argv, const char *home)
 	int once;
 
 	if (help_wanted(argc, argv)) {
-		printf("usage: roi [-C DIR] run [--once] [-v]\n\n"
-		    "Watches DIR/inbox/requests/ and DIR/inbox/records/CASE/ and processes\n"
-		    "every file that arrives (PDF, TIFF, PNG, JPEG): intake, then text\n"
-		    "extraction (text layer or OCR).  Bad files go to DIR/quarantine/ with a\n"
-		    "NAME.reason file.  Stops cleanly on SIGTERM or Ctrl-C (running work is\n"
-		    "finished first); SIGHUP rereads roi.conf.\n"
-		    "  --once   process what is there now, then exit\n"
-		    "  -v       say what happens, one line per step\n");
+		printf("usage: roi [-C DIR] run [--once] [-v] [--syslog]\n\n"
+		    "Watches DIR/inbox/requests/ and DIR/inbox/records/CASE/ and takes every\n"
+		    "file that arrives (PDF, TIFF, PNG, JPEG) through the stages: intake,\n"
+		    "reading (text layer and OCR), sorting into cases, the authorization\n"
+		    "check, classifying the records for review, and, once a clinician\n"
+		    "approved, packaging, logging and publishing the release.  Bad files go\n"
+		    "to DIR/quarantine/ with a NAME.reason file.  Also runs the no-show\n"
+		    "follow-up and the credentialing reminders.  Says on stderr, one line\n"
+		    "each, ids only, what happened (picked up, read, sorted, decided, queued\n"
+		    "for review, packaged, released, blocked, quarantined, retried, notices\n"
+		    "sent).  Stops cleanly on SIGTERM or Ctrl-C (running work is finished\n"
+		    "first); SIGHUP rereads roi.conf.\n"
+		    "  --once    process what is there now, then exit\n"
+		    "  -v        more detail (each page, each step; the engines' messages)\n"
+		    "  --syslog  to syslog (facility daemon) instead of stderr\n");
 		return 0;
 	}
 	once = take_flag(&argc, argv, "--once");
 	if (take_flag(&argc, argv, "-v"))
 		msg_verbose = 1;
+	if (take_flag(&argc, argv, "--syslog"))
+		msg_syslog();
 	if (argc != 1) {
-		msg_error("usage: roi run [--once] [-v]");
+		msg_error("usage: roi run [--once] [-v] [--syslog]");
 		return EXIT_USAGE;
 	}
 	return supervise_run(home, stage_table, once) == 0 ? 0 : 1;

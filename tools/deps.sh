@@ -14,7 +14,7 @@ libsodium-dev libarchive-dev libsqlite3-dev libpcre2-dev libinih-dev
 libjansson-dev libseccomp-dev libcmocka-dev libcsv-dev libical-dev libicu-dev"
 # independent checkers used by the tests (never our own code checking itself)
 test="poppler-utils qpdf mupdf-tools jq libtiff-tools procps sqlite3 age bsdutils tesseract-ocr
-p7zip-full python3-icalendar python3-fitz"
+p7zip-full python3-icalendar python3-fitz systemd"
 # peers the benchmark compares against
 bench="ocrmypdf tesseract-ocr time bc python3-fitz age"
 # make accuracy: Ghostscript, which writes the leak suite's records anew, and

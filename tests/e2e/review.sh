@@ -96,6 +96,15 @@ is "review list --json: pages, proposals, initials, decision" \
 check "review show --png draws every page" "$ROI" -C "$h" review show "$c" --png "$T/png"
 is "one PNG per page, request and records" "$(ls "$T/png" | grep -c "^$c-.*\.png$")" \
     "$(( $(jq '[.records[].pages] | add' "$j") + 1 ))"
+# the originals are drawn in a confined child: it reads the original and
+# writes into the picture folder, and nothing else (sandbox.h, sandbox_run)
+for probe in "r:$h/keys/practice.agekey:Permission denied" "c:$h/spool/tmp:Permission denied" \
+    "x:/bin/true:Operation not permitted" "s::Operation not permitted"; do
+	what=${probe%:*} want=${probe##*:}
+	check "review pictures: the drawing child is refused $what" sh -c \
+	    "ROI_SANDBOX_PROBE='$what' '$ROI' -C '$h' review show '$c' --png '$T/png' 2>&1 |
+	    grep -qF '$what: $want'"
+done
 
 # the consent case: Part 2 goes out with the 2.32 notice, nothing withheld for it
 "$ROI" -C "$h" review show "$cc" --json > "$T/cc.json"
