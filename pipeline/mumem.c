@@ -160,15 +160,29 @@ mu_close(struct mu *m)
 	m->nullfd = m->errfd = -1;
 }
 
+static size_t	ceiling = MU_LIMIT_DEFAULT;
+
+void
+mu_set_limit(size_t limit)
+{
+	if (limit > 0)
+		ceiling = limit;
+}
+
 /* mu_open - see mumem.h */
 int
 mu_open(struct mu *m, size_t limit, char *why, size_t whylen)
 {
 	memset(m, 0, sizeof *m);
 	m->nullfd = m->errfd = -1;
+	if (limit == 0)
+		limit = ceiling;
 	mumem_allocator(&m->mem, limit, &m->alloc);
-	if ((m->ctx = fz_new_context(&m->alloc, NULL, FZ_STORE_DEFAULT)) == NULL) {
-		mu_why(why, whylen, "out of memory");
+	/* MuPDF's cache of decoded objects: a quarter of the ceiling at most */
+	if ((m->ctx = fz_new_context(&m->alloc, NULL, limit / 4 < FZ_STORE_DEFAULT ?
+	    limit / 4 : FZ_STORE_DEFAULT)) == NULL) {
+		mu_why(why, whylen, m->mem.refused ? "memory limit too small for MuPDF" :
+		    "out of memory");
 		return -1;
 	}
 	fz_set_warning_callback(m->ctx, lib_msg, "mupdf");

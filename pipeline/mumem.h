@@ -47,6 +47,16 @@ struct mu {
 };
 
 void	mumem_allocator(struct mumem *m, size_t limit, fz_alloc_context *alloc);
+/*
+ * The one ceiling: every MuPDF context of the process (OCR, redaction,
+ * raster releases, review pictures, reopening a package) is made by
+ * mu_open, and limit 0 means the configured ceiling: what mu_set_limit
+ * last set (stages and commands set half of roi.conf's mem_limit_mb, the
+ * process's address-space ceiling, leaving the rest to Tesseract and the
+ * store), MU_LIMIT_DEFAULT before that.
+ */
+#define MU_LIMIT_DEFAULT	((size_t)768 << 20)
+void	mu_set_limit(size_t limit);
 int	mu_open(struct mu *m, size_t limit, char *why, size_t whylen);
 void	mu_mute(struct mu *m, int on);
 void	mu_close(struct mu *m);

@@ -14,7 +14,8 @@
  * SECURITY: every input byte is hostile: it comes from fax lines, e-mail
  * and scanners.  This code runs in a stage process that holds no keys and
  * may be sandboxed.  MuPDF allocates through a counting allocator that
- * refuses past opts.mem_limit, and every MuPDF call sits inside fz_try.
+ * refuses past opts.mem_limit (mu_open, mumem.h), and every MuPDF call sits
+ * inside fz_try.
  * Image sizes are read from the headers by our own bounded parsers before
  * MuPDF decodes anything, so a 100000x100000 px image costs a few reads.
  * Diagnostics from MuPDF, Leptonica and Tesseract never reach stderr
@@ -79,13 +80,10 @@
 #define OCR_SAME_PT	0.05f		/* two readings of one glyph: same origin */
 
 struct ocr {
-	struct mumem	mem;
-	fz_alloc_context alloc;		/* MuPDF keeps a pointer: lives here */
-	fz_context	*ctx;
+	struct mu	mu;		/* MuPDF: context, ceiling, stderr (mumem.h) */
+	fz_context	*ctx;		/* mu.ctx */
 	fz_document	*doc;
 	FILE		*fp;		/* the one open file; MuPDF reads it */
-	int		nullfd;		/* /dev/null, for mute() */
-	int		errfd;		/* the real stderr while muted */
 	enum ocr_format	fmt;
 	int		npages;
 	int		repaired;	/* MuPDF had to rebuild the PDF's xref */
@@ -106,13 +104,6 @@ struct wordlist {
 };
 
 static int ocr_silenced;
-
-/* lib_msg - MuPDF's warnings and errors: only with -v, never raw */
-static void
-lib_msg(void *user, const char *message)
-{
-	msg_info("%s: %s", (const char *)user, message);
-}
 
 /* lept_msg - Leptonica's stderr handler */
 static void
@@ -145,7 +136,7 @@ ocr_opts_default(struct ocr_opts *opts)
 	memset(opts, 0, sizeof *opts);
 	opts->dpi = 300;
 	opts->min_text_chars = 16;
-	opts->mem_limit = (size_t)768 << 20;
+	opts->mem_limit = 0;		/* the configured ceiling (mu_set_limit) */
 	opts->max_pixels = 150000000L;
 	opts->lang = "eng";
 	opts->tessdata = NULL;
@@ -390,21 +381,6 @@ out:
 	return rc;
 }
 
-/*
- * mute - point fd 2 at /dev/null while MuPDF decodes (on) and back (off).
- * libjpeg, as MuPDF is linked here, prints "Corrupt JPEG data" straight
- * to stderr, and a stage's last stderr line becomes a quarantine reason.
- * Nothing is muted with -v (msg_verbose) or if the fds could not be had.
- */
-static void
-mute(struct ocr *o, int on)
-{
-	if (o->nullfd == -1 || o->errfd == -1)
-		return;
-	fflush(stderr);
-	if (dup2(on ? o->nullfd : o->errfd, STDERR_FILENO) == -1 && !on)
-		msg_warn("cannot restore stderr: %s", strerror(errno));
-}
 
 /* ocr_mu_verdict - a caught MuPDF error as OCR_BAD (the file) or OCR_ERR */
 static int
@@ -413,10 +389,10 @@ ocr_mu_verdict(struct ocr *o, const char *doing, char *why, size_t whylen)
 	char	reason[MU_REASON + 1];
 	int	code = fz_caught(o->ctx);
 
-	if (code == FZ_ERROR_MEMORY || o->mem.refused) {
-		if (o->mem.refused) {
+	if (code == FZ_ERROR_MEMORY || o->mu.mem.refused) {
+		if (o->mu.mem.refused) {
 			mu_why(why, whylen, "%s needs more than %zu MiB",
-			    doing, o->mem.limit >> 20);
+			    doing, o->mu.mem.limit >> 20);
 			return OCR_BAD;
 		}
 		mu_why(why, whylen, "out of memory");
@@ -581,9 +557,9 @@ doc_check(struct ocr *o, char *why, size_t whylen)
 	} else if (bad >= 0) {
 		size_why(badr, bad + 1, why, whylen);
 		rc = OCR_BAD;
-	} else if (o->mem.refused) {
+	} else if (o->mu.mem.refused) {
 		mu_why(why, whylen, "document needs more than %zu MiB",
-		    o->mem.limit >> 20);
+		    o->mu.mem.limit >> 20);
 		rc = OCR_BAD;
 	} else if (o->repaired && !inked) {
 		mu_why(why, whylen, "damaged PDF: pages are empty after repair");
@@ -593,14 +569,12 @@ doc_check(struct ocr *o, char *why, size_t whylen)
 	return rc;
 }
 
-/* mu_setup - document handlers; no ICC (gray for OCR does not need it) */
+/* no_icc - gray for OCR does not need colour management */
 static int
-mu_setup(fz_context *ctx)
+no_icc(fz_context *ctx)
 {
-	fz_try(ctx) {
-		fz_register_document_handlers(ctx);
+	fz_try(ctx)
 		fz_disable_icc(ctx);
-	}
 	fz_catch(ctx)
 		return -1;
 	return 0;
@@ -655,19 +629,13 @@ open_fd(struct ocr **op, int fd, const struct ocr_opts *opts, char *why, size_t 
 		mu_why(why, whylen, "out of memory");
 		goto out;
 	}
-	o->nullfd = o->errfd = -1;
-	if (!msg_verbose) {
-		o->nullfd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-		o->errfd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
-	}
+	o->mu.nullfd = o->mu.errfd = -1;
 	o->opts = *opts;
 	o->fmt = sniff(head, (size_t)got);
 	if (o->opts.dpi <= 0)
 		o->opts.dpi = 300;
 	if (o->opts.max_pixels <= 0)
 		o->opts.max_pixels = 150000000L;
-	if (o->opts.mem_limit == 0)
-		o->opts.mem_limit = (size_t)768 << 20;
 
 	/* image headers first: MuPDF decodes a TIFF page just to load it */
 	switch (o->fmt) {
@@ -706,25 +674,18 @@ open_fd(struct ocr **op, int fd, const struct ocr_opts *opts, char *why, size_t 
 	}
 	fd = -1;				/* o->fp owns it now */
 
-	mumem_allocator(&o->mem, o->opts.mem_limit, &o->alloc);
-	o->ctx = fz_new_context(&o->alloc, NULL,
-	    o->opts.mem_limit / 4 < FZ_STORE_DEFAULT ? o->opts.mem_limit / 4 :
-	    FZ_STORE_DEFAULT);
-	if (o->ctx == NULL) {
-		mu_why(why, whylen, o->mem.refused ?
-		    "memory limit too small for MuPDF" : "out of memory");
+	if (mu_open(&o->mu, o->opts.mem_limit, why, whylen) == -1)
 		goto out;
-	}
-	fz_set_warning_callback(o->ctx, lib_msg, "mupdf");
-	fz_set_error_callback(o->ctx, lib_msg, "mupdf");
-	if (mu_setup(o->ctx) < 0) {
+	mu_mute(&o->mu, 0);		/* muted only while MuPDF works */
+	o->ctx = o->mu.ctx;
+	if (no_icc(o->ctx) == -1) {
 		mu_why(why, whylen, "cannot set up MuPDF");
 		goto out;
 	}
 
-	mute(o, 1);
+	mu_mute(&o->mu, 1);
 	rc = doc_check(o, why, whylen);
-	mute(o, 0);
+	mu_mute(&o->mu, 0);
 	if (rc != OCR_OK)
 		goto out;
 	if (o->fmt == OCR_FMT_TIFF && o->npages != tiffpages) {
@@ -837,8 +798,8 @@ ocr_close(struct ocr *o)
 	if (o == NULL)
 		return;
 	if (o->ctx)
-		msg_info("mupdf memory peak %zu KiB of %zu", o->mem.peak >> 10,
-		    o->mem.limit >> 10);
+		msg_info("mupdf memory peak %zu KiB of %zu", o->mu.mem.peak >> 10,
+		    o->mu.mem.limit >> 10);
 	if (o->tess) {
 		TessBaseAPIEnd(o->tess);
 		TessBaseAPIDelete(o->tess);
@@ -847,16 +808,11 @@ ocr_close(struct ocr *o)
 		TessBaseAPIEnd(o->osd);
 		TessBaseAPIDelete(o->osd);
 	}
-	if (o->ctx) {
+	if (o->ctx)
 		fz_drop_document(o->ctx, o->doc);
-		fz_drop_context(o->ctx);
-	}
+	mu_close(&o->mu);
 	if (o->fp)
 		fclose(o->fp);
-	if (o->nullfd != -1)
-		close(o->nullfd);
-	if (o->errfd != -1)
-		close(o->errfd);
 	free(o->lang);
 	free(o->tessdata);
 	free(o);
@@ -1825,17 +1781,17 @@ page_ocr(struct ocr *o, fz_page *page, fz_rect bounds, struct ocr_page *pg,
 	if (dpi < 1)
 		dpi = 1;
 
-	mute(o, 1);
+	mu_mute(&o->mu, 1);
 	rc = render_gray(ctx, page, s, &pm);
-	mute(o, 0);
+	mu_mute(&o->mu, 0);
 	if (rc < 0) {
 		rc = ocr_mu_verdict(o, "page", why, whylen);
 		goto out;
 	}
 	rc = OCR_ERR;
-	if (o->mem.refused) {
+	if (o->mu.mem.refused) {
 		/* MuPDF may skip an image it could not allocate: not a page */
-		mu_why(why, whylen, "page needs more than %zu MiB", o->mem.limit >> 20);
+		mu_why(why, whylen, "page needs more than %zu MiB", o->mu.mem.limit >> 20);
 		rc = OCR_BAD;
 		goto out;
 	}
@@ -2052,9 +2008,9 @@ page_drawn(struct ocr *o, fz_page *page, fz_rect bounds, struct ocr_page *pg,
 	int		*was = NULL, n = 0, off, rc;
 	int		full = o->opts.full_dpi;
 
-	mute(o, 1);
+	mu_mute(&o->mu, 1);
 	off = layers_on(o, 1, &was, &n);
-	mute(o, 0);
+	mu_mute(&o->mu, 0);
 	if (off < 0)
 		return ocr_mu_verdict(o, "page", why, whylen);
 	if (off == 0 && same != NULL) {
@@ -2074,10 +2030,10 @@ page_drawn(struct ocr *o, fz_page *page, fz_rect bounds, struct ocr_page *pg,
 	o->opts.full_dpi = 0;
 	rc = page_ocr(o, page, bounds, &tmp, why, whylen);
 	o->opts.full_dpi = full;
-	mute(o, 1);
+	mu_mute(&o->mu, 1);
 	if (layers_on(o, 0, &was, &n) < 0 && rc == OCR_OK)
 		rc = ocr_mu_verdict(o, "page", why, whylen);
-	mute(o, 0);
+	mu_mute(&o->mu, 0);
 	if (rc == OCR_OK) {
 		pg->drawn_how = OCR_DRAWN_OCR;
 		pg->drawn = tmp.words;
@@ -2108,11 +2064,11 @@ ocr_page(struct ocr *o, int pageno, struct ocr_page *pg, char *why, size_t whyle
 	}
 	ctx = o->ctx;
 	pg->pageno = pageno;
-	o->mem.refused = 0;
+	o->mu.mem.refused = 0;
 
-	mute(o, 1);
+	mu_mute(&o->mu, 1);
 	rc = page_load(o, pageno, &page, &bounds, &wl, &layer);
-	mute(o, 0);
+	mu_mute(&o->mu, 0);
 	if (rc < 0) {
 		rc = ocr_mu_verdict(o, "page", why, whylen);
 		goto out;
@@ -2127,8 +2083,8 @@ ocr_page(struct ocr *o, int pageno, struct ocr_page *pg, char *why, size_t whyle
 		mu_why(why, whylen, "out of memory");
 		goto out;
 	}
-	if (o->mem.refused) {
-		mu_why(why, whylen, "page needs more than %zu MiB", o->mem.limit >> 20);
+	if (o->mu.mem.refused) {
+		mu_why(why, whylen, "page needs more than %zu MiB", o->mu.mem.limit >> 20);
 		rc = OCR_BAD;
 		goto out;
 	}
@@ -2199,9 +2155,10 @@ ocr_page_image(struct ocr *o, int pageno, int dpi, void **pixp, char *why, size_
 		return OCR_ERR;
 	}
 	ctx = o->ctx;
-	o->mem.refused = 0;
-	mute(o, 1);
+	o->mu.mem.refused = 0;
+	mu_mute(&o->mu, 1);
 	fz_var(page);
+	fz_var(rc);
 	fz_try(ctx) {
 		page = fz_load_page(ctx, o->doc, pageno - 1);
 		bounds = fz_bound_page(ctx, page);
@@ -2213,13 +2170,13 @@ ocr_page_image(struct ocr *o, int pageno, int dpi, void **pixp, char *why, size_
 	    (bounds.x1 - bounds.x0) * (bounds.y1 - bounds.y0) * dpi / 72.0 * dpi / 72.0 >
 	    (double)o->opts.max_pixels ||
 	    render_gray(ctx, page, dpi / 72.0f, &pm) < 0) {
-		mute(o, 0);
+		mu_mute(&o->mu, 0);
 		rc = page == NULL ? ocr_mu_verdict(o, "page", why, whylen) : OCR_BAD;
 		if (rc == OCR_BAD && !(why && *why))
 			mu_why(why, whylen, "page %d cannot be rendered", pageno);
 		goto out;
 	}
-	mute(o, 0);
+	mu_mute(&o->mu, 0);
 	gray = pix_from_gray(fz_pixmap_samples(ctx, pm), fz_pixmap_width(ctx, pm),
 	    fz_pixmap_height(ctx, pm), fz_pixmap_stride(ctx, pm), dpi);
 	if (gray == NULL || (*pixp = pixThresholdToBinary(gray, 160)) == NULL) {
@@ -2285,16 +2242,16 @@ ocr_read_box(struct ocr *o, int pageno, const float box[4], char *out, size_t le
 	if (o == NULL || pageno < 1 || pageno > o->npages || len == 0)
 		return OCR_ERR;
 	ctx = o->ctx;
-	o->mem.refused = 0;
-	mute(o, 1);
+	o->mu.mem.refused = 0;
+	mu_mute(&o->mu, 1);
 	page = load_bounded(o, pageno, &bounds);
 	if (page == NULL || !size_ok(bounds) ||
 	    (double)(bounds.x1 - bounds.x0) * s * (bounds.y1 - bounds.y0) * s >
 	    (double)o->opts.max_pixels || render_gray(ctx, page, s, &pm) < 0) {
-		mute(o, 0);
+		mu_mute(&o->mu, 0);
 		goto out;
 	}
-	mute(o, 0);
+	mu_mute(&o->mu, 0);
 	m0 = fz_concat(fz_scale(s, s),
 	    fz_translate((float)-fz_pixmap_x(ctx, pm), (float)-fz_pixmap_y(ctx, pm)));
 	base = pix_from_gray(fz_pixmap_samples(ctx, pm), fz_pixmap_width(ctx, pm),
@@ -2464,15 +2421,15 @@ ocr_page_preview(struct ocr *o, int pageno, int dpi,
 		return OCR_ERR;
 	}
 	ctx = o->ctx;
-	o->mem.refused = 0;
-	mute(o, 1);
+	o->mu.mem.refused = 0;
+	mu_mute(&o->mu, 1);
 	if ((page = load_bounded(o, pageno, &bounds)) == NULL) {
-		mute(o, 0);
+		mu_mute(&o->mu, 0);
 		return ocr_mu_verdict(o, "page", why, whylen);
 	}
 	if (!size_ok(bounds) || (double)(bounds.x1 - bounds.x0) * s *
 	    (bounds.y1 - bounds.y0) * s > (double)o->opts.max_pixels) {
-		mute(o, 0);
+		mu_mute(&o->mu, 0);
 		mu_why(why, whylen, "page %d too large to render", pageno);
 		rc = OCR_BAD;
 		goto out;
@@ -2500,11 +2457,11 @@ ocr_page_preview(struct ocr *o, int pageno, int dpi,
 		png = fz_new_buffer_from_pixmap_as_png(ctx, pm, fz_default_color_params);
 	}
 	fz_catch(ctx) {
-		mute(o, 0);
+		mu_mute(&o->mu, 0);
 		rc = ocr_mu_verdict(o, "page", why, whylen);
 		goto out;
 	}
-	mute(o, 0);
+	mu_mute(&o->mu, 0);
 
 	len = fz_buffer_storage(ctx, png, &data);
 	rc = png_publish(png_path, data, len, why, whylen);

@@ -27,7 +27,8 @@
  * info.repaired set when at least one page draws something.
  *
  * SECURITY: the input is hostile.  Callers run this in a stage process that
- * holds no keys; the MuPDF context has a memory ceiling (opts.mem_limit).
+ * holds no keys; the MuPDF context has a memory ceiling (opts.mem_limit, or
+ * the configured one: mumem.h).
  */
 #ifndef ROI_OCR_H
 #define ROI_OCR_H
@@ -54,7 +55,8 @@ struct ocr_info {
 struct ocr_opts {
 	int		dpi;		/* render resolution for OCR (default 300) */
 	int		min_text_chars;	/* text layer usable from this many glyphs (default 16) */
-	size_t		mem_limit;	/* bytes MuPDF may hold (default 768 MiB) */
+	size_t		mem_limit;	/* bytes MuPDF may hold (0, the default: the
+					 * configured ceiling, mumem.h) */
 	long		max_pixels;	/* largest image/page raster accepted (default 150e6) */
 	const char	*lang;		/* Tesseract language (default "eng") */
 	const char	*tessdata;	/* NULL: Tesseract's default */

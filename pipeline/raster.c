@@ -73,7 +73,7 @@ static int
 rs_open(struct rs *r, char *why, size_t whylen)
 {
 	r->api = NULL;
-	if (mu_open(&r->mu, REDACT_MEM_LIMIT, why, whylen) == -1)
+	if (mu_open(&r->mu, 0, why, whylen) == -1)
 		return -1;
 	r->ctx = r->mu.ctx;
 	if ((r->api = TessBaseAPICreate()) == NULL) {
@@ -429,7 +429,6 @@ rasterise(struct rs *r, const char *in_path, const struct redact_area *areas, in
 	int		i, n = 0, dpi, bscan, bilevel, ispdf, failed = 0, rc = -1;
 
 	ocr_opts_default(&oopts);
-	oopts.mem_limit = REDACT_MEM_LIMIT;
 	if (ocr_probe(in_path, &oopts, &info, why, whylen) != OCR_OK)
 		return -1;
 	if (!areas_ok(areas, nareas, info.pages, why, whylen))

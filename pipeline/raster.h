@@ -47,7 +47,7 @@
  * supervisor sets it for every stage).
  *
  * SECURITY: the input is hostile; it is checked by ocr_probe() and MuPDF
- * runs under REDACT_MEM_LIMIT with its chatter off stderr (Tesseract's
+ * runs under the configured MuPDF ceiling (mumem.h) with its chatter off stderr (Tesseract's
  * too).  FILES: reads in_path and Tesseract's models; writes
  * OUT.tess.pdf and OUT.<pid>.tmp beside out_pdf_path, renamed to it.
  */

@@ -13,7 +13,7 @@
  * its words outside the boxes with the input's.
  *
  * SECURITY: every input byte is hostile.  MuPDF allocates through a
- * counting allocator that refuses past REDACT_MEM_LIMIT; every MuPDF call
+ * counting allocator that refuses past the configured ceiling (mumem.h); every MuPDF call
  * sits inside fz_try; MuPDF's warnings go to msg_info (only with -v) and
  * fd 2 points at /dev/null while it works (libjpeg writes there).  Reasons
  * carry no document text.
@@ -609,12 +609,11 @@ redact_document(const char *in_path, const char *out_pdf_path,
 		return -1;
 	}
 	ocr_opts_default(&oopts);
-	oopts.mem_limit = REDACT_MEM_LIMIT;
 	if (ocr_probe(in_path, &oopts, &info, why, whylen) != OCR_OK)
 		return -1;
 	if (areas_check(areas, nareas, info.pages, why, whylen) < 0)
 		return -1;
-	if (mu_open(&r, REDACT_MEM_LIMIT, why, whylen) < 0)
+	if (mu_open(&r, 0, why, whylen) < 0)
 		return -1;
 	ctx = r.ctx;
 
@@ -1150,7 +1149,6 @@ redact_verify(const char *in_path, const char *pdf_path,
 		return -1;
 	}
 	ocr_opts_default(&oopts);
-	oopts.mem_limit = REDACT_MEM_LIMIT;
 	if (ocr_probe(in_path, &oopts, &info, why, whylen) != OCR_OK)
 		return -1;
 	if (ngone > 0) {
@@ -1166,7 +1164,7 @@ redact_verify(const char *in_path, const char *pdf_path,
 				goto out;
 			}
 	}
-	if (mu_open(&r, REDACT_MEM_LIMIT, why, whylen) < 0)
+	if (mu_open(&r, 0, why, whylen) < 0)
 		goto out;
 	ctx = r.ctx;
 
@@ -1472,7 +1470,7 @@ redact_text_layer(const char *pdf_path, char ***pagesp, int *npagesp, char **str
 	*pagesp = NULL;
 	*npagesp = 0;
 	*stringsp = NULL;
-	if (mu_open(&r, REDACT_MEM_LIMIT, why, whylen) < 0)
+	if (mu_open(&r, 0, why, whylen) < 0)
 		return -1;
 	ctx = r.ctx;
 	fz_var(pdf);

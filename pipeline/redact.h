@@ -59,7 +59,7 @@
  *
  * SECURITY: the input is hostile (faxes, e-mail).  It is first checked by
  * ocr_probe() (bounded header parsers, page sizes), then MuPDF runs under
- * a memory ceiling of REDACT_MEM_LIMIT with its chatter kept off stderr.
+ * the configured MuPDF memory ceiling (mumem.h) with its chatter kept off stderr.
  * FILES: reads in_path; writes only OUT.<pid>.tmp, renamed to out_pdf_path.
  * redact_verify reads in_path and pdf_path, writes nothing.
  */
@@ -69,7 +69,6 @@
 #include <stddef.h>
 
 #define REDACT_WHY		256		/* size of a reason buffer */
-#define REDACT_MEM_LIMIT	((size_t)768 << 20)
 #define REDACT_NONBLACK_PPM	2000		/* 0.2%: tolerance of the render check */
 #define REDACT_MAX_LABEL	64		/* label characters drawn at most */
 

@@ -48,35 +48,26 @@
 
 /* a MuPDF context for one call */
 struct rl {
-	fz_context	*ctx;
+	struct mu	mu;		/* the configured ceiling (mumem.h) */
+	fz_context	*ctx;		/* mu.ctx */
 };
 
-/* lib_msg - MuPDF's warnings and errors: only with -v */
-static void
-lib_msg(void *user, const char *message)
-{
-	msg_info("%s: %s", (const char *)user, message);
-}
-
-/* rl_open - a MuPDF context with its messages routed; -1 + why */
+/* rl_open - a MuPDF context under the ceiling, stderr left as it is; -1 + why */
 static int
 rl_open(struct rl *r, char *why, size_t whylen)
 {
-	r->ctx = fz_new_context(NULL, NULL, FZ_STORE_DEFAULT);
-	if (r->ctx == NULL) {
-		mu_why(why, whylen, "out of memory");
+	if (mu_open(&r->mu, 0, why, whylen) == -1)
 		return -1;
-	}
-	fz_set_warning_callback(r->ctx, lib_msg, "mupdf");
-	fz_set_error_callback(r->ctx, lib_msg, "mupdf");
+	mu_mute(&r->mu, 0);
+	r->ctx = r->mu.ctx;
 	return 0;
 }
 
 static void
 rl_close(struct rl *r)
 {
-	if (r->ctx)
-		fz_drop_context(r->ctx);
+	if (r->ctx)		/* opened (a failed mu_open closed itself) */
+		mu_close(&r->mu);
 	r->ctx = NULL;
 }
 
@@ -538,7 +529,7 @@ int
 release_cover_letter(const struct release_info *ri, const char *out_pdf,
     char *why, size_t whylen)
 {
-	struct rl r = { NULL };
+	struct rl r = { .ctx = NULL };
 	fz_context *ctx;
 	fz_buffer *html = NULL;
 	pdf_document *pdf = NULL;
@@ -635,7 +626,7 @@ notice_html(fz_context *ctx, fz_buffer *b)
 int
 release_notice_page(const char *out_pdf, char *why, size_t whylen)
 {
-	struct rl r = { NULL };
+	struct rl r = { .ctx = NULL };
 	fz_context *ctx;
 	fz_buffer *html = NULL;
 	pdf_document *pdf = NULL;
@@ -816,7 +807,7 @@ release_stamp(const char *in_pdf, const char *out_pdf, const char *case_id,
     const char *recipient, const char *when, int first_no, int total,
     char *why, size_t whylen)
 {
-	struct rl r = { NULL };
+	struct rl r = { .ctx = NULL };
 	fz_context *ctx;
 	pdf_document *pdf = NULL;
 	pdf_page *page = NULL;
@@ -907,7 +898,7 @@ int
 release_concat(const char *const *in, int n, const char *out_pdf, char *why,
     size_t whylen)
 {
-	struct rl r = { NULL };
+	struct rl r = { .ctx = NULL };
 	fz_context *ctx;
 	pdf_document *dst = NULL, *src = NULL;
 	pdf_graft_map *map = NULL;
@@ -1024,7 +1015,7 @@ int
 release_accounting_letter(const struct release_accounting *a, const char *out_pdf,
     char *why, size_t whylen)
 {
-	struct rl r = { NULL };
+	struct rl r = { .ctx = NULL };
 	fz_context *ctx;
 	fz_buffer *html = NULL;
 	pdf_document *pdf = NULL;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "msg.h"
+#include "mumem.h"
 #include "sandbox.h"
 #include "spool.h"
 #include "stage.h"
@@ -65,8 +66,9 @@ stage_setup(struct stage_ctx *ctx, int argc, char **argv)
 	ctx->pol.retry_base = ctx->cfg.retry_base;
 	ocr_opts_default(&ctx->ocr);
 	ctx->ocr.dpi = ctx->cfg.ocr_dpi;
-	/* leave headroom under the process's address-space ceiling */
-	ctx->ocr.mem_limit = (size_t)ctx->cfg.mem_limit_mb << 19;
+	/* MuPDF's ceiling, everywhere in the stage: half the process's
+	 * address-space ceiling, the rest for Tesseract and the store */
+	mu_set_limit((size_t)ctx->cfg.mem_limit_mb << 19);
 }
 
 static char	cpu_line[256];

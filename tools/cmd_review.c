@@ -44,6 +44,7 @@
 #include "docpatient.h"
 #include "keys.h"
 #include "msg.h"
+#include "mumem.h"
 #include "ocr.h"
 #include "propose.h"
 #include "review.h"
@@ -824,6 +825,7 @@ render_doc(struct store *st, const char *home, int64_t doc, const char *dir,
 	config_defaults(&cfg);
 	if (config_load(&cfg, spool_path(cp, home, CONFIG_FILE)) == -1)
 		goto out;
+	mu_set_limit((size_t)cfg.mem_limit_mb << 19);
 	rc = sandbox_run(v.path, dir, cfg.mem_limit_mb, draw, &v);
 	config_release(&cfg);
 	for (pg = 0; rc == 0 && pg < v.n; pg++)

@@ -37,6 +37,7 @@
 
 #include "msg.h"
 #include "ocr.h"
+#include "mumem.h"
 #include "part2.h"
 #include "propose.h"
 
@@ -882,7 +883,7 @@ t_defaults(void **state)
 	ocr_opts_default(&opts);
 	assert_int_equal(opts.dpi, 300);
 	assert_int_equal(opts.min_text_chars, 16);
-	assert_int_equal(opts.mem_limit, (size_t)768 << 20);
+	assert_int_equal(opts.mem_limit, 0);	/* the configured ceiling */
 	assert_int_equal(opts.max_pixels, 150000000L);
 	assert_string_equal(opts.lang, "eng");
 	assert_string_equal(ocr_format_name(OCR_FMT_TIFF), "TIFF");
@@ -1215,6 +1216,34 @@ t_mem_limit(void **state)
 		rc = ocr_page(o, 1, &pg, why, sizeof why);
 		ocr_close(o);
 	}
+	assert_int_equal(rc, OCR_BAD);
+	if (strstr(why, "needs more than 6 MiB") == NULL)
+		fail_msg("reason '%s'", why);
+}
+
+/* the configured ceiling (mu_set_limit, roi.conf mem_limit_mb) is the one
+ * every MuPDF context takes when given none: OCR's and the redaction's */
+static void
+t_mem_ceiling(void **state)
+{
+	struct ocr_opts opts;
+	struct ocr_page pg;
+	struct ocr *o = NULL;
+	struct mu	m;
+	char	why[OCR_WHY];
+	int	rc;
+
+	mu_set_limit((size_t)6 << 20);
+	ocr_opts_default(&opts);
+	rc = ocr_open(&o, fx("scan.pdf"), &opts, why, sizeof why);
+	if (rc == OCR_OK) {
+		rc = ocr_page(o, 1, &pg, why, sizeof why);
+		ocr_close(o);
+	}
+	assert_int_equal(mu_open(&m, 0, why, sizeof why), 0);
+	assert_int_equal(m.mem.limit, (size_t)6 << 20);
+	mu_close(&m);
+	mu_set_limit(MU_LIMIT_DEFAULT);
 	assert_int_equal(rc, OCR_BAD);
 	if (strstr(why, "needs more than 6 MiB") == NULL)
 		fail_msg("reason '%s'", why);
@@ -1553,6 +1582,7 @@ main(void)
 		cmocka_unit_test(t_skew),
 		cmocka_unit_test(t_truncated),
 		cmocka_unit_test(t_mem_limit),
+		cmocka_unit_test(t_mem_ceiling),
 		cmocka_unit_test(t_preview),
 		cmocka_unit_test(t_drawn_uncovered),
 		cmocka_unit_test(t_drawn_record),
