@@ -112,7 +112,6 @@ stage_intake_main(int argc, char **argv)
 		if (case_id == -1)
 			goto out;
 		if (case_id == 0) {
-			msg_info("input %lld: %s", (long long)ctx.id, why);
 			rc = queue_input_quarantine(ctx.st, ctx.home, ctx.id, why) == 0 ? 0 : 1;
 			goto out;
 		}
@@ -137,7 +136,6 @@ stage_intake_main(int argc, char **argv)
 	spool_path(path, ctx.home, "spool/incoming/%s", spool);
 	if ((fd = spool_open_drop(path, &bad, why, sizeof why)) == -1) {
 		if (bad) {
-			msg_info("input %lld: %s", (long long)ctx.id, why);
 			rc = queue_input_quarantine(ctx.st, ctx.home, ctx.id, why) == 0 ? 0 : 1;
 		} else
 			msg_error("input %lld: %s", (long long)ctx.id, why);
@@ -158,7 +156,6 @@ stage_intake_main(int argc, char **argv)
 		r = ocr_probe_fd(fd, &ctx.ocr, &info, why, sizeof why);
 		stage_cpu_limit(0, "%s", "");
 		if (r == OCR_BAD) {
-			msg_info("input %lld: %s", (long long)ctx.id, why);
 			rc = queue_input_quarantine(ctx.st, ctx.home, ctx.id, why) == 0 ? 0 : 1;
 			goto out;
 		}
@@ -172,8 +169,6 @@ stage_intake_main(int argc, char **argv)
 		goto out;
 	if (queue_publish(ctx.st, ctx.home, ctx.id) == -1)
 		goto out;
-	msg_info("input %lld: %s document %lld", (long long)ctx.id,
-	    dup ? "duplicate of" : "is", (long long)doc_id);
 	rc = 0;
 out:
 	if (fd != -1)
