@@ -225,6 +225,7 @@ cmd_release(int argc, char **argv, const char *home)
 {
 	unsigned char	sk[AGE_KEYBYTES];
 	char		recip[AGE_RECIPIENT_STRLEN], tmp[SPOOL_PATH], dir[SPOOL_PATH], why[AGE_WHYLEN];
+	char		pkg[SPOOL_PATH];
 	char		pass[KEYS_PASSLEN] = "";
 	const char	*out = NULL, *passes[1] = { pass };
 	unsigned char	magic[4] = "";
@@ -239,7 +240,8 @@ cmd_release(int argc, char **argv, const char *home)
 		    "open: opens a release package (.age or .zip) with the practice's own key\n"
 		    "(keys/practice.agekey; for a passphrase or zip package, the passphrase\n"
 		    "the practice kept) and unpacks what was sent into DIR (default:\n"
-		    "PACKAGE.d beside it).  A fax release is a plain PDF.\n");
+		    "NAME.d in the current folder).  PACKAGE may be given as `release list`\n"
+		    "shows it (outbox/C-1.age).  A fax release is a plain PDF.\n");
 		return 0;
 	}
 	if (argc >= 2 && strcmp(argv[1], "list") == 0) {
@@ -256,16 +258,24 @@ cmd_release(int argc, char **argv, const char *home)
 		msg_error("usage: roi release list [--json] | open PACKAGE [--out DIR]");
 		return EXIT_USAGE;
 	}
+	if (spool_home_check(home) == -1)
+		return 1;
+	/* as `release list` shows it (outbox/C-1.age): relative to the home
+	 * when it is not in the current folder */
+	if (argv[2][0] != '/' && access(argv[2], F_OK) == -1 &&
+	    access(spool_path(pkg, home, "%s", argv[2]), F_OK) == 0)
+		argv[2] = pkg;
 	if (out)
 		snprintf(dir, sizeof dir, "%s", out);
 	else {
-		size_t l = strlen(argv[2]);
+		/* NAME.d in the current folder: never beside the package, which
+		 * may sit in outbox/, where what is there goes out */
+		const char *b = strrchr(argv[2], '/') ? strrchr(argv[2], '/') + 1 : argv[2];
+		size_t l = strlen(b);
 
-		snprintf(dir, sizeof dir, "%.*s.d", (int)(l > 4 && (strcmp(argv[2] + l - 4, ".age") == 0 ||
-		    strcmp(argv[2] + l - 4, ".zip") == 0) ? l - 4 : l), argv[2]);
+		snprintf(dir, sizeof dir, "%.*s.d", (int)(l > 4 && (strcmp(b + l - 4, ".age") == 0 ||
+		    strcmp(b + l - 4, ".zip") == 0) ? l - 4 : l), b);
 	}
-	if (spool_home_check(home) == -1)
-		return 1;
 	if ((in = open(argv[2], O_RDONLY | O_CLOEXEC)) == -1) {
 		msg_error("release: cannot read '%s': %s", argv[2], strerror(errno));
 		return 1;

@@ -152,6 +152,10 @@ is "the released progress note: methadone redacted" "$(grep -ci methadone "$T/re
 check "... and the rest of it there" grep -q "sleeping through the night" "$T/records.txt"
 check "the practice reopens it (roi release open): the same manifest" \
     sh -c "'$ROI' -C '$h' release open '$pk' --out '$T/mine' > /dev/null && cmp '$T/mine/$ca/manifest.json' '$m'"
+rel=$("$ROI" -C "$h" release list --json | jq -r ".[] | select(.case == \"$ca\") | .path")
+check "release open takes the path as release list shows it ($rel), from any folder" \
+    sh -c "cd / && '$ROI' -C '$h' release open '$rel' --out '$T/mine2' > /dev/null &&
+    cmp '$T/mine2/$ca/manifest.json' '$m'"
 
 # zip: names and bytes readable without the passphrase; then opened
 zk=$(path "$cz")

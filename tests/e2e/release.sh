@@ -41,6 +41,7 @@ printf 'progress note, redacted\n' > "$T/pkg/docs/note.txt"
 printf '{"case":"C-1"}\n' > "$T/pkg/manifest.json"
 (cd "$T/pkg" && tar --format=pax -cf "$T/p.tar" manifest.json docs)
 age -r "$pub" -r "$other" -o "$T/p.age" "$T/p.tar"
+cd "$T" || exit 1	# release open unpacks into NAME.d in the current folder
 check "release open: a package for the practice and a recipient" "$ROI" -C "$h" release open "$T/p.age"
 check "... unpacked as sent" cmp "$T/pkg/docs/note.txt" "$T/p.d/docs/note.txt"
 is "... files 0600" "$(stat -c %a "$T/p.d/manifest.json")" 600
