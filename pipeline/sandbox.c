@@ -57,23 +57,27 @@
 #define FS_FILE	(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_READ_FILE | \
 		 LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE)
 
+/*
+ * sandbox_landlock_abi - 0 below ABI 2: version 1 (Linux 5.13-5.18)
+ * refuses every rename between folders under a ruleset, and the stages
+ * move files from folder to folder (Debian 12's 6.1 has version 2)
+ */
 int
 sandbox_landlock_abi(void)
 {
 	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
 	    LANDLOCK_CREATE_RULESET_VERSION);
 
-	return abi < 0 ? 0 : (int)abi;
+	return abi < 2 ? 0 : (int)abi;
 }
 
 /* handled - the rights this kernel's Landlock knows */
 static uint64_t
 handled(int abi)
 {
-	uint64_t h = (LANDLOCK_ACCESS_FS_MAKE_SYM << 1) - 1;	/* ABI 1 */
+	uint64_t h = ((LANDLOCK_ACCESS_FS_MAKE_SYM << 1) - 1) |	/* ABI 1 */
+	    LANDLOCK_ACCESS_FS_REFER;					/* ABI 2 */
 
-	if (abi >= 2)
-		h |= LANDLOCK_ACCESS_FS_REFER;
 	if (abi >= 3)
 		h |= LANDLOCK_ACCESS_FS_TRUNCATE;
 	return h;

@@ -32,7 +32,7 @@ int	sandbox_enter(const char *home, unsigned may);
  */
 int	sandbox_run(const char *in_file, const char *out_dir, int mem_mb,
 	    int (*fn)(void *), void *arg);
-/* sandbox_landlock_abi - the kernel's Landlock version, 0 if it has none */
+/* sandbox_landlock_abi - the kernel's Landlock version, 0 if it has none (or only version 1) */
 int	sandbox_landlock_abi(void);
 /*
  * sandbox_probe - try one thing a confined stage should or should not be
