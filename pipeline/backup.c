@@ -35,6 +35,7 @@
 #include "backup.h"
 #include "chain.h"
 #include "chainlog.h"
+#include "fault.h"
 #include "msg.h"
 #include "note.h"
 #include "spool.h"
@@ -769,6 +770,35 @@ out:
 	return rc;
 }
 
+/* drop_stale - remove the temporary files of backups killed part-way
+ * (.roi-backup-*.tmp nobody holds a lock on) */
+static void
+drop_stale(const char *dir)
+{
+	struct dirent	*de;
+	DIR		*d;
+	size_t		n;
+	int		fd;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		n = strlen(de->d_name);
+		if (strncmp(de->d_name, ".roi-backup-", 12) != 0 || n < 16 ||
+		    strcmp(de->d_name + n - 4, ".tmp") != 0)
+			continue;
+		if ((fd = openat(dirfd(d), de->d_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+			continue;
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			msg_warn("backup: %s/%s: an earlier backup was cut short: removed", dir,
+			    de->d_name);
+			unlinkat(dirfd(d), de->d_name, 0);
+		}
+		close(fd);
+	}
+	closedir(d);
+}
+
 /* the temporary archive's name, for the signal handler to remove */
 static char			sig_tmp[SPOOL_PATH];
 static volatile sig_atomic_t	sig_armed;
@@ -865,6 +895,7 @@ backup_write(const char *home, const char *dir, const unsigned char (*recip)[AGE
 		goto out;
 	}
 	snprintf(tmp, sizeof tmp, "%s/.%s.tmp", dir, name);
+	drop_stale(dir);
 	snprintf(sig_tmp, sizeof sig_tmp, "%s", tmp);
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
@@ -876,6 +907,8 @@ backup_write(const char *home, const char *dir, const unsigned char (*recip)[AGE
 	}
 	made = 1;
 	sig_armed = 1;
+	/* held while it is written: drop_stale leaves it alone */
+	flock(b->out.fd, LOCK_EX | LOCK_NB);
 	if (fchmod(b->out.fd, 0600) == -1 && errno != EPERM) {
 		bw_fail(b, "cannot write %s: %s", r->path, strerror(errno));
 		goto out;
@@ -947,6 +980,7 @@ backup_write(const char *home, const char *dir, const unsigned char (*recip)[AGE
 			goto out;
 	close(logfd);
 	logfd = -1;
+	fault_pause("backup:after-store");
 	/* the rest, in the pipeline's order, judged against the copy; what
 	 * moved on meanwhile put back; then whatever the lists missed */
 	if (sqlite3_open_v2(snap, &b->snap, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
@@ -970,6 +1004,7 @@ backup_write(const char *home, const char *dir, const unsigned char (*recip)[AGE
 	b->rest = 1;
 	if (walk(b, "") == -1)
 		goto out;
+	fault_point("backup:before-manifest");
 
 	/* the manifest, last */
 	man = json_pack("{s:s, s:s, s:i, s:I, s:O, s:O}", "format", BACKUP_FORMAT, "created",
