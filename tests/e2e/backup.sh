@@ -54,34 +54,7 @@ check "five cases with a record each, read" run_once "$h"
 "$ROI" -C "$h" review approve "$c1" > /dev/null
 check "C1 released before any backup" sh -c "'$ROI' -C '$h' run --once > /dev/null 2>&1 && test -f '$h/outbox/$c1.age'"
 "$ROI" -C "$h" release open "$h/outbox/$c1.age" --out "$T/open-orig" > /dev/null
-for c in $c2 $c3 $c4; do "$ROI" -C "$h" review approve "$c" > /dev/null || not_ok "approve $c"; done
 "$ROI" -C "$h" review reject "$c5" --reason "request withdrawn" > /dev/null
-
-# ---- backups while roi run works: a batch of requests and three releases
-for f in authorization-boxed authorization-checkbox authorization-columns authorization-letter \
-    authorization-tpo request-letter; do
-	cp "$FIX/$f.text.pdf" "$h/inbox/requests/$f.pdf"
-done
-cp "$FIX/bad/garbage.tif" "$h/inbox/requests/garbage.tif"
-"$ROI" -C "$h" run > "$T/run.log" 2>&1 &
-pid=$!
-done_batch() {
-	[ "$("$ROI" -C "$h" status --json | jq '.inputs.in_progress == 0 and .releases.released == 4 and .inputs.total == 17')" = true ] &&
-	    [ -z "$(ls "$h/inbox/requests")" ]
-}
-n=0
-while [ $n -lt 8 ]; do
-	mkdir -p "$T/bk$n"
-	"$ROI" -C "$h" backup "$T/bk$n" > "$T/bk$n.out" 2>&1 || { not_ok "backup $n during the batch: $(tail -1 "$T/bk$n.out")"; }
-	n=$((n + 1))
-	done_batch && break
-done
-i=0
-until done_batch || [ $i -ge 600 ]; do sleep 0.1; i=$((i + 1)); done
-kill -TERM $pid
-wait $pid
-is "the batch is done: 17 inputs, 4 releases" "$("$ROI" -C "$h" status --json | jq -c '[.inputs.total, .releases.released, .inputs.quarantine]')" "[17,4,1]"
-diag "$n backups while roi run worked"
 
 # restored_ok R - what a restored home must hold (prints what is wrong)
 restored_ok() {
@@ -105,32 +78,83 @@ restored_ok() {
 	[ "$(find "$r" -perm /077 | wc -l)" = 0 ] || echo "something readable by others"
 	[ -z "$(ls "$r/spool/tmp")" ] || echo "spool/tmp not empty"
 }
+# state R - inputs, duplicates, quarantined, in progress, released
+state() { "$ROI" -C "$1" status --json | jq -c '[.inputs.total, .inputs.duplicate, .inputs.quarantine, .inputs.in_progress, .releases.released]'; }
 
-mid=0 bad=0 k=0
+# ---- a backup held between its copy of the store and of the drop folders
+# (fault.h: backup:after-store) while roi run takes a batch in, quarantines
+# a file and releases two cases: every drop moved on meanwhile
+for c in $c2 $c3; do "$ROI" -C "$h" review approve "$c" > /dev/null || not_ok "approve $c"; done
+for f in authorization-boxed authorization-checkbox authorization-columns; do
+	cp "$FIX/$f.text.pdf" "$h/inbox/requests/$f.pdf"
+done
+cp "$FIX/bad/garbage.tif" "$h/inbox/requests/garbage.tif"
+mkdir -p "$T/held"
+ROI_FAULT=backup:after-store ROI_FAULT_FILE=$T/pause "$ROI" -C "$h" backup "$T/held" > "$T/held.out" 2>&1 &
+bpid=$!
+i=0
+until [ -e "$T/pause" ] || [ $i -ge 300 ]; do sleep 0.1; i=$((i + 1)); done
+run_once "$h" > /dev/null 2>&1
+is "meanwhile roi run took 4 drops in (one quarantined) and released 2 cases" "$(state "$h")" "[14,0,1,0,3]"
+rm -f "$T/pause"
+wait $bpid
+is "the held backup completes" "$?" 0
+check "it restores" "$ROI" restore "$T/held"/roi-backup-*.tar.gz "$T/rh"
+is "... with everything its store names" "$(restored_ok "$T/rh")" ""
+is "... the batch back in the inbox (its store had not seen it), the releases packaged" \
+    "$(ls "$T/rh/inbox/requests" | wc -l) $(sqlite3 "$T/rh/roi.db" "SELECT count(*) FROM releases WHERE state = 'packaged'")" "4 0"
+check "... and carries on (run --once)" run_once "$T/rh"
+is "... to the same end: no drop lost or taken twice, the same releases" "$(state "$T/rh")" "[14,0,1,0,3]"
+is "... the same cases in its log" "$(cut -d' ' -f4,5 "$T/rh/log/disclosures.log" | sort | tr '\n' ' ')" \
+    "$(cut -d' ' -f4,5 "$h/log/disclosures.log" | sort | tr '\n' ' ')"
+
+# ---- backups again and again while roi run works as a daemon
+"$ROI" -C "$h" review approve "$c4" > /dev/null || not_ok "approve $c4"
+for f in authorization-letter authorization-tpo request-letter; do
+	cp "$FIX/$f.text.pdf" "$h/inbox/requests/$f.pdf"
+done
+"$ROI" -C "$h" run > "$T/run.log" 2>&1 &
+pid=$!
+done_batch() { [ "$(state "$h")" = "[17,0,1,0,4]" ] && [ -z "$(ls "$h/inbox/requests")" ]; }
+n=0
+while [ $n -lt 6 ]; do
+	mkdir -p "$T/bk$n"
+	"$ROI" -C "$h" backup "$T/bk$n" > "$T/bk$n.out" 2>&1 || { not_ok "backup $n during the batch: $(tail -1 "$T/bk$n.out")"; }
+	n=$((n + 1))
+	done_batch && break
+done
+i=0
+until done_batch || [ $i -ge 600 ]; do sleep 0.1; i=$((i + 1)); done
+kill -TERM $pid
+wait $pid
+is "the daemon's batch is done: 17 inputs, one quarantined, 4 releases" "$(state "$h")" "[17,0,1,0,4]"
+diag "$n backups while roi run worked"
+bad=0 k=0
 while [ $k -lt $n ]; do
-	a=$(ls "$T/bk$k"/roi-backup-*.tar.gz)
-	entries=$(tar -xzOf "$a" roi-backup.json | jq .log_entries)
 	r=$T/rs$k
-	if "$ROI" restore "$a" "$r" > "$T/rs$k.out" 2>&1; then
+	if "$ROI" restore "$T/bk$k"/roi-backup-*.tar.gz "$r" > "$T/rs$k.out" 2>&1; then
 		w=$(restored_ok "$r")
 		[ -z "$w" ] || { bad=$((bad + 1)); diag "backup $k: $w"; }
-		# taken while work was still going on?
-		[ "$entries" -lt 4 ] || [ "$(sqlite3 "$r/roi.db" "SELECT count(*) FROM inputs WHERE state IN ('intake', 'processing')")" -gt 0 ] ||
-		    [ "$(sqlite3 "$r/roi.db" 'SELECT count(*) FROM inputs')" -lt 17 ] || [ -n "$(ls "$r/inbox/requests")" ] && mid=$((mid + 1))
 	else
 		bad=$((bad + 1))
 		diag "backup $k: restore failed: $(tail -1 "$T/rs$k.out")"
 	fi
 	k=$((k + 1))
 done
-is "every backup taken while roi run worked restores, verifies and holds every file its store names" "$bad" 0
-check "at least one of them was taken in the middle of the batch" test "$mid" -ge 1
-# the first one carries on from where it was taken
-check "a home restored from the batch's first backup carries on (run --once)" run_once "$T/rs0"
-is "... to the same end: 4 releases, 17 inputs, none in progress" \
-    "$("$ROI" -C "$T/rs0" status --json | jq -c '[.releases.released, .inputs.total, .inputs.in_progress]')" "[4,17,0]"
+is "every backup taken while the daemon worked restores, verifies and holds every file its store names" "$bad" 0
+check "the first carries on (run --once)" run_once "$T/rs0"
+is "... to the same end" "$(state "$T/rs0")" "[17,0,1,0,4]"
 check "... and its log verifies (roi-verify)" "$ROI_VERIFY" "$T/rs0/log/disclosures.log" "$T/rs0/keys/log.pub"
 is "... with nothing it lacks" "$(restored_ok "$T/rs0")" ""
+
+# ---- killed part-way (kill -9 before the manifest): no archive, and the
+# next backup removes what was left
+mkdir -p "$T/k"
+ROI_FAULT=backup:before-manifest ROI_FAULT_FILE=$T/killed "$ROI" -C "$h" backup "$T/k" > /dev/null 2>&1
+is "a backup killed part-way leaves no archive, only its temporary file" \
+    "$(ls "$T/k" | wc -l) $(ls -A "$T/k" | grep -c '^\.roi-backup-.*\.tmp$')" "0 1"
+"$ROI" -C "$h" backup "$T/k" > /dev/null 2> "$T/err"
+is "... the next backup removes it and says so" "$(ls -A "$T/k" | wc -l) $(grep -c 'cut short' "$T/err")" "1 1"
 
 # ---- a quiet home: what is in a backup, and a byte-for-byte restore
 mkdir -p "$T/q"
