@@ -303,6 +303,8 @@ is "the accounting still lists the four disclosures (from the log)" \
 is "cases stay" "$("$ROI" -C "$h" case list --json | jq -c '[.[].case]')" "$cases_before"
 is "decisions stay: C1 approved, C5 rejected with its reason" \
     "$("$ROI" -C "$h" review show "$c1" --json | jq -r .review) $("$ROI" -C "$h" review show "$c5" --json | jq -r .review)" "approved rejected"
+is "release list: C1's package purged, C4's not" \
+    "$("$ROI" -C "$h" release list --json | jq -r ".[] | select(.case == \"$c1\" or .case == \"$c4\") | .purged" | sort | tr '\n' ' ')" "false true "
 is "the purge is recorded: who, the date, what it took" \
     "$(sqlite3 -separator ' ' "$h/roi.db" 'SELECT who, before, cases, documents, packages, inputs FROM purges')" "$me $before 4 8 3 1"
 is "... and in each document's history" "$(sqlite3 "$h/roi.db" "SELECT count(*) FROM events WHERE what LIKE 'purged (purge 1)%'")" 9
