@@ -1510,10 +1510,6 @@ backup_restore(const char *archive, const char *home,
 		    " for)", archive);
 		goto out;
 	}
-	if (!encrypted && nident > 0) {
-		rs_fail(s, "%s is not encrypted: --identity is not needed", archive);
-		goto out;
-	}
 	/* HOME: new, or an empty folder */
 	if (lstat(home, &sb) == 0) {
 		if (!S_ISDIR(sb.st_mode)) {

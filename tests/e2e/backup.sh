@@ -147,6 +147,17 @@ is "... to the same end" "$(state "$T/rs0")" "[17,0,1,0,4]"
 check "... and its log verifies (roi-verify)" "$ROI_VERIFY" "$T/rs0/log/disclosures.log" "$T/rs0/keys/log.pub"
 is "... with nothing it lacks" "$(restored_ok "$T/rs0")" ""
 
+# ---- stopped part-way (SIGTERM while held): the temporary file goes with it
+mkdir -p "$T/s"
+ROI_FAULT=backup:after-store ROI_FAULT_FILE=$T/pause2 "$ROI" -C "$h" backup "$T/s" > /dev/null 2>&1 &
+bpid=$!
+i=0
+until [ -e "$T/pause2" ] || [ $i -ge 300 ]; do sleep 0.1; i=$((i + 1)); done
+kill -TERM $bpid
+wait $bpid
+is "a backup stopped by SIGTERM part-way leaves nothing in its folder" "$(ls -A "$T/s" | wc -l)" 0
+rm -f "$T/pause2"
+
 # ---- killed part-way (kill -9 before the manifest): no archive, and the
 # next backup removes what was left
 mkdir -p "$T/k"
