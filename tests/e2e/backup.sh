@@ -343,3 +343,6 @@ is "no --before: usage (2)" "$?" 2
 printf '[retention]\nyears = 5\n' >> "$h/roi.conf"
 "$ROI" -C "$h" purge --before 2000-01-01 --dry-run > /dev/null 2> "$T/err"
 is "[retention] years below six: roi.conf refused" "$? $(grep -c 'years' "$T/err")" "1 1"
+for c in backup restore purge; do
+	check "roi $c --help exits 0" "$ROI" $c --help
+done
