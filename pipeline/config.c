@@ -57,6 +57,8 @@ static const struct key keys[] = {
 	{ "review", "reviewers",	K_STR, S(reviewers), 0, 0 },
 	{ "release", "output",		K_OUTPUT, S(release_output), 0, 0 },
 	{ "release", "label",		K_LABEL, S(release_label), 0, 0 },
+	{ "retention", "years",		K_INT, S(retention_years), CONFIG_RETENTION_MIN, 100 },
+	{ "backup", "recipient",	K_STR, S(backup_recipient), 0, 0 },
 };
 #undef S
 
@@ -100,6 +102,8 @@ config_defaults(struct config *cfg)
 	set_str(&cfg->reviewers, "");
 	set_str(&cfg->release_output, "pixels");
 	set_str(&cfg->release_label, "REDACTED");
+	cfg->retention_years = CONFIG_RETENTION_MIN;
+	set_str(&cfg->backup_recipient, "");
 }
 
 /* handler - inih callback: 1 = ok, 0 = error (inih reports the line) */
@@ -208,6 +212,7 @@ config_release(struct config *cfg)
 	free(cfg->reviewers);
 	free(cfg->release_output);
 	free(cfg->release_label);
+	free(cfg->backup_recipient);
 	memset(cfg, 0, sizeof *cfg);
 }
 
@@ -289,7 +294,20 @@ config_template(void)
 	    "# removed (smaller, sharper; for records born digital in this practice)\n"
 	    "output = pixels\n"
 	    "# the word drawn in every redaction box; it must not say why\n"
-	    "label = REDACTED\n";
+	    "label = REDACTED\n"
+	    "\n"
+	    "[retention]\n"
+	    "# years after a case is done (released or rejected, and its\n"
+	    "# authorization no longer in effect) before roi purge may remove its\n"
+	    "# originals and packages; at least 6 (45 CFR 164.530(j)); a state\n"
+	    "# law or a minor patient may call for longer\n"
+	    "years = 6\n"
+	    "\n"
+	    "[backup]\n"
+	    "# the age public key(s) roi backup encrypts to, e.g.\n"
+	    "# recipient = age1...  (keep its identity off this machine); empty:\n"
+	    "# backups are not encrypted, and roi backup warns each time\n"
+	    "recipient =\n";
 }
 
 int

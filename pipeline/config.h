@@ -40,7 +40,13 @@ struct config {
 	char	*reviewers;		/* [review] login names, ", " between */
 	char	*release_output;	/* [release] output: "pixels" (default) or "text" */
 	char	*release_label;		/* [release] label drawn in every box ("REDACTED") */
+	int	retention_years;	/* [retention] years: originals and packages kept
+					 * at least this long (45 CFR 164.530(j): 6) */
+	char	*backup_recipient;	/* [backup] recipient: age1... keys backups are
+					 * encrypted to ("" = not encrypted), ", " between */
 };
+
+#define CONFIG_RETENTION_MIN	6	/* 45 CFR 164.530(j)(2): six years */
 
 #define CONFIG_LABEL_MAX	40	/* characters of [release] label */
 

@@ -6,6 +6,7 @@
  */
 #include <fcntl.h>
 #include <signal.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,4 +26,20 @@ fault_point(const char *name)
 	close(fd);
 	kill(getpid(), SIGKILL);
 	_exit(137);		/* if a sandbox refused the signal */
+}
+
+void
+fault_pause(const char *name)
+{
+	const char	*want = getenv("ROI_FAULT"), *flag = getenv("ROI_FAULT_FILE");
+	struct timespec	ts = { 0, 50 * 1000 * 1000 };
+	int		fd, i;
+
+	if (want == NULL || flag == NULL || strcmp(want, name) != 0)
+		return;
+	if ((fd = open(flag, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) == -1)
+		return;
+	close(fd);
+	for (i = 0; i < 12000 && access(flag, F_OK) == 0; i++)
+		nanosleep(&ts, NULL);
 }

@@ -519,6 +519,26 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (doc_id, pageno, idx),"
 	"  FOREIGN KEY (doc_id, pageno) REFERENCES pages(doc_id, pageno)"
 	") WITHOUT ROWID;",
+	/* 16 -> 17: retention (purge.h): one audit row per purge; what it
+	 * removed (a document's original, page text and words; a release's
+	 * package; a quarantined input's file) names the purge that did it.
+	 * The cases, decisions, review history and the disclosure log stay */
+	"CREATE TABLE purges ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"			/* the real clock */
+	"  who TEXT NOT NULL,"
+	"  before TEXT NOT NULL,"			/* YYYY-MM-DD: done before this day */
+	"  years INTEGER NOT NULL,"			/* the retention period then */
+	"  override TEXT NOT NULL DEFAULT '',"		/* why, when before was inside it */
+	"  cases INTEGER NOT NULL,"
+	"  documents INTEGER NOT NULL,"
+	"  packages INTEGER NOT NULL,"
+	"  inputs INTEGER NOT NULL,"
+	"  bytes INTEGER NOT NULL"
+	");"
+	"ALTER TABLE documents ADD COLUMN purged INTEGER REFERENCES purges(id);"
+	"ALTER TABLE releases ADD COLUMN purged INTEGER REFERENCES purges(id);"
+	"ALTER TABLE inputs ADD COLUMN purged INTEGER REFERENCES purges(id);",
 };
 
 #define NMIGRATIONS	((int)(sizeof migrations / sizeof migrations[0]))
@@ -611,9 +631,10 @@ store_rollback(struct store *st)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-/* migrate - apply the migrations this database has not seen yet */
+/* migrate - apply the migrations this database has not seen yet, up to
+ * version upto (NMIGRATIONS but for store_create_at) */
 static int
-migrate(struct store *st)
+migrate(struct store *st, int upto)
 {
 	int	v;
 	char	sql[64];
@@ -622,7 +643,7 @@ migrate(struct store *st)
 	if (v > NMIGRATIONS)
 		return msg_error("store: roi.db has schema version %d, this roi "
 		    "knows up to %d: use a newer roi", v, NMIGRATIONS);
-	for (; v < NMIGRATIONS; v++) {
+	for (; v < upto; v++) {
 		if (store_begin(st) == -1)
 			return -1;
 		/* re-check under the write lock: another process may have won */
@@ -642,7 +663,7 @@ migrate(struct store *st)
 }
 
 static int
-open_common(struct store **sp, const char *home, int ro)
+open_common(struct store **sp, const char *home, int ro, int upto)
 {
 	struct store	*st;
 	char		path[SPOOL_PATH];
@@ -680,9 +701,10 @@ open_common(struct store **sp, const char *home, int ro)
 			msg_error("store: roi.db is newer than this roi");
 			goto fail;
 		}
-		if (store_int(st, "PRAGMA user_version", 0) < NMIGRATIONS && migrate(st) == -1)
+		if (store_int(st, "PRAGMA user_version", 0) < NMIGRATIONS &&
+		    migrate(st, NMIGRATIONS) == -1)
 			goto fail;
-	} else if (migrate(st) == -1)
+	} else if (migrate(st, upto) == -1)
 		goto fail;
 	*sp = st;
 	return 0;
@@ -695,13 +717,27 @@ fail:
 int
 store_open(struct store **sp, const char *home)
 {
-	return open_common(sp, home, 0);
+	return open_common(sp, home, 0, NMIGRATIONS);
 }
 
 int
 store_open_ro(struct store **sp, const char *home)
 {
-	return open_common(sp, home, 1);
+	return open_common(sp, home, 1, NMIGRATIONS);
+}
+
+int
+store_create_at(struct store **sp, const char *home, int version)
+{
+	char	path[SPOOL_PATH];
+
+	*sp = NULL;
+	if (version < 1 || version > NMIGRATIONS)
+		return msg_error("store: no schema version %d (1 to %d)", version, NMIGRATIONS);
+	if (spool_exists(spool_path(path, home, STORE_FILE)))
+		return msg_error("store: %s exists: an earlier schema version only for a new home",
+		    path);
+	return open_common(sp, home, 0, version);
 }
 
 void

@@ -16,11 +16,15 @@
 #include <stdint.h>
 
 #define STORE_FILE	"roi.db"
-#define STORE_VERSION	16
+#define STORE_VERSION	17
 
 struct store;
 
 int	store_open(struct store **sp, const char *home);
+/* store_create_at - a new roi.db brought only to schema version (1 ..
+ * STORE_VERSION), as an earlier roi made it: for the upgrade tests, which
+ * then open it with store_open.  Refuses a home that has a roi.db */
+int	store_create_at(struct store **sp, const char *home, int version);
 /* store_open_ro - open an existing store for reading only (status, doc) */
 int	store_open_ro(struct store **sp, const char *home);
 void	store_close(struct store *st);

@@ -145,13 +145,16 @@ static int
 verify(const char *home, const char *oldp)
 {
 	struct chain_verdict	v;
-	char			path[SPOOL_PATH], vkey[NOTE_VKEY_STRLEN];
+	struct stat		sb;
+	char			path[SPOOL_PATH], cpath[SPOOL_PATH], vkey[NOTE_VKEY_STRLEN];
 	char			*log = NULL, *cp = NULL, *old = NULL;
 	size_t			ll = 0, cl = 0, ol = 0;
 	int			rc = 1;
 
 	spool_path(path, home, CHAINLOG_FILE);
-	if (access(path, F_OK) == -1) {
+	/* no file, or the empty one roi run's start leaves before any release */
+	if (access(path, F_OK) == -1 || (stat(path, &sb) == 0 && sb.st_size == 0 &&
+	    access(spool_path(cpath, home, CHAINLOG_CHECKPOINT), F_OK) == -1)) {
 		printf("ok: no release yet, the log is empty\n");
 		return 0;
 	}

@@ -145,18 +145,19 @@ list(const char *home, int as_json)
 
 	if (spool_home_check(home) == -1 || store_open_ro(&st, home) == -1)
 		return 1;
-	s = store_prepare(st, "SELECT case_id, state, recipient, path, sha256, reason, created_at"
-	    " FROM releases ORDER BY created_at DESC, case_id DESC");
+	s = store_prepare(st, "SELECT case_id, state, recipient, path, sha256, reason, created_at,"
+	    " purged IS NOT NULL FROM releases ORDER BY created_at DESC, case_id DESC");
 	if (s == NULL)
 		goto out;
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		char c[32];
 
 		snprintf(c, sizeof c, "C-%lld", (long long)sqlite3_column_int64(s, 0));
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}",
 		    "case", c, "state", col(s, 1), "recipient", col(s, 2), "path", col(s, 3),
 		    "sha256", col(s, 4), "reason", col(s, 5),
-		    "created", clock_fmt_iso(sqlite3_column_int64(s, 6), t)));
+		    "created", clock_fmt_iso(sqlite3_column_int64(s, 6), t),
+		    "purged", sqlite3_column_int(s, 7)));
 	}
 	sqlite3_finalize(s);
 	if (as_json) {
@@ -172,7 +173,8 @@ list(const char *home, int as_json)
 		    json_string_value(json_object_get(o, "recipient")),
 		    strcmp(state, "blocked") == 0 ? json_string_value(json_object_get(o, "reason")) :
 		    strcmp(state, "packaged") == 0 ? "packed; goes to outbox/ with its disclosure log "
-		    "entry" : json_string_value(json_object_get(o, "path")));
+		    "entry" : json_is_true(json_object_get(o, "purged")) ? "package purged (roi purge)" :
+		    json_string_value(json_object_get(o, "path")));
 	}
 	rc = 0;
 out:

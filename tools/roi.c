@@ -41,6 +41,9 @@ static const struct {
 	{ "appt",   cmd_appt,   1, "appt import FILE | add | list | show APPT | status APPT S | clinician NAME   appointments" },
 	{ "noshow", cmd_noshow, 1, "noshow queue | mark | attempt | send | reschedule | escalations | ack | report   missed-appointment follow-up" },
 	{ "waitlist", cmd_waitlist, 1, "waitlist add | list | show | advance | offer SLOT | answer   the waitlist and freed slots" },
+	{ "backup", cmd_backup, 1, "backup DIR [--age RECIPIENT]   the whole home in one archive (keys too: encrypt it)" },
+	{ "restore", cmd_restore, 0, "restore ARCHIVE HOME [--identity FILE]   a new home from a backup, checked first" },
+	{ "purge",  cmd_purge,  1, "purge --before DATE [--dry-run]   remove originals and packages past retention (6 years)" },
 };
 #define NCMDS	(sizeof cmds / sizeof cmds[0])
 

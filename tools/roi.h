@@ -28,6 +28,9 @@ int	cmd_panel(int argc, char **argv, const char *home);
 int	cmd_appt(int argc, char **argv, const char *home);
 int	cmd_noshow(int argc, char **argv, const char *home);
 int	cmd_waitlist(int argc, char **argv, const char *home);
+int	cmd_backup(int argc, char **argv, const char *home);
+int	cmd_restore(int argc, char **argv, const char *home);
+int	cmd_purge(int argc, char **argv, const char *home);
 
 /* has_flag - is FLAG among argv[1..]? removes it */
 int	take_flag(int *argc, char **argv, const char *flag);
