@@ -1,0 +1,53 @@
+/*
+ * f_doc.c - fuzz opening a document and reading its pages' text (ocr_open_fd,
+ * ocr_page, ocr_page_image): every fax, e-mailed PDF and scan that intake
+ * and roi-ocr take in.  MuPDF parses; roi's code around it checks headers,
+ * page sizes and repair, counts what a page draws, builds words and boxes
+ * from the text layer and maps them back.
+ *
+ * Tesseract is pointed at a folder with no language data, so a page that
+ * needs OCR is rendered (small: 36 dpi, at most 200,000 pixels) and then
+ * fails to start it, quickly: the fuzzer spends its time in the parsing
+ * and text-layer code, not in recognition.  The first pages only (FUZZ_PAGES).
+ * Crashes inside MuPDF are MuPDF's (tests/fuzz/README).
+ */
+#include <leptonica/allheaders.h>
+
+#include "fuzz.h"
+#include "ocr.h"
+
+#define FUZZ_PAGES	3
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct ocr_opts	opts;
+	struct ocr_page	pg;
+	struct ocr	*o = NULL;
+	void		*img = NULL;
+	PIX		*pix;
+	char		why[OCR_WHY];
+	int		fd, n, i;
+
+	ocr_opts_default(&opts);
+	opts.dpi = 36;
+	opts.max_pixels = 200000;
+	opts.mem_limit = (size_t)256 << 20;
+	opts.tessdata = "/nonexistent/tessdata";
+	opts.no_osd = 1;
+	fd = fuzz_fd(data, size);
+	if (ocr_open_fd(&o, fd, &opts, why, sizeof why) == OCR_OK) {
+		n = ocr_count_pages(o);
+		for (i = 1; i <= n && i <= FUZZ_PAGES; i++) {
+			if (ocr_page(o, i, &pg, why, sizeof why) == OCR_OK)
+				ocr_page_release(&pg);
+		}
+		if (ocr_page_image(o, 1, 24, &img, why, sizeof why) == OCR_OK) {
+			pix = img;
+			pixDestroy(&pix);
+		}
+		ocr_close(o);
+	}
+	close(fd);
+	return 0;
+}
