@@ -22,12 +22,13 @@ if [ -z "$names" ]; then
 	done
 fi
 # leaks are checked here (make test's sanitizer runs leave them to the
-# unit tests); a report stops the run; inputs over 10 s are hangs
+# unit tests); a report stops the run; an input over FUZZ_TIMEOUT seconds
+# (default 10) is a hang; "slowest" is the longest one input took
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_return_null=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export OMP_THREAD_LIMIT=1
 found=0
-printf '%-11s %8s %9s %8s %7s %7s  %s\n' harness "corpus" "size" "exec/s" "execs" "cov" "result"
+printf '%-11s %7s %7s %7s %9s %5s %7s  %s\n' harness corpus size exec/s execs cov slowest result
 for n in $names; do
 	f=$bin/f_$n
 	if [ ! -x "$f" ]; then
@@ -40,7 +41,7 @@ for n in $names; do
 	mkdir -p "$corp" "$out"
 	set -- "$corp" "tests/fuzz/corpus/$n"
 	[ -d "tests/fuzz/regress/$n" ] && set -- "$@" "tests/fuzz/regress/$n"
-	"$f" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2560 -max_len=65536 \
+	"$f" -max_total_time="$secs" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2560 -max_len=65536 \
 	    -print_final_stats=1 -close_fd_mask=3 -artifact_prefix="$out/" "$@" \
 	    > "$out/log" 2>&1
 	rc=$?
@@ -51,6 +52,7 @@ for n in $names; do
 	cov=$(echo "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
 	eps=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$out/log" | tail -1)
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/log" | tail -1)
+	slow=$(sed -n 's/^stat::slowest_unit_time_sec: *//p' "$out/log" | tail -1)
 	if [ "$rc" -eq 0 ]; then
 		res=ok
 	else
@@ -58,7 +60,7 @@ for n in $names; do
 		res="FOUND (exit $rc): $(ls "$out" | grep -E '^(crash|leak|timeout|oom|slow-unit)-' |
 		    head -3 | tr '\n' ' ')see $out/log"
 	fi
-	printf '%-11s %8s %9s %8s %7s %7s  %s\n' "$n" "${corpn:-?}" "${corps:-?}" "${eps:-?}" \
-	    "${runs:-?}" "${cov:-?}" "$res"
+	printf '%-11s %7s %7s %7s %9s %5s %6ss  %s\n' "$n" "${corpn:-?}" "${corps:-?}" \
+	    "${eps:-?}" "${runs:-?}" "${cov:-?}" "${slow:-?}" "$res"
 done
 exit $found
