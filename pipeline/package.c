@@ -247,6 +247,10 @@ package_unpack(const char *path, const char *dir, int *n, const char *pass)
 	struct archive		*a = archive_read_new(), *w = archive_write_disk_new();
 	struct archive_entry	*e;
 	int			r, rc = -1, here = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* a folder a name implies (our packages hold "FOLDER/NAME" and no
+	 * entry for FOLDER) is made by libarchive with 0777 less the umask:
+	 * 0700 like the rest (found by tests/fuzz/f_package) */
+	mode_t			mask = umask(077);
 
 	*n = 0;
 	if (a == NULL || w == NULL) {
@@ -321,5 +325,6 @@ out:
 			rc = msg_syserror("release: cannot return to the working folder");
 		close(here);
 	}
+	umask(mask);
 	return rc;
 }

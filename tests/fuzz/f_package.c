@@ -4,8 +4,9 @@
  * a package, not its sender (anyone may encrypt to the practice's public
  * key), so the tar is hostile.  Each input is opened twice, as the tar of
  * an age package and as a zip locked with a passphrase, into an empty
- * folder, which is removed after.  Nothing may land outside that folder:
- * the harness checks its parent holds nothing new.
+ * folder, which is removed after.  Nothing may land outside that folder
+ * (the harness checks its parent holds nothing new), and nothing in it may
+ * be other than a plain file (0600) or a folder (0700).
  */
 #include <dirent.h>
 
@@ -29,6 +30,20 @@ entries(const char *dir)
 	return n;
 }
 
+/* plain_only - nftw: a link, device, FIFO or socket, or a wider mode, stops */
+static int
+plain_only(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)path;
+	if (ftw->level == 0)
+		return 0;
+	if (flag == FTW_F && S_ISREG(sb->st_mode) && (sb->st_mode & 07777) == 0600)
+		return 0;
+	if ((flag == FTW_D || flag == FTW_DP) && (sb->st_mode & 07777) == 0700)
+		return 0;
+	return 1;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -47,6 +62,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)package_unpack(path, dir, &n, k ? "fuzz" : NULL);
 		if (entries(top) != 1 || entries(fuzz_tmp()) != before) {
 			fprintf(stderr, "package_unpack wrote outside its folder\n");
+			abort();
+		}
+		if (nftw(dir, plain_only, 16, FTW_PHYS) != 0) {
+			fprintf(stderr, "package_unpack made something not a plain file or folder\n");
 			abort();
 		}
 	}
