@@ -9,14 +9,34 @@
  * needs OCR is rendered (small: 36 dpi, at most 200,000 pixels) and then
  * fails to start it, quickly: the fuzzer spends its time in the parsing
  * and text-layer code, not in recognition.  The first pages only (FUZZ_PAGES).
+ * Every word read must have text and a finite box with x0 <= x1 and
+ * y0 <= y1: redaction and the review display take the boxes as they are.
  * Crashes inside MuPDF are MuPDF's (tests/fuzz/README).
  */
+#include <math.h>
+
 #include <leptonica/allheaders.h>
 
 #include "fuzz.h"
 #include "ocr.h"
 
 #define FUZZ_PAGES	3
+
+/* words_check - every word has text and a finite, ordered box */
+static void
+words_check(const struct ocr_word *w, size_t n, int pageno)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (w[i].text == NULL || w[i].text[0] == '\0' || !isfinite(w[i].x0) ||
+		    !isfinite(w[i].y0) || !isfinite(w[i].x1) || !isfinite(w[i].y1) ||
+		    w[i].x0 > w[i].x1 || w[i].y0 > w[i].y1) {
+			fprintf(stderr, "page %d word %zu: no text or a bad box (%g %g %g %g)\n",
+			    pageno, i, w[i].x0, w[i].y0, w[i].x1, w[i].y1);
+			abort();
+		}
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -39,8 +59,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ocr_open_fd(&o, fd, &opts, why, sizeof why) == OCR_OK) {
 		n = ocr_count_pages(o);
 		for (i = 1; i <= n && i <= FUZZ_PAGES; i++) {
-			if (ocr_page(o, i, &pg, why, sizeof why) == OCR_OK)
+			if (ocr_page(o, i, &pg, why, sizeof why) == OCR_OK) {
+				words_check(pg.words, pg.nwords, i);
 				ocr_page_release(&pg);
+			}
 		}
 		if (ocr_page_image(o, 1, 24, &img, why, sizeof why) == OCR_OK) {
 			pix = img;
