@@ -6,8 +6,10 @@
  * rebuilt from them, hits mapped back to word boxes), and the shipped
  * page types, the neutral description and the date of service read the
  * text.  Words are split at blanks, lines at LF, each word a box of its
- * own on its line.
+ * own on its line.  Every box proposed must be finite and ordered.
  */
+#include <math.h>
+
 #include "describe.h"
 #include "doctype.h"
 #include "fuzz.h"
@@ -74,6 +76,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		n++;
 	}
 	np = propose_page(rules, w, n, 612.0f, 792.0f, &props, &prov);
+	for (i = 0; np > 0 && i < (size_t)np; i++) {
+		int	b;
+
+		for (b = 0; b < props[i].nboxes; b++) {
+			const float *x = props[i].boxes[b];
+
+			if (!isfinite(x[0]) || !isfinite(x[1]) || !isfinite(x[2]) ||
+			    !isfinite(x[3]) || x[0] > x[2] || x[1] > x[3]) {
+				fprintf(stderr, "proposal %zu box %d: %g %g %g %g\n", i, b, x[0],
+				    x[1], x[2], x[3]);
+				abort();
+			}
+		}
+	}
 	if (np > 0)
 		propose_free(props, np);
 	for (i = 0; i < n; i++)

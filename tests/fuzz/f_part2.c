@@ -1,7 +1,7 @@
 /*
  * f_part2.c - fuzz rules/part2.rules (part2_parse): compliance staff edit
  * it.  A file that parses scans a few record texts, so its patterns,
- * cues and extents are used too.
+ * cues and extents are used too; every hit must lie within the text.
  */
 #include "fuzz.h"
 #include "part2.h"
@@ -29,8 +29,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < sizeof texts / sizeof texts[0]; i++) {
 			hits = NULL;
 			n = part2_scan(r, texts[i], &hits, &prov);
-			for (j = 0; j < n; j++)
+			for (j = 0; j < n; j++) {
+				if (hits[j].start > hits[j].end || hits[j].end > strlen(texts[i])) {
+					fprintf(stderr, "hit %d of text %zu: bytes %zu..%zu of %zu\n", j,
+					    i, hits[j].start, hits[j].end, strlen(texts[i]));
+					abort();
+				}
 				(void)part2_label(r, hits[j].category);
+			}
 			free(hits);
 		}
 		part2_free(r);
