@@ -1,9 +1,12 @@
 /*
  * f_doc.c - fuzz opening a document and reading its pages' text (ocr_open_fd,
- * ocr_page, ocr_page_image): every fax, e-mailed PDF and scan that intake
- * and roi-ocr take in.  MuPDF parses; roi's code around it checks headers,
- * page sizes and repair, counts what a page draws, builds words and boxes
- * from the text layer and maps them back.
+ * ocr_page with every layer on as for records, ocr_page_image): every fax,
+ * e-mailed PDF and scan that intake and roi-ocr take in.  MuPDF parses;
+ * roi's code around it checks headers, page sizes and repair, counts what
+ * a page draws, builds words and boxes from the text layer and maps them
+ * back.  A PDF is also read as the check of a text release reads one
+ * (redact_text_layer: every page's text unclipped, every string and
+ * stream of the file).
  *
  * Tesseract is pointed at a folder with no language data, so a page that
  * needs OCR is rendered (small: 36 dpi, at most 200,000 pixels) and then
@@ -19,6 +22,7 @@
 
 #include "fuzz.h"
 #include "ocr.h"
+#include "redact.h"
 
 #define FUZZ_PAGES	3
 
@@ -47,7 +51,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	void		*img = NULL;
 	PIX		*pix;
 	char		why[OCR_WHY];
-	int		fd, n, i;
+	char		**pages = NULL, *strings = NULL;
+	int		fd, n, i, npages = 0;
 
 	ocr_opts_default(&opts);
 	opts.dpi = 36;
@@ -55,6 +60,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	opts.mem_limit = (size_t)256 << 20;
 	opts.tessdata = "/nonexistent/tessdata";
 	opts.no_osd = 1;
+	opts.drawn = 1;
 	fd = fuzz_fd(data, size);
 	if (ocr_open_fd(&o, fd, &opts, why, sizeof why) == OCR_OK) {
 		n = ocr_count_pages(o);
@@ -71,5 +77,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ocr_close(o);
 	}
 	close(fd);
+	if (size >= 5 && memcmp(data, "%PDF-", 5) == 0 &&
+	    redact_text_layer(fuzz_file("doc.pdf", data, size), &pages, &npages, &strings, why,
+	    sizeof why) == 0) {
+		for (i = 0; i < npages; i++)
+			free(pages[i]);
+		free(pages);
+		free(strings);
+	}
 	return 0;
 }
