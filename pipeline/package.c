@@ -277,9 +277,24 @@ package_unpack(const char *path, const char *dir, int *n, const char *pass)
 	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
 		const char	*name = archive_entry_pathname(e);
 		mode_t		type = archive_entry_filetype(e);
+		struct stat	sb;
 
+		if (name == NULL || *name == '\0') {
+			msg_error("release: the package holds an entry without a name");
+			goto out;
+		}
 		if (type != AE_IFREG && type != AE_IFDIR) {
 			msg_error("release: the package holds '%s', which is not a file", name);
+			goto out;
+		}
+		/*
+		 * A name already unpacked: libarchive's NO_OVERWRITE skips its
+		 * data and says nothing, then gives what is there the entry's
+		 * mode (a file "F" after a folder "F/" left the folder 0600).
+		 * Only a folder may come again (found by tests/fuzz/f_package).
+		 */
+		if (lstat(name, &sb) == 0 && !(type == AE_IFDIR && S_ISDIR(sb.st_mode))) {
+			msg_error("release: the package holds '%s' twice", name);
 			goto out;
 		}
 		archive_entry_set_perm(e, type == AE_IFDIR ? 0700 : 0600);
