@@ -8,6 +8,13 @@
 #   make accuracy the authorization check on forms drawn with other seeds, and
 #                 the leak suite on records by other engines (cairo, gs, qpdf,
 #                 chromium; tools/leakaccuracy.sh)
+#   make fuzz     every libFuzzer harness (tests/fuzz/f_*.c, clang) for FUZZ_SECS
+#                 seconds each (default 60; FUZZ_ONLY="age chain" for some), from the
+#                 seeds in tests/fuzz/corpus/; new inputs and crashes go to
+#                 build/fuzz-corpus/ and build/fuzz-out/, never into the tree;
+#                 prints each one's corpus and executions per second.  make
+#                 test runs each for a few seconds over its seeds and
+#                 tests/fuzz/regress/ (tests/fuzz/smoke.sh)
 #   make deps | all | install PREFIX=/usr/local DESTDIR= | uninstall | clean
 
 CC      ?= gcc
@@ -48,7 +55,7 @@ PROGS = $(O)/roi $(O)/mkfax $(O)/mkleak $(O)/roi-verify
 # the stage table's rows (stages/table.c): roi-NAME links to the one binary
 STAGES := $(shell sed -n 's/^[[:space:]]*\.name = "\([a-z-]*\)",$$/\1/p' stages/table.c)
 
-.PHONY: uninstall all deps deps-demo deps-test deps-bench deps-accuracy test test-build unit e2e bench accuracy accuracy-leak accuracy-part2 demo install clean fixtures
+.PHONY: uninstall all deps deps-demo deps-test deps-bench deps-accuracy deps-fuzz fuzz fuzz-build test test-build unit e2e bench accuracy accuracy-leak accuracy-part2 demo install clean fixtures
 
 all: deps $(PROGS) $(addprefix $(O)/roi-,$(STAGES))
 
@@ -62,6 +69,8 @@ deps-bench:
 	@sh tools/deps.sh bench
 deps-accuracy:
 	@sh tools/deps.sh accuracy
+deps-fuzz:
+	@sh tools/deps.sh fuzz
 
 # objects wait for the packages (order-only: make -j must not compile before they are in)
 $(O)/%.o: %.c $(HDRS) | deps
@@ -122,6 +131,38 @@ fixtures: $(O)/mkfax $(O)/mkleak
 	$(O)/mkfax -o $(O)/fixtures
 	mkdir -p $(O)/fixtures/leak && $(O)/mkleak -o $(O)/fixtures/leak
 
+# libFuzzer harnesses: the library again with Debian's clang, instrumented
+# for coverage (fuzzer-no-link) and with ASan and UBSan; each harness links
+# only what it uses from the archive.  (-Wstring-concatenation: chainlog.c
+# joins SQL literals on purpose; clang 14 does not know -Wformat-truncation)
+FUZZ_CC   ?= clang-14
+FUZZ       = $(O)/fuzz
+FUZZFLAGS  = -O1 -g -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FUZZWARN   = $(WARN) -Wno-unknown-warning-option -Wno-string-concatenation
+FUZZ_SRC   = $(wildcard tests/fuzz/f_*.c)
+FUZZ_BIN   = $(patsubst tests/fuzz/%.c,$(FUZZ)/%,$(FUZZ_SRC))
+FUZZ_LIB   = $(FUZZ)/libroi.a
+FUZZ_SECS ?= 60
+
+$(FUZZ)/%.o: %.c $(HDRS) | deps-fuzz
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(FUZZWARN) $(FUZZFLAGS) \
+	    -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+
+$(FUZZ_LIB): $(patsubst %.c,$(FUZZ)/%.o,$(LIB_SRC))
+	rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ)/f_%: tests/fuzz/f_%.c tests/fuzz/fuzz.h $(FUZZ_LIB) $(HDRS)
+	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(FUZZWARN) $(FUZZFLAGS) \
+	    -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_LIB) $(LIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: deps-fuzz
+	@$(MAKE) --no-print-directory -j$(JOBS) fuzz-build
+	@sh tests/fuzz/run.sh $(FUZZ) $(O) $(FUZZ_SECS) $(FUZZ_ONLY)
+
 # the test build on every core (JOBS), then the tests (tests/run.sh runs
 # the end-to-end flows TEST_JOBS at a time)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -129,7 +170,8 @@ test: deps-test
 	@$(MAKE) --no-print-directory -j$(JOBS) test-build
 	@sh tests/run.sh $(SAN) $(O)
 
-test-build: $(O)/mkfax $(O)/mkleak $(SAN)/roi $(SAN)/roi-verify $(SAN)/cer $(SAN)/p2score $(UNIT_BIN)
+test-build: $(O)/mkfax $(O)/mkleak $(SAN)/roi $(SAN)/roi-verify $(SAN)/cer $(SAN)/p2score $(UNIT_BIN) \
+	    $(FUZZ_BIN)
 
 bench: deps-bench all $(SAN)/cer $(O)/benchrel $(O)/benchlog
 	@sh tools/bench.sh $(O)

@@ -755,6 +755,25 @@ rd_fail(struct rd *r, enum age_result e, const char *fmt, ...)
 	return -2;
 }
 
+/*
+ * b64_chars - is s[0..n) made of base64 characters (and '=' if padded)
+ * only?  The libsodium of Debian 12 (1.0.18) decodes every byte from 0x80
+ * up as a base64 character, which would take a header or armor line age
+ * refuses (the same check as note.c's; found by tests/fuzz/f_checkpoint).
+ */
+static int
+b64_chars(const char *s, size_t n, int padded)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '+' || s[i] == '/' ||
+		    (padded && s[i] == '=')))
+			return 0;
+	return 1;
+}
+
 /* armor_line - one raw line without its LF or CRLF: length, -1 EOF, -2 error */
 static int
 armor_line(struct rd *r, char *line, size_t max, int *eol)
@@ -828,8 +847,8 @@ armor_fill(struct rd *r)
 		return rd_fail(r, AGE_EARMOR, "armor failure: empty line");
 	if (n > 64 || !eol)
 		return rd_fail(r, AGE_EARMOR, "armor failure: bad line length");
-	if (sodium_base642bin(r->dec, sizeof r->dec, line, n, NULL, &len, NULL,
-	    sodium_base64_VARIANT_ORIGINAL) != 0)
+	if (!b64_chars(line, n, 1) || sodium_base642bin(r->dec, sizeof r->dec, line, n, NULL,
+	    &len, NULL, sodium_base64_VARIANT_ORIGINAL) != 0)
 		return rd_fail(r, AGE_EARMOR, "armor failure: invalid base64");
 	if (n < 64 || line[n - 1] == '=')
 		r->need_end = 1;
@@ -956,7 +975,8 @@ hdr_line(struct rd *r, struct header *h, size_t *start)
 static int
 b64_strict(const char *s, size_t n, unsigned char *out, size_t max, size_t *outlen)
 {
-	if (sodium_base642bin(out, max, s, n, NULL, outlen, NULL, AGE_B64VAR) != 0)
+	if (!b64_chars(s, n, 0) ||
+	    sodium_base642bin(out, max, s, n, NULL, outlen, NULL, AGE_B64VAR) != 0)
 		return -1;
 	return 0;
 }

@@ -78,6 +78,22 @@ appt_arg(const char *s)
 	return *end == '\0' && errno == 0 && v > 0 ? v : 0;
 }
 
+/* num2 - one or two ASCII digits at s: the value in *v, how many in *n;
+ * 0 or -1 (sscanf's %2d would also take "-5", "+5" and " 5") */
+static int
+num2(const char *s, int *v, int *n)
+{
+	if (!isdigit((unsigned char)s[0]))
+		return -1;
+	*v = s[0] - '0';
+	*n = 1;
+	if (isdigit((unsigned char)s[1])) {
+		*v = *v * 10 + (s[1] - '0');
+		*n = 2;
+	}
+	return 0;
+}
+
 int
 appt_time(const char *s)
 {
@@ -86,15 +102,15 @@ appt_time(const char *s)
 
 	while (isspace((unsigned char)*s))
 		s++;
-	if (sscanf(s, "%2d%n", &h, &n) != 1)
+	if (num2(s, &h, &n) == -1)
 		return -1;
 	s += n;
 	if (*s == ':') {
-		if (sscanf(s + 1, "%2d%n", &m, &k) != 1 || k != 2)
+		if (num2(s + 1, &m, &k) == -1 || k != 2)
 			return -1;
 		s += 1 + k;
 		if (*s == ':') {
-			if (sscanf(s + 1, "%2d%n", &sec, &k) != 1 || k != 2)
+			if (num2(s + 1, &sec, &k) == -1 || k != 2)
 				return -1;
 			s += 1 + k;
 		}
@@ -161,7 +177,8 @@ appt_minutes(const char *s)
 	while (isspace((unsigned char)*s))
 		s++;
 	if (sscanf(s, "%4d:%2d%n", &a, &b, &n) == 2 && s[n] == '\0')
-		return a * 60 + b > 0 && b < 60 ? a * 60 + b : -1;
+		return a >= 0 && b >= 0 && b < 60 && a * 60 + b > 0 &&
+		    isdigit((unsigned char)s[strcspn(s, ":") + 1]) ? a * 60 + b : -1;
 	if (sscanf(s, "%4d%n", &a, &n) != 1 || a <= 0)
 		return -1;
 	s += n;

@@ -198,13 +198,32 @@ hex8(const char *s, size_t n, uint32_t *v)
 	return 0;
 }
 
+/*
+ * b64_chars - is s[0..n) made of base64 characters and '=' only?  The
+ * libsodium of Debian 12 (1.0.18) decodes every byte from 0x80 up as a
+ * base64 character, so "5\xce\xbaA" read as "5//A": a root, key or
+ * signature written two ways (found by tests/fuzz/f_checkpoint).
+ */
+static int
+b64_chars(const char *s, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '+' || s[i] == '/' || s[i] == '='))
+			return 0;
+	return 1;
+}
+
 /* unb64 - canonical padded b64 s[0..n) into out (room for max); its length, or -1 */
 static long
 unb64(const char *s, size_t n, unsigned char *out, size_t max)
 {
 	size_t	len;
 
-	if (sodium_base642bin(out, max, s, n, NULL, &len, NULL, B64VAR) != 0)
+	if (!b64_chars(s, n) ||
+	    sodium_base642bin(out, max, s, n, NULL, &len, NULL, B64VAR) != 0)
 		return -1;
 	return (long)len;
 }

@@ -4,8 +4,10 @@
  * SECURITY: the tar holds PHI in the clear while it exists: it is made
  * 0600 in HOME/spool/tmp and unlinked on every path out.  Names in the tar
  * are "FOLDER/NAME" with NAME checked to be a plain file name, so the
- * package unpacks into one folder and nowhere else.
- * FILES: HOME/spool/tmp (work), out_path and its temporary (out).
+ * package unpacks into one folder and nowhere else.  package_unpack
+ * (roi release open) reads a package back: its tar is hostile input.
+ * FILES: HOME/spool/tmp (work), out_path and its temporary (out); the
+ * folder package_unpack is given.
  */
 #include <archive.h>
 #include <archive_entry.h>
@@ -235,5 +237,109 @@ out:
 		unlink(tmp);
 		sha[0] = '\0';
 	}
+	return rc;
+}
+
+/* package_unpack - see package.h */
+int
+package_unpack(const char *path, const char *dir, int *n, const char *pass)
+{
+	struct archive		*a = archive_read_new(), *w = archive_write_disk_new();
+	struct archive_entry	*e;
+	int			r, rc = -1, here = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* a folder a name implies (our packages hold "FOLDER/NAME" and no
+	 * entry for FOLDER) is made by libarchive with 0777 less the umask:
+	 * 0700 like the rest (found by tests/fuzz/f_package) */
+	mode_t			mask = umask(077);
+
+	*n = 0;
+	if (a == NULL || w == NULL) {
+		msg_error("release: out of memory");
+		goto out;
+	}
+	archive_read_support_format_tar(a);
+	if (pass) {
+		archive_read_support_format_zip(a);
+		archive_read_add_passphrase(a, pass);
+	}
+	archive_write_disk_set_options(w, ARCHIVE_EXTRACT_SECURE_NODOTDOT |
+	    ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS |
+	    ARCHIVE_EXTRACT_NO_OVERWRITE);
+	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
+		msg_error("release: the package holds no tar: %s", archive_error_string(a));
+		goto out;
+	}
+	/* names stay relative: libarchive refuses absolute ones and ".." */
+	if (here == -1 || chdir(dir) == -1) {
+		msg_syserror("release: cannot enter '%s': %s", dir, strerror(errno));
+		goto out;
+	}
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		const char	*name = archive_entry_pathname(e);
+		mode_t		type = archive_entry_filetype(e);
+		struct stat	sb;
+
+		if (name == NULL || *name == '\0') {
+			msg_error("release: the package holds an entry without a name");
+			goto out;
+		}
+		if (type != AE_IFREG && type != AE_IFDIR) {
+			msg_error("release: the package holds '%s', which is not a file", name);
+			goto out;
+		}
+		/*
+		 * A name already unpacked: libarchive's NO_OVERWRITE skips its
+		 * data and says nothing, then gives what is there the entry's
+		 * mode (a file "F" after a folder "F/" left the folder 0600).
+		 * Only a folder may come again (found by tests/fuzz/f_package).
+		 */
+		if (lstat(name, &sb) == 0 && !(type == AE_IFDIR && S_ISDIR(sb.st_mode))) {
+			msg_error("release: the package holds '%s' twice", name);
+			goto out;
+		}
+		archive_entry_set_perm(e, type == AE_IFDIR ? 0700 : 0600);
+		if (archive_write_header(w, e) != ARCHIVE_OK) {
+			msg_error("release: cannot unpack '%s': %s", name, archive_error_string(w));
+			goto out;
+		}
+		if (type == AE_IFREG) {
+			const void	*buf;
+			size_t		len;
+			la_int64_t	off;
+
+			while ((r = archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK)
+				if (archive_write_data_block(w, buf, len, off) != ARCHIVE_OK) {
+					msg_error("release: cannot write '%s': %s", name,
+					    archive_error_string(w));
+					goto out;
+				}
+			if (r != ARCHIVE_EOF) {
+				msg_error("release: '%s' is damaged in the package: %s", name,
+				    archive_error_string(a));
+				goto out;
+			}
+			(*n)++;
+		}
+		if (archive_write_finish_entry(w) != ARCHIVE_OK) {
+			msg_error("release: cannot finish '%s': %s", name, archive_error_string(w));
+			goto out;
+		}
+	}
+	if (r != ARCHIVE_EOF) {
+		msg_error("release: the package's tar is damaged: %s", archive_error_string(a));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (a)
+		archive_read_free(a);
+	if (w)
+		archive_write_free(w);
+	if (here != -1) {
+		if (fchdir(here) == -1)
+			rc = msg_syserror("release: cannot return to the working folder");
+		close(here);
+	}
+	umask(mask);
 	return rc;
 }

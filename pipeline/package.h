@@ -41,4 +41,15 @@ int	package_write_zip(const struct package_file *files, int nfiles, const char *
 	    const char *folder, const char *pass, const char *out_path, char sha[65],
 	    char *why, size_t whylen);
 
+/*
+ * package_unpack - open what a package holds: the tar at path (or, with
+ * pass, a zip locked with it) into the existing folder dir, taking only
+ * plain files and folders, refusing absolute names, ".." and links, never
+ * overwriting (libarchive's secure flags); files made 0600, folders 0700.
+ * The bytes are hostile: age authenticates a package, not its sender
+ * (anyone may encrypt to the practice's public key).  *n counts the
+ * files.  0, or -1 with one line printed (what is already unpacked stays).
+ */
+int	package_unpack(const char *path, const char *dir, int *n, const char *pass);
+
 #endif

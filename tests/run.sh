@@ -1,6 +1,7 @@
 #!/bin/sh
-# run.sh - run every test: unit tests (cmocka, TAP) and end-to-end flows
-# (shell, TAP), then print the closing line "N passed, N failed".
+# run.sh - run every test: unit tests (cmocka, TAP), end-to-end flows
+# (shell, TAP) and the fuzzers' smoke (tests/fuzz/smoke.sh, TAP), then
+# print the closing line "N passed, N failed".
 #
 # usage: tests/run.sh SANITIZER_BUILD_DIR BUILD_DIR [PATTERN]
 # The roi under test is the sanitizer build; fixtures come from tools/mkfax
@@ -13,6 +14,7 @@ top=$(pwd)
 export ROI="$top/$san/roi" CER="$top/$san/cer" FIX="$top/$build/fixtures"
 export P2SCORE="$top/$san/p2score" ROI_VERIFY="$top/$san/roi-verify"
 export MKFAX="$top/$build/mkfax" MKLEAK="$top/$build/mkleak" TOP="$top"
+export FUZZ="$top/$build/fuzz"
 # stages link Tesseract/Leptonica, whose caches LeakSanitizer counts as
 # leaks; leaks are checked in the unit tests, crashes and UB everywhere
 # max_malloc_fill_size=0: ASan's fill of every new block (0xbe) was a fifth
@@ -93,16 +95,16 @@ for t in "$san"/tests/t_*; do
 	k=$((k + 1))
 done
 
-# end-to-end flows: TEST_JOBS at a time (2: this machine's cores; each
-# flow has its own home and temporary folder), the longest first so the
-# two lanes end together; printed as each ends, logged in a fixed order
+# end-to-end flows and the fuzzers' smoke: TEST_JOBS at a time (2: this
+# machine's cores; each flow has its own home and temporary folder), the
+# longest first so the two lanes end together; printed as each ends, logged in a fixed order
 jobs=${TEST_JOBS:-2}
 long="e2e/auth.sh e2e/ocr.sh e2e/review.sh e2e/leak.sh fault/crash.sh fault/handoff.sh fault/releasefull.sh"
 {
 	for n in $long; do
 		[ -f "tests/$n" ] && echo "$n"
 	done
-	for t in tests/e2e/*.sh tests/fault/*.sh; do
+	for t in tests/e2e/*.sh tests/fault/*.sh tests/fuzz/smoke.sh; do
 		n=${t#tests/}
 		case " $long " in *" $n "*) continue ;; esac
 		echo "$n"

@@ -21,8 +21,6 @@
  * anywhere (a recipient's copy sent back): it is authenticated by age
  * before anything is unpacked, and libarchive unpacks with its secure flags.
  */
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
@@ -37,92 +35,9 @@
 #include "keys.h"
 #include "store.h"
 #include "msg.h"
+#include "package.h"
 #include "roi.h"
 #include "spool.h"
-
-/* unpack - the tar (or zip, locked with pass) at path into dir; files counted in *n */
-static int
-unpack(const char *path, const char *dir, int *n, const char *pass)
-{
-	struct archive		*a = archive_read_new(), *w = archive_write_disk_new();
-	struct archive_entry	*e;
-	int			r, rc = -1, here = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	*n = 0;
-	if (a == NULL || w == NULL) {
-		msg_error("release: out of memory");
-		goto out;
-	}
-	archive_read_support_format_tar(a);
-	if (pass) {
-		archive_read_support_format_zip(a);
-		archive_read_add_passphrase(a, pass);
-	}
-	archive_write_disk_set_options(w, ARCHIVE_EXTRACT_SECURE_NODOTDOT |
-	    ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS |
-	    ARCHIVE_EXTRACT_NO_OVERWRITE);
-	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
-		msg_error("release: the package holds no tar: %s", archive_error_string(a));
-		goto out;
-	}
-	/* names stay relative: libarchive refuses absolute ones and ".." */
-	if (here == -1 || chdir(dir) == -1) {
-		msg_syserror("release: cannot enter '%s': %s", dir, strerror(errno));
-		goto out;
-	}
-	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
-		const char	*name = archive_entry_pathname(e);
-		mode_t		type = archive_entry_filetype(e);
-
-		if (type != AE_IFREG && type != AE_IFDIR) {
-			msg_error("release: the package holds '%s', which is not a file", name);
-			goto out;
-		}
-		archive_entry_set_perm(e, type == AE_IFDIR ? 0700 : 0600);
-		if (archive_write_header(w, e) != ARCHIVE_OK) {
-			msg_error("release: cannot unpack '%s': %s", name, archive_error_string(w));
-			goto out;
-		}
-		if (type == AE_IFREG) {
-			const void	*buf;
-			size_t		len;
-			la_int64_t	off;
-
-			while ((r = archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK)
-				if (archive_write_data_block(w, buf, len, off) != ARCHIVE_OK) {
-					msg_error("release: cannot write '%s': %s", name,
-					    archive_error_string(w));
-					goto out;
-				}
-			if (r != ARCHIVE_EOF) {
-				msg_error("release: '%s' is damaged in the package: %s", name,
-				    archive_error_string(a));
-				goto out;
-			}
-			(*n)++;
-		}
-		if (archive_write_finish_entry(w) != ARCHIVE_OK) {
-			msg_error("release: cannot finish '%s': %s", name, archive_error_string(w));
-			goto out;
-		}
-	}
-	if (r != ARCHIVE_EOF) {
-		msg_error("release: the package's tar is damaged: %s", archive_error_string(a));
-		goto out;
-	}
-	rc = 0;
-out:
-	if (a)
-		archive_read_free(a);
-	if (w)
-		archive_write_free(w);
-	if (here != -1) {
-		if (fchdir(here) == -1)
-			rc = msg_syserror("release: cannot return to the working folder");
-		close(here);
-	}
-	return rc;
-}
 
 static const char *
 col(sqlite3_stmt *s, int i)
@@ -307,7 +222,7 @@ cmd_release(int argc, char **argv, const char *home)
 			    "it exists already (give --out DIR)" : strerror(errno));
 			goto out;
 		}
-		if (unpack(argv[2], dir, &n, pass) == -1)
+		if (package_unpack(argv[2], dir, &n, pass) == -1)
 			goto out;
 		printf("opened %s: %d file%s in %s\n", argv[2], n, n == 1 ? "" : "s", dir);
 		rc = 0;
@@ -336,7 +251,7 @@ cmd_release(int argc, char **argv, const char *home)
 		    "it exists already (give --out DIR)" : strerror(errno));
 		goto out;
 	}
-	if (unpack(tmp, dir, &n, NULL) == -1)
+	if (package_unpack(tmp, dir, &n, NULL) == -1)
 		goto out;
 	printf("opened %s: %d file%s in %s\n", argv[2], n, n == 1 ? "" : "s", dir);
 	rc = 0;

@@ -3,7 +3,7 @@
 #
 # Idempotent: asks dpkg which packages are missing and runs apt-get only for
 # those; when everything is present it prints nothing and changes nothing.
-# Run as root (or with sudo available). Usage: tools/deps.sh [build|demo|test|bench|accuracy|all]
+# Run as root (or with sudo available). Usage: tools/deps.sh [build|demo|test|fuzz|bench|accuracy|all]
 set -eu
 
 build="gcc make pkg-config libc6-dev
@@ -15,6 +15,9 @@ libjansson-dev libseccomp-dev libcmocka-dev libcsv-dev libical-dev libicu-dev"
 # independent checkers used by the tests (never our own code checking itself)
 test="poppler-utils qpdf mupdf-tools jq libtiff-tools procps sqlite3 age bsdutils tesseract-ocr
 p7zip-full python3-icalendar python3-fitz systemd"
+# make fuzz, and its smoke in make test: Debian's clang and its libFuzzer
+# runtime (libclang_rt.fuzzer, with the sanitizers' runtimes)
+fuzz="clang-14 libclang-rt-14-dev"
 # peers the benchmark compares against
 bench="ocrmypdf tesseract-ocr time bc python3-fitz age"
 # make accuracy: Ghostscript, which writes the leak suite's records anew, and
@@ -26,11 +29,12 @@ want=$build
 case "${1:-all}" in
 build) ;;
 demo) want="$build jq" ;;
-test) want="$build $test" ;;
-bench) want="$build $test $bench" ;;
-accuracy) want="$build $test $accuracy" ;;
-all) want="$build $test $bench $accuracy" ;;
-*) echo "deps.sh: unknown set '$1' (build, demo, test, bench, accuracy, all)" >&2; exit 2 ;;
+test) want="$build $test $fuzz" ;;
+fuzz) want="$build $fuzz" ;;
+bench) want="$build $test $fuzz $bench" ;;
+accuracy) want="$build $test $fuzz $accuracy" ;;
+all) want="$build $test $fuzz $bench $accuracy" ;;
+*) echo "deps.sh: unknown set '$1' (build, demo, test, fuzz, bench, accuracy, all)" >&2; exit 2 ;;
 esac
 
 missing=""

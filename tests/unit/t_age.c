@@ -553,6 +553,59 @@ test_passphrase(void **state)
 }
 
 /* test_damaged - truncation, trailing bytes, a flipped bit: clean failures */
+/*
+ * test_high_bytes - a base64 character of the MAC line, or of an armor
+ * line, written as a byte from 0x80 up is refused: Debian 12's libsodium
+ * decodes such bytes as '/', so before age.c checked the characters these
+ * files opened (found by fuzzing, tests/fuzz)
+ */
+static void
+test_high_bytes(void **state)
+{
+	static const struct {
+		const char	*vector;	/* testkit file, opened with its identity */
+		const char	*find;		/* the first '/' after this is changed */
+		enum age_result	want;
+	} cases[] = {
+		{ "x25519", "\n--- ", AGE_EHEADER },
+		{ "armor_x25519", "V0lKY3dIZ1ljOE5JVmgzZGR3aHJjTmcK7s9ix86RtDMnTmjU8vkTTLdMW", AGE_EARMOR },
+	};
+	char	path[4096], why[AGE_WHYLEN];
+	unsigned char sk[1][AGE_KEYBYTES], *file, *at;
+	struct age_keys keys;
+	struct hashsink hs;
+	size_t	len, i, k;
+	FILE	*in;
+
+	(void)state;
+	assert_int_equal(age_identity_parse("AGE-SECRET-KEY-1EGTZVFFV20835NWYV6270LXYVK2VKNX2MMDK"
+	    "WYKLMGR48UAWX40Q2P2LM0", sk[0], NULL), 0);
+	memset(&keys, 0, sizeof keys);
+	keys.ident = (const unsigned char (*)[AGE_KEYBYTES])sk;
+	keys.nident = 1;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s", testkit_dir(), cases[i].vector);
+		assert_non_null(file = slurp(path, &len));
+		for (k = 0; k + 1 < len && !(file[k] == '\n' && file[k + 1] == '\n'); k++)
+			;
+		assert_true(k + 1 < len);
+		k += 2;
+		/* as it is, the file opens */
+		crypto_hash_sha256_init(&hs.st);
+		assert_non_null(in = fmemopen(file + k, len - k, "rb"));
+		assert_int_equal(age_decrypt_to(&keys, in, hash_sink, &hs, why), AGE_OK);
+		fclose(in);
+		assert_non_null(at = memmem(file + k, len - k, cases[i].find, strlen(cases[i].find)));
+		assert_non_null(at = memchr(at, '/', len - (size_t)(at - file)));
+		*at = 0xff;
+		crypto_hash_sha256_init(&hs.st);
+		assert_non_null(in = fmemopen(file + k, len - k, "rb"));
+		assert_int_equal(age_decrypt_to(&keys, in, hash_sink, &hs, why), cases[i].want);
+		fclose(in);
+		free(file);
+	}
+}
+
 static void
 test_damaged(void **state)
 {
@@ -756,6 +809,7 @@ main(void)
 		cmocka_unit_test(test_testkit),
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_passphrase),
+		cmocka_unit_test(test_high_bytes),
 		cmocka_unit_test(test_damaged),
 		cmocka_unit_test(test_interop),
 	};

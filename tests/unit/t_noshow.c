@@ -119,10 +119,13 @@ test_times(void **state)
 		{ "12:00 am", 0 }, { "2:05pm", 14 * 3600 + 300 }, { "9am", 9 * 3600 },
 		{ "14:30:15", 14 * 3600 + 1815 }, { "25:00", -1 }, { "13:00 PM", -1 },
 		{ "9:5", -1 }, { "noon", -1 }, { "", -1 },
+		/* signs were read as numbers: "-1" was an hour before midnight */
+		{ "-1", -1 }, { "-1:00", -1 }, { "9:-5", -1 }, { "+9:00", -1 }, { "9: 5", -1 },
 	};
 	static const struct { const char *in; int want; } mins[] = {
 		{ "50", 50 }, { "50 min", 50 }, { "45 minutes", 45 }, { "1:15", 75 }, { "1h", 60 },
 		{ "2 hours", 120 }, { "0", -1 }, { "fifty", -1 }, { "50 parsecs", -1 }, { "", -1 },
+		{ "1:-5", -1 }, { "-1:30", -1 }, { "1: 5", -1 },
 	};
 	static const struct { const char *in; long long want; } args[] = {
 		{ "A-12", 12 }, { "a12", 12 }, { "12", 12 }, { "A-", 0 }, { "B-1", 0 },

@@ -687,6 +687,9 @@ test_checkpoint_bodies(void **state __attribute__((unused)))
 			"Log\r\n12\nmb8QLQIs0Z0yP5Cstq6guj87oXWeC9gEM8oVikmm9Wk=\n",
 			"Log\n12\nmb8QLQIs0Z0yP5Cstq6guj87oXWeC9gEM8oVikmm9Wk=\na\n\nb\n",
 			"",
+			/* "//" written as a UTF-8 kappa: libsodium 1.0.18 decodes bytes
+			 * from 0x80 up as '/' (found by tests/fuzz/f_checkpoint) */
+			"grr\n3\n9NewOLcRLAYgjc5\xce\xba" "At/QhTtkMZAVFsWBSJhsNosl9s=\n",
 		};
 		static const char good[] = "Log\n18446744073709551615\n"
 		    "mb8QLQIs0Z0yP5Cstq6guj87oXWeC9gEM8oVikmm9Wk=\nx\n";
@@ -697,6 +700,8 @@ test_checkpoint_bodies(void **state __attribute__((unused)))
 		assert_int_equal(note_checkpoint_parse(good, strlen(good), &cp, why), 0);
 		assert_true(cp.size == UINT64_MAX);
 		assert_int_equal(cp.extlen, 2);
+		s = "grr\n3\n9NewOLcRLAYgjc5//At/QhTtkMZAVFsWBSJhsNosl9s=\n";
+		assert_int_equal(note_checkpoint_parse(s, strlen(s), &cp, why), 0);
 		s = "Log\n0\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n";
 		assert_int_equal(note_checkpoint_parse(s, strlen(s), &cp, why), 0);
 		assert_true(cp.size == 0 && cp.ext == NULL);
