@@ -44,8 +44,10 @@ record_case(struct store *st, const char *ref, char *why, size_t len)
 		p += p[1] == '-' ? 2 : 1;
 	id = strtoll(p, &end, 10);
 	if (*p == '\0' || *end || id <= 0) {
-		snprintf(why, len, "records folder '%.40s' is not a case name (C-12): "
-		    "see roi case list", ref);
+		/* not the folder's name: staff may have named it after the
+		 * patient, and the reason goes to the log (roi run's events) */
+		snprintf(why, len, "its records folder is not named after a case (C-12): "
+		    "see roi case list");
 		return 0;
 	}
 	s = store_prepare(st, "SELECT i.state, coalesce(r.state, '') FROM inputs i LEFT JOIN"
