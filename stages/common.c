@@ -43,10 +43,9 @@ stage_setup(struct stage_ctx *ctx, int argc, char **argv)
 		} else if (strcmp(argv[i], "-v") == 0)
 			msg_verbose = 1;
 		else
-			msg_usage("usage: %s --home DIR%s%s%s", msg_prog, id_opt ? " " : "",
-			    id_opt ? id_opt : "", id_opt ? " ID" : "");
+			break;
 	}
-	if (ctx->home == NULL || (id_opt && ctx->id <= 0))
+	if (i < argc || ctx->home == NULL || (id_opt && ctx->id <= 0))
 		msg_usage("usage: %s --home DIR%s%s%s", msg_prog, id_opt ? " " : "",
 		    id_opt ? id_opt : "", id_opt ? " ID" : "");
 	config_defaults(&ctx->cfg);
