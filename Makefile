@@ -122,9 +122,11 @@ $(SAN)/tests/t_%: tests/unit/t_%.c $(SAN_LIB_OBJ) $(HDRS) $(wildcard tests/unit/
 	$(CC) $(CPPFLAGS) -std=c11 $(WARN) $(SANFLAGS) -o $@ $< $(SAN_LIB_OBJ) $(LIBS) -lcmocka
 
 $(SAN)/cer: tests/e2e/cer.c
+	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -std=c11 $(WARN) $(SANFLAGS) -o $@ $< $$(pkg-config --libs jansson) -lm
 
 $(SAN)/p2score: tests/e2e/p2score.c
+	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -std=c11 $(WARN) $(SANFLAGS) -o $@ $< $$(pkg-config --libs jansson)
 
 fixtures: $(O)/mkfax $(O)/mkleak

@@ -47,6 +47,74 @@ static const struct {
 };
 #define NCMDS	(sizeof cmds / sizeof cmds[0])
 
+#define ROI_VERSION	"0.1"
+
+/* what people type at the top level that belongs to a command */
+static const struct {
+	const char	*word, *cmd;
+} subs[] = {
+	{ "approve", "review" }, { "reject", "review" }, { "keep", "review" },
+	{ "redact", "review" }, { "withhold", "review" }, { "include", "review" },
+	{ "verify", "log" }, { "prove", "log" }, { "accounting", "log" },
+	{ "attach", "case" }, { "open", "release" }, { "due", "panel" },
+	{ "offer", "waitlist" }, { "escalations", "noshow" },
+};
+
+/* distance - edits (insert, delete, change, swap two neighbours) from a to b, at most 9 */
+static int
+distance(const char *a, const char *b)
+{
+	int	d[16][16], i, j, n = (int)strlen(a), m = (int)strlen(b), c;
+
+	if (n > 15 || m > 15)
+		return 9;
+	for (i = 0; i <= n; i++)
+		d[i][0] = i;
+	for (j = 0; j <= m; j++)
+		d[0][j] = j;
+	for (i = 1; i <= n; i++)
+		for (j = 1; j <= m; j++) {
+			c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < c)
+				c = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < c)
+				c = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < c)
+				c = d[i - 2][j - 2] + 1;
+			d[i][j] = c;
+		}
+	return d[n][m] < 9 ? d[n][m] : 9;
+}
+
+/* unknown - an unknown command: what was probably meant, in one line */
+static int
+unknown(const char *word)
+{
+	const char	*best = NULL, *sub = NULL;
+	int		bd = 3, d;
+	size_t		i;
+
+	for (i = 0; i < NCMDS; i++)
+		if ((d = distance(word, cmds[i].name)) < bd) {
+			bd = d;
+			best = cmds[i].name;
+		}
+	for (i = 0; i < sizeof subs / sizeof subs[0]; i++)
+		if ((d = distance(word, subs[i].word)) < bd) {
+			bd = d;
+			best = subs[i].cmd;
+			sub = subs[i].word;
+		}
+	if (best && sub)
+		msg_error("unknown command '%s': did you mean 'roi %s %s'?", word, best, sub);
+	else if (best)
+		msg_error("unknown command '%s': did you mean 'roi %s'?", word, best);
+	else
+		msg_error("unknown command '%s' (roi help lists the commands)", word);
+	return EXIT_USAGE;
+}
+
 static void
 usage(FILE *fp)
 {
@@ -57,7 +125,7 @@ usage(FILE *fp)
 	    "folder if it is one).  Commands:\n");
 	for (i = 0; i < NCMDS; i++)
 		fprintf(fp, "  roi %s\n", cmds[i].help);
-	fprintf(fp, "\n'roi COMMAND --help' tells more.  Exit status: 0 ok, 1 failed, 2 usage.\n");
+	fprintf(fp, "\n'roi help COMMAND' tells more.  Exit status: 0 ok, 1 failed, 2 usage.\n");
 }
 
 int
@@ -174,7 +242,7 @@ main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		} else if (strcmp(argv[0], "--version") == 0) {
-			printf("roi 0.1\n");
+			printf("roi %s\n", ROI_VERSION);
 			return 0;
 		} else {
 			msg_error("unknown option '%s' (try 'roi --help')", argv[0]);
@@ -185,17 +253,41 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (strcmp(argv[0], "help") == 0) {
-		usage(stdout);
+	if (strcmp(argv[0], "version") == 0) {
+		printf("roi %s\n", ROI_VERSION);
 		return 0;
+	}
+	/* roi help COMMAND: that command's help */
+	if (strcmp(argv[0], "help") == 0) {
+		char *hv[3];
+
+		if (argc < 2) {
+			usage(stdout);
+			return 0;
+		}
+		for (i = 0; i < NCMDS && strcmp(argv[1], cmds[i].name) != 0; i++)
+			;
+		if (i == NCMDS)
+			return unknown(argv[1]);
+		hv[0] = argv[1];
+		hv[1] = "--help";
+		hv[2] = NULL;
+		return cmds[i].fn(2, hv, home ? home : ".");
 	}
 	for (i = 0; i < NCMDS; i++) {
 		if (strcmp(argv[0], cmds[i].name) != 0)
 			continue;
-		if (cmds[i].needs_home && (home == NULL || *home == '\0'))
+		if (cmds[i].needs_home && (home == NULL || *home == '\0')) {
 			home = ".";
+			/* no home given and none here: say how to give one */
+			if (!help_wanted(argc, argv) && access("inbox/requests", F_OK) == -1) {
+				msg_error("the current folder is not a roi home: give one with"
+				    " 'roi -C DIR %s' or ROI_HOME=DIR (roi init DIR makes one)",
+				    argv[0]);
+				return 1;
+			}
+		}
 		return cmds[i].fn(argc, argv, home);
 	}
-	msg_error("unknown command '%s' (try 'roi --help')", argv[0]);
-	return EXIT_USAGE;
+	return unknown(argv[0]);
 }

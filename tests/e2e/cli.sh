@@ -10,6 +10,20 @@ done
 "$ROI" frobnicate > "$T/out" 2>&1
 is "unknown command exits 2" $? 2
 is "unknown command: one line" "$(wc -l < "$T/out")" 1
+# a typo gets what was meant (issue 21), also a review word typed alone
+for typo in "reveiw:roi review" "stauts:roi status" "aprove:roi review approve" \
+    "verfy:roi log verify"; do
+	is "'roi ${typo%%:*}': did you mean '${typo#*:}'?" \
+	    "$("$ROI" "${typo%%:*}" 2>&1)" "roi: unknown command '${typo%%:*}': did you mean '${typo#*:}'?"
+done
+is "roi help review: review's help, not the general one" \
+    "$("$ROI" help review | head -1)" "$("$ROI" review --help | head -1)"
+check "... which is not the general usage" sh -c "'$ROI' help review | grep -q 'review show CASE'"
+is "roi version as well as --version" "$("$ROI" version)" "$("$ROI" --version)"
+is "status outside a home: says -C and ROI_HOME" \
+    "$(cd "$T" && "$ROI" status 2>&1)" \
+    "roi: the current folder is not a roi home: give one with 'roi -C DIR status' or ROI_HOME=DIR (roi init DIR makes one)"
+is "status inside a home: no -C needed" "$(cd "$h" && "$ROI" status 2>/dev/null | head -1)" "roi home: ."
 "$ROI" -C "$h" doc show > "$T/out" 2>&1
 is "doc show without ID exits 2" $? 2
 "$ROI" -C "$h" doc show 42 > "$T/out" 2>&1
