@@ -24,26 +24,27 @@ static const struct {
 	int		(*fn)(int, char **, const char *);
 	int		needs_home;
 	const char	*help;
+	const char	*subs;		/* its subcommands, when it has a fixed set */
 } cmds[] = {
-	{ "init",   cmd_init,   0, "init [DIR]              create a practice home folder" },
-	{ "run",    cmd_run,    1, "run [--once] [-v]       watch the drop folders and process what arrives" },
-	{ "status", cmd_status, 1, "status [--json]         what arrived, what is done, what is in quarantine" },
-	{ "doc",    cmd_doc,    1, "doc list|show|text ID [--json]   documents and their text" },
-	{ "case",   cmd_case,   1, "case list | show CASE | attach CASE FILE   requests, their parts, their records" },
-	{ "auth",   cmd_auth,   1, "auth show CASE [--json] is the authorization valid, and for what?" },
-	{ "rules",  cmd_rules,  0, "rules check [FILE]      are the rules files usable?" },
-	{ "review", cmd_review, 1, "review list | show CASE | redact | keep | approve | reject   the clinician's review queue" },
-	{ "recipient", cmd_recipient, 1, "recipient add NAME (--age KEY | --passphrase | --zip | --fax N) | list   who releases go to" },
-	{ "release", cmd_release, 1, "release list | open PACKAGE   the packages made, and reopening one" },
-	{ "log",    cmd_log,    1, "log verify | show | prove SEQ | pubkey | accounting --patient ID   the disclosure log" },
-	{ "patient", cmd_patient, 1, "patient import FILE.csv | list | show ID | match FIRST LAST DOB | flag ID FLAG" },
-	{ "panel",  cmd_panel,  1, "panel status | due | provider | payer | app | export | import   insurance credentialing" },
-	{ "appt",   cmd_appt,   1, "appt import FILE | add | list | show APPT | status APPT S | clinician NAME   appointments" },
-	{ "noshow", cmd_noshow, 1, "noshow queue | mark | attempt | send | reschedule | escalations | ack | report   missed-appointment follow-up" },
-	{ "waitlist", cmd_waitlist, 1, "waitlist add | list | show | advance | offer SLOT | answer   the waitlist and freed slots" },
-	{ "backup", cmd_backup, 1, "backup DIR [--age RECIPIENT]   the whole home in one archive (keys too: encrypt it)" },
-	{ "restore", cmd_restore, 0, "restore ARCHIVE HOME [--identity FILE]   a new home from a backup, checked first" },
-	{ "purge",  cmd_purge,  1, "purge --before DATE [--dry-run]   remove originals and packages past retention (6 years)" },
+	{ "init",   cmd_init,   0, "init [DIR]              create a practice home folder", NULL },
+	{ "run",    cmd_run,    1, "run [--once] [-v]       watch the drop folders and process what arrives", NULL },
+	{ "status", cmd_status, 1, "status [--json]         what arrived, what is done, what is in quarantine", NULL },
+	{ "doc",    cmd_doc,    1, "doc list|show|text ID [--json]   documents and their text", "list show text" },
+	{ "case",   cmd_case,   1, "case list | show CASE | attach CASE FILE   requests, their parts, their records", "list show attach" },
+	{ "auth",   cmd_auth,   1, "auth show CASE [--json] is the authorization valid, and for what?", "show" },
+	{ "rules",  cmd_rules,  0, "rules check [FILE]      are the rules files usable?", "check" },
+	{ "review", cmd_review, 1, "review list | show CASE | redact | keep | approve | reject   the clinician's review queue", "list show redact keep approve reject withhold include confirm-patient" },
+	{ "recipient", cmd_recipient, 1, "recipient add NAME (--age KEY | --passphrase | --zip | --fax N) | list   who releases go to", "add list" },
+	{ "release", cmd_release, 1, "release list | open PACKAGE   the packages made, and reopening one", "list open" },
+	{ "log",    cmd_log,    1, "log verify | show | prove SEQ | pubkey | accounting --patient ID   the disclosure log", "verify show prove pubkey accounting" },
+	{ "patient", cmd_patient, 1, "patient import FILE.csv | list | show ID | match FIRST LAST DOB | flag ID FLAG", NULL },
+	{ "panel",  cmd_panel,  1, "panel status | due | provider | payer | app | export | import   insurance credentialing", NULL },
+	{ "appt",   cmd_appt,   1, "appt import FILE | add | list | show APPT | status APPT S | clinician NAME   appointments", NULL },
+	{ "noshow", cmd_noshow, 1, "noshow queue | mark | attempt | send | reschedule | escalations | ack | report   missed-appointment follow-up", NULL },
+	{ "waitlist", cmd_waitlist, 1, "waitlist add | list | show | advance | offer SLOT | answer   the waitlist and freed slots", NULL },
+	{ "backup", cmd_backup, 1, "backup DIR [--age RECIPIENT]   the whole home in one archive (keys too: encrypt it)", NULL },
+	{ "restore", cmd_restore, 0, "restore ARCHIVE HOME [--identity FILE]   a new home from a backup, checked first", NULL },
+	{ "purge",  cmd_purge,  1, "purge --before DATE [--dry-run]   remove originals and packages past retention (6 years)", NULL },
 };
 #define NCMDS	(sizeof cmds / sizeof cmds[0])
 
@@ -85,6 +86,30 @@ distance(const char *a, const char *b)
 			d[i][j] = c;
 		}
 	return d[n][m] < 9 ? d[n][m] : 9;
+}
+
+/* unknown_sub - a word that is not one of cmd's subcommands: what was meant */
+static int
+unknown_sub(const char *cmd, const char *list, const char *word)
+{
+	char	w[32], best[32] = "";
+	int	bd = 3, d, n;
+
+	while (sscanf(list, "%31s%n", w, &n) == 1) {
+		if (strcmp(w, word) == 0)
+			return 0;
+		if ((d = distance(word, w)) < bd) {
+			bd = d;
+			snprintf(best, sizeof best, "%s", w);
+		}
+		list += n;
+	}
+	if (best[0])
+		msg_error("%s: unknown subcommand '%s': did you mean 'roi %s %s'?", cmd, word, cmd,
+		    best);
+	else
+		msg_error("%s: unknown subcommand '%s' (roi help %s)", cmd, word, cmd);
+	return EXIT_USAGE;
 }
 
 /* unknown - an unknown command: what was probably meant, in one line */
@@ -287,6 +312,9 @@ main(int argc, char **argv)
 				return 1;
 			}
 		}
+		if (cmds[i].subs && argc > 1 && argv[1][0] != '-' &&
+		    unknown_sub(cmds[i].name, cmds[i].subs, argv[1]) != 0)
+			return EXIT_USAGE;
 		return cmds[i].fn(argc, argv, home);
 	}
 	return unknown(argv[0]);

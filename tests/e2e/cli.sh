@@ -16,6 +16,14 @@ for typo in "reveiw:roi review" "stauts:roi status" "aprove:roi review approve" 
 	is "'roi ${typo%%:*}': did you mean '${typo#*:}'?" \
 	    "$("$ROI" "${typo%%:*}" 2>&1)" "roi: unknown command '${typo%%:*}': did you mean '${typo#*:}'?"
 done
+is "'roi review aprove': did you mean 'roi review approve'?" \
+    "$("$ROI" -C "$h" review aprove C-1 2>&1; echo "exit $?")" \
+    "roi: review: unknown subcommand 'aprove': did you mean 'roi review approve'?
+exit 2"
+is "'roi log verfy': did you mean 'roi log verify'?" "$("$ROI" -C "$h" log verfy 2>&1)" \
+    "roi: log: unknown subcommand 'verfy': did you mean 'roi log verify'?"
+is "a subcommand far from any: one line, where to look" "$("$ROI" -C "$h" doc zzz 2>&1)" \
+    "roi: doc: unknown subcommand 'zzz' (roi help doc)"
 is "roi help review: review's help, not the general one" \
     "$("$ROI" help review | head -1)" "$("$ROI" review --help | head -1)"
 check "... which is not the general usage" sh -c "'$ROI' help review | grep -q 'review show CASE'"
