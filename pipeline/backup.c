@@ -213,16 +213,23 @@ struct bw {
 	unsigned char	buf[BUFBYTES];
 };
 
+/* first_why - keep the first reason only (a backup's or a restore's); -1 */
+static int __attribute__((format(printf, 3, 0)))
+first_why(char *why, size_t len, const char *fmt, va_list ap)
+{
+	if (why[0] == '\0')
+		vsnprintf(why, len, fmt, ap);
+	return -1;
+}
+
 static int __attribute__((format(printf, 2, 3)))
 bw_fail(struct bw *b, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (b->why[0] == '\0') {
-		va_start(ap, fmt);
-		vsnprintf(b->why, sizeof b->why, fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	first_why(b->why, sizeof b->why, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 
@@ -815,17 +822,7 @@ on_signal(int sig)
 int
 backup_lock(const char *home)
 {
-	char	path[SPOOL_PATH];
-	int	fd;
-
-	spool_path(path, home, BACKUP_LOCK);
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)) == -1)
-		return msg_syserror("cannot open '%s': %s", path, strerror(errno));
-	if (flock(fd, LOCK_EX) == -1) {
-		close(fd);
-		return msg_syserror("cannot lock '%s': %s", path, strerror(errno));
-	}
-	return fd;
+	return spool_lock(home, BACKUP_LOCK);
 }
 
 int
@@ -1163,11 +1160,9 @@ rs_fail(struct rs *s, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (s->why[0] == '\0') {
-		va_start(ap, fmt);
-		vsnprintf(s->why, sizeof s->why, fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	first_why(s->why, sizeof s->why, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 

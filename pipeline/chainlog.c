@@ -150,17 +150,7 @@ chainlog_pubkey(const char *home, char *out, size_t len)
 int
 chainlog_lock(const char *home)
 {
-	char	path[SPOOL_PATH];
-	int	fd;
-
-	spool_path(path, home, CHAINLOG_LOCK);
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)) == -1)
-		return msg_syserror("log: cannot open '%s': %s", path, strerror(errno));
-	if (flock(fd, LOCK_EX) == -1) {
-		close(fd);
-		return msg_syserror("log: cannot lock '%s': %s", path, strerror(errno));
-	}
-	return fd;
+	return spool_lock(home, CHAINLOG_LOCK);
 }
 
 /* state - the log's size, byte length, tree and checkpoint from the store */

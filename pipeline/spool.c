@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -122,6 +123,22 @@ spool_home_check(const char *home)
 		return msg_error("%s: not a roi home (create it with 'roi init %s')",
 		    home, home);
 	return 0;
+}
+
+int
+spool_lock(const char *home, const char *rel)
+{
+	char	path[SPOOL_PATH];
+	int	fd;
+
+	spool_path(path, home, "%s", rel);
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)) == -1)
+		return msg_syserror("cannot open '%s': %s", path, strerror(errno));
+	if (flock(fd, LOCK_EX) == -1) {
+		close(fd);
+		return msg_syserror("cannot lock '%s': %s", path, strerror(errno));
+	}
+	return fd;
 }
 
 int

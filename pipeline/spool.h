@@ -44,6 +44,9 @@ int	spool_sha256_fd(int fd, const char *what, char hex[SPOOL_SHAHEX], off_t *siz
 /* spool_exists - is there anything at path, without following a symlink
  * (a dangling link or a FIFO counts) */
 int	spool_exists(const char *path);
+/* spool_lock - wait for and take an exclusive lock on HOME/rel (made 0600
+ * if missing, never through a symlink); an fd to close, or -1 + message */
+int	spool_lock(const char *home, const char *rel);
 /* spool_kind_name - "symbolic link", "named pipe (FIFO)", "socket",
  * "folder", "device" ... for a st_mode that is not a regular file */
 const char *spool_kind_name(unsigned mode);

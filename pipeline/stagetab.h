@@ -102,7 +102,9 @@ int	stage_view(struct store *st, const struct stage_row *r);
 int	stage_ready(struct store *st, const struct stage_row *r, int64_t id);
 /*
  * stage_due - prepare "the jobs of r due at now": rows (job, n) in job
- * order, n the view's rows for that job; NULL + message on error
+ * order, n the view's rows for that job; NULL + message on error.  The
+ * view must exist on this connection (stage_view, once: the supervisor
+ * makes them all at start, not on every pass)
  */
 sqlite3_stmt *stage_due(struct store *st, const struct stage_row *r, int64_t now);
 

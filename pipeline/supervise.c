@@ -844,6 +844,14 @@ supervise_run(const char *home, const struct stage_row *tab, int once)
 		goto out;
 	if (queue_recover(s.st, home) == -1)
 		msg_warn("recovery was incomplete; continuing");
+	/* the readiness views, once for this connection (stagetab.h) */
+	{
+		const struct stage_row *row;
+
+		for (row = tab; row->name; row++)
+			if (row->job != JOB_NONE && stage_view(s.st, row) == -1)
+				goto out;
+	}
 	/* the disclosure log's files brought up to the store (a power cut
 	 * may have lost the last lines written), and publishes finished */
 	{

@@ -12,28 +12,30 @@
 #include "panel.h"
 #include "stage.h"
 
-/* roi-noshow-check --home DIR: escalations, retried messages, expired offers */
-int
-stage_noshow_main(int argc, char **argv)
+/* office - run one check; say what it did: "JOB: N THINGs DONE" */
+static int
+office(int argc, char **argv, int (*check)(struct store *, const char *, time_t),
+    const char *job, const char *thing, const char *done)
 {
 	struct stage_ctx ctx;
 	int		n;
 
 	stage_setup(&ctx, argc, argv);
-	if ((n = noshow_check(ctx.st, ctx.home, clock_now())) > 0)
-		msg_event("no-show check: %d follow-up%s done", n, n == 1 ? "" : "s");
+	if ((n = check(ctx.st, ctx.home, clock_now())) > 0)
+		msg_event("%s: %d %s%s %s", job, n, thing, n == 1 ? "" : "s", done);
 	return stage_teardown(&ctx, n < 0 ? -1 : 0);
+}
+
+/* roi-noshow-check --home DIR: escalations, retried messages, expired offers */
+int
+stage_noshow_main(int argc, char **argv)
+{
+	return office(argc, argv, noshow_check, "no-show check", "follow-up", "done");
 }
 
 /* roi-panel-notices --home DIR: credentialing reminders due */
 int
 stage_panel_main(int argc, char **argv)
 {
-	struct stage_ctx ctx;
-	int		n;
-
-	stage_setup(&ctx, argc, argv);
-	if ((n = panel_notify_due(ctx.st, ctx.home, clock_now())) > 0)
-		msg_event("credentialing: %d notice%s sent", n, n == 1 ? "" : "s");
-	return stage_teardown(&ctx, n < 0 ? -1 : 0);
+	return office(argc, argv, panel_notify_due, "credentialing", "notice", "sent");
 }

@@ -763,13 +763,12 @@ out:
  * can read that file and write into dir, and nothing else.
  */
 static int
-render_doc(struct store *st, const char *home, int64_t doc, const char *dir,
+render_doc(struct store *st, const char *home, int mem_mb, int64_t doc, const char *dir,
     const char *prefix, json_t *fill_list, json_t *outline_list, json_t *elements)
 {
 	struct previews	v;
-	struct config	cfg;
 	sqlite3_stmt	*s;
-	char		sha[SPOOL_SHAHEX] = "", path[SPOOL_PATH], cp[SPOOL_PATH];
+	char		sha[SPOOL_SHAHEX] = "", path[SPOOL_PATH];
 	int		pg, i, rc = -1;
 
 	memset(&v, 0, sizeof v);
@@ -822,12 +821,7 @@ render_doc(struct store *st, const char *home, int64_t doc, const char *dir,
 		}
 		snprintf(p->png, sizeof p->png, "%s/%s-p%d.png", dir, prefix, pg);
 	}
-	config_defaults(&cfg);
-	if (config_load(&cfg, spool_path(cp, home, CONFIG_FILE)) == -1)
-		goto out;
-	mu_set_limit((size_t)cfg.mem_limit_mb << 19);
-	rc = sandbox_run(v.path, dir, cfg.mem_limit_mb, draw, &v);
-	config_release(&cfg);
+	rc = sandbox_run(v.path, dir, mem_mb, draw, &v);
 	for (pg = 0; rc == 0 && pg < v.n; pg++)
 		printf("  %s\n", v.p[pg].png);
 out:
@@ -842,17 +836,27 @@ out:
 static int
 do_png(struct store *st, const char *home, json_t *j, struct rev *r, const char *dir)
 {
+	struct config	cfg;
 	json_t	*rec, *outline;
 	size_t	i;
-	char	prefix[64];
-	int	rc = 0;
+	char	prefix[64], p[SPOOL_PATH];
+	int	rc = 0, mem_mb;
 
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
 		return msg_error("review: cannot make '%s': %s", dir, strerror(errno));
+	/* the drawing children's ceilings: roi.conf's, as the stages have */
+	config_defaults(&cfg);
+	if (config_load(&cfg, spool_path(p, home, CONFIG_FILE)) == -1) {
+		config_release(&cfg);
+		return -1;
+	}
+	mem_mb = cfg.mem_limit_mb;
+	config_release(&cfg);
+	mu_set_limit((size_t)mem_mb << 19);
 	printf("pages of %s (red: redacted; blue: flagged, disclosed, or what the "
 	    "authorization check read):\n", json_string_value(json_object_get(j, "case")));
 	snprintf(prefix, sizeof prefix, "%s-request", json_string_value(json_object_get(j, "case")));
-	if (render_doc(st, home, r->request_doc, dir, prefix, NULL, NULL,
+	if (render_doc(st, home, mem_mb, r->request_doc, dir, prefix, NULL, NULL,
 	    json_object_get(r->auth, "elements")) == -1)
 		rc = -1;
 	outline = json_copy(json_object_get(j, "flagged"));
@@ -860,7 +864,8 @@ do_png(struct store *st, const char *home, json_t *j, struct rev *r, const char 
 	json_array_foreach(json_object_get(j, "records"), i, rec) {
 		snprintf(prefix, sizeof prefix, "%s-doc%lld", json_string_value(json_object_get(j, "case")),
 		    (long long)json_integer_value(json_object_get(rec, "doc")));
-		if (render_doc(st, home, json_integer_value(json_object_get(rec, "doc")), dir, prefix,
+		if (render_doc(st, home, mem_mb, json_integer_value(json_object_get(rec, "doc")), dir,
+		    prefix,
 		    json_object_get(j, "proposals"), outline, NULL) == -1)
 			rc = -1;
 	}
