@@ -8,9 +8,12 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 #include "clock.h"
 #include "msg.h"
+#include "orgname.h"
 #include "review.h"
 
 #define PSYNOTES	"psychotherapy_notes"
@@ -235,4 +238,195 @@ review_keep_check(struct store *st, int64_t case_id, int64_t pid, char *why, siz
 	if (!whole)
 		return 0;
 	return psy_refused(st, case_id, doc, why, whylen);
+}
+
+const char *
+review_expired(const json_t *auth, time_t now)
+{
+	const char	*e = json_string_value(json_object_get(auth, "expires"));
+	char		today[11];
+	struct tm	tm;
+	int		i;
+
+	if (e == NULL || strlen(e) != 10)
+		return NULL;
+	for (i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? e[i] != '-' : !(e[i] >= '0' && e[i] <= '9'))
+			return NULL;	/* an event ("end of treatment"), not a date */
+	localtime_r(&now, &tm);
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	return strcmp(e, today) < 0 ? e : NULL;
+}
+
+/* cause - one more thing the approval overrides, "; " between */
+static void
+cause(struct review_approval *a, const char *fmt, const char *arg)
+{
+	size_t n = strlen(a->causes);
+
+	if (n > 0 && n < sizeof a->causes - 2)
+		n += (size_t)snprintf(a->causes + n, sizeof a->causes - n, "; ");
+	if (n < sizeof a->causes)
+		snprintf(a->causes + n, sizeof a->causes - n, fmt, arg);
+}
+
+int
+review_approve_check(struct store *st, int64_t case_id, time_t now,
+    struct review_approval *a, char *why, size_t whylen)
+{
+	sqlite3_stmt	*s;
+	json_t		*auth = NULL;
+	const char	*named, *exp, *pid;
+	char		decision[32] = "", aliases[512] = "";
+	int		valid, n = 0, rc = -1;
+
+	a->recipient[0] = a->kind[0] = a->patient_id[0] = a->causes[0] = '\0';
+	a->overridden = 0;
+	if ((s = store_prepare(st, "SELECT decision, result FROM auth WHERE case_id = ?")) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, case_id);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		snprintf(decision, sizeof decision, "%s", col(s, 0));
+		auth = json_loads(col(s, 1), 0, NULL);
+	}
+	sqlite3_finalize(s);
+	if (auth == NULL)
+		auth = json_object();
+	valid = strcmp(decision, "valid") == 0 || strcmp(decision, "valid_with_part2") == 0;
+	if (!valid)
+		cause(a, "the authorization is %s", decision[0] ? decision : "not checked");
+	else if ((exp = review_expired(auth, now)) != NULL)
+		cause(a, "the authorization expired on %s", exp);
+
+	/* the recipient: named by the reviewer, or the one the form names */
+	named = json_string_value(json_object_get(auth, "recipient"));
+	if (named == NULL)
+		named = "";
+	s = store_prepare(st, "SELECT name, kind, aliases FROM recipients ORDER BY name");
+	if (s == NULL)
+		goto out;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		int hit = orgname_any(named, col(s, 0), col(s, 2));
+
+		if (a->to ? strcasecmp(a->to, col(s, 0)) != 0 : !hit)
+			continue;
+		if (n++ == 0) {
+			snprintf(a->recipient, sizeof a->recipient, "%s", col(s, 0));
+			snprintf(a->kind, sizeof a->kind, "%s", col(s, 1));
+			snprintf(aliases, sizeof aliases, "%s", col(s, 2));
+		}
+	}
+	sqlite3_finalize(s);
+	if (a->to && n == 0) {
+		snprintf(why, whylen, "no recipient '%s' (roi recipient list; roi recipient add)",
+		    a->to);
+		rc = 1;
+		goto out;
+	}
+	if (!a->to && n != 1) {
+		snprintf(why, whylen, "%s configured recipient matches the authorization's"
+		    " recipient: name it with --to NAME (roi recipient list, roi recipient add)",
+		    n == 0 ? "no" : "more than one");
+		rc = 1;
+		goto out;
+	}
+	if (a->to && !orgname_any(named, a->recipient, aliases))
+		cause(a, "the authorization does not name %s as its recipient (45 CFR"
+		    " 164.508(c)(1)(iii))", a->recipient);
+
+	if (a->causes[0] && a->override == NULL) {
+		snprintf(why, whylen, "C-%lld: %s: approve with --override \"WHY\" if it may go out"
+		    " anyway%s", (long long)case_id, a->causes, a->to && strstr(a->causes,
+		    "does not name") ? " (if the form names it otherwise: roi recipient alias NAME"
+		    " \"NAME ON THE FORM\")" : "");
+		rc = 1;
+		goto out;
+	}
+	a->overridden = a->causes[0] != '\0';
+
+	/* whose release: never logged without its patient */
+	pid = json_string_value(json_object_get(auth, "patient"));
+	if (pid && *pid) {
+		if (a->patient && strcmp(a->patient, pid) != 0) {
+			snprintf(why, whylen, "C-%lld: the authorization is for patient %s, not %s",
+			    (long long)case_id, pid, a->patient);
+			rc = 1;
+			goto out;
+		}
+		snprintf(a->patient_id, sizeof a->patient_id, "%s", pid);
+	} else if (a->patient == NULL) {
+		snprintf(why, whylen, "C-%lld: the authorization's patient is not matched to the"
+		    " registry: name the patient with --patient ID (roi patient find NAME)",
+		    (long long)case_id);
+		rc = 1;
+		goto out;
+	} else if (!a->overridden) {
+		snprintf(why, whylen, "C-%lld: --patient names the patient of an override only",
+		    (long long)case_id);
+		rc = 1;
+		goto out;
+	} else {
+		if ((s = store_prepare(st, "SELECT 1 FROM patients WHERE id = ?")) == NULL)
+			goto out;
+		sqlite3_bind_text(s, 1, a->patient, -1, SQLITE_STATIC);
+		n = sqlite3_step(s) == SQLITE_ROW;
+		sqlite3_finalize(s);
+		if (!n) {
+			snprintf(why, whylen, "no patient '%s' in the registry (roi patient find NAME)",
+			    a->patient);
+			rc = 1;
+			goto out;
+		}
+		snprintf(a->patient_id, sizeof a->patient_id, "%s", a->patient);
+	}
+	rc = 0;
+out:
+	json_decref(auth);
+	return rc;
+}
+
+int
+review_still_valid(struct store *st, int64_t case_id, time_t now, char *why, size_t whylen)
+{
+	sqlite3_stmt	*s;
+	json_t		*auth = NULL, *r;
+	const char	*exp;
+	char		decision[32] = "";
+	int		over = 0, rc = 0;
+	size_t		i;
+
+	s = store_prepare(st, "SELECT coalesce(a.decision, ''), coalesce(a.result, '{}'),"
+	    " coalesce(v.override, '') <> '' FROM review v LEFT JOIN auth a ON a.case_id ="
+	    " v.case_id WHERE v.case_id = ?");
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, case_id);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		snprintf(decision, sizeof decision, "%s", col(s, 0));
+		auth = json_loads(col(s, 1), 0, NULL);
+		over = sqlite3_column_int(s, 2);
+	}
+	sqlite3_finalize(s);
+	json_array_foreach(json_object_get(auth, "reasons"), i, r)
+		if (json_string_value(json_object_get(r, "code")) &&
+		    strcmp(json_string_value(json_object_get(r, "code")), "revoked") == 0) {
+			snprintf(why, whylen, "the authorization was revoked after the case was"
+			    " approved (45 CFR 164.508(b)(5)): nothing was packed");
+			rc = 1;
+			goto out;
+		}
+	if (over)
+		goto out;
+	if (strcmp(decision, "valid") != 0 && strcmp(decision, "valid_with_part2") != 0) {
+		snprintf(why, whylen, "the authorization is no longer valid (%s): nothing was packed",
+		    decision[0] ? decision : "not checked");
+		rc = 1;
+	} else if ((exp = review_expired(auth, now)) != NULL) {
+		snprintf(why, whylen, "the authorization expired on %s, after the case was approved"
+		    " (45 CFR 164.508(b)(2)(i)): nothing was packed; ask for a new one", exp);
+		rc = 1;
+	}
+out:
+	json_decref(auth);
+	return rc;
 }

@@ -35,6 +35,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
+
+#include <jansson.h>
 
 #include "config.h"
 #include "store.h"
@@ -52,5 +55,57 @@ int	review_doc_decide(struct store *st, const struct config *cfg, int64_t case_i
  * 1 no (why), -1 error */
 int	review_keep_check(struct store *st, int64_t case_id, int64_t pid, char *why,
 	    size_t whylen);
+
+/*
+ * Approval: what `roi review approve` (and the browser's approve) checks
+ * before a case may go out, in one place.  review_approve_check() reads
+ * the case's authorization as it stands now (a revocation received since
+ * has made it defective) and:
+ *
+ *   - an authorization whose expiry date has passed since it was checked
+ *     is not valid any more (45 CFR 164.508(b)(2)(i)): "expired DATE";
+ *   - the recipient: --to NAME (a configured recipient), else the one
+ *     configured recipient the authorization's recipient names (its name
+ *     or an alias, orgname.h).  A recipient the authorization does not
+ *     name (164.508(c)(1)(iii)) is refused like a defective form;
+ *   - what is wrong needs the reviewer's --override REASON, which is
+ *     stored and logged; without it, refused with every cause;
+ *   - the patient the release is attributed to: the authorization's
+ *     matched patient, or, when it has none and the reviewer overrides,
+ *     the one the reviewer names (--patient ID, which an override then
+ *     requires): a release is never logged without its patient, so the
+ *     patient's accounting lists it (164.528).  A --patient that differs
+ *     from the matched patient is refused.
+ *
+ * Returns 0 (a filled in), 1 refused (why: one line, ids only), -1 error.
+ */
+#define REVIEW_NAMELEN	128
+
+struct review_approval {
+	const char	*to;		/* in: --to NAME, or NULL */
+	const char	*override;	/* in: --override REASON, or NULL */
+	const char	*patient;	/* in: --patient ID, or NULL */
+	char		recipient[REVIEW_NAMELEN];	/* out: who it goes to */
+	char		kind[16];			/* out: its channel */
+	char		patient_id[64];			/* out: whose release it is */
+	int		overridden;			/* out: the override is used */
+	char		causes[REVIEW_WHY];		/* out: what it overrides */
+};
+
+int	review_approve_check(struct store *st, int64_t case_id, time_t now,
+	    struct review_approval *a, char *why, size_t whylen);
+
+/*
+ * review_still_valid - at sealing: may an approved case still go out?  A
+ * revocation received since (45 CFR 164.508(b)(5)) stops it always; an
+ * authorization that expired since, or is no longer valid, stops it
+ * unless the approval overrode the check.  0 yes, 1 no (why), -1 error.
+ */
+int	review_still_valid(struct store *st, int64_t case_id, time_t now, char *why,
+	    size_t whylen);
+
+/* review_expired - the result's expiry date (YYYY-MM-DD) when it is
+ * before today (local), else NULL */
+const char *review_expired(const json_t *auth, time_t now);
 
 #endif

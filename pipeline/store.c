@@ -539,6 +539,51 @@ static const char *const migrations[] = {
 	"ALTER TABLE documents ADD COLUMN purged INTEGER REFERENCES purges(id);"
 	"ALTER TABLE releases ADD COLUMN purged INTEGER REFERENCES purges(id);"
 	"ALTER TABLE inputs ADD COLUMN purged INTEGER REFERENCES purges(id);",
+	/* 17 -> 18: release decisions a compliance officer signs.  A
+	 * recipient's other names (an authorization names it so); the patient
+	 * a reviewer attributes an override release to; the reviewer's answer,
+	 * per record from a Part 2 program, to "received under a TPO consent?"
+	 * (42 CFR 2.33(b)); disclosures made outside roi, entered by hand
+	 * into the same log (a log entry without a case: M-N), and the
+	 * accountings patients asked for (45 CFR 164.528(c): 60 days) */
+	"ALTER TABLE recipients ADD COLUMN aliases TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE review ADD COLUMN patient TEXT;"
+	"ALTER TABLE case_records ADD COLUMN tpo TEXT CHECK (tpo IN ('yes','no'));"
+	"ALTER TABLE case_records ADD COLUMN tpo_action INTEGER REFERENCES review_actions(id);"
+	"CREATE TABLE manual_disclosures ("
+	"  id INTEGER PRIMARY KEY,"			/* M-N in the log */
+	"  patient_id TEXT NOT NULL REFERENCES patients(id),"
+	"  disclosed TEXT NOT NULL,"			/* YYYY-MM-DD, as entered */
+	"  basis TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  created_by TEXT NOT NULL"
+	");"
+	"CREATE TABLE log_entries18 ("
+	"  seq INTEGER PRIMARY KEY,"
+	"  case_id INTEGER UNIQUE REFERENCES cases(id),"
+	"  manual_id INTEGER UNIQUE REFERENCES manual_disclosures(id),"
+	"  line TEXT NOT NULL,"
+	"  leaf BLOB NOT NULL,"
+	"  offset INTEGER NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  CHECK ((case_id IS NULL) <> (manual_id IS NULL))"
+	");"
+	"INSERT INTO log_entries18(seq, case_id, line, leaf, offset, at)"
+	"  SELECT seq, case_id, line, leaf, offset, at FROM log_entries;"
+	"DROP TABLE log_entries;"
+	"ALTER TABLE log_entries18 RENAME TO log_entries;"
+	"CREATE INDEX log_entries_offset ON log_entries(offset);"
+	"CREATE TABLE accounting_requests ("
+	"  id INTEGER PRIMARY KEY,"
+	"  patient_id TEXT NOT NULL REFERENCES patients(id),"
+	"  requested TEXT NOT NULL,"			/* YYYY-MM-DD */
+	"  due TEXT NOT NULL,"				/* requested + 60 days */
+	"  extended TEXT,"				/* a 30-day extension, told in writing: why */
+	"  provided TEXT,"				/* YYYY-MM-DD */
+	"  provided_by TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  created_by TEXT NOT NULL"
+	");",
 };
 
 #define NMIGRATIONS	((int)(sizeof migrations / sizeof migrations[0]))

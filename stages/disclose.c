@@ -132,7 +132,7 @@ disclose(struct stage_ctx *ctx)
 	char			path[SPOOL_PATH], sha[65], outbox[160], *json = NULL, *desc = NULL;
 	char			recipient[128] = "", pkgpath[128] = "", pkgsha[65] = "", kind[16] = "";
 	char			address[300] = "", fax[64] = "", pname[200] = "", dob[32] = "";
-	char			digits[32];
+	char			digits[32], patient[64] = "", override[1024] = "", basis[1100];
 	uint64_t		seq;
 	size_t			i, k;
 	int			found = 0, rc = -1;
@@ -140,9 +140,11 @@ disclose(struct stage_ctx *ctx)
 	s = store_prepare(ctx->st, "SELECT r.recipient, r.path, r.sha256, r.manifest,"
 	    " coalesce(rc.kind, ''), coalesce(rc.address, ''), coalesce(rc.fax, ''),"
 	    " coalesce(a.result, '{}'), coalesce(p.first_name || ' ' || p.last_name, ''),"
-	    " coalesce(p.dob, '') FROM releases r LEFT JOIN recipients rc ON rc.name = r.recipient"
-	    " LEFT JOIN auth a ON a.case_id = r.case_id LEFT JOIN patients p ON"
-	    " p.id = json_extract(a.result, '$.patient') WHERE r.case_id = ? AND r.state = 'packaged'");
+	    " coalesce(p.dob, ''), coalesce(nullif(v.patient, ''), json_extract(a.result,"
+	    " '$.patient'), ''), coalesce(v.override, '') FROM releases r LEFT JOIN recipients rc"
+	    " ON rc.name = r.recipient LEFT JOIN auth a ON a.case_id = r.case_id LEFT JOIN review v"
+	    " ON v.case_id = r.case_id LEFT JOIN patients p ON p.id = coalesce(nullif(v.patient,"
+	    " ''), json_extract(a.result, '$.patient')) WHERE r.case_id = ? AND r.state = 'packaged'");
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, ctx->id);
@@ -158,6 +160,8 @@ disclose(struct stage_ctx *ctx)
 		auth = json_loads(col(s, 7), 0, NULL);
 		snprintf(pname, sizeof pname, "%s", col(s, 8));
 		snprintf(dob, sizeof dob, "%s", col(s, 9));
+		snprintf(patient, sizeof patient, "%s", col(s, 10));
+		snprintf(override, sizeof override, "%s", col(s, 11));
 	}
 	sqlite3_finalize(s);
 	if (!found) {
@@ -193,10 +197,18 @@ disclose(struct stage_ctx *ctx)
 	digits[k] = '\0';
 	if ((desc = description(man)) == NULL)
 		goto out;
-	acc = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:O, s:O, s:O}",
+	/* the basis the accounting states: the patient's authorization or
+	 * consent, or the reviewer's override and its reason (164.528(b)(2)(iv)) */
+	if (override[0])
+		snprintf(basis, sizeof basis, "override: %s", override);
+	else
+		snprintf(basis, sizeof basis, "%s", strcmp(json_string_value(json_object_get(
+		    json_object_get(man, "part2"), "mode")) ? json_string_value(json_object_get(
+		    json_object_get(man, "part2"), "mode")) : "", "disclose") == 0 ?
+		    "your written consent" : "your written authorization");
+	acc = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:O, s:O, s:O}",
 	    "case", json_string_value(json_object_get(man, "case")),
-	    "patient", json_string_value(json_object_get(auth, "patient")) ?
-	    json_string_value(json_object_get(auth, "patient")) : "",
+	    "patient", patient, "basis", basis,
 	    "patient_name", pname, "dob", dob, "recipient", recipient,
 	    "recipient_address", address, "fax", fax,
 	    "purpose", json_string_value(json_object_get(auth, "purpose")) ?

@@ -63,6 +63,7 @@
 #include "part2.h"
 #include "raster.h"
 #include "redact.h"
+#include "review.h"
 #include "release.h"
 #include "spool.h"
 #include "stage.h"
@@ -702,7 +703,8 @@ case_facts(struct stage_ctx *ctx, struct facts *f)
 	    " coalesce(rc.address, ''), coalesce(rc.fax, '') FROM cases c JOIN documents d ON d.id = c.doc_id"
 	    " LEFT JOIN auth a ON a.case_id = c.id LEFT JOIN review rv ON rv.case_id = c.id"
 	    " LEFT JOIN recipients rc ON rc.name = rv.recipient LEFT JOIN patients p ON"
-	    " p.id = json_extract(a.result, '$.patient') WHERE c.id = ?");
+	    " p.id = coalesce(nullif(rv.patient, ''), json_extract(a.result, '$.patient'))"
+	    " WHERE c.id = ?");
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, ctx->id);
@@ -883,6 +885,12 @@ stage_package_main(int argc, char **argv)
 	sqlite3_finalize(s);
 	if (!found) {
 		rc = 0;		/* not approved, or packaged already */
+		goto out;
+	}
+	/* expired or revoked since approval: checked again as it is sealed */
+	if ((r = review_still_valid(ctx.st, ctx.id, clock_now(), why, sizeof why)) != 0) {
+		if (r == 1)
+			rc = record(&ctx, "blocked", recipient, "", "", "{}", why) == 0 ? 0 : 1;
 		goto out;
 	}
 	memset(&enc, 0, sizeof enc);

@@ -354,8 +354,8 @@ acct_one(void *arg, const char *line, size_t len, const struct chain_entry *e)
 		    "recipient", str(acc, "recipient"), "recipient_address",
 		    str(acc, "recipient_address"), "description", str(acc, "description"),
 		    "purpose", str(acc, "purpose"), "part2", strcmp(e->part2, "disclose") == 0,
-		    "basis", strcmp(e->part2, "disclose") == 0 ?
-		    "your written consent" : "your written authorization"));
+		    "basis", *str(acc, "basis") ? str(acc, "basis") : strcmp(e->part2,
+		    "disclose") == 0 ? "your written consent" : "your written authorization"));
 	json_decref(acc);
 	return 0;
 }

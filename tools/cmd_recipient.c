@@ -66,14 +66,14 @@ good_fax(const char *f)
 
 static int
 add(struct store *st, const char *name, const char *kind, const char *age,
-    const char *fax, const char *address)
+    const char *fax, const char *address, const char *aliases)
 {
 	sqlite3_stmt	*s;
 	struct passwd	*pw = getpwuid(geteuid());
 	int		rc;
 
 	s = store_prepare(st, "INSERT INTO recipients(name, kind, age_recipient, fax, address,"
-	    " created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)");
+	    " created_at, created_by, aliases) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
 	if (s == NULL)
 		return 1;
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
@@ -83,6 +83,7 @@ add(struct store *st, const char *name, const char *kind, const char *age,
 	sqlite3_bind_text(s, 5, address ? address : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 6, clock_now());
 	sqlite3_bind_text(s, 7, pw && pw->pw_name ? pw->pw_name : "unknown", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 8, aliases ? aliases : "", -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
@@ -90,6 +91,29 @@ add(struct store *st, const char *name, const char *kind, const char *age,
 	if (rc != SQLITE_DONE)
 		return store_err(st, "add recipient"), 1;
 	printf("recipient '%s' added (%s)\n", name, kind);
+	return 0;
+}
+
+/* alias - one more name an authorization may give the recipient */
+static int
+alias(struct store *st, const char *name, const char *other)
+{
+	sqlite3_stmt	*s;
+	int		rc;
+
+	s = store_prepare(st, "UPDATE recipients SET aliases = CASE aliases WHEN '' THEN ?2"
+	    " ELSE aliases || '; ' || ?2 END WHERE name = ?1");
+	if (s == NULL)
+		return 1;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, other, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_err(st, "recipient alias"), 1;
+	if (sqlite3_changes(store_db(st)) != 1)
+		return msg_error("recipient: no recipient '%s' (roi recipient list)", name), 1;
+	printf("recipient '%s' is also '%s' on authorizations\n", name, other);
 	return 0;
 }
 
@@ -102,26 +126,29 @@ list(struct store *st, int as_json)
 	size_t		i;
 
 	s = store_prepare(st, "SELECT name, kind, age_recipient, fax, address, created_at,"
-	    " created_by FROM recipients ORDER BY name");
+	    " created_by, aliases FROM recipients ORDER BY name");
 	if (s == NULL)
 		return 1;
 	while (sqlite3_step(s) == SQLITE_ROW)
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
 		    "name", col(s, 0), "kind", col(s, 1), "age", col(s, 2), "fax", col(s, 3),
 		    "address", col(s, 4), "added", clock_fmt_iso(sqlite3_column_int64(s, 5), t),
-		    "added_by", col(s, 6)));
+		    "added_by", col(s, 6), "aliases", col(s, 7)));
 	sqlite3_finalize(s);
 	if (as_json)
 		return json_print(arr);
 	if (json_array_size(arr) == 0)
 		printf("no recipients yet (roi recipient add NAME --age age1... | --passphrase | --zip |"
 		    " --fax NUMBER)\n");
-	json_array_foreach(arr, i, o)
+	json_array_foreach(arr, i, o) {
 		printf("%-28s %-10s %s\n", json_string_value(json_object_get(o, "name")),
 		    json_string_value(json_object_get(o, "kind")),
 		    *json_string_value(json_object_get(o, "age")) ?
 		    json_string_value(json_object_get(o, "age")) :
 		    json_string_value(json_object_get(o, "fax")));
+		if (*json_string_value(json_object_get(o, "aliases")))
+			printf("%-28s also: %s\n", "", json_string_value(json_object_get(o, "aliases")));
+	}
 	json_decref(arr);
 	return 0;
 }
@@ -130,21 +157,26 @@ int
 cmd_recipient(int argc, char **argv, const char *home)
 {
 	struct store	*st = NULL;
-	const char	*age, *fax, *address;
+	const char	*age, *fax, *address, *aliases;
 	unsigned char	pk[AGE_KEYBYTES];
 	char		why[AGE_WHYLEN];
 	int		as_json, pass, zip, bad = 0, rc = 1, kinds;
 
 	if (help_wanted(argc, argv)) {
 		printf("usage: roi [-C DIR] recipient add NAME (--age age1... | --passphrase |"
-		    " --zip | --fax NUMBER) [--address TEXT]\n"
+		    " --zip | --fax NUMBER) [--address TEXT] [--alias \"OTHER NAME; ...\"]\n"
+		    "       roi [-C DIR] recipient alias NAME \"OTHER NAME\"\n"
 		    "       roi [-C DIR] recipient list [--json]\n\n"
 		    "Who releases go to.  --age: the recipient's age public key (they open\n"
 		    "packages with the age tool); --passphrase: each package is locked with a\n"
 		    "passphrase roi makes and shows once, to be given by phone; --zip: the\n"
 		    "same as an AES-256 zip, for recipients who only have 7-Zip (anyone can\n"
 		    "read a zip's file names; roi names them neutrally); --fax: the redacted\n"
-		    "PDF, cover letter first, goes to outbox/fax/ for the fax server.\n");
+		    "PDF, cover letter first, goes to outbox/fax/ for the fax server.\n"
+		    "A release goes only to a recipient the authorization names: by its name\n"
+		    "or by one of its other names (--alias, or recipient alias later: \"Law\n"
+		    "Offices of Ann Lee\" for \"Ann Lee, Esq.\").  Case, punctuation and LLC,\n"
+		    "LLP, PC and the like do not count.\n");
 		return 0;
 	}
 	as_json = take_flag(&argc, argv, "--json");
@@ -153,12 +185,24 @@ cmd_recipient(int argc, char **argv, const char *home)
 	age = take_opt(&argc, argv, "--age", &bad);
 	fax = take_opt(&argc, argv, "--fax", &bad);
 	address = take_opt(&argc, argv, "--address", &bad);
+	aliases = take_opt(&argc, argv, "--alias", &bad);
 	kinds = (age != NULL) + (fax != NULL) + pass + zip;
 	if (bad || argc < 2 || (strcmp(argv[1], "list") == 0 && argc != 2) ||
 	    (strcmp(argv[1], "add") == 0 && (argc != 3 || kinds != 1)) ||
-	    (strcmp(argv[1], "list") != 0 && strcmp(argv[1], "add") != 0)) {
+	    (strcmp(argv[1], "alias") == 0 && (argc != 4 || kinds != 0)) ||
+	    (strcmp(argv[1], "list") != 0 && strcmp(argv[1], "add") != 0 &&
+	    strcmp(argv[1], "alias") != 0)) {
 		msg_error("usage: roi recipient add NAME (--age age1... | --passphrase | --zip |"
-		    " --fax NUMBER) [--address TEXT] | list [--json]");
+		    " --fax NUMBER) [--address TEXT] [--alias NAMES] | alias NAME OTHER | list [--json]");
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "alias") == 0 && (argv[3][0] == '\0' || strlen(argv[3]) > 200 ||
+	    strpbrk(argv[3], ";\n"))) {
+		msg_error("recipient: alias: one name of at most 200 characters");
+		return EXIT_USAGE;
+	}
+	if (aliases && (strlen(aliases) > 500 || strchr(aliases, '\n'))) {
+		msg_error("recipient: --alias: names of at most 500 characters, '; ' between");
 		return EXIT_USAGE;
 	}
 	if (strcmp(argv[1], "add") == 0) {
@@ -180,9 +224,11 @@ cmd_recipient(int argc, char **argv, const char *home)
 		return 1;
 	if (strcmp(argv[1], "list") == 0)
 		rc = list(st, as_json);
+	else if (strcmp(argv[1], "alias") == 0)
+		rc = alias(st, argv[2], argv[3]);
 	else
 		rc = add(st, argv[2], age ? "age" : fax ? "fax" : zip ? "zip" : "passphrase", age, fax,
-		    address);
+		    address, aliases);
 	if (rc == 0 && zip)
 		printf("note: anyone holding a zip can read its file names (not the files): roi names"
 		    " them neutrally (\"01 record.pdf\"); use --age where the recipient can\n");

@@ -1147,7 +1147,7 @@ struct pass {
 
 static int
 decide(struct store *st, struct rev *r, const char *state, const char *why, const char *override,
-    const char *to, const struct pass *pw)
+    const char *to, const char *patient, const struct pass *pw)
 {
 	sqlite3_stmt	*s;
 	int		ch;
@@ -1155,8 +1155,8 @@ decide(struct store *st, struct rev *r, const char *state, const char *why, cons
 	if (store_begin(st) == -1)
 		return 1;
 	s = store_prepare(st, "UPDATE review SET state = ?1, decided_at = ?2, decided_by = ?3,"
-	    " reason = ?4, override = ?5, recipient = ?7, passphrase = ?8, pass_sealed = ?9"
-	    " WHERE case_id = ?6 AND state = 'pending'");
+	    " reason = ?4, override = ?5, recipient = ?7, passphrase = ?8, pass_sealed = ?9,"
+	    " patient = ?10 WHERE case_id = ?6 AND state = 'pending'");
 	if (s == NULL)
 		goto fail;
 	sqlite3_bind_text(s, 1, state, -1, SQLITE_STATIC);
@@ -1169,6 +1169,8 @@ decide(struct store *st, struct rev *r, const char *state, const char *why, cons
 	sqlite3_bind_int64(s, 6, r->id);
 	if (to)
 		sqlite3_bind_text(s, 7, to, -1, SQLITE_TRANSIENT);
+	if (patient && *patient)
+		sqlite3_bind_text(s, 10, patient, -1, SQLITE_TRANSIENT);
 	if (pw) {
 		sqlite3_bind_text(s, 8, pw->text, -1, SQLITE_STATIC);
 		sqlite3_bind_blob(s, 9, pw->sealed, (int)sizeof pw->sealed, SQLITE_STATIC);
@@ -1190,42 +1192,6 @@ decide(struct store *st, struct rev *r, const char *state, const char *why, cons
 fail:
 	store_rollback(st);
 	return 1;
-}
-
-/*
- * recipient_of - who the release goes to: --to NAME (a configured
- * recipient), else the one configured recipient whose name the
- * authorization's recipient contains; 0 with the name, or -1 said
- */
-static int
-recipient_of(struct store *st, struct rev *r, const char *to, char *out, size_t len,
-    char kind[16])
-{
-	sqlite3_stmt	*s;
-	const char	*want = json_string_value(json_object_get(r->auth, "recipient"));
-	int		n = 0;
-
-	s = store_prepare(st, to ? "SELECT name, kind FROM recipients WHERE name = ?1" :
-	    "SELECT name, kind FROM recipients WHERE instr(lower(?2), lower(name)) > 0");
-	if (s == NULL)
-		return -1;
-	if (to)
-		sqlite3_bind_text(s, 1, to, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_text(s, 2, want ? want : "", -1, SQLITE_STATIC);
-	while (sqlite3_step(s) == SQLITE_ROW)
-		if (n++ == 0) {
-			snprintf(out, len, "%s", (const char *)sqlite3_column_text(s, 0));
-			snprintf(kind, 16, "%s", (const char *)sqlite3_column_text(s, 1));
-		}
-	sqlite3_finalize(s);
-	if (to && n == 0)
-		return msg_error("review: no recipient '%s' (roi recipient list; roi recipient add)", to);
-	if (!to && n != 1)
-		return msg_error("review: %s configured recipient matches the authorization's "
-		    "recipient: name it with --to NAME (roi recipient list, roi recipient add)",
-		    n == 0 ? "no" : "more than one");
-	return 0;
 }
 
 /* do_document - review withhold|include CASE DOC --reason WHY (review.h) */
@@ -1304,7 +1270,7 @@ usage(void)
 {
 	msg_error("usage: roi review list [--all] [--json] | show CASE [--json] [--png DIR] |"
 	    " redact CASE [--doc D] (--page N --box X0,Y0,X1,Y1 | --text PHRASE) |"
-	    " keep CASE PROPOSAL --reason WHY | approve CASE [--to NAME] [--override WHY] |"
+	    " keep CASE PROPOSAL --reason WHY | approve CASE [--to NAME] [--override WHY] [--patient ID] |"
 	    " reject CASE --reason WHY | withhold CASE DOC --reason WHY |"
 	    " include CASE DOC --reason WHY | confirm-patient CASE DOC --reason WHY");
 	return EXIT_USAGE;
@@ -1315,11 +1281,11 @@ cmd_review(int argc, char **argv, const char *home)
 {
 	struct store	*st = NULL;
 	struct rev	r;
-	const char	*png, *doc, *page, *box, *text, *why, *over, *cmd, *to;
-	char		rname[128], kind[16] = "";
+	const char	*png, *doc, *page, *box, *text, *why, *over, *cmd, *to, *patient;
+	char		rname[REVIEW_NAMELEN], kind[16] = "", overwhy[REVIEW_WHY + 512];
 	struct pass	pw;
 	unsigned char	pk[AGE_KEYBYTES];
-	int		as_json, all, bad = 0, rc = 1, locked = 0;
+	int		as_json, all, bad = 0, rc = 1, locked = 0, valid;
 	int64_t		id = 0;
 
 	memset(&r, 0, sizeof r);
@@ -1329,7 +1295,8 @@ cmd_review(int argc, char **argv, const char *home)
 		    "       roi [-C DIR] review redact CASE [--doc D] --page N --box X0,Y0,X1,Y1\n"
 		    "       roi [-C DIR] review redact CASE [--doc D] [--page N] --text \"PHRASE\"\n"
 		    "       roi [-C DIR] review keep CASE PROPOSAL --reason \"WHY\"\n"
-		    "       roi [-C DIR] review approve CASE [--to RECIPIENT] [--override \"WHY\"]\n"
+		    "       roi [-C DIR] review approve CASE [--to RECIPIENT] [--override \"WHY\"]"
+		    " [--patient ID]\n"
 		    "       roi [-C DIR] review reject CASE --reason \"WHY\"\n"
 		    "       roi [-C DIR] review withhold CASE DOC --reason \"WHY\"\n"
 		    "       roi [-C DIR] review include CASE DOC --reason \"WHY\"\n"
@@ -1340,9 +1307,12 @@ cmd_review(int argc, char **argv, const char *home)
 		    "psychotherapy notes unless authorized); --png DIR draws the proposals on\n"
 		    "every page.  Boxes are in points (1/72 inch) from the page's top left.\n"
 		    "Only reviewers named in roi.conf ([review] reviewers) may keep (drop) a\n"
-		    "proposal, approve or reject; approving a case whose authorization is not\n"
-		    "valid needs --override and the reason.  The release goes to the configured\n"
-		    "recipient (roi recipient list) the authorization names, or to --to NAME.\n"
+		    "proposal, approve or reject.  The release goes to the configured recipient\n"
+		    "(roi recipient list) the authorization names, or to --to NAME.  Approving\n"
+		    "a case whose authorization is not valid (or has expired since), or for a\n"
+		    "recipient the authorization does not name, needs --override and the\n"
+		    "reason, which is stored and logged; when the authorization's patient was\n"
+		    "not matched, --patient ID says whose release it is.\n"
 		    "For a passphrase or zip recipient, approve shows the package's passphrase\n"
 		    "once: give it to the recipient by phone.  withhold leaves a whole record\n"
 		    "out (the letter says only that information was withheld as the law\n"
@@ -1364,6 +1334,7 @@ cmd_review(int argc, char **argv, const char *home)
 	why = take_opt(&argc, argv, "--reason", &bad);
 	over = take_opt(&argc, argv, "--override", &bad);
 	to = take_opt(&argc, argv, "--to", &bad);
+	patient = take_opt(&argc, argv, "--patient", &bad);
 	if (bad || argc < 2)
 		return usage();
 	cmd = argv[1];
@@ -1452,21 +1423,28 @@ cmd_review(int argc, char **argv, const char *home)
 			rc = do_confirm_patient(st, &r, argv[3], why);
 	} else if (strcmp(cmd, "reject") == 0) {
 		if (must_be_reviewer(home, "reject a case") &&
-		    (rc = decide(st, &r, "rejected", why, NULL, NULL, NULL)) == 0)
+		    (rc = decide(st, &r, "rejected", why, NULL, NULL, NULL, NULL)) == 0)
 			printf("review: case C-%lld rejected: nothing will be released\n", (long long)id);
 	} else if (strcmp(cmd, "approve") == 0) {
-		int valid = strcmp(r.decision, "valid") == 0 || strcmp(r.decision, "valid_with_part2") == 0;
+		struct review_approval ap = { .to = to, .override = over, .patient = patient };
+		char	why_not[REVIEW_WHY];
+		int	c;
 
 		if (!must_be_reviewer(home, "approve a release") || patient_gate(st, id) != 0)
 			goto out;
-		if (!valid && over == NULL) {
-			msg_error("review: the authorization of C-%lld is %s (roi auth show C-%lld): "
-			    "approve with --override \"WHY\" if it may go out anyway", (long long)id,
-			    r.decision[0] ? r.decision : "not checked", (long long)id);
+		if ((c = review_approve_check(st, id, clock_now(), &ap, why_not,
+		    sizeof why_not)) != 0) {
+			if (c == 1)
+				msg_error("review: %s", why_not);
 			goto out;
 		}
-		if (recipient_of(st, &r, to, rname, sizeof rname, kind) == -1)
-			goto out;
+		snprintf(rname, sizeof rname, "%s", ap.recipient);
+		snprintf(kind, sizeof kind, "%s", ap.kind);
+		valid = !ap.overridden;
+		if (ap.overridden) {
+			/* what was overridden, with the reviewer's reason: stored, logged */
+			snprintf(overwhy, sizeof overwhy, "%s (over: %s)", over, ap.causes);
+		}
 		locked = strcmp(kind, "passphrase") == 0 || strcmp(kind, "zip") == 0;
 		if (locked) {
 			/* the practice keeps it sealed to its own key to reopen */
@@ -1478,8 +1456,8 @@ cmd_review(int argc, char **argv, const char *home)
 				goto out;
 			}
 		}
-		if ((rc = decide(st, &r, "approved", NULL, valid ? NULL : over, rname,
-		    locked ? &pw : NULL)) == 0) {
+		if ((rc = decide(st, &r, "approved", NULL, valid ? NULL : overwhy, rname,
+		    ap.patient_id, locked ? &pw : NULL)) == 0) {
 			printf("review: case C-%lld approved by %s%s, for %s\n", (long long)id, whoami(),
 			    valid ? "" : " over the authorization check", rname);
 			if (locked)

@@ -32,10 +32,10 @@ check "records read and classified" run_once "$h"
 cp=$(case_of auth24.pdf)
 cz=$(case_of auth25.pdf)
 cf=$(case_of auth26.pdf)
-check "add a passphrase recipient" "$ROI" -C "$h" recipient add "Jordan Sample" --passphrase
-"$ROI" -C "$h" recipient add "Harbor Law" --zip > "$T/out"
+check "add a passphrase recipient" "$ROI" -C "$h" recipient add "Jordan Sample" --passphrase --alias "Harborview Legal Services"
+"$ROI" -C "$h" recipient add "Harbor Law" --zip --alias "Harborview Legal Services" > "$T/out"
 is "add a zip recipient, warned that names show" "$(grep -c 'file names' "$T/out")" 1
-check "add a fax recipient" "$ROI" -C "$h" recipient add "Dr. Lee" --fax "(555) 010-4478" --address "12 Elm St"
+check "add a fax recipient" "$ROI" -C "$h" recipient add "Dr. Lee" --fax "(555) 010-4478" --address "12 Elm St" --alias "Harborview Legal Services"
 
 for c in $cp $cz $cf; do
 	[ "$("$ROI" -C "$h" review show "$c" --json | jq -r .review)" = pending ] ||

@@ -98,8 +98,8 @@ is "the labs: last decision include" "$(jq -r ".records[] | select(.doc == $dlab
 # three recipients: age, zip, fax
 age-keygen -o "$T/hv.key" 2> /dev/null
 check "add an age recipient" "$ROI" -C "$h" recipient add "Harborview Legal Services" --age "$(age-keygen -y "$T/hv.key")"
-"$ROI" -C "$h" recipient add "Harbor Law" --zip > /dev/null
-check "add a fax recipient" "$ROI" -C "$h" recipient add "Dr. Lee" --fax "(555) 010-4478"
+"$ROI" -C "$h" recipient add "Harbor Law" --zip --alias "Harborview Legal Services" > /dev/null
+check "add a fax recipient" "$ROI" -C "$h" recipient add "Dr. Lee" --fax "(555) 010-4478" --alias "Harborview Legal Services"
 check "approve (age)" "$ROI" -C "$h" review approve "$ca" --to "Harborview Legal Services"
 "$ROI" -C "$h" review withhold "$ca" "$dlab" --reason late 2> "$T/err"
 is "withhold on an approved case: refused" "$? $(grep -c 'not in review any more' "$T/err")" "1 1"

@@ -32,7 +32,7 @@ done
 check "records read and classified" run_once "$h"
 ca=$(case_of auth24.pdf)
 cb=$(case_of auth25.pdf)
-check "add a fax recipient" "$ROI" -C "$h" recipient add "Dr. Lee" --fax "(555) 010-4478"
+check "add a fax recipient" "$ROI" -C "$h" recipient add "Dr. Lee" --fax "(555) 010-4478" --alias "Harborview Legal Services"
 "$ROI" -C "$h" review show "$ca" --json > "$T/a.json"
 np=$(jq '[.proposals[] | select(.page > 0)] | length' "$T/a.json")
 [ "$np" -gt 0 ] && ok "the record has Part 2 proposals ($np)" || not_ok "no proposals to redact"
