@@ -21,7 +21,7 @@ struct parse {
 	char		why[160];	/* first error, without the line prefix */
 };
 
-enum kind { K_STR, K_INT, K_OUTPUT, K_LABEL };
+enum kind { K_STR, K_INT, K_OUTPUT, K_LABEL, K_PROGRAM, K_OWNSUD };
 
 struct key {
 	const char	*section;
@@ -55,6 +55,10 @@ static const struct key keys[] = {
 	{ "noshow", "escalate_to",	K_STR, S(noshow_escalate_to), 0, 0 },
 	{ "waitlist", "offer_hours",	K_INT, S(offer_hours), 1, 720 },
 	{ "review", "reviewers",	K_STR, S(reviewers), 0, 0 },
+	{ "review", "names",		K_STR, S(reviewer_names), 0, 0 },
+	{ "part2", "program",		K_PROGRAM, S(part2_program), 0, 0 },
+	{ "part2", "units",		K_STR, S(part2_units), 0, 0 },
+	{ "part2", "own_sud",		K_OWNSUD, S(part2_own_sud), 0, 0 },
 	{ "release", "output",		K_OUTPUT, S(release_output), 0, 0 },
 	{ "release", "label",		K_LABEL, S(release_label), 0, 0 },
 	{ "retention", "years",		K_INT, S(retention_years), CONFIG_RETENTION_MIN, 100 },
@@ -100,6 +104,10 @@ config_defaults(struct config *cfg)
 	set_str(&cfg->noshow_escalate_to, "");
 	cfg->offer_hours = 48;
 	set_str(&cfg->reviewers, "");
+	set_str(&cfg->reviewer_names, "");
+	set_str(&cfg->part2_program, "yes");
+	set_str(&cfg->part2_units, "");
+	set_str(&cfg->part2_own_sud, "flag");
 	set_str(&cfg->release_output, "pixels");
 	set_str(&cfg->release_label, "REDACTED");
 	cfg->retention_years = CONFIG_RETENTION_MIN;
@@ -121,6 +129,16 @@ handler(void *user, const char *section, const char *name, const char *value)
 		if (k->kind == K_OUTPUT && strcmp(value, "pixels") != 0 &&
 		    strcmp(value, "text") != 0) {
 			snprintf(p->why, sizeof p->why, "%s: not 'pixels' or 'text'", name);
+			return 0;
+		}
+		if (k->kind == K_PROGRAM && strcmp(value, "yes") != 0 && strcmp(value, "no") != 0 &&
+		    strcmp(value, "units") != 0) {
+			snprintf(p->why, sizeof p->why, "%s: not 'yes', 'no' or 'units'", name);
+			return 0;
+		}
+		if (k->kind == K_OWNSUD && strcmp(value, "flag") != 0 &&
+		    strcmp(value, "redact") != 0) {
+			snprintf(p->why, sizeof p->why, "%s: not 'flag' or 'redact'", name);
 			return 0;
 		}
 		if (k->kind == K_LABEL) {
@@ -210,6 +228,10 @@ config_release(struct config *cfg)
 	free(cfg->sms_command);
 	free(cfg->noshow_escalate_to);
 	free(cfg->reviewers);
+	free(cfg->reviewer_names);
+	free(cfg->part2_program);
+	free(cfg->part2_units);
+	free(cfg->part2_own_sud);
 	free(cfg->release_output);
 	free(cfg->release_label);
 	free(cfg->backup_recipient);
@@ -284,6 +306,29 @@ config_template(void)
 	    "# proposed redaction or reject a case (roi review), e.g.\n"
 	    "# reviewers = alice, bob\n"
 	    "reviewers =\n"
+	    "# how each reviewer signs a release letter, \", \" between, e.g.\n"
+	    "# names = alice: Alice Park, LCSW, bob: Robert Liu, PsyD\n"
+	    "names =\n"
+	    "\n"
+	    "[part2]\n"
+	    "# Is this practice a Part 2 program (42 CFR 2.11, 2.12): does it hold\n"
+	    "# itself out as providing substance use disorder diagnosis, treatment or\n"
+	    "# referral, and is it federally assisted (Medicare, a DEA registration,\n"
+	    "# federal funds, tax exemption)?  yes: its own records' SUD content is\n"
+	    "# Part 2 (the safe side, and the default); units: only records of the\n"
+	    "# SUD units or clinicians named below are; no: its own SUD content is\n"
+	    "# sensitive, not Part 2 (flagged for the reviewer, see own_sud).  Records\n"
+	    "# received from a Part 2 program (they carry the 42 CFR 2.32 notice) are\n"
+	    "# Part 2 whatever this says.  Ask your compliance officer before\n"
+	    "# changing it.\n"
+	    "program = yes\n"
+	    "# with program = units: the units' or clinicians' names as the records\n"
+	    "# show them, \"; \" between, e.g. units = Lakeside Recovery Program; Dana Roe, LCADC\n"
+	    "units =\n"
+	    "# SUD content in the practice's own records that is not Part 2: 'flag'\n"
+	    "# shows it to the reviewer; 'redact' proposes it for redaction, for a\n"
+	    "# state law that protects SUD information anyway\n"
+	    "own_sud = flag\n"
 	    "\n"
 	    "[release]\n"
 	    "# what a released record is: 'pixels' (default) rebuilds every page\n"
@@ -335,4 +380,52 @@ config_is_reviewer(const struct config *cfg, const char *user)
 		p += k;
 	}
 	return 0;
+}
+
+/* login_at - is a "login:" entry of [review] names at p?  its length, or 0 */
+static size_t
+login_at(const char *p)
+{
+	size_t k = 0;
+
+	if (!((p[0] >= 'a' && p[0] <= 'z') || p[0] == '_'))
+		return 0;
+	while ((p[k] >= 'a' && p[k] <= 'z') || (p[k] >= '0' && p[k] <= '9') || p[k] == '_' ||
+	    p[k] == '.' || p[k] == '-')
+		k++;
+	return p[k] == ':' ? k : 0;
+}
+
+const char *
+config_reviewer_name(const struct config *cfg, const char *login, char *out, size_t len)
+{
+	const char	*p = cfg->reviewer_names ? cfg->reviewer_names : "";
+	size_t		n = strlen(login), k;
+
+	snprintf(out, len, "%s", login);
+	for (; *p; p++) {
+		if (p != cfg->reviewer_names && p[-1] != ',' && p[-1] != ' ')
+			continue;
+		if ((k = login_at(p)) == 0 || k != n || strncmp(p, login, n) != 0)
+			continue;
+		/* the name: to the next ", login:" or the end */
+		for (p += k + 1; *p == ' '; p++)
+			;
+		for (k = 0; p[k]; k++) {
+			size_t c = k;
+
+			if (p[k] != ',')
+				continue;
+			for (c++; p[c] == ' '; c++)
+				;
+			if (login_at(p + c))
+				break;
+		}
+		while (k > 0 && (p[k - 1] == ' ' || p[k - 1] == ','))
+			k--;
+		if (k > 0)
+			snprintf(out, len, "%.*s", (int)k, p);
+		break;
+	}
+	return out;
 }

@@ -38,6 +38,10 @@ struct config {
 	char	*noshow_escalate_to;	/* escalations when a clinician has no address */
 	int	offer_hours;		/* [waitlist] time to answer a slot offer */
 	char	*reviewers;		/* [review] login names, ", " between */
+	char	*reviewer_names;	/* [review] names: "login: Full Name, CRED, ..." */
+	char	*part2_program;		/* [part2] program: yes, no or units */
+	char	*part2_units;		/* [part2] units: names, "; " between */
+	char	*part2_own_sud;		/* [part2] own_sud: flag or redact */
 	char	*release_output;	/* [release] output: "pixels" (default) or "text" */
 	char	*release_label;		/* [release] label drawn in every box ("REDACTED") */
 	int	retention_years;	/* [retention] years: originals and packages kept
@@ -57,6 +61,9 @@ int	config_workers(const struct config *cfg);	/* resolved worker count */
 /* config_release_pixels - does a release go out as our pixels (1) or as
  * the redacted original PDF (0, [release] output = text)? */
 int	config_release_pixels(const struct config *cfg);
+/* config_reviewer_name - how login signs ([review] names), else login */
+const char *config_reviewer_name(const struct config *cfg, const char *login, char *out,
+	    size_t len);
 /* config_is_reviewer - is this login name among [review] reviewers? */
 int	config_is_reviewer(const struct config *cfg, const char *user);
 void	config_release(struct config *cfg);

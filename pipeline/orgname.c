@@ -1,7 +1,8 @@
 /*
  * orgname.c - a person's or organisation's name in a form's text (orgname.h)
  *
- * SECURITY: strings only; bounded work (at most ORG_WORDS words of each).
+ * SECURITY: strings only; a name has at most ORG_WORDS words, so the work
+ * is linear in the text.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -13,8 +14,8 @@
 #define ORG_WORDLEN	32
 
 struct words {
-	char	w[ORG_WORDS][ORG_WORDLEN];
-	int	n;
+	char	(*w)[ORG_WORDLEN];
+	int	n, cap;
 };
 
 /* filler - a word that says what kind of body, or a title, not who */
@@ -52,11 +53,11 @@ split(const char *s, struct words *out, int drop_filler)
 			continue;
 		if (k > 0) {
 			cur[k] = '\0';
-			if (!(drop_filler && filler(cur)) && out->n < ORG_WORDS)
+			if (!(drop_filler && filler(cur)) && out->n < out->cap)
 				memcpy(out->w[out->n++], cur, k + 1);
 			k = 0;
 		}
-		if (c == '&' && out->n < ORG_WORDS)
+		if (c == '&' && out->n < out->cap)
 			memcpy(out->w[out->n++], "and", 4);
 		if (c == '\0')
 			break;
@@ -94,22 +95,27 @@ near(const char *a, const char *b)
 int
 orgname_in(const char *text, const char *name)
 {
-	static _Thread_local struct words t, n;
-	int i, k;
+	char		nw[ORG_WORDS][ORG_WORDLEN];
+	struct words	t = { NULL, 0, 0 }, n = { nw, 0, ORG_WORDS };
+	int		i, k, found = 0;
 
 	if (text == NULL || name == NULL)
 		return 0;
 	split(name, &n, 1);
 	if (n.n == 0)
 		return 0;
+	/* a page's text: as many words as it has (at most one per 2 bytes) */
+	t.cap = (int)(strlen(text) / 2 + 2);
+	if ((t.w = malloc((size_t)t.cap * sizeof *t.w)) == NULL)
+		return 0;
 	split(text, &t, 1);
-	for (i = 0; i + n.n <= t.n; i++) {
+	for (i = 0; !found && i + n.n <= t.n; i++) {
 		for (k = 0; k < n.n && near(t.w[i + k], n.w[k]); k++)
 			;
-		if (k == n.n)
-			return 1;
+		found = k == n.n;
 	}
-	return 0;
+	free(t.w);
+	return found;
 }
 
 int

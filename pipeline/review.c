@@ -80,15 +80,19 @@ one_int(struct store *st, const char *sql, int64_t case_id, int64_t doc, int64_t
 	return v;
 }
 
-int
-review_doc_decide(struct store *st, const struct config *cfg, int64_t case_id, int64_t doc,
-    enum review_doc_action what, const char *who, const char *reason, char *why, size_t whylen)
+/*
+ * pending_record - may who do verb on record doc of case case_id?  The
+ * reason given, who a reviewer, the case pending, doc one of its records;
+ * rules gets the review's rules hash.  0 yes, 1 no (why), -1 error
+ */
+static int
+pending_record(struct store *st, const struct config *cfg, int64_t case_id, int64_t doc,
+    const char *who, const char *reason, const char *verb, char rules[65], char *why,
+    size_t whylen)
 {
-	sqlite3_stmt	*s = NULL;
-	const char	*verb = what == REVIEW_WITHHOLD ? "withhold" : "include";
-	char		state[16] = "", by[64] = "", rules[65] = "", t[CLOCK_FMTLEN];
-	int64_t		decided = 0, pid = 0, n;
-	int		r;
+	sqlite3_stmt	*s;
+	char		state[16] = "", by[64] = "", t[CLOCK_FMTLEN];
+	int64_t		decided = 0, n;
 
 	why[0] = '\0';
 	if (reason == NULL || reason[strspn(reason, " \t\r\n")] == '\0') {
@@ -109,10 +113,9 @@ review_doc_decide(struct store *st, const struct config *cfg, int64_t case_id, i
 		snprintf(state, sizeof state, "%s", col(s, 0));
 		snprintf(by, sizeof by, "%s", col(s, 1));
 		decided = sqlite3_column_int64(s, 2);
-		snprintf(rules, sizeof rules, "%s", col(s, 3));
+		snprintf(rules, 65, "%s", col(s, 3));
 	}
 	sqlite3_finalize(s);
-	s = NULL;
 	if (state[0] == '\0') {
 		snprintf(why, whylen, "case C-%lld is not in the review queue", (long long)case_id);
 		return 1;
@@ -130,6 +133,21 @@ review_doc_decide(struct store *st, const struct config *cfg, int64_t case_id, i
 		    " C-%lld lists them)", (long long)doc, (long long)case_id, (long long)case_id);
 		return 1;
 	}
+	return 0;
+}
+
+int
+review_doc_decide(struct store *st, const struct config *cfg, int64_t case_id, int64_t doc,
+    enum review_doc_action what, const char *who, const char *reason, char *why, size_t whylen)
+{
+	sqlite3_stmt	*s = NULL;
+	const char	*verb = what == REVIEW_WITHHOLD ? "withhold" : "include";
+	char		rules[65] = "";
+	int64_t		pid = 0, n;
+	int		r;
+
+	if ((r = pending_record(st, cfg, case_id, doc, who, reason, verb, rules, why, whylen)) != 0)
+		return r;
 	/* whole-document proposals still standing */
 	if ((n = one_int(st, "SELECT count(*) FROM proposals WHERE case_id = ? AND doc_id = ? AND"
 	    " pageno = 0 AND state = 'proposed'", case_id, doc, 0)) < 0)
@@ -429,4 +447,114 @@ review_still_valid(struct store *st, int64_t case_id, time_t now, char *why, siz
 out:
 	json_decref(auth);
 	return rc;
+}
+
+/* TPO_WAITING - the records of case ?1 whose answer approval waits for */
+#define TPO_WAITING	"SELECT r.doc_id FROM case_records r WHERE r.case_id = ?1 AND" \
+	" r.provenance = 1 AND r.tpo IS NULL AND NOT EXISTS (SELECT 1 FROM auth a WHERE" \
+	" a.case_id = ?1 AND json_extract(a.result, '$.part2_allowed') = 1)"
+
+int
+review_tpo_unanswered(struct store *st, int64_t case_id, int64_t *docs, int max)
+{
+	sqlite3_stmt	*s = store_prepare(st, TPO_WAITING " ORDER BY r.doc_id");
+	int		n = 0;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, case_id);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		if (n < max)
+			docs[n] = sqlite3_column_int64(s, 0);
+		n++;
+	}
+	sqlite3_finalize(s);
+	return n;
+}
+
+int
+review_tpo(struct store *st, const struct config *cfg, int64_t case_id, int64_t doc, int yes,
+    const char *who, const char *reason, char *why, size_t whylen)
+{
+	sqlite3_stmt	*s = NULL;
+	char		rules[65], detail[REVIEW_WHY + 8];
+	int64_t		prov, answered, act;
+	int		r;
+
+	if ((r = pending_record(st, cfg, case_id, doc, who, reason, "answer for", rules, why,
+	    whylen)) != 0)
+		return r;
+	prov = one_int(st, "SELECT provenance FROM case_records WHERE case_id = ? AND doc_id = ?",
+	    case_id, doc, 0);
+	answered = one_int(st, "SELECT tpo IS NOT NULL FROM case_records WHERE case_id = ? AND"
+	    " doc_id = ?", case_id, doc, 0);
+	if (prov < 0 || answered < 0)
+		return -1;
+	if (!prov) {
+		snprintf(why, whylen, "document %lld of C-%lld does not carry the 42 CFR 2.32 notice:"
+		    " the question is for records received from a Part 2 program", (long long)doc,
+		    (long long)case_id);
+		return 1;
+	}
+	if (answered) {
+		snprintf(why, whylen, "document %lld of C-%lld was answered already (roi review show"
+		    " C-%lld)", (long long)doc, (long long)case_id, (long long)case_id);
+		return 1;
+	}
+	snprintf(detail, sizeof detail, "%s: %s", yes ? "yes" : "no", reason);
+	if (store_begin(st) == -1)
+		return -1;
+	s = store_prepare(st, "INSERT INTO review_actions(case_id, at, who, action, detail, doc_id)"
+	    " VALUES (?, ?, ?, 'tpo', ?, ?)");
+	if (s == NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, case_id);
+	sqlite3_bind_int64(s, 2, clock_now());
+	sqlite3_bind_text(s, 3, who, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, detail, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, doc);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		goto err;
+	sqlite3_finalize(s);
+	act = sqlite3_last_insert_rowid(store_db(st));
+	s = store_prepare(st, "UPDATE case_records SET tpo = ?3, tpo_action = ?4 WHERE case_id = ?1"
+	    " AND doc_id = ?2");
+	if (s == NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, case_id);
+	sqlite3_bind_int64(s, 2, doc);
+	sqlite3_bind_text(s, 3, yes ? "yes" : "no", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, act);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		goto err;
+	sqlite3_finalize(s);
+	s = NULL;
+	if (yes) {
+		/* redisclosed as HIPAA allows: the record goes out, with the notice */
+		if ((s = store_prepare(st, "UPDATE proposals SET state = 'kept' WHERE case_id = ? AND"
+		    " doc_id = ? AND origin = 'rules' AND state = 'proposed'")) == NULL)
+			goto fail;
+		sqlite3_bind_int64(s, 1, case_id);
+		sqlite3_bind_int64(s, 2, doc);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			goto err;
+		sqlite3_finalize(s);
+		if ((s = store_prepare(st, "UPDATE review SET part2 = 'disclose', notice = 1 WHERE"
+		    " case_id = ?")) == NULL)
+			goto fail;
+		sqlite3_bind_int64(s, 1, case_id);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			goto err;
+		sqlite3_finalize(s);
+		s = NULL;
+	}
+	if (store_commit(st) == -1)
+		goto fail;
+	return 0;
+err:
+	store_err(st, "tpo answer");
+fail:
+	sqlite3_finalize(s);
+	store_rollback(st);
+	return -1;
 }

@@ -57,6 +57,33 @@ int	review_keep_check(struct store *st, int64_t case_id, int64_t pid, char *why,
 	    size_t whylen);
 
 /*
+ * Records received from a Part 2 program (they carry the 42 CFR 2.32
+ * notice) are Part 2 wherever they sit.  Under the 2024 rule, a covered
+ * entity that received them under the patient's consent for treatment,
+ * payment and health care operations may redisclose them as HIPAA allows,
+ * except in proceedings against the patient (2.32(a)(1), 2.33(b)).  roi
+ * cannot know how a record came; the reviewer answers, per record:
+ *
+ *   review_tpo(yes)  received under a TPO consent, and this release is not
+ *                    for a proceeding against the patient: the record's
+ *                    proposals become 'kept' (it goes out whole) and the
+ *                    release carries the 2.32 notice (review.part2
+ *                    'disclose', notice 1);
+ *   review_tpo(no)   not so, or not known: the record stays withheld.
+ *
+ * The answer is stored with the record (case_records.tpo) and a
+ * review_actions row (action 'tpo', the reason); it is given once.  Until
+ * every such record of a case is answered (and the authorization does not
+ * itself consent to Part 2), approval waits: review_tpo_unanswered().
+ * Returns as review_doc_decide.
+ */
+int	review_tpo(struct store *st, const struct config *cfg, int64_t case_id, int64_t doc,
+	    int yes, const char *who, const char *reason, char *why, size_t whylen);
+/* review_tpo_unanswered - records of the case awaiting the answer: how
+ * many (-1 error), the first max of them in docs */
+int	review_tpo_unanswered(struct store *st, int64_t case_id, int64_t *docs, int max);
+
+/*
  * Approval: what `roi review approve` (and the browser's approve) checks
  * before a case may go out, in one place.  review_approve_check() reads
  * the case's authorization as it stands now (a revocation received since

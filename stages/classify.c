@@ -37,6 +37,7 @@
 #include "docpatient.h"
 #include "doctype.h"
 #include "msg.h"
+#include "orgname.h"
 #include "part2.h"
 #include "propose.h"
 #include "rules.h"
@@ -55,6 +56,9 @@ struct job {
 	struct docpatient	*dp;		/* is each record the case patient's? */
 	char			*nick;		/* rules/nicknames.rules */
 	int			proposals;
+	int			own_part2;	/* [part2] program = yes */
+	const char		*units;		/* program = units: their names */
+	int			own_redact;	/* [part2] own_sud = redact */
 };
 
 /* boxes_json - "[[x0,y0,x1,y1],...]" (free it) */
@@ -234,7 +238,7 @@ static int
 one_record(struct job *j, int64_t case_id, int64_t doc, int64_t input)
 {
 	sqlite3_stmt	*s;
-	int		prov = 0, psy = 0, hits = 0, rc = 0, pages = 0;
+	int		prov = 0, psy = 0, hits = 0, rc = 0, pages = 0, unit = 0;
 
 	docpatient_reset(j->dp);
 	s = store_prepare(j->ctx->st, "SELECT pageno, width, height, text FROM pages"
@@ -243,14 +247,48 @@ one_record(struct job *j, int64_t case_id, int64_t doc, int64_t input)
 		return -1;
 	sqlite3_bind_int64(s, 1, doc);
 	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW) {
+		const char *text = (const char *)sqlite3_column_text(s, 3);
+
 		pages++;
+		if (j->units && text && orgname_any(text, "", j->units))
+			unit = 1;
 		rc = one_page(j, case_id, doc, sqlite3_column_int(s, 0),
 		    (float)sqlite3_column_double(s, 1), (float)sqlite3_column_double(s, 2),
-		    (const char *)sqlite3_column_text(s, 3), &prov, &psy, &hits);
+		    text, &prov, &psy, &hits);
 	}
 	sqlite3_finalize(s);
 	if (rc == -1)
 		return -1;
+	/* whose SUD content: Part 2 follows where a record came from (42 CFR
+	 * 2.11, 2.12(a)(1)).  A record received from a Part 2 program (the 2.32
+	 * notice) is Part 2 wherever it sits; the practice's own record is Part
+	 * 2 only when the practice (program = yes), or the unit the record
+	 * names (program = units), is a Part 2 program.  Otherwise its SUD
+	 * content is sensitive, not Part 2: flagged for the reviewer, or
+	 * proposed for redaction by practice policy (own_sud = redact), never
+	 * labelled Part 2 */
+	if (hits > 0 && !prov && !j->own_part2 && !unit) {
+		int redact = j->own_redact && !j->part2_ok;
+
+		s = store_prepare(j->ctx->st, "UPDATE proposals SET state = ?3, reason = ?4 ||"
+		    " ' (rule ' || rule || ')' WHERE case_id = ?1 AND doc_id = ?2 AND pageno > 0 AND"
+		    " origin = 'rules' AND state IN ('proposed', 'disclosed')");
+		if (s == NULL)
+			return -1;
+		sqlite3_bind_int64(s, 1, case_id);
+		sqlite3_bind_int64(s, 2, doc);
+		sqlite3_bind_text(s, 3, redact ? "proposed" : "flagged", -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 4, redact ? "substance use information in the practice's own"
+		    " record, not Part 2: proposed for redaction by practice policy (roi.conf"
+		    " [part2] own_sud = redact)" : "substance use information in the practice's own"
+		    " record, not Part 2 (roi.conf [part2] program): flagged for a look", -1,
+		    SQLITE_STATIC);
+		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : store_err(j->ctx->st, "own record");
+		sqlite3_finalize(s);
+		if (rc == -1)
+			return -1;
+		hits = 0;
+	}
 	/* whole-document findings */
 	if (prov && !j->part2_ok && add(j, case_id, doc, 0, "proposed", "part2_record",
 	    "provenance", "the whole document", "carries the 42 CFR 2.32 notice: the whole "
@@ -351,14 +389,14 @@ static int
 queue_review(struct job *j, int64_t case_id, int records)
 {
 	sqlite3_stmt	*s;
-	int64_t		found, decided;
+	int64_t		found, decided, tpo;
 	const char	*mode;
 	char		detail[96];
 	int		rc;
 
 	s = store_prepare(j->ctx->st, "SELECT coalesce(sum(part2_hits + provenance), 0),"
-	    " (SELECT count(*) FROM review WHERE case_id = ?1 AND state != 'pending')"
-	    " FROM case_records WHERE case_id = ?1");
+	    " (SELECT count(*) FROM review WHERE case_id = ?1 AND state != 'pending'),"
+	    " coalesce(sum(tpo = 'yes'), 0) FROM case_records WHERE case_id = ?1");
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, case_id);
@@ -368,8 +406,10 @@ queue_review(struct job *j, int64_t case_id, int records)
 	}
 	found = sqlite3_column_int64(s, 0);
 	decided = sqlite3_column_int64(s, 1);
+	tpo = sqlite3_column_int64(s, 2);
 	sqlite3_finalize(s);
-	mode = found == 0 ? "none" : j->part2_ok ? "disclose" : "redact";
+	/* a record received under a TPO consent goes out with the notice (review.h) */
+	mode = found == 0 ? "none" : j->part2_ok || tpo > 0 ? "disclose" : "redact";
 	s = store_prepare(j->ctx->st, "INSERT INTO review(case_id, state, part2, notice,"
 	    " rules_sha256, entered_at) VALUES (?1, 'pending', ?2, ?3, ?4, ?5)"
 	    " ON CONFLICT(case_id) DO UPDATE SET state = 'pending', part2 = ?2, notice = ?3,"
@@ -427,6 +467,11 @@ stage_classify_main(int argc, char **argv)
 		goto out;
 	}
 	j.nick = rules_read(ctx.home, "nicknames.rules");
+	/* units named nowhere: the safe side, as a program in whole */
+	j.units = strcmp(ctx.cfg.part2_program, "units") == 0 && ctx.cfg.part2_units[strspn(
+	    ctx.cfg.part2_units, " ;,")] ? ctx.cfg.part2_units : NULL;
+	j.own_part2 = strcmp(ctx.cfg.part2_program, "no") != 0 && j.units == NULL;
+	j.own_redact = strcmp(ctx.cfg.part2_own_sud, "redact") == 0;
 	if (docpatient_case_patient(ctx.st, ctx.id, pid) == -1 ||
 	    docpatient_open(&j.dp, ctx.st, j.nick, pid) == -1)
 		goto out;

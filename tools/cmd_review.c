@@ -352,9 +352,10 @@ records_json(struct store *st, int64_t id)
 
 	s = store_prepare(st, "SELECT r.doc_id, i.name, d.pages, r.provenance, r.psychotherapy,"
 	    " r.part2_hits, d.sha256, coalesce(r.patient_match, 'unchecked'), r.patient_by,"
-	    " r.patient_other, x.who, x.at, x.detail FROM case_records r JOIN documents d ON"
-	    " d.id = r.doc_id JOIN inputs i ON i.id = r.input_id LEFT JOIN review_actions x ON"
-	    " x.id = r.patient_confirmed WHERE r.case_id = ? ORDER BY r.input_id");
+	    " r.patient_other, x.who, x.at, x.detail, r.tpo, y.who, y.at, y.detail FROM"
+	    " case_records r JOIN documents d ON d.id = r.doc_id JOIN inputs i ON i.id ="
+	    " r.input_id LEFT JOIN review_actions x ON x.id = r.patient_confirmed LEFT JOIN"
+	    " review_actions y ON y.id = r.tpo_action WHERE r.case_id = ? ORDER BY r.input_id");
 	if (s == NULL)
 		return a;
 	sqlite3_bind_int64(s, 1, id);
@@ -367,6 +368,16 @@ records_json(struct store *st, int64_t id)
 
 		json_object_set_new(o, "decision", doc_decision(st, id, sqlite3_column_int64(s, 0)));
 		json_object_set_new(o, "patient", patient_json(s, 7));
+		/* received from a Part 2 program: under a TPO consent? (review.h) */
+		if (sqlite3_column_int(s, 3)) {
+			char t[CLOCK_FMTLEN];
+			const char *d = col(s, 16), *r = strstr(d, ": ");
+
+			json_object_set_new(o, "tpo", sqlite3_column_type(s, 13) == SQLITE_NULL ?
+			    json_pack("{s:s}", "answer", "unanswered") : json_pack("{s:s, s:s, s:s,"
+			    " s:s}", "answer", col(s, 13), "by", col(s, 14), "at",
+			    clock_fmt_iso(sqlite3_column_int64(s, 15), t), "reason", r ? r + 2 : d));
+		}
 		json_array_append_new(a, o);
 	}
 	sqlite3_finalize(s);
@@ -597,8 +608,9 @@ print_show(json_t *j)
 	    json_string_value(json_object_get(j, "case")));
 	printf("  Part 2 content: %s\n", strcmp(part2, "redact") == 0 ?
 	    "found; proposed for redaction (no consent to disclose it)" :
-	    strcmp(part2, "disclose") == 0 ? "found; disclosed under the patient's consent, "
-	    "with the 42 CFR 2.32 notice" : "none found");
+	    strcmp(part2, "disclose") == 0 ? "found; disclosed under the patient's consent (or"
+	    " the TPO consent a record was received under), with the 42 CFR 2.32 notice" :
+	    "none found");
 	printf("  rules: part2.rules sha256 %.16s\n", json_string_value(json_object_get(j, "rules_sha256")));
 	json_array_foreach(json_object_get(j, "records"), i, rec) {
 		long long	doc = json_integer_value(json_object_get(rec, "doc"));
@@ -620,6 +632,24 @@ print_show(json_t *j)
 		}
 		print_patient(json_object_get(rec, "patient"), json_string_value(json_object_get(j,
 		    "case")), doc);
+		if (json_is_object(json_object_get(rec, "tpo"))) {
+			json_t		*tp = json_object_get(rec, "tpo");
+			const char	*an = json_string_value(json_object_get(tp, "answer"));
+
+			if (strcmp(an, "unanswered") == 0)
+				printf("  received from a Part 2 program: was it received under the patient's"
+				    " consent for treatment, payment and operations, and is this release not"
+				    " for a proceeding against the patient (42 CFR 2.33(b))?  answer: roi"
+				    " review tpo %s %lld yes|no --reason WHY\n",
+				    json_string_value(json_object_get(j, "case")), doc);
+			else
+				printf("  received under a TPO consent: %s, by %s on %s: %s%s\n", an,
+				    json_string_value(json_object_get(tp, "by")),
+				    hum(json_object_get(tp, "at")),
+				    json_string_value(json_object_get(tp, "reason")),
+				    strcmp(an, "yes") == 0 ? " (goes out with the 2.32 notice)" :
+				    " (withheld)");
+		}
 		{
 			struct item	it[512];
 			int		ni = 0, m, last = -1;
@@ -1194,10 +1224,11 @@ fail:
 	return 1;
 }
 
-/* do_document - review withhold|include CASE DOC --reason WHY (review.h) */
+/* do_document - review withhold|include CASE DOC --reason WHY, or tpo
+ * CASE DOC yes|no --reason WHY (review.h) */
 static int
 do_document(struct store *st, const char *home, struct rev *r, const char *cmd,
-    const char *docarg, const char *reason)
+    const char *docarg, const char *answer, const char *reason)
 {
 	struct config	cfg;
 	char		p[SPOOL_PATH], why[REVIEW_WHY], *end;
@@ -1214,11 +1245,20 @@ do_document(struct store *st, const char *home, struct rev *r, const char *cmd,
 		config_release(&cfg);
 		return 1;
 	}
-	rc = review_doc_decide(st, &cfg, r->id, doc, strcmp(cmd, "withhold") == 0 ?
-	    REVIEW_WITHHOLD : REVIEW_INCLUDE, whoami(), reason, why, sizeof why);
+	if (answer)
+		rc = review_tpo(st, &cfg, r->id, doc, strcmp(answer, "yes") == 0, whoami(), reason,
+		    why, sizeof why);
+	else
+		rc = review_doc_decide(st, &cfg, r->id, doc, strcmp(cmd, "withhold") == 0 ?
+		    REVIEW_WITHHOLD : REVIEW_INCLUDE, whoami(), reason, why, sizeof why);
 	config_release(&cfg);
 	if (rc == 1)
 		msg_error("review: %s", why);
+	else if (rc == 0 && answer)
+		printf(strcmp(answer, "yes") == 0 ? "review: document %lld of C-%lld: received under"
+		    " a TPO consent: it goes out as HIPAA allows, with the 42 CFR 2.32 notice\n" :
+		    "review: document %lld of C-%lld: not received under a TPO consent: it stays"
+		    " withheld\n", doc, (long long)r->id);
 	else if (rc == 0)
 		printf(strcmp(cmd, "withhold") == 0 ? "review: document %lld of C-%lld withheld whole:"
 		    " it will not go out; the letter says only that information was withheld as"
@@ -1243,6 +1283,25 @@ patient_gate(struct store *st, int64_t id)
 		    " check %s and run roi review confirm-patient C-%lld DOC --reason WHY",
 		    (long long)id, n == 1 ? "" : "s", docpatient_ids(docs, n < 32 ? n : 32, ids,
 		    sizeof ids), n > 32 ? ", ..." : "", n == 1 ? "it" : "each", (long long)id);
+	return 1;
+}
+
+/* tpo_gate - approval waits for the answer on each record received from a
+ * Part 2 program (review.h); 0 or 1 said */
+static int
+tpo_gate(struct store *st, int64_t id)
+{
+	int64_t	docs[32];
+	char	ids[400];
+	int	n;
+
+	if ((n = review_tpo_unanswered(st, id, docs, 32)) == 0)
+		return 0;
+	if (n > 0)
+		msg_error("review: C-%lld: record%s %s%s came from a Part 2 program: say whether"
+		    " %s received under a TPO consent: roi review tpo C-%lld DOC yes|no --reason WHY",
+		    (long long)id, n == 1 ? "" : "s", docpatient_ids(docs, n < 32 ? n : 32, ids,
+		    sizeof ids), n > 32 ? ", ..." : "", n == 1 ? "it was" : "each was", (long long)id);
 	return 1;
 }
 
@@ -1272,7 +1331,8 @@ usage(void)
 	    " redact CASE [--doc D] (--page N --box X0,Y0,X1,Y1 | --text PHRASE) |"
 	    " keep CASE PROPOSAL --reason WHY | approve CASE [--to NAME] [--override WHY] [--patient ID] |"
 	    " reject CASE --reason WHY | withhold CASE DOC --reason WHY |"
-	    " include CASE DOC --reason WHY | confirm-patient CASE DOC --reason WHY");
+	    " include CASE DOC --reason WHY | confirm-patient CASE DOC --reason WHY |"
+	    " tpo CASE DOC yes|no --reason WHY");
 	return EXIT_USAGE;
 }
 
@@ -1300,7 +1360,8 @@ cmd_review(int argc, char **argv, const char *home)
 		    "       roi [-C DIR] review reject CASE --reason \"WHY\"\n"
 		    "       roi [-C DIR] review withhold CASE DOC --reason \"WHY\"\n"
 		    "       roi [-C DIR] review include CASE DOC --reason \"WHY\"\n"
-		    "       roi [-C DIR] review confirm-patient CASE DOC --reason \"WHY\"\n\n"
+		    "       roi [-C DIR] review confirm-patient CASE DOC --reason \"WHY\"\n"
+		    "       roi [-C DIR] review tpo CASE DOC yes|no --reason \"WHY\"\n\n"
 		    "The cases whose records have been read wait here for a clinician.  show\n"
 		    "lists, page by page, what roi proposes to black out and why (Part 2\n"
 		    "substance use content unless the patient consented to disclose it;\n"
@@ -1321,7 +1382,12 @@ cmd_review(int argc, char **argv, const char *home)
 		    "allows them).  Every record must show the case's patient (name and date\n"
 		    "of birth, or MRN); one that shows another patient, or none, blocks approval\n"
 		    "until a reviewer has checked it and says so with confirm-patient and the\n"
-		    "reason.  Every action is recorded.\n");
+		    "reason.  A record received from a Part 2 program (it carries the 42 CFR\n"
+		    "2.32 notice) waits for tpo: yes when it came under the patient's consent\n"
+		    "for treatment, payment and operations and this release is not for a\n"
+		    "proceeding against the patient (it then goes out as HIPAA allows, with\n"
+		    "the notice: 42 CFR 2.33(b)); no keeps it withheld.  Every action is\n"
+		    "recorded.\n");
 		return 0;
 	}
 	as_json = take_flag(&argc, argv, "--json");
@@ -1372,6 +1438,16 @@ cmd_review(int argc, char **argv, const char *home)
 			msg_error("review: reject needs --reason");
 			return EXIT_USAGE;
 		}
+	} else if (strcmp(cmd, "tpo") == 0 && argc == 5) {
+		if (strcmp(argv[4], "yes") != 0 && strcmp(argv[4], "no") != 0) {
+			msg_error("review: tpo CASE DOC yes|no --reason WHY: '%s' is not yes or no",
+			    argv[4]);
+			return EXIT_USAGE;
+		}
+		if (why == NULL || why[strspn(why, " \t")] == '\0') {
+			msg_error("review: tpo needs --reason: say how you know how the record came");
+			return EXIT_USAGE;
+		}
 	} else if ((strcmp(cmd, "withhold") == 0 || strcmp(cmd, "include") == 0) && argc == 4) {
 		if (why == NULL || why[strspn(why, " \t")] == '\0') {
 			msg_error("review: %s needs --reason: say why", cmd);
@@ -1413,8 +1489,10 @@ cmd_review(int argc, char **argv, const char *home)
 		goto out;
 	if (strcmp(cmd, "redact") == 0)
 		rc = do_redact(st, &r, doc, page, box, text, why);
-	else if (strcmp(cmd, "withhold") == 0 || strcmp(cmd, "include") == 0)
-		rc = do_document(st, home, &r, cmd, argv[3], why);
+	else if (strcmp(cmd, "withhold") == 0 || strcmp(cmd, "include") == 0 ||
+	    strcmp(cmd, "tpo") == 0)
+		rc = do_document(st, home, &r, cmd, argv[3], strcmp(cmd, "tpo") == 0 ? argv[4] : NULL,
+		    why);
 	else if (strcmp(cmd, "keep") == 0) {
 		if (must_be_reviewer(home, "keep a proposed redaction"))
 			rc = do_keep(st, &r, argv[3], why);
@@ -1430,7 +1508,8 @@ cmd_review(int argc, char **argv, const char *home)
 		char	why_not[REVIEW_WHY];
 		int	c;
 
-		if (!must_be_reviewer(home, "approve a release") || patient_gate(st, id) != 0)
+		if (!must_be_reviewer(home, "approve a release") || patient_gate(st, id) != 0 ||
+		    tpo_gate(st, id) != 0)
 			goto out;
 		if ((c = review_approve_check(st, id, clock_now(), &ap, why_not,
 		    sizeof why_not)) != 0) {

@@ -33,7 +33,7 @@ static const struct {
 	{ "case",   cmd_case,   1, "case list | show CASE | attach CASE FILE   requests, their parts, their records", "list show attach" },
 	{ "auth",   cmd_auth,   1, "auth show CASE [--json] is the authorization valid, and for what?", "show" },
 	{ "rules",  cmd_rules,  0, "rules check [FILE]      are the rules files usable?", "check" },
-	{ "review", cmd_review, 1, "review list | show CASE | redact | keep | approve | reject   the clinician's review queue", "list show redact keep approve reject withhold include confirm-patient" },
+	{ "review", cmd_review, 1, "review list | show CASE | redact | keep | approve | reject   the clinician's review queue", "list show redact keep approve reject withhold include confirm-patient tpo" },
 	{ "recipient", cmd_recipient, 1, "recipient add NAME (--age KEY | --passphrase | --zip | --fax N) | alias NAME OTHER | list   who releases go to", "add alias list" },
 	{ "release", cmd_release, 1, "release list | open PACKAGE   the packages made, and reopening one", "list open" },
 	{ "log",    cmd_log,    1, "log verify | show | prove SEQ | pubkey | accounting --patient ID   the disclosure log", "verify show prove pubkey accounting" },

@@ -79,6 +79,33 @@ test_overrides(void **state)
 	unlink(path);
 }
 
+/* [part2]: the safe side unless the practice says; [review] names */
+static void
+test_part2_and_names(void **state)
+{
+	struct config	c;
+	char		n[128];
+
+	config_defaults(&c);
+	assert_string_equal(c.part2_program, "yes");
+	assert_string_equal(c.part2_own_sud, "flag");
+	assert_string_equal(config_reviewer_name(&c, "alice", n, sizeof n), "alice");
+	assert_int_equal(write_conf("[part2]\nprogram = units\nunits = Lakeside Recovery; Dana Roe\n"
+	    "own_sud = redact\n[review]\nnames = alice: Alice Park, LCSW, bob.r: Robert Liu, PsyD,"
+	    " LP, carol:Carol Ng\n"), 0);
+	assert_int_equal(config_load(&c, path), 0);
+	assert_string_equal(c.part2_program, "units");
+	assert_string_equal(c.part2_units, "Lakeside Recovery; Dana Roe");
+	assert_string_equal(c.part2_own_sud, "redact");
+	assert_string_equal(config_reviewer_name(&c, "alice", n, sizeof n), "Alice Park, LCSW");
+	assert_string_equal(config_reviewer_name(&c, "bob.r", n, sizeof n), "Robert Liu, PsyD, LP");
+	assert_string_equal(config_reviewer_name(&c, "carol", n, sizeof n), "Carol Ng");
+	assert_string_equal(config_reviewer_name(&c, "bob", n, sizeof n), "bob");
+	assert_string_equal(config_reviewer_name(&c, "park", n, sizeof n), "park");
+	config_release(&c);
+	unlink(path);
+}
+
 /* each bad file must fail; the message (checked by eye in e2e) names the line */
 static void
 test_errors(void **state)
@@ -92,6 +119,8 @@ test_errors(void **state)
 		"[pipeline]\nthis line has no equals sign\n",
 		"[release]\noutput = pdf\n",		/* neither pixels nor text */
 		"[release]\nlabel = R\xc3\xa9" "dig\xc3\xa9\n",	/* not ASCII */
+		"[part2]\nprogram = maybe\n",		/* yes, no or units */
+		"[part2]\nown_sud = hide\n",		/* flag or redact */
 	};
 	struct config c;
 	size_t i;
@@ -113,6 +142,7 @@ main(void)
 		cmocka_unit_test(test_template_parses),
 		cmocka_unit_test(test_overrides),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_part2_and_names),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

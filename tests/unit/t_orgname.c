@@ -3,6 +3,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "orgname.h"
@@ -38,6 +39,21 @@ test_in(void **state)
 			    cases[i].want);
 }
 
+/* a name far into a page's text (units named in a record's signature) */
+static void
+test_long_text(void **state)
+{
+	char	text[4096] = "";
+	int	i;
+
+	(void)state;
+	for (i = 0; i < 300; i++)
+		strcat(text, "word ");
+	strcat(text, "Begin weekly CBT with Riley Examplar, PhD.");
+	assert_int_equal(orgname_any(text, "", "Lakeside Recovery; Riley Examplar, PhD"), 1);
+	assert_int_equal(orgname_any(text, "", "Dana Roe"), 0);
+}
+
 static void
 test_any(void **state)
 {
@@ -54,6 +70,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_in),
+		cmocka_unit_test(test_long_text),
 		cmocka_unit_test(test_any),
 	};
 
