@@ -69,13 +69,14 @@ is_time(const char *s, size_t n)
 	return mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h < 24 && mi < 60 && se < 61;
 }
 
-/* is_case - C-N, N a positive decimal without leading zero */
+/* is_case - C-N (a case) or M-N (a disclosure recorded by hand), N a
+ * positive decimal without leading zero */
 static int
 is_case(const char *s, size_t n)
 {
 	size_t i;
 
-	if (n < 3 || n > 22 || s[0] != 'C' || s[1] != '-' || s[2] == '0')
+	if (n < 3 || n > 22 || (s[0] != 'C' && s[0] != 'M') || s[1] != '-' || s[2] == '0')
 		return 0;
 	for (i = 2; i < n; i++)
 		if (!(s[i] >= '0' && s[i] <= '9'))
@@ -155,7 +156,7 @@ parse_seq(const char *s, size_t n, uint64_t *v)
 	return 1;
 }
 
-static const char *const channels[] = { "age", "passphrase", "zip", "fax", NULL };
+static const char *const channels[] = { "age", "passphrase", "zip", "fax", "outside", NULL };
 static const char *const part2s[] = { "none", "redact", "disclose", NULL };
 
 #define NFIELDS	13
@@ -197,9 +198,9 @@ chain_parse(const char *line, size_t len, struct chain_entry *e, char *why)
 	if (!is_time(f[2], fl[2]))
 		return fail(why, "TIME is not YYYY-MM-DDTHH:MM:SSZ");
 	if (!is_case(f[3], fl[3]))
-		return fail(why, "CASE is not C-N");
+		return fail(why, "CASE is not C-N or M-N");
 	if (!is_word(f[4], fl[4], channels))
-		return fail(why, "CHANNEL is not age, passphrase, zip or fax");
+		return fail(why, "CHANNEL is not age, passphrase, zip, fax or outside");
 	if (!is_word(f[5], fl[5], part2s))
 		return fail(why, "PART2 is not none, redact or disclose");
 	if (fl[6] != 1 || (f[6][0] != '0' && f[6][0] != '1'))

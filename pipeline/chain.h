@@ -9,14 +9,17 @@
  *
  *   SEQ       1, 2, 3, ... in decimal, no leading zero
  *   TIME      when it was released, UTC: 2026-03-02T09:00:00Z
- *   CASE      the case id, C-N
- *   CHANNEL   age, passphrase, zip or fax: how the release left
+ *   CASE      the case id, C-N; or M-N for a disclosure made outside roi and
+ *             recorded by hand (roi log add), N its number
+ *   CHANNEL   age, passphrase, zip or fax: how the release left; outside
+ *             for a disclosure recorded by hand
  *   PART2     none, redact or disclose: what happened to 42 CFR Part 2 content
  *   NOTICE    1 when the 42 CFR 2.32 notice went out, else 0
- *   PACKAGE   SHA-256 of the released file, 64 lower-case hex
+ *   PACKAGE   SHA-256 of the released file, 64 lower-case hex (64 zeros: M-N)
  *   AUTH      SHA-256 of the authorization document, 64 lower-case hex
- *   RULES     SHA-256 of the Part 2 rules used, 64 lower-case hex
- *   REVIEWER  the login of the clinician who approved it ([a-z_][a-z0-9_.-]*, <= 32)
+ *             (64 zeros: none, as for M-N)
+ *   RULES     SHA-256 of the Part 2 rules used, 64 lower-case hex (zeros: M-N)
+ *   REVIEWER  the login of the clinician who approved it (M-N: who recorded it) ([a-z_][a-z0-9_.-]*, <= 32)
  *   PREV      the RFC 6962 leaf hash of the entry before, 64 lower-case hex
  *             (64 zeros for entry 1): SHA-256(0x00 || previous line with its LF)
  *   SEALED    the accounting fields (patient, recipient and address, what

@@ -214,7 +214,8 @@ enum { Q_STATE, Q_LEAF, Q_ENTRY, Q_SETSTATE, Q_RELEASE, NQ };
 static const char *const qsql[NQ] = {
 	"SELECT size, bytes, tree FROM log_state WHERE id = 1",
 	"SELECT leaf, line FROM log_entries WHERE seq = ?",
-	"INSERT INTO log_entries(seq, case_id, line, leaf, offset, at) VALUES (?, ?, ?, ?, ?, ?)",
+	"INSERT INTO log_entries(seq, case_id, line, leaf, offset, at, manual_id)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?)",
 	"INSERT OR REPLACE INTO log_state(id, size, bytes, tree, checkpoint) VALUES (1, ?, ?, ?, ?)",
 	"UPDATE releases SET state = 'released', released_at = ?, outbox = ?, published = 0"
 	" WHERE case_id = ? AND state = 'packaged'",
@@ -305,9 +306,30 @@ put_checkpoint(int fd, const char *note, size_t len)
 	return 0;
 }
 
+static int	append(struct chainlog *cl, int64_t case_id, const struct chainlog_manual *m,
+		    struct chain_entry *e, const char *json, const char *outbox, uint64_t *seq);
+
 int
 chainlog_append(struct chainlog *cl, int64_t case_id, struct chain_entry *e,
     const char *json, const char *outbox, uint64_t *seq)
+{
+	return append(cl, case_id, NULL, e, json, outbox, seq);
+}
+
+int
+chainlog_append_manual(struct chainlog *cl, const struct chainlog_manual *m,
+    struct chain_entry *e, const char *json, uint64_t *seq, int64_t *id)
+{
+	int rc = append(cl, 0, m, e, json, NULL, seq);
+
+	if (rc == 0)
+		*id = strtoll(e->case_id + 2, NULL, 10);
+	return rc;
+}
+
+static int
+append(struct chainlog *cl, int64_t case_id, const struct chainlog_manual *m,
+    struct chain_entry *e, const char *json, const char *outbox, uint64_t *seq)
 {
 	struct merkle_tree	tree;
 	sqlite3_stmt		*s;
@@ -316,6 +338,7 @@ chainlog_append(struct chainlog *cl, int64_t case_id, struct chain_entry *e,
 	char			line[CHAIN_LINE_MAX + 1], why[CHAIN_WHY], *body = NULL, *note = NULL;
 	char			*sealed = NULL, last[21] = "";
 	const char		*t;
+	int64_t			manual = 0;
 	time_t			now;
 	size_t			blen, nlen, tlen;
 	uint64_t		size = 0, bytes = 0;
@@ -327,6 +350,26 @@ chainlog_append(struct chainlog *cl, int64_t case_id, struct chain_entry *e,
 	if (store_begin(cl->st) == -1)
 		goto out;
 	began = 1;
+	if (m != NULL) {
+		/* a disclosure recorded by hand: its row, and M-N its CASE */
+		s = store_prepare(cl->st, "INSERT INTO manual_disclosures(patient_id, disclosed,"
+		    " basis, created_at, created_by) VALUES (?, ?, ?, ?, ?)");
+		if (s == NULL)
+			goto out;
+		sqlite3_bind_text(s, 1, m->patient, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, m->date, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, m->basis, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 4, clock_real());
+		sqlite3_bind_text(s, 5, e->reviewer, -1, SQLITE_STATIC);
+		n = sqlite3_step(s);
+		sqlite3_finalize(s);
+		if (n != SQLITE_DONE) {
+			store_err(cl->st, "manual disclosure");
+			goto out;
+		}
+		manual = sqlite3_last_insert_rowid(store_db(cl->st));
+		snprintf(e->case_id, sizeof e->case_id, "M-%lld", (long long)manual);
+	}
 	/* the tree after the last entry, and that entry's leaf: PREV */
 	merkle_tree_init(&tree);
 	memset(e->prev, 0, sizeof e->prev);
@@ -361,7 +404,7 @@ chainlog_append(struct chainlog *cl, int64_t case_id, struct chain_entry *e,
 		    (unsigned long long)size, last, (unsigned long long)size + 1);
 	e->seq = size + 1;
 	if ((n = chain_format(e, line, sizeof line, why)) == -1) {
-		msg_error("log: case C-%lld: %s", (long long)case_id, why);
+		msg_error("log: %s: %s", e->case_id, why);
 		goto out;
 	}
 	merkle_leaf_hash(line, (size_t)n, leaf);
@@ -376,7 +419,10 @@ chainlog_append(struct chainlog *cl, int64_t case_id, struct chain_entry *e,
 	tlen = merkle_tree_encode(&tree, enc);
 	s = q(cl, Q_ENTRY);
 	sqlite3_bind_int64(s, 1, (int64_t)e->seq);
-	sqlite3_bind_int64(s, 2, case_id);
+	if (m == NULL)
+		sqlite3_bind_int64(s, 2, case_id);
+	else
+		sqlite3_bind_int64(s, 7, manual);
 	sqlite3_bind_text(s, 3, line, n, SQLITE_STATIC);
 	sqlite3_bind_blob(s, 4, leaf, sizeof leaf, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 5, (int64_t)bytes);

@@ -80,6 +80,20 @@ void	chainlog_close(struct chainlog *cl);
 int	chainlog_append(struct chainlog *cl, int64_t case_id, struct chain_entry *e,
 	    const char *json, const char *outbox, uint64_t *seq);
 
+/*
+ * chainlog_append_manual - the same for a disclosure made outside roi
+ * (roi log add): its manual_disclosures row and its entry, CASE M-N, in
+ * one transaction; e has every field but seq, prev, time, sealed and
+ * case_id.  *id gets N.
+ */
+struct chainlog_manual {
+	const char	*patient;	/* registry id */
+	const char	*date;		/* YYYY-MM-DD the disclosure was made */
+	const char	*basis;
+};
+int	chainlog_append_manual(struct chainlog *cl, const struct chainlog_manual *m,
+	    struct chain_entry *e, const char *json, uint64_t *seq, int64_t *id);
+
 /* chainlog_sync - bring the files up to the store, publish; 0 or -1 said */
 int	chainlog_sync(struct store *st, const char *home);
 

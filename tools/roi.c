@@ -36,7 +36,7 @@ static const struct {
 	{ "review", cmd_review, 1, "review list | show CASE | redact | keep | approve | reject   the clinician's review queue", "list show redact keep approve reject withhold include confirm-patient tpo" },
 	{ "recipient", cmd_recipient, 1, "recipient add NAME (--age KEY | --passphrase | --zip | --fax N) | alias NAME OTHER | list   who releases go to", "add alias list" },
 	{ "release", cmd_release, 1, "release list | open PACKAGE   the packages made, and reopening one", "list open" },
-	{ "log",    cmd_log,    1, "log verify | show | prove SEQ | pubkey | accounting --patient ID   the disclosure log", "verify show prove pubkey accounting" },
+	{ "log",    cmd_log,    1, "log verify | show | prove SEQ | pubkey | accounting --patient ID | add | request | requests   the disclosure log", "verify show prove pubkey accounting add request requests" },
 	{ "patient", cmd_patient, 1, "patient import FILE.csv | list | show ID | match FIRST LAST DOB | flag ID FLAG", NULL },
 	{ "panel",  cmd_panel,  1, "panel status | due | provider | payer | app | export | import   insurance credentialing", NULL },
 	{ "appt",   cmd_appt,   1, "appt import FILE | add | list | show APPT | status APPT S | clinician NAME   appointments", NULL },

@@ -108,3 +108,45 @@ is "... to the recipient it went to" \
     "$(jq -r ".[] | select(.case == \"$c3\") | .recipient" "$T/acc.json")" "Oakridge Family Law"
 "$ROI" -C "$h" log accounting --patient P002 --format json > "$T/acc2.json" 2> /dev/null
 is "another patient's accounting lists none of them" "$(jq 'length' "$T/acc2.json")" 0
+
+# 5. disclosures made outside roi, recorded by hand in the same chain
+check "log add: an abuse report made by phone" "$ROI" -C "$h" log add --patient P001 --date 2026-02-10 \
+    --recipient "Springfield County Child Protective Services" --purpose "mandated report of suspected neglect" \
+    --basis abuse-report --description "verbal report; intake note of 02/09/2026"
+check "log add: a duty-to-warn call, in the practice's own words" "$ROI" -C "$h" log add --patient P001 \
+    --date 2026-02-20 --recipient "Springfield Police Department" --purpose "warn of a threat to a named person" \
+    --basis "state duty-to-warn statute, after consulting counsel"
+"$ROI" -C "$h" log add --patient P001 --date 2026-02-30 --recipient X --purpose Y --basis coroner 2> "$T/err"
+is "log add: a date that does not exist: a usage error" "$? $(grep -c "not a date" "$T/err")" "2 1"
+"$ROI" -C "$h" log add --patient P001 --date 2026-05-01 --recipient X --purpose Y --basis coroner 2> "$T/err"
+is "log add: a date in the future: refused" "$? $(grep -c "in the future" "$T/err")" "1 1"
+"$ROI" -C "$h" log add --patient P777 --date 2026-02-01 --recipient X --purpose Y --basis coroner 2> "$T/err"
+is "log add: a patient not in the registry: refused" "$? $(grep -c "no patient 'P777'" "$T/err")" "1 1"
+"$ROI" -C "$h" log add --patient P001 --date 2026-02-01 --recipient X --purpose Y 2> /dev/null
+is "log add without --basis: a usage error" "$?" 2
+n=$(wc -l < "$h/log/disclosures.log")
+is "the refused ones added nothing" "$n" 6
+is "the manual entries: M-N, channel outside, no package" \
+    "$(tail -2 "$h/log/disclosures.log" | cut -d' ' -f4-8 | sed 's/ 0\{64\}$/ ZERO/')" "M-1 outside none 0 ZERO
+M-2 outside none 0 ZERO"
+check "log verify with them" "$ROI" -C "$h" log verify
+check "roi-verify (the auditor's tool) with them" "$ROI_VERIFY" "$h/log/disclosures.log" "$h/keys/log.pub"
+"$ROI" -C "$h" log accounting --patient P001 --format json > "$T/acc.json"
+is "the accounting lists them with the releases, by the day they were made" \
+    "$(jq -r '.[].date' "$T/acc.json" | sort -c 2>&1 && jq 'length' "$T/acc.json")" 6
+is "... the abuse report: recipient, purpose, basis with its paragraph" \
+    "$(jq -r '.[0] | "\(.date)|\(.recipient)|\(.purpose)|\(.basis)"' "$T/acc.json")" \
+    "2026-02-10|Springfield County Child Protective Services|mandated report of suspected neglect|a report of abuse, neglect or domestic violence the law requires (45 CFR 164.512(b)(1)(ii), 164.512(c))"
+is "... the practice's own words kept" "$(jq -r '.[1].basis' "$T/acc.json")" \
+    "state duty-to-warn statute, after consulting counsel"
+
+# 6. an accounting asked for is recorded, with its 60-day clock
+check "log request" "$ROI" -C "$h" log request --patient P001 --date 2026-02-25
+is "... due in 60 days" "$("$ROI" -C "$h" log requests --json | jq -r '.[0].due')" 2026-04-26
+is "... not overdue on 03/02" "$("$ROI" -C "$h" log requests --json | jq -r '.[0].overdue')" false
+is "... overdue after the 60 days" "$(ROI_NOW=2026-04-27T09:00:00 "$ROI" -C "$h" log requests --json | jq -r '.[0].overdue')" true
+check "accounting --provided" "$ROI" -C "$h" log accounting --patient P001 --format pdf --out "$T/acc.pdf" --provided
+is "... the request answered, by whom, when" \
+    "$("$ROI" -C "$h" log requests --json | jq -r '.[0] | "\(.provided) \(.provided_by) \(.overdue)"')" "2026-03-02 $(id -un) false"
+"$ROI" -C "$h" log request --patient P001 --date 2026-03-09 2> /dev/null
+is "log request dated in the future: refused" "$?" 2
