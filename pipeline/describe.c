@@ -457,3 +457,78 @@ describe_document(const char *doctype, const char *first_page, const char *all, 
 	snprintf(out, len, "%s, %s, %d page%s", describe_type(doctype, first_page), date,
 	    pages, pages == 1 ? "" : "s");
 }
+
+/* starts_ci - does s start with word (case ignored)?  its length, or 0 */
+static size_t
+starts_ci(const char *s, const char *word)
+{
+	size_t n = strlen(word);
+
+	return strncasecmp(s, word, n) == 0 ? n : 0;
+}
+
+void
+describe_purpose(const char *in, char *out, size_t len)
+{
+	static const char *const labels[] = { "purpose of the disclosure", "purpose of disclosure",
+	    "purpose of the request", "purpose of request", "purpose of use", "purpose", "reason for"
+	    " disclosure", "reason for release", "reason", NULL };
+	static const char *const noise[] = { "(check all that apply)", "(check one)",
+	    "(please specify)", "(specify)", "(please check)", "(describe)", "[x]", "[X]", "[ ]",
+	    "[]", "\xe2\x98\x90", "\xe2\x98\x91", "\xe2\x98\x92", "\xe2\x96\xa1", "\xe2\x96\xa0",
+	    "\xe2\x9c\x93", "\xe2\x9c\x94", NULL };
+	size_t	k = 0, n, i;
+	int	space = 0;
+
+	if (len == 0)
+		return;
+	out[0] = '\0';
+	if (in == NULL)
+		return;
+	while (*in == ' ' || *in == '\t')
+		in++;
+	for (i = 0; labels[i]; i++)
+		if ((n = starts_ci(in, labels[i])) != 0 && (in[n] == ':' || in[n] == ' ' ||
+		    in[n] == '\0')) {
+			in += n;
+			break;
+		}
+	while (*in && k + 1 < len) {
+		for (i = 0; noise[i]; i++)
+			if ((n = starts_ci(in, noise[i])) != 0)
+				break;
+		if (noise[i]) {
+			in += n;
+			space = k > 0;
+			continue;
+		}
+		if ((n = starts_ci(in, "other:")) != 0 || (n = starts_ci(in, "other :")) != 0) {
+			const char *r = in + n;
+
+			while (*r == ' ' || *r == '_')
+				r++;
+			if (*r == '\0' || *r == '\n') {		/* an unticked, empty "Other:" */
+				in = r;
+				continue;
+			}
+		}
+		if (*in == '_' || *in == ' ' || *in == '\t' || *in == '\n' || *in == '\r') {
+			space = k > 0;
+			in++;
+			continue;
+		}
+		if (space && k + 2 < len)
+			out[k++] = ' ';
+		space = 0;
+		out[k++] = *in++;
+	}
+	out[k] = '\0';
+	/* the ends: no ':' ';' ',' '-' left over from a label or a list */
+	while (k > 0 && strchr(" :;,-", out[k - 1]))
+		out[--k] = '\0';
+	for (i = 0; out[i] && strchr(" :;,-", out[i]); i++)
+		;
+	memmove(out, out + i, k - i + 1);
+	if (out[0] >= 'a' && out[0] <= 'z')
+		out[0] = (char)(out[0] - 'a' + 'A');
+}

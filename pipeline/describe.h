@@ -57,4 +57,15 @@ const char *describe_type(const char *doctype, const char *first_page);
 void	describe_document(const char *doctype, const char *first_page, const char *all,
 	    int pages, char *out, size_t len);
 
+/*
+ * describe_purpose - the purpose as the authorization states it, for the
+ * cover letter, cleaned of what the form printed around it: a label left
+ * in ("Purpose of disclosure:"), box marks ("[x]", "[ ]", the ballot-box
+ * glyphs), blanks to fill ("____"), instructions in brackets ("(check all
+ * that apply)", "(specify)"), an unticked "Other:"; spaces collapsed,
+ * stray punctuation at the ends taken off, the first letter upper case.
+ * Nothing left: "" (the letter then says "as stated in the authorization").
+ */
+void	describe_purpose(const char *in, char *out, size_t len);
+
 #endif

@@ -693,8 +693,7 @@ static int
 case_facts(struct stage_ctx *ctx, struct facts *f)
 {
 	sqlite3_stmt	*s;
-	json_t		*a = NULL, *e;
-	size_t		i;
+	json_t		*a = NULL;
 	int		rc = -1;
 
 	memset(f, 0, sizeof *f);
@@ -709,11 +708,17 @@ case_facts(struct stage_ctx *ctx, struct facts *f)
 		return -1;
 	sqlite3_bind_int64(s, 1, ctx->id);
 	if (sqlite3_step(s) == SQLITE_ROW) {
+		const char *d = col(s, 4);
+
 		snprintf(f->request_sha, sizeof f->request_sha, "%s", col(s, 0));
 		f->request_pages = sqlite3_column_int(s, 1);
 		a = json_loads(col(s, 2), 0, NULL);
 		snprintf(f->patient, sizeof f->patient, "%s", col(s, 3));
-		snprintf(f->dob, sizeof f->dob, "%s", col(s, 4));
+		/* the registry's YYYY-MM-DD as a US letter writes it */
+		if (strlen(d) == 10 && d[4] == '-' && d[7] == '-')
+			snprintf(f->dob, sizeof f->dob, "%.2s/%.2s/%.4s", d + 5, d + 8, d);
+		else
+			snprintf(f->dob, sizeof f->dob, "%s", d);
 		if (*col(s, 6))
 			snprintf(f->address, sizeof f->address, "%s%sFax: %s", col(s, 5),
 			    *col(s, 5) ? "\n" : "", col(s, 6));
@@ -722,19 +727,11 @@ case_facts(struct stage_ctx *ctx, struct facts *f)
 		rc = 0;
 	}
 	sqlite3_finalize(s);
-	snprintf(f->purpose, sizeof f->purpose, "%s",
-	    json_string_value(json_object_get(a, "purpose")) ?
-	    json_string_value(json_object_get(a, "purpose")) : "");
-	/* not in the registry: as the form gives them */
-	json_array_foreach(json_object_get(a, "elements"), i, e) {
-		const char *nm = json_string_value(json_object_get(e, "name"));
-		const char *v = json_string_value(json_object_get(e, "value"));
-
-		if (nm && v && strcmp(nm, "patient_name") == 0 && !f->patient[0])
-			snprintf(f->patient, sizeof f->patient, "%s", v);
-		if (nm && v && strcmp(nm, "dob") == 0 && !f->dob[0])
-			snprintf(f->dob, sizeof f->dob, "%s", v);
-	}
+	/* the purpose as the authorization states it, without the form's
+	 * debris; the patient only from the registry (approval names one),
+	 * never as OCR read the form */
+	describe_purpose(json_string_value(json_object_get(a, "purpose")), f->purpose,
+	    sizeof f->purpose);
 	json_decref(a);
 	if (rc == -1)
 		msg_error("package: case C-%lld: not found", (long long)ctx->id);
@@ -782,7 +779,7 @@ cover_letter(struct stage_ctx *ctx, const struct facts *cf, const struct doc *do
 	struct release_info	ri;
 	struct ocr_opts		oopts;
 	struct ocr_info		info;
-	char			date[64], why[RELEASE_WHY], sha[65];
+	char			date[64], why[RELEASE_WHY], sha[65], rname[160];
 	time_t			now = clock_now();
 	struct tm		tm;
 	off_t			size;
@@ -816,7 +813,8 @@ cover_letter(struct stage_ctx *ctx, const struct facts *cf, const struct doc *do
 	ri.nitems = n;
 	ri.total_pages = total;
 	ri.part2 = part2;
-	ri.reviewer = reviewer;
+	/* released by the reviewer's full name and credentials ([review] names) */
+	ri.reviewer = config_reviewer_name(&ctx->cfg, reviewer, rname, sizeof rname);
 	spool_path(path, ctx->home, "spool/work/%s/letter.pdf", rel);
 	if (release_cover_letter(&ri, path, why, sizeof why) == -1)
 		return msg_error("package: case %s: cover letter: %s", rel, why);

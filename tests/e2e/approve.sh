@@ -11,7 +11,7 @@
 
 export ROI_NOW=2026-03-02T09:00:00
 h=$(newhome approve)
-sed -i "s/^reviewers =\$/reviewers = $(id -un)/" "$h/roi.conf"
+sed -i "s/^reviewers =\$/reviewers = $(id -un)/; s/^names =\$/names = $(id -un): Alice Park, LCSW/" "$h/roi.conf"
 printf 'id,first_name,last_name,dob\nP001,Jordan,Sample,07/22/1985\nP002,Casey,Nobody,01/02/1990\n' > "$T/p.csv"
 "$ROI" -C "$h" patient import "$T/p.csv" > /dev/null
 age-keygen -o "$T/hv.key" 2> /dev/null
@@ -92,6 +92,22 @@ for c in $c1 $c2 $c3 $c4; do
 	is "$c released" "$("$ROI" -C "$h" release list --json | jq -r ".[] | select(.case == \"$c\") | .state")" released
 done
 [ -e "$h/outbox/$c5.age" ] && not_ok "the expired case's package is in outbox" || ok "no package for the expired case"
+
+# the cover letter reads like the practice wrote it: the registry's patient,
+# the purpose as the form states it, the reviewer's name and credentials,
+# the recipient's address from its record
+"$ROI" -C "$h" release open "$h/outbox/$c1.age" --out "$T/$c1.d" > /dev/null 2>&1 || not_ok "release open $c1"
+pdftotext -layout "$T/$c1.d/$c1/00 cover letter.pdf" "$T/letter.txt" 2> /dev/null
+is "letter: Re: the patient's name and date of birth from the registry" \
+    "$(grep -c "Re: Case $c1 . Jordan Sample, DOB 07/22/1985" "$T/letter.txt")" 1
+is "letter: the purpose as the authorization states it" "$(grep -c 'Purpose of the disclosure: Legal proceedings$' "$T/letter.txt")" 1
+is "letter: released by the reviewer's full name and credentials" \
+    "$(grep -c 'Reviewed and released by: Alice Park, LCSW' "$T/letter.txt")" 1
+is "letter: the recipient's address from its record" "$(grep -c '^ *400 Example Ave$' "$T/letter.txt")" 1
+"$ROI" -C "$h" release open "$h/outbox/$c4.age" --out "$T/$c4.d" > /dev/null 2>&1 || not_ok "release open $c4"
+pdftotext -layout "$T/$c4.d/$c4/00 cover letter.pdf" "$T/letter4.txt" 2> /dev/null
+is "letter of an override release: the patient the reviewer named, not the form's" \
+    "$(grep -c "Re: Case $c4 . Jordan Sample, DOB 07/22/1985" "$T/letter4.txt") $(grep -c 'Robin Unknown' "$T/letter4.txt")" "1 0"
 
 # 4. the accounting: every release under its patient, with its basis
 check "log verify" "$ROI" -C "$h" log verify

@@ -113,12 +113,42 @@ test_document(void **state)
 	assert_string_equal(out, "Progress ");
 }
 
+/* the purpose as the form states it, without what the form printed round it */
+static void
+test_purpose(void **state)
+{
+	static const struct { const char *in, *want; } cases[] = {
+		{ "Legal proceedings", "Legal proceedings" },
+		{ "legal proceedings", "Legal proceedings" },
+		{ "Purpose of the disclosure: [x] Continuity of care", "Continuity of care" },
+		{ "[x] At the request of the individual  [ ] Other: ______", "At the request of the individual" },
+		{ "\xe2\x98\x92 Insurance claim review (check all that apply)", "Insurance claim review" },
+		{ "Reason for release: personal injury claim ____________", "Personal injury claim" },
+		{ "Treatment, payment, and health care operations", "Treatment, payment, and health care operations" },
+		{ "Other: evaluation for disability benefits", "Other: evaluation for disability benefits" },
+		{ "  ;  ", "" },
+		{ "[ ] (specify) ______", "" },
+	};
+	char	out[128];
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		describe_purpose(cases[i].in, out, sizeof out);
+		if (strcmp(out, cases[i].want) != 0)
+			fail_msg("case %zu: '%s' -> '%s', want '%s'", i, cases[i].in, out, cases[i].want);
+	}
+	describe_purpose("a very long purpose that does not fit", out, 8);
+	assert_int_equal(strlen(out), 7);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_date_of_service),
 		cmocka_unit_test(test_document),
+		cmocka_unit_test(test_purpose),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
