@@ -76,10 +76,16 @@ echo "== roi -C $demo review show $auth --png $demo/review    (what roi proposes
 echo
 echo "== the clinician approves (roi.conf [review] reviewers = $(id -un)); the law firm is a"
 echo "   recipient with its age key (for the demo, the practice's own public key stands in)"
-sed -i "s/^reviewers =\$/reviewers = $(id -un)/" "$demo/roi.conf"
-key=$("$roi" -C "$demo" recipient add "Harborview Legal Services" --age \
+sed -i "s/^reviewers =\$/reviewers = $(id -un)/; s/^names =\$/names = $(id -un): Riley Examplar, PhD/" "$demo/roi.conf"
+key=$("$roi" -C "$demo" recipient add "Harborview Legal Services" --address "400 Example Avenue, Springfield" --age \
     "$(cat "$demo/keys/practice.pub")" 2>&1)
 echo "   $key"
+out=$("$roi" -C "$demo" review show "$auth" --json | jq -r '.records[] | select(.tpo.answer == "unanswered") | .doc')
+for d in $out; do
+	echo "== roi -C $demo review tpo $auth $d no --reason ...    (the outside program's record:"
+	echo "   not received under a TPO consent, so it stays withheld; 42 CFR 2.33(b))"
+	"$roi" -C "$demo" review tpo "$auth" "$d" no --reason "came with the patient's records, no TPO consent on file"
+done
 echo "== roi -C $demo review approve $auth"
 "$roi" -C "$demo" review approve "$auth"
 OMP_THREAD_LIMIT=1 "$roi" -C "$demo" run --once
