@@ -140,6 +140,18 @@ is "reviewer proposals recorded with who" \
 is "the phrase is redacted wherever it appears" \
     "$(jq -r '[.proposals[] | select(.origin == "reviewer" and (.text | test("anxiety"; "i")))] | length > 0' "$j")" true
 
+# the outside program's record (the 2.32 notice) waits for the reviewer's
+# answer: received under a TPO consent? (part2-mode.sh tests it)
+"$ROI" -C "$h" review approve "$c" 2> "$T/err"
+is "approve before the TPO question is answered: refused" "$? $(grep -c 'roi review tpo' "$T/err")" "1 1"
+for cx in $("$ROI" -C "$h" case list --json | jq -r '.[].case'); do
+	"$ROI" -C "$h" review show "$cx" --json 2> /dev/null |
+	    jq -r '.records[]? | select(.tpo.answer == "unanswered") | .doc' | while read -r dx; do
+		"$ROI" -C "$h" review tpo "$cx" "$dx" no --reason "no TPO consent on file" > /dev/null ||
+		    not_ok "review tpo $cx $dx"
+	done
+done
+
 # the release goes to a configured recipient: the one the authorization
 # names, or the one given with --to
 "$ROI" -C "$h" review approve "$c" 2> "$T/err"
@@ -157,13 +169,13 @@ if [ "$("$ROI" -C "$h" auth show "$d2" --json | jq -r .decision)" = valid ]; the
 	is "approve a valid case" "$rc" 0
 else
 	is "approve a case with a defective authorization without --override: refused" "$rc" 1
-	"$ROI" -C "$h" review approve "$d2" --override "verified by phone" > /dev/null
+	"$ROI" -C "$h" review approve "$d2" --override "verified by phone" --patient P001 > /dev/null
 fi
 check "reject with a reason" "$ROI" -C "$h" review reject "$cw" --reason "request withdrawn"
 d4=$(case_of request.std.tif)
 "$ROI" -C "$h" review approve "$d4" > /dev/null 2>&1 ||
     check "approve the standard-fax case (over its authorization check)" "$ROI" -C "$h" review approve "$d4" \
-    --override "verified by phone"
+    --override "verified by phone" --patient P001
 check "approve" "$ROI" -C "$h" review approve "$c"
 "$ROI" -C "$h" review approve "$c" 2> "$T/err"
 is "approve twice: not in review any more" "$?" 1
@@ -189,8 +201,9 @@ d3=$(case_of request.fine.tif)
 if [ "$("$ROI" -C "$h" auth show "$d3" --json | jq -r .decision)" != valid ]; then
 	"$ROI" -C "$h" review approve "$d3" 2> /dev/null
 	is "defective authorization: approve refused without --override" "$?" 1
-	check "approve with --override" "$ROI" -C "$h" review approve "$d3" --override "verified by phone"
-	is "override recorded" "$("$ROI" -C "$h" review show "$d3" --json | jq -r .override)" "verified by phone"
+	check "approve with --override" "$ROI" -C "$h" review approve "$d3" --override "verified by phone" --patient P001
+	is "override recorded, with what it overrode" "$("$ROI" -C "$h" review show "$d3" --json | jq -r .override |
+	    grep -c '^verified by phone (over: the authorization is defective')" 1
 else
 	check "approve the fine-fax case" "$ROI" -C "$h" review approve "$d3"
 fi
