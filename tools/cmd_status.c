@@ -13,6 +13,7 @@
 #include "msg.h"
 #include "panel.h"
 #include "noshow.h"
+#include "review.h"
 #include "roi.h"
 #include "spool.h"
 #include "store.h"
@@ -130,6 +131,11 @@ unconfirmed(struct store *st, int say)
 		return a;
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		id = sqlite3_column_int64(s, 0);
+		/* a record from a Part 2 program: the TPO question (review.h) */
+		if (say && (n = review_tpo_unanswered(st, id, docs, 32)) > 0)
+			printf("  C-%lld waiting: the TPO question on record%s %s (roi review show C-%lld)\n",
+			    (long long)id, n == 1 ? "" : "s", docpatient_ids(docs, n < 32 ? n : 32, ids,
+			    sizeof ids), (long long)id);
 		if ((n = docpatient_unconfirmed(st, id, docs, 32)) <= 0)
 			continue;
 		snprintf(name, sizeof name, "C-%lld", (long long)id);
@@ -157,6 +163,7 @@ cmd_status(int argc, char **argv, const char *home)
 	char		t[CLOCK_FMTLEN];
 	int64_t		total, done, dup, prog, quar, pages_ocr, pages_text, cases, review;
 	int64_t		released, going, blocked, ns_open, ns_overdue, ns_esc, ns_untold;
+	int64_t		acc_open, acc_overdue;
 	double		conf;
 
 	if (help_wanted(argc, argv)) {
@@ -201,6 +208,18 @@ cmd_status(int argc, char **argv, const char *home)
 	ns_esc = store_int(st, "SELECT count(*) FROM escalations WHERE acked_at IS NULL", 0);
 	ns_untold = store_int(st, "SELECT count(*) FROM escalations WHERE acked_at IS NULL AND"
 	    " notified_at IS NULL", 0);
+	acc_open = store_int(st, "SELECT count(*) FROM accounting_requests WHERE provided IS NULL", 0);
+	{
+		char		q[200], today[11];
+		time_t		now = clock_now();
+		struct tm	tm;
+
+		localtime_r(&now, &tm);
+		strftime(today, sizeof today, "%Y-%m-%d", &tm);
+		snprintf(q, sizeof q, "SELECT count(*) FROM accounting_requests WHERE provided IS"
+		    " NULL AND due < '%s'", today);
+		acc_overdue = store_int(st, q, 0);
+	}
 	conf = (double)store_int(st, "SELECT CAST(round(avg(conf)) AS INTEGER) FROM pages"
 	    " WHERE state = 'done' AND source = 'ocr'", 0);
 
@@ -218,6 +237,8 @@ cmd_status(int argc, char **argv, const char *home)
 		json_object_set_new(j, "open_cases", json_integer(cases));
 		json_object_set_new(j, "review_pending", json_integer(review));
 		json_object_set_new(j, "patient_unconfirmed", unconfirmed(st, 0));
+		json_object_set_new(j, "accounting_requests", json_pack("{s:I, s:I}", "open",
+		    (json_int_t)acc_open, "overdue", (json_int_t)acc_overdue));
 		json_object_set_new(j, "releases", json_pack("{s:I, s:I, s:I}", "released",
 		    (json_int_t)released, "going_out", (json_int_t)going, "blocked",
 		    (json_int_t)blocked));
@@ -240,6 +261,9 @@ cmd_status(int argc, char **argv, const char *home)
 		printf("open cases: %lld (roi case list)\n", (long long)cases);
 		printf("waiting for a clinician's review: %lld (roi review list)\n", (long long)review);
 		json_decref(unconfirmed(st, 1));
+		if (acc_open)
+			printf("accountings of disclosures asked for: %lld open, %lld overdue (roi log"
+			    " requests)\n", (long long)acc_open, (long long)acc_overdue);
 		printf("releases: %lld in outbox/ and in the disclosure log, %lld going out, %lld blocked"
 		    "%s\n", (long long)released, (long long)going, (long long)blocked,
 		    blocked ? " (roi release list says why)" : "");

@@ -161,6 +161,8 @@ check "log request" "$ROI" -C "$h" log request --patient P001 --date 2026-02-25
 is "... due in 60 days" "$("$ROI" -C "$h" log requests --json | jq -r '.[0].due')" 2026-04-26
 is "... not overdue on 03/02" "$("$ROI" -C "$h" log requests --json | jq -r '.[0].overdue')" false
 is "... overdue after the 60 days" "$(ROI_NOW=2026-04-27T09:00:00 "$ROI" -C "$h" log requests --json | jq -r '.[0].overdue')" true
+is "status: the accounting asked for, overdue" \
+    "$(ROI_NOW=2026-04-27T09:00:00 "$ROI" -C "$h" status | grep -c 'accountings of disclosures asked for: 1 open, 1 overdue')" 1
 check "accounting --provided" "$ROI" -C "$h" log accounting --patient P001 --format pdf --out "$T/acc.pdf" --provided
 is "... the request answered, by whom, when" \
     "$("$ROI" -C "$h" log requests --json | jq -r '.[0] | "\(.provided) \(.provided_by) \(.overdue)"')" "2026-03-02 $(id -un) false"

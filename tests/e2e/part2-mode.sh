@@ -55,6 +55,7 @@ is "... the case's Part 2 mode counts only the outside program's record" "$(jq -
 is "a record from a Part 2 program is Part 2 all the same: withheld whole" \
     "$(jq -r "[.proposals[] | select(.doc == $out and .page == 0)] | length" "$T/no.json")" 1
 is "... its question shown, unanswered" "$(jq -r ".records[] | select(.doc == $out) | .tpo.answer" "$T/no.json")" unanswered
+is "... status says what waits" "$("$ROI" -C "$h" status | grep -c "C-1 waiting: the TPO question on record $out ")" 1
 "$ROI" -C "$h" review show C-1 > "$T/no.txt"
 is "... and the text view asks it" "$(grep -c "roi review tpo C-1 $out yes|no" "$T/no.txt")" 1
 "$ROI" -C "$h" recipient add "Harborview Legal Services" --age "$(age-keygen 2> /dev/null | age-keygen -y)" > /dev/null
