@@ -193,6 +193,13 @@ one_page(struct job *j, int64_t case_id, int64_t doc, int pageno, float pw, floa
 		if (np < 0)
 			goto out;
 	}
+	/* a Part 2 program the rules name, in the letterhead of a record's
+	 * first page (its top eighth): the record came from that program, so
+	 * it is Part 2 wherever it sits, as with the 2.32 notice */
+	for (i = 0; pageno == 1 && i < np; i++)
+		if (strcmp(p[i].category, "sud_program") == 0 && p[i].nboxes > 0 &&
+		    p[i].boxes[0][1] < ph / 8)
+			*prov = 1;
 	for (i = 0; i < np; i++) {
 		const char *label = part2_label(j->r, p[i].category), *state;
 
@@ -291,8 +298,9 @@ one_record(struct job *j, int64_t case_id, int64_t doc, int64_t input)
 	}
 	/* whole-document findings */
 	if (prov && !j->part2_ok && add(j, case_id, doc, 0, "proposed", "part2_record",
-	    "provenance", "the whole document", "carries the 42 CFR 2.32 notice: the whole "
-	    "record is Part 2; withhold the document", "[]") == -1)
+	    "provenance", "the whole document", "from a Part 2 program (the 42 CFR 2.32 notice,"
+	    " or a program named in part2.rules in its letterhead): the whole record is Part 2;"
+	    " withhold the document", "[]") == -1)
 		return -1;
 	if (psy && !j->psy_ok && add(j, case_id, doc, 0, "proposed", PSYNOTES, "doctype",
 	    "the whole document", "psychotherapy notes need an authorization that names "

@@ -13,8 +13,12 @@ export ROI_NOW=2026-03-02T09:00:00
 me=$(id -un)
 printf 'id,first_name,last_name,dob\nP001,Jordan,Sample,07/22/1985\n' > "$T/p.csv"
 mkdir -p "$T/rec"
+# the outside program's record without its 2.32 notice: known by its letterhead only
+sed '/^\[\[ Notice to recipient/,/^\]\]/d' fixtures/src/records/outside-sud-program.txt > "$T/harbor-letter.txt"
+grep -q '42 CFR' "$T/harbor-letter.txt" && not_ok "the notice is still in harbor-letter"
 "$MKFAX" -o "$T/rec" fixtures/src/records/medication-list.txt fixtures/src/records/intake-assessment.txt \
-    fixtures/src/records/outside-sud-program.txt > /dev/null 2>&1
+    fixtures/src/records/outside-sud-program.txt "$T/harbor-letter.txt" > /dev/null 2>&1
+RECS="medication-list intake-assessment outside-sud-program"
 
 # home NAME CONF-LINES... - a home with the standard request and three
 # records: the practice's medication list and intake, and an outside SUD
@@ -28,10 +32,14 @@ home() {
 		sed -i "s/^$k =.*/$kv/" "$hh/roi.conf"
 	done
 	"$ROI" -C "$hh" patient import "$T/p.csv" > /dev/null
+	if [ -n "${PROGRAM:-}" ]; then
+		mkdir -p "$hh/rules"
+		{ cat rules/part2.rules; echo "program $PROGRAM"; } > "$hh/rules/part2.rules"
+	fi
 	cp "$FIX/authorization.text.pdf" "$hh/inbox/requests/request.pdf"
 	run_once "$hh" > /dev/null 2>&1
 	mkdir -p "$hh/inbox/records/C-1"
-	for n in medication-list intake-assessment outside-sud-program; do
+	for n in $RECS; do
 		cp "$T/rec/$n.text.pdf" "$hh/inbox/records/C-1/$n.pdf"
 	done
 	run_once "$hh" > /dev/null 2>&1
@@ -76,6 +84,19 @@ is "... stored and shown with who and why" \
     "no $me came with the patient's own request, no TPO consent on file"
 is "... the record stays withheld" "$(jq -r "[.proposals[] | select(.doc == $out and .page == 0)] | length" "$T/no2.json")" 1
 check "approve once answered" "$ROI" -C "$h" review approve C-1
+
+# a record from a program the rules name, in its letterhead, without the
+# notice: Part 2 all the same (and a mention elsewhere is not provenance)
+PROGRAM="Harbor Recovery Center" RECS="harbor-letter medication-list"
+h=$(home prog "program = no")
+PROGRAM= RECS="medication-list intake-assessment outside-sud-program"
+"$ROI" -C "$h" review show C-1 --json > "$T/prog.json"
+hl=$(doc_of "$T/prog.json" harbor-letter.pdf)
+med=$(doc_of "$T/prog.json" medication-list.pdf)
+is "a named program's letterhead: the record is Part 2, withheld whole, the TPO question asked" \
+    "$(jq -r "[.proposals[] | select(.doc == $hl and .page == 0)] | length" "$T/prog.json") $(jq -r ".records[] | select(.doc == $hl) | .tpo.answer" "$T/prog.json")" \
+    "1 unanswered"
+is "... the practice's own record stays the practice's" "$(jq -r ".records[] | select(.doc == $med) | .tpo.answer // \"none\"" "$T/prog.json")" none
 
 # 2. units: only the records of the named SUD clinician are Part 2; the
 # rest of the practice's SUD content is redacted by policy (own_sud)
