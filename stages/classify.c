@@ -17,6 +17,13 @@
  *                                 carry the 2.32 notice;
  *   otherwise:                    findings 'proposed' for redaction;
  *   flag-only findings:           'flagged' (shown, not redacted).
+ * Whose findings are Part 2 follows where the record came from (roi.conf
+ * [part2]): one from a Part 2 program (the 2.32 notice, or a program of
+ * part2.rules in its letterhead) always; the practice's own only when it
+ * is a Part 2 program (program = yes, the default) or the record names one
+ * of its SUD units (program = units).  The practice's own SUD findings that
+ * are not Part 2 become 'flagged' (own_sud = flag) or stay 'proposed' by
+ * practice policy (own_sud = redact), with a reason that never says Part 2.
  * One transaction records the page types, the records, the proposals (each
  * with the SHA-256 of the rules used) and puts the case in the review queue
  * (pending; back to pending when new records come after a decision).
