@@ -27,6 +27,7 @@ test_parse_errors(void **state)
 		"category a\nterm x y\nnegate y\n",		/* no window */
 		"category a\nterm x y\nprovenance onlyid\n",
 		"category a\nterm x y\nwhat is this\n",
+		"category a\nterm x y\nscope-end (unclosed\n",
 		"# nothing\n",
 	};
 	struct part2_rules *r;
@@ -38,7 +39,8 @@ test_parse_errors(void **state)
 		assert_null(r);
 	}
 	assert_int_equal(part2_parse("category a\nlabel A\nextent term\nflag-only\n"
-	    "context 3 \\bctx\\b\nterm x \\bx\\b\nnegate 2 \\bno\\b\nprogram Example House\n",
+	    "context 3 \\bctx\\b\nterm x \\bx\\b\nnegate 2 \\bno\\b\nscope-end \\bbut\\b\n"
+	    "program Example House\n",
 	    "t", &r), 0);
 	assert_int_equal(part2_count(r), 1);
 	part2_free(r);
