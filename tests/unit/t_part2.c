@@ -67,6 +67,60 @@ found(const char *text, int *prov)
 	return out;
 }
 
+/* proposed - the rules of the hits in text that would be proposed (not
+ * flag-only), "category/rule" joined by spaces, each once, in scan order */
+static char *
+proposed(const char *text)
+{
+	static char	out[1024];
+	char		seen[64][100];
+	struct part2_hit *h;
+	int		n, i, k, ns = 0, p;
+
+	n = part2_scan(shipped, text, &h, &p);
+	assert_true(n >= 0);
+	out[0] = '\0';
+	for (i = 0; i < n; i++) {
+		char	one[100];
+
+		if (h[i].flag_only)
+			continue;
+		snprintf(one, sizeof one, "%s/%s", h[i].category, h[i].rule);
+		for (k = 0; k < ns && strcmp(seen[k], one) != 0; k++)
+			;
+		if (k < ns || ns == 64)
+			continue;
+		snprintf(seen[ns++], sizeof seen[0], "%s", one);
+		snprintf(out + strlen(out), sizeof out - strlen(out), "%s%s", out[0] ? " " : "", one);
+	}
+	free(h);
+	return out;
+}
+
+struct want {
+	const char	*text, *want;
+};
+
+/* check - each text's proposed rules are exactly its want ("" none) */
+static void
+check(const char *name, const struct want *cases, size_t n)
+{
+	size_t	i;
+	int	bad = 0;
+
+	for (i = 0; i < n; i++) {
+		const char *got = proposed(cases[i].text);
+
+		if (strcmp(got, cases[i].want) != 0) {
+			print_error("%s case %zu: \"%s\": got \"%s\", want \"%s\"\n", name, i,
+			    cases[i].text, got, cases[i].want);
+			bad++;
+		}
+	}
+	if (bad)
+		fail_msg("%s: %d of %zu cases wrong", name, bad, n);
+}
+
 static void
 test_scan(void **state)
 {
@@ -113,6 +167,42 @@ test_scan(void **state)
 			fail_msg("case %zu: \"%s\": got \"%s\", want \"%s\"", i, cases[i].text, got,
 			    cases[i].want);
 	}
+}
+
+/* test_oud_only - products sold only for OUD or AUD count with no SUD word
+ * near them; the same molecules sold for pain (Butrans, Belbuca, methadone
+ * and Methadose tablets) or other uses (low-dose naltrexone, naloxone with
+ * a pain opioid) still need SUD context (issue 16, must-have 2.1) */
+static void
+test_oud_only(void **state)
+{
+	static const struct want cases[] = {
+		{ "Suboxone 8-2 mg film daily", "sud_medication_only/buprenorphine_naloxone" },
+		{ "Zubsolv 5.7-1.4 mg one tablet daily", "sud_medication_only/buprenorphine_naloxone" },
+		{ "buprenorphine-naloxone 8-2 mg sublingual film",
+		    "sud_medication_only/buprenorphine_naloxone" },
+		{ "Sublocade 300 mg monthly injection", "sud_medication_only/buprenorphine_oud" },
+		{ "Brixadi weekly", "sud_medication_only/buprenorphine_oud" },
+		{ "buprenorphine 8 mg SL daily", "sud_medication_only/buprenorphine_oud" },
+		{ "Vivitrol 380 mg IM every 4 weeks", "sud_medication_only/naltrexone_er" },
+		{ "naltrexone ER 380 mg injection", "sud_medication_only/naltrexone_er" },
+		{ "Methadose Dispersible 40 mg", "sud_medication_only/methadone_oud" },
+		{ "Antabuse 250 mg daily", "sud_medication_only/disulfiram" },
+		{ "disulfiram 250 mg", "sud_medication_only/disulfiram" },
+		{ "Campral 666 mg three times a day", "sud_medication_only/acamprosate" },
+		/* other uses: not without SUD context */
+		{ "Butrans 10 mcg/hr patch weekly for low back pain", "" },
+		{ "Belbuca buccal film for chronic pain", "" },
+		{ "buprenorphine transdermal patch", "" },
+		{ "methadone 10 mg every 8 hours for cancer pain", "" },
+		{ "Methadose 10 mg tablets for pain", "" },
+		{ "low-dose naltrexone 4.5 mg at bedtime for fibromyalgia", "" },
+		{ "naloxone nasal spray with his oxycodone", "" },
+		{ "metronidazole: avoid alcohol, disulfiram-like reaction", "" },
+	};
+
+	(void)state;
+	check("oud_only", cases, sizeof cases / sizeof cases[0]);
 }
 
 static void
@@ -215,6 +305,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_scan),
+		cmocka_unit_test(test_oud_only),
 		cmocka_unit_test(test_provenance),
 		cmocka_unit_test(test_flag_only),
 		cmocka_unit_test(test_match_limit),
