@@ -205,6 +205,43 @@ test_oud_only(void **state)
 	check("oud_only", cases, sizeof cases / sizeof cases[0]);
 }
 
+/* test_use_history - narrative substance use history, each kind under its
+ * own rule id; look-alikes left alone (issue 16, must-have 2.4) */
+static void
+test_use_history(void **state)
+{
+	static const struct want cases[] = {
+		{ "He drinks a fifth of vodka daily.", "use_history/drink_amount" },
+		{ "6-8 beers nightly", "use_history/drink_count" },
+		{ "Drinks 3 glasses of wine daily.", "use_history/drink_count" },
+		{ "He was smoking meth on weekends.", "use_history/use_route" },
+		{ "Reports snorting pills.", "use_history/use_route" },
+		{ "She uses 2 bundles a day.", "use_history/use_amount" },
+		{ "He tried to quit drinking.", "use_history/quit_attempt" },
+		{ "He cut back on his drinking.", "use_history/quit_attempt" },
+		{ "She wants help with her drinking.", "use_history/wants_help" },
+		{ "Cravings for alcohol persist.", "use_history/craving" },
+		{ "Urges to use when stressed.", "use_history/craving" },
+		{ "Abstinent from alcohol for 90 days.", "use_history/abstinent" },
+		{ "Clean for 6 months.", "use_history/abstinent" },
+		{ "He attends an IOP group for alcohol.", "sud_context/iop" },
+		{ "She joined a relapse prevention group.", "sud_treatment/sud_group" },
+		{ "Attends AA twice a week.", "sud_treatment/sud_group" },
+		/* look-alikes */
+		{ "Drinks 8 glasses of water a day.", "" },
+		{ "Drinks three cups of coffee daily.", "" },
+		{ "Drinks 1-2 glasses of wine per week.", "" },
+		{ "Tried to quit smoking.", "" },
+		{ "Urges to self-harm have lessened.", "" },
+		{ "IOP 14 mmHg on the left.", "" },
+		{ "Attends a depression IOP group.", "" },
+		{ "Cravings for sweets.", "" },
+	};
+
+	(void)state;
+	check("use_history", cases, sizeof cases / sizeof cases[0]);
+}
+
 static void
 test_provenance(void **state)
 {
@@ -306,6 +343,7 @@ main(void)
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_scan),
 		cmocka_unit_test(test_oud_only),
+		cmocka_unit_test(test_use_history),
 		cmocka_unit_test(test_provenance),
 		cmocka_unit_test(test_flag_only),
 		cmocka_unit_test(test_match_limit),
