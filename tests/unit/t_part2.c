@@ -205,6 +205,34 @@ test_oud_only(void **state)
 	check("oud_only", cases, sizeof cases / sizeof cases[0]);
 }
 
+/* test_negation_scope - a negation applies to the term it negates: a bare
+ * "no" only when attached to it, "denies" and the like up to a clause
+ * break (issue 16, must-have 2.2) */
+static void
+test_negation_scope(void **state)
+{
+	static const struct want cases[] = {
+		{ "No missed doses of methadone at the OTP.",
+		    "sud_medication/methadone sud_treatment/otp" },
+		{ "He no longer uses heroin.", "substances/drugs" },
+		{ "Denies cocaine but relapsed on heroin last week.",
+		    "substances/drugs substances/relapse" },
+		{ "Denies SI, reports heroin use daily.", "substances/drugs" },
+		{ "Methadone positive, all other analytes negative", "toxicology/result" },
+		/* negated */
+		{ "No heroin use.", "" },
+		{ "No recent relapse on alcohol.", "" },
+		{ "No heavy drinking.", "" },
+		{ "No cravings for alcohol.", "" },
+		{ "Denies heroin, fentanyl or cocaine use.", "" },
+		{ "Negative for fentanyl.", "" },
+		{ "No history of alcohol withdrawal.", "" },
+	};
+
+	(void)state;
+	check("negation_scope", cases, sizeof cases / sizeof cases[0]);
+}
+
 /* test_use_history - narrative substance use history, each kind under its
  * own rule id; look-alikes left alone (issue 16, must-have 2.4) */
 static void
@@ -343,6 +371,7 @@ main(void)
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_scan),
 		cmocka_unit_test(test_oud_only),
+		cmocka_unit_test(test_negation_scope),
 		cmocka_unit_test(test_use_history),
 		cmocka_unit_test(test_provenance),
 		cmocka_unit_test(test_flag_only),
