@@ -233,6 +233,30 @@ test_negation_scope(void **state)
 	check("negation_scope", cases, sizeof cases / sizeof cases[0]);
 }
 
+/* test_collateral - what a relative reports about the patient is the
+ * patient's; a relative's own history is not (issue 16, must-have 2.3) */
+static void
+test_collateral(void **state)
+{
+	static const struct want cases[] = {
+		{ "His wife reports he relapsed on heroin.", "substances/drugs substances/relapse" },
+		{ "His spouse drove him to the methadone clinic.", "sud_treatment/program" },
+		{ "Mother states she has been drinking daily.", "use_history/drink_pattern" },
+		{ "His wife has noticed he drinks 6 beers a night.", "use_history/drink_count" },
+		{ "His sister brought him to detox.", "sud_treatment/program" },
+		/* family history: someone else's */
+		{ "Father had a history of alcoholism.", "" },
+		{ "Family history of alcohol use disorder.", "" },
+		{ "FH: mother alcoholic.", "" },
+		{ "His brother uses heroin.", "" },
+		{ "Father drinks daily.", "" },
+		{ "Father's alcoholism was never treated.", "" },
+	};
+
+	(void)state;
+	check("collateral", cases, sizeof cases / sizeof cases[0]);
+}
+
 /* test_use_history - narrative substance use history, each kind under its
  * own rule id; look-alikes left alone (issue 16, must-have 2.4) */
 static void
@@ -372,6 +396,7 @@ main(void)
 		cmocka_unit_test(test_scan),
 		cmocka_unit_test(test_oud_only),
 		cmocka_unit_test(test_negation_scope),
+		cmocka_unit_test(test_collateral),
 		cmocka_unit_test(test_use_history),
 		cmocka_unit_test(test_provenance),
 		cmocka_unit_test(test_flag_only),
