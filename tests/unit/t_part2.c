@@ -294,6 +294,38 @@ test_use_history(void **state)
 	check("use_history", cases, sizeof cases / sizeof cases[0]);
 }
 
+/* test_not_sud - what 42 CFR 2.11 and 2.12(e)(4) leave out, and what only
+ * looks like SUD content, is not proposed (issue 16, must-have 2.5) */
+static void
+test_not_sud(void **state)
+{
+	static const struct want cases[] = {
+		{ "Non-alcoholic fatty liver disease (NAFLD).", "" },
+		{ "Intentional overdose of acetaminophen, a suicide attempt.", "" },
+		{ "Tylenol overdose in 2019.", "" },
+		{ "UDS positive for benzodiazepines, consistent with prescribed clonazepam.", "" },
+		{ "Positive for amphetamine, prescribed Adderall.", "" },
+		{ "Drinks 3 glasses of wine daily, low risk.", "" },
+		{ "Social drinker, 1 drink/week.", "" },
+		{ "Addiction to nicotine since age 15.", "" },
+		{ "Smokes 1 ppd; tobacco use disorder; caffeine use, 4 cups a day.", "" },
+		{ "Service codes H0002, H0017, H0018, H0019, H0023, H0024, H0025, H0030.", "" },
+		/* the same words when they are SUD content */
+		{ "Overdosed on fentanyl in May.", "sud_context/overdose substances/drugs "
+		    "substances/overdose substances/fentanyl_ocr" },
+		{ "Overdose requiring Narcan in May.", "sud_context/overdose" },
+		{ "UDS positive for benzodiazepines, not prescribed.",
+		    "toxicology/screen toxicology/positive" },
+		{ "Positive for benzodiazepines (prescribed clonazepam) and cocaine.",
+		    "toxicology/positive" },
+		{ "Drinks 6 beers nightly, not low risk.", "use_history/drink_count" },
+		{ "H0020 and H0005 billed.", "sud_treatment/hcpcs" },
+	};
+
+	(void)state;
+	check("not_sud", cases, sizeof cases / sizeof cases[0]);
+}
+
 static void
 test_provenance(void **state)
 {
@@ -398,6 +430,7 @@ main(void)
 		cmocka_unit_test(test_negation_scope),
 		cmocka_unit_test(test_collateral),
 		cmocka_unit_test(test_use_history),
+		cmocka_unit_test(test_not_sud),
 		cmocka_unit_test(test_provenance),
 		cmocka_unit_test(test_flag_only),
 		cmocka_unit_test(test_match_limit),
