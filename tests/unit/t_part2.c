@@ -190,6 +190,8 @@ test_oud_only(void **state)
 		{ "Antabuse 250 mg daily", "sud_medication_only/disulfiram" },
 		{ "disulfiram 250 mg", "sud_medication_only/disulfiram" },
 		{ "Campral 666 mg three times a day", "sud_medication_only/acamprosate" },
+		{ "Past medications: Sublacade monthly injections",
+		    "sud_medication_only/buprenorphine_oud" },
 		/* other uses: not without SUD context */
 		{ "Butrans 10 mcg/hr patch weekly for low back pain", "" },
 		{ "Belbuca buccal film for chronic pain", "" },
@@ -274,6 +276,9 @@ test_use_history(void **state)
 		{ "She wants help with her drinking.", "use_history/wants_help" },
 		{ "Cravings for alcohol persist.", "use_history/craving" },
 		{ "Urges to use when stressed.", "use_history/craving" },
+		/* as standard-resolution fax OCR reads them */
+		{ "He still has cravings for alcohal.", "use_history/craving" },
+		{ "He notices urges to us\xc3\xa9 when he drives by.", "use_history/craving" },
 		{ "Abstinent from alcohol for 90 days.", "use_history/abstinent" },
 		{ "Clean for 6 months.", "use_history/abstinent" },
 		{ "He attends an IOP group for alcohol.", "sud_context/iop" },
