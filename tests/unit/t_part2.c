@@ -279,6 +279,8 @@ test_use_history(void **state)
 		/* as standard-resolution fax OCR reads them */
 		{ "He still has cravings for alcohal.", "use_history/craving" },
 		{ "He notices urges to us\xc3\xa9 when he drives by.", "use_history/craving" },
+		{ "He has bean abstinent from alcoho! for 90 days.", "use_history/abstinent" },
+		{ "He tried to quit alcoho! twice.", "use_history/quit_attempt" },
 		{ "Abstinent from alcohol for 90 days.", "use_history/abstinent" },
 		{ "Clean for 6 months.", "use_history/abstinent" },
 		{ "He attends an IOP group for alcohol.", "sud_context/iop" },
