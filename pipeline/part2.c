@@ -42,7 +42,7 @@ struct cue {
 	int		window;		/* words */
 	pcre2_code	*re;
 	char		kind;		/* 'n' negate, 'a' negate-after, 'f' family, 'l' allow,
-					   'p' provenance */
+					   'e' scope-end, 'p' provenance, 'g' program */
 };
 
 struct part2_rules {
@@ -181,7 +181,8 @@ part2_parse(const char *text, const char *name, struct part2_rules **out)
 		{
 			static const struct { const char *word; char kind; int counted; } cues[] = {
 				{ "negate-after ", 'a', 1 }, { "negate ", 'n', 1 }, { "family ", 'f', 1 },
-				{ "allow ", 'l', 0 }, { "provenance ", 'p', 0 }, { "program ", 'g', 0 },
+				{ "allow ", 'l', 0 }, { "scope-end ", 'e', 0 }, { "provenance ", 'p', 0 },
+				{ "program ", 'g', 0 },
 			};
 			size_t	i;
 			int	done = 0;
@@ -228,7 +229,7 @@ part2_parse(const char *text, const char *name, struct part2_rules **out)
 			if (!done)
 				errors += rules_bad(name, lineno, "not understood (expected category,"
 				    " label, extent, flag-only, context, term, negate, negate-after,"
-				    " family, allow, provenance or program)");
+				    " family, allow, scope-end, provenance or program)");
 		}
 	}
 	if (r->nc == 0 && errors == 0)
@@ -489,7 +490,46 @@ scan_match(const struct part2_rules *r, const pcre2_code *re, const struct view 
 	return rc;
 }
 
-/* cue_near - a cue of kind k within its window before (or after) [s, e) */
+/*
+ * scope_ends - a scope-end cue (a clause break: "but", ";", "reports")
+ * wholly inside [a, b) of the view: a negation or family cue before it does
+ * not reach past it.  A pattern that cannot finish counts as a break, so
+ * the cue does not cancel the hit (fails closed).
+ */
+static int
+scope_ends(const struct part2_rules *r, pcre2_match_data *md, const struct view *v,
+    size_t a, size_t b, int *unchecked)
+{
+	int	i, m;
+
+	for (i = 0; i < r->ncues && a < b; i++) {
+		PCRE2_SIZE from = a, *ov;
+
+		if (r->cues[i].kind != 'e')
+			continue;
+		while (from < b && (m = scan_match(r, r->cues[i].re, v, from, md,
+		    unchecked)) != PCRE2_ERROR_NOMATCH) {
+			if (m < 0)
+				return 1;
+			ov = pcre2_get_ovector_pointer(md);
+			if (ov[0] >= b)
+				break;
+			if (ov[1] <= b)
+				return 1;
+			from = ov[0] + 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * cue_near - a cue of kind k within its window before (or after) [s, e):
+ * up to its window of words away, with no sentence end and no scope-end
+ * cue between them (an allow cue must hold the whole hit instead).  A cue
+ * before the hit whose match runs on into it ("no heavy drinking": the cue
+ * "no" takes "heavy" as a modifier, the hit starts at "heavy"; "father
+ * drinks daily") is attached to it: distance 0.
+ */
 static int
 cue_near(const struct part2_rules *r, pcre2_match_data *md, const struct view *v, char k,
     size_t s, size_t e, int *unchecked)
@@ -497,20 +537,31 @@ cue_near(const struct part2_rules *r, pcre2_match_data *md, const struct view *v
 	int i;
 
 	for (i = 0; i < r->ncues; i++) {
-		PCRE2_SIZE from = 0, *ov;
+		PCRE2_SIZE from = 0, *ov, cs, ce;
 
 		if (r->cues[i].kind != k)
 			continue;
 		while (from < v->n && scan_match(r, r->cues[i].re, v, from, md, unchecked) >= 0) {
+			int near;
+
 			ov = pcre2_get_ovector_pointer(md);
-			if (k == 'l' ? ov[0] <= s && ov[1] >= e :	/* inside an allowed phrase */
-			    /* "negative" after a term is its result only on its line: the
-			     * next row of a drug panel is another analyte */
-			    k == 'a' ? ov[0] >= e && words_between(v, e, ov[0]) <= r->cues[i].window &&
-			    !line_between(v, e, ov[0]) :
-			    ov[1] <= s && words_between(v, ov[1], s) <= r->cues[i].window)
+			cs = ov[0];
+			ce = ov[1];
+			from = ce > cs ? ce : cs + 1;
+			if (k == 'l')		/* inside an allowed phrase */
+				near = cs <= s && ce >= e;
+			else if (k == 'a')	/* "negative" after a term is its result only
+						 * on its line: the next row of a drug panel
+						 * is another analyte */
+				near = cs >= e && words_between(v, e, cs) <= r->cues[i].window &&
+				    !line_between(v, e, cs) && !scope_ends(r, md, v, e, cs, unchecked);
+			else if (cs < s && ce > s)
+				near = 1;
+			else
+				near = ce <= s && words_between(v, ce, s) <= r->cues[i].window &&
+				    !scope_ends(r, md, v, ce, s, unchecked);
+			if (near)
 				return 1;
-			from = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
 		}
 	}
 	return 0;

@@ -3,7 +3,10 @@
 # (fixtures/src/records, with their NAME.expect truth) drawn with other
 # seeds than the test's: other skew and speckle.  Prints per seed and
 # rendering the Part 2 phrases redacted, the must-keep phrases left
-# untouched and the documents withheld, then every miss.
+# untouched and the documents withheld; then one row per phrase of every
+# NAME.expect, per rendering over all seeds (redact: occurrences covered
+# of found; keep: occurrences left untouched of found; "!" marks a row
+# that is not all good); then every miss.
 #
 #   make accuracy-part2 [SEEDS="2 3 4"]    (tools/p2accuracy.sh BUILD SAN-BUILD SEED...)
 set -eu
@@ -21,6 +24,7 @@ trap 'rm -rf "$T"' EXIT
 . tests/e2e/part2-score.inc
 RENDER="text.pdf 300.pdf fine.tif std.tif"
 : > "$T/misses"
+: > "$T/rows"
 printf '%-6s' seed
 for r in $RENDER; do printf ' %-26s' "$r"; done
 echo
@@ -51,4 +55,28 @@ for seed in "$@"; do
 	sed "s/^/$seed /" "$T/misses" >> "$T/all-misses"
 	: > "$T/misses"
 done
+# one row per phrase, in the order of the .expect files
+echo
+echo "per phrase (over seeds $*):"
+awk -F '\t' -v render="$RENDER" '
+BEGIN { nr = split(render, rv, " ") }
+{
+	k = $2 "\t" $3 "\t" $6
+	if (!(k in seen)) { seen[k] = 1; order[++n] = k }
+	g[k, $1] += $4; o[k, $1] += $5
+}
+END {
+	printf "  %-20s %-6s %-52s", "record", "kind", "phrase"
+	for (i = 1; i <= nr; i++) printf " %-9s", rv[i]
+	printf "\n"
+	for (j = 1; j <= n; j++) {
+		split(order[j], f, "\t")
+		bad = 0; line = ""
+		for (i = 1; i <= nr; i++) {
+			line = line sprintf(" %-9s", g[order[j], rv[i]] "/" o[order[j], rv[i]])
+			if (g[order[j], rv[i]] != o[order[j], rv[i]]) bad = 1
+		}
+		printf "%s %-20s %-6s %-52s%s\n", bad ? "!" : " ", f[1], f[2], substr(f[3], 1, 52), line
+	}
+}' "$T/rows"
 [ -s "$T/all-misses" ] && { echo "misses:"; cat "$T/all-misses"; } || true

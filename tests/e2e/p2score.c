@@ -1,7 +1,7 @@
 /*
  * p2score.c - test helper: Part 2 proposals against the generator's truth
  *
- *   p2score TRUTH.json EXPECT REVIEW.json DOC
+ *   p2score TRUTH.json EXPECT REVIEW.json DOC [ROWS]
  *
  * TRUTH.json: mkfax's word ink boxes of one rendering (NAME.V.json);
  * EXPECT: the fixture's NAME.expect ("redact PHRASE", "keep PHRASE",
@@ -18,7 +18,11 @@
  * a whole-document proposal.
  *
  * Prints "redact H T keep K T withhold W T" on stdout and every miss on
- * stderr ("missed: PHRASE (page N)", "touched: ...").  Exit 0, 2 on bad input.
+ * stderr ("missed: PHRASE (page N)", "touched: ...").  With ROWS, appends
+ * one line per line of EXPECT to that file, "KIND<tab>GOOD<tab>OF<tab>PHRASE"
+ * (KIND redact, keep or withhold; OF 0 when the phrase is not in the
+ * rendering's words), so a report can show each phrase as its own row.
+ * Exit 0, 2 on bad input.
  */
 #include <ctype.h>
 #include <jansson.h>
@@ -102,14 +106,18 @@ int
 main(int argc, char **argv)
 {
 	json_t		*truth, *review, *pg, *words, *p;
-	FILE		*ex;
+	FILE		*ex, *rows = NULL;
 	char		line[512], phrase[512], tok[32][64], a[64];
-	int		n[3] = { 0, 0, 0 }, ok[3] = { 0, 0, 0 };
+	int		n[3] = { 0, 0, 0 }, ok[3] = { 0, 0, 0 }, before[2];
 	long long	doc;
 	size_t		pi, i;
 
-	if (argc != 5) {
-		fprintf(stderr, "usage: p2score TRUTH.json EXPECT REVIEW.json DOC\n");
+	if (argc != 5 && argc != 6) {
+		fprintf(stderr, "usage: p2score TRUTH.json EXPECT REVIEW.json DOC [ROWS]\n");
+		return 2;
+	}
+	if (argc == 6 && (rows = fopen(argv[5], "a")) == NULL) {
+		fprintf(stderr, "p2score: cannot append to %s\n", argv[5]);
 		return 2;
 	}
 	truth = load(argv[1]);
@@ -136,6 +144,9 @@ main(int argc, char **argv)
 				}
 			if (i == json_array_size(json_object_get(review, "proposals")))
 				fprintf(stderr, "not withheld: document %lld\n", doc);
+			if (rows)
+				fprintf(rows, "withhold\t%d\t1\tdocument\n",
+				    i < json_array_size(json_object_get(review, "proposals")));
 			continue;
 		}
 		if (strncmp(s, "redact ", 7) == 0)
@@ -155,6 +166,8 @@ main(int argc, char **argv)
 		}
 		if (nt == 0)
 			continue;
+		before[0] = n[keep];
+		before[1] = ok[keep];
 		json_array_foreach(json_object_get(truth, "pages"), pi, pg) {
 			size_t nw;
 
@@ -186,8 +199,13 @@ main(int argc, char **argv)
 				i += nt - 1;
 			}
 		}
+		if (rows)
+			fprintf(rows, "%s\t%d\t%d\t%s\n", keep ? "keep" : "redact",
+			    ok[keep] - before[1], n[keep] - before[0], phrase);
 	}
 	fclose(ex);
+	if (rows)
+		fclose(rows);
 	printf("redact %d %d keep %d %d withhold %d %d\n", ok[0], n[0], ok[1], n[1], ok[2], n[2]);
 	json_decref(truth);
 	json_decref(review);

@@ -27,6 +27,7 @@ test_parse_errors(void **state)
 		"category a\nterm x y\nnegate y\n",		/* no window */
 		"category a\nterm x y\nprovenance onlyid\n",
 		"category a\nterm x y\nwhat is this\n",
+		"category a\nterm x y\nscope-end (unclosed\n",
 		"# nothing\n",
 	};
 	struct part2_rules *r;
@@ -38,7 +39,8 @@ test_parse_errors(void **state)
 		assert_null(r);
 	}
 	assert_int_equal(part2_parse("category a\nlabel A\nextent term\nflag-only\n"
-	    "context 3 \\bctx\\b\nterm x \\bx\\b\nnegate 2 \\bno\\b\nprogram Example House\n",
+	    "context 3 \\bctx\\b\nterm x \\bx\\b\nnegate 2 \\bno\\b\nscope-end \\bbut\\b\n"
+	    "program Example House\n",
 	    "t", &r), 0);
 	assert_int_equal(part2_count(r), 1);
 	part2_free(r);
@@ -63,6 +65,60 @@ found(const char *text, int *prov)
 	if (prov)
 		*prov = p;
 	return out;
+}
+
+/* proposed - the rules of the hits in text that would be proposed (not
+ * flag-only), "category/rule" joined by spaces, each once, in scan order */
+static char *
+proposed(const char *text)
+{
+	static char	out[1024];
+	char		seen[64][100];
+	struct part2_hit *h;
+	int		n, i, k, ns = 0, p;
+
+	n = part2_scan(shipped, text, &h, &p);
+	assert_true(n >= 0);
+	out[0] = '\0';
+	for (i = 0; i < n; i++) {
+		char	one[100];
+
+		if (h[i].flag_only)
+			continue;
+		snprintf(one, sizeof one, "%s/%s", h[i].category, h[i].rule);
+		for (k = 0; k < ns && strcmp(seen[k], one) != 0; k++)
+			;
+		if (k < ns || ns == 64)
+			continue;
+		snprintf(seen[ns++], sizeof seen[0], "%s", one);
+		snprintf(out + strlen(out), sizeof out - strlen(out), "%s%s", out[0] ? " " : "", one);
+	}
+	free(h);
+	return out;
+}
+
+struct want {
+	const char	*text, *want;
+};
+
+/* check - each text's proposed rules are exactly its want ("" none) */
+static void
+check(const char *name, const struct want *cases, size_t n)
+{
+	size_t	i;
+	int	bad = 0;
+
+	for (i = 0; i < n; i++) {
+		const char *got = proposed(cases[i].text);
+
+		if (strcmp(got, cases[i].want) != 0) {
+			print_error("%s case %zu: \"%s\": got \"%s\", want \"%s\"\n", name, i,
+			    cases[i].text, got, cases[i].want);
+			bad++;
+		}
+	}
+	if (bad)
+		fail_msg("%s: %d of %zu cases wrong", name, bad, n);
 }
 
 static void
@@ -111,6 +167,170 @@ test_scan(void **state)
 			fail_msg("case %zu: \"%s\": got \"%s\", want \"%s\"", i, cases[i].text, got,
 			    cases[i].want);
 	}
+}
+
+/* test_oud_only - products sold only for OUD or AUD count with no SUD word
+ * near them; the same molecules sold for pain (Butrans, Belbuca, methadone
+ * and Methadose tablets) or other uses (low-dose naltrexone, naloxone with
+ * a pain opioid) still need SUD context (issue 16, must-have 2.1) */
+static void
+test_oud_only(void **state)
+{
+	static const struct want cases[] = {
+		{ "Suboxone 8-2 mg film daily", "sud_medication_only/buprenorphine_naloxone" },
+		{ "Zubsolv 5.7-1.4 mg one tablet daily", "sud_medication_only/buprenorphine_naloxone" },
+		{ "buprenorphine-naloxone 8-2 mg sublingual film",
+		    "sud_medication_only/buprenorphine_naloxone" },
+		{ "Sublocade 300 mg monthly injection", "sud_medication_only/buprenorphine_oud" },
+		{ "Brixadi weekly", "sud_medication_only/buprenorphine_oud" },
+		{ "buprenorphine 8 mg SL daily", "sud_medication_only/buprenorphine_oud" },
+		{ "Vivitrol 380 mg IM every 4 weeks", "sud_medication_only/naltrexone_er" },
+		{ "naltrexone ER 380 mg injection", "sud_medication_only/naltrexone_er" },
+		{ "Methadose Dispersible 40 mg", "sud_medication_only/methadone_oud" },
+		{ "Antabuse 250 mg daily", "sud_medication_only/disulfiram" },
+		{ "disulfiram 250 mg", "sud_medication_only/disulfiram" },
+		{ "Campral 666 mg three times a day", "sud_medication_only/acamprosate" },
+		{ "Past medications: Sublacade monthly injections",
+		    "sud_medication_only/buprenorphine_oud" },
+		/* other uses: not without SUD context */
+		{ "Butrans 10 mcg/hr patch weekly for low back pain", "" },
+		{ "Belbuca buccal film for chronic pain", "" },
+		{ "buprenorphine transdermal patch", "" },
+		{ "methadone 10 mg every 8 hours for cancer pain", "" },
+		{ "Methadose 10 mg tablets for pain", "" },
+		{ "low-dose naltrexone 4.5 mg at bedtime for fibromyalgia", "" },
+		{ "naloxone nasal spray with his oxycodone", "" },
+		{ "metronidazole: avoid alcohol, disulfiram-like reaction", "" },
+	};
+
+	(void)state;
+	check("oud_only", cases, sizeof cases / sizeof cases[0]);
+}
+
+/* test_negation_scope - a negation applies to the term it negates: a bare
+ * "no" only when attached to it, "denies" and the like up to a clause
+ * break (issue 16, must-have 2.2) */
+static void
+test_negation_scope(void **state)
+{
+	static const struct want cases[] = {
+		{ "No missed doses of methadone at the OTP.",
+		    "sud_medication/methadone sud_treatment/otp" },
+		{ "He no longer uses heroin.", "substances/drugs" },
+		{ "Denies cocaine but relapsed on heroin last week.",
+		    "substances/drugs substances/relapse" },
+		{ "Denies SI, reports heroin use daily.", "substances/drugs" },
+		{ "Methadone positive, all other analytes negative", "toxicology/result" },
+		/* negated */
+		{ "No heroin use.", "" },
+		{ "No recent relapse on alcohol.", "" },
+		{ "No heavy drinking.", "" },
+		{ "No cravings for alcohol.", "" },
+		{ "Denies heroin, fentanyl or cocaine use.", "" },
+		{ "Negative for fentanyl.", "" },
+		{ "No history of alcohol withdrawal.", "" },
+	};
+
+	(void)state;
+	check("negation_scope", cases, sizeof cases / sizeof cases[0]);
+}
+
+/* test_collateral - what a relative reports about the patient is the
+ * patient's; a relative's own history is not (issue 16, must-have 2.3) */
+static void
+test_collateral(void **state)
+{
+	static const struct want cases[] = {
+		{ "His wife reports he relapsed on heroin.", "substances/drugs substances/relapse" },
+		{ "His spouse drove him to the methadone clinic.", "sud_treatment/program" },
+		{ "Mother states she has been drinking daily.", "use_history/drink_pattern" },
+		{ "His wife has noticed he drinks 6 beers a night.", "use_history/drink_count" },
+		{ "His sister brought him to detox.", "sud_treatment/program" },
+		/* family history: someone else's */
+		{ "Father had a history of alcoholism.", "" },
+		{ "Family history of alcohol use disorder.", "" },
+		{ "FH: mother alcoholic.", "" },
+		{ "His brother uses heroin.", "" },
+		{ "Father drinks daily.", "" },
+		{ "Father's alcoholism was never treated.", "" },
+	};
+
+	(void)state;
+	check("collateral", cases, sizeof cases / sizeof cases[0]);
+}
+
+/* test_use_history - narrative substance use history, each kind under its
+ * own rule id; look-alikes left alone (issue 16, must-have 2.4) */
+static void
+test_use_history(void **state)
+{
+	static const struct want cases[] = {
+		{ "He drinks a fifth of vodka daily.", "use_history/drink_amount" },
+		{ "6-8 beers nightly", "use_history/drink_count" },
+		{ "Drinks 3 glasses of wine daily.", "use_history/drink_count" },
+		{ "He was smoking meth on weekends.", "use_history/use_route" },
+		{ "Reports snorting pills.", "use_history/use_route" },
+		{ "She uses 2 bundles a day.", "use_history/use_amount" },
+		{ "He tried to quit drinking.", "use_history/quit_attempt" },
+		{ "He cut back on his drinking.", "use_history/quit_attempt" },
+		{ "She wants help with her drinking.", "use_history/wants_help" },
+		{ "Cravings for alcohol persist.", "use_history/craving" },
+		{ "Urges to use when stressed.", "use_history/craving" },
+		/* as standard-resolution fax OCR reads them */
+		{ "He still has cravings for alcohal.", "use_history/craving" },
+		{ "He notices urges to us\xc3\xa9 when he drives by.", "use_history/craving" },
+		{ "He has bean abstinent from alcoho! for 90 days.", "use_history/abstinent" },
+		{ "He tried to quit alcoho! twice.", "use_history/quit_attempt" },
+		{ "Abstinent from alcohol for 90 days.", "use_history/abstinent" },
+		{ "Clean for 6 months.", "use_history/abstinent" },
+		{ "He attends an IOP group for alcohol.", "sud_context/iop" },
+		{ "She joined a relapse prevention group.", "sud_treatment/sud_group" },
+		{ "Attends AA twice a week.", "sud_treatment/sud_group" },
+		/* look-alikes */
+		{ "Drinks 8 glasses of water a day.", "" },
+		{ "Drinks three cups of coffee daily.", "" },
+		{ "Drinks 1-2 glasses of wine per week.", "" },
+		{ "Tried to quit smoking.", "" },
+		{ "Urges to self-harm have lessened.", "" },
+		{ "IOP 14 mmHg on the left.", "" },
+		{ "Attends a depression IOP group.", "" },
+		{ "Cravings for sweets.", "" },
+	};
+
+	(void)state;
+	check("use_history", cases, sizeof cases / sizeof cases[0]);
+}
+
+/* test_not_sud - what 42 CFR 2.11 and 2.12(e)(4) leave out, and what only
+ * looks like SUD content, is not proposed (issue 16, must-have 2.5) */
+static void
+test_not_sud(void **state)
+{
+	static const struct want cases[] = {
+		{ "Non-alcoholic fatty liver disease (NAFLD).", "" },
+		{ "Intentional overdose of acetaminophen, a suicide attempt.", "" },
+		{ "Tylenol overdose in 2019.", "" },
+		{ "UDS positive for benzodiazepines, consistent with prescribed clonazepam.", "" },
+		{ "Positive for amphetamine, prescribed Adderall.", "" },
+		{ "Drinks 3 glasses of wine daily, low risk.", "" },
+		{ "Social drinker, 1 drink/week.", "" },
+		{ "Addiction to nicotine since age 15.", "" },
+		{ "Smokes 1 ppd; tobacco use disorder; caffeine use, 4 cups a day.", "" },
+		{ "Service codes H0002, H0017, H0018, H0019, H0023, H0024, H0025, H0030.", "" },
+		/* the same words when they are SUD content */
+		{ "Overdosed on fentanyl in May.", "sud_context/overdose substances/drugs "
+		    "substances/overdose substances/fentanyl_ocr" },
+		{ "Overdose requiring Narcan in May.", "sud_context/overdose" },
+		{ "UDS positive for benzodiazepines, not prescribed.",
+		    "toxicology/screen toxicology/positive" },
+		{ "Positive for benzodiazepines (prescribed clonazepam) and cocaine.",
+		    "toxicology/positive" },
+		{ "Drinks 6 beers nightly, not low risk.", "use_history/drink_count" },
+		{ "H0020 and H0005 billed.", "sud_treatment/hcpcs" },
+	};
+
+	(void)state;
+	check("not_sud", cases, sizeof cases / sizeof cases[0]);
 }
 
 static void
@@ -213,6 +433,11 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_scan),
+		cmocka_unit_test(test_oud_only),
+		cmocka_unit_test(test_negation_scope),
+		cmocka_unit_test(test_collateral),
+		cmocka_unit_test(test_use_history),
+		cmocka_unit_test(test_not_sud),
 		cmocka_unit_test(test_provenance),
 		cmocka_unit_test(test_flag_only),
 		cmocka_unit_test(test_match_limit),
