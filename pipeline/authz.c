@@ -825,9 +825,9 @@ out:
 
 /* find_date - the first date in a value ("07/22/1985 .", "12/31/2026
  * unless revoked"): the longest readable run from its first digit or
- * month name; 0 and out filled, or -1 */
+ * month name; 0 and out filled (and *end just past it, if end), or -1 */
 static int
-find_date(const char *v, char out[11], int future)
+find_date_end(const char *v, char out[11], int future, size_t *end)
 {
 	char	word[64];
 	int	k, n;
@@ -841,11 +841,20 @@ find_date(const char *v, char out[11], int future)
 		snprintf(word, sizeof word, "%s", v + k);
 		for (n = (int)strlen(word); n > 0; n--) {
 			word[n] = '\0';
-			if (patient_date(word, out, 1, future) == 0)
+			if (patient_date(word, out, 1, future) == 0) {
+				if (end)
+					*end = (size_t)(k + n);
 				return 0;
+			}
 		}
 	}
 	return -1;
+}
+
+static int
+find_date(const char *v, char out[11], int future)
+{
+	return find_date_end(v, out, future, NULL);
 }
 
 /*
@@ -1072,12 +1081,43 @@ match_patient(const struct authz_rules *r, struct store *st, const char *nicknam
 	return f;
 }
 
+/*
+ * revocation_scope - what a revocation letter revokes: all of the
+ * patient's authorizations only when it says so ("all", "any"), else
+ * those it names by the date they were signed ("my authorization dated
+ * 02/27/2026") or by case ("C-12").  An object {"all", "signed", "cases"}.
+ */
+static json_t *
+revocation_scope(const struct authz_rules *r, const struct found *found)
+{
+	json_t	*dates = json_array(), *cases = json_array();
+	int	i = entry_of(r, "revokes"), c = entry_of(r, "revokes_case");
+	char	date[11];
+	const char *v;
+	size_t	end;
+
+	/* the dates named, each of a list ("January 5, 2026 and 02/27/2026") */
+	for (v = i >= 0 && found[i].have ? found[i].value : ""; *v &&
+	    find_date_end(v, date, 0, &end) == 0; v += end)
+		json_array_append_new(dates, json_string(date));
+	if (c >= 0 && found[c].have) {
+		const char *d = found[c].value + strcspn(found[c].value, "0123456789");
+		char	cs[32];
+
+		snprintf(cs, sizeof cs, "C-%.*s", (int)strspn(d, "0123456789"), d);
+		if (strlen(cs) > 2)
+			json_array_append_new(cases, json_string(cs));
+	}
+	return json_pack("{s:b, s:o, s:o}", "all", detect(r, found, "revokes_all"), "signed",
+	    dates, "cases", cases);
+}
+
 json_t *
 authz_revocation(const struct authz_rules *r, struct store *st, const char *nicknames,
     const char *case_name, const struct authz_page *pages, size_t npages)
 {
 	struct found	*found = calloc(r->ne, sizeof *found);
-	json_t		*reasons = json_array(), *out;
+	json_t		*reasons = json_array(), *out, *scope;
 	char		id[PATIENT_IDLEN];
 	float		box[4];
 	int		sig, sp;
@@ -1089,6 +1129,15 @@ authz_revocation(const struct authz_rules *r, struct store *st, const char *nick
 	read_prose(r, pages, npages, found);
 	reread_dates(r, pages, npages, found);
 	match_patient(r, st, nicknames, found, reasons, id);
+	/* a revocation is in writing (164.508(b)(5)) and signed: one that is
+	 * not cannot be told from a third party's letter, and revokes nothing */
+	if (!sig)
+		add_reason(reasons, r, "revocation_unsigned", NULL, 0, NULL);
+	scope = revocation_scope(r, found);
+	if (scope && !json_is_true(json_object_get(scope, "all")) &&
+	    json_array_size(json_object_get(scope, "signed")) == 0 &&
+	    json_array_size(json_object_get(scope, "cases")) == 0)
+		add_reason(reasons, r, "revocation_scope_unclear", NULL, 0, NULL);
 	if (authz_unchecked)
 		add_reason(reasons, r, AUTHZ_UNCHECKED, "a rule pattern gave up on the letter's"
 		    " text: read it yourself", 0, NULL);
@@ -1096,8 +1145,36 @@ authz_revocation(const struct authz_rules *r, struct store *st, const char *nick
 	    "case", case_name, "decision", json_array_size(reasons) ? "defective" : "revocation",
 	    "reasons", reasons, "notes", "part2_allowed", 0, "psychotherapy_notes_allowed", 0,
 	    "patient", id, "recipient", "", "purpose", "", "expires", "", "elements");
+	if (out && scope)
+		json_object_set_new(out, "revokes", scope);
+	else
+		json_decref(scope);
 	free(found);
 	return out;
+}
+
+int
+authz_revokes(const json_t *revocation, const json_t *auth)
+{
+	const json_t	*scope = json_object_get(revocation, "revokes");
+	const char	*c = json_string_value(json_object_get(auth, "case"));
+	json_t		*v;
+	char		signed_on[11];
+	size_t		i;
+
+	if (scope == NULL)
+		return 1;
+	if (json_is_true(json_object_get(scope, "all")))
+		return 1;
+	if (authz_date_signed(auth, signed_on))
+		json_array_foreach(json_object_get(scope, "signed"), i, v)
+			if (json_string_value(v) && strcmp(json_string_value(v), signed_on) == 0)
+				return 1;
+	if (c)
+		json_array_foreach(json_object_get(scope, "cases"), i, v)
+			if (json_string_value(v) && strcasecmp(json_string_value(v), c) == 0)
+				return 1;
+	return 0;
 }
 
 void

@@ -78,10 +78,18 @@ json_t	*authz_check(const struct authz_rules *r, struct store *st, const char *n
 json_t	*authz_combine(const struct authz_rules *r, const char *case_name, json_t **each,
 	    size_t n);
 
-/* authz_revocation - a revocation letter: whose?  decision "revocation"
- * with the matched patient, or "defective" with the patient reasons */
+/* authz_revocation - a revocation letter: whose, and what does it revoke?
+ * decision "revocation" with the matched patient and "revokes": {"all",
+ * "signed": [the dates of the authorizations it names], "cases"}; or
+ * "defective" with the reasons (patient, revocation_unsigned,
+ * revocation_scope_unclear): such a letter revokes nothing by itself */
 json_t	*authz_revocation(const struct authz_rules *r, struct store *st, const char *nicknames,
 	    const char *case_name, const struct authz_page *pages, size_t npages);
+/* authz_revokes - does a revocation's result (authz_revocation) reach an
+ * authorization's (authz_check): all of the patient's, or this one by the
+ * date it was signed or its case?  One recorded before revocations said
+ * what they revoke reaches all. */
+int	authz_revokes(const json_t *revocation, const json_t *auth);
 /* authz_revoke - mark a decision revoked (reason "revoked" with detail) */
 void	authz_revoke(const struct authz_rules *r, json_t *result, const char *detail);
 /* authz_unreadable - a page that could not be read: low_confidence with

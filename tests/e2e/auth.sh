@@ -200,3 +200,40 @@ check "run --once" run_once "$h"
 lc=$("$ROI" -C "$h" case list --json | jq -r '.[] | select(.name == "late.pdf") | .case')
 is "an authorization signed before a received revocation is refused" \
     "$("$ROI" -C "$h" auth show "$lc" --json | jq -r '"\(.decision) \([.reasons[].code] | join(","))"')" "defective revoked"
+
+# what a revocation revokes (45 CFR 164.508(b)(5)): the authorizations it
+# names, by the date they were signed; all of the patient's only when it
+# says so; nothing when it is not signed or does not say (a person reads
+# it).  Another patient's two authorizations, signed 02/20 and 02/27.
+mkdir -p "$T/rv"
+for d in 20 27; do
+	sed "s/Jordan Sample/Alex Testperson/; s|07/22/1985|11/02/1979|; s|^Date signed: 02/27/2026|Date signed: 02/$d/2026|" \
+	    fixtures/src/authorization.txt > "$T/rv/alex$d.txt"
+done
+letter() {	# NAME SIGN TEXT
+	printf '%s\n' 'layout: letter' 'font: serif' '# Revocation of Authorization' \
+	    'Patient name: Alex Testperson     Date of birth: 11/02/1979' "$3" "$2: Signature of patient" \
+	    'Date signed: 03/01/2026' > "$T/rv/$1.txt"
+}
+letter dated sign+ 'I hereby revoke my authorization dated 02/20/2026 for the release of my health information to Harborview Legal Services LLP.'
+letter unsigned sign 'I hereby revoke all of my authorizations for the release of my health information.'
+letter unclear sign+ 'I hereby revoke my authorization. Please do not send my records.'
+letter all sign+ 'I hereby revoke all of my authorizations for the release of my health information.'
+"$MKFAX" -o "$T/rv" "$T"/rv/*.txt > /dev/null 2>&1
+rv_drop() { for n in "$@"; do cp "$T/rv/$n.text.pdf" "$h/inbox/requests/rv-$n.pdf"; done; check "run --once ($*)" run_once "$h"; }
+rv_case() { "$ROI" -C "$h" case list --json | jq -r ".[] | select(.name == \"rv-$1.pdf\") | .case"; }
+rv_auth() { "$ROI" -C "$h" auth show "$(rv_case "$1")" --json | jq -r '"\(.decision) \([.reasons[].code] | join(","))"'; }
+rv_drop alex20 alex27
+is "two authorizations of another patient: valid" "$(rv_auth alex20) / $(rv_auth alex27)" "valid  / valid "
+rv_drop dated
+is "a revocation of the one dated 02/20/2026" "$(rv_auth dated)" "revocation "
+is "... names that case alone" "$("$ROI" -C "$h" auth show "$(rv_case dated)" --json | jq -c .revoked_cases)" \
+    "[\"$(rv_case alex20)\"]"
+is "... which is revoked; the one of 02/27 stands" "$(rv_auth alex20) / $(rv_auth alex27)" "defective revoked / valid "
+rv_drop unsigned unclear
+is "an unsigned revocation: for a person, it revokes nothing" "$(rv_auth unsigned)" "defective revocation_unsigned"
+is "a revocation that does not say which: for a person" "$(rv_auth unclear)" "defective revocation_scope_unclear"
+is "... the authorization of 02/27 still stands" "$(rv_auth alex27)" "valid "
+rv_drop all
+is "a revocation of all of them" "$(rv_auth all)" "revocation "
+is "... revokes the one of 02/27 too" "$(rv_auth alex27)" "defective revoked"

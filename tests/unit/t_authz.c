@@ -1,6 +1,6 @@
 /* t_authz.c - reading words back through the rules' vocabulary (lexicon),
- * and the authorization rules file: every bad line refused, the shipped
- * file accepted */
+ * the authorization rules file (every bad line refused, the shipped file
+ * accepted), and what a revocation letter revokes */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -162,6 +162,136 @@ test_match_limit(void **state)
 	free(shipped);
 }
 
+/* ---- forms as lines of text ---- */
+
+#define MAXLINES	32
+
+static struct authz_rules *
+shipped_rules(void)
+{
+	struct authz_rules *r;
+	char		*text;
+
+	setenv("ROI_RULES", "rules", 1);
+	assert_non_null(text = rules_read(NULL, "authorization.rules"));
+	assert_int_equal(authz_rules_parse(text, "authorization.rules", &r), 0);
+	free(text);
+	return r;
+}
+
+/* read - a one-page form of these lines (NULL-ended), checked or read as
+ * a revocation; no page image: never signed, no checkboxes, and no
+ * patient line (no registry here) */
+static json_t *
+read(const struct authz_rules *r, const char *const *lines, int revocation)
+{
+	struct authz_line ln[MAXLINES];
+	struct authz_page pg;
+	json_t		*j;
+	size_t		n;
+
+	memset(ln, 0, sizeof ln);
+	for (n = 0; lines[n] && n < MAXLINES; n++) {
+		ln[n].text = (char *)lines[n];
+		ln[n].box[0] = 40;
+		ln[n].box[1] = 40 + 16 * (float)n;
+		ln[n].box[2] = 570;
+		ln[n].box[3] = 52 + 16 * (float)n;
+		ln[n].conf = 95;
+	}
+	memset(&pg, 0, sizeof pg);
+	pg.pageno = 1;
+	pg.width = 612;
+	pg.height = 792;
+	pg.lines = ln;
+	pg.nlines = n;
+	j = revocation ? authz_revocation(r, NULL, "", "C-9", &pg, 1) :
+	    authz_check(r, NULL, "", "C-9", &pg, 1, 0);
+	assert_non_null(j);
+	return j;
+}
+
+/* has - is there a reason (or note) code, with this detail if not NULL? */
+static int
+has(const json_t *j, const char *list, const char *code, const char *detail)
+{
+	json_t	*v;
+	size_t	i;
+
+	json_array_foreach(json_object_get(j, list), i, v)
+		if (strcmp(json_string_value(json_object_get(v, "code")), code) == 0 &&
+		    (detail == NULL || (json_string_value(json_object_get(v, "detail")) &&
+		    strcmp(json_string_value(json_object_get(v, "detail")), detail) == 0)))
+			return 1;
+	return 0;
+}
+
+/*
+ * test_revocation - what a revocation letter revokes: the authorizations
+ * it names by date, all of them only when it says so; one that names none
+ * is for a person; an unsigned one is a reason (it revokes nothing)
+ */
+static void
+test_revocation(void **state)
+{
+	static const char *const dated[] = {
+		"I hereby revoke my authorization dated 02/27/2026 for the release of my health"
+		    " information to Harborview Legal Services LLP.",
+		"Signature of patient", NULL,
+	};
+	static const char *const two[] = {
+		"Please cancel the authorizations signed on January 5, 2026 and 02/27/2026.",
+		"Signature of patient", NULL,
+	};
+	static const char *const all[] = {
+		"I revoke all of my prior authorizations to release my records.",
+		"Signature of patient", NULL,
+	};
+	static const char *const unclear[] = {
+		"I revoke my authorization. Please do not send my records to anyone.",
+		"Signature of patient", NULL,
+	};
+	struct authz_rules *r = shipped_rules();
+	json_t		*j, *a1, *a2, *old;
+
+	a1 = json_pack("{s:s, s:[{s:s, s:s}]}", "case", "C-4", "elements", "name", "date_signed",
+	    "value", "02/27/2026");
+	a2 = json_pack("{s:s, s:[{s:s, s:s}]}", "case", "C-5", "elements", "name", "date_signed",
+	    "value", "02/20/2026");
+	j = read(r, dated, 1);
+	assert_string_equal(json_string_value(json_object_get(j, "decision")), "defective");
+	assert_true(has(j, "reasons", "revocation_unsigned", NULL));	/* no ink here */
+	assert_false(has(j, "reasons", "revocation_scope_unclear", NULL));
+	assert_string_equal(json_string_value(json_array_get(json_object_get(json_object_get(j,
+	    "revokes"), "signed"), 0)), "2026-02-27");
+	assert_true(authz_revokes(j, a1));
+	assert_false(authz_revokes(j, a2));
+	json_decref(j);
+	j = read(r, two, 1);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(j, "revokes"), "signed")), 2);
+	assert_true(authz_revokes(j, a1));
+	json_decref(j);
+	j = read(r, all, 1);
+	assert_true(json_is_true(json_object_get(json_object_get(j, "revokes"), "all")));
+	assert_true(authz_revokes(j, a1));
+	assert_true(authz_revokes(j, a2));
+	json_decref(j);
+	j = read(r, unclear, 1);
+	assert_true(has(j, "reasons", "revocation_scope_unclear", NULL));
+	json_decref(j);
+	/* by case; and one recorded before revocations said what they revoke */
+	j = json_pack("{s:{s:b, s:[], s:[s]}}", "revokes", "all", 0, "signed", "cases", "C-5");
+	assert_false(authz_revokes(j, a1));
+	assert_true(authz_revokes(j, a2));
+	json_decref(j);
+	old = json_pack("{s:s}", "decision", "revocation");
+	assert_true(authz_revokes(old, a2));
+	json_decref(old);
+	json_decref(a1);
+	json_decref(a2);
+	authz_rules_free(r);
+}
+
 int
 main(void)
 {
@@ -169,6 +299,7 @@ main(void)
 		cmocka_unit_test(test_lexicon),
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_match_limit),
+		cmocka_unit_test(test_revocation),
 	};
 
 	return cmocka_run_group_tests_name("authz", tests, NULL, NULL);
