@@ -13,6 +13,11 @@
  * decision is "valid", "valid_with_part2" or "defective".  Safety: any
  * core element missing, unreadable or doubtful gives a reason and never
  * "valid".
+ *
+ * Calling sequence: authz_rules_load, authz_rules_practice (the names the
+ * practice goes by: the discloser on a form must be one of them, or a
+ * class of providers that takes it in), then authz_check or
+ * authz_revocation per case.
  */
 #ifndef ROI_AUTHZ_H
 #define ROI_AUTHZ_H
@@ -57,6 +62,15 @@ int	authz_rules_parse(const char *text, const char *name, struct authz_rules **o
 int	authz_rules_load(const char *home, struct authz_rules **out);
 void	authz_rules_free(struct authz_rules *r);
 int	authz_rules_count(const struct authz_rules *r);
+/* authz_rules_practice - the practice's names: roi.conf [practice] name
+ * and its aliases (comma-separated); NULL or "" for a name not set, and
+ * then every form's discloser is a reason (discloser_not_this_practice).
+ * 0, or -1 out of memory */
+int	authz_rules_practice(struct authz_rules *r, const char *name, const char *aliases);
+/* authz_names_practice - does a discloser as read name the practice
+ * (case, punctuation, "LLC/PC/Inc", "&"/"and" and a letter or two of OCR
+ * noise aside; the name must end where it ends on the form)? */
+int	authz_names_practice(const struct authz_rules *r, const char *value);
 
 /* a reason code: a rule pattern could not finish on the form's text
  * (PCRE2 match limit): the form was not read in full, so never "valid" */

@@ -536,7 +536,8 @@ decide(const struct authz_rules *rules, struct stage_ctx *ctx, const char *nick,
 static const char *const misread[] = { "missing_description", "missing_discloser",
 	    "missing_recipient", "missing_purpose", "missing_date_signed", "missing_signature",
 	    "missing_patient_name", "missing_required_statement", "no_expiration",
-	    "low_confidence", "patient_unknown", "patient_mismatch" };
+	    "low_confidence", "patient_unknown", "patient_mismatch",
+	    "discloser_not_this_practice", "missing_representative_authority" };
 
 /* misreading - may this reason come from a misreading? */
 static int
@@ -650,6 +651,10 @@ stage_authcheck_main(int argc, char **argv)
 		msg_tempfail = 1;
 		goto out;
 	}
+	/* the names the practice goes by: the discloser on a form must be one */
+	if (authz_rules_practice(rules, strcmp(ctx.cfg.practice_name, CONFIG_PRACTICE_UNSET) != 0 ?
+	    ctx.cfg.practice_name : NULL, ctx.cfg.practice_aliases) == -1)
+		goto out;
 	rules_sha256(ctx.home, "authorization.rules", rsha);
 	nick = rules_read(ctx.home, "nicknames.rules");
 	if ((i = stage_is_ready(&ctx)) != 1) {

@@ -56,8 +56,16 @@ cp "$tpo" "$T/tpo/tpo.txt"
 sed 's/ If I refuse to sign, the consequence is only that my records will not be shared with the recipients above.//' "$tpo" > "$T/tpo/norefusal.txt"
 sed 's/to: my treating providers, health plans, third-party payers, and people helping to operate this program/to: Example County Health Information Exchange/' "$tpo" > "$T/tpo/hie.txt"
 sed 's/to: my treating providers, health plans, third-party payers, and people helping to operate this program/to: Example County Health Information Exchange, for its participants that have a treating provider relationship with me/' "$tpo" > "$T/tpo/hieok.txt"
+# without the statement of 2.31(a)(4)(iii) (HIPAA's redisclosure, not for
+# proceedings against the patient); revocation only by the Notice of
+# Privacy Practices (2.31(a)(6) asks how); a TPO form without Part 2
+# records, where "none" is no expiration (45 CFR 164.508(c)(1)(v))
+sed 's/ as HIPAA permits, except for use in civil, criminal, administrative or legislative proceedings against me,//' "$tpo" > "$T/tpo/nohipaa.txt"
+sed 's/ To revoke it, I write to the privacy officer of the program\./ The Notice of Privacy Practices explains how./' "$tpo" > "$T/tpo/npponly.txt"
+sed 's/^\[x\] Substance use disorder treatment records, diagnoses and medications/[x] Progress notes, diagnoses and medications/' "$tpo" > "$T/tpo/nosud.txt"
+for n in nohipaa npponly nosud; do cmp -s "$tpo" "$T/tpo/$n.txt" && not_ok "tpo $n: the change changed nothing"; done
 "$MKFAX" -o "$T/tpo" "$T"/tpo/*.txt > /dev/null 2>&1
-for n in tpo norefusal hie hieok; do
+for n in tpo norefusal hie hieok nohipaa npponly nosud; do
 	cp "$T/tpo/$n.text.pdf" "$h/inbox/requests/tpo-$n.pdf"
 	cp "$T/tpo/$n.fine.tif" "$h/inbox/requests/tpo-$n.tif"
 done
@@ -76,6 +84,14 @@ for e in pdf tif; do
 	    "$(tpo_of tpo-hie.$e)" "valid tpo=true part2=false notes=part2_intermediary_participants"
 	is "consent to an HIE for treating providers ($e)" "$(tpo_of tpo-hieok.$e)" \
 	    "valid_with_part2 tpo=true part2=true notes="
+	is "TPO consent without HIPAA's redisclosure statement ($e): Part 2 held back" \
+	    "$(tpo_of tpo-nohipaa.$e)" "valid tpo=true part2=false notes=part2_tpo_hipaa"
+	is "TPO consent revocable only by the Notice of Privacy Practices ($e): Part 2 held back" \
+	    "$(tpo_of tpo-npponly.$e)" "valid tpo=true part2=false notes=part2_revoke_how"
+	c=$(jq -r ".[] | select(.name == \"tpo-nosud.$e\") | .case" "$T/cases.json")
+	is "a TPO authorization without Part 2 records ($e): \"none\" is no expiration" \
+	    "$("$ROI" -C "$h" auth show "$c" --json | jq -r '"\(.decision) \([.reasons[].code] | join(","))"')" \
+	    "defective no_expiration"
 done
 
 # two forms in one fax: a general authorization and a separate one for
