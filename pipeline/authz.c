@@ -35,7 +35,7 @@ struct entry {
 	int		ncapture;
 	char		text[256];
 	char		cite[96];
-	char		when[32];	/* statement: needed only when this detect fires */
+	char		when[64];	/* statement: needed only when these detects fire */
 	char		in[64];		/* detect: the element whose value it reads */
 };
 
@@ -44,6 +44,8 @@ struct authz_rules {
 	int		ne;
 	pcre2_match_context *mctx;
 	struct lexicon	*lex;		/* words OCR misreads are read back as */
+	char		**names;	/* the names the practice goes by (ASCII) */
+	int		nnames;
 };
 
 void
@@ -62,6 +64,9 @@ authz_rules_free(struct authz_rules *r)
 			pcre2_code_free(r->e[i].capture[k]);
 	}
 	free(r->e);
+	for (i = 0; i < r->nnames; i++)
+		free(r->names[i]);
+	free(r->names);
 	lexicon_free(r->lex);
 	pcre2_match_context_free(r->mctx);
 	free(r);
@@ -84,7 +89,9 @@ authz_rules_parse(const char *text, const char *name, struct authz_rules **out)
 	int		lineno = 0, errors = 0, rc;
 	static const char *const need[] = { "patient_name", "dob", "discloser", "recipient",
 	    "description", "purpose", "expiration", "date_signed", "signature" };
-	static const char *const needd[] = { "part2", "psychotherapy_notes", "expiration_event" };
+	/* the detects whose absence would let a defective form read valid */
+	static const char *const needd[] = { "part2", "psychotherapy_notes", "expiration_event",
+	    "no_end", "representative_signed", "sud_counseling_notes", "proceedings" };
 	int		k;
 	size_t		i;
 
@@ -208,13 +215,21 @@ authz_rules_parse(const char *text, const char *name, struct authz_rules **out)
 			errors += rules_bad(name, lineno, why);
 		}
 		if (r->e[k].kind == 's' && r->e[k].when[0]) {
-			for (j = 0; j < r->ne; j++)
-				if (r->e[j].kind == 'd' && strcmp(r->e[j].name, r->e[k].when) == 0)
-					break;
-			if (j == r->ne) {
-				snprintf(why, sizeof why, "statement %s: when %s: no detect %s",
-				    r->e[k].name, r->e[k].when, r->e[k].when);
-				errors += rules_bad(name, lineno, why);
+			const char	*w = r->e[k].when;
+			size_t		n;
+
+			/* "when tpo covered_recipient": each word a detect */
+			for (; *w; w += n + strspn(w + n, " ")) {
+				n = strcspn(w, " ");
+				for (j = 0; j < r->ne; j++)
+					if (r->e[j].kind == 'd' && strlen(r->e[j].name) == n &&
+					    strncmp(r->e[j].name, w, n) == 0)
+						break;
+				if (j == r->ne) {
+					snprintf(why, sizeof why, "statement %s: when %.*s: no detect"
+					    " %.*s", r->e[k].name, (int)n, w, (int)n, w);
+					errors += rules_bad(name, lineno, why);
+				}
 			}
 		}
 	}
@@ -264,6 +279,223 @@ authz_rules_load(const char *home, struct authz_rules **out)
 	rc = authz_rules_parse(text, path, out);
 	free(text);
 	return rc;
+}
+
+/* ---- the practice's name on a form ---- */
+
+/*
+ * A form names the discloser as its writer knows it: "Lakeside Behavioral
+ * Health, P.C.", "LAKESIDE BEHAVIORAL HEALTH PLLC", "Lakeside Behavioral
+ * Health & Wellness", read by OCR with a letter or two wrong or a word
+ * split.  Both sides are read as words: lower case, "&" as "and", the
+ * stops of an abbreviation dropped ("P.C." is "pc"), what a business name
+ * adds or drops at will (LLC, PC, Inc, "the") and text in parentheses
+ * ("(demo)") left out.  Each of the practice's words must match the next
+ * word of the form (a few letters off, by length), and the name must end
+ * there: at a comma or other stop, before a number (the address) or at
+ * the end.  "Lakeside Behavioral Health Center" is then not "Lakeside
+ * Behavioral Health": a person looks (or adds it to [practice] aliases).
+ */
+#define NAME_WORDS	24
+
+struct nword {
+	char	w[32];
+	int	brk;		/* the name may end after this word */
+};
+
+/* trim_name - spaces around a name, in place */
+static void
+trim_name(char *s)
+{
+	size_t n = strlen(s), i = 0;
+
+	while (isspace((unsigned char)s[i]))
+		i++;
+	memmove(s, s + i, n - i + 1);
+	n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+}
+
+/* name_words - a name's words to compare (see above); their number */
+static int
+name_words(const char *in, struct nword *w, int max)
+{
+	static const char *const drop[] = { "llc", "pllc", "pc", "inc", "incorporated", "ltd",
+	    "llp", "lp", "corp", "corporation", "co", "company", "pa", "psc", "sc", "plc", "the" };
+	struct { char w[32]; int sep, digit; } t[NAME_WORDS * 2];
+	int		nt = 0, n = 0, k, paren = 0, sep = 0;
+	size_t		i, d;
+
+	for (i = 0; in[i] && nt < NAME_WORDS * 2; i++) {
+		unsigned char c = (unsigned char)in[i];
+
+		if (c == '(')
+			paren++;
+		else if (c == ')' && paren)
+			paren--;
+		if (paren || c == '(' || c == ')') {
+			sep = 1;
+			continue;
+		}
+		if (isalnum(c)) {
+			size_t	len = 0;
+
+			t[nt].sep = sep;
+			t[nt].digit = isdigit(c) != 0;
+			/* a word, and the stops of an abbreviation ("P.C.") inside it */
+			for (; in[i] && (isalnum((unsigned char)in[i]) || (in[i] == '.' &&
+			    isalpha((unsigned char)in[i + 1]) && i > 0 &&
+			    (i < 2 || !isalnum((unsigned char)in[i - 2])))); i++)
+				if (in[i] != '.' && len + 1 < sizeof t[nt].w)
+					t[nt].w[len++] = (char)tolower((unsigned char)in[i]);
+			t[nt++].w[len] = '\0';
+			sep = 0;
+			i--;
+			continue;
+		}
+		if (c == '&') {
+			snprintf(t[nt].w, sizeof t[nt].w, "and");
+			t[nt].sep = sep;
+			t[nt++].digit = 0;
+			sep = 0;
+			continue;
+		}
+		if (!isspace(c))
+			sep = 1;	/* a stop, comma, dash...: the name may end here */
+	}
+	for (k = 0; k < nt && n < max; k++) {
+		int	j, next;
+
+		for (d = 0; d < sizeof drop / sizeof drop[0] && strcmp(t[k].w, drop[d]) != 0; d++)
+			;
+		if (d < sizeof drop / sizeof drop[0])
+			continue;
+		memcpy(w[n].w, t[k].w, sizeof w[n].w);
+		/* the next word kept: a stop on the way, a number, or none */
+		for (j = k + 1, next = 0; j < nt; j++) {
+			next |= t[j].sep;
+			for (d = 0; d < sizeof drop / sizeof drop[0] && strcmp(t[j].w, drop[d]) != 0; d++)
+				;
+			if (d == sizeof drop / sizeof drop[0])
+				break;
+		}
+		w[n++].brk = j == nt || next || t[j].sep || t[j].digit;
+	}
+	return n;
+}
+
+/* edits - Levenshtein distance of a and b (words of at most 63 letters) */
+static int
+edits(const char *a, const char *b)
+{
+	int	row[64], i, j, la = (int)strlen(a), lb = (int)strlen(b), prev, cur;
+
+	if (la > 63 || lb > 63)
+		return 64;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			cur = row[j];
+			row[j] = a[i - 1] == b[j - 1] ? prev : 1 + (prev < row[j - 1] ?
+			    (prev < row[j] ? prev : row[j]) : (row[j - 1] < row[j] ? row[j - 1] :
+			    row[j]));
+			prev = cur;
+		}
+	}
+	return row[lb];
+}
+
+/* near - a word read as another, a letter or two off by its length */
+static int
+near(const char *a, const char *b)
+{
+	size_t	n = strlen(a) > strlen(b) ? strlen(a) : strlen(b);
+	int	allow = n <= 3 ? 0 : n <= 5 ? 1 : n <= 8 ? 2 : 3;
+
+	return edits(a, b) <= allow;
+}
+
+/* near2 - a word against two run together ("lake" "side", "lakeside") */
+static int
+near2(const char *one, const char *a, const char *b)
+{
+	char two[64];
+
+	snprintf(two, sizeof two, "%s%s", a, b);
+	return near(one, two);
+}
+
+/* names_match - does value name the practice (name, as words) somewhere? */
+static int
+names_match(const char *name, const char *value)
+{
+	struct nword	p[NAME_WORDS], v[NAME_WORDS * 2];
+	int		np = name_words(name, p, NAME_WORDS), nv = name_words(value, v,
+			    NAME_WORDS * 2), at, i, j;
+
+	for (at = 0; np > 0 && at < nv; at++) {
+		for (i = at, j = 0; j < np && i < nv; ) {
+			if (near(p[j].w, v[i].w)) {
+				i++, j++;
+			} else if (i + 1 < nv && near2(p[j].w, v[i].w, v[i + 1].w)) {
+				i += 2, j++;
+			} else if (j + 1 < np && near2(v[i].w, p[j].w, p[j + 1].w)) {
+				i++, j += 2;
+			} else
+				break;
+		}
+		if (j == np && v[i - 1].brk)
+			return 1;
+	}
+	return 0;
+}
+
+int
+authz_names_practice(const struct authz_rules *r, const char *value)
+{
+	char	ascii[1024];
+	int	i;
+
+	lexicon_ascii(value, ascii, sizeof ascii);
+	for (i = 0; i < r->nnames; i++)
+		if (names_match(r->names[i], ascii))
+			return 1;
+	return 0;
+}
+
+int
+authz_rules_practice(struct authz_rules *r, const char *name, const char *aliases)
+{
+	const char	*p;
+	char		buf[256];
+	int		i;
+
+	for (i = 0; i < r->nnames; i++)
+		free(r->names[i]);
+	r->nnames = 0;
+	for (i = 0; i < 2; i++)
+		for (p = i ? aliases : name; p && *p; ) {
+			size_t	n = i ? strcspn(p, ",") : strlen(p);
+			char	**nn;
+
+			snprintf(buf, sizeof buf, "%.*s", (int)(n < sizeof buf ? n : sizeof buf - 1), p);
+			p += n + (p[n] == ',');
+			trim_name(buf);
+			if (buf[0] == '\0')
+				continue;
+			if ((nn = realloc(r->names, (r->nnames + 1) * sizeof *nn)) == NULL)
+				return msg_error("out of memory");
+			r->names = nn;
+			if ((r->names[r->nnames] = malloc(strlen(buf) * 2 + 1)) == NULL)
+				return msg_error("out of memory");
+			lexicon_ascii(buf, r->names[r->nnames], strlen(buf) * 2 + 1);
+			r->nnames++;
+		}
+	return 0;
 }
 
 /* ---- reading the form ---- */
@@ -726,9 +958,25 @@ read_form(const struct authz_rules *r, const struct authz_page *pages, size_t np
 					    (msg_info("page %d: signature ink across %.0f%% of"
 					    " [%.0f %.0f %.0f %.0f]", pg->pageno, spread * 100, region[0],
 					    region[1], region[2], region[3]), 1)) {
+						char	who[160];
+
 						*signed_ = 1;
 						*sig_page = pg->pageno;
 						memcpy(sig_box, region, sizeof region);
+						/* the line that has the ink says who signed
+						 * ("Signature of personal representative"),
+						 * wrapped in a narrow column maybe */
+						snprintf(who, sizeof who, "%.*s", end - h[k].start,
+						    ft + h[k].start);
+						if (k + 1 == nh && l + 1 < pg->nlines &&
+						    strlen(pg->lines[l + 1].text) < 40 &&
+						    continues(ln->text, pg->lines[l + 1].text) &&
+						    strlen(who) + strlen(pg->lines[l + 1].text) + 2 < sizeof who) {
+							strcat(who, " ");
+							strcat(who, pg->lines[l + 1].text);
+						}
+						set_found(f, who, pg->pageno, ln->box, ln->conf);
+						continue;
 					}
 					set_found(f, "", pg->pageno, ln->box, ln->conf);
 					continue;
@@ -825,9 +1073,9 @@ out:
 
 /* find_date - the first date in a value ("07/22/1985 .", "12/31/2026
  * unless revoked"): the longest readable run from its first digit or
- * month name; 0 and out filled, or -1 */
+ * month name; 0 and out filled (and *end just past it, if end), or -1 */
 static int
-find_date(const char *v, char out[11], int future)
+find_date_end(const char *v, char out[11], int future, size_t *end)
 {
 	char	word[64];
 	int	k, n;
@@ -841,11 +1089,20 @@ find_date(const char *v, char out[11], int future)
 		snprintf(word, sizeof word, "%s", v + k);
 		for (n = (int)strlen(word); n > 0; n--) {
 			word[n] = '\0';
-			if (patient_date(word, out, 1, future) == 0)
+			if (patient_date(word, out, 1, future) == 0) {
+				if (end)
+					*end = (size_t)(k + n);
 				return 0;
+			}
 		}
 	}
 	return -1;
+}
+
+static int
+find_date(const char *v, char out[11], int future)
+{
+	return find_date_end(v, out, future, NULL);
 }
 
 /*
@@ -932,6 +1189,36 @@ detect(const struct authz_rules *r, const struct found *found, const char *name)
 	return 0;
 }
 
+/* detect_in - a pattern of "detect NAME" found in text: 1 and where */
+static int
+detect_in(const struct authz_rules *r, const char *name, const char *text, int *a, int *b)
+{
+	int i, k;
+
+	for (i = 0; i < r->ne; i++)
+		for (k = 0; r->e[i].kind == 'd' && strcmp(r->e[i].name, name) == 0 &&
+		    k < r->e[i].nlabel; k++)
+			if (match_at(r, r->e[i].label[k], text, 0, a, b) && *b > *a)
+				return 1;
+	return 0;
+}
+
+/* when_fires - does every detect a statement's "when" names fire? */
+static int
+when_fires(const struct authz_rules *r, const struct found *found, const char *when)
+{
+	char	name[64];
+	size_t	n;
+
+	for (; *when; when += n + strspn(when + n, " ")) {
+		n = strcspn(when, " ");
+		snprintf(name, sizeof name, "%.*s", (int)n, when);
+		if (!detect(r, found, name))
+			return 0;
+	}
+	return 1;
+}
+
 
 
 static void
@@ -996,6 +1283,75 @@ prompt_only(const char *v)
 		if (strcasecmp(v, prompts[i]) == 0)
 			return 1;
 	return 0;
+}
+
+/*
+ * event_left - an expiration that says "until revoked", "none" or the
+ * like (detect no_end) is an event only if something else in it is one:
+ * "until the end of the lawsuit or until I revoke it" ends with the
+ * lawsuit; "none (until I revoke this consent)" and a checked "Upon this
+ * event: until I revoke it" never end.  Each no_end match is blanked out,
+ * then a prompt printed before the value, and what is left must read as
+ * an event (detect expiration_event).
+ */
+static int
+event_left(const struct authz_rules *r, const char *v)
+{
+	static const char *const prompts[] = { "upon the following event", "upon this event",
+	    "upon the event", "on this date", "on the date", "event", "date" };
+	char	buf[1024], fb[1024];
+	const char *t;
+	int	a, b, n;
+	size_t	i, len;
+
+	snprintf(buf, sizeof buf, "%s", fixed(r, v, fb, sizeof fb));
+	for (n = 0; n < 16 && detect_in(r, "no_end", buf, &a, &b); n++)
+		memset(buf + a, ' ', (size_t)(b - a));
+	for (t = buf; isspace((unsigned char)*t) || ispunct((unsigned char)*t); t++)
+		;
+	for (i = 0; i < sizeof prompts / sizeof prompts[0]; i++) {
+		len = strlen(prompts[i]);
+		if (strncasecmp(t, prompts[i], len) == 0 && !isalnum((unsigned char)t[len])) {
+			t += len;
+			break;
+		}
+	}
+	return content(t) && detect_in(r, "expiration_event", t, &a, &b);
+}
+
+/* several - a value that lists more than one thing: checked items, or a
+ * written list ("psychotherapy notes, progress notes and ...") */
+static int
+several(const struct found *f)
+{
+	return f->nitems > 1 || (f->nitems == 0 && (strpbrk(f->value, ",;") ||
+	    has_word(f->value, " and ") || strchr(f->value, '&')));
+}
+
+/*
+ * specks_out - the form's text, for the statements: a mark OCR read as a
+ * word of stops alone ("authorization -", "may no |", "Privacy _" at a
+ * line's end: a rule, a speck, the edge of a box) is not a word, and must
+ * not end a sentence or part two words of one; "|" alone is the word "I"
+ * ("| understand that | may revoke").  In place, same length.
+ */
+static void
+specks_out(char *s)
+{
+	size_t	i = 0, j, n;
+
+	while (s[i]) {
+		while (s[i] == ' ')
+			i++;
+		n = strcspn(s + i, " ");
+		for (j = 0; j < n && !isalnum((unsigned char)s[i + j]) && s[i + j] != '&'; j++)
+			;
+		if (n == 1 && s[i] == '|')
+			s[i] = 'I';
+		else if (n && j == n)
+			memset(s + i, ' ', n);
+		i += n;
+	}
 }
 
 /* match_patient - the form's patient in the registry; a reason if not one */
@@ -1072,12 +1428,43 @@ match_patient(const struct authz_rules *r, struct store *st, const char *nicknam
 	return f;
 }
 
+/*
+ * revocation_scope - what a revocation letter revokes: all of the
+ * patient's authorizations only when it says so ("all", "any"), else
+ * those it names by the date they were signed ("my authorization dated
+ * 02/27/2026") or by case ("C-12").  An object {"all", "signed", "cases"}.
+ */
+static json_t *
+revocation_scope(const struct authz_rules *r, const struct found *found)
+{
+	json_t	*dates = json_array(), *cases = json_array();
+	int	i = entry_of(r, "revokes"), c = entry_of(r, "revokes_case");
+	char	date[11];
+	const char *v;
+	size_t	end;
+
+	/* the dates named, each of a list ("January 5, 2026 and 02/27/2026") */
+	for (v = i >= 0 && found[i].have ? found[i].value : ""; *v &&
+	    find_date_end(v, date, 0, &end) == 0; v += end)
+		json_array_append_new(dates, json_string(date));
+	if (c >= 0 && found[c].have) {
+		const char *d = found[c].value + strcspn(found[c].value, "0123456789");
+		char	cs[32];
+
+		snprintf(cs, sizeof cs, "C-%.*s", (int)strspn(d, "0123456789"), d);
+		if (strlen(cs) > 2)
+			json_array_append_new(cases, json_string(cs));
+	}
+	return json_pack("{s:b, s:o, s:o}", "all", detect(r, found, "revokes_all"), "signed",
+	    dates, "cases", cases);
+}
+
 json_t *
 authz_revocation(const struct authz_rules *r, struct store *st, const char *nicknames,
     const char *case_name, const struct authz_page *pages, size_t npages)
 {
 	struct found	*found = calloc(r->ne, sizeof *found);
-	json_t		*reasons = json_array(), *out;
+	json_t		*reasons = json_array(), *out, *scope;
 	char		id[PATIENT_IDLEN];
 	float		box[4];
 	int		sig, sp;
@@ -1089,6 +1476,15 @@ authz_revocation(const struct authz_rules *r, struct store *st, const char *nick
 	read_prose(r, pages, npages, found);
 	reread_dates(r, pages, npages, found);
 	match_patient(r, st, nicknames, found, reasons, id);
+	/* a revocation is in writing (164.508(b)(5)) and signed: one that is
+	 * not cannot be told from a third party's letter, and revokes nothing */
+	if (!sig)
+		add_reason(reasons, r, "revocation_unsigned", NULL, 0, NULL);
+	scope = revocation_scope(r, found);
+	if (scope && !json_is_true(json_object_get(scope, "all")) &&
+	    json_array_size(json_object_get(scope, "signed")) == 0 &&
+	    json_array_size(json_object_get(scope, "cases")) == 0)
+		add_reason(reasons, r, "revocation_scope_unclear", NULL, 0, NULL);
 	if (authz_unchecked)
 		add_reason(reasons, r, AUTHZ_UNCHECKED, "a rule pattern gave up on the letter's"
 		    " text: read it yourself", 0, NULL);
@@ -1096,8 +1492,36 @@ authz_revocation(const struct authz_rules *r, struct store *st, const char *nick
 	    "case", case_name, "decision", json_array_size(reasons) ? "defective" : "revocation",
 	    "reasons", reasons, "notes", "part2_allowed", 0, "psychotherapy_notes_allowed", 0,
 	    "patient", id, "recipient", "", "purpose", "", "expires", "", "elements");
+	if (out && scope)
+		json_object_set_new(out, "revokes", scope);
+	else
+		json_decref(scope);
 	free(found);
 	return out;
+}
+
+int
+authz_revokes(const json_t *revocation, const json_t *auth)
+{
+	const json_t	*scope = json_object_get(revocation, "revokes");
+	const char	*c = json_string_value(json_object_get(auth, "case"));
+	json_t		*v;
+	char		signed_on[11];
+	size_t		i;
+
+	if (scope == NULL)
+		return 1;
+	if (json_is_true(json_object_get(scope, "all")))
+		return 1;
+	if (authz_date_signed(auth, signed_on))
+		json_array_foreach(json_object_get(scope, "signed"), i, v)
+			if (json_string_value(v) && strcmp(json_string_value(v), signed_on) == 0)
+				return 1;
+	if (c)
+		json_array_foreach(json_object_get(scope, "cases"), i, v)
+			if (json_string_value(v) && strcasecmp(json_string_value(v), c) == 0)
+				return 1;
+	return 0;
 }
 
 void
@@ -1146,7 +1570,7 @@ authz_check(const struct authz_rules *r, struct store *st, const char *nicknames
 	char		*all = NULL;
 	size_t		p, l, len = 1;
 	int		i, k, signed_ = 0, sig_page = 0, psy = 0, part2 = 0, part2_ok = 1, a, b;
-	int		tpo, intermediary;
+	int		tpo, intermediary, j;
 	json_t		*notes = json_array();
 	float		sig_box[4] = { 0 };
 	const char	*expires = "";
@@ -1206,35 +1630,31 @@ authz_check(const struct authz_rules *r, struct store *st, const char *nicknames
 	if (!signed_)
 		add_reason(reasons, r, "missing_signature", NULL, 0, NULL);
 
-	/* a consent for treatment, payment and health care operations (42 CFR
-	 * 2.31(a)(5)) may run until revoked; one naming an intermediary (an
-	 * HIE) needs its participants (2.31(a)(4)(ii)) */
-	tpo = detect(r, found, "tpo");
-	intermediary = detect(r, found, "intermediary");
+	/* the discloser is this practice, by one of its names, or a class of
+	 * providers that takes it in (45 CFR 164.508(c)(1)(ii)); a discloser
+	 * not read well is low_confidence already */
+	i = entry_of(r, "discloser");
+	if (i >= 0 && found[i].have && content(found[i].value) && found[i].conf >= LOW_CONF &&
+	    !detect(r, found, "discloser_class") && !authz_names_practice(r, found[i].value))
+		add_reason(reasons, r, "discloser_not_this_practice", r->nnames ? NULL :
+		    "the practice's name is not set: roi.conf [practice] name", found[i].page,
+		    found[i].box);
 
-	/* expiration: a date (not past) or an event */
-	i = entry_of(r, "expiration");
-	if (i < 0 || !found[i].have || found[i].value[0] == '\0')
-		add_reason(reasons, r, "no_expiration", NULL, 0, NULL);
-	else {
-		const char *v = found[i].value;
-
-		if (find_date(v, expdate, 1) == 0) {
-			expires = expdate;
-			if (strcmp(expdate, today) < 0)
-				add_reason(reasons, r, "expired", expdate, found[i].page, found[i].box);
-		} else if (tpo && detect(r, found, "tpo_expiration"))
-			expires = v;	/* "none", "end of treatment": enough for a TPO consent */
-		else if (prompt_only(v))
-			add_reason(reasons, r, "no_expiration", v, found[i].page, found[i].box);
-		else if (detect(r, found, "expiration_event"))
-			expires = v;
-		else if (strpbrk(v, "0123456789"))
-			/* a date is written there but does not read as one */
-			add_reason(reasons, r, "low_confidence", "expiration date", found[i].page,
-			    found[i].box);
+	/* signed by a personal representative: the form describes the
+	 * authority to act for the patient (164.508(c)(1)(vi)); the patient's
+	 * own signature needs none */
+	if (detect(r, found, "representative_signed") &&
+	    !detect(r, found, "representative_authority")) {
+		i = entry_of(r, "representative");
+		j = entry_of(r, "signer");
+		if (i < 0 || !found[i].have)
+			i = j;
+		if (i >= 0 && found[i].have)
+			add_reason(reasons, r, "missing_representative_authority", NULL,
+			    found[i].page, found[i].box);
 		else
-			add_reason(reasons, r, "no_expiration", v, found[i].page, found[i].box);
+			add_reason(reasons, r, "missing_representative_authority", NULL, sig_page,
+			    sig_box);
 	}
 
 	/* what the form covers */
@@ -1249,10 +1669,63 @@ authz_check(const struct authz_rules *r, struct store *st, const char *nicknames
 
 	/* psychotherapy notes with anything else: checked items, or a written
 	 * list ("psychotherapy notes, progress notes and ...") */
-	if (psy && (found[i].nitems > 1 || (found[i].nitems == 0 &&
-	    (strpbrk(found[i].value, ",;") || has_word(found[i].value, " and ")))))
+	if (psy && several(&found[i]))
 		add_reason(reasons, r, "psychotherapy_notes_need_specific_authorization", NULL,
 		    found[i].page, found[i].box);
+	/* SUD counseling notes take a consent of their own (42 CFR 2.31(b));
+	 * "counseling notes" where Part 2 records are asked for count */
+	if (i >= 0 && found[i].have && (detect(r, found, "sud_counseling_notes") ||
+	    (part2 && detect(r, found, "counseling_notes"))) && several(&found[i]))
+		add_reason(reasons, r, "sud_counseling_notes_need_specific_consent", NULL,
+		    found[i].page, found[i].box);
+
+	/* a consent for treatment, payment and health care operations (42 CFR
+	 * 2.31(a)(5)) may run until revoked; one naming an intermediary (an
+	 * HIE) needs its participants (2.31(a)(4)(ii)) */
+	tpo = detect(r, found, "tpo");
+	intermediary = detect(r, found, "intermediary");
+
+	/* expiration: a date (not past) or an event; "until revoked" is
+	 * neither, and "none" is enough only for a Part 2 TPO consent (42 CFR
+	 * 2.31(a)(7)): 45 CFR 164.508(c)(1)(v) allows it for research alone */
+	i = entry_of(r, "expiration");
+	if (i < 0 || !found[i].have || found[i].value[0] == '\0')
+		add_reason(reasons, r, "no_expiration", NULL, 0, NULL);
+	else {
+		const char *v = found[i].value;
+
+		if (find_date(v, expdate, 1) == 0) {
+			expires = expdate;
+			if (strcmp(expdate, today) < 0)
+				add_reason(reasons, r, "expired", expdate, found[i].page, found[i].box);
+		} else if (part2 && tpo && detect(r, found, "tpo_expiration"))
+			expires = v;	/* "none", "end of treatment": enough for a TPO consent */
+		else if (prompt_only(v))
+			add_reason(reasons, r, "no_expiration", v, found[i].page, found[i].box);
+		else if (detect(r, found, "no_end")) {
+			if (event_left(r, v))
+				expires = v;
+			else
+				add_reason(reasons, r, "no_expiration", v, found[i].page, found[i].box);
+		} else if (detect(r, found, "expiration_event"))
+			expires = v;
+		else if (strpbrk(v, "0123456789"))
+			/* a date is written there but does not read as one */
+			add_reason(reasons, r, "low_confidence", "expiration date", found[i].page,
+			    found[i].box);
+		else
+			add_reason(reasons, r, "no_expiration", v, found[i].page, found[i].box);
+	}
+
+	/* a Part 2 consent for use in civil, criminal, administrative or
+	 * legislative proceedings takes no other purpose (42 CFR 2.31(d)) */
+	j = entry_of(r, "purpose");
+	if (part2 && j >= 0 && found[j].have && detect(r, found, "proceedings") &&
+	    several(&found[j])) {
+		add_reason(notes, r, "part2_not_authorized", "part2_proceedings_combined",
+		    found[j].page, found[j].box);
+		part2_ok = 0;
+	}
 
 	/* required statements: anywhere on the form; those marked "when part2"
 	 * only when Part 2 (SUD) records are asked for, and then their absence
@@ -1268,9 +1741,10 @@ authz_check(const struct authz_rules *r, struct store *st, const char *nicknames
 				strcat(all, fixed(r, pages[p].lines[l].text, fb, sizeof fb));
 				strcat(all, " ");
 			}
+		specks_out(all);
 		for (i = 0; i < r->ne; i++) {
 			if (r->e[i].kind != 's' || (r->e[i].when[0] &&
-			    (!part2 || !detect(r, found, r->e[i].when))))
+			    (!part2 || !when_fires(r, found, r->e[i].when))))
 				continue;
 			for (k = 0; k < r->e[i].nlabel; k++)
 				if (match_at(r, r->e[i].label[k], all, 0, &a, &b))

@@ -13,6 +13,11 @@
  * decision is "valid", "valid_with_part2" or "defective".  Safety: any
  * core element missing, unreadable or doubtful gives a reason and never
  * "valid".
+ *
+ * Calling sequence: authz_rules_load, authz_rules_practice (the names the
+ * practice goes by: the discloser on a form must be one of them, or a
+ * class of providers that takes it in), then authz_check or
+ * authz_revocation per case.
  */
 #ifndef ROI_AUTHZ_H
 #define ROI_AUTHZ_H
@@ -57,6 +62,15 @@ int	authz_rules_parse(const char *text, const char *name, struct authz_rules **o
 int	authz_rules_load(const char *home, struct authz_rules **out);
 void	authz_rules_free(struct authz_rules *r);
 int	authz_rules_count(const struct authz_rules *r);
+/* authz_rules_practice - the practice's names: roi.conf [practice] name
+ * and its aliases (comma-separated); NULL or "" for a name not set, and
+ * then every form's discloser is a reason (discloser_not_this_practice).
+ * 0, or -1 out of memory */
+int	authz_rules_practice(struct authz_rules *r, const char *name, const char *aliases);
+/* authz_names_practice - does a discloser as read name the practice
+ * (case, punctuation, "LLC/PC/Inc", "&"/"and" and a letter or two of OCR
+ * noise aside; the name must end where it ends on the form)? */
+int	authz_names_practice(const struct authz_rules *r, const char *value);
 
 /* a reason code: a rule pattern could not finish on the form's text
  * (PCRE2 match limit): the form was not read in full, so never "valid" */
@@ -78,10 +92,18 @@ json_t	*authz_check(const struct authz_rules *r, struct store *st, const char *n
 json_t	*authz_combine(const struct authz_rules *r, const char *case_name, json_t **each,
 	    size_t n);
 
-/* authz_revocation - a revocation letter: whose?  decision "revocation"
- * with the matched patient, or "defective" with the patient reasons */
+/* authz_revocation - a revocation letter: whose, and what does it revoke?
+ * decision "revocation" with the matched patient and "revokes": {"all",
+ * "signed": [the dates of the authorizations it names], "cases"}; or
+ * "defective" with the reasons (patient, revocation_unsigned,
+ * revocation_scope_unclear): such a letter revokes nothing by itself */
 json_t	*authz_revocation(const struct authz_rules *r, struct store *st, const char *nicknames,
 	    const char *case_name, const struct authz_page *pages, size_t npages);
+/* authz_revokes - does a revocation's result (authz_revocation) reach an
+ * authorization's (authz_check): all of the patient's, or this one by the
+ * date it was signed or its case?  One recorded before revocations said
+ * what they revoke reaches all. */
+int	authz_revokes(const json_t *revocation, const json_t *auth);
 /* authz_revoke - mark a decision revoked (reason "revoked" with detail) */
 void	authz_revoke(const struct authz_rules *r, json_t *result, const char *detail);
 /* authz_unreadable - a page that could not be read: low_confidence with

@@ -37,6 +37,7 @@ static const struct key keys[] = {
 	{ "practice", "address",	K_STR, S(practice_address), 0, 0 },
 	{ "practice", "phone",		K_STR, S(practice_phone), 0, 0 },
 	{ "practice", "fax",		K_STR, S(practice_fax), 0, 0 },
+	{ "practice", "aliases",	K_STR, S(practice_aliases), 0, 0 },
 	{ "pipeline", "workers",	K_INT, S(workers), 0, 64 },
 	{ "pipeline", "ocr_dpi",	K_INT, S(ocr_dpi), 150, 600 },
 	{ "pipeline", "settle_ms",	K_INT, S(settle_ms), 0, 600000 },
@@ -82,10 +83,11 @@ void
 config_defaults(struct config *cfg)
 {
 	memset(cfg, 0, sizeof *cfg);
-	set_str(&cfg->practice_name, "Our Practice");
+	set_str(&cfg->practice_name, CONFIG_PRACTICE_UNSET);
 	set_str(&cfg->practice_address, "");
 	set_str(&cfg->practice_phone, "");
 	set_str(&cfg->practice_fax, "");
+	set_str(&cfg->practice_aliases, "");
 	cfg->workers = 0;
 	cfg->ocr_dpi = 300;
 	cfg->settle_ms = 1000;
@@ -223,6 +225,7 @@ config_release(struct config *cfg)
 	free(cfg->practice_address);
 	free(cfg->practice_phone);
 	free(cfg->practice_fax);
+	free(cfg->practice_aliases);
 	free(cfg->notify_command);
 	free(cfg->notify_to);
 	free(cfg->sms_command);
@@ -251,6 +254,10 @@ config_template(void)
 	    "address =\n"
 	    "phone =\n"
 	    "fax =\n"
+	    "# other names the practice goes by, comma-separated: an authorization\n"
+	    "# must name the practice (or a class such as \"any provider\") as the\n"
+	    "# one who may disclose\n"
+	    "aliases =\n"
 	    "\n"
 	    "[pipeline]\n"
 	    "# stage processes at once; 0 = one per CPU core\n"

@@ -20,6 +20,8 @@ struct config {
 	char	*practice_address;
 	char	*practice_phone;
 	char	*practice_fax;
+	char	*practice_aliases;	/* other names it goes by, ", " between (a
+					 * form's discloser must be one of its names) */
 	int	workers;		/* stage processes at once (0 = cores) */
 	int	ocr_dpi;		/* render resolution for OCR */
 	int	settle_ms;		/* a drop must be unchanged this long */
@@ -49,6 +51,8 @@ struct config {
 	char	*backup_recipient;	/* [backup] recipient: age1... keys backups are
 					 * encrypted to ("" = not encrypted), ", " between */
 };
+
+#define CONFIG_PRACTICE_UNSET	"Our Practice"	/* [practice] name until it is set */
 
 #define CONFIG_RETENTION_MIN	6	/* 45 CFR 164.530(j)(2): six years */
 

@@ -322,9 +322,12 @@ received(struct stage_ctx *ctx, int64_t case_id, char out[11])
 
 /*
  * revocations - inside the decision's transaction: a revocation letter is
- * recorded and blocks the patient's earlier valid authorizations (signed
- * on or before the day it arrived); a valid authorization is checked
- * against the revocations already received.  45 CFR 164.508(b)(5).
+ * recorded and blocks the patient's earlier valid authorizations that it
+ * names (signed on or before the day it arrived; all of them only when it
+ * says so: authz_revokes); a valid authorization is checked against the
+ * revocations already received.  45 CFR 164.508(b)(5).  A revocation not
+ * signed, or not saying what it revokes, is "defective": recorded as a
+ * case for a person, it blocks nothing.
  */
 static int
 revocations(struct stage_ctx *ctx, const struct authz_rules *rules, int64_t case_id,
@@ -374,9 +377,10 @@ revocations(struct stage_ctx *ctx, const struct authz_rules *rules, int64_t case
 
 			if (old == NULL)
 				continue;
-			if (authz_date_signed(old, signed_on) && strcmp(signed_on, day) > 0) {
+			if ((authz_date_signed(old, signed_on) && strcmp(signed_on, day) > 0) ||
+			    !authz_revokes(res, old)) {
 				json_decref(old);
-				continue;	/* signed after the revocation arrived */
+				continue;	/* signed after the revocation arrived, or not named */
 			}
 			snprintf(detail, sizeof detail, "revocation received %s (case C-%lld)",
 			    day, (long long)case_id);
@@ -407,16 +411,20 @@ revocations(struct stage_ctx *ctx, const struct authz_rules *rules, int64_t case
 		rc = 0;
 		goto out;
 	}
-	/* a valid authorization: was a revocation already received? */
-	s = store_prepare(ctx->st, "SELECT received, case_id FROM revocations WHERE patient_id = ?"
-	    " ORDER BY received");
+	/* a valid authorization: was a revocation naming it already received? */
+	s = store_prepare(ctx->st, "SELECT v.received, v.case_id, a.result FROM revocations v"
+	    " LEFT JOIN auth a ON a.case_id = v.case_id WHERE v.patient_id = ? ORDER BY v.received");
 	if (s == NULL)
 		goto out;
 	sqlite3_bind_text(s, 1, pid, -1, SQLITE_STATIC);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		const char *r = (const char *)sqlite3_column_text(s, 0);
+		const char *rj = (const char *)sqlite3_column_text(s, 2);
+		json_t	*rev = rj ? json_loads(rj, 0, NULL) : NULL;
+		int	named = rev == NULL || authz_revokes(rev, res);	/* unreadable: all */
 
-		if (authz_date_signed(res, signed_on) && strcmp(signed_on, r) > 0)
+		json_decref(rev);
+		if ((authz_date_signed(res, signed_on) && strcmp(signed_on, r) > 0) || !named)
 			continue;
 		snprintf(detail, sizeof detail, "revocation received %s (case C-%lld)", r,
 		    (long long)sqlite3_column_int64(s, 1));
@@ -528,7 +536,8 @@ decide(const struct authz_rules *rules, struct stage_ctx *ctx, const char *nick,
 static const char *const misread[] = { "missing_description", "missing_discloser",
 	    "missing_recipient", "missing_purpose", "missing_date_signed", "missing_signature",
 	    "missing_patient_name", "missing_required_statement", "no_expiration",
-	    "low_confidence", "patient_unknown", "patient_mismatch" };
+	    "low_confidence", "patient_unknown", "patient_mismatch",
+	    "discloser_not_this_practice", "missing_representative_authority" };
 
 /* misreading - may this reason come from a misreading? */
 static int
@@ -642,6 +651,10 @@ stage_authcheck_main(int argc, char **argv)
 		msg_tempfail = 1;
 		goto out;
 	}
+	/* the names the practice goes by: the discloser on a form must be one */
+	if (authz_rules_practice(rules, strcmp(ctx.cfg.practice_name, CONFIG_PRACTICE_UNSET) != 0 ?
+	    ctx.cfg.practice_name : NULL, ctx.cfg.practice_aliases) == -1)
+		goto out;
 	rules_sha256(ctx.home, "authorization.rules", rsha);
 	nick = rules_read(ctx.home, "nicknames.rules");
 	if ((i = stage_is_ready(&ctx)) != 1) {

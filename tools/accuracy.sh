@@ -26,6 +26,8 @@ for seed in "$@"; do
 	. tests/e2e/auth-variants.inc
 	"$MKFAX" -s "$seed" -o "$T/out" "$T"/src/*.txt > /dev/null 2>&1
 	"$ROI" init "$T/home" > /dev/null
+	# the practice the forms name as the discloser
+	sed -i "s/^name = Our Practice$/name = Lakeside Behavioral Health/" "$T/home/roi.conf"
 	printf '[pipeline]\nworkers = 2\n' >> "$T/home/roi.conf"
 	printf 'id,first_name,last_name,dob\nP001,Jordan,Sample,07/22/1985\n' > "$T/p.csv"
 	"$ROI" -C "$T/home" patient import "$T/p.csv" > /dev/null

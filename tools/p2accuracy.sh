@@ -33,6 +33,7 @@ for seed in "$@"; do
 	mkdir -p "$T/rec"
 	"$MKFAX" -s "$seed" -o "$T/rec" fixtures/src/authorization.txt fixtures/src/records/*.txt > /dev/null 2>&1
 	"$ROI" init "$T/home" > /dev/null
+	sed -i 's/^name = Our Practice$/name = Lakeside Behavioral Health/' "$T/home/roi.conf"
 	printf '[pipeline]\nworkers = 2\n' >> "$T/home/roi.conf"
 	for r in $RENDER; do cp "$T/rec/authorization.$r" "$T/home/inbox/requests/request.$r"; done
 	"$ROI" -C "$T/home" run --once 2> "$T/run.log" || { cat "$T/run.log" >&2; exit 1; }

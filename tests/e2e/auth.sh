@@ -20,17 +20,19 @@ mkdir -p "$T/src" "$T/out"
 # as does AUTH_RENDER="text.pdf 300.pdf fine.tif std.tif" AUTH_EVERY=1 here
 RENDER=${AUTH_RENDER:-"text.pdf std.tif"}
 EVERY=${AUTH_EVERY:-3}
-i=0
+# one rendering at a time: each run --once within run_once's bound on a
+# loaded machine (the forms of all layouts in two renderings were ~180)
 : > "$T/dropped"
-while read -r n want; do
-	for v in $RENDER; do
-		case $v in text.pdf) ;; *) [ $((i % EVERY)) -eq 0 ] || continue ;; esac
+for v in $RENDER; do
+	i=0
+	while read -r n want; do
+		case $v in text.pdf) ;; *) [ $((i % EVERY)) -eq 0 ] || { i=$((i + 1)); continue; } ;; esac
 		cp "$T/out/$n.$v" "$h/inbox/requests/$n.$v"
 		echo "$n.$v" >> "$T/dropped"
-	done
-	i=$((i + 1))
-done < "$T/want"
-check "run --once" run_once "$h"
+		i=$((i + 1))
+	done < "$T/want"
+	check "run --once ($v)" run_once "$h"
+done
 
 "$ROI" -C "$h" case list --json | jq -r '.[] | "\(.case) \(.name)"' > "$T/cases"
 for r in $RENDER; do
@@ -56,8 +58,16 @@ cp "$tpo" "$T/tpo/tpo.txt"
 sed 's/ If I refuse to sign, the consequence is only that my records will not be shared with the recipients above.//' "$tpo" > "$T/tpo/norefusal.txt"
 sed 's/to: my treating providers, health plans, third-party payers, and people helping to operate this program/to: Example County Health Information Exchange/' "$tpo" > "$T/tpo/hie.txt"
 sed 's/to: my treating providers, health plans, third-party payers, and people helping to operate this program/to: Example County Health Information Exchange, for its participants that have a treating provider relationship with me/' "$tpo" > "$T/tpo/hieok.txt"
+# without the statement of 2.31(a)(4)(iii) (HIPAA's redisclosure, not for
+# proceedings against the patient); revocation only by the Notice of
+# Privacy Practices (2.31(a)(6) asks how); a TPO form without Part 2
+# records, where "none" is no expiration (45 CFR 164.508(c)(1)(v))
+sed 's/ as HIPAA permits, except for use in civil, criminal, administrative or legislative proceedings against me,//' "$tpo" > "$T/tpo/nohipaa.txt"
+sed 's/ To revoke it, I write to the privacy officer of the program\./ The Notice of Privacy Practices explains how./' "$tpo" > "$T/tpo/npponly.txt"
+sed 's/^\[x\] Substance use disorder treatment records, diagnoses and medications/[x] Progress notes, diagnoses and medications/' "$tpo" > "$T/tpo/nosud.txt"
+for n in nohipaa npponly nosud; do cmp -s "$tpo" "$T/tpo/$n.txt" && not_ok "tpo $n: the change changed nothing"; done
 "$MKFAX" -o "$T/tpo" "$T"/tpo/*.txt > /dev/null 2>&1
-for n in tpo norefusal hie hieok; do
+for n in tpo norefusal hie hieok nohipaa npponly nosud; do
 	cp "$T/tpo/$n.text.pdf" "$h/inbox/requests/tpo-$n.pdf"
 	cp "$T/tpo/$n.fine.tif" "$h/inbox/requests/tpo-$n.tif"
 done
@@ -76,6 +86,14 @@ for e in pdf tif; do
 	    "$(tpo_of tpo-hie.$e)" "valid tpo=true part2=false notes=part2_intermediary_participants"
 	is "consent to an HIE for treating providers ($e)" "$(tpo_of tpo-hieok.$e)" \
 	    "valid_with_part2 tpo=true part2=true notes="
+	is "TPO consent without HIPAA's redisclosure statement ($e): Part 2 held back" \
+	    "$(tpo_of tpo-nohipaa.$e)" "valid tpo=true part2=false notes=part2_tpo_hipaa"
+	is "TPO consent revocable only by the Notice of Privacy Practices ($e): Part 2 held back" \
+	    "$(tpo_of tpo-npponly.$e)" "valid tpo=true part2=false notes=part2_revoke_how"
+	c=$(jq -r ".[] | select(.name == \"tpo-nosud.$e\") | .case" "$T/cases.json")
+	is "a TPO authorization without Part 2 records ($e): \"none\" is no expiration" \
+	    "$("$ROI" -C "$h" auth show "$c" --json | jq -r '"\(.decision) \([.reasons[].code] | join(","))"')" \
+	    "defective no_expiration"
 done
 
 # two forms in one fax: a general authorization and a separate one for
@@ -163,8 +181,8 @@ is "valid form: purpose from the checked box" "$(jq -r .purpose "$T/a.json")" "L
 is "valid form: psychotherapy notes not allowed (box empty)" "$(jq -r .psychotherapy_notes_allowed "$T/a.json")" false
 is "valid form: Part 2 not allowed (box empty)" "$(jq -r .part2_allowed "$T/a.json")" false
 c=$(awk '$2 == "form-part2asked.text.pdf" {print $1}' "$T/cases")
-is "SUD records asked on a HIPAA-only form: Part 2 withheld, with a note" \
-    "$("$ROI" -C "$h" auth show "$c" --json | jq -r '"\(.part2_allowed) \([.notes[].code] | join(","))"')" \
+is "SUD records asked on a form that is no 2.31 consent: Part 2 withheld, with a note" \
+    "$("$ROI" -C "$h" auth show "$c" --json | jq -r '"\(.part2_allowed) \([.notes[].code] | unique | join(","))"')" \
     "false part2_not_authorized"
 c=$(awk '$2 == "form-part2full.text.pdf" {print $1}' "$T/cases")
 is "with the Part 2 statements: Part 2 may go out" "$("$ROI" -C "$h" auth show "$c" --json | jq -r .part2_allowed)" true
@@ -200,3 +218,40 @@ check "run --once" run_once "$h"
 lc=$("$ROI" -C "$h" case list --json | jq -r '.[] | select(.name == "late.pdf") | .case')
 is "an authorization signed before a received revocation is refused" \
     "$("$ROI" -C "$h" auth show "$lc" --json | jq -r '"\(.decision) \([.reasons[].code] | join(","))"')" "defective revoked"
+
+# what a revocation revokes (45 CFR 164.508(b)(5)): the authorizations it
+# names, by the date they were signed; all of the patient's only when it
+# says so; nothing when it is not signed or does not say (a person reads
+# it).  Another patient's two authorizations, signed 02/20 and 02/27.
+mkdir -p "$T/rv"
+for d in 20 27; do
+	sed "s/Jordan Sample/Alex Testperson/; s|07/22/1985|11/02/1979|; s|^Date signed: 02/27/2026|Date signed: 02/$d/2026|" \
+	    fixtures/src/authorization.txt > "$T/rv/alex$d.txt"
+done
+letter() {	# NAME SIGN TEXT
+	printf '%s\n' 'layout: letter' 'font: serif' '# Revocation of Authorization' \
+	    'Patient name: Alex Testperson     Date of birth: 11/02/1979' "$3" "$2: Signature of patient" \
+	    'Date signed: 03/01/2026' > "$T/rv/$1.txt"
+}
+letter dated sign+ 'I hereby revoke my authorization dated 02/20/2026 for the release of my health information to Harborview Legal Services LLP.'
+letter unsigned sign 'I hereby revoke all of my authorizations for the release of my health information.'
+letter unclear sign+ 'I hereby revoke my authorization. Please do not send my records.'
+letter all sign+ 'I hereby revoke all of my authorizations for the release of my health information.'
+"$MKFAX" -o "$T/rv" "$T"/rv/*.txt > /dev/null 2>&1
+rv_drop() { for n in "$@"; do cp "$T/rv/$n.text.pdf" "$h/inbox/requests/rv-$n.pdf"; done; check "run --once ($*)" run_once "$h"; }
+rv_case() { "$ROI" -C "$h" case list --json | jq -r ".[] | select(.name == \"rv-$1.pdf\") | .case"; }
+rv_auth() { "$ROI" -C "$h" auth show "$(rv_case "$1")" --json | jq -r '"\(.decision) \([.reasons[].code] | join(","))"'; }
+rv_drop alex20 alex27
+is "two authorizations of another patient: valid" "$(rv_auth alex20) / $(rv_auth alex27)" "valid  / valid "
+rv_drop dated
+is "a revocation of the one dated 02/20/2026" "$(rv_auth dated)" "revocation "
+is "... names that case alone" "$("$ROI" -C "$h" auth show "$(rv_case dated)" --json | jq -c .revoked_cases)" \
+    "[\"$(rv_case alex20)\"]"
+is "... which is revoked; the one of 02/27 stands" "$(rv_auth alex20) / $(rv_auth alex27)" "defective revoked / valid "
+rv_drop unsigned unclear
+is "an unsigned revocation: for a person, it revokes nothing" "$(rv_auth unsigned)" "defective revocation_unsigned"
+is "a revocation that does not say which: for a person" "$(rv_auth unclear)" "defective revocation_scope_unclear"
+is "... the authorization of 02/27 still stands" "$(rv_auth alex27)" "valid "
+rv_drop all
+is "a revocation of all of them" "$(rv_auth all)" "revocation "
+is "... revokes the one of 02/27 too" "$(rv_auth alex27)" "defective revoked"

@@ -85,6 +85,7 @@ upgrade() {
 	"$ROI" init "$h" --store-version "$n" > /dev/null 2> "$T/err" || { echo "init: $(cat "$T/err")"; return; }
 	printf '[pipeline]\nsettle_ms = 0\nretry_base = 0\nworkers = 2\n' >> "$h/roi.conf"
 	sed -i "s/^reviewers =\$/reviewers = $me/" "$h/roi.conf"
+	sed -i 's/^name = Our Practice$/name = Lakeside Behavioral Health/' "$h/roi.conf"
 	v=$(sqlite3 "$h/roi.db" 'PRAGMA user_version')
 	[ "$v" = "$n" ] || echo "made at version $v"
 	seed "$h" "$n"

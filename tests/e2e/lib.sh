@@ -31,6 +31,8 @@ newhome() {
 	h=$T/$1
 	shift
 	"$ROI" init "$h" > /dev/null || return 1
+	# the practice the fixture forms name as the one who discloses
+	sed -i 's/^name = Our Practice$/name = Lakeside Behavioral Health/' "$h/roi.conf"
 	{
 		echo "[pipeline]"
 		echo "settle_ms = 100"

@@ -25,6 +25,7 @@ for room in ${RELEASEFULL_ROOM:-30 200 500}; do
 	"$ROI" init "$h" > /dev/null
 	printf '[pipeline]\nsettle_ms = 0\nretry_base = 0\nworkers = 2\nmax_attempts = 2\n' >> "$h/roi.conf"
 	sed -i "s/^reviewers =\$/reviewers = $(id -un)/" "$h/roi.conf"
+	sed -i 's/^name = Our Practice$/name = Lakeside Behavioral Health/' "$h/roi.conf"
 	"$ROI" -C "$h" patient import "$T/p.csv" > /dev/null
 	cp "$FIX/authorization.text.pdf" "$h/inbox/requests/request.pdf"
 	run_once "$h" > /dev/null 2>&1

@@ -1,6 +1,10 @@
 /* t_authz.c - reading words back through the rules' vocabulary (lexicon),
- * and the authorization rules file: every bad line refused, the shipped
- * file accepted */
+ * the authorization rules file (every bad line refused, the shipped file
+ * accepted), and what the law asks of a form, checked on forms given as
+ * lines of text: the practice as the discloser, a personal
+ * representative's authority, "until revoked", the substance of the
+ * three required statements, the 42 CFR 2.31 consent rules, and what a
+ * revocation revokes */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -78,6 +82,7 @@ test_rules(void **state)
 		"vocabulary w0rd\n",
 		"element zz\nwhen part2\n",			/* when is for statements */
 		"reason zz\nlabel x\n",
+		"statement zz\nwhen tpo nosuch\npattern x\n",	/* each when word a detect */
 	};
 	char		*shipped, *text;
 	struct authz_rules *r;
@@ -103,6 +108,16 @@ test_rules(void **state)
 
 		assert_non_null(d);
 		memcpy(d, "detect prt22", 12);
+	}
+	assert_int_equal(authz_rules_parse(text, "test.rules", &r), -1);
+	free(text);
+	/* ... and those that keep a defective form from reading valid */
+	assert_non_null(text = strdup(shipped));
+	{
+		char *d = strstr(text, "detect no_end\n");
+
+		assert_non_null(d);
+		memcpy(d, "detect no_enD", 13);
 	}
 	assert_int_equal(authz_rules_parse(text, "test.rules", &r), -1);
 	free(text);
@@ -162,6 +177,431 @@ test_match_limit(void **state)
 	free(shipped);
 }
 
+
+/* ---- forms as lines of text ---- */
+
+#define MAXLINES	32
+
+static struct authz_rules *
+shipped_rules(void)
+{
+	struct authz_rules *r;
+	char		*text;
+
+	setenv("ROI_RULES", "rules", 1);
+	assert_non_null(text = rules_read(NULL, "authorization.rules"));
+	assert_int_equal(authz_rules_parse(text, "authorization.rules", &r), 0);
+	free(text);
+	assert_int_equal(authz_rules_practice(r, "Lakeside Behavioral Health", NULL), 0);
+	return r;
+}
+
+/* read - a one-page form of these lines (NULL-ended), checked or read as
+ * a revocation; no page image: never signed, no checkboxes, and no
+ * patient line (no registry here) */
+static json_t *
+read(const struct authz_rules *r, const char *const *lines, int revocation)
+{
+	struct authz_line ln[MAXLINES];
+	struct authz_page pg;
+	json_t		*j;
+	size_t		n;
+
+	memset(ln, 0, sizeof ln);
+	for (n = 0; lines[n] && n < MAXLINES; n++) {
+		ln[n].text = (char *)lines[n];
+		ln[n].box[0] = 40;
+		ln[n].box[1] = 40 + 16 * (float)n;
+		ln[n].box[2] = 570;
+		ln[n].box[3] = 52 + 16 * (float)n;
+		ln[n].conf = 95;
+	}
+	memset(&pg, 0, sizeof pg);
+	pg.pageno = 1;
+	pg.width = 612;
+	pg.height = 792;
+	pg.lines = ln;
+	pg.nlines = n;
+	j = revocation ? authz_revocation(r, NULL, "", "C-9", &pg, 1) :
+	    authz_check(r, NULL, "", "C-9", &pg, 1, 0);
+	assert_non_null(j);
+	return j;
+}
+
+/* has - is there a reason (or note) code, with this detail if not NULL? */
+static int
+has(const json_t *j, const char *list, const char *code, const char *detail)
+{
+	json_t	*v;
+	size_t	i;
+
+	json_array_foreach(json_object_get(j, list), i, v)
+		if (strcmp(json_string_value(json_object_get(v, "code")), code) == 0 &&
+		    (detail == NULL || (json_string_value(json_object_get(v, "detail")) &&
+		    strcmp(json_string_value(json_object_get(v, "detail")), detail) == 0)))
+			return 1;
+	return 0;
+}
+
+/* the parts of a form, replaced one at a time below */
+enum { F_DISCLOSER, F_RECIPIENT, F_DESCRIPTION, F_PURPOSE, F_EXPIRES, F_REVOKE, F_COND,
+	F_REDIS, F_EXTRA1, F_EXTRA2, F_SIGN, F_DATE, F_REP, F_N };
+
+static const char *const base[F_N] = {
+	"I authorize: Lakeside Behavioral Health, 250 Sample Street, Springfield",
+	"to disclose my health information to: Harborview Legal Services LLP",
+	"Description of information: progress notes and diagnoses",
+	"Purpose: legal proceedings",
+	"This authorization expires on 12/31/2026.",
+	"I understand that I may revoke this authorization in writing at any time by sending a"
+	    " letter to the provider named above, except to the extent that action has already"
+	    " been taken in reliance on it.",
+	"I understand that treatment, payment, enrollment or eligibility for benefits may not be"
+	    " conditioned on signing this authorization.",
+	"I understand that information disclosed under this authorization may be redisclosed by"
+	    " the recipient and may no longer be protected by federal privacy rules.",
+	"", "",
+	"Signature of patient",
+	"Date signed: 02/27/2026",
+	"If signed by a personal representative, describe authority: none (signed by the patient)",
+};
+
+struct change {
+	int		part;
+	const char	*line;
+};
+
+/* form - the base form with up to three parts changed */
+static json_t *
+form(const struct authz_rules *r, const struct change *c)
+{
+	const char	*lines[F_N + 1];
+	size_t		i, k;
+
+	for (i = 0, k = 0; i < F_N; i++) {
+		const char *l = base[i];
+		int	m;
+
+		for (m = 0; m < 3 && c[m].line; m++)
+			if (c[m].part == (int)i)
+				l = c[m].line;
+		if (*l)
+			lines[k++] = l;
+	}
+	lines[k] = NULL;
+	return read(r, lines, 0);
+}
+
+/*
+ * test_law - each check of issue 16 on the base form changed one way:
+ * the reason (or note) it must give, and changes that must give none
+ * (wordings of other forms, written here in our own words).
+ */
+static void
+test_law(void **state)
+{
+	static const struct {
+		const char	*name;
+		struct change	c[3];
+		const char	*list, *code, *detail;
+		int		want;
+	} cases[] = {
+		{ "the base form", { { 0, NULL } }, "reasons", "discloser_not_this_practice", NULL, 0 },
+		{ "the base form: statements", { { 0, NULL } }, "reasons",
+		    "missing_required_statement", NULL, 0 },
+		{ "the base form: expiration", { { 0, NULL } }, "reasons", "no_expiration", NULL, 0 },
+		/* 1. a personal representative's authority (164.508(c)(1)(vi)) */
+		{ "representative, authority blank", { { F_REP, "Signed by: personal representative" },
+		    { F_EXTRA1, "Describe authority:" } }, "reasons",
+		    "missing_representative_authority", NULL, 1 },
+		{ "representative, authority described", { { F_REP,
+		    "Signed by: personal representative" }, { F_EXTRA1,
+		    "Describe authority: legal guardian appointed by the county court" } }, "reasons",
+		    "missing_representative_authority", NULL, 0 },
+		{ "a parent signs for a minor", { { F_REP,
+		    "Relationship to patient: mother (parent of a minor)" } }, "reasons",
+		    "missing_representative_authority", NULL, 0 },
+		{ "the patient signs: no authority asked", { { F_REP, "Signed by: patient" } },
+		    "reasons", "missing_representative_authority", NULL, 0 },
+		/* 2. the discloser is this practice ((c)(1)(ii)) */
+		{ "another provider", { { F_DISCLOSER,
+		    "I authorize: Riverbend Family Medicine, 18 Other Road" } }, "reasons",
+		    "discloser_not_this_practice", NULL, 1 },
+		{ "the practice, as its letterhead spells it", { { F_DISCLOSER,
+		    "I authorize: LAKESIDE BEHAVIORAL HEALTH, P.C." } }, "reasons",
+		    "discloser_not_this_practice", NULL, 0 },
+		{ "a class that takes in the practice", { { F_DISCLOSER,
+		    "I authorize: any physician, therapist or hospital that has treated me" } },
+		    "reasons", "discloser_not_this_practice", NULL, 0 },
+		{ "all my providers", { { F_DISCLOSER, "I authorize: all of my health care providers" } },
+		    "reasons", "discloser_not_this_practice", NULL, 0 },
+		/* 3. "until revoked" is no expiration ((c)(1)(v)) */
+		{ "until revoked", { { F_EXPIRES, "Expiration: until revoked" } }, "reasons",
+		    "no_expiration", NULL, 1 },
+		{ "only when I revoke it", { { F_EXPIRES,
+		    "This authorization expires only when I revoke it." } }, "reasons",
+		    "no_expiration", NULL, 1 },
+		{ "upon my revocation", { { F_EXPIRES,
+		    "This authorization expires only upon my revocation." } }, "reasons",
+		    "no_expiration", NULL, 1 },
+		{ "none, on a HIPAA authorization", { { F_EXPIRES, "Expiration: none" } }, "reasons",
+		    "no_expiration", NULL, 1 },
+		{ "none (until I revoke)", { { F_EXPIRES,
+		    "Expiration: none (until I revoke this authorization)" } }, "reasons",
+		    "no_expiration", NULL, 1 },
+		{ "an event, or until revoked", { { F_EXPIRES,
+		    "Expiration: at the end of the lawsuit or until I revoke it" } }, "reasons",
+		    "no_expiration", NULL, 0 },
+		{ "a year from signing", { { F_EXPIRES,
+		    "Expiration: one year from the date signed" } }, "reasons", "no_expiration", NULL,
+		    0 },
+		/* 4. the statements' substance ((c)(2)) */
+		{ "revoke, not in writing", { { F_REVOKE,
+		    "I understand that I may revoke this authorization at any time." } }, "reasons",
+		    "missing_required_statement", "revoke", 1 },
+		{ "revoke in writing, not how", { { F_REVOKE,
+		    "I understand that I may revoke this authorization in writing at any time." } },
+		    "reasons", "missing_required_statement", "revoke_how", 1 },
+		{ "revoke: how, in a second sentence", { { F_REVOKE,
+		    "You may revoke this authorization at any time. To revoke it, submit a written"
+		    " request to our Health Information Management Department." } }, "reasons",
+		    "missing_required_statement", NULL, 0 },
+		{ "revoke: the Notice of Privacy Practices", { { F_REVOKE,
+		    "You may revoke this authorization in writing at any time; our Notice of Privacy"
+		    " Practices says how." } }, "reasons", "missing_required_statement", NULL, 0 },
+		{ "conditioned, in another sentence", { { F_COND,
+		    "Copies are released once the copying fee is paid: release is conditioned on"
+		    " payment." } }, "reasons", "missing_required_statement", "conditioning", 1 },
+		{ "conditioning: refusing will not affect care", { { F_COND,
+		    "Your refusal to sign this form will not affect your ability to get treatment,"
+		    " payment, enrollment in a health plan or eligibility for benefits." } },
+		    "reasons", "missing_required_statement", NULL, 0 },
+		{ "conditioning: no need to sign for care", { { F_COND,
+		    "You do not have to sign this form in order to receive care from us." } },
+		    "reasons", "missing_required_statement", NULL, 0 },
+		{ "redisclose, no loss of protection", { { F_REDIS,
+		    "I understand that the recipient may not redisclose my information without my"
+		    " further permission." } }, "reasons", "missing_required_statement",
+		    "redisclosure", 1 },
+		{ "redisclosure in plain words", { { F_REDIS,
+		    "Once released, the person who receives it could share it again, and it might"
+		    " not be protected by federal privacy law anymore." } }, "reasons",
+		    "missing_required_statement", NULL, 0 },
+		/* 6. 42 CFR 2.31 */
+		{ "Part 2 records on a HIPAA form with every 2.31 element", { { F_DESCRIPTION,
+		    "Description of information: substance use disorder treatment records" } },
+		    "notes", "part2_not_authorized", NULL, 0 },
+		{ "Part 2 records, revocation only by the NPP", { { F_DESCRIPTION,
+		    "Description of information: substance use disorder treatment records" },
+		    { F_REVOKE, "You may revoke this authorization in writing at any time; our"
+		    " Notice of Privacy Practices says how." } }, "notes", "part2_not_authorized",
+		    "part2_revoke_how", 1 },
+		{ "Part 2 for proceedings and another purpose", { { F_DESCRIPTION,
+		    "Description of information: substance use disorder treatment records" },
+		    { F_PURPOSE, "Purpose: legal proceedings and continuity of care" } }, "notes",
+		    "part2_not_authorized", "part2_proceedings_combined", 1 },
+		{ "proceedings and another purpose, no Part 2", { { F_PURPOSE,
+		    "Purpose: legal proceedings and continuity of care" } }, "notes",
+		    "part2_not_authorized", NULL, 0 },
+		{ "SUD counseling notes with other records", { { F_DESCRIPTION,
+		    "Description of information: progress notes, SUD counseling notes" } }, "reasons",
+		    "sud_counseling_notes_need_specific_consent", NULL, 1 },
+		{ "SUD counseling notes alone", { { F_DESCRIPTION,
+		    "Description of information: SUD counseling notes from 01/01/2025 to 03/01/2026" } },
+		    "reasons", "sud_counseling_notes_need_specific_consent", NULL, 0 },
+	};
+	struct authz_rules *r = shipped_rules();
+	size_t		i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		json_t	*j = form(r, cases[i].c);
+		int	got = has(j, cases[i].list, cases[i].code, cases[i].detail);
+
+		if (got != cases[i].want) {
+			char *d = json_dumps(j, JSON_COMPACT);
+
+			fail_msg("%s: %s %s%s%s, want %s: %s", cases[i].name, cases[i].code,
+			    cases[i].detail ? "(" : "", cases[i].detail ? cases[i].detail : "",
+			    cases[i].detail ? ")" : "", cases[i].want ? "it" : "none", d);
+		}
+		json_decref(j);
+	}
+	authz_rules_free(r);
+}
+
+/*
+ * test_tpo - a 42 CFR 2.31 consent for treatment, payment and health care
+ * operations: "none" is an expiration there, only there; the (a)(4)(iii)
+ * HIPAA-redisclosure statement for a covered recipient; nothing 2.31
+ * does not ask for
+ */
+static void
+test_tpo(void **state)
+{
+	static const char *const tpo[] = {
+		"I authorize: Lakeside Behavioral Health",
+		"to disclose my health information to: my treating providers, health plans,"
+		    " third-party payers, and people helping to operate this program",
+		"Description of information: substance use disorder treatment records",
+		"Purpose: treatment, payment, and health care operations",
+		"Expiration: none (until I revoke this consent)",
+		"I may revoke this consent in writing at any time, except to the extent that action has"
+		    " already been taken in reliance on it. To revoke it, I write to the privacy"
+		    " officer of the program.",
+		"My treatment, payment, enrollment or eligibility for benefits may not be conditioned"
+		    " on signing this consent. If I refuse to sign, the consequence is only that my"
+		    " records will not be shared with the recipients above.",
+		"Records disclosed under this consent may be redisclosed by a recipient as HIPAA"
+		    " permits, except for use in civil, criminal, administrative or legislative"
+		    " proceedings against me, and once redisclosed may no longer be protected by"
+		    " Part 2.",
+		"Signature of patient",
+		"Date signed: 02/27/2026",
+		NULL,
+	};
+	const char	*lines[16];
+	struct authz_rules *r = shipped_rules();
+	json_t		*j;
+	size_t		n;
+
+	j = read(r, tpo, 0);
+	assert_true(json_is_true(json_object_get(j, "tpo_consent")));
+	assert_false(has(j, "reasons", "no_expiration", NULL));
+	assert_int_equal(json_array_size(json_object_get(j, "notes")), 0);
+	json_decref(j);
+	/* without the HIPAA-redisclosure statement of 2.31(a)(4)(iii) */
+	for (n = 0; tpo[n]; n++)
+		lines[n] = tpo[n];
+	lines[n] = NULL;
+	lines[7] = "Records disclosed under this consent may be redisclosed by a recipient and"
+	    " may then no longer be protected by Part 2.";
+	j = read(r, lines, 0);
+	assert_true(has(j, "notes", "part2_not_authorized", "part2_tpo_hipaa"));
+	assert_false(has(j, "notes", "part2_not_authorized", "part2_tpo_redisclosure"));
+	json_decref(j);
+	/* a HIPAA authorization for TPO, no Part 2 records: "none" is no end */
+	lines[7] = tpo[7];
+	lines[2] = "Description of information: progress notes and diagnoses";
+	j = read(r, lines, 0);
+	assert_true(has(j, "reasons", "no_expiration", NULL));
+	json_decref(j);
+	authz_rules_free(r);
+}
+
+/*
+ * test_names - the practice's name as forms write it: case, punctuation,
+ * LLC/PC/Inc, "&" and "and", OCR noise, a word split; not another
+ * provider, not a longer name; aliases; a name not set matches nothing
+ */
+static void
+test_names(void **state)
+{
+	static const struct { const char *value; int want; } cases[] = {
+		{ "Lakeside Behavioral Health, 250 Sample Street, Springfield", 1 },
+		{ "LAKESIDE BEHAVIORAL HEALTH PLLC", 1 },
+		{ "Lakeside Behavioral Health, P.C.", 1 },
+		{ "The Lakeside Behavioral Health, Inc. 250 Sample St", 1 },
+		{ "Lakeslde Behavioral Heallh, 250 Sample Street", 1 },		/* OCR */
+		{ "Lake side Behavioral Health", 1 },				/* split */
+		{ "Dr. Ann Lee at Lakeside Behavioral Health", 1 },
+		{ "Lakeside Counseling and Wellness", 1 },			/* alias, & */
+		{ "Lakeside BH (Springfield office)", 1 },			/* alias */
+		{ "Riverbend Family Medicine, 18 Other Road", 0 },
+		{ "Lakeview Behavioral Health", 0 },
+		{ "Lakeside Family Health", 0 },
+		{ "Lakeside Behavioral Health Center of Centerville", 0 },	/* another name */
+		{ "Behavioral Health", 0 },
+		{ "", 0 },
+	};
+	struct authz_rules *r = shipped_rules();
+	size_t		i;
+
+	assert_int_equal(authz_rules_practice(r, "Lakeside Behavioral Health (demo)",
+	    "Lakeside BH, Lakeside Counseling & Wellness, P.C."), 0);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		if (authz_names_practice(r, cases[i].value) != cases[i].want)
+			fail_msg("\"%s\": %d, want %d", cases[i].value, !cases[i].want,
+			    cases[i].want);
+	/* not set: nothing is the practice, and a form says why */
+	assert_int_equal(authz_rules_practice(r, NULL, ""), 0);
+	assert_false(authz_names_practice(r, "Lakeside Behavioral Health"));
+	{
+		static const struct change none[] = { { 0, NULL } };
+		json_t	*j = form(r, none);
+
+		assert_true(has(j, "reasons", "discloser_not_this_practice",
+		    "the practice's name is not set: roi.conf [practice] name"));
+		json_decref(j);
+	}
+	authz_rules_free(r);
+}
+
+/*
+ * test_revocation - what a revocation letter revokes: the authorizations
+ * it names by date, all of them only when it says so; one that names none
+ * is for a person; an unsigned one is a reason (it revokes nothing)
+ */
+static void
+test_revocation(void **state)
+{
+	static const char *const dated[] = {
+		"I hereby revoke my authorization dated 02/27/2026 for the release of my health"
+		    " information to Harborview Legal Services LLP.",
+		"Signature of patient", NULL,
+	};
+	static const char *const two[] = {
+		"Please cancel the authorizations signed on January 5, 2026 and 02/27/2026.",
+		"Signature of patient", NULL,
+	};
+	static const char *const all[] = {
+		"I revoke all of my prior authorizations to release my records.",
+		"Signature of patient", NULL,
+	};
+	static const char *const unclear[] = {
+		"I revoke my authorization. Please do not send my records to anyone.",
+		"Signature of patient", NULL,
+	};
+	struct authz_rules *r = shipped_rules();
+	json_t		*j, *a1, *a2, *old;
+
+	a1 = json_pack("{s:s, s:[{s:s, s:s}]}", "case", "C-4", "elements", "name", "date_signed",
+	    "value", "02/27/2026");
+	a2 = json_pack("{s:s, s:[{s:s, s:s}]}", "case", "C-5", "elements", "name", "date_signed",
+	    "value", "02/20/2026");
+	j = read(r, dated, 1);
+	assert_string_equal(json_string_value(json_object_get(j, "decision")), "defective");
+	assert_true(has(j, "reasons", "revocation_unsigned", NULL));	/* no ink here */
+	assert_false(has(j, "reasons", "revocation_scope_unclear", NULL));
+	assert_string_equal(json_string_value(json_array_get(json_object_get(json_object_get(j,
+	    "revokes"), "signed"), 0)), "2026-02-27");
+	assert_true(authz_revokes(j, a1));
+	assert_false(authz_revokes(j, a2));
+	json_decref(j);
+	j = read(r, two, 1);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(j, "revokes"), "signed")), 2);
+	assert_true(authz_revokes(j, a1));
+	json_decref(j);
+	j = read(r, all, 1);
+	assert_true(json_is_true(json_object_get(json_object_get(j, "revokes"), "all")));
+	assert_true(authz_revokes(j, a1));
+	assert_true(authz_revokes(j, a2));
+	json_decref(j);
+	j = read(r, unclear, 1);
+	assert_true(has(j, "reasons", "revocation_scope_unclear", NULL));
+	json_decref(j);
+	/* by case; and one recorded before revocations said what they revoke */
+	j = json_pack("{s:{s:b, s:[], s:[s]}}", "revokes", "all", 0, "signed", "cases", "C-5");
+	assert_false(authz_revokes(j, a1));
+	assert_true(authz_revokes(j, a2));
+	json_decref(j);
+	old = json_pack("{s:s}", "decision", "revocation");
+	assert_true(authz_revokes(old, a2));
+	json_decref(old);
+	json_decref(a1);
+	json_decref(a2);
+	authz_rules_free(r);
+}
+
 int
 main(void)
 {
@@ -169,6 +609,10 @@ main(void)
 		cmocka_unit_test(test_lexicon),
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_match_limit),
+		cmocka_unit_test(test_law),
+		cmocka_unit_test(test_tpo),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_revocation),
 	};
 
 	return cmocka_run_group_tests_name("authz", tests, NULL, NULL);

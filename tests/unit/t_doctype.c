@@ -80,6 +80,8 @@ test_shipped_rules(void **state)
 		  " under 42 CFR 2.64\nJudge of the District Court", "court_order" },
 		{ "Re: revocation of authorization\nI hereby revoke my authorization dated"
 		  " 02/27/2026 for the release of my records.", "revocation" },
+		{ "Revocation of Authorization\nI hereby revoke all of my authorizations for the"
+		  " release of my health information.", "revocation" },	/* the plural */
 		{ "Dear Records Custodian:\nWe request copies of the treatment records for the"
 		  " claimant.\nSincerely,", "request_letter" },
 		{ "Progress Note\nClient: Jordan Sample MRN-0048213\nDiagnosis: F41.1 Generalized"
