@@ -108,6 +108,10 @@ is "letter: the recipient's address from its record" "$(grep -c '^ *400 Example 
 pdftotext -layout "$T/$c4.d/$c4/00 cover letter.pdf" "$T/letter4.txt" 2> /dev/null
 is "letter of an override release: the patient the reviewer named, not the form's" \
     "$(grep -c "Re: Case $c4 . Jordan Sample, DOB 07/22/1985" "$T/letter4.txt") $(grep -c 'Robin Unknown' "$T/letter4.txt")" "1 0"
+# an override is the practice's decision: its letter does not call the
+# request authorized (the authorized one does)
+is "letter: an authorized release says so, an override release does not" \
+    "$(grep -c 'In response to the authorized request' "$T/letter.txt") $(grep -c 'authorized' "$T/letter4.txt") $(grep -c 'In response to your request' "$T/letter4.txt")" "1 0 1"
 
 # 4. the accounting: every release under its patient, with its basis
 check "log verify" "$ROI" -C "$h" log verify
