@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "appt.h"
 #include "clock.h"
@@ -698,6 +699,64 @@ rank_for(struct store *st, const char *home, const struct appt *a, struct ranked
 	return 0;
 }
 
+/* excluded_json - the open entries rank_for() left out for slot a, each
+ * with every reason: [{entry, patient, name, state, reasons: [...]}] */
+static json_t *
+excluded_json(struct store *st, const struct appt *a, const struct ranked *r)
+{
+	sqlite3_stmt	*s;
+	json_t		*arr = json_array(), *why;
+	char		ref[32], text[200];
+	size_t		i;
+	int64_t		id;
+
+	s = store_prepare(st, "SELECT w.id, w.patient_id, p.first_name || ' ' || p.last_name,"
+	    " w.state, w.clinician, w.modality, (SELECT 'A-' || o.slot_appt FROM offers o"
+	    " WHERE o.entry_id = w.id AND o.state = 'open') FROM waitlist w JOIN patients p"
+	    " ON p.id = w.patient_id WHERE w.state NOT IN ('scheduled', 'declined',"
+	    " 'referred_out') ORDER BY w.id");
+	if (s == NULL || arr == NULL) {
+		sqlite3_finalize(s);
+		return arr;
+	}
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0);
+		for (i = 0; i < r->n && r->v[i].id != id; i++)
+			;
+		if (i < r->n)
+			continue;	/* a candidate */
+		why = json_array();
+		if (strcmp(col(s, 3), "offered") == 0)
+			snprintf(text, sizeof text, "holds an open offer (%s)", *col(s, 6) ?
+			    col(s, 6) : "another slot");
+		else if (strcmp(col(s, 3), "insurance_verified") != 0)
+			snprintf(text, sizeof text, "not insurance-verified yet (%s)", col(s, 3));
+		else if (*col(s, 6))
+			snprintf(text, sizeof text, "holds an open offer (%s)", col(s, 6));
+		else
+			text[0] = '\0';
+		if (*text)
+			json_array_append_new(why, json_string(text));
+		if (strcmp(col(s, 1), a->patient) == 0)
+			json_array_append_new(why, json_string("the patient whose appointment"
+			    " this was"));
+		if (*col(s, 4) && strcasecmp(col(s, 4), a->clinician) != 0) {
+			snprintf(text, sizeof text, "clinician: asked for %s", col(s, 4));
+			json_array_append_new(why, json_string(text));
+		}
+		if (*col(s, 5) && strcmp(col(s, 5), a->modality) != 0) {
+			snprintf(text, sizeof text, "modality: %s only", strcmp(col(s, 5),
+			    "in_person") == 0 ? "in person" : col(s, 5));
+			json_array_append_new(why, json_string(text));
+		}
+		snprintf(ref, sizeof ref, "W-%lld", (long long)id);
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:o}", "entry", ref,
+		    "patient", col(s, 1), "name", col(s, 2), "state", col(s, 3), "reasons", why));
+	}
+	sqlite3_finalize(s);
+	return arr;
+}
+
 static void
 ranked_free(struct ranked *r)
 {
@@ -743,9 +802,9 @@ waitlist_candidates(struct store *st, const char *home, int64_t slot, time_t now
 	}
 	sqlite3_finalize(s);
 	snprintf(ref, sizeof ref, "A-%lld", (long long)slot);
-	*out = json_pack("{s:s, s:s, s:s, s:i, s:s, s:o}", "slot", ref,
+	*out = json_pack("{s:s, s:s, s:s, s:i, s:s, s:o, s:o}", "slot", ref,
 	    "start", clock_fmt_iso(a.start, t), "clinician", a.clinician, "minutes", a.minutes,
-	    "modality", a.modality, "candidates", arr);
+	    "modality", a.modality, "candidates", arr, "excluded", excluded_json(st, &a, &r));
 	ranked_free(&r);
 	return *out ? 0 : msg_error("out of memory");
 }

@@ -83,6 +83,12 @@ is "candidates: this clinician or any, in person or any" \
 is "urgent first" "$(jq -r '.candidates[0].entry' "$T/rank.json")" "$w_urgent"
 is "in-network and asked for Dr. Rivera next" "$(jq -r '.candidates[1].entry' "$T/rank.json")" "$w_rivera"
 check "the ranking as text" sh -c "'$ROI' -C '$h' waitlist offer $slot | grep -q '1\\. $w_urgent'"
+why() { jq -r ".excluded[] | select(.entry == \"$1\") | .reasons | join(\"; \")" "$T/rank.json"; }
+is "left out and why: telehealth only" "$(why "$w_video")" "modality: telehealth only"
+is "left out and why: another clinician" "$(why "$w_other")" "clinician: asked for Sam Okafor LCSW"
+is "left out and why: not insurance-verified, and freed this slot" "$(why "$w_new")" "not insurance-verified yet (referral); the patient whose appointment this was"
+is "... and nobody else (P100 twice)" "$(jq '.excluded | length' "$T/rank.json")" 4
+check "... in the text too" sh -c "'$ROI' -C '$h' waitlist offer $slot | grep -q '^  $w_video .*modality: telehealth only'"
 
 # -- offers: one at a time, told by text, declined, expired, accepted
 R waitlist offer "$slot" --to "$w_video" > /dev/null 2>&1
