@@ -897,7 +897,10 @@ accounting(const char *home, const char *patient, const char *since, const char 
 	if (fp != stdout && fclose(fp) != 0) {
 		msg_error("log: cannot write %s: %s", out, strerror(errno));
 		rc = 1;
-	}
+	} else if (fp != stdout)
+		printf("accounting of disclosures for patient %s: %zu disclosure%s, %s (%s)\n",
+		    patient, json_array_size(a.arr), json_array_size(a.arr) == 1 ? "" : "s", out,
+		    format);
 out:
 	free(items);
 	sodium_memzero(a.sk, sizeof a.sk);

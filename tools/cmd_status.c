@@ -332,9 +332,10 @@ cmd_status(int argc, char **argv, const char *home)
 			printf("  input %-5lld %-32s arriving%s%s\n", (long long)sqlite3_column_int64(s, 0),
 			    escape_name_tmp(col(s, 1)), *col(s, 7) ? "; last try failed: " : "", col(s, 7));
 		else
-			printf("  input %-5lld %-32s reading: %d of %d pages done\n",
+			printf("  input %-5lld %-32s reading: %d of %d page%s done\n",
 			    (long long)sqlite3_column_int64(s, 0), escape_name_tmp(col(s, 1)),
-			    sqlite3_column_int(s, 5), sqlite3_column_int(s, 4));
+			    sqlite3_column_int(s, 5), sqlite3_column_int(s, 4),
+			    sqlite3_column_int(s, 4) == 1 ? "" : "s");
 	}
 	sqlite3_finalize(s);
 	if (as_json)

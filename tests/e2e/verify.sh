@@ -33,3 +33,8 @@ is "an older checkpoint alone does not match a longer log: exit 1" $? 1
 is "no checkpoint at all: exit 1" $? 1
 is "... one line naming --latest" "$(wc -l < "$T/out")" 1
 check "... that says what to give" grep -q "give the log's checkpoint with --latest FILE" "$T/out"
+
+# an export to a file says what it wrote (issue 21, item 6)
+is "accounting --out: what was written, where" "$(R log accounting --patient P1 --format csv --out "$T/acc.csv")" \
+    "accounting of disclosures for patient P1: 2 disclosures, $T/acc.csv (csv)"
+is "... and the file holds them" "$(($(wc -l < "$T/acc.csv") - 1))" 2
