@@ -304,7 +304,10 @@ cmd_appt(int argc, char **argv, const char *home)
 		    "(a calendar feed never undoes an outcome).  A no-show or late cancel in\n"
 		    "an export opens its follow-up (roi noshow queue).\n"
 		    "clinician: where escalations about this clinician's patients go, and the\n"
-		    "NPI the paneling module knows them by (the waitlist's in-network check).\n"
+		    "NPI the paneling module knows them by (the waitlist's in-network check;\n"
+		    "without it, the one provider whose name is the clinician's without\n"
+		    "titles and credentials: \"Dana Lee\" is \"Dana Lee, PhD\").  clinicians\n"
+		    "shows each one's provider; roi status names those linked to none.\n"
 		    "APPT is A-12 or 12.  Exit 1 for an unknown appointment or patient.\n");
 		return 0;
 	}
