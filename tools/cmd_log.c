@@ -300,8 +300,8 @@ prove(const char *home, const char *arg)
 			break;
 	}
 	if (n != c.size) {
-		msg_error("log: the log has %zu entries, its checkpoint %llu (roi log verify)", n,
-		    (unsigned long long)c.size);
+		msg_error("log: the log has %zu entr%s, its checkpoint %llu (roi log verify)", n,
+		    n == 1 ? "y" : "ies", (unsigned long long)c.size);
 		goto out;
 	}
 	if (want == NULL) {
