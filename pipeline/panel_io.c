@@ -466,7 +466,7 @@ panel_export_ics(struct store *st, const struct panel_payers *ps, time_t now, FI
 	}
 	fputs(text, out);
 	icalmemory_free_buffer(text);
-	rc = fflush(out) == 0 ? 0 : msg_syserror("panel: cannot write: %s", strerror(errno));
+	rc = fflush(out) == 0 ? (int)n : msg_syserror("panel: cannot write: %s", strerror(errno));
 out:
 	icalcomponent_free(cal);
 	free(items);
@@ -575,7 +575,7 @@ panel_export_csv(struct store *st, const char *which, FILE *out)
 	const char *const *fields;
 	sqlite3_stmt	*s;
 	char		buf[8192];
-	int		i, apps = strcmp(which, "applications") == 0, rc = 0;
+	int		i, apps = strcmp(which, "applications") == 0, rc = 0, rows = 0;
 
 	if (!apps && strcmp(which, "providers") != 0)
 		return msg_error("panel: export --csv providers or applications, not '%s'", which);
@@ -610,11 +610,12 @@ panel_export_csv(struct store *st, const char *which, FILE *out)
 			panel_provider_release(&p);
 		}
 		fputc('\n', out);
+		rows++;
 	}
 	sqlite3_finalize(s);
 	if (rc == 0 && fflush(out) != 0)
 		rc = msg_syserror("panel: cannot write: %s", strerror(errno));
-	return rc;
+	return rc == 0 ? rows : rc;
 }
 
 /* the rows of a CSV file, read whole before anything is checked */

@@ -216,6 +216,69 @@ channel(const char *v)
 	return NULL;
 }
 
+/* nanp - 10 digits NXX NXX XXXX: area code and exchange start 2-9 */
+static int
+nanp(const char *d)
+{
+	return strlen(d) == 10 && d[0] >= '2' && d[3] >= '2';
+}
+
+int
+patient_phone_e164(const char *in, char out[PATIENT_E164LEN], char *why, size_t len)
+{
+	char		d[32];
+	size_t		n = 0;
+	const char	*p = in;
+	int		plus = 0;
+
+	*out = '\0';
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '+') {
+		plus = 1;
+		p++;
+	}
+	for (; *p; p++) {
+		if (isdigit((unsigned char)*p)) {
+			if (n == sizeof d - 1) {
+				snprintf(why, len, "has too many digits for a phone number");
+				return -1;
+			}
+			d[n++] = *p;
+		} else if (!strchr(" \t()-./", *p)) {
+			snprintf(why, len, "is not a phone number: only digits, spaces, ( ) - . /"
+			    " and a leading + (no letters or extensions)");
+			return -1;
+		}
+	}
+	d[n] = '\0';
+	if (plus) {
+		if (n < 8 || n > 15 || d[0] == '0') {
+			snprintf(why, len, "is not an international number (+, a country code, 8 to"
+			    " 15 digits in all)");
+			return -1;
+		}
+		if (d[0] == '1' && !nanp(d + 1)) {
+			snprintf(why, len, "is not a North American number (+1, then 10 digits, area"
+			    " code and exchange starting 2 to 9)");
+			return -1;
+		}
+		snprintf(out, PATIENT_E164LEN, "+%s", d);
+		return 0;
+	}
+	if (n == 11 && d[0] == '1') {	/* the trunk prefix */
+		memmove(d, d + 1, n);		/* 10 digits and the NUL */
+		n--;
+	}
+	if (n != 10 || !nanp(d)) {
+		snprintf(why, len, "is not a US number (10 digits, area code and exchange starting"
+		    " 2 to 9; other countries: +COUNTRY CODE)");
+		return -1;
+	}
+	snprintf(out, PATIENT_E164LEN, "+1%s", d);
+	return 0;
+}
+
 /* yesno - consent columns: yes/no, y/n, true/false, 1/0, empty = no */
 static int
 yesno(const char *v)
@@ -309,12 +372,18 @@ row(struct import *im)
 	if (*r.v[C_EMAIL] && (strchr(r.v[C_EMAIL], '@') == NULL || strchr(r.v[C_EMAIL], ' ')))
 		BAD("email is not an address");
 	if (*r.v[C_PHONE]) {
-		int digits = 0;
+		char e164[PATIENT_E164LEN], pwhy[96];
 
-		for (i = 0; r.v[C_PHONE][i]; i++)
-			digits += isdigit((unsigned char)r.v[C_PHONE][i]) != 0;
-		if (digits < 10 || digits > 15)
-			BAD("phone has %d digits (10 to 15 expected)", digits);
+		if (patient_phone_e164(r.v[C_PHONE], e164, pwhy, sizeof pwhy) == -1)
+			BAD("phone %s", pwhy);
+		else {
+			free(r.v[C_PHONE]);
+			if ((r.v[C_PHONE] = strdup(e164)) == NULL) {
+				im->oom = 1;
+				row_free(&r);
+				return;
+			}
+		}
 	}
 	if ((r.csms = yesno(r.v[C_CSMS])) == -1)
 		BAD("consent_sms is not yes or no");

@@ -368,7 +368,8 @@ queue_input_fail(struct store *st, const char *home, int64_t input_id,
 	attempts = sqlite3_column_int(s, 0);
 	sqlite3_finalize(s);
 	if (attempts >= pol->max_attempts) {
-		snprintf(ev, sizeof ev, "%s (after %d attempts)", reason, attempts);
+		snprintf(ev, sizeof ev, "%s (after %d attempt%s)", reason, attempts,
+		    attempts == 1 ? "" : "s");
 		if (quarantine_locked(st, home, input_id, ev) == -1)
 			goto fail;
 		*quarantined = 1;
@@ -637,10 +638,11 @@ page_fail_locked(struct store *st, const char *home, int64_t doc_id, int pageno,
 		/* "ocr: page 1 took more than 60 s of CPU" names its page already */
 		snprintf(own, sizeof own, "page %d ", pageno);
 		if (strncmp(r, own, strlen(own)) == 0)
-			snprintf(why, sizeof why, "%s (after %d attempts)", reason, attempts);
+			snprintf(why, sizeof why, "%s (after %d attempt%s)", reason, attempts,
+			    attempts == 1 ? "" : "s");
 		else
-			snprintf(why, sizeof why, "page %d: %s (after %d attempts)", pageno,
-			    reason, attempts);
+			snprintf(why, sizeof why, "page %d: %s (after %d attempt%s)", pageno,
+			    reason, attempts, attempts == 1 ? "" : "s");
 		return doc_quarantine_locked(st, home, doc_id, why, ids, nids);
 	}
 	s = store_prepare(st, "UPDATE pages SET next_try = ? WHERE doc_id = ? AND pageno = ?");

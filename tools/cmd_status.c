@@ -13,6 +13,7 @@
 #include "msg.h"
 #include "panel.h"
 #include "noshow.h"
+#include "waitlist.h"
 #include "review.h"
 #include "roi.h"
 #include "spool.h"
@@ -25,6 +26,29 @@ col(sqlite3_stmt *s, int i)
 	const unsigned char *t = sqlite3_column_text(s, i);
 
 	return t ? (const char *)t : "";
+}
+
+/* unlinked_section - clinicians of the schedule or the waitlist whom the
+ * paneling module does not know as a provider: their networks cannot be
+ * checked (waitlist.h, "One clinician, one identity") */
+static void
+unlinked_section(struct store *st, json_t *j)
+{
+	json_t	*u = waitlist_unlinked_json(st), *o;
+	size_t	i;
+
+	if (u == NULL)
+		return;
+	if (j) {
+		json_object_set_new(j, "clinicians_unlinked", u);
+		return;
+	}
+	if (json_array_size(u))
+		printf("\nclinicians linked to no paneling provider (their networks cannot be"
+		    " checked):\n");
+	json_array_foreach(u, i, o)
+		printf("  %s\n", json_string_value(json_object_get(o, "why")));
+	json_decref(u);
 }
 
 /* panel_section - credentialing: what is due now, recent "billing can
@@ -308,9 +332,10 @@ cmd_status(int argc, char **argv, const char *home)
 			printf("  input %-5lld %-32s arriving%s%s\n", (long long)sqlite3_column_int64(s, 0),
 			    escape_name_tmp(col(s, 1)), *col(s, 7) ? "; last try failed: " : "", col(s, 7));
 		else
-			printf("  input %-5lld %-32s reading: %d of %d pages done\n",
+			printf("  input %-5lld %-32s reading: %d of %d page%s done\n",
 			    (long long)sqlite3_column_int64(s, 0), escape_name_tmp(col(s, 1)),
-			    sqlite3_column_int(s, 5), sqlite3_column_int(s, 4));
+			    sqlite3_column_int(s, 5), sqlite3_column_int(s, 4),
+			    sqlite3_column_int(s, 4) == 1 ? "" : "s");
 	}
 	sqlite3_finalize(s);
 	if (as_json)
@@ -371,6 +396,7 @@ cmd_status(int argc, char **argv, const char *home)
 	}
 	sqlite3_finalize(s);
 	panel_section(st, home, as_json ? j : NULL);
+	unlinked_section(st, as_json ? j : NULL);
 	if (as_json) {
 		json_object_set_new(j, "recent", arr);
 		rc = json_print(j);
