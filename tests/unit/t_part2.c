@@ -228,6 +228,9 @@ test_negation_scope(void **state)
 		{ "No cravings for alcohol.", "" },
 		{ "Denies heroin, fentanyl or cocaine use.", "" },
 		{ "Negative for fentanyl.", "" },
+		/* "negative" after the term, on its line: its result (issue 22) */
+		{ "Fentanyl: negative", "" },
+		{ "UDS: heroin negative, cocaine negative.", "" },
 		{ "No history of alcohol withdrawal.", "" },
 	};
 
