@@ -292,11 +292,41 @@ out:
 	return -1;
 }
 
+/* insert_q - one appointment row with the prepared INSERT q (reset here);
+ * its clinician is noted by the caller */
+static int
+insert_q(struct store *st, sqlite3_stmt *q, struct appt *a, time_t now)
+{
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	sqlite3_bind_text(q, 1, a->source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, a->ext_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, a->patient, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 4, a->clinician, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 5, a->start);
+	sqlite3_bind_int(q, 6, a->minutes);
+	sqlite3_bind_text(q, 7, a->modality, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 8, a->status, -1, SQLITE_STATIC);
+	if (a->rebooked_from)
+		sqlite3_bind_int64(q, 9, a->rebooked_from);
+	if (a->fills)
+		sqlite3_bind_int64(q, 10, a->fills);
+	sqlite3_bind_int64(q, 11, now);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		return store_err(st, "appointment");
+	a->id = sqlite3_last_insert_rowid(store_db(st));
+	return 0;
+}
+
+#define INSERT_SQL "INSERT INTO appointments(source, ext_id, patient_id, clinician," \
+	" start_at, minutes, modality, status, rebooked_from, fills, created_at, updated_at)" \
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?11)"
+
 int
 appt_insert(struct store *st, struct appt *a, time_t now)
 {
 	sqlite3_stmt	*s;
-	int		rc = -1;
+	int		rc;
 
 	if (a->source[0] == '\0')
 		snprintf(a->source, sizeof a->source, "manual");
@@ -305,29 +335,9 @@ appt_insert(struct store *st, struct appt *a, time_t now)
 		    (long long)store_int(st, "SELECT ifnull(max(id), 0) + 1 FROM appointments", 1));
 	if (clinician_note(st, a->clinician, now) == -1)
 		return -1;
-	s = store_prepare(st, "INSERT INTO appointments(source, ext_id, patient_id, clinician,"
-	    " start_at, minutes, modality, status, rebooked_from, fills, created_at, updated_at)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?11)");
-	if (s == NULL)
+	if ((s = store_prepare(st, INSERT_SQL)) == NULL)
 		return -1;
-	sqlite3_bind_text(s, 1, a->source, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, a->ext_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, a->patient, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, a->clinician, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 5, a->start);
-	sqlite3_bind_int(s, 6, a->minutes);
-	sqlite3_bind_text(s, 7, a->modality, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 8, a->status, -1, SQLITE_STATIC);
-	if (a->rebooked_from)
-		sqlite3_bind_int64(s, 9, a->rebooked_from);
-	if (a->fills)
-		sqlite3_bind_int64(s, 10, a->fills);
-	sqlite3_bind_int64(s, 11, now);
-	if (sqlite3_step(s) == SQLITE_DONE) {
-		a->id = sqlite3_last_insert_rowid(store_db(st));
-		rc = 0;
-	} else
-		store_err(st, "appointment");
+	rc = insert_q(st, s, a, now);
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -437,17 +447,19 @@ keep(struct rows *r, struct appt *a, long line)
 	r->line[r->n++] = line;
 }
 
+/* patient_known - is id in the registry; *q is the statement, prepared on
+ * first use and kept for the rows after (the caller finalizes it) */
 static int
-patient_known(struct store *st, const char *id)
+patient_known(struct store *st, sqlite3_stmt **q, const char *id)
 {
-	sqlite3_stmt	*s;
-	int		known;
+	int known;
 
-	if ((s = store_prepare(st, "SELECT 1 FROM patients WHERE id = ?")) == NULL)
+	if (*q == NULL && (*q = store_prepare(st, "SELECT 1 FROM patients WHERE id = ?")) == NULL)
 		return 0;
-	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	known = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_finalize(s);
+	sqlite3_reset(*q);
+	sqlite3_bind_text(*q, 1, id, -1, SQLITE_STATIC);
+	known = sqlite3_step(*q) == SQLITE_ROW;
+	sqlite3_reset(*q);
 	return known;
 }
 
@@ -457,7 +469,8 @@ static int
 store_all(struct store *st, const struct config *cfg, struct rows *r, time_t now,
     struct appt_counts *c)
 {
-	sqlite3_stmt	*find = NULL, *up = NULL;
+	sqlite3_stmt	*find = NULL, *up = NULL, *ins = NULL;
+	char		noted[APPT_NAMELEN] = "";	/* the clinician noted last */
 	size_t		i;
 
 	if (store_begin(st) == -1)
@@ -466,7 +479,8 @@ store_all(struct store *st, const struct config *cfg, struct rows *r, time_t now
 	    " status FROM appointments WHERE source = ? AND ext_id = ?");
 	up = store_prepare(st, "UPDATE appointments SET patient_id = ?, clinician = ?,"
 	    " start_at = ?, minutes = ?, modality = ?, status = ?, updated_at = ? WHERE id = ?");
-	if (find == NULL || up == NULL)
+	ins = store_prepare(st, INSERT_SQL);
+	if (find == NULL || up == NULL || ins == NULL)
 		goto fail;
 	for (i = 0; i < r->n; i++) {
 		struct appt	*a = &r->v[i];
@@ -478,7 +492,13 @@ store_all(struct store *st, const struct config *cfg, struct rows *r, time_t now
 		sqlite3_bind_text(find, 1, a->source, -1, SQLITE_STATIC);
 		sqlite3_bind_text(find, 2, a->ext_id, -1, SQLITE_STATIC);
 		if (sqlite3_step(find) != SQLITE_ROW) {
-			if (appt_insert(st, a, now) == -1)
+			/* one statement for all rows; a clinician noted once per run of rows */
+			if (strcmp(noted, a->clinician) != 0) {
+				if (clinician_note(st, a->clinician, now) == -1)
+					goto fail;
+				snprintf(noted, sizeof noted, "%s", a->clinician);
+			}
+			if (insert_q(st, ins, a, now) == -1)
 				goto fail;
 			c->added++;
 			id = a->id;
@@ -528,10 +548,12 @@ store_all(struct store *st, const struct config *cfg, struct rows *r, time_t now
 	}
 	sqlite3_finalize(find);
 	sqlite3_finalize(up);
+	sqlite3_finalize(ins);
 	return store_commit(st);
 fail:
 	sqlite3_finalize(find);
 	sqlite3_finalize(up);
+	sqlite3_finalize(ins);
 	store_rollback(st);
 	return -1;
 }
@@ -686,6 +708,7 @@ struct csvread {
 	int		header_done;
 	const char	*textbad;	/* this row's first field not text, and its column */
 	int		textcol;
+	sqlite3_stmt	*known;		/* patient_known's */
 };
 
 static void
@@ -746,7 +769,7 @@ csv_data(struct csvread *c)
 	v = field(c, M_PATIENT);
 	if (*v == '\0')
 		bad(c->r, c->line, "%s (patient) is empty", m->head[M_PATIENT]);
-	else if (strlen(v) >= sizeof a.patient || !patient_known(c->st, v))
+	else if (strlen(v) >= sizeof a.patient || !patient_known(c->st, &c->known, v))
 		bad(c->r, c->line, "patient '%.64s' is not in the registry (roi patient import)", v);
 	else
 		snprintf(a.patient, sizeof a.patient, "%s", v);
@@ -879,6 +902,7 @@ read_csv(struct store *st, struct mapping *m, const char *path, struct rows *r)
 		bad(r, 1, "empty file (a header row is needed)");
 	rc = 0;
 out:
+	sqlite3_finalize(c.known);
 	for (i = 0; i < c.nfields; i++)
 		free(c.fields[i]);
 	csv_free(&p);
@@ -1137,18 +1161,22 @@ ics_time(struct icaltimetype t)
 static int
 ics_patient(struct store *st, const char *summary, char *id, size_t len)
 {
+	sqlite3_stmt *known = NULL;
 	char	buf[512], *w, *save;
 	int	found = 0;
 
 	snprintf(buf, sizeof buf, "%s", summary ? summary : "");
 	for (w = strtok_r(buf, " \t,;:()[]/|", &save); w; w = strtok_r(NULL, " \t,;:()[]/|", &save)) {
-		if (!patient_known(st, w))
+		if (!patient_known(st, &known, w))
 			continue;
-		if (found && strcmp(id, w) != 0)
+		if (found && strcmp(id, w) != 0) {
+			sqlite3_finalize(known);
 			return -1;
+		}
 		snprintf(id, len, "%s", w);
 		found = 1;
 	}
+	sqlite3_finalize(known);
 	return found ? 0 : -1;
 }
 
@@ -1358,11 +1386,24 @@ appt_import(struct store *st, const char *home, const struct config *cfg, const 
 	struct rows	r;
 	char		mpath[PATH_MAX], name[200];
 	size_t		i;
-	int		rc = -1;
+	int		rc = -1, reading = 0;
 
 	memset(c, 0, sizeof *c);
 	memset(&r, 0, sizeof r);
 	r.path = path;
+	/*
+	 * A million rows in seconds: the zone file is read once, not stat'ed
+	 * by every mktime (glibc re-checks /etc/localtime when TZ is unset;
+	 * ":/etc/localtime" is the same zone), and the registry is read in
+	 * one read transaction rather than a lock taken per row
+	 */
+	if (getenv("TZ") == NULL) {
+		setenv("TZ", ":/etc/localtime", 0);
+		tzset();
+	}
+	if (store_exec(st, "BEGIN") == -1)
+		goto out;
+	reading = 1;
 	if (is_ics(path)) {
 		if (read_ics(st, path, clinician, &r, c) == -1)
 			goto out;
@@ -1408,8 +1449,13 @@ appt_import(struct store *st, const char *home, const struct config *cfg, const 
 		    r.errors == 1 ? "" : "s");
 		goto out;
 	}
+	reading = 0;
+	if (store_exec(st, "COMMIT") == -1)
+		goto out;
 	rc = store_all(st, cfg, &r, now, c);
 out:
+	if (reading)
+		store_exec(st, "ROLLBACK");
 	free(m);
 	tdestroy(r.seen, free);
 	free(r.v);
