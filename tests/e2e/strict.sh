@@ -107,6 +107,10 @@ refused "appointment CSV: a NUL byte in a field" "a.csv:2: column 2 holds a NUL 
     R appt import "$T/a.csv" --mapping therapynotes
 is "... nothing imported" "$(R appt list --json | jq length)" 0
 
+printf 'name,npi\nDr. Ana\000 Rivera,1234567893\n' > "$T/prov.csv"
+refused "provider CSV: a NUL byte in a field" "prov.csv:2: column 1 holds a NUL byte" \
+    R panel import providers "$T/prov.csv"
+
 # -- iCalendar: every event that cannot be read is named; nothing imported
 cal_head() { sed -n 1,4p fixtures/noshow/rivera.ics; }
 ev() { printf 'BEGIN:%s\nUID:u%s\nDTSTART:%s\nDURATION:PT50M\nSUMMARY:Appointment P100\nEND:VEVENT\n' "$1" "$2" "$3"; }
