@@ -218,12 +218,19 @@ rules_match_context(void)
 void
 rules_sha256(const char *home, const char *name, char hex[65])
 {
-	unsigned char	md[crypto_hash_sha256_BYTES];
-	char		path[PATH_MAX], *text = NULL;
+	crypto_hash_sha256_state st;
+	unsigned char	md[crypto_hash_sha256_BYTES], buf[8192];
+	char		path[PATH_MAX];
+	FILE		*fp = NULL;
+	size_t		n;
 
-	if (rules_path(home, name, path, sizeof path) != NULL)
-		text = rules_read_path(path);
-	crypto_hash_sha256(md, (const unsigned char *)(text ? text : ""), text ? strlen(text) : 0);
+	/* every byte of the file, as it is: never cut at a NUL (strlen) */
+	crypto_hash_sha256_init(&st);
+	if (rules_path(home, name, path, sizeof path) != NULL && (fp = fopen(path, "r")) != NULL) {
+		while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
+			crypto_hash_sha256_update(&st, buf, n);
+		fclose(fp);
+	}
+	crypto_hash_sha256_final(&st, md);
 	sodium_bin2hex(hex, 65, md, sizeof md);
-	free(text);
 }
