@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "msg.h"
+#include "rules.h"
 
 struct parse {
 	struct config	*cfg;
@@ -198,6 +199,12 @@ config_load(struct config *cfg, const char *path)
 		if (errno == ENOENT)
 			return 0;
 		return msg_error("%s: %s", path, strerror(errno));
+	}
+	/* a NUL byte would end a line early for inih: refuse it, and bytes
+	 * that are not UTF-8, before parsing */
+	if (rules_file_check(path) == -1) {
+		fclose(fp);
+		return -1;
 	}
 	line = ini_parse_file(fp, handler, &p);
 	fclose(fp);

@@ -79,6 +79,10 @@ noshow_ini_parse(const char *path, int (*handler)(void *, const char *, const ch
 
 	if ((fp = fopen(path, "r")) == NULL)
 		return -1;
+	if (rules_file_check(path) == -1) {	/* no NUL byte, UTF-8 */
+		fclose(fp);
+		return -2;
+	}
 	l.fp = fp;
 	l.line = line;
 	*line = 0;
@@ -681,8 +685,13 @@ tmpl_text_check(struct tmpl *t, const char *v)
 	char		low[1024], name[40];
 	size_t		i;
 
-	for (p = v; (p = strchr(p, '{')) != NULL; p = q) {
-		if ((q = strchr(p, '}')) == NULL || q - p - 1 >= (long)sizeof name) {
+	for (p = v; (p = strpbrk(p, "{}")) != NULL; p = q + 1) {
+		if (*p == '}') {
+			tmpl_bad(t, "a '}' without its '{'");
+			return;
+		}
+		if ((q = strpbrk(p + 1, "{}")) == NULL || *q == '{' ||
+		    q - p - 1 >= (long)sizeof name) {
 			tmpl_bad(t, "a '{' without its '}'");
 			return;
 		}
@@ -745,6 +754,8 @@ tmpl_load(const char *path, struct tmpl *t)
 	memset(t, 0, sizeof *t);
 	t->path = path;
 	rc = noshow_ini_parse(path, tmpl_handler, t, &t->line);
+	if (rc == -2)
+		return -1;	/* not text: reported */
 	if (rc < 0)
 		return msg_error("%s: cannot read", path);
 	if (t->oom)

@@ -54,7 +54,8 @@
 #define NOSHOW_SEND_TIMEOUT	30	/* seconds a notify command may take */
 
 /* noshow_ini_parse - inih over a file, *line kept at the line being
- * handled (for FILE:LINE messages); inih's return (0, line, -1) */
+ * handled (for FILE:LINE messages); inih's return (0, line, -1), or -2
+ * for a file that is not text (a NUL byte, not UTF-8: reported) */
 int	noshow_ini_parse(const char *path, int (*handler)(void *, const char *, const char *,
 	    const char *), void *user, int *line);
 

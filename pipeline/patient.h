@@ -99,5 +99,9 @@ int	patient_flag_clear(struct store *st, const char *id, const char *flag, const
 /* patient_csv_trim - a CSV field with blanks (and a UTF-8 BOM) stripped, in
  * place; shared by the imports of patients and appointments */
 char	*patient_csv_trim(char *s);
+/* patient_csv_field_bad - why a CSV field's bytes cannot be stored ("a NUL
+ * byte", "not UTF-8"), or NULL: every CSV import refuses such a field with
+ * its line and column rather than keep what C would cut at the NUL */
+const char *patient_csv_field_bad(const void *s, size_t len);
 
 #endif

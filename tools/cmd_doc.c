@@ -151,9 +151,12 @@ pages_json(struct store *st, int64_t id, int words)
 	sqlite3_stmt	*s, *w = NULL;
 	json_t		*arr = json_array(), *pg, *wa;
 
-	s = store_prepare(st, "SELECT pageno, state, width, height, rotation, skew,"
-	    " source, conf, text, ms, attempts, last_error FROM pages WHERE doc_id = ?"
-	    " ORDER BY pageno");
+	/* a page its quarantined document left unread is "unread", never
+	 * "pending" or "running": nobody will read it */
+	s = store_prepare(st, "SELECT pageno, CASE WHEN state <> 'done' AND (SELECT state FROM"
+	    " documents WHERE id = doc_id) = 'quarantine' THEN 'unread' ELSE state END, width,"
+	    " height, rotation, skew, source, conf, text, ms, attempts, last_error FROM pages"
+	    " WHERE doc_id = ? ORDER BY pageno");
 	if (s == NULL)
 		return arr;
 	if (words)

@@ -4,10 +4,12 @@
  * Shows ids and file names as the fax server gave them; never document
  * text.  Also the no-show follow-ups due and the open escalations (ids).  --json output is stable (docs/json.md).
  */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "clock.h"
+#include "config.h"
 #include "escape.h"
 #include "docpatient.h"
 #include "msg.h"
@@ -205,7 +207,22 @@ cmd_status(int argc, char **argv, const char *home)
 		msg_error("usage: roi status [--json]");
 		return EXIT_USAGE;
 	}
-	if (spool_home_check(home) == -1 || store_open_ro(&st, home) == -1)
+	if (spool_home_check(home) == -1)
+		return 1;
+	{
+		/* roi.conf as roi run would read it: a broken one is said here,
+		 * not only when the supervisor starts */
+		struct config	cfg;
+		char		p[PATH_MAX];
+		int		bad;
+
+		config_defaults(&cfg);
+		bad = config_load(&cfg, spool_path(p, home, CONFIG_FILE)) == -1;
+		config_release(&cfg);
+		if (bad)
+			return 1;
+	}
+	if (store_open_ro(&st, home) == -1)
 		return 1;
 	pid = supervise_running(home);
 	total = store_int(st, "SELECT count(*) FROM inputs", 0);

@@ -108,18 +108,29 @@ unload(struct file *f)
 		free(f->p);
 }
 
-/* pubkey - the key string, or the first line of the file that holds it */
+/* pubkey - the key string, or the file that holds it: the key on one line
+ * (a final line break, LF or CR LF, is optional) and nothing else, as roi
+ * log pubkey writes it */
 static int
 pubkey(const char *arg, char *out, size_t len)
 {
 	struct note_vkey	vk;
 	struct file		f;
 	char			why[NOTE_WHYLEN];
+	size_t			k, rest;
 
 	if (access(arg, F_OK) == 0) {
 		if (load(arg, &f, MAXSMALL) == -1)
 			return -1;
-		snprintf(out, len, "%.*s", (int)strcspn(f.len ? f.p : "", "\r\n"), f.len ? f.p : "");
+		k = f.len ? strcspn(f.p, "\r\n") : 0;
+		rest = f.len - k;
+		if (!(rest == 0 || (rest == 1 && f.p[k] == '\n') ||
+		    (rest == 2 && f.p[k] == '\r' && f.p[k + 1] == '\n'))) {
+			printf("FAILED: %s: more than the key (one line is expected)\n", arg);
+			unload(&f);
+			return -1;
+		}
+		snprintf(out, len, "%.*s", (int)k, f.len ? f.p : "");
 		unload(&f);
 	} else
 		snprintf(out, len, "%s", arg);

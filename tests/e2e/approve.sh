@@ -49,6 +49,19 @@ check "add the recipient the forms name (as it calls itself)" "$ROI" -C "$h" rec
 check "add another recipient" "$ROI" -C "$h" recipient add "Oakridge Family Law" \
     --age "$(age-keygen -y "$T/of.key")"
 
+# 0. only a reviewer ([review] reviewers) approves or rejects, even with
+# everything else in order (issue 22: no test approved as someone else)
+sed -i "s/^reviewers = $(id -un)\$/reviewers = someone-else/" "$h/roi.conf"
+grep -q '^reviewers = someone-else$' "$h/roi.conf" || not_ok "roi.conf: reviewers not changed"
+"$ROI" -C "$h" review approve "$c1" --to "Harborview Legal Services" > /dev/null 2> "$T/err"
+is "approve by someone not among the reviewers: refused" "$?" 1
+is "... saying why" "$(grep -c "only a reviewer may approve a release: '$(id -un)' is not among the reviewers" "$T/err")" 1
+"$ROI" -C "$h" review reject "$c1" --reason "not mine to decide" > /dev/null 2> "$T/err"
+is "reject by someone not among the reviewers: refused" "$?" 1
+is "... saying why" "$(grep -c "only a reviewer may reject a case" "$T/err")" 1
+is "... and nothing was decided" "$("$ROI" -C "$h" review show "$c1" --json | jq -r .review)" pending
+sed -i "s/^reviewers = someone-else\$/reviewers = $(id -un)/" "$h/roi.conf"
+
 # 1. the recipient must be the one the authorization names
 "$ROI" -C "$h" review approve "$c1" --to "Oakridge Family Law" > /dev/null 2> "$T/err"
 is "approve for a recipient the form does not name: refused" "$?" 1
