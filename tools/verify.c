@@ -209,6 +209,10 @@ main(int argc, char **argv)
 	}
 	if (proof)
 		return verify_proof(args[0], args[1]);
+	/* the key first: a key file that holds more than the key is named
+	 * whatever else is missing */
+	if (pubkey(args[1], vkey, sizeof vkey) == -1)
+		return 1;
 	if (latestp == NULL) {
 		/* disclosures.log -> disclosures.checkpoint beside it */
 		l = strlen(args[0]);
@@ -230,8 +234,6 @@ main(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (pubkey(args[1], vkey, sizeof vkey) == -1)
-		return 1;
 	if (load(args[0], &log, 0) == -1)
 		return 1;
 	if (load(latestp, &latest, MAXSMALL) == -1)
