@@ -704,3 +704,41 @@ out:
 	store_rollback(st);
 	return rc;
 }
+
+/* delivery_summary_json - see delivery.h */
+json_t *
+delivery_summary_json(struct store *st, const struct config *cfg)
+{
+	static const char *const states[] = { "waiting", "manual", "sending", "sent",
+	    "confirmed", "failed", "unknown" };
+	struct delivery_view v;
+	sqlite3_stmt	*s;
+	json_t		*j = json_object(), *need = json_array();
+	int64_t		n[7] = { 0 };
+	size_t		k;
+
+	s = store_prepare(st, "SELECT case_id FROM releases WHERE state = 'released' AND"
+	    " outbox LIKE 'outbox/fax/%' ORDER BY case_id");
+	while (s && sqlite3_step(s) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(s, 0);
+
+		if (delivery_view(st, cfg, id, &v) == -1)
+			break;
+		for (k = 0; k < 7; k++)
+			if (strcmp(v.state, states[k]) == 0)
+				n[k]++;
+		if (v.needs_person) {
+			char c[32];
+
+			snprintf(c, sizeof c, "C-%lld", (long long)id);
+			json_array_append_new(need, json_pack("{s:s, s:o}", "case", c, "delivery",
+			    delivery_view_json(&v)));
+		}
+	}
+	if (s)
+		sqlite3_finalize(s);
+	for (k = 0; k < 7; k++)
+		json_object_set_new(j, states[k], json_integer(n[k]));
+	json_object_set_new(j, "needs_person", need);
+	return j;
+}

@@ -105,6 +105,10 @@ int	delivery_view(struct store *st, const struct config *cfg, int64_t case_id,
 json_t	*delivery_view_json(const struct delivery_view *v);
 /* delivery_attempts_json - every attempt of case_id, oldest first */
 json_t	*delivery_attempts_json(struct store *st, int64_t case_id);
+/* delivery_summary_json - fax releases by delivery state: {"waiting": N,
+ * "manual", "sending", "sent", "confirmed", "failed" (tries left),
+ * "unknown": N, "needs_person": [{"case", "delivery"}...]} */
+json_t	*delivery_summary_json(struct store *st, const struct config *cfg);
 /*
  * delivery_resend - queue a new round of case_id's fax release, asked by
  * who.  0 done; 1 refused (why says so: not a fax release, not released,
