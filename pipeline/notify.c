@@ -180,9 +180,9 @@ notify_exec(const char *command, const char *const *subst, const char *arg, cons
 			killed = 1;
 			break;
 		}
-		if (poll(&p, 1, (int)left) == -1) {
-			if (errno == EINTR)
-				continue;
+		if ((r = poll(&p, 1, (int)left)) <= 0) {
+			if (r == 0 || errno == EINTR)
+				continue;	/* the time limit is checked above */
 			break;
 		}
 		if (olen == sizeof out)		/* keep the tail */

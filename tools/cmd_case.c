@@ -103,7 +103,7 @@ unconfirmed_json(struct store *st, int64_t id, const char *review)
 static json_t *
 release_label(struct store *st, int64_t id, const struct delivery_view *v)
 {
-	char	q[96], b[32];
+	char	q[256], b[32];
 	int64_t	state;
 
 	snprintf(q, sizeof q, "SELECT CASE state WHEN 'packaged' THEN 1 WHEN 'blocked' THEN 2"
