@@ -437,7 +437,8 @@ delivery_check(struct store *st, const char *home, const struct config *cfg, tim
 		r = sqlite3_step(s);
 		sqlite3_finalize(s);
 		s = NULL;
-	}
+	} else if (r == SQLITE_DONE)
+		r = SQLITE_ERROR;	/* said by store_prepare */
 	if (r != SQLITE_DONE) {
 		store_err(st, "delivery");
 		store_rollback(st);
@@ -741,4 +742,55 @@ delivery_summary_json(struct store *st, const struct config *cfg)
 		json_object_set_new(j, states[k], json_integer(n[k]));
 	json_object_set_new(j, "needs_person", need);
 	return j;
+}
+
+/* delivery_confirm - see delivery.h */
+int
+delivery_confirm(struct store *st, int64_t case_id, const char *who, const char *note,
+    char *why, size_t len)
+{
+	sqlite3_stmt	*s;
+	char		last[16] = "", detail[DELIVERY_DETAIL];
+	int		r;
+
+	if (store_begin(st) == -1)
+		return -1;
+	if ((s = store_prepare(st, "SELECT state FROM deliveries WHERE case_id = ? ORDER BY id"
+	    " DESC LIMIT 1")) == NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, case_id);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		snprintf(last, sizeof last, "%s", col(s, 0));
+	sqlite3_finalize(s);
+	if (*last == '\0' || strcmp(last, "queued") == 0 || strcmp(last, "sending") == 0 ||
+	    strcmp(last, "confirmed") == 0) {
+		store_rollback(st);
+		snprintf(why, len, *last == '\0' ? "C-%lld has no fax delivery to confirm (roi"
+		    " release list; a new fax release is seen by the next pass of roi run)" :
+		    strcmp(last, "confirmed") == 0 ? "C-%lld is confirmed already" :
+		    "C-%lld is being sent: wait for the fax server's answer", (long long)case_id);
+		return 1;
+	}
+	snprintf(detail, sizeof detail, "confirmed by a person%s%s", note && *note ? ": " : "",
+	    note ? note : "");
+	/* a row of its own: who said so, when; the tries before stay as they were */
+	if ((s = store_prepare(st, "INSERT INTO deliveries (case_id, round, channel, state, dest,"
+	    " file, job, detail, who, created_at, done_at) SELECT case_id, round, channel,"
+	    " 'confirmed', dest, file, job, ?2, ?3, ?4, ?4 FROM deliveries WHERE case_id = ?1"
+	    " ORDER BY id DESC LIMIT 1")) == NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, case_id);
+	sqlite3_bind_text(s, 2, detail, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, who, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, (int64_t)clock_real());
+	r = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (r != SQLITE_DONE) {
+		store_err(st, "delivery");
+		goto fail;
+	}
+	return store_commit(st);
+fail:
+	store_rollback(st);
+	return -1;
 }

@@ -117,4 +117,13 @@ json_t	*delivery_summary_json(struct store *st, const struct config *cfg);
 int	delivery_resend(struct store *st, const struct config *cfg, int64_t case_id,
 	    const char *who, char *why, size_t len);
 
+/*
+ * delivery_confirm - a person says case_id's fax went through (faxed by
+ * hand, found done on the fax server, the recipient called): a
+ * 'confirmed' row by who, with note.  0 done; 1 refused (nothing to
+ * confirm, being sent, confirmed already: why); -1 store error (said)
+ */
+int	delivery_confirm(struct store *st, int64_t case_id, const char *who, const char *note,
+	    char *why, size_t len);
+
 #endif

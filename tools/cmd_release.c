@@ -9,7 +9,9 @@
  * confirmed, failed, with the number dialled and when.  open: the
  * practice reopens what it sent.  resend: a new round of tries of the
  * same sealed fax to the same recipient (no new disclosure); --to another
- * recipient would be a new disclosure and is refused.
+ * recipient would be a new disclosure and is refused.  confirm: a person
+ * says the fax went through (a fax sent by hand, an unknown one found done
+ * on the fax server).
  *
  * A release package is an age file (age-encryption.org/v1) holding a pax
  * tar; a package for an age recipient is encrypted to the practice's own
@@ -80,7 +82,8 @@ print_delivery(json_t *d)
 	when(json_object_get(d, "at"), a);
 	printf("        fax: ");
 	if (strcmp(state, "manual") == 0)
-		printf("waiting in outbox/fax/ for a person to fax it (no [delivery] fax_command)\n");
+		printf("waiting in outbox/fax/ for a person to fax it (then: roi release confirm"
+		    " CASE)\n");
 	else if (strcmp(state, "waiting") == 0)
 		printf("waiting: goes to the fax server with the next delivery pass (roi run)\n");
 	else if (strcmp(state, "sending") == 0)
@@ -88,9 +91,12 @@ print_delivery(json_t *d)
 	else if (strcmp(state, "sent") == 0)
 		printf("sent %s to %s%s%s, waiting for the fax server's answer\n", a, num,
 		    *job ? ", job " : "", job);
-	else if (strcmp(state, "confirmed") == 0)
-		printf("confirmed %s: sent to %s, job %s done\n", a, num, job);
-	else if (strcmp(state, "failed") == 0 &&
+	else if (strcmp(state, "confirmed") == 0) {
+		if (strncmp(detail, "confirmed by", 12) == 0)
+			printf("confirmed %s, %s\n", a, detail);
+		else
+			printf("confirmed %s: sent to %s, job %s done\n", a, num, job);
+	} else if (strcmp(state, "failed") == 0 &&
 	    !json_is_true(json_object_get(d, "needs_person")))
 		printf("failed %s (try %lld to %s: %s); tried again at %s\n", a, tries, num,
 		    detail, when(json_object_get(d, "retry_at"), b));
@@ -132,6 +138,27 @@ resend(const char *home, int64_t id, const char *to)
 out:
 	store_close(st);
 	config_release(&cfg);
+	return rc;
+}
+
+/* confirm - a person says CASE's fax went through */
+static int
+confirm(const char *home, int64_t id, const char *note)
+{
+	struct store	*st = NULL;
+	char		why[300];
+	int		rc = 1, r;
+
+	if (spool_home_check(home) == -1 || store_open(&st, home) == -1)
+		goto out;
+	if ((r = delivery_confirm(st, id, roi_whoami(), note, why, sizeof why)) == 1)
+		msg_error("release: %s", why);
+	else if (r == 0) {
+		printf("C-%lld: delivery confirmed by %s\n", (long long)id, roi_whoami());
+		rc = 0;
+	}
+out:
+	store_close(st);
 	return rc;
 }
 
@@ -262,7 +289,10 @@ cmd_release(int argc, char **argv, const char *home)
 		    "       roi [-C DIR] release resend CASE\n\n"
 		    "resend: a fax release is sent again to the same recipient (the same\n"
 		    "sealed PDF: no new disclosure) with the next delivery pass; after its\n"
-		    "tries failed, or when the recipient did not get it.\n");
+		    "tries failed, or when the recipient did not get it.\n"
+		    "       roi [-C DIR] release confirm CASE [--note TEXT]\n\n"
+		    "confirm: a person says the fax went through (faxed by hand, found done\n"
+		    "on the fax server, the recipient called); recorded with who and when.\n");
 		return 0;
 	}
 	if (argc >= 2 && strcmp(argv[1], "resend") == 0) {
@@ -279,6 +309,20 @@ cmd_release(int argc, char **argv, const char *home)
 		}
 		return resend(home, id, to);
 	}
+	if (argc >= 2 && strcmp(argv[1], "confirm") == 0) {
+		const char	*note = take_opt(&argc, argv, "--note", &bad);
+		int64_t		id;
+
+		if (bad || argc != 3) {
+			msg_error("usage: roi release confirm CASE [--note TEXT]");
+			return EXIT_USAGE;
+		}
+		if ((id = case_arg(argv[2])) == 0) {
+			msg_error("release: '%s' is not a case (C-12)", argv[2]);
+			return EXIT_USAGE;
+		}
+		return confirm(home, id, note);
+	}
 	if (argc >= 2 && strcmp(argv[1], "list") == 0) {
 		int as_json = take_flag(&argc, argv, "--json");
 
@@ -291,7 +335,7 @@ cmd_release(int argc, char **argv, const char *home)
 	out = take_opt(&argc, argv, "--out", &bad);
 	if (bad || argc != 3 || strcmp(argv[1], "open") != 0) {
 		msg_error("usage: roi release list [--json] | open PACKAGE [--out DIR] |"
-		    " resend CASE");
+		    " resend CASE | confirm CASE");
 		return EXIT_USAGE;
 	}
 	if (spool_home_check(home) == -1)

@@ -47,6 +47,8 @@ case \$a in
 ok) echo "request id is \$((100 + n)) (group id \$((100 + n))) for host localhost (1 file)" ;;
 fail) echo "sendfax: can not connect to server" >&2; exit 1 ;;
 hang) exec sleep 30 ;;
+die) echo "request id is \$((100 + n)) (group id \$((100 + n))) for host localhost (1 file)"
+     kill -9 \$PPID; sleep 1 ;;
 esac
 EOF
 cat > "$T/bin/faxstat" <<EOF
@@ -86,7 +88,7 @@ fax_timeout = 5
 fax_attempts = 3
 fax_retry_minutes = 10
 EOF
-printf 'fail\nok\nhang\nok\nok\n' > "$F/send.script"
+printf 'fail\nok\nhang\nok\nok\ndie\n' > "$F/send.script"
 check "approve $cb for the fax recipient" "$ROI" -C "$h" review approve "$cb" --to "Dr. Lee"
 run_once "$h" > "$T/run" 2>&1
 is "$cb released" "$("$ROI" -C "$h" release list --json | jq -r ".[] | select(.case == \"$cb\") | .state")" released
@@ -177,3 +179,26 @@ is "an interrupted send: unknown" "$(dstate "$ca" state)" unknown
 is "... needs a person" "$(dstate "$ca" needs_person)" true
 is "... not sent again by itself" "$(calls)" "$n"
 is "the lock file is the owner's only" "$(stat -c %a "$h/spool/delivery.lock")" 600
+
+# 6. kill -9 of the sender while the fax server takes the fax: recorded
+# as being sent before the command ran; then unknown, never sent twice
+check "resend $cb once more" "$ROI" -C "$h" release resend "$cb"
+ROI_NOW=2026-03-02T11:05:00 run_once "$h" > "$T/run" 2>&1
+is "killed while sending: the attempt says sending" "$(dstate "$cb" state)" sending
+is "... the fax command ran once" "$(calls)" $((n + 1))
+ROI_NOW=2026-03-02T11:06:00 run_once "$h" > "$T/run" 2>&1
+is "the next pass: unknown, for a person" "$(dstate "$cb" state)" unknown
+is "... not sent again" "$(calls)" $((n + 1))
+"$ROI" -C "$h" release list > "$T/rl"
+is "release list: UNKNOWN, needs a person" "$(grep -c 'UNKNOWN since .*interrupted while sending.*NEEDS A PERSON' "$T/rl")" 2
+is "the disclosure log still did not change" "$(wc -l < "$h/log/disclosures.log")" "$logn"
+
+# 7. a person found it done on the fax server: confirmed by hand
+check "confirm $cb by hand" "$ROI" -C "$h" release confirm "$cb" --note "done in the fax server's log"
+is "... confirmed" "$(dstate "$cb" state)" confirmed
+"$ROI" -C "$h" release list > "$T/rl"
+is "... release list says by a person" "$(grep -c "confirmed .*, confirmed by a person: done in the fax server's log" "$T/rl")" 1
+is "... who, in the case's history" "$("$ROI" -C "$h" case show "$cb" --json | jq -r '.deliveries[-1] | "\(.state) \(.who)"')" "confirmed $me"
+"$ROI" -C "$h" release confirm "$cb" > "$T/out" 2>&1
+is "confirm twice: refused" "$?" 1
+is "... nothing sent" "$(calls)" $((n + 1))
