@@ -279,18 +279,21 @@ cmd_release(int argc, char **argv, const char *home)
 
 	if (help_wanted(argc, argv)) {
 		printf("usage: roi [-C DIR] release list [--json]\n"
-		    "       roi [-C DIR] release open PACKAGE [--out DIR]\n\n"
-		    "list: the releases made from approved cases and where each stands.\n"
+		    "       roi [-C DIR] release open PACKAGE [--out DIR]\n"
+		    "       roi [-C DIR] release resend CASE\n"
+		    "       roi [-C DIR] release confirm CASE [--note TEXT]\n\n"
+		    "list: the releases made from approved cases and where each stands;\n"
+		    "for a fax release, its delivery: waiting, sent, confirmed, failed (with\n"
+		    "the number dialled and when), and whether it needs a person.\n"
 		    "open: opens a release package (.age or .zip) with the practice's own key\n"
 		    "(keys/practice.agekey; for a passphrase or zip package, the passphrase\n"
 		    "the practice kept) and unpacks what was sent into DIR (default:\n"
 		    "NAME.d in the current folder).  PACKAGE may be given as `release list`\n"
 		    "shows it (outbox/C-1.age).  A fax release is a plain PDF.\n"
-		    "       roi [-C DIR] release resend CASE\n\n"
 		    "resend: a fax release is sent again to the same recipient (the same\n"
-		    "sealed PDF: no new disclosure) with the next delivery pass; after its\n"
-		    "tries failed, or when the recipient did not get it.\n"
-		    "       roi [-C DIR] release confirm CASE [--note TEXT]\n\n"
+		    "sealed PDF: no new disclosure) with the next delivery pass of roi run;\n"
+		    "after its tries failed, or when the recipient did not get it.  Another\n"
+		    "recipient (--to) is a new disclosure: it needs its own request.\n"
 		    "confirm: a person says the fax went through (faxed by hand, found done\n"
 		    "on the fax server, the recipient called); recorded with who and when.\n");
 		return 0;
