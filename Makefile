@@ -197,7 +197,8 @@ accuracy-part2: deps-test all $(SAN)/p2score
 demo: deps-demo all
 	@sh tools/demo.sh $(O)
 
-# the programs, a roi-NAME link per stage, rules, docs and the systemd unit
+# the programs, a roi-NAME link per stage, rules, docs, the man pages
+# (docs/man), the bash completion and the systemd unit
 # made with PREFIX's paths (tools/install.sh); uninstall removes them
 install: $(PROGS)
 	@sh tools/install.sh $(O) "$(DESTDIR)" "$(PREFIX)"

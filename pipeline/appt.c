@@ -15,6 +15,7 @@
 #include <ini.h>
 #include <libical/ical.h>
 #include <limits.h>
+#include <search.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -291,11 +292,41 @@ out:
 	return -1;
 }
 
+/* insert_q - one appointment row with the prepared INSERT q (reset here);
+ * its clinician is noted by the caller */
+static int
+insert_q(struct store *st, sqlite3_stmt *q, struct appt *a, time_t now)
+{
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	sqlite3_bind_text(q, 1, a->source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, a->ext_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, a->patient, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 4, a->clinician, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 5, a->start);
+	sqlite3_bind_int(q, 6, a->minutes);
+	sqlite3_bind_text(q, 7, a->modality, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 8, a->status, -1, SQLITE_STATIC);
+	if (a->rebooked_from)
+		sqlite3_bind_int64(q, 9, a->rebooked_from);
+	if (a->fills)
+		sqlite3_bind_int64(q, 10, a->fills);
+	sqlite3_bind_int64(q, 11, now);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		return store_err(st, "appointment");
+	a->id = sqlite3_last_insert_rowid(store_db(st));
+	return 0;
+}
+
+#define INSERT_SQL "INSERT INTO appointments(source, ext_id, patient_id, clinician," \
+	" start_at, minutes, modality, status, rebooked_from, fills, created_at, updated_at)" \
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?11)"
+
 int
 appt_insert(struct store *st, struct appt *a, time_t now)
 {
 	sqlite3_stmt	*s;
-	int		rc = -1;
+	int		rc;
 
 	if (a->source[0] == '\0')
 		snprintf(a->source, sizeof a->source, "manual");
@@ -304,29 +335,9 @@ appt_insert(struct store *st, struct appt *a, time_t now)
 		    (long long)store_int(st, "SELECT ifnull(max(id), 0) + 1 FROM appointments", 1));
 	if (clinician_note(st, a->clinician, now) == -1)
 		return -1;
-	s = store_prepare(st, "INSERT INTO appointments(source, ext_id, patient_id, clinician,"
-	    " start_at, minutes, modality, status, rebooked_from, fills, created_at, updated_at)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?11)");
-	if (s == NULL)
+	if ((s = store_prepare(st, INSERT_SQL)) == NULL)
 		return -1;
-	sqlite3_bind_text(s, 1, a->source, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, a->ext_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, a->patient, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, a->clinician, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 5, a->start);
-	sqlite3_bind_int(s, 6, a->minutes);
-	sqlite3_bind_text(s, 7, a->modality, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 8, a->status, -1, SQLITE_STATIC);
-	if (a->rebooked_from)
-		sqlite3_bind_int64(s, 9, a->rebooked_from);
-	if (a->fills)
-		sqlite3_bind_int64(s, 10, a->fills);
-	sqlite3_bind_int64(s, 11, now);
-	if (sqlite3_step(s) == SQLITE_DONE) {
-		a->id = sqlite3_last_insert_rowid(store_db(st));
-		rc = 0;
-	} else
-		store_err(st, "appointment");
+	rc = insert_q(st, s, a, now);
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -359,9 +370,22 @@ struct rows {
 	int		errors;
 	struct appt	*v;
 	long		*line;
-	size_t		n;
+	size_t		n, cap;
 	int		oom;
+	void		*seen;		/* tsearch tree of struct seen: keys kept so far */
 };
+
+/* seen - a kept row's key and line (the rows move as they grow; these do not) */
+struct seen {
+	long	line;
+	char	key[];
+};
+
+static int
+seen_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct seen *)a)->key, ((const struct seen *)b)->key);
+}
 
 static void
 bad(struct rows *r, long line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -384,39 +408,58 @@ static void
 keep(struct rows *r, struct appt *a, long line)
 {
 	struct appt	*nv;
+	struct seen	*s, **found;
 	long		*nl;
-	size_t		i;
+	size_t		len = strlen(a->ext_id), cap;
 
-	for (i = 0; i < r->n; i++)
-		if (strcmp(r->v[i].ext_id, a->ext_id) == 0) {
-			bad(r, line, "the same appointment as line %ld", r->line[i]);
+	/* a tree of the keys kept so far: a million rows checked in seconds */
+	if ((s = malloc(sizeof *s + len + 1)) == NULL) {
+		r->oom = 1;
+		return;
+	}
+	s->line = line;
+	memcpy(s->key, a->ext_id, len + 1);
+	if ((found = tsearch(s, &r->seen, seen_cmp)) == NULL) {
+		free(s);
+		r->oom = 1;
+		return;
+	}
+	if (*found != s) {
+		bad(r, line, "the same appointment as line %ld", (*found)->line);
+		free(s);
+		return;
+	}
+	if (r->n == r->cap) {
+		cap = r->cap ? 2 * r->cap : 64;
+		if ((nv = realloc(r->v, cap * sizeof *nv)) == NULL) {
+			r->oom = 1;
 			return;
 		}
-	if ((nv = realloc(r->v, (r->n + 1) * sizeof *nv)) == NULL) {
-		r->oom = 1;
-		return;
+		r->v = nv;
+		if ((nl = realloc(r->line, cap * sizeof *nl)) == NULL) {
+			r->oom = 1;
+			return;
+		}
+		r->line = nl;
+		r->cap = cap;
 	}
-	r->v = nv;
-	if ((nl = realloc(r->line, (r->n + 1) * sizeof *nl)) == NULL) {
-		r->oom = 1;
-		return;
-	}
-	r->line = nl;
 	r->v[r->n] = *a;
 	r->line[r->n++] = line;
 }
 
+/* patient_known - is id in the registry; *q is the statement, prepared on
+ * first use and kept for the rows after (the caller finalizes it) */
 static int
-patient_known(struct store *st, const char *id)
+patient_known(struct store *st, sqlite3_stmt **q, const char *id)
 {
-	sqlite3_stmt	*s;
-	int		known;
+	int known;
 
-	if ((s = store_prepare(st, "SELECT 1 FROM patients WHERE id = ?")) == NULL)
+	if (*q == NULL && (*q = store_prepare(st, "SELECT 1 FROM patients WHERE id = ?")) == NULL)
 		return 0;
-	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	known = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_finalize(s);
+	sqlite3_reset(*q);
+	sqlite3_bind_text(*q, 1, id, -1, SQLITE_STATIC);
+	known = sqlite3_step(*q) == SQLITE_ROW;
+	sqlite3_reset(*q);
 	return known;
 }
 
@@ -426,7 +469,8 @@ static int
 store_all(struct store *st, const struct config *cfg, struct rows *r, time_t now,
     struct appt_counts *c)
 {
-	sqlite3_stmt	*find = NULL, *up = NULL;
+	sqlite3_stmt	*find = NULL, *up = NULL, *ins = NULL;
+	char		noted[APPT_NAMELEN] = "";	/* the clinician noted last */
 	size_t		i;
 
 	if (store_begin(st) == -1)
@@ -435,7 +479,8 @@ store_all(struct store *st, const struct config *cfg, struct rows *r, time_t now
 	    " status FROM appointments WHERE source = ? AND ext_id = ?");
 	up = store_prepare(st, "UPDATE appointments SET patient_id = ?, clinician = ?,"
 	    " start_at = ?, minutes = ?, modality = ?, status = ?, updated_at = ? WHERE id = ?");
-	if (find == NULL || up == NULL)
+	ins = store_prepare(st, INSERT_SQL);
+	if (find == NULL || up == NULL || ins == NULL)
 		goto fail;
 	for (i = 0; i < r->n; i++) {
 		struct appt	*a = &r->v[i];
@@ -447,7 +492,13 @@ store_all(struct store *st, const struct config *cfg, struct rows *r, time_t now
 		sqlite3_bind_text(find, 1, a->source, -1, SQLITE_STATIC);
 		sqlite3_bind_text(find, 2, a->ext_id, -1, SQLITE_STATIC);
 		if (sqlite3_step(find) != SQLITE_ROW) {
-			if (appt_insert(st, a, now) == -1)
+			/* one statement for all rows; a clinician noted once per run of rows */
+			if (strcmp(noted, a->clinician) != 0) {
+				if (clinician_note(st, a->clinician, now) == -1)
+					goto fail;
+				snprintf(noted, sizeof noted, "%s", a->clinician);
+			}
+			if (insert_q(st, ins, a, now) == -1)
 				goto fail;
 			c->added++;
 			id = a->id;
@@ -497,10 +548,12 @@ store_all(struct store *st, const struct config *cfg, struct rows *r, time_t now
 	}
 	sqlite3_finalize(find);
 	sqlite3_finalize(up);
+	sqlite3_finalize(ins);
 	return store_commit(st);
 fail:
 	sqlite3_finalize(find);
 	sqlite3_finalize(up);
+	sqlite3_finalize(ins);
 	store_rollback(st);
 	return -1;
 }
@@ -608,6 +661,8 @@ mapping_load(const char *path, struct mapping *m)
 	memset(m, 0, sizeof *m);
 	m->path = path;
 	rc = noshow_ini_parse(path, map_handler, m, &m->line);
+	if (rc == -2)
+		return -1;	/* not text: reported */
 	if (rc < 0)
 		return msg_error("%s: cannot read", path);
 	if (rc > 0) {
@@ -651,6 +706,9 @@ struct csvread {
 	long		line;
 	int		idx[NMCOL];
 	int		header_done;
+	const char	*textbad;	/* this row's first field not text, and its column */
+	int		textcol;
+	sqlite3_stmt	*known;		/* patient_known's */
 };
 
 static void
@@ -711,7 +769,7 @@ csv_data(struct csvread *c)
 	v = field(c, M_PATIENT);
 	if (*v == '\0')
 		bad(c->r, c->line, "%s (patient) is empty", m->head[M_PATIENT]);
-	else if (strlen(v) >= sizeof a.patient || !patient_known(c->st, v))
+	else if (strlen(v) >= sizeof a.patient || !patient_known(c->st, &c->known, v))
 		bad(c->r, c->line, "patient '%.64s' is not in the registry (roi patient import)", v);
 	else
 		snprintf(a.patient, sizeof a.patient, "%s", v);
@@ -781,6 +839,8 @@ on_field(void *s, size_t len, void *data)
 		c->overflow = 1;
 		return;
 	}
+	if (c->textbad == NULL && (c->textbad = patient_csv_field_bad(s, len)) != NULL)
+		c->textcol = c->nfields + 1;
 	if ((c->fields[c->nfields] = strndup(s ? s : "", len)) == NULL)
 		c->r->oom = 1;
 	else
@@ -794,15 +854,18 @@ on_row(int ch, void *data)
 	int		i;
 
 	c->line++;
+	if (c->textbad)
+		bad(c->r, c->line, "column %d holds %s", c->textcol, c->textbad);
 	if (!c->header_done) {
 		csv_header(c);
 		c->header_done = 1;
-	} else if (c->r->errors < 1000)
+	} else if (c->r->errors < 1000 && c->textbad == NULL)
 		csv_data(c);
 	for (i = 0; i < c->nfields; i++)
 		free(c->fields[i]);
 	c->nfields = 0;
 	c->overflow = 0;
+	c->textbad = NULL;
 }
 
 static int
@@ -839,6 +902,7 @@ read_csv(struct store *st, struct mapping *m, const char *path, struct rows *r)
 		bad(r, 1, "empty file (a header row is needed)");
 	rc = 0;
 out:
+	sqlite3_finalize(c.known);
 	for (i = 0; i < c.nfields; i++)
 		free(c.fields[i]);
 	csv_free(&p);
@@ -851,37 +915,196 @@ out:
 struct icsline {
 	long	begin;		/* line of BEGIN:VEVENT */
 	long	first, last;	/* its lines */
+	int	bad;		/* dates that cannot be (named already) */
 };
 
-/* ics_events - where each VEVENT begins and ends, by line (for messages
- * only: libical does the parsing and does not keep line numbers) */
+/* ics_date_ok - an iCalendar DATE or DATE-TIME value as written
+ * (YYYYMMDD, YYYYMMDDTHHMMSS, a final Z) that is a real day and time:
+ * libical reads "20260310T106000" as 11:00 and "2026-03-10T10:00:00" too */
+static int
+ics_date_ok(const char *v, size_t n)
+{
+	int	y, mo, d, h, mi, s;
+	size_t	i;
+
+	if (n != 8 && n != 15 && n != 16)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (i == 8 ? v[i] != 'T' : i == 15 ? v[i] != 'Z' : !isdigit((unsigned char)v[i]))
+			return 0;
+	y = (v[0] - '0') * 1000 + (v[1] - '0') * 100 + (v[2] - '0') * 10 + (v[3] - '0');
+	mo = (v[4] - '0') * 10 + (v[5] - '0');
+	d = (v[6] - '0') * 10 + (v[7] - '0');
+	if (y < 1970 || y > 2199 || mo < 1 || mo > 12 || d < 1 ||
+	    d > icaltime_days_in_month(mo, y))
+		return 0;
+	if (n == 8)
+		return 1;
+	h = (v[9] - '0') * 10 + (v[10] - '0');
+	mi = (v[11] - '0') * 10 + (v[12] - '0');
+	s = (v[13] - '0') * 10 + (v[14] - '0');
+	return h <= 23 && mi <= 59 && s <= 60;	/* 60: a leap second (RFC 5545) */
+}
+
+/* ics_known - a component name RFC 5545 (and 7953) has, or an X- one */
+static int
+ics_known(const char *name)
+{
+	static const char *const comp[] = { "VCALENDAR", "VEVENT", "VTODO", "VJOURNAL",
+	    "VFREEBUSY", "VTIMEZONE", "STANDARD", "DAYLIGHT", "VALARM", "VAVAILABILITY",
+	    "AVAILABLE", NULL };
+	int i;
+
+	if (strncasecmp(name, "X-", 2) == 0 && name[2])
+		return 1;
+	for (i = 0; comp[i]; i++)
+		if (strcasecmp(name, comp[i]) == 0)
+			return 1;
+	return 0;
+}
+
+#define ICS_DEPTH	8
+
+/* ics_events - check the calendar's shape line by line and find where each
+ * VEVENT begins and ends (libical does the parsing but keeps no line
+ * numbers, and it drops an event it cannot place -- a BEGIN:VEVENX, an END
+ * too many or too few -- without a word).  Every problem is reported with
+ * its line through bad(); an event with a date that is not real is marked.
+ * Returns the events (*n of them; NULL and r->oom if out of memory), or
+ * NULL with *n 0 and *notics set when the text does not begin as a
+ * calendar at all */
 static struct icsline *
-ics_events(const char *text, size_t *n)
+ics_events(const char *text, struct rows *r, size_t *n, int *notics)
 {
 	struct icsline	*v = NULL, *nv;
 	const char	*p = text;
-	long		line = 0;
+	char		stack[ICS_DEPTH][24], name[24];
+	long		sline[ICS_DEPTH], line = 0;
+	size_t		cap = 0;
+	int		depth = 0, started = 0, ended = 0, i, inev = 0;
 
 	*n = 0;
+	*notics = 0;
 	while (*p) {
 		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		size_t len = nl ? (size_t)(nl - p) : strlen(p), k;
+		const char *val;
 
 		line++;
-		if (len >= 12 && strncasecmp(p, "BEGIN:VEVENT", 12) == 0) {
-			if ((nv = realloc(v, (*n + 1) * sizeof *nv)) == NULL) {
+		if (len && p[len - 1] == '\r')
+			len--;
+		if (len == 0 || *p == ' ' || *p == '\t')
+			goto next;	/* blank, or a folded line's continuation */
+		if (!started) {
+			if (len != 15 || strncasecmp(p, "BEGIN:VCALENDAR", 15) != 0) {
+				*notics = 1;
 				free(v);
 				*n = 0;
 				return NULL;
 			}
-			v = nv;
-			v[*n].begin = v[*n].first = line;
-			v[*n].last = line;
-			(*n)++;
-		} else if (len >= 10 && strncasecmp(p, "END:VEVENT", 10) == 0 && *n)
-			v[*n - 1].last = line;
-		p += len + (nl != NULL);
+			started = 1;
+		}
+		if (ended) {
+			bad(r, line, "a line after END:VCALENDAR");
+			goto next;
+		}
+		for (k = 0; k < len && (isalnum((unsigned char)p[k]) || p[k] == '-'); k++)
+			;
+		if ((k == 5 && strncasecmp(p, "BEGIN", 5) == 0 && k < len && p[k] == ':') ||
+		    (k == 3 && strncasecmp(p, "END", 3) == 0 && k < len && p[k] == ':')) {
+			int	begin = k == 5;
+
+			snprintf(name, sizeof name, "%.*s", (int)(len - k - 1 < sizeof name - 1 ?
+			    len - k - 1 : sizeof name - 1), p + k + 1);
+			if (begin) {
+				if (!ics_known(name)) {
+					bad(r, line, "BEGIN:%s: not an iCalendar component (the event"
+					    " it begins cannot be read)", name);
+				} else if (strcasecmp(name, "VEVENT") == 0 && (depth != 1 ||
+				    strcasecmp(stack[0], "VCALENDAR") != 0)) {
+					bad(r, line, "BEGIN:VEVENT inside BEGIN:%s of line %ld",
+					    stack[depth ? depth - 1 : 0], sline[depth ? depth - 1 : 0]);
+				} else if (strcasecmp(name, "VCALENDAR") == 0 && depth != 0) {
+					bad(r, line, "BEGIN:VCALENDAR inside the calendar");
+				}
+				if (depth == ICS_DEPTH) {
+					bad(r, line, "components nested too deep");
+					return v;
+				}
+				snprintf(stack[depth], sizeof stack[depth], "%s", name);
+				sline[depth++] = line;
+				if (strcasecmp(name, "VEVENT") == 0) {
+					if (*n == cap) {
+						cap = cap ? 2 * cap : 16;
+						if ((nv = realloc(v, cap * sizeof *nv)) == NULL) {
+							r->oom = 1;
+							free(v);
+							*n = 0;
+							return NULL;
+						}
+						v = nv;
+					}
+					v[*n].begin = v[*n].first = v[*n].last = line;
+					v[*n].bad = 0;
+					(*n)++;
+					inev = 1;
+				}
+			} else {
+				if (depth == 0) {
+					bad(r, line, "END:%s without its BEGIN", name);
+					goto next;
+				}
+				if (strcasecmp(name, stack[depth - 1]) != 0 &&
+				    ics_known(stack[depth - 1])) {
+					/* close what it names, if open; else ignore it (an
+					 * unknown BEGIN, named already, takes any END) */
+					for (i = depth - 1; i >= 0; i--)
+						if (strcasecmp(name, stack[i]) == 0)
+							break;
+					if (i < 0) {
+						bad(r, line, "END:%s without its BEGIN", name);
+						goto next;
+					}
+					bad(r, line, "END:%s where END:%s (of line %ld) was due", name,
+					    stack[depth - 1], sline[depth - 1]);
+					depth = i + 1;
+				}
+				depth--;
+				if (strcasecmp(name, "VEVENT") == 0 && inev && *n) {
+					v[*n - 1].last = line;
+					inev = 0;
+				}
+				if (depth == 0)
+					ended = 1;
+			}
+			goto next;
+		}
+		/* a date in an event: as written, a real one (RFC 5545 3.3.4-5) */
+		if (inev && depth == 2 && ((k == 7 && (strncasecmp(p, "DTSTART", 7) == 0)) ||
+		    (k == 5 && strncasecmp(p, "DTEND", 5) == 0) ||
+		    (k == 13 && strncasecmp(p, "RECURRENCE-ID", 13) == 0))) {
+			int quoted = 0;
+
+			for (val = p + k; val < p + len && (quoted || *val != ':'); val++)
+				if (*val == '"')
+					quoted = !quoted;
+			if (val < p + len && !ics_date_ok(val + 1, (size_t)(p + len - val - 1))) {
+				bad(r, line, "%.*s is not a real date and time (YYYYMMDD or"
+				    " YYYYMMDDTHHMMSS)", (int)k, p);
+				v[*n - 1].bad++;
+			}
+		}
+next:
+		p += (nl ? (size_t)(nl - p) : strlen(p)) + (nl != NULL);
 	}
+	if (!started) {
+		*notics = 1;
+		free(v);
+		*n = 0;
+		return NULL;
+	}
+	for (i = depth - 1; i >= 0; i--)
+		bad(r, sline[i], "BEGIN:%s without its END:%s", stack[i], stack[i]);
 	return v;
 }
 
@@ -938,18 +1161,22 @@ ics_time(struct icaltimetype t)
 static int
 ics_patient(struct store *st, const char *summary, char *id, size_t len)
 {
+	sqlite3_stmt *known = NULL;
 	char	buf[512], *w, *save;
 	int	found = 0;
 
 	snprintf(buf, sizeof buf, "%s", summary ? summary : "");
 	for (w = strtok_r(buf, " \t,;:()[]/|", &save); w; w = strtok_r(NULL, " \t,;:()[]/|", &save)) {
-		if (!patient_known(st, w))
+		if (!patient_known(st, &known, w))
 			continue;
-		if (found && strcmp(id, w) != 0)
+		if (found && strcmp(id, w) != 0) {
+			sqlite3_finalize(known);
 			return -1;
+		}
 		snprintf(id, len, "%s", w);
 		found = 1;
 	}
+	sqlite3_finalize(known);
 	return found ? 0 : -1;
 }
 
@@ -980,7 +1207,7 @@ read_ics(struct store *st, const char *path, const char *clinician, struct rows 
 	icalproperty	*p;
 	struct icsline	*ev = NULL;
 	size_t		len = 0, nev = 0, k = 0;
-	int		rc = -1;
+	int		rc = -1, notics = 0, shape;
 	long		n;
 
 	if ((fp = fopen(path, "r")) == NULL)
@@ -999,12 +1226,28 @@ read_ics(struct store *st, const char *path, const char *clinician, struct rows 
 	}
 	len = fread(text, 1, (size_t)n, fp);
 	text[len] = '\0';
-	if (strlen(text) != len) {
-		bad(r, 1, "a NUL byte: not a text file");
+	if (rules_text_check(path, text, len) == -1) {	/* a NUL byte, not UTF-8 */
+		r->errors++;
 		rc = 0;
 		goto out;
 	}
-	ev = ics_events(text, &nev);
+	shape = r->errors;
+	ev = ics_events(text, r, &nev, &notics);
+	if (r->oom)
+		goto out;
+	if (notics) {
+		bad(r, 1, "not an iCalendar file (BEGIN:VCALENDAR expected)");
+		rc = 0;
+		goto out;
+	}
+	for (k = 0; k < nev; k++)
+		shape += ev[k].bad;
+	if (r->errors > shape) {
+		/* its shape is wrong: libical would drop events without a word */
+		rc = 0;
+		goto out;
+	}
+	k = 0;
 	cal = icalparser_parse_string(text);
 	if (cal == NULL || icalcomponent_isa(cal) != ICAL_VCALENDAR_COMPONENT) {
 		bad(r, 1, "not an iCalendar file (BEGIN:VCALENDAR expected)");
@@ -1023,7 +1266,7 @@ read_ics(struct store *st, const char *path, const char *clinician, struct rows 
 		snprintf(calname, sizeof calname, "%s", clinician);
 	for (e = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); e;
 	    e = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT), k++) {
-		struct icsline	here = { 0, 0, 0 };
+		struct icsline	here = { 0, 0, 0, 0 };
 		struct icaltimetype t;
 		struct icaldurationtype d;
 		struct appt	a;
@@ -1032,6 +1275,8 @@ read_ics(struct store *st, const char *path, const char *clinician, struct rows 
 
 		if (ev && k < nev)
 			here = ev[k];
+		if (here.bad)
+			continue;	/* a date that cannot be: named already */
 		memset(&a, 0, sizeof a);
 		for (p = icalcomponent_get_first_property(e, ICAL_XLICERROR_PROPERTY); p;
 		    p = icalcomponent_get_next_property(e, ICAL_XLICERROR_PROPERTY)) {
@@ -1102,6 +1347,9 @@ read_ics(struct store *st, const char *path, const char *clinician, struct rows 
 			snprintf(a.ext_id, sizeof a.ext_id, "%s", uid);
 		keep(r, &a, here.begin);
 	}
+	/* every BEGIN:VEVENT is an event libical read, or the file is refused */
+	if (k != nev)
+		bad(r, 1, "%zu events begin in the file but libical read %zu", nev, k);
 	rc = 0;
 out:
 	if (cal)
@@ -1138,11 +1386,24 @@ appt_import(struct store *st, const char *home, const struct config *cfg, const 
 	struct rows	r;
 	char		mpath[PATH_MAX], name[200];
 	size_t		i;
-	int		rc = -1;
+	int		rc = -1, reading = 0;
 
 	memset(c, 0, sizeof *c);
 	memset(&r, 0, sizeof r);
 	r.path = path;
+	/*
+	 * A million rows in seconds: the zone file is read once, not stat'ed
+	 * by every mktime (glibc re-checks /etc/localtime when TZ is unset;
+	 * ":/etc/localtime" is the same zone), and the registry is read in
+	 * one read transaction rather than a lock taken per row
+	 */
+	if (getenv("TZ") == NULL) {
+		setenv("TZ", ":/etc/localtime", 0);
+		tzset();
+	}
+	if (store_exec(st, "BEGIN") == -1)
+		goto out;
+	reading = 1;
 	if (is_ics(path)) {
 		if (read_ics(st, path, clinician, &r, c) == -1)
 			goto out;
@@ -1188,9 +1449,15 @@ appt_import(struct store *st, const char *home, const struct config *cfg, const 
 		    r.errors == 1 ? "" : "s");
 		goto out;
 	}
+	reading = 0;
+	if (store_exec(st, "COMMIT") == -1)
+		goto out;
 	rc = store_all(st, cfg, &r, now, c);
 out:
+	if (reading)
+		store_exec(st, "ROLLBACK");
 	free(m);
+	tdestroy(r.seen, free);
 	free(r.v);
 	free(r.line);
 	return rc;

@@ -37,11 +37,12 @@ struct entry {
 	char		cite[96];
 	char		when[64];	/* statement: needed only when these detects fire */
 	char		in[64];		/* detect: the element whose value it reads */
+	int		line;		/* of its first line, for messages */
 };
 
 struct authz_rules {
 	struct entry	*e;
-	int		ne;
+	int		ne, cape;	/* grown geometrically: many entries in linear time */
 	pcre2_match_context *mctx;
 	struct lexicon	*lex;		/* words OCR misreads are read back as */
 	char		**names;	/* the names the practice goes by (ASCII) */
@@ -122,13 +123,18 @@ authz_rules_parse(const char *text, const char *name, struct authz_rules **out)
 		if (strncmp(s, "element ", 8) == 0 || strncmp(s, "statement ", 10) == 0 ||
 		    strncmp(s, "reason ", 7) == 0 || strncmp(s, "forbid ", 7) == 0 ||
 		    strncmp(s, "detect ", 7) == 0) {
-			struct entry *ne = realloc(r->e, (r->ne + 1) * sizeof *ne);
+			if (r->ne == r->cape) {
+				int		cap = r->cape ? 2 * r->cape : 16;
+				struct entry	*ne = realloc(r->e, (size_t)cap * sizeof *ne);
 
-			if (ne == NULL)
-				goto oom;
-			r->e = ne;
+				if (ne == NULL)
+					goto oom;
+				r->e = ne;
+				r->cape = cap;
+			}
 			e = &r->e[r->ne++];
 			memset(e, 0, sizeof *e);
+			e->line = lineno;
 			e->kind = s[0];
 			s = strchr(s, ' ') + 1;
 			snprintf(e->name, sizeof e->name, "%s", s);
@@ -212,7 +218,7 @@ authz_rules_parse(const char *text, const char *name, struct authz_rules **out)
 		    entry_of(r, r->e[k].in) < 0)) {
 			snprintf(why, sizeof why, "detect %s needs \"in ELEMENT\" naming an"
 			    " element, and pattern lines", r->e[k].name);
-			errors += rules_bad(name, lineno, why);
+			errors += rules_bad(name, r->e[k].line, why);
 		}
 		if (r->e[k].kind == 's' && r->e[k].when[0]) {
 			const char	*w = r->e[k].when;
@@ -228,7 +234,7 @@ authz_rules_parse(const char *text, const char *name, struct authz_rules **out)
 				if (j == r->ne) {
 					snprintf(why, sizeof why, "statement %s: when %.*s: no detect"
 					    " %.*s", r->e[k].name, (int)n, w, (int)n, w);
-					errors += rules_bad(name, lineno, why);
+					errors += rules_bad(name, r->e[k].line, why);
 				}
 			}
 		}

@@ -254,22 +254,77 @@ chain_format(const struct chain_entry *e, char *out, size_t outlen, char *why)
 	return n;
 }
 
-/* open_cp - a signed checkpoint whose origin is the key's name */
+/*
+ * open_cp - a signed checkpoint whose origin is the key's name, carrying
+ * one signature line: the log key's.  A C2SP signed note may carry several
+ * signatures by different keys (witnesses' cosignatures), and note_open
+ * follows Go in skipping a line it cannot check and a key's line repeated;
+ * roi signs its checkpoints with the log key alone and has no witnesses,
+ * so a second line -- the same line again, or a key the auditor was not
+ * given -- is something roi never wrote and is refused (docs/log.md).
+ */
 static int
 open_cp(const char *msg, size_t len, const struct note_vkey *vk, struct note_checkpoint *cp,
     const char *which, char *why)
 {
-	struct note_opened	*op;
+	struct note_opened	*op, *all = NULL;
 	char			w[NOTE_WHYLEN];
+	size_t			i, j;
 	int			rc;
 
-	if ((op = malloc(sizeof *op)) == NULL)
+	if ((op = malloc(sizeof *op)) == NULL || (all = malloc(sizeof *all)) == NULL) {
+		free(op);
 		return fail(why, "out of memory");
+	}
 	rc = note_checkpoint_open(msg, len, vk->name, vk, 1, op, cp, w);
-	free(op);
 	if (rc == -1)
-		return fail(why, "the %s checkpoint: %s", which, w);
-	return 0;
+		fail(why, "the %s checkpoint: %s", which, w);
+	else if (note_parse(msg, len, all, w) == -1)	/* cannot fail after an open */
+		rc = fail(why, "the %s checkpoint: %s", which, w);
+	else if (all->nsig != 1) {
+		for (i = 0; i < all->nsig; i++)
+			for (j = i + 1; j < all->nsig; j++)
+				if (all->sig[i].namelen == all->sig[j].namelen &&
+				    all->sig[i].b64len == all->sig[j].b64len &&
+				    memcmp(all->sig[i].name, all->sig[j].name, all->sig[i].namelen) == 0 &&
+				    memcmp(all->sig[i].b64, all->sig[j].b64, all->sig[i].b64len) == 0) {
+					rc = fail(why, "the %s checkpoint: its signature line is"
+					    " repeated (roi writes it once)", which);
+					goto out;
+				}
+		for (i = 0; i < all->nsig; i++)
+			if (all->sig[i].id != vk->id || all->sig[i].namelen != vk->namelen ||
+			    memcmp(all->sig[i].name, vk->name, vk->namelen) != 0)
+				break;
+		if (i < all->nsig)
+			rc = fail(why, "the %s checkpoint: a second signature, by %.*s+%08x: roi's"
+			    " checkpoints carry the log key's signature alone", which,
+			    (int)(all->sig[i].namelen > 64 ? 64 : all->sig[i].namelen),
+			    all->sig[i].name, (unsigned)all->sig[i].id);
+		else
+			rc = fail(why, "the %s checkpoint: the log key signed it twice (roi"
+			    " signs once)", which);
+	}
+out:
+	free(op);
+	free(all);
+	return rc;
+}
+
+/* inclusion_len - the number of hashes in the inclusion proof of leaf
+ * index in a tree of size leaves (RFC 9162 2.1.3.2: the inner part, below
+ * where the paths to index and to the last leaf part, and the border) */
+static size_t
+inclusion_len(uint64_t index, uint64_t size)
+{
+	uint64_t	x = index ^ (size - 1);
+	size_t		inner = 0;
+
+	while (x) {
+		inner++;
+		x >>= 1;
+	}
+	return inner + (size_t)__builtin_popcountll(inner < 64 ? index >> inner : 0);
 }
 
 int
@@ -664,9 +719,27 @@ chain_proof_verify(const char *b, size_t len, const char *vkey, struct chain_ent
 		}
 		p = nl + 1;
 	}
+	/* after the path: the checkpoint, whose first line is the origin (the
+	 * key's name); a hash there means line 3 counts too few */
+	if ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL &&
+	    ((size_t)(nl - p) != vk.namelen || memcmp(p, vk.name, vk.namelen) != 0)) {
+		if (nl - p == 44 && is_b64(p, 44))
+			fail(why, "line %zu: a path hash more than line 3 says (%zu)", n + 4, n);
+		else
+			fail(why, "line %zu: the checkpoint's first line, its origin %.*s, expected"
+			    " after %zu path hash%s", n + 4, (int)(vk.namelen > 64 ? 64 : vk.namelen),
+			    vk.name, n, n == 1 ? "" : "es");
+		goto out;
+	}
 	if (open_cp(p, (size_t)(end - p), &vk, &cp, "proof's", why) == -1)
 		goto out;
 	*size = cp.size;
+	if (e->seq <= cp.size && n != inclusion_len(e->seq - 1, cp.size)) {
+		fail(why, "line 3: %zu path hash%s, but entry %llu of a log of %llu entries needs"
+		    " %zu", n, n == 1 ? "" : "es", (unsigned long long)e->seq,
+		    (unsigned long long)cp.size, inclusion_len(e->seq - 1, cp.size));
+		goto out;
+	}
 	merkle_leaf_hash(line, linelen, leaf);
 	if (e->seq > cp.size || merkle_verify_inclusion(e->seq - 1, cp.size, leaf,
 	    (const unsigned char (*)[MERKLE_HASHBYTES])path, n, cp.root) == -1) {

@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "msg.h"
+#include "rules.h"
 
 struct parse {
 	struct config	*cfg;
@@ -54,6 +55,7 @@ static const struct key keys[] = {
 	{ "noshow", "risk_due_hours",	K_INT, S(noshow_risk_due_hours), 1, 336 },
 	{ "noshow", "escalate_attempts", K_INT, S(noshow_escalate_attempts), 1, 20 },
 	{ "noshow", "escalate_to",	K_STR, S(noshow_escalate_to), 0, 0 },
+	{ "noshow", "sender",		K_STR, S(noshow_sender), 0, 0 },
 	{ "waitlist", "offer_hours",	K_INT, S(offer_hours), 1, 720 },
 	{ "review", "reviewers",	K_STR, S(reviewers), 0, 0 },
 	{ "review", "names",		K_STR, S(reviewer_names), 0, 0 },
@@ -110,6 +112,7 @@ config_defaults(struct config *cfg)
 	cfg->noshow_risk_due_hours = 4;
 	cfg->noshow_escalate_attempts = 2;
 	set_str(&cfg->noshow_escalate_to, "");
+	set_str(&cfg->noshow_sender, "");
 	cfg->offer_hours = 48;
 	set_str(&cfg->reviewers, "");
 	set_str(&cfg->reviewer_names, "");
@@ -209,6 +212,12 @@ config_load(struct config *cfg, const char *path)
 			return 0;
 		return msg_error("%s: %s", path, strerror(errno));
 	}
+	/* a NUL byte would end a line early for inih: refuse it, and bytes
+	 * that are not UTF-8, before parsing */
+	if (rules_file_check(path) == -1) {
+		fclose(fp);
+		return -1;
+	}
 	line = ini_parse_file(fp, handler, &p);
 	fclose(fp);
 	if (line > 0)
@@ -242,6 +251,7 @@ config_release(struct config *cfg)
 	free(cfg->notify_to);
 	free(cfg->sms_command);
 	free(cfg->noshow_escalate_to);
+	free(cfg->noshow_sender);
 	free(cfg->reviewers);
 	free(cfg->reviewer_names);
 	free(cfg->part2_program);
@@ -317,6 +327,13 @@ config_template(void)
 	    "# where escalations go for a clinician without an e-mail address\n"
 	    "# (roi appt clinician NAME --email ADDR), e.g. the clinical director\n"
 	    "escalate_to =\n"
+	    "# who texts, e-mails and voicemails to patients say they are from\n"
+	    "# ({practice} in rules/templates): a name that does not tell whoever\n"
+	    "# sees the phone what kind of care this is, e.g. sender = Lakeside Office.\n"
+	    "# Empty: [practice] name, cut before any word naming a specialty\n"
+	    "# (\"Lakeside Behavioral Health\" signs as \"Lakeside\"); roi rules check\n"
+	    "# says what messages will be signed with\n"
+	    "sender =\n"
 	    "\n"
 	    "[waitlist]\n"
 	    "# hours a person offered a freed slot has to answer\n"

@@ -38,6 +38,8 @@ struct config {
 	int	noshow_risk_due_hours;	/* the same for a risk-flagged patient */
 	int	noshow_escalate_attempts; /* unanswered tries before escalating */
 	char	*noshow_escalate_to;	/* escalations when a clinician has no address */
+	char	*noshow_sender;		/* [noshow] sender: the practice's name in messages
+					 * to patients ("" = neutral, from [practice] name) */
 	int	offer_hours;		/* [waitlist] time to answer a slot offer */
 	char	*reviewers;		/* [review] login names, ", " between */
 	char	*reviewer_names;	/* [review] names: "login: Full Name, CRED, ..." */

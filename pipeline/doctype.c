@@ -26,14 +26,14 @@ struct type {
 	char		label[96];
 	int		min;
 	struct pattern	*pat;
-	int		npat;
+	int		npat, cappat;
 	pcre2_code	*begins;	/* a page that starts a new one of this type ... */
 	pcre2_code	*ends;		/* ... after a page that ends one */
 };
 
 struct doctypes {
 	struct type	*t;
-	int		nt;
+	int		nt, capt;	/* grown geometrically */
 	pcre2_match_context *mctx;
 };
 
@@ -115,9 +115,14 @@ doctype_parse(const char *text, const char *name, struct doctypes **out)
 				errors += rules_bad(name, lineno, "this type is already defined above");
 				continue;
 			}
-			if ((nt = realloc(dt->t, (dt->nt + 1) * sizeof *nt)) == NULL)
-				goto oom;
-			dt->t = nt;
+			if (dt->nt == dt->capt) {
+				int cap = dt->capt ? 2 * dt->capt : 16;
+
+				if ((nt = realloc(dt->t, (size_t)cap * sizeof *nt)) == NULL)
+					goto oom;
+				dt->t = nt;
+				dt->capt = cap;
+			}
 			t = &dt->t[dt->nt++];
 			memset(t, 0, sizeof *t);
 			snprintf(t->name, sizeof t->name, "%s", s);
@@ -177,7 +182,8 @@ doctype_parse(const char *text, const char *name, struct doctypes **out)
 				errors++;
 				continue;
 			}
-			if ((np = realloc(t->pat, (t->npat + 1) * sizeof *np)) == NULL) {
+			if ((np = t->npat < t->cappat ? t->pat : realloc(t->pat,
+			    (size_t)(t->cappat = t->cappat ? 2 * t->cappat : 8) * sizeof *np)) == NULL) {
 				pcre2_code_free(re);
 				goto oom;
 			}
@@ -217,7 +223,8 @@ doctype_parse(const char *text, const char *name, struct doctypes **out)
 				errors++;
 				continue;
 			}
-			if ((np = realloc(t->pat, (t->npat + 1) * sizeof *np)) == NULL) {
+			if ((np = t->npat < t->cappat ? t->pat : realloc(t->pat,
+			    (size_t)(t->cappat = t->cappat ? 2 * t->cappat : 8) * sizeof *np)) == NULL) {
 				pcre2_code_free(re);
 				goto oom;
 			}

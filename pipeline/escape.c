@@ -111,3 +111,19 @@ escape_needed(const char *in)
 {
 	return strcmp(escape_name_tmp(in), in ? in : "") != 0;
 }
+
+int
+escape_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t	cp;
+	size_t		len;
+
+	while (n > 0) {
+		if ((len = utf8_next(p, n, &cp)) == 0)
+			return 0;
+		p += len;
+		n -= len;
+	}
+	return 1;
+}

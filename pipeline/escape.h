@@ -32,5 +32,8 @@ size_t	escape_name(char *out, size_t outlen, const char *in);
 const char *escape_name_tmp(const char *in);
 /* escape_needed - does in hold anything escape_name would change */
 int	escape_needed(const char *in);
+/* escape_utf8_valid - 1 if s[0..n) is UTF-8 (shortest forms, no surrogates,
+ * at most U+10FFFF; a NUL byte is valid here: callers check for it) */
+int	escape_utf8_valid(const char *s, size_t n);
 
 #endif

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "appt.h"
@@ -30,6 +31,7 @@
 #include "msg.h"
 #include "noshow.h"
 #include "notify.h"
+#include "patient.h"
 #include "rules.h"
 #include "spool.h"
 #include "waitlist.h"
@@ -77,6 +79,10 @@ noshow_ini_parse(const char *path, int (*handler)(void *, const char *, const ch
 
 	if ((fp = fopen(path, "r")) == NULL)
 		return -1;
+	if (rules_file_check(path) == -1) {	/* no NUL byte, UTF-8 */
+		fclose(fp);
+		return -2;
+	}
 	l.fp = fp;
 	l.line = line;
 	*line = 0;
@@ -556,10 +562,91 @@ static const char *const placeholders[] = { "first_name", "practice", "practice_
 	"time", NULL };
 /* words that would tell a reader of a text or a voicemail what kind of
  * care this is; messages to patients say "appointment" and "us" */
-static const char *const clinical[] = { "therap", "psych", "counsel", "diagnos", "medicat",
-	"prescri", "suicid", "crisis", "depress", "anxiety", "substance", "alcohol", "drug",
-	"mental", "behavioral", "treatment", "session", "clinic", "risk", "symptom", "dose",
-	"rehab", "recovery", NULL };
+static const char *const clinical[] = { "diagnos", "medicat", "prescri", "suicid", "crisis",
+	"depress", "anxiety", "alcohol", "drug", "treatment", "session", "clinic", "risk",
+	"symptom", "dose", NULL };
+/* words that name the kind of care a practice gives: never in a template,
+ * and cut from the practice's name when it signs a message */
+static const char *const specialty[] = { "behavio", "mental", "psych", "therap", "counsel",
+	"substance", "addict", "recovery", "rehab", "detox", "sober", "trauma", "eating disorder",
+	NULL };
+
+const char *
+noshow_specialty(const char *s)
+{
+	char	low[512];
+	size_t	i;
+
+	for (i = 0; s[i] && i < sizeof low - 1; i++)
+		low[i] = (char)tolower((unsigned char)s[i]);
+	low[i] = '\0';
+	for (i = 0; specialty[i]; i++)
+		if (strstr(low, specialty[i]))
+			return specialty[i];
+	return NULL;
+}
+
+static int
+one_of_ci(const char *v, const char *const *set)
+{
+	for (; *set; set++)
+		if (strcasecmp(v, *set) == 0)
+			return 1;
+	return 0;
+}
+
+/* sender_cut - name up to the word holding its first specialty stem, and
+ * without the joining words left dangling ("Lakeside Behavioral Health"
+ * -> "Lakeside"); "" if nothing is left */
+static void
+sender_cut(const char *name, char *out, size_t len)
+{
+	static const char *const joins[] = { "and", "of", "for", "the", "&", "+", NULL };
+	size_t	n = 0, w, k;
+	char	word[64];
+
+	snprintf(out, len, "%s", name);
+	/* the first word naming a specialty: cut before it */
+	for (w = 0; out[w]; w = k) {
+		while (out[w] && !isalnum((unsigned char)out[w]))
+			w++;
+		for (k = w; out[k] && !isspace((unsigned char)out[k]) && out[k] != ','; k++)
+			;
+		snprintf(word, sizeof word, "%.*s", (int)(k - w), out + w);
+		if (*word && noshow_specialty(word) != NULL) {
+			out[w] = '\0';
+			break;
+		}
+	}
+	/* trailing blanks, punctuation and joining words */
+	for (;;) {
+		n = strlen(out);
+		while (n > 0 && (isspace((unsigned char)out[n - 1]) || strchr(",-/:;", out[n - 1])))
+			out[--n] = '\0';
+		for (w = n; w > 0 && !isspace((unsigned char)out[w - 1]); w--)
+			;
+		if (n == 0 || !one_of_ci(out + w, joins))
+			break;
+		out[w] = '\0';
+	}
+	if (noshow_specialty(out) != NULL)	/* a stem inside a longer word */
+		out[0] = '\0';
+}
+
+const char *
+noshow_sender(const struct config *cfg, char *out, size_t len)
+{
+	const char *set = cfg->noshow_sender ? cfg->noshow_sender : "";
+
+	if (*set && noshow_specialty(set) == NULL) {
+		snprintf(out, len, "%s", set);
+		return out;
+	}
+	sender_cut(*set ? set : cfg->practice_name ? cfg->practice_name : "", out, len);
+	if (*out == '\0')
+		snprintf(out, len, "our office");
+	return out;
+}
 
 struct tmpl {
 	const char	*path;
@@ -598,8 +685,13 @@ tmpl_text_check(struct tmpl *t, const char *v)
 	char		low[1024], name[40];
 	size_t		i;
 
-	for (p = v; (p = strchr(p, '{')) != NULL; p = q) {
-		if ((q = strchr(p, '}')) == NULL || q - p - 1 >= (long)sizeof name) {
+	for (p = v; (p = strpbrk(p, "{}")) != NULL; p = q + 1) {
+		if (*p == '}') {
+			tmpl_bad(t, "a '}' without its '{'");
+			return;
+		}
+		if ((q = strpbrk(p + 1, "{}")) == NULL || *q == '{' ||
+		    q - p - 1 >= (long)sizeof name) {
 			tmpl_bad(t, "a '{' without its '}'");
 			return;
 		}
@@ -611,6 +703,11 @@ tmpl_text_check(struct tmpl *t, const char *v)
 	for (i = 0; v[i] && i < sizeof low - 1; i++)
 		low[i] = (char)tolower((unsigned char)v[i]);
 	low[i] = '\0';
+	for (i = 0; specialty[i]; i++)
+		if (strstr(low, specialty[i]))
+			tmpl_bad(t, "'%s...' names a specialty: a message to a patient says"
+			    " \"appointment\" and {practice}, nothing of the kind of care (it may be"
+			    " read by others)", specialty[i]);
 	for (i = 0; clinical[i]; i++)
 		if (strstr(low, clinical[i]))
 			tmpl_bad(t, "'%s...': no clinical details in a message to a patient (it may be"
@@ -657,6 +754,8 @@ tmpl_load(const char *path, struct tmpl *t)
 	memset(t, 0, sizeof *t);
 	t->path = path;
 	rc = noshow_ini_parse(path, tmpl_handler, t, &t->line);
+	if (rc == -2)
+		return -1;	/* not text: reported */
 	if (rc < 0)
 		return msg_error("%s: cannot read", path);
 	if (t->oom)
@@ -736,6 +835,7 @@ noshow_render(struct store *st, const char *home, const struct config *cfg, cons
 	struct tm	tm;
 	char		name[96], path[PATH_MAX], date[64], tim[32];
 	const char	*vals[6];
+	char		sender[128];
 
 	*subject = *body = NULL;
 	if (contact_load(st, patient, &c) != 0)
@@ -749,7 +849,7 @@ noshow_render(struct store *st, const char *home, const struct config *cfg, cons
 	strftime(date, sizeof date, "%A, %B %-d", &tm);
 	strftime(tim, sizeof tim, "%-I:%M %p", &tm);
 	vals[0] = c.first;
-	vals[1] = cfg->practice_name;
+	vals[1] = noshow_sender(cfg, sender, sizeof sender);
 	vals[2] = cfg->practice_phone;
 	vals[3] = date;
 	vals[4] = tim;
@@ -796,11 +896,19 @@ noshow_deliver(const struct config *cfg, const char *channel, const char *addres
 		return -1;
 	}
 	if (strcmp(channel, "sms") == 0) {
+		char e164[PATIENT_E164LEN], pwhy[160];
+
 		if (cfg->sms_command == NULL || *cfg->sms_command == '\0') {
 			snprintf(why, len, "no sms_command in roi.conf [notify]");
 			return -1;
 		}
-		return notify_run(cfg->sms_command, address, body, strlen(body), NOSHOW_SEND_TIMEOUT,
+		/* imports store E.164 already; a number from before that is
+		 * normalised here, never handed over as typed */
+		if (patient_phone_e164(address, e164, pwhy, sizeof pwhy) == -1) {
+			snprintf(why, len, "the number %s", pwhy);
+			return -1;
+		}
+		return notify_run(cfg->sms_command, e164, body, strlen(body), NOSHOW_SEND_TIMEOUT,
 		    why, len);
 	}
 	if ((m = mail(address, subject, body)) == NULL) {

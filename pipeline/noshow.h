@@ -54,7 +54,8 @@
 #define NOSHOW_SEND_TIMEOUT	30	/* seconds a notify command may take */
 
 /* noshow_ini_parse - inih over a file, *line kept at the line being
- * handled (for FILE:LINE messages); inih's return (0, line, -1) */
+ * handled (for FILE:LINE messages); inih's return (0, line, -1), or -2
+ * for a file that is not text (a NUL byte, not UTF-8: reported) */
 int	noshow_ini_parse(const char *path, int (*handler)(void *, const char *, const char *,
 	    const char *), void *user, int *line);
 
@@ -98,6 +99,15 @@ int	noshow_ack(struct store *st, int64_t appt, const char *note, const char *who
 int	noshow_render(struct store *st, const char *home, const struct config *cfg,
 	    const char *kind, const char *channel, const char *patient, time_t when,
 	    char **subject, char **body);
+/* noshow_specialty - the stem of the first word of s that names a kind of
+ * care ("behavio", "mental", "psych", "therap", "counsel", "substance",
+ * "addict", "recovery"...), or NULL (pure) */
+const char *noshow_specialty(const char *s);
+/* noshow_sender - whom messages to patients are from ({practice}):
+ * [noshow] sender unless it names a specialty, else [practice] name cut
+ * before its first word naming one, else "our office"; never a name that
+ * says what kind of care this is (pure) */
+const char *noshow_sender(const struct config *cfg, char *out, size_t len);
 /* noshow_template_check - is this template file usable (known place-
  * holders, no clinical words)? every bad line reported; 0 or -1 */
 int	noshow_template_check(const char *path);

@@ -2391,12 +2391,208 @@ ioerr:
 	return OCR_ERR;
 }
 
+/* ---- numbered tags beside the boxes of a preview ---- */
+
+#define OCR_TAG_PX	2		/* pixels per dot of the 3x5 digits */
+#define OCR_TAG_PAD	2		/* white around the digits */
+#define OCR_TAG_MAX	64		/* tags placed per page; more go untagged */
+
+/* 3x5 dots per digit, a row per 3 bits, top row first */
+static const unsigned short tag_font[10] = {
+	075557, 026227, 071747, 071717, 055711, 074717, 074757, 071111, 075757, 075717,
+};
+
+static int
+irect_meet(const int a[4], const int b[4])
+{
+	return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+}
+
+#define OCR_TAG_SPOTS	256
+
+void
+ocr_label_spot(const int box[4], const int (*boxes)[4], int nboxes, const int (*taken)[4],
+    int ntaken, int pw, int ph, int w, int h, int (*blank)(void *, const int [4]), void *arg,
+    int out[4])
+{
+	int	cand[OCR_TAG_SPOTS][2], n = 0, i, k, pass, x, c[4], bad;
+
+#define SPOT(cx, cy)	do { cand[n][0] = (cx); cand[n][1] = (cy); n++; } while (0)
+	/* touching the box: the corners first, then along the long edges */
+	SPOT(box[0], box[1] - h);		/* above, at the left */
+	SPOT(box[0] - w, box[1]);		/* left, at the top */
+	SPOT(box[0], box[3]);			/* below, at the left */
+	SPOT(box[2], box[1]);			/* right, at the top */
+	SPOT(box[2] - w, box[1] - h);		/* above, at the right */
+	SPOT(box[2] - w, box[3]);		/* below, at the right */
+	for (x = box[0] + w; x + w <= box[2] && n + 2 <= OCR_TAG_SPOTS; x += w) {
+		SPOT(x, box[1] - h);
+		SPOT(x, box[3]);
+	}
+	/* on the box's line, further out: the left margin, then the right */
+	for (x = box[0] - w - w / 2; x >= 0 && n < OCR_TAG_SPOTS; x -= w / 2 > 0 ? w / 2 : 1)
+		SPOT(x, box[1]);
+	for (x = box[2] + w / 2; x + w <= pw && n < OCR_TAG_SPOTS; x += w / 2 > 0 ? w / 2 : 1)
+		SPOT(x, box[1]);
+#undef SPOT
+	for (pass = 0; pass < 3; pass++)
+		for (i = 0; i < n; i++) {
+			c[0] = cand[i][0], c[1] = cand[i][1], c[2] = c[0] + w, c[3] = c[1] + h;
+			if (c[0] < 0 || c[1] < 0 || c[2] > pw || c[3] > ph)
+				continue;
+			bad = 0;
+			for (k = 0; k < ntaken && !bad; k++)
+				bad = irect_meet(c, taken[k]);
+			for (k = 0; k < nboxes && !bad; k++)
+				bad = pass < 2 && irect_meet(c, boxes[k]);
+			if (!bad && pass == 0 && blank != NULL)
+				bad = !blank(arg, c);
+			if (!bad) {
+				memcpy(out, c, sizeof c);
+				return;
+			}
+		}
+	/* nowhere inside the picture (a box as large as the page): its corner */
+	out[0] = box[0] < 0 ? 0 : box[0] + w > pw ? (pw > w ? pw - w : 0) : box[0];
+	out[1] = box[1] < 0 ? 0 : box[1] + h > ph ? (ph > h ? ph - h : 0) : box[1];
+	out[2] = out[0] + w;
+	out[3] = out[1] + h;
+}
+
+/* tag_draw - a white tag at r, framed and numbered n in rgb */
+static void
+tag_draw(fz_context *ctx, fz_pixmap *pm, const int r[4], int n, unsigned rgb)
+{
+	char	digits[16];
+	int	i, row, col, x;
+
+	box_paint(ctx, pm, fz_make_irect(r[0], r[1], r[2], r[3]), 0xffffff, 255);
+	box_paint(ctx, pm, fz_make_irect(r[0], r[1], r[2], r[1] + 1), rgb, 255);
+	box_paint(ctx, pm, fz_make_irect(r[0], r[3] - 1, r[2], r[3]), rgb, 255);
+	box_paint(ctx, pm, fz_make_irect(r[0], r[1], r[0] + 1, r[3]), rgb, 255);
+	box_paint(ctx, pm, fz_make_irect(r[2] - 1, r[1], r[2], r[3]), rgb, 255);
+	snprintf(digits, sizeof digits, "%d", n);
+	x = r[0] + OCR_TAG_PAD + 1;
+	for (i = 0; digits[i]; i++, x += 4 * OCR_TAG_PX)
+		for (row = 0; row < 5; row++)
+			for (col = 0; col < 3; col++)
+				if (tag_font[digits[i] - '0'] >> ((4 - row) * 3 + (2 - col)) & 1)
+					box_paint(ctx, pm, fz_make_irect(x + col * OCR_TAG_PX,
+					    r[1] + OCR_TAG_PAD + 1 + row * OCR_TAG_PX,
+					    x + (col + 1) * OCR_TAG_PX,
+					    r[1] + OCR_TAG_PAD + 1 + (row + 1) * OCR_TAG_PX), rgb, 255);
+}
+
+struct tags {
+	int		r[OCR_TAG_MAX][4];	/* in the picture's pixels, (0, 0) top left */
+	int		n[OCR_TAG_MAX];
+	unsigned	rgb[OCR_TAG_MAX];
+	int		count;
+};
+
+struct paper {
+	fz_context	*ctx;
+	fz_pixmap	*pm;
+};
+
+/* paper_blank - is r (pixels from the picture's top left) blank paper in
+ * the page as rendered, before any overlay: no ink a tag would hide */
+static int
+paper_blank(void *arg, const int r[4])
+{
+	struct paper	*p = arg;
+	unsigned char	*row;
+	int		x, y, i, n = fz_pixmap_components(p->ctx, p->pm);
+
+	for (y = r[1]; y < r[3]; y++) {
+		row = fz_pixmap_samples(p->ctx, p->pm) + (ptrdiff_t)y * fz_pixmap_stride(p->ctx,
+		    p->pm);
+		for (x = r[0]; x < r[2]; x++)
+			for (i = 0; i < 3 && i < n; i++)
+				if (row[(ptrdiff_t)x * n + i] < 224)
+					return 0;
+	}
+	return 1;
+}
+
+/* tags_place - where the numbered tag of every labelled box goes, on the
+ * page as rendered before any overlay (ocr_label_spot: over no ink, box or
+ * other tag where the page leaves room) */
+static void
+tags_place(fz_context *ctx, fz_pixmap *pm, float s, const float (*fill)[4],
+    const int *fill_labels, int nfill, unsigned fill_rgb, const float (*outline)[4],
+    const int *outline_labels, int noutline, unsigned outline_rgb, struct tags *t)
+{
+	int		(*boxes)[4], nb = 0, i, w, h, n;
+	char		digits[16];
+	fz_irect	b, pb = fz_pixmap_bbox(ctx, pm);
+	struct paper	paper = { ctx, pm };
+
+	t->count = 0;
+	if ((fill_labels == NULL || nfill == 0) && (outline_labels == NULL || noutline == 0))
+		return;
+	if ((boxes = calloc((size_t)nfill + (size_t)noutline + 1, sizeof *boxes)) == NULL)
+		return;		/* the picture without its tags */
+	for (i = 0; i < nfill + noutline; i++) {
+		b = box_pixels(i < nfill ? fill[i] : outline[i - nfill], s);
+		if (fz_is_empty_irect(b))
+			continue;
+		/* in the picture's own pixels, (0, 0) its top left */
+		boxes[nb][0] = b.x0 - pb.x0;
+		boxes[nb][1] = b.y0 - pb.y0;
+		boxes[nb][2] = b.x1 - pb.x0;
+		boxes[nb][3] = b.y1 - pb.y0;
+		nb++;
+	}
+	/* reading order of the list: fill first, then outlines */
+	for (i = 0; i < nfill + noutline && t->count < OCR_TAG_MAX; i++) {
+		const int *lab = i < nfill ? fill_labels : outline_labels;
+
+		n = lab ? lab[i < nfill ? i : i - nfill] : 0;
+		b = box_pixels(i < nfill ? fill[i] : outline[i - nfill], s);
+		if (n <= 0 || fz_is_empty_irect(b))
+			continue;
+		w = (int)snprintf(digits, sizeof digits, "%d", n) * 4 * OCR_TAG_PX - OCR_TAG_PX +
+		    2 * OCR_TAG_PAD + 2;
+		h = 5 * OCR_TAG_PX + 2 * OCR_TAG_PAD + 2;
+		ocr_label_spot((int [4]){ b.x0 - pb.x0, b.y0 - pb.y0, b.x1 - pb.x0, b.y1 - pb.y0 },
+		    (const int (*)[4])boxes, nb, (const int (*)[4])t->r, t->count, pb.x1 - pb.x0,
+		    pb.y1 - pb.y0, w, h, paper_blank, &paper, t->r[t->count]);
+		t->n[t->count] = n;
+		t->rgb[t->count] = i < nfill ? fill_rgb : outline_rgb;
+		t->count++;
+	}
+	free(boxes);
+}
+
+/* tags_paint - the placed tags, over everything else */
+static void
+tags_paint(fz_context *ctx, fz_pixmap *pm, const struct tags *t)
+{
+	fz_irect	pb = fz_pixmap_bbox(ctx, pm);
+	int		i;
+
+	for (i = 0; i < t->count; i++)
+		tag_draw(ctx, pm, (int [4]){ t->r[i][0] + pb.x0, t->r[i][1] + pb.y0,
+		    t->r[i][2] + pb.x0, t->r[i][3] + pb.y0 }, t->n[i], t->rgb[i]);
+}
+
 /* ocr_page_preview - render in colour, tint and frame boxes, write a PNG */
 int
 ocr_page_preview(struct ocr *o, int pageno, int dpi,
     const float (*fill)[4], int nfill, unsigned fill_rgb,
     const float (*outline)[4], int noutline, unsigned outline_rgb,
     const char *png_path, char *why, size_t whylen)
+{
+	return ocr_page_preview_labels(o, pageno, dpi, fill, NULL, nfill, fill_rgb, outline,
+	    NULL, noutline, outline_rgb, png_path, why, whylen);
+}
+
+int
+ocr_page_preview_labels(struct ocr *o, int pageno, int dpi,
+    const float (*fill)[4], const int *fill_labels, int nfill, unsigned fill_rgb,
+    const float (*outline)[4], const int *outline_labels, int noutline,
+    unsigned outline_rgb, const char *png_path, char *why, size_t whylen)
 {
 	fz_context	*ctx;
 	fz_page		*page = NULL;
@@ -2408,6 +2604,7 @@ ocr_page_preview(struct ocr *o, int pageno, int dpi,
 	float		s = dpi / 72.0f;
 	size_t		len;
 	int		i, rc = OCR_ERR;
+	struct tags	tagv, *tags = &tagv;
 
 	if (why && whylen)
 		why[0] = '\0';
@@ -2440,6 +2637,8 @@ ocr_page_preview(struct ocr *o, int pageno, int dpi,
 		/* no alpha: MuPDF clears the pixmap to white before drawing */
 		pm = fz_new_pixmap_from_page(ctx, page, fz_scale(s, s), fz_device_rgb(ctx), 0);
 		fz_set_pixmap_resolution(ctx, pm, dpi, dpi);
+		tags_place(ctx, pm, s, fill, fill_labels, nfill, fill_rgb, outline, outline_labels,
+		    noutline, outline_rgb, tags);
 		for (i = 0; i < nfill; i++)
 			box_paint(ctx, pm, box_pixels(fill[i], s), fill_rgb, OCR_TINT);
 		for (i = 0; i < noutline; i++) {
@@ -2454,6 +2653,7 @@ ocr_page_preview(struct ocr *o, int pageno, int dpi,
 			box_paint(ctx, pm, fz_make_irect(b.x1 - OCR_FRAME, b.y0, b.x1, b.y1),
 			    outline_rgb, 255);
 		}
+		tags_paint(ctx, pm, tags);
 		png = fz_new_buffer_from_pixmap_as_png(ctx, pm, fz_default_color_params);
 	}
 	fz_catch(ctx) {

@@ -155,6 +155,26 @@ int	ocr_page_preview(struct ocr *o, int pageno, int dpi,
 	    const float (*fill)[4], int nfill, unsigned fill_rgb,
 	    const float (*outline)[4], int noutline, unsigned outline_rgb,
 	    const char *png_path, char *why, size_t whylen);
+/* ocr_page_preview_labels - the same, each box i of fill[] and outline[]
+ * with the number fill_labels[i] (outline_labels[i]) beside it when that is
+ * above 0 (NULL: none): white tags with the number in the box's colour,
+ * placed by ocr_label_spot so that no tag covers a box or another tag */
+int	ocr_page_preview_labels(struct ocr *o, int pageno, int dpi,
+	    const float (*fill)[4], const int *fill_labels, int nfill, unsigned fill_rgb,
+	    const float (*outline)[4], const int *outline_labels, int noutline,
+	    unsigned outline_rgb, const char *png_path, char *why, size_t whylen);
+/* ocr_label_spot - where a w x h pixel tag for box (x0, y0, x1, y1 in
+ * pixels) goes on a pw x ph picture: touching the box (above its top left
+ * corner, then left of it, below it, right of it, then along its top and
+ * bottom edges), else on its top line further out (into the margin to the
+ * left, then to the right), inside the picture, on blank paper (blank(arg,
+ * rect) says so; NULL: all is blank), overlapping none of the nboxes boxes
+ * nor the ntaken tags placed before; the first such spot, or if there is
+ * none the first over no box and no tag, then over no tag, then the box's
+ * own corner.  out: the tag's x0, y0, x1, y1 (pure but for blank) */
+void	ocr_label_spot(const int box[4], const int (*boxes)[4], int nboxes,
+	    const int (*taken)[4], int ntaken, int pw, int ph, int w, int h,
+	    int (*blank)(void *, const int [4]), void *arg, int out[4]);
 /* ocr_read_box - read one line again, finer (300 dpi gray, deskewed, as a
  * single line): box in page points; text and mean confidence out */
 int	ocr_read_box(struct ocr *o, int pageno, const float box[4], char *out, size_t len,

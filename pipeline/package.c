@@ -13,6 +13,7 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <search.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "escape.h"
 #include "msg.h"
 #include "package.h"
 #include "spool.h"
@@ -240,11 +242,139 @@ out:
 	return rc;
 }
 
+/* pkg_open - the package at path as libarchive reads it (a tar, or with
+ * pass a zip locked with it); NULL with a message */
+static struct archive *
+pkg_open(const char *path, const char *pass)
+{
+	struct archive *a = archive_read_new();
+
+	if (a == NULL) {
+		msg_error("release: out of memory");
+		return NULL;
+	}
+	archive_read_support_format_tar(a);
+	if (pass) {
+		archive_read_support_format_zip(a);
+		archive_read_add_passphrase(a, pass);
+	}
+	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
+		msg_error("release: the package holds no tar: %s", archive_error_string(a));
+		archive_read_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* name_ok - a name to unpack: relative, no "..", UTF-8 with no control
+ * character (C0, DEL, C1), bidirectional override or zero-width character
+ * (escape.h): a name shown on a terminal shows what it is */
+static int
+name_ok(const char *name)
+{
+	size_t n = strlen(name);
+
+	/* libarchive refuses these too, but only once earlier files are out */
+	if (*name == '/' || strcmp(name, "..") == 0 || strncmp(name, "../", 3) == 0 ||
+	    strstr(name, "/../") || (n >= 3 && strcmp(name + n - 3, "/..") == 0))
+		return 0;
+	return *name != '\0' && !escape_needed(name);
+}
+
+struct pkgname {
+	int	dir;
+	char	name[];
+};
+
+static int
+pkgname_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct pkgname *)a)->name, ((const struct pkgname *)b)->name);
+}
+
+/* pkg_names - the first pass: every entry's name and kind checked, none
+ * twice (a folder excepted), at least one file; 0, or -1 with a message.
+ * Nothing is written until the whole tar has passed */
+static int
+pkg_names(const char *path, const char *pass)
+{
+	struct archive		*a;
+	struct archive_entry	*e;
+	struct pkgname		*k, **found;
+	void			*seen = NULL;
+	int			r, rc = -1, files = 0;
+
+	if ((a = pkg_open(path, pass)) == NULL)
+		return -1;
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		const char	*name = archive_entry_pathname(e);
+		mode_t		type = archive_entry_filetype(e);
+		size_t		len;
+
+		if (name == NULL || *name == '\0') {
+			msg_error("release: the package holds an entry without a name");
+			goto out;
+		}
+		if (!name_ok(name)) {
+			msg_error("release: the package holds a name that is absolute, has '..',"
+			    " control characters or is not UTF-8 ('%s')", escape_name_tmp(name));
+			goto out;
+		}
+		if (type != AE_IFREG && type != AE_IFDIR) {
+			msg_error("release: the package holds '%s', which is not a file", name);
+			goto out;
+		}
+		len = strlen(name);
+		while (len > 1 && name[len - 1] == '/')
+			len--;
+		if ((k = malloc(sizeof *k + len + 1)) == NULL) {
+			msg_error("release: out of memory");
+			goto out;
+		}
+		k->dir = type == AE_IFDIR;
+		memcpy(k->name, name, len);
+		k->name[len] = '\0';
+		if ((found = tsearch(k, &seen, pkgname_cmp)) == NULL) {
+			free(k);
+			msg_error("release: out of memory");
+			goto out;
+		}
+		if (*found != k) {
+			int both_dirs = (*found)->dir && k->dir;
+
+			free(k);
+			if (!both_dirs) {
+				msg_error("release: the package holds '%s' twice", name);
+				goto out;
+			}
+		}
+		files += type == AE_IFREG;
+		if (archive_read_data_skip(a) != ARCHIVE_OK) {
+			msg_error("release: '%s' is damaged in the package: %s", name,
+			    archive_error_string(a));
+			goto out;
+		}
+	}
+	if (r != ARCHIVE_EOF) {
+		msg_error("release: the package's tar is damaged: %s", archive_error_string(a));
+		goto out;
+	}
+	if (files == 0) {
+		msg_error("release: the package's tar holds no file");
+		goto out;
+	}
+	rc = 0;
+out:
+	tdestroy(seen, free);
+	archive_read_free(a);
+	return rc;
+}
+
 /* package_unpack - see package.h */
 int
 package_unpack(const char *path, const char *dir, int *n, const char *pass)
 {
-	struct archive		*a = archive_read_new(), *w = archive_write_disk_new();
+	struct archive		*a = NULL, *w = archive_write_disk_new();
 	struct archive_entry	*e;
 	int			r, rc = -1, here = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	/* a folder a name implies (our packages hold "FOLDER/NAME" and no
@@ -253,22 +383,16 @@ package_unpack(const char *path, const char *dir, int *n, const char *pass)
 	mode_t			mask = umask(077);
 
 	*n = 0;
-	if (a == NULL || w == NULL) {
+	if (w == NULL) {
 		msg_error("release: out of memory");
 		goto out;
-	}
-	archive_read_support_format_tar(a);
-	if (pass) {
-		archive_read_support_format_zip(a);
-		archive_read_add_passphrase(a, pass);
 	}
 	archive_write_disk_set_options(w, ARCHIVE_EXTRACT_SECURE_NODOTDOT |
 	    ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS |
 	    ARCHIVE_EXTRACT_NO_OVERWRITE);
-	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
-		msg_error("release: the package holds no tar: %s", archive_error_string(a));
+	/* every name checked before the first byte is written */
+	if (pkg_names(path, pass) == -1 || (a = pkg_open(path, pass)) == NULL)
 		goto out;
-	}
 	/* names stay relative: libarchive refuses absolute ones and ".." */
 	if (here == -1 || chdir(dir) == -1) {
 		msg_syserror("release: cannot enter '%s': %s", dir, strerror(errno));

@@ -48,7 +48,11 @@ int	package_write_zip(const struct package_file *files, int nfiles, const char *
  * overwriting (libarchive's secure flags); files made 0600, folders 0700.
  * The bytes are hostile: age authenticates a package, not its sender
  * (anyone may encrypt to the practice's public key).  *n counts the
- * files.  0, or -1 with one line printed (what is already unpacked stays).
+ * files.  Every entry's name is read first: a name that is absolute, has
+ * "..", a control character or bytes that are not UTF-8, a name twice (a
+ * folder excepted) or a tar with no file is refused before anything is
+ * written.  0, or -1 with one line printed (a file found damaged part-way
+ * through its data leaves what is already unpacked).
  */
 int	package_unpack(const char *path, const char *dir, int *n, const char *pass);
 

@@ -577,6 +577,10 @@ panel_payer_parse(const char *path, struct panel_payer *p)
 	}
 	if ((pp.fp = fopen(path, "r")) == NULL)
 		return msg_syserror("%s: %s", path, strerror(errno));
+	if (rules_file_check(path) == -1) {	/* no NUL byte, UTF-8 */
+		fclose(pp.fp);
+		return -1;
+	}
 	rc = ini_parse_stream(reader, &pp, handler, &pp);
 	fclose(pp.fp);
 	if (rc > 0 && pp.bad == 0) {

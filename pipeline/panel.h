@@ -305,9 +305,11 @@ int	panel_notify_send(struct store *st, const char *home, time_t now, int billin
 /* ---- interop (panel_io.c) ---- */
 
 /* panel_export_ics - every item with a date (due dates and expirations,
- * however far ahead) as all-day iCalendar events with stable UIDs */
+ * however far ahead) as all-day iCalendar events with stable UIDs; the
+ * number of events, or -1 */
 int	panel_export_ics(struct store *st, const struct panel_payers *ps, time_t now, FILE *out);
-/* panel_export_csv - "providers" or "applications" with a header row */
+/* panel_export_csv - "providers" or "applications" with a header row;
+ * the number of rows after the header, or -1 */
 int	panel_export_csv(struct store *st, const char *which, FILE *out);
 struct panel_import_counts {
 	int	added, updated, unchanged;

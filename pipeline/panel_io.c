@@ -36,6 +36,7 @@
 #include "msg.h"
 #include "notify.h"
 #include "panel.h"
+#include "patient.h"
 #include "spool.h"
 
 #define NOTIFY_TIMEOUT_S	60
@@ -466,7 +467,7 @@ panel_export_ics(struct store *st, const struct panel_payers *ps, time_t now, FI
 	}
 	fputs(text, out);
 	icalmemory_free_buffer(text);
-	rc = fflush(out) == 0 ? 0 : msg_syserror("panel: cannot write: %s", strerror(errno));
+	rc = fflush(out) == 0 ? (int)n : msg_syserror("panel: cannot write: %s", strerror(errno));
 out:
 	icalcomponent_free(cal);
 	free(items);
@@ -575,7 +576,7 @@ panel_export_csv(struct store *st, const char *which, FILE *out)
 	const char *const *fields;
 	sqlite3_stmt	*s;
 	char		buf[8192];
-	int		i, apps = strcmp(which, "applications") == 0, rc = 0;
+	int		i, apps = strcmp(which, "applications") == 0, rc = 0, rows = 0;
 
 	if (!apps && strcmp(which, "providers") != 0)
 		return msg_error("panel: export --csv providers or applications, not '%s'", which);
@@ -610,11 +611,12 @@ panel_export_csv(struct store *st, const char *which, FILE *out)
 			panel_provider_release(&p);
 		}
 		fputc('\n', out);
+		rows++;
 	}
 	sqlite3_finalize(s);
 	if (rc == 0 && fflush(out) != 0)
 		rc = msg_syserror("panel: cannot write: %s", strerror(errno));
-	return rc;
+	return rc == 0 ? rows : rc;
 }
 
 /* the rows of a CSV file, read whole before anything is checked */
@@ -623,12 +625,16 @@ struct crow {
 	int	nf;
 	int	overflow;
 	long	line;
+	const char *textbad;	/* the first field that is not text, and its column */
+	int	textcol;
 };
 
 struct cin {
 	char		*f[CSV_MAXCOLS];
 	int		nf;
 	int		overflow;
+	const char	*textbad;
+	int		textcol;
 	int		oom;
 	long		line;
 	struct crow	*rows;
@@ -645,6 +651,8 @@ on_field(void *s, size_t len, void *data)
 		c->overflow = 1;
 		return;
 	}
+	if (c->textbad == NULL && (c->textbad = patient_csv_field_bad(s, len)) != NULL)
+		c->textcol = c->nf + 1;
 	if ((c->f[c->nf] = strndup(s ? s : "", len)) == NULL)
 		c->oom = 1;
 	else
@@ -673,9 +681,12 @@ on_row(int term, void *data)
 	nr[c->nrows].nf = c->nf;
 	nr[c->nrows].overflow = c->overflow;
 	nr[c->nrows].line = c->line;
+	nr[c->nrows].textbad = c->textbad;
+	nr[c->nrows].textcol = c->textcol;
 	c->nrows++;
 	c->nf = 0;
 	c->overflow = 0;
+	c->textbad = NULL;
 }
 
 static void
@@ -701,8 +712,8 @@ cin_read(const char *path, struct cin *c)
 	struct csv_parser p;
 	FILE		*fp;
 	char		buf[8192];
-	size_t		n;
-	int		rc = -1;
+	size_t		n, i;
+	int		rc = -1, bad = 0;
 
 	memset(c, 0, sizeof *c);
 	if ((fp = fopen(path, "r")) == NULL)
@@ -728,6 +739,18 @@ cin_read(const char *path, struct cin *c)
 	}
 	if (c->nrows == 0) {
 		msg_error("%s: empty file (a header row is needed)", path);
+		goto out;
+	}
+	/* a NUL byte or bytes that are not UTF-8: nothing is imported */
+	for (i = 0; i < c->nrows; i++)
+		if (c->rows[i].textbad) {
+			fprintf(stderr, "%s: %s:%ld: column %d holds %s\n", msg_prog, path,
+			    c->rows[i].line, c->rows[i].textcol, c->rows[i].textbad);
+			bad++;
+		}
+	if (bad) {
+		msg_error("%s: %d problem%s found; nothing imported", path, bad,
+		    bad == 1 ? "" : "s");
 		goto out;
 	}
 	rc = 0;

@@ -36,6 +36,7 @@ struct category {
 	pcre2_code	*ctx;
 	struct term	terms[MAXPAT];
 	int		nterms;
+	int		line;		/* of its category line, for messages */
 };
 
 struct cue {
@@ -47,7 +48,7 @@ struct cue {
 
 struct part2_rules {
 	struct category	*c;
-	int		nc;
+	int		nc, capc;	/* grown geometrically: 10,000 categories in linear time */
 	struct cue	cues[MAXPAT * 2];
 	int		ncues;
 	pcre2_match_context *mctx;
@@ -113,13 +114,18 @@ part2_parse(const char *text, const char *name, struct part2_rules **out)
 			continue;
 		}
 		if (strncmp(line, "category ", 9) == 0) {
-			struct category *nc = realloc(r->c, (r->nc + 1) * sizeof *nc);
+			if (r->nc == r->capc) {
+				int		cap = r->capc ? 2 * r->capc : 16;
+				struct category	*nc = realloc(r->c, (size_t)cap * sizeof *nc);
 
-			if (nc == NULL)
-				goto oom;
-			r->c = nc;
+				if (nc == NULL)
+					goto oom;
+				r->c = nc;
+				r->capc = cap;
+			}
 			c = &r->c[r->nc++];
 			memset(c, 0, sizeof *c);
+			c->line = lineno;
 			snprintf(c->name, sizeof c->name, "%s", line + 9);
 			snprintf(c->label, sizeof c->label, "%s", line + 9);
 			c->extent = 'p';
@@ -242,7 +248,7 @@ part2_parse(const char *text, const char *name, struct part2_rules **out)
 				char why[128];
 
 				snprintf(why, sizeof why, "category %s has no term lines", r->c[i].name);
-				errors += rules_bad(name, lineno, why);
+				errors += rules_bad(name, r->c[i].line, why);
 			}
 	}
 	if (errors) {

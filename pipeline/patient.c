@@ -14,10 +14,12 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <search.h>
 #include <string.h>
 #include <time.h>
 
 #include "clock.h"
+#include "escape.h"
 #include "msg.h"
 #include "lexicon.h"
 #include "patient.h"
@@ -51,8 +53,11 @@ struct import {
 	int		header_done;
 	int		errors;
 	struct prow	*rows;
-	size_t		nrows;
+	size_t		nrows, cap;
 	int		oom;
+	const char	*textbad;	/* this row's first field not text, and its column */
+	int		textcol;
+	void		*ids;		/* the rows' ids (tsearch): a repeated id */
 };
 
 static void
@@ -62,6 +67,18 @@ row_free(struct prow *r)
 
 	for (i = 0; i < NCOL; i++)
 		free(r->v[i]);
+}
+
+const char *
+patient_csv_field_bad(const void *s, size_t len)
+{
+	if (len == 0 || s == NULL)
+		return NULL;
+	if (memchr(s, '\0', len))
+		return "a NUL byte (not a text file)";
+	if (!escape_utf8_valid(s, len))
+		return "bytes that are not UTF-8 (export the file as UTF-8)";
+	return NULL;
 }
 
 /* patient_csv_trim - see patient.h */
@@ -216,6 +233,69 @@ channel(const char *v)
 	return NULL;
 }
 
+/* nanp - 10 digits NXX NXX XXXX: area code and exchange start 2-9 */
+static int
+nanp(const char *d)
+{
+	return strlen(d) == 10 && d[0] >= '2' && d[3] >= '2';
+}
+
+int
+patient_phone_e164(const char *in, char out[PATIENT_E164LEN], char *why, size_t len)
+{
+	char		d[32];
+	size_t		n = 0;
+	const char	*p = in;
+	int		plus = 0;
+
+	*out = '\0';
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '+') {
+		plus = 1;
+		p++;
+	}
+	for (; *p; p++) {
+		if (isdigit((unsigned char)*p)) {
+			if (n == sizeof d - 1) {
+				snprintf(why, len, "has too many digits for a phone number");
+				return -1;
+			}
+			d[n++] = *p;
+		} else if (!strchr(" \t()-./", *p)) {
+			snprintf(why, len, "is not a phone number: only digits, spaces, ( ) - . /"
+			    " and a leading + (no letters or extensions)");
+			return -1;
+		}
+	}
+	d[n] = '\0';
+	if (plus) {
+		if (n < 8 || n > 15 || d[0] == '0') {
+			snprintf(why, len, "is not an international number (+, a country code, 8 to"
+			    " 15 digits in all)");
+			return -1;
+		}
+		if (d[0] == '1' && !nanp(d + 1)) {
+			snprintf(why, len, "is not a North American number (+1, then 10 digits, area"
+			    " code and exchange starting 2 to 9)");
+			return -1;
+		}
+		snprintf(out, PATIENT_E164LEN, "+%s", d);
+		return 0;
+	}
+	if (n == 11 && d[0] == '1') {	/* the trunk prefix */
+		memmove(d, d + 1, n);		/* 10 digits and the NUL */
+		n--;
+	}
+	if (n != 10 || !nanp(d)) {
+		snprintf(why, len, "is not a US number (10 digits, area code and exchange starting"
+		    " 2 to 9; other countries: +COUNTRY CODE)");
+		return -1;
+	}
+	snprintf(out, PATIENT_E164LEN, "+1%s", d);
+	return 0;
+}
+
 /* yesno - consent columns: yes/no, y/n, true/false, 1/0, empty = no */
 static int
 yesno(const char *v)
@@ -269,6 +349,20 @@ header(struct import *im)
 		msg_warn("%s: columns not used: %s", im->path, ignored);
 }
 
+/* id_cmp - tsearch's order of ids */
+static int
+id_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* id_keep - tdestroy's: the ids belong to the rows */
+static void
+id_keep(void *id)
+{
+	(void)id;
+}
+
 /* row - check one data row and keep it */
 static void
 row(struct import *im)
@@ -277,7 +371,6 @@ row(struct import *im)
 	const char	*ch;
 	char		why[128];
 	int		k, bad = 0;
-	size_t		i;
 
 	memset(&r, 0, sizeof r);
 	if (im->nfields == 1 && *patient_csv_trim(im->fields[0]) == '\0')
@@ -309,33 +402,48 @@ row(struct import *im)
 	if (*r.v[C_EMAIL] && (strchr(r.v[C_EMAIL], '@') == NULL || strchr(r.v[C_EMAIL], ' ')))
 		BAD("email is not an address");
 	if (*r.v[C_PHONE]) {
-		int digits = 0;
+		char e164[PATIENT_E164LEN], pwhy[96];
 
-		for (i = 0; r.v[C_PHONE][i]; i++)
-			digits += isdigit((unsigned char)r.v[C_PHONE][i]) != 0;
-		if (digits < 10 || digits > 15)
-			BAD("phone has %d digits (10 to 15 expected)", digits);
+		if (patient_phone_e164(r.v[C_PHONE], e164, pwhy, sizeof pwhy) == -1)
+			BAD("phone %s", pwhy);
+		else {
+			free(r.v[C_PHONE]);
+			if ((r.v[C_PHONE] = strdup(e164)) == NULL) {
+				im->oom = 1;
+				row_free(&r);
+				return;
+			}
+		}
 	}
 	if ((r.csms = yesno(r.v[C_CSMS])) == -1)
 		BAD("consent_sms is not yes or no");
 	if ((r.cemail = yesno(r.v[C_CEMAIL])) == -1)
 		BAD("consent_email is not yes or no");
-	for (i = 0; i < im->nrows && *r.v[C_ID]; i++)
-		if (strcmp(im->rows[i].v[C_ID], r.v[C_ID]) == 0) {
-			BAD("id appears twice in the file");
-			break;
-		}
+	/* a tree of the ids kept so far: a million rows checked in seconds */
+	if (*r.v[C_ID] && tfind(r.v[C_ID], &im->ids, id_cmp) != NULL)
+		BAD("id appears twice in the file");
 #undef BAD
 	if (bad) {
 		row_free(&r);
 		return;
 	}
-	if ((nr = realloc(im->rows, (im->nrows + 1) * sizeof *nr)) == NULL) {
+	if (im->nrows == im->cap) {
+		size_t cap = im->cap ? 2 * im->cap : 64;
+
+		if ((nr = realloc(im->rows, cap * sizeof *nr)) == NULL) {
+			im->oom = 1;
+			row_free(&r);
+			return;
+		}
+		im->rows = nr;
+		im->cap = cap;
+	}
+	/* the id string stays where it is while rows grows: the tree keeps it */
+	if (tsearch(r.v[C_ID], &im->ids, id_cmp) == NULL) {
 		im->oom = 1;
 		row_free(&r);
 		return;
 	}
-	im->rows = nr;
 	im->rows[im->nrows++] = r;
 }
 
@@ -348,6 +456,8 @@ on_field(void *s, size_t len, void *data)
 		im->overflow = 1;
 		return;
 	}
+	if (im->textbad == NULL && (im->textbad = patient_csv_field_bad(s, len)) != NULL)
+		im->textcol = im->nfields + 1;
 	im->fields[im->nfields] = strndup(s ? s : "", len);
 	if (im->fields[im->nfields] == NULL)
 		im->oom = 1;
@@ -362,15 +472,22 @@ on_row(int c, void *data)
 	int		i;
 
 	im->line++;
+	if (im->textbad) {
+		char why[128];
+
+		snprintf(why, sizeof why, "column %d holds %s", im->textcol, im->textbad);
+		line_error(im, why);
+	}
 	if (!im->header_done) {
 		header(im);
 		im->header_done = 1;
-	} else
+	} else if (im->textbad == NULL)
 		row(im);
 	for (i = 0; i < im->nfields; i++)
 		free(im->fields[i]);
 	im->nfields = 0;
 	im->overflow = 0;
+	im->textbad = NULL;
 }
 
 /* store_rows - one transaction: add or update every row by id */
@@ -471,6 +588,7 @@ patient_import(struct store *st, const char *path, int *added, int *updated)
 	}
 	rc = store_rows(st, &im, added, updated);
 out:
+	tdestroy(im.ids, id_keep);
 	for (i = 0; i < im.nrows; i++)
 		row_free(&im.rows[i]);
 	free(im.rows);

@@ -35,6 +35,16 @@ enum patient_found {
 
 /* patient_import - see above; *added, *updated counted; 0 or -1 */
 int	patient_import(struct store *st, const char *path, int *added, int *updated);
+#define PATIENT_E164LEN	17	/* "+" and up to 15 digits, and the NUL */
+
+/* patient_phone_e164 - a phone number as an export writes it to E.164
+ * (out): a North American number of 10 digits, or 11 starting with 1, in
+ * any usual dress ("(555) 201-4477", "555.201.4477", "1-555-201-4477"),
+ * becomes +1NXXNXXXXXX (area code and exchange not starting with 0 or 1);
+ * one already written "+CC..." is kept if it has 8 to 15 digits (and is a
+ * valid NANP number when it starts +1).  Letters, extensions and any other
+ * shape are refused: -1 with why (never the number itself); 0.  Pure. */
+int	patient_phone_e164(const char *in, char out[PATIENT_E164LEN], char *why, size_t len);
 /* patient_dob - a date of birth to YYYY-MM-DD (out: 11 bytes); 0 or -1.
  * ocr: also accept OCR confusions (O/o for 0, l/I for 1, S for 5, stray
  * spaces) and written months ("July 22, 1985", "22 Jul 1985") */
@@ -89,5 +99,9 @@ int	patient_flag_clear(struct store *st, const char *id, const char *flag, const
 /* patient_csv_trim - a CSV field with blanks (and a UTF-8 BOM) stripped, in
  * place; shared by the imports of patients and appointments */
 char	*patient_csv_trim(char *s);
+/* patient_csv_field_bad - why a CSV field's bytes cannot be stored ("a NUL
+ * byte", "not UTF-8"), or NULL: every CSV import refuses such a field with
+ * its line and column rather than keep what C would cut at the NUL */
+const char *patient_csv_field_bad(const void *s, size_t len);
 
 #endif

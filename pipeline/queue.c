@@ -368,7 +368,8 @@ queue_input_fail(struct store *st, const char *home, int64_t input_id,
 	attempts = sqlite3_column_int(s, 0);
 	sqlite3_finalize(s);
 	if (attempts >= pol->max_attempts) {
-		snprintf(ev, sizeof ev, "%s (after %d attempts)", reason, attempts);
+		snprintf(ev, sizeof ev, "%s (after %d attempt%s)", reason, attempts,
+		    attempts == 1 ? "" : "s");
 		if (quarantine_locked(st, home, input_id, ev) == -1)
 			goto fail;
 		*quarantined = 1;
@@ -418,7 +419,8 @@ queue_page_claim(struct store *st, int64_t doc_id, int64_t token)
 	s = store_prepare(st, "UPDATE pages SET state = 'running', owner = ?, pid = ?"
 	    " WHERE doc_id = ?3 AND pageno = (SELECT pageno FROM pages WHERE"
 	    " doc_id = ?3 AND state = 'pending' AND next_try <= ?4 ORDER BY pageno"
-	    " LIMIT 1) AND state = 'pending' RETURNING pageno");
+	    " LIMIT 1) AND state = 'pending' AND EXISTS (SELECT 1 FROM documents WHERE"
+	    " id = ?3 AND state = 'ocr') RETURNING pageno");
 	if (s == NULL)
 		goto fail;
 	sqlite3_bind_int64(s, 1, token);
@@ -564,6 +566,23 @@ doc_quarantine_locked(struct store *st, const char *home, int64_t doc_id,
 	sqlite3_bind_int64(s, 1, doc_id);
 	if (run1(st, s, "quarantine document") < 0)
 		return -1;
+	/*
+	 * Settle its pages: one being read (by this worker, whose page failed,
+	 * or by another) is no longer anyone's, and says why it was not read;
+	 * no page of a quarantined document is claimed again (queue_page_claim)
+	 * and a late result is not saved (it must still be 'running' and owned)
+	 */
+	s = store_prepare(st, "UPDATE pages SET state = 'pending', owner = NULL, pid = NULL,"
+	    " last_error = ? WHERE doc_id = ? AND state = 'running'");
+	if (s == NULL)
+		return -1;
+	BIND_TEXT(s, 1, reason);
+	sqlite3_bind_int64(s, 2, doc_id);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		sqlite3_finalize(s);
+		return store_err(st, "settle pages");
+	}
+	sqlite3_finalize(s);
 	s = store_prepare(st, "SELECT id FROM inputs WHERE doc_id = ? AND state IN"
 	    " ('processing','duplicate','done')");
 	if (s == NULL)
@@ -637,10 +656,11 @@ page_fail_locked(struct store *st, const char *home, int64_t doc_id, int pageno,
 		/* "ocr: page 1 took more than 60 s of CPU" names its page already */
 		snprintf(own, sizeof own, "page %d ", pageno);
 		if (strncmp(r, own, strlen(own)) == 0)
-			snprintf(why, sizeof why, "%s (after %d attempts)", reason, attempts);
+			snprintf(why, sizeof why, "%s (after %d attempt%s)", reason, attempts,
+			    attempts == 1 ? "" : "s");
 		else
-			snprintf(why, sizeof why, "page %d: %s (after %d attempts)", pageno,
-			    reason, attempts);
+			snprintf(why, sizeof why, "page %d: %s (after %d attempt%s)", pageno,
+			    reason, attempts, attempts == 1 ? "" : "s");
 		return doc_quarantine_locked(st, home, doc_id, why, ids, nids);
 	}
 	s = store_prepare(st, "UPDATE pages SET next_try = ? WHERE doc_id = ? AND pageno = ?");

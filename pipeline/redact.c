@@ -1191,7 +1191,8 @@ redact_verify(const char *in_path, const char *pdf_path,
 		}
 		n = pdf_count_pages(ctx, pdf);
 		if (n != info.pages) {
-			mu_why(why, whylen, "output has %d pages, input %d", n, info.pages);
+			mu_why(why, whylen, "output has %d page%s, input %d", n, n == 1 ? "" : "s",
+			    info.pages);
 			bad = 1;
 			break;
 		}

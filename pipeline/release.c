@@ -467,8 +467,11 @@ letter_html(fz_context *ctx, fz_buffer *b, const struct release_info *ri, int to
 	fz_append_string(ctx, b, "</p>\n<p>Purpose of the disclosure: ");
 	html_put(ctx, b, empty(ri->purpose) ? "as stated in the authorization" :
 	    ri->purpose);
-	fz_append_string(ctx, b, "</p>\n<p>In response to the authorized request, "
-	    "we enclose the records listed below.</p>\n");
+	/* an override release is the practice's decision: the letter does
+	 * not call it an authorized request (the reason stays in the log) */
+	fz_append_string(ctx, b, ri->override ? "</p>\n<p>In response to your request, "
+	    "we enclose the records listed below.</p>\n" : "</p>\n<p>In response to the "
+	    "authorized request, we enclose the records listed below.</p>\n");
 	/*
 	 * 1.21's tables give every column the same width: three columns
 	 * (name, pages, redactions) keep names on one line; what is

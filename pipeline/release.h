@@ -117,6 +117,9 @@ struct release_info {
 	int		total_pages;	/* whole release; 0: sum of enclosed items */
 	int		part2;		/* 42 CFR Part 2 information is enclosed */
 	const char	*reviewer;
+	int		override;	/* released on the practice's decision
+					 * (review approve --override), not as
+					 * the authorization asks */
 };
 
 /* release_cover_letter - the cover letter as out_pdf */

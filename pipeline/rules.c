@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "msg.h"
 #include "rules.h"
 
@@ -98,7 +99,45 @@ rules_read_path(const char *path)
 	}
 	buf[n] = '\0';
 	fclose(fp);
+	if (rules_text_check(path, buf, (size_t)n) == -1) {
+		free(buf);
+		return NULL;
+	}
 	return buf;
+}
+
+int
+rules_text_check(const char *file, const char *s, size_t n)
+{
+	const char	*nul = memchr(s, '\0', n), *p, *nl;
+	size_t		len;
+	int		line = 1;
+
+	for (p = s; p < s + n; p = nl + 1, line++) {
+		if ((nl = memchr(p, '\n', (size_t)(s + n - p))) == NULL)
+			nl = s + n;
+		len = (size_t)(nl - p);
+		if (nul && nul >= p && nul < nl) {
+			rules_bad(file, line, "a NUL byte: not a text file");
+			return -1;
+		}
+		if (!escape_utf8_valid(p, len)) {
+			rules_bad(file, line, "not UTF-8 text (save the file as UTF-8)");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+rules_file_check(const char *path)
+{
+	char *text = rules_read_path(path);
+
+	if (text == NULL)
+		return -1;
+	free(text);
+	return 0;
 }
 
 int
@@ -179,12 +218,19 @@ rules_match_context(void)
 void
 rules_sha256(const char *home, const char *name, char hex[65])
 {
-	unsigned char	md[crypto_hash_sha256_BYTES];
-	char		path[PATH_MAX], *text = NULL;
+	crypto_hash_sha256_state st;
+	unsigned char	md[crypto_hash_sha256_BYTES], buf[8192];
+	char		path[PATH_MAX];
+	FILE		*fp = NULL;
+	size_t		n;
 
-	if (rules_path(home, name, path, sizeof path) != NULL)
-		text = rules_read_path(path);
-	crypto_hash_sha256(md, (const unsigned char *)(text ? text : ""), text ? strlen(text) : 0);
+	/* every byte of the file, as it is: never cut at a NUL (strlen) */
+	crypto_hash_sha256_init(&st);
+	if (rules_path(home, name, path, sizeof path) != NULL && (fp = fopen(path, "r")) != NULL) {
+		while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
+			crypto_hash_sha256_update(&st, buf, n);
+		fclose(fp);
+	}
+	crypto_hash_sha256_final(&st, md);
 	sodium_bin2hex(hex, 65, md, sizeof md);
-	free(text);
 }

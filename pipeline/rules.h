@@ -26,6 +26,15 @@ char	*rules_read_path(const char *path);
 /* rules_load - find and read rules/NAME; its path in path too */
 char	*rules_load(const char *home, const char *name, char *path, size_t len);
 
+/* rules_text_check - every file a person edits (rules, payer files, column
+ * mappings, templates, roi.conf) is text: no NUL byte (which would cut what
+ * C reads short) and UTF-8 only.  Reports "FILE:LINE: ..." for the first
+ * bad byte and returns -1; 0 if s[0..n) is text */
+int	rules_text_check(const char *file, const char *s, size_t n);
+/* rules_file_check - rules_text_check on a file's bytes; -1 + message if
+ * it cannot be read or is not text */
+int	rules_file_check(const char *path);
+
 /* rules_sha256 - SHA-256 (hex, 65 bytes) of rules/NAME as found ("" if none),
  * recorded with every decision made from it */
 void	rules_sha256(const char *home, const char *name, char hex[65]);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "appt.h"
 #include "clock.h"
@@ -168,6 +169,111 @@ waitlist_rank(struct waitlist_cand *v, size_t n)
  * assumed in or out.
  */
 
+/* titles and credentials a schedule or a provider record may add to a
+ * person's name, compared without dots */
+static const char *const credentials[] = { "dr", "doctor", "phd", "psyd", "md", "do", "edd",
+	"lcsw", "licsw", "lisw", "lsw", "lmsw", "msw", "lpc", "lpcc", "lcpc", "lmft", "mft",
+	"lmhc", "lp", "np", "pmhnp", "aprn", "dnp", "rn", "pa", "pac", "ma", "ms", "med",
+	"lcadc", "ladc", "cadc", "bcba", "jr", "sr", "ii", "iii", NULL };
+
+/* name_core - a person's name without titles and credentials, lower case,
+ * one blank between words: "Dr. Dana Lee", "Dana Lee, PhD" and "dana
+ * lee LCSW" are all "dana lee" */
+static void
+name_core(const char *in, char *out, size_t len)
+{
+	char	word[64];
+	size_t	n = 0, k, i;
+	int	cred;
+
+	*out = '\0';
+	while (*in && *in != ',') {
+		while (*in == ' ' || *in == '\t')
+			in++;
+		for (k = 0; in[k] && in[k] != ' ' && in[k] != '\t' && in[k] != ','; k++)
+			;
+		for (i = 0, n = 0; i < k && n < sizeof word - 1; i++)
+			if (in[i] != '.')
+				word[n++] = (char)tolower((unsigned char)in[i]);
+		word[n] = '\0';
+		in += k;
+		for (cred = 0, i = 0; credentials[i] && !cred; i++)
+			cred = strcmp(word, credentials[i]) == 0;
+		if (*word && !cred && strlen(out) + strlen(word) + 2 < len)
+			snprintf(out + strlen(out), len - strlen(out), "%s%s", *out ? " " : "", word);
+	}
+}
+
+int
+waitlist_clinician_provider(struct store *st, const char *clinician, int64_t *prov,
+    char *why, size_t len)
+{
+	sqlite3_stmt	*s;
+	char		npi[16] = "", core[160], pcore[160];
+	int		hits = 0;
+
+	*prov = 0;
+	if ((s = store_prepare(st, "SELECT npi FROM clinicians WHERE name = ?")) != NULL) {
+		sqlite3_bind_text(s, 1, clinician, -1, SQLITE_STATIC);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			snprintf(npi, sizeof npi, "%s", col(s, 0));
+		sqlite3_finalize(s);
+	}
+	if (*npi) {
+		if ((s = store_prepare(st, "SELECT id FROM panel_providers WHERE npi = ?")) == NULL)
+			return snprintf(why, len, "store error"), WAITLIST_LINK_NONE;
+		sqlite3_bind_text(s, 1, npi, -1, SQLITE_STATIC);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			*prov = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+		if (*prov)
+			return WAITLIST_LINK_NPI;
+		snprintf(why, len, "%s has NPI %s, which no paneling provider has (roi panel"
+		    " provider list)", clinician, npi);
+		return WAITLIST_LINK_NONE;
+	}
+	name_core(clinician, core, sizeof core);
+	if (*core && (s = store_prepare(st, "SELECT id, name FROM panel_providers")) != NULL) {
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			name_core(col(s, 1), pcore, sizeof pcore);
+			if (strcmp(core, pcore) == 0 && hits++ == 0)
+				*prov = sqlite3_column_int64(s, 0);
+		}
+		sqlite3_finalize(s);
+	}
+	if (hits == 1)
+		return WAITLIST_LINK_NAME;
+	*prov = 0;
+	snprintf(why, len, "%s %s (roi appt clinician \"%s\" --npi NPI)", clinician, hits ?
+	    "fits several paneling providers by name" : "is linked to no paneling provider",
+	    clinician);
+	return WAITLIST_LINK_NONE;
+}
+
+json_t *
+waitlist_unlinked_json(struct store *st)
+{
+	sqlite3_stmt	*s;
+	json_t		*arr = json_array();
+	char		why[300];
+	int64_t		prov;
+
+	if (arr == NULL || store_int(st, "SELECT count(*) FROM panel_providers", 0) == 0)
+		return arr;
+	s = store_prepare(st, "SELECT name FROM clinicians UNION SELECT clinician FROM waitlist"
+	    " WHERE clinician <> '' AND state NOT IN ('scheduled', 'declined', 'referred_out')"
+	    " ORDER BY 1");
+	if (s == NULL)
+		return arr;
+	while (sqlite3_step(s) == SQLITE_ROW)
+		if (waitlist_clinician_provider(st, col(s, 0), &prov, why, sizeof why) ==
+		    WAITLIST_LINK_NONE)
+			json_array_append_new(arr, json_pack("{s:s, s:s}", "clinician", col(s, 0),
+			    "why", why));
+	sqlite3_finalize(s);
+	return arr;
+}
+
 static int
 panel_check(struct store *st, const char *home, const char *clinician, const char *payer,
     time_t when, char *why, size_t len)
@@ -176,16 +282,10 @@ panel_check(struct store *st, const char *home, const char *clinician, const cha
 	const struct panel_payer *py;
 	struct panel_app	a;
 	sqlite3_stmt		*s;
-	char			npi[16] = "", day[PANEL_DATELEN];
+	char			day[PANEL_DATELEN];
 	int64_t			app, prov;
 	int			rc = WAITLIST_UNKNOWN;
 
-	if ((s = store_prepare(st, "SELECT npi FROM clinicians WHERE name = ?")) != NULL) {
-		sqlite3_bind_text(s, 1, clinician, -1, SQLITE_STATIC);
-		if (sqlite3_step(s) == SQLITE_ROW)
-			snprintf(npi, sizeof npi, "%s", col(s, 0));
-		sqlite3_finalize(s);
-	}
 	if (panel_payers_load(home, &ps) < 0) {
 		snprintf(why, len, "no payer files (rules/payers)");
 		goto out;
@@ -194,7 +294,7 @@ panel_check(struct store *st, const char *home, const char *clinician, const cha
 		snprintf(why, len, "payer '%s' is not among rules/payers", payer);
 		goto out;
 	}
-	if (panel_provider_resolve(st, *npi ? npi : clinician, &prov, why, len) == -1)
+	if (waitlist_clinician_provider(st, clinician, &prov, why, len) == WAITLIST_LINK_NONE)
 		goto out;	/* not a provider the paneling module knows: unknown */
 	/* quietly (panel_app_find says "no application" on stderr): the pair */
 	app = 0;
@@ -599,6 +699,64 @@ rank_for(struct store *st, const char *home, const struct appt *a, struct ranked
 	return 0;
 }
 
+/* excluded_json - the open entries rank_for() left out for slot a, each
+ * with every reason: [{entry, patient, name, state, reasons: [...]}] */
+static json_t *
+excluded_json(struct store *st, const struct appt *a, const struct ranked *r)
+{
+	sqlite3_stmt	*s;
+	json_t		*arr = json_array(), *why;
+	char		ref[32], text[200];
+	size_t		i;
+	int64_t		id;
+
+	s = store_prepare(st, "SELECT w.id, w.patient_id, p.first_name || ' ' || p.last_name,"
+	    " w.state, w.clinician, w.modality, (SELECT 'A-' || o.slot_appt FROM offers o"
+	    " WHERE o.entry_id = w.id AND o.state = 'open') FROM waitlist w JOIN patients p"
+	    " ON p.id = w.patient_id WHERE w.state NOT IN ('scheduled', 'declined',"
+	    " 'referred_out') ORDER BY w.id");
+	if (s == NULL || arr == NULL) {
+		sqlite3_finalize(s);
+		return arr;
+	}
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0);
+		for (i = 0; i < r->n && r->v[i].id != id; i++)
+			;
+		if (i < r->n)
+			continue;	/* a candidate */
+		why = json_array();
+		if (strcmp(col(s, 3), "offered") == 0)
+			snprintf(text, sizeof text, "holds an open offer (%s)", *col(s, 6) ?
+			    col(s, 6) : "another slot");
+		else if (strcmp(col(s, 3), "insurance_verified") != 0)
+			snprintf(text, sizeof text, "not insurance-verified yet (%s)", col(s, 3));
+		else if (*col(s, 6))
+			snprintf(text, sizeof text, "holds an open offer (%s)", col(s, 6));
+		else
+			text[0] = '\0';
+		if (*text)
+			json_array_append_new(why, json_string(text));
+		if (strcmp(col(s, 1), a->patient) == 0)
+			json_array_append_new(why, json_string("the patient whose appointment"
+			    " this was"));
+		if (*col(s, 4) && strcasecmp(col(s, 4), a->clinician) != 0) {
+			snprintf(text, sizeof text, "clinician: asked for %s", col(s, 4));
+			json_array_append_new(why, json_string(text));
+		}
+		if (*col(s, 5) && strcmp(col(s, 5), a->modality) != 0) {
+			snprintf(text, sizeof text, "modality: %s only", strcmp(col(s, 5),
+			    "in_person") == 0 ? "in person" : col(s, 5));
+			json_array_append_new(why, json_string(text));
+		}
+		snprintf(ref, sizeof ref, "W-%lld", (long long)id);
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:o}", "entry", ref,
+		    "patient", col(s, 1), "name", col(s, 2), "state", col(s, 3), "reasons", why));
+	}
+	sqlite3_finalize(s);
+	return arr;
+}
+
 static void
 ranked_free(struct ranked *r)
 {
@@ -644,9 +802,9 @@ waitlist_candidates(struct store *st, const char *home, int64_t slot, time_t now
 	}
 	sqlite3_finalize(s);
 	snprintf(ref, sizeof ref, "A-%lld", (long long)slot);
-	*out = json_pack("{s:s, s:s, s:s, s:i, s:s, s:o}", "slot", ref,
+	*out = json_pack("{s:s, s:s, s:s, s:i, s:s, s:o, s:o}", "slot", ref,
 	    "start", clock_fmt_iso(a.start, t), "clinician", a.clinician, "minutes", a.minutes,
-	    "modality", a.modality, "candidates", arr);
+	    "modality", a.modality, "candidates", arr, "excluded", excluded_json(st, &a, &r));
 	ranked_free(&r);
 	return *out ? 0 : msg_error("out of memory");
 }

@@ -65,6 +65,26 @@ void	waitlist_rank(struct waitlist_cand *v, size_t n);
 /* waitlist_arg - "W-3", "w3" or "3" to 3; 0 if not */
 int64_t	waitlist_arg(const char *s);
 
+/*
+ * One clinician, one identity.  The schedule names a clinician as the
+ * practice system writes it ("Dana Lee"), the paneling module a provider
+ * as credentialing does ("Dana Lee, PhD", NPI 1234567893).  A clinician is
+ * linked to a provider by the NPI recorded with roi appt clinician NAME
+ * --npi NPI, else by name when exactly one provider's name is the
+ * clinician's without titles and credentials ("Dr.", "PhD", "LCSW"...).
+ * An unlinked clinician's network is unknown, never guessed.
+ */
+enum waitlist_link { WAITLIST_LINK_NONE, WAITLIST_LINK_NPI, WAITLIST_LINK_NAME };
+
+/* waitlist_clinician_provider - the provider id in *prov and how it was
+ * linked, or WAITLIST_LINK_NONE with why */
+int	waitlist_clinician_provider(struct store *st, const char *clinician, int64_t *prov,
+	    char *why, size_t len);
+/* waitlist_unlinked_json - [{clinician, why}] for the clinicians of the
+ * directory and of open waitlist entries linked to no provider; [] when
+ * the practice tracks no providers */
+json_t	*waitlist_unlinked_json(struct store *st);
+
 /* waitlist_in_network - see above; why says what was found */
 int	waitlist_in_network(struct store *st, const char *home, const char *clinician,
 	    const char *payer, time_t when, char *why, size_t len);

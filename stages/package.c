@@ -687,6 +687,7 @@ struct facts {
 	char	dob[32];
 	char	purpose[256];
 	char	address[256];		/* the recipient's */
+	int	override;		/* approved with --override: no "authorized request" */
 };
 
 static int
@@ -699,7 +700,8 @@ case_facts(struct stage_ctx *ctx, struct facts *f)
 	memset(f, 0, sizeof *f);
 	s = store_prepare(ctx->st, "SELECT d.sha256, d.pages, coalesce(a.result, '{}'),"
 	    " coalesce(p.first_name || ' ' || p.last_name, ''), coalesce(p.dob, ''),"
-	    " coalesce(rc.address, ''), coalesce(rc.fax, '') FROM cases c JOIN documents d ON d.id = c.doc_id"
+	    " coalesce(rc.address, ''), coalesce(rc.fax, ''), coalesce(rv.override, '') <> ''"
+	    " FROM cases c JOIN documents d ON d.id = c.doc_id"
 	    " LEFT JOIN auth a ON a.case_id = c.id LEFT JOIN review rv ON rv.case_id = c.id"
 	    " LEFT JOIN recipients rc ON rc.name = rv.recipient LEFT JOIN patients p ON"
 	    " p.id = coalesce(nullif(rv.patient, ''), json_extract(a.result, '$.patient'))"
@@ -724,6 +726,7 @@ case_facts(struct stage_ctx *ctx, struct facts *f)
 			    *col(s, 5) ? "\n" : "", col(s, 6));
 		else
 			snprintf(f->address, sizeof f->address, "%s", col(s, 5));
+		f->override = sqlite3_column_int(s, 7);
 		rc = 0;
 	}
 	sqlite3_finalize(s);
@@ -813,6 +816,7 @@ cover_letter(struct stage_ctx *ctx, const struct facts *cf, const struct doc *do
 	ri.nitems = n;
 	ri.total_pages = total;
 	ri.part2 = part2;
+	ri.override = cf->override;
 	/* released by the reviewer's full name and credentials ([review] names) */
 	ri.reviewer = config_reviewer_name(&ctx->cfg, reviewer, rname, sizeof rname);
 	spool_path(path, ctx->home, "spool/work/%s/letter.pdf", rel);

@@ -17,9 +17,11 @@
 #include "config.h"
 #include "msg.h"
 #include "noshow.h"
+#include "panel.h"
 #include "roi.h"
 #include "spool.h"
 #include "store.h"
+#include "waitlist.h"
 
 static const char *
 col(sqlite3_stmt *s, int i)
@@ -173,25 +175,67 @@ out:
 	return rc;
 }
 
+/* provider_of - the paneling provider a clinician is linked to: its name
+ * in out ("" if none) and how ("npi", "name", "none") */
+static const char *
+provider_of(struct store *st, const char *clinician, char *out, size_t len)
+{
+	struct panel_provider	p;
+	char			why[300];
+	int64_t			prov;
+	int			how;
+
+	*out = '\0';
+	how = waitlist_clinician_provider(st, clinician, &prov, why, sizeof why);
+	if (how == WAITLIST_LINK_NONE)
+		return "none";
+	if (panel_provider_load(st, prov, &p) == 0)
+		snprintf(out, len, "%s", p.name);
+	panel_provider_release(&p);
+	return how == WAITLIST_LINK_NPI ? "npi" : "name";
+}
+
+/* link_say - after roi appt clinician: which provider this clinician is */
+static void
+link_say(struct store *st, const char *clinician)
+{
+	char		name[256];
+	const char	*how = provider_of(st, clinician, name, sizeof name);
+
+	if (strcmp(how, "none") == 0) {
+		if (store_int(st, "SELECT count(*) FROM panel_providers", 0) > 0)
+			printf("clinician %s: linked to no paneling provider (roi panel provider"
+			    " list; --npi NPI links one)\n", clinician);
+	} else
+		printf("clinician %s: the paneling provider %s (by %s)\n", clinician, name,
+		    strcmp(how, "npi") == 0 ? "NPI" : "name");
+}
+
 static int
 clinicians(struct store *st, int as_json)
 {
 	sqlite3_stmt	*s;
 	json_t		*arr = json_array();
+	char		prov[256];
+	const char	*how;
 
 	if ((s = store_prepare(st, "SELECT name, email, npi FROM clinicians ORDER BY name")) == NULL) {
 		json_decref(arr);
 		return 1;
 	}
 	if (!as_json)
-		printf("%-28s %-32s %s\n", "CLINICIAN", "ESCALATIONS TO", "NPI");
+		printf("%-28s %-32s %-10s %s\n", "CLINICIAN", "ESCALATIONS TO", "NPI",
+		    "PANELING PROVIDER");
 	while (sqlite3_step(s) == SQLITE_ROW) {
+		how = provider_of(st, col(s, 0), prov, sizeof prov);
 		if (as_json)
-			json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "name", col(s, 0),
-			    "email", col(s, 1), "npi", col(s, 2)));
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s?, s:s}", "name",
+			    col(s, 0), "email", col(s, 1), "npi", col(s, 2), "provider",
+			    *prov ? prov : NULL, "linked_by", how));
 		else
-			printf("%-28s %-32s %s\n", col(s, 0), *col(s, 1) ? col(s, 1) :
-			    "- (roi.conf escalate_to)", *col(s, 2) ? col(s, 2) : "-");
+			printf("%-28s %-32s %-10s %s\n", col(s, 0), *col(s, 1) ? col(s, 1) :
+			    "- (roi.conf escalate_to)", *col(s, 2) ? col(s, 2) : "-",
+			    *prov ? prov : "-");
 	}
 	sqlite3_finalize(s);
 	if (as_json)
@@ -260,7 +304,10 @@ cmd_appt(int argc, char **argv, const char *home)
 		    "(a calendar feed never undoes an outcome).  A no-show or late cancel in\n"
 		    "an export opens its follow-up (roi noshow queue).\n"
 		    "clinician: where escalations about this clinician's patients go, and the\n"
-		    "NPI the paneling module knows them by (the waitlist's in-network check).\n"
+		    "NPI the paneling module knows them by (the waitlist's in-network check;\n"
+		    "without it, the one provider whose name is the clinician's without\n"
+		    "titles and credentials: \"Dana Lee\" is \"Dana Lee, PhD\").  clinicians\n"
+		    "shows each one's provider; roi status names those linked to none.\n"
 		    "APPT is A-12 or 12.  Exit 1 for an unknown appointment or patient.\n");
 		return 0;
 	}
@@ -374,9 +421,14 @@ cmd_appt(int argc, char **argv, const char *home)
 		if (email && (strchr(email, '@') == NULL || strpbrk(email, " \r\n"))) {
 			msg_error("appt: --email is not an address");
 			rc = EXIT_USAGE;
+		} else if (npi && *npi && !panel_npi_valid(npi)) {
+			msg_error("appt: --npi %s is not an NPI (10 digits, the last a check digit)",
+			    npi);
+			rc = EXIT_USAGE;
 		} else if (appt_clinician_set(st, argv[2], email, npi, clock_now()) == 0) {
 			printf("clinician %s: escalations to %s\n", argv[2], email ? email :
 			    "(unchanged)");
+			link_say(st, argv[2]);
 			rc = 0;
 		}
 	} else

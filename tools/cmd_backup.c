@@ -128,8 +128,8 @@ cmd_backup(int argc, char **argv, const char *home)
 		goto out;
 	}
 	printf("backup written: %s\n", r.path);
-	printf("  %llu files, %s, in %s; store version %d; %lld disclosure log entr%s\n",
-	    (unsigned long long)r.files, human(r.bytes, a, sizeof a), human(r.size, b, sizeof b),
+	printf("  %llu file%s, %s, in %s; store version %d; %lld disclosure log entr%s\n",
+	    (unsigned long long)r.files, r.files == 1 ? "" : "s", human(r.bytes, a, sizeof a), human(r.size, b, sizeof b),
 	    r.store_version, (long long)r.log_entries, r.log_entries == 1 ? "y" : "ies");
 	printf("  sha256 %s\n", r.sha256);
 	if (r.skipped)
@@ -217,8 +217,8 @@ cmd_restore(int argc, char **argv, const char *home)
 	if (backup_restore(argv[1], argv[2], (const unsigned char (*)[AGE_KEYBYTES])sk, n, &r) == -1)
 		goto out;
 	printf("restored %s into %s\n", argv[1], argv[2]);
-	printf("  %llu files, %s, as backed up at %s; store version %d%s\n",
-	    (unsigned long long)r.files, human(r.bytes, a, sizeof a), r.created, r.store_version,
+	printf("  %llu file%s, %s, as backed up at %s; store version %d%s\n",
+	    (unsigned long long)r.files, r.files == 1 ? "" : "s", human(r.bytes, a, sizeof a), r.created, r.store_version,
 	    r.store_version < STORE_VERSION ? " (upgraded)" : "");
 	if (r.log_entries > 0)
 		printf("  disclosure log: %lld entr%s, verified against its signed checkpoint\n",

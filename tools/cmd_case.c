@@ -286,6 +286,9 @@ cmd_case(int argc, char **argv, const char *home)
 		    "Its pages are sorted (rules/doctypes.rules) into parts: fax cover,\n"
 		    "request letter, authorization, Part 2 consent, subpoena, court order,\n"
 		    "revocation, clinical record, other.  CASE is C-12 (or 12).\n"
+		    "A case takes its input's number (fax 16 is C-16), so case numbers have\n"
+		    "gaps where an input was not a new request: records for a case, a\n"
+		    "duplicate, a file in quarantine (roi doc list shows each).\n"
 		    "The records to release for a case go in inbox/records/CASE/, or are\n"
 		    "attached with 'attach' (copied there); roi run reads them, finds Part 2\n"
 		    "content and puts the case in the review queue (roi review).\n");

@@ -151,9 +151,12 @@ pages_json(struct store *st, int64_t id, int words)
 	sqlite3_stmt	*s, *w = NULL;
 	json_t		*arr = json_array(), *pg, *wa;
 
-	s = store_prepare(st, "SELECT pageno, state, width, height, rotation, skew,"
-	    " source, conf, text, ms, attempts, last_error FROM pages WHERE doc_id = ?"
-	    " ORDER BY pageno");
+	/* a page its quarantined document left unread is "unread", never
+	 * "pending" or "running": nobody will read it */
+	s = store_prepare(st, "SELECT pageno, CASE WHEN state <> 'done' AND (SELECT state FROM"
+	    " documents WHERE id = doc_id) = 'quarantine' THEN 'unread' ELSE state END, width,"
+	    " height, rotation, skew, source, conf, text, ms, attempts, last_error FROM pages"
+	    " WHERE doc_id = ? ORDER BY pageno");
 	if (s == NULL)
 		return arr;
 	if (words)
@@ -213,10 +216,11 @@ doc_show(struct store *st, int64_t id, int as_json)
 	printf("  state:    %s\n", json_string_value(json_object_get(d, "state")));
 	if (*json_string_value(json_object_get(d, "quarantine_reason")))
 		printf("  reason:   %s\n", json_string_value(json_object_get(d, "quarantine_reason")));
-	printf("  format:   %s, %lld bytes, %lld pages\n",
+	printf("  format:   %s, %lld bytes, %lld page%s\n",
 	    json_string_value(json_object_get(d, "format")),
 	    (long long)json_integer_value(json_object_get(d, "size")),
-	    (long long)json_integer_value(json_object_get(d, "pages")));
+	    (long long)json_integer_value(json_object_get(d, "pages")),
+	    json_integer_value(json_object_get(d, "pages")) == 1 ? "" : "s");
 	if (json_is_true(json_object_get(d, "repaired")))
 		printf("  repaired: the file was damaged and MuPDF rebuilt it: compare the pages"
 		    " with the sender's copy\n");
@@ -262,10 +266,11 @@ doc_text(struct store *st, int64_t id, int as_json)
 	}
 	state = json_string_value(json_object_get(d, "state"));
 	if (strcmp(state, "done") != 0) {
-		msg_error("doc: document %lld is %s (%lld of %lld pages read)", (long long)id,
+		msg_error("doc: document %lld is %s (%lld of %lld page%s read)", (long long)id,
 		    strcmp(state, "ocr") == 0 ? "still being read" : "in quarantine",
 		    (long long)json_integer_value(json_object_get(d, "pages_done")),
-		    (long long)json_integer_value(json_object_get(d, "pages")));
+		    (long long)json_integer_value(json_object_get(d, "pages")),
+		    json_integer_value(json_object_get(d, "pages")) == 1 ? "" : "s");
 		json_decref(d);
 		return 1;
 	}

@@ -300,8 +300,8 @@ prove(const char *home, const char *arg)
 			break;
 	}
 	if (n != c.size) {
-		msg_error("log: the log has %zu entries, its checkpoint %llu (roi log verify)", n,
-		    (unsigned long long)c.size);
+		msg_error("log: the log has %zu entr%s, its checkpoint %llu (roi log verify)", n,
+		    n == 1 ? "y" : "ies", (unsigned long long)c.size);
 		goto out;
 	}
 	if (want == NULL) {
@@ -897,7 +897,10 @@ accounting(const char *home, const char *patient, const char *since, const char 
 	if (fp != stdout && fclose(fp) != 0) {
 		msg_error("log: cannot write %s: %s", out, strerror(errno));
 		rc = 1;
-	}
+	} else if (fp != stdout)
+		printf("accounting of disclosures for patient %s: %zu disclosure%s, %s (%s)\n",
+		    patient, json_array_size(a.arr), json_array_size(a.arr) == 1 ? "" : "s", out,
+		    format);
 out:
 	free(items);
 	sodium_memzero(a.sk, sizeof a.sk);

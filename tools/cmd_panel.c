@@ -170,27 +170,32 @@ load_payers(const char *home, struct panel_payers *ps)
 	return bad < 0 ? -1 : 0;
 }
 
-/* write_out - run fn into FILE.part, then rename it to FILE (or stdout) */
+/* write_out - run fn (the number of things written, or -1) into
+ * FILE.part, then rename it to FILE and say what was written (what: "event"
+ * or "row"), or to stdout, which holds only the export */
 static int
-write_out(const char *out, int (*fn)(void *, FILE *), void *arg)
+write_out(const char *out, int (*fn)(void *, FILE *), void *arg, const char *what)
 {
 	char	tmp[4096];
 	FILE	*fp;
-	int	rc;
+	int	rc, n;
 
 	if (out == NULL)
-		return fn(arg, stdout) == 0 ? 0 : 1;
+		return fn(arg, stdout) >= 0 ? 0 : 1;
 	snprintf(tmp, sizeof tmp, "%s.part", out);
 	if ((fp = fopen(tmp, "w")) == NULL)
 		return msg_syserror("panel: %s: %s", tmp, strerror(errno)), 1;
-	rc = fn(arg, fp);
+	rc = (n = fn(arg, fp)) >= 0 ? 0 : -1;
 	if (fclose(fp) != 0 && rc == 0)
 		rc = msg_syserror("panel: %s: %s", tmp, strerror(errno));
 	if (rc == 0 && rename(tmp, out) == -1)
 		rc = msg_syserror("panel: %s: %s", out, strerror(errno));
-	if (rc != 0)
+	if (rc != 0) {
 		unlink(tmp);
-	return rc == 0 ? 0 : 1;
+		return 1;
+	}
+	printf("wrote %s: %d %s%s\n", out, n, what, n == 1 ? "" : "s");
+	return 0;
 }
 
 /* ---- providers ---- */
@@ -987,13 +992,17 @@ cmd_panel(int argc, char **argv, const char *home)
 	else if (strcmp(sub, "export") == 0) {
 		struct exp e = { st, &ps, csv };
 
-		rc = write_out(out, ics ? ics_fn : csv_fn, &e);
+		rc = write_out(out, ics ? ics_fn : csv_fn, &e, ics ? "event" : csv &&
+		    strcmp(csv, "applications") == 0 ? "application" : "provider");
 	} else {
 		struct panel_import_counts c;
 
 		if (panel_import_csv(st, &ps, argv[2], argv[3], clock_now(), &c) == 0) {
-			printf("imported %d %s: %d new, %d updated, %d unchanged\n",
-			    c.added + c.updated + c.unchanged, argv[2], c.added, c.updated,
+			int n = c.added + c.updated + c.unchanged;
+
+			/* "providers" or "applications": one of them is singular */
+			printf("imported %d %.*s: %d new, %d updated, %d unchanged\n", n,
+			    (int)strlen(argv[2]) - (n == 1), argv[2], c.added, c.updated,
 			    c.unchanged);
 			rc = 0;
 		}

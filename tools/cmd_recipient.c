@@ -117,13 +117,25 @@ alias(struct store *st, const char *name, const char *other)
 	return 0;
 }
 
+/* width - characters of a UTF-8 string (a column is padded by these, not
+ * by bytes) */
+static size_t
+width(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
 static int
 list(struct store *st, int as_json)
 {
 	sqlite3_stmt	*s;
 	json_t		*arr = json_array(), *o;
 	char		t[CLOCK_FMTLEN];
-	size_t		i;
+	size_t		i, w = 4;
 
 	s = store_prepare(st, "SELECT name, kind, age_recipient, fax, address, created_at,"
 	    " created_by, aliases FROM recipients ORDER BY name");
@@ -140,14 +152,24 @@ list(struct store *st, int as_json)
 	if (json_array_size(arr) == 0)
 		printf("no recipients yet (roi recipient add NAME --age age1... | --passphrase | --zip |"
 		    " --fax NUMBER)\n");
+	/* the name column as wide as the longest name, in characters */
+	json_array_foreach(arr, i, o)
+		if (width(json_string_value(json_object_get(o, "name"))) > w)
+			w = width(json_string_value(json_object_get(o, "name")));
+	if (json_array_size(arr))
+		printf("%s%*s %-10s %s\n", "NAME", (int)(w - 4), "", "KIND", "KEY OR FAX");
 	json_array_foreach(arr, i, o) {
-		printf("%-28s %-10s %s\n", json_string_value(json_object_get(o, "name")),
+		const char *name = json_string_value(json_object_get(o, "name"));
+
+		printf("%s%*s %-10s %s\n", name, (int)(w - width(name)), "",
 		    json_string_value(json_object_get(o, "kind")),
 		    *json_string_value(json_object_get(o, "age")) ?
 		    json_string_value(json_object_get(o, "age")) :
-		    json_string_value(json_object_get(o, "fax")));
+		    *json_string_value(json_object_get(o, "fax")) ?
+		    json_string_value(json_object_get(o, "fax")) : "-");
 		if (*json_string_value(json_object_get(o, "aliases")))
-			printf("%-28s also: %s\n", "", json_string_value(json_object_get(o, "aliases")));
+			printf("%*s also: %s\n", (int)w, "",
+			    json_string_value(json_object_get(o, "aliases")));
 	}
 	json_decref(arr);
 	return 0;

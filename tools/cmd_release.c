@@ -388,8 +388,10 @@ cmd_release(int argc, char **argv, const char *home)
 			    "it exists already (give --out DIR)" : strerror(errno));
 			goto out;
 		}
-		if (package_unpack(argv[2], dir, &n, pass) == -1)
+		if (package_unpack(argv[2], dir, &n, pass) == -1) {
+			rmdir(dir);	/* refused before writing: no empty folder left */
 			goto out;
+		}
 		printf("opened %s: %d file%s in %s\n", argv[2], n, n == 1 ? "" : "s", dir);
 		rc = 0;
 		goto out;
@@ -417,8 +419,10 @@ cmd_release(int argc, char **argv, const char *home)
 		    "it exists already (give --out DIR)" : strerror(errno));
 		goto out;
 	}
-	if (package_unpack(tmp, dir, &n, NULL) == -1)
+	if (package_unpack(tmp, dir, &n, NULL) == -1) {
+		rmdir(dir);	/* refused before writing: no empty folder left */
 		goto out;
+	}
 	printf("opened %s: %d file%s in %s\n", argv[2], n, n == 1 ? "" : "s", dir);
 	rc = 0;
 out:

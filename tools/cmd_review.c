@@ -707,41 +707,57 @@ print_show(json_t *j)
 		    json_string_value(json_object_get(j, "case")), json_string_value(json_object_get(j, "case")));
 }
 
-/* add_boxes - the boxes of proposals on one page into a growing array */
+/* add_box - one box and its number (0: none) onto growing arrays */
 static int
-add_boxes(json_t *list, int64_t doc, int page, float pw, float ph, float (**b)[4], int *n)
+add_box(float (**b)[4], int **lab, int *n, const float box[4], int label)
+{
+	float	(*nb)[4] = realloc(*b, (*n + 1) * sizeof **b);
+	int	*nl;
+
+	if (nb == NULL)
+		return -1;
+	*b = nb;
+	if ((nl = realloc(*lab, (*n + 1) * sizeof **lab)) == NULL)
+		return -1;
+	*lab = nl;
+	memcpy((*b)[*n], box, sizeof (*b)[*n]);
+	(*lab)[*n] = label;
+	(*n)++;
+	return 0;
+}
+
+/* add_boxes - the boxes of proposals on one page into growing arrays, each
+ * numbered as roi review show lists it (#id): the first box of a proposal
+ * carries the number, the rest of its words are plainly its own */
+static int
+add_boxes(json_t *list, int64_t doc, int page, float pw, float ph, float (**b)[4], int **lab,
+    int *n)
 {
 	json_t	*p, *box;
 	size_t	i, k;
+	float	f[4];
+	int	c, id;
 
 	json_array_foreach(list, i, p) {
 		int pg = (int)json_integer_value(json_object_get(p, "page"));
 
 		if (json_integer_value(json_object_get(p, "doc")) != doc || (pg != page && pg != 0))
 			continue;
+		id = (int)json_integer_value(json_object_get(p, "id"));
 		if (pg == 0) {		/* the whole document: the whole page */
-			float (*nb)[4] = realloc(*b, (*n + 1) * sizeof **b);
-
-			if (nb == NULL)
+			f[0] = 0;
+			f[1] = 0;
+			f[2] = pw;
+			f[3] = ph;
+			if (add_box(b, lab, n, f, id) == -1)
 				return -1;
-			*b = nb;
-			(*b)[*n][0] = 0;
-			(*b)[*n][1] = 0;
-			(*b)[*n][2] = pw;
-			(*b)[*n][3] = ph;
-			(*n)++;
 			continue;
 		}
 		json_array_foreach(json_object_get(p, "boxes"), k, box) {
-			float (*nb)[4] = realloc(*b, (*n + 1) * sizeof **b);
-			int c;
-
-			if (nb == NULL)
-				return -1;
-			*b = nb;
 			for (c = 0; c < 4; c++)
-				(*b)[*n][c] = (float)json_number_value(json_array_get(box, c));
-			(*n)++;
+				f[c] = (float)json_number_value(json_array_get(box, c));
+			if (add_box(b, lab, n, f, k == 0 ? id : 0) == -1)
+				return -1;
 		}
 	}
 	return 0;
@@ -750,6 +766,7 @@ add_boxes(json_t *list, int64_t doc, int page, float pw, float ph, float (**b)[4
 /* one page's picture: its overlays, and where it goes */
 struct preview {
 	float	(*fill)[4], (*line)[4];
+	int	*flab, *llab;		/* their numbers (0: none) */
 	int	nf, nl;
 	char	png[SPOOL_PATH];
 };
@@ -774,9 +791,10 @@ draw(void *arg)
 	if (ocr_open(&o, v->path, &opts, why, sizeof why) != OCR_OK)
 		return msg_error("review: %s", why);
 	for (pg = 1; pg <= v->n && pg <= ocr_count_pages(o); pg++)
-		if (ocr_page_preview(o, pg, 100, (const float (*)[4])v->p[pg - 1].fill,
-		    v->p[pg - 1].nf, 0xd01010, (const float (*)[4])v->p[pg - 1].line,
-		    v->p[pg - 1].nl, 0x1060d0, v->p[pg - 1].png, why, sizeof why) != OCR_OK) {
+		if (ocr_page_preview_labels(o, pg, 100, (const float (*)[4])v->p[pg - 1].fill,
+		    v->p[pg - 1].flab, v->p[pg - 1].nf, 0xd01010,
+		    (const float (*)[4])v->p[pg - 1].line, v->p[pg - 1].llab, v->p[pg - 1].nl,
+		    0x1060d0, v->p[pg - 1].png, why, sizeof why) != OCR_OK) {
 			msg_error("review: %s: %s", v->p[pg - 1].png, why);
 			goto out;
 		}
@@ -830,24 +848,25 @@ render_doc(struct store *st, const char *home, int mem_mb, int64_t doc, const ch
 			ph = (float)sqlite3_column_double(s, 1);
 		}
 		sqlite3_finalize(s);
-		if (add_boxes(fill_list, doc, pg, pw, ph, &p->fill, &p->nf) == -1 ||
-		    add_boxes(outline_list, doc, pg, pw, ph, &p->line, &p->nl) == -1) {
+		if (add_boxes(fill_list, doc, pg, pw, ph, &p->fill, &p->flab, &p->nf) == -1 ||
+		    add_boxes(outline_list, doc, pg, pw, ph, &p->line, &p->llab, &p->nl) == -1) {
 			msg_error("out of memory");
 			goto out;
 		}
 		json_array_foreach(elements, k, e) {
 			json_t	*box = json_object_get(e, "box");
-			float	(*nb)[4];
+			float	f[4];
 			int	c;
 
 			if (json_integer_value(json_object_get(e, "page")) != pg ||
-			    json_array_size(box) != 4 ||
-			    (nb = realloc(p->line, (p->nl + 1) * sizeof *p->line)) == NULL)
+			    json_array_size(box) != 4)
 				continue;
-			p->line = nb;
 			for (c = 0; c < 4; c++)
-				p->line[p->nl][c] = (float)json_number_value(json_array_get(box, c));
-			p->nl++;
+				f[c] = (float)json_number_value(json_array_get(box, c));
+			if (add_box(&p->line, &p->llab, &p->nl, f, 0) == -1) {
+				msg_error("out of memory");
+				goto out;
+			}
 		}
 		snprintf(p->png, sizeof p->png, "%s/%s-p%d.png", dir, prefix, pg);
 	}
@@ -858,6 +877,8 @@ out:
 	for (i = 0; i < v.n; i++) {
 		free(v.p[i].fill);
 		free(v.p[i].line);
+		free(v.p[i].flab);
+		free(v.p[i].llab);
 	}
 	free(v.p);
 	return rc;
@@ -1365,7 +1386,8 @@ cmd_review(int argc, char **argv, const char *home)
 		    "The cases whose records have been read wait here for a clinician.  show\n"
 		    "lists, page by page, what roi proposes to black out and why (Part 2\n"
 		    "substance use content unless the patient consented to disclose it;\n"
-		    "psychotherapy notes unless authorized); --png DIR draws the proposals on\n"
+		    "psychotherapy notes unless authorized); --png DIR draws the proposals,\n"
+		    "each tagged with its number where the tag hides no words, on\n"
 		    "every page.  Boxes are in points (1/72 inch) from the page's top left.\n"
 		    "Only reviewers named in roi.conf ([review] reviewers) may keep (drop) a\n"
 		    "proposal, approve or reject.  The release goes to the configured recipient\n"

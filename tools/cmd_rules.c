@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "appt.h"
+#include "config.h"
 #include "authz.h"
 #include "doctype.h"
 #include "msg.h"
@@ -113,6 +114,31 @@ check_one(const char *path)
 	return rc;
 }
 
+/* check_sender - whom messages to patients will say they are from; a
+ * warning when roi.conf's name for it says what kind of care this is */
+static void
+check_sender(const char *home)
+{
+	struct config	cfg;
+	char		path[PATH_MAX], out[128];
+	const char	*w;
+
+	config_defaults(&cfg);
+	snprintf(path, sizeof path, "%s/%s", home, CONFIG_FILE);
+	if (config_load(&cfg, path) == 0) {
+		if (*cfg.noshow_sender && (w = noshow_specialty(cfg.noshow_sender)) != NULL)
+			msg_warn("%s: [noshow] sender names a specialty ('%s...'): not used", path,
+			    w);
+		else if (*cfg.noshow_sender == '\0' &&
+		    (w = noshow_specialty(cfg.practice_name)) != NULL)
+			msg_warn("%s: [practice] name names a specialty ('%s...') and [noshow]"
+			    " sender is not set", path, w);
+		printf("%s: messages to patients are signed '%s' ([noshow] sender)\n", path,
+		    noshow_sender(&cfg, out, sizeof out));
+	}
+	config_release(&cfg);
+}
+
 int
 cmd_rules(int argc, char **argv, const char *home)
 {
@@ -154,6 +180,7 @@ cmd_rules(int argc, char **argv, const char *home)
 		if (check_one(path) == -1)
 			bad++;
 	}
+	check_sender(home);
 	/* the payer files, as panel_payers_load takes them */
 	if ((n = panel_payers_load(home, &ps)) != 0)
 		bad++;

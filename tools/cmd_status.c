@@ -4,6 +4,7 @@
  * Shows ids and file names as the fax server gave them; never document
  * text.  Also the no-show follow-ups due and the open escalations (ids).  --json output is stable (docs/json.md).
  */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,6 +16,7 @@
 #include "msg.h"
 #include "panel.h"
 #include "noshow.h"
+#include "waitlist.h"
 #include "review.h"
 #include "roi.h"
 #include "spool.h"
@@ -62,6 +64,29 @@ status_fax(json_t *d)
 		    json_string_value(json_object_get(v, "detail")),
 		    json_string_value(json_object_get(x, "case")));
 	}
+}
+
+/* unlinked_section - clinicians of the schedule or the waitlist whom the
+ * paneling module does not know as a provider: their networks cannot be
+ * checked (waitlist.h, "One clinician, one identity") */
+static void
+unlinked_section(struct store *st, json_t *j)
+{
+	json_t	*u = waitlist_unlinked_json(st), *o;
+	size_t	i;
+
+	if (u == NULL)
+		return;
+	if (j) {
+		json_object_set_new(j, "clinicians_unlinked", u);
+		return;
+	}
+	if (json_array_size(u))
+		printf("\nclinicians linked to no paneling provider (their networks cannot be"
+		    " checked):\n");
+	json_array_foreach(u, i, o)
+		printf("  %s\n", json_string_value(json_object_get(o, "why")));
+	json_decref(u);
 }
 
 /* panel_section - credentialing: what is due now, recent "billing can
@@ -221,12 +246,17 @@ cmd_status(int argc, char **argv, const char *home)
 		return EXIT_USAGE;
 	}
 	config_defaults(&cfg);
-	if (spool_home_check(home) == -1 || store_open_ro(&st, home) == -1)
+	if (spool_home_check(home) == -1)
 		return 1;
-	/* a roi.conf that does not read: status still shows the rest */
+	/* roi.conf as roi run would read it: a broken one is said here, not
+	 * only when the supervisor starts */
 	if (config_load(&cfg, spool_path(cpath, home, CONFIG_FILE)) == -1) {
 		config_release(&cfg);
-		config_defaults(&cfg);
+		return 1;
+	}
+	if (store_open_ro(&st, home) == -1) {
+		config_release(&cfg);
+		return 1;
 	}
 	dsum = delivery_summary_json(st, &cfg);
 	pid = supervise_running(home);
@@ -355,9 +385,10 @@ cmd_status(int argc, char **argv, const char *home)
 			printf("  input %-5lld %-32s arriving%s%s\n", (long long)sqlite3_column_int64(s, 0),
 			    escape_name_tmp(col(s, 1)), *col(s, 7) ? "; last try failed: " : "", col(s, 7));
 		else
-			printf("  input %-5lld %-32s reading: %d of %d pages done\n",
+			printf("  input %-5lld %-32s reading: %d of %d page%s done\n",
 			    (long long)sqlite3_column_int64(s, 0), escape_name_tmp(col(s, 1)),
-			    sqlite3_column_int(s, 5), sqlite3_column_int(s, 4));
+			    sqlite3_column_int(s, 5), sqlite3_column_int(s, 4),
+			    sqlite3_column_int(s, 4) == 1 ? "" : "s");
 	}
 	sqlite3_finalize(s);
 	if (as_json)
@@ -418,6 +449,7 @@ cmd_status(int argc, char **argv, const char *home)
 	}
 	sqlite3_finalize(s);
 	panel_section(st, home, as_json ? j : NULL);
+	unlinked_section(st, as_json ? j : NULL);
 	if (as_json) {
 		json_object_set_new(j, "recent", arr);
 		rc = json_print(j);

@@ -47,7 +47,9 @@ help(void)
 	    "offer SLOT: a cancelled or late-cancelled appointment ahead of its time\n"
 	    "frees its slot; without --to the candidates are listed, best first:\n"
 	    "urgency, then in-network (or self-pay), then those who asked for this\n"
-	    "clinician, then the longest waiting.  --to W-3 (or --best) offers it:\n"
+	    "clinician, then the longest waiting; then the open entries left out,\n"
+	    "each with why (not insurance-verified yet, an open offer, another\n"
+	    "clinician or modality asked for).  --to W-3 (or --best) offers it:\n"
 	    "the person is told by text or e-mail if they agreed to it, and has\n"
 	    "[waitlist] offer_hours to answer (then the offer expires and the slot\n"
 	    "can go to the next).  answer: accept books the appointment.\n"
@@ -171,6 +173,18 @@ candidates(struct store *st, const char *home, int64_t slot, time_t now, int as_
 		    json_is_true(json_object_get(c, "asked_for_clinician")) ? "asked for them" :
 		    "any clinician", (long long)json_integer_value(json_object_get(c, "days_waiting")),
 		    jstr(c, "network_why"));
+	if (json_array_size(json_object_get(j, "excluded")))
+		printf("left out:\n");
+	json_array_foreach(json_object_get(j, "excluded"), i, c) {
+		json_t	*w;
+		size_t	k;
+
+		printf("  %-6s %-10s %-22.22s ", jstr(c, "entry"), jstr(c, "patient"),
+		    jstr(c, "name"));
+		json_array_foreach(json_object_get(c, "reasons"), k, w)
+			printf("%s%s", k ? "; " : "", json_string_value(w));
+		printf("\n");
+	}
 	if (json_array_size(json_object_get(j, "candidates")))
 		printf("offer it: roi waitlist offer %s --to ENTRY (or --best)\n", jstr(j, "slot"));
 	json_decref(j);

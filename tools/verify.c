@@ -5,8 +5,9 @@
  *   roi-verify --proof BUNDLE PUBKEY
  *
  * LOG is log/disclosures.log as the practice hands it over; its latest
- * checkpoint is read from the file beside it (disclosures.checkpoint), or
- * --latest FILE.  PUBKEY is the practice's log key ("roi log pubkey"), as
+ * checkpoint is --latest FILE, else the file beside it (disclosures.log:
+ * disclosures.checkpoint), else, when there is none, --checkpoint FILE
+ * (any name: the log must then be exactly what that checkpoint signed).  PUBKEY is the practice's log key ("roi log pubkey"), as
  * the string or a file holding it.  OLD is a checkpoint the auditor kept
  * from an earlier visit: the log must be that one, only appended to.
  * --proof checks one entry's inclusion proof (roi log prove SEQ) against
@@ -107,18 +108,29 @@ unload(struct file *f)
 		free(f->p);
 }
 
-/* pubkey - the key string, or the first line of the file that holds it */
+/* pubkey - the key string, or the file that holds it: the key on one line
+ * (a final line break, LF or CR LF, is optional) and nothing else, as roi
+ * log pubkey writes it */
 static int
 pubkey(const char *arg, char *out, size_t len)
 {
 	struct note_vkey	vk;
 	struct file		f;
 	char			why[NOTE_WHYLEN];
+	size_t			k, rest;
 
 	if (access(arg, F_OK) == 0) {
 		if (load(arg, &f, MAXSMALL) == -1)
 			return -1;
-		snprintf(out, len, "%.*s", (int)strcspn(f.len ? f.p : "", "\r\n"), f.len ? f.p : "");
+		k = f.len ? strcspn(f.p, "\r\n") : 0;
+		rest = f.len - k;
+		if (!(rest == 0 || (rest == 1 && f.p[k] == '\n') ||
+		    (rest == 2 && f.p[k] == '\r' && f.p[k + 1] == '\n'))) {
+			printf("FAILED: %s: more than the key (one line is expected)\n", arg);
+			unload(&f);
+			return -1;
+		}
+		snprintf(out, len, "%.*s", (int)k, f.len ? f.p : "");
 		unload(&f);
 	} else
 		snprintf(out, len, "%s", arg);
@@ -133,7 +145,11 @@ static int
 usage(void)
 {
 	fprintf(stderr, "usage: roi-verify LOG PUBKEY [--checkpoint OLD] [--latest FILE]\n"
-	    "       roi-verify --proof BUNDLE PUBKEY\n");
+	    "       roi-verify --proof BUNDLE PUBKEY\n"
+	    "The log must match its latest checkpoint: --latest FILE, else the file beside\n"
+	    "it (disclosures.log: disclosures.checkpoint), else --checkpoint FILE.  With\n"
+	    "both, --checkpoint OLD (kept from an earlier visit, any name) must be a\n"
+	    "beginning of it: nothing rewritten since.\n");
 	return 2;
 }
 
@@ -200,6 +216,19 @@ main(int argc, char **argv)
 			l -= 4;
 		snprintf(cp, sizeof cp, "%.*s.checkpoint", (int)l, args[0]);
 		latestp = cp;
+		/* none beside it (a log handed over under another name): the
+		 * checkpoint given is the one the log must match, whatever its
+		 * name; the log must then be exactly what it signed */
+		if (access(cp, F_OK) == -1 && errno == ENOENT && oldp != NULL) {
+			fprintf(stderr, "roi-verify: no %s beside the log: checking the log against"
+			    " %s (give a newer checkpoint with --latest FILE)\n", cp, oldp);
+			latestp = oldp;
+			oldp = NULL;
+		} else if (access(cp, F_OK) == -1 && errno == ENOENT) {
+			printf("FAILED: no checkpoint: %s does not exist; give the log's checkpoint"
+			    " with --latest FILE (or --checkpoint FILE)\n", cp);
+			return 1;
+		}
 	}
 	if (pubkey(args[1], vkey, sizeof vkey) == -1)
 		return 1;

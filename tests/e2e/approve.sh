@@ -49,6 +49,19 @@ check "add the recipient the forms name (as it calls itself)" "$ROI" -C "$h" rec
 check "add another recipient" "$ROI" -C "$h" recipient add "Oakridge Family Law" \
     --age "$(age-keygen -y "$T/of.key")"
 
+# 0. only a reviewer ([review] reviewers) approves or rejects, even with
+# everything else in order (issue 22: no test approved as someone else)
+sed -i "s/^reviewers = $(id -un)\$/reviewers = someone-else/" "$h/roi.conf"
+grep -q '^reviewers = someone-else$' "$h/roi.conf" || not_ok "roi.conf: reviewers not changed"
+"$ROI" -C "$h" review approve "$c1" --to "Harborview Legal Services" > /dev/null 2> "$T/err"
+is "approve by someone not among the reviewers: refused" "$?" 1
+is "... saying why" "$(grep -c "only a reviewer may approve a release: '$(id -un)' is not among the reviewers" "$T/err")" 1
+"$ROI" -C "$h" review reject "$c1" --reason "not mine to decide" > /dev/null 2> "$T/err"
+is "reject by someone not among the reviewers: refused" "$?" 1
+is "... saying why" "$(grep -c "only a reviewer may reject a case" "$T/err")" 1
+is "... and nothing was decided" "$("$ROI" -C "$h" review show "$c1" --json | jq -r .review)" pending
+sed -i "s/^reviewers = someone-else\$/reviewers = $(id -un)/" "$h/roi.conf"
+
 # 1. the recipient must be the one the authorization names
 "$ROI" -C "$h" review approve "$c1" --to "Oakridge Family Law" > /dev/null 2> "$T/err"
 is "approve for a recipient the form does not name: refused" "$?" 1
@@ -108,6 +121,10 @@ is "letter: the recipient's address from its record" "$(grep -c '^ *400 Example 
 pdftotext -layout "$T/$c4.d/$c4/00 cover letter.pdf" "$T/letter4.txt" 2> /dev/null
 is "letter of an override release: the patient the reviewer named, not the form's" \
     "$(grep -c "Re: Case $c4 . Jordan Sample, DOB 07/22/1985" "$T/letter4.txt") $(grep -c 'Robin Unknown' "$T/letter4.txt")" "1 0"
+# an override is the practice's decision: its letter does not call the
+# request authorized (the authorized one does)
+is "letter: an authorized release says so, an override release does not" \
+    "$(grep -c 'In response to the authorized request' "$T/letter.txt") $(grep -c 'authorized' "$T/letter4.txt") $(grep -c 'In response to your request' "$T/letter4.txt")" "1 0 1"
 
 # 4. the accounting: every release under its patient, with its basis
 check "log verify" "$ROI" -C "$h" log verify

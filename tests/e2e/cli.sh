@@ -41,12 +41,31 @@ is "... with one line" "$(wc -l < "$T/out")" 1
 is "status of a missing home exits 1" $? 1
 is "... with one line" "$(wc -l < "$T/out")" 1
 
+# roi help CMD for every command of the table: its own help, exit 0
+for c in $("$ROI" help | sed -n 's/^  roi \([a-z]*\).*/\1/p'); do
+	"$ROI" help "$c" > "$T/out" 2>&1
+	is "roi help $c exits 0" $? 0
+	is "... and is $c's help" "$(head -1 "$T/out")" "$("$ROI" "$c" --help 2>&1 | head -1)"
+done
+check "roi help case explains the gaps in case numbers" sh -c "'$ROI' help case | grep -q 'gaps where an input was not a new request'"
+
+# recipient list: columns aligned however long a name is
+check "a recipient with a long name" "$ROI" -C "$h" recipient add "Harborview Legal Services of Greater Springfield, LLC" --fax "(201) 555-0144"
+check "and one with a short one" "$ROI" -C "$h" recipient add "Dr. Lee" --zip
+"$ROI" -C "$h" recipient list > "$T/out"
+col() { grep "$1" "$T/out" | awk -v w="$2" '{ print index($0, w) }'; }
+is "... the kind column starts at the same place on every line" \
+    "$(col '^NAME' KIND) $(col '^Harborview' ' fax ') $(col '^Dr. Lee' ' zip ')" \
+    "$(col '^NAME' KIND) $(($(col '^NAME' KIND) - 1)) $(($(col '^NAME' KIND) - 1))"
+
 # the same fax twice (another name): one document, one duplicate
 f=$(ls "$FIX"/*.text.pdf | head -1)
 cp "$f" "$h/inbox/requests/a.pdf"
 cp "$f" "$h/inbox/requests/b.pdf"
 check "run --once" run_once "$h"
 is "one document for two identical drops" "$("$ROI" -C "$h" doc list --json | jq length)" 1
+did=$("$ROI" -C "$h" doc list --json | jq -r '.[0].doc')
+is "a one-page document: '1 page', not '1 pages'" "$("$ROI" -C "$h" doc show "$did" | sed -n 's/.*format: .*, \([0-9]* pages*\)$/\1/p')" "1 page"
 is "the second recorded as duplicate" "$(jqs "$h" .inputs.duplicate)" 1
 # and once more after it was processed
 cp "$f" "$h/inbox/requests/c.pdf"

@@ -10,7 +10,10 @@ bin=$root/usr/local/bin
 cd "$TOP" || exit 1
 check "install into DESTDIR" sh tools/install.sh "$(dirname "$ROI")" "$root" /usr/local
 for f in bin/roi bin/roi-verify share/roi/rules/part2.rules share/roi/rules/authorization.rules \
-    share/doc/roi/README.md share/doc/roi/admin.md lib/systemd/system/roi.service; do
+    share/doc/roi/README.md share/doc/roi/admin.md lib/systemd/system/roi.service \
+    share/man/man1/roi.1 share/man/man1/roi-review.1 share/man/man1/roi-panel.1 \
+    share/man/man1/roi-noshow.1 share/man/man1/roi-verify.1 share/man/man5/roi.conf.5 \
+    share/bash-completion/completions/roi; do
 	check "installed: $f" test -s "$root/usr/local/$f"
 done
 for s in $(sed -n 's/^[[:space:]]*\.name = "\([a-z-]*\)",$/\1/p' stages/table.c); do
@@ -30,5 +33,7 @@ sed "s|/usr/local/|$root/usr/local/|g" "$u" > "$T/roi.service"
 is "systemd-analyze verify finds nothing to say" \
     "$(systemd-analyze verify "$T/roi.service" 2>&1; echo "rc=$?")" "rc=0"
 check "the installed roi finds its rules" "$bin/roi" rules check
+check "man finds the installed roi(1)" sh -c "MANPATH='$root/usr/local/share/man' man -w roi | grep -q '$root/usr/local/share/man/man1/roi.1'"
+check "... and roi.conf(5)" sh -c "MANPATH='$root/usr/local/share/man' man -w 5 roi.conf | grep -q 'man5/roi.conf.5'"
 check "uninstall" sh tools/install.sh --uninstall "$(dirname "$ROI")" "$root" /usr/local
 is "uninstall leaves no file behind" "$(find "$root" -type f -o -type l | wc -l)" 0

@@ -129,7 +129,8 @@ p app move 1 in_review > /dev/null 2>&1
 is "effective -> in_review refused" $? 1
 
 # the office calendar, read back by an independent iCalendar parser
-check "export --ics" p export --ics --out "$T/cal.ics"
+p export --ics --out "$T/cal.ics" > "$T/out"
+is "export --ics --out says what it wrote" "$(sed 's/[0-9]* events$/N events/' "$T/out")" "wrote $T/cal.ics: N events"
 /usr/bin/python3 - "$T/cal.ics" > "$T/events" <<'PY'
 import sys, icalendar
 cal = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())
@@ -142,9 +143,11 @@ check "... the CA license expiry" grep -q "^license:provider:1:CA:PSY12345@roi 2
 check "... the CAQH re-attestation" grep -q "^caqh:provider:1@roi 2026-03-10 " "$T/events"
 
 # CSV: out and back in unchanged; a bad file changes nothing
-p export --csv providers --out "$T/prov.csv" && p export --csv applications > "$T/apps.csv"
-is "providers CSV round trip" "$(p import providers "$T/prov.csv")" "imported 1 providers: 0 new, 0 updated, 1 unchanged"
-is "applications CSV round trip" "$(p import applications "$T/apps.csv")" "imported 1 applications: 0 new, 0 updated, 1 unchanged"
+is "export --csv --out says what it wrote" "$(p export --csv providers --out "$T/prov.csv")" "wrote $T/prov.csv: 1 provider"
+p export --csv applications > "$T/apps.csv"
+check "... and to stdout only the export" grep -q '^"\{0,1\}app"\{0,1\},' "$T/apps.csv"
+is "providers CSV round trip" "$(p import providers "$T/prov.csv")" "imported 1 provider: 0 new, 0 updated, 1 unchanged"
+is "applications CSV round trip" "$(p import applications "$T/apps.csv")" "imported 1 application: 0 new, 0 updated, 1 unchanged"
 cat > "$T/bad.csv" <<'CSV'
 name,npi,licenses,caqh_attested
 Riley Ok,1245319599,TX:7788:2027-01-31,2026-02-01
@@ -158,7 +161,7 @@ check "... line 4 named" grep -q "bad.csv:4: license TX 1: expiry '2027-02-30' i
 check "... nothing imported" grep -q "2 problems found; nothing imported" "$T/err"
 is "... no provider added" "$(p provider list --json | jq length)" 1
 head -2 "$T/bad.csv" > "$T/good.csv"
-is "the good line alone imports" "$(p import providers "$T/good.csv")" "imported 1 providers: 1 new, 0 updated, 0 unchanged"
+is "the good line alone imports" "$(p import providers "$T/good.csv")" "imported 1 provider: 1 new, 0 updated, 0 unchanged"
 printf 'provider,npi,payer,state,state_on,submitted_on\nRiley Ok,,UHC,in_review,2026-03-10,2026-02-15\n' > "$T/app.csv"
 check "an application under way imported from a spreadsheet" p import applications "$T/app.csv"
 is "... in its state" "$(p app show riley uhc-optum --json | jq -r '"\(.state) \(.since) \(.submitted)"')" "in_review 2026-03-10 2026-02-15"

@@ -7,7 +7,7 @@
 h=$(newhome patients)
 cat > "$T/bad.csv" <<'CSV'
 id,first_name,last_name,dob,mrn,phone,email,preferred_channel
-P001,Jordan,Sample,07/22/1985,MRN-0048213,(555) 010-1111,jordan@example.org,sms
+P001,Jordan,Sample,07/22/1985,MRN-0048213,(201) 555-0111,jordan@example.org,sms
 P002,Casey,Placeholder,22/07/1985,MRN-0048214,,,phone
 P003,Riley,Examplar,1990-01-01,,,riley-at-example,email
 CSV
@@ -23,18 +23,42 @@ else
 fi
 is "nothing imported" "$("$ROI" -C "$h" patient list --json | jq length)" 0
 
+# phone numbers: E.164 at import, or the line refused
+cat > "$T/phones.csv" <<'CSV'
+id,first_name,last_name,dob,phone
+P001,Jordan,Sample,07/22/1985,555-0111
+P002,Robert,Testperson-Hale,1979-11-02,(201) 555-0122 ext 4
+P003,Riley,Examplar,1990-01-01,+1 101 555 0133
+CSV
+"$ROI" -C "$h" patient import "$T/phones.csv" > "$T/out" 2> "$T/err"
+is "numbers that cannot be E.164: exit 1" $? 1
+for l in 2 3 4; do
+	check "... line $l named" grep -q "phones.csv:$l: phone " "$T/err"
+done
+if grep -q -e 0111 -e 0122 -e 0133 "$T/err"; then
+	not_ok "phone errors repeat the number"
+else
+	ok "phone errors do not repeat the number"
+fi
+is "... nothing imported" "$("$ROI" -C "$h" patient list --json | jq length)" 0
+printf 'id,first_name,last_name,dob,phone\nP001,Jordan,Sample,07/22/1985,1.201.555.0111\nP003,Riley,Examplar,1990-01-01,+44 20 7946 0018\n' > "$T/phones.csv"
+check "numbers in any usual dress import" "$ROI" -C "$h" patient import "$T/phones.csv"
+is "... US number as E.164" "$("$ROI" -C "$h" patient show P001 --json | jq -r .phone)" +12015550111
+is "... an international number kept" "$("$ROI" -C "$h" patient show P003 --json | jq -r .phone)" +442079460018
+h=$(newhome patients2)
+
 cat > "$T/good.csv" <<'CSV'
 id,first_name,last_name,dob,mrn,phone,email,preferred_channel,aliases,consent_sms
-P001,Jordan,Sample,07/22/1985,MRN-0048213,(555) 010-1111,jordan@example.org,text,,yes
-P002,Robert,Testperson-Hale,1979-11-02,MRN-0051977,555-010-2222,,phone,Bob Hale,no
+P001,Jordan,Sample,07/22/1985,MRN-0048213,(201) 555-0111,jordan@example.org,text,,yes
+P002,Robert,Testperson-Hale,1979-11-02,MRN-0051977,201-555-0122,,phone,Bob Hale,no
 CSV
 check "a good file imports" "$ROI" -C "$h" patient import "$T/good.csv"
 is "two patients" "$("$ROI" -C "$h" patient list --json | jq length)" 2
 is "dob stored as YYYY-MM-DD" "$("$ROI" -C "$h" patient show P001 --json | jq -r .dob)" 1985-07-22
 is "'text' means sms" "$("$ROI" -C "$h" patient show P001 --json | jq -r .preferred_channel)" sms
-printf 'id,first_name,last_name,dob,phone\nP002,Robert,Testperson-Hale,1979-11-02,555-010-9999\n' > "$T/upd.csv"
+printf 'id,first_name,last_name,dob,phone\nP002,Robert,Testperson-Hale,1979-11-02,201-555-0199\n' > "$T/upd.csv"
 is "re-import updates" "$("$ROI" -C "$h" patient import "$T/upd.csv")" "imported 1 patient: 0 new, 1 updated"
-is "the phone changed" "$("$ROI" -C "$h" patient show P002 --json | jq -r .phone)" 555-010-9999
+is "the phone changed" "$("$ROI" -C "$h" patient show P002 --json | jq -r .phone)" +12015550199
 "$ROI" -C "$h" patient show P999 > "$T/out" 2>&1
 is "unknown patient: exit 1" $? 1
 is "... one line" "$(wc -l < "$T/out")" 1

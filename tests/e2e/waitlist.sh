@@ -83,6 +83,12 @@ is "candidates: this clinician or any, in person or any" \
 is "urgent first" "$(jq -r '.candidates[0].entry' "$T/rank.json")" "$w_urgent"
 is "in-network and asked for Dr. Rivera next" "$(jq -r '.candidates[1].entry' "$T/rank.json")" "$w_rivera"
 check "the ranking as text" sh -c "'$ROI' -C '$h' waitlist offer $slot | grep -q '1\\. $w_urgent'"
+why() { jq -r ".excluded[] | select(.entry == \"$1\") | .reasons | join(\"; \")" "$T/rank.json"; }
+is "left out and why: telehealth only" "$(why "$w_video")" "modality: telehealth only"
+is "left out and why: another clinician" "$(why "$w_other")" "clinician: asked for Sam Okafor LCSW"
+is "left out and why: not insurance-verified, and freed this slot" "$(why "$w_new")" "not insurance-verified yet (referral); the patient whose appointment this was"
+is "... and nobody else (P100 twice)" "$(jq '.excluded | length' "$T/rank.json")" 4
+check "... in the text too" sh -c "'$ROI' -C '$h' waitlist offer $slot | grep -q '^  $w_video .*modality: telehealth only'"
 
 # -- offers: one at a time, told by text, declined, expired, accepted
 R waitlist offer "$slot" --to "$w_video" > /dev/null 2>&1
@@ -139,3 +145,34 @@ is "median days from referral to intake" "$(jq -r '"\(.waitlist.intakes) \(.wait
 check "declined and referred out leave the list" R waitlist advance "$w_other" --to referred_out --note "needs a higher level of care"
 is "open entries" "$(R waitlist list --json | jq length)" 5
 is "all entries with --all" "$(R waitlist list --all --json | jq length)" 7
+
+# -- one clinician, one identity: the schedule's "Dana Lee" or "D. Lee" and
+# the paneling module's "Dana Lee, PhD" (NPI 1234567893)
+R panel provider add "Dana Lee, PhD" --npi 1234567893 > /dev/null || not_ok "panel provider add"
+R panel app add 1234567893 aetna --date 2026-01-05 > /dev/null || not_ok "panel app add"
+d=10
+for st in caqh_ready submitted in_review approved contracted; do
+	R panel app move 1234567893 aetna $st --date 2026-01-$d > /dev/null 2>&1 || not_ok "panel: $st"
+	d=$((d + 4))
+done
+R panel app move 1234567893 aetna effective --date 2026-02-01 > /dev/null 2>&1 || not_ok "panel: effective"
+R waitlist advance "$w_new" > /dev/null
+R waitlist advance "$w_new" --answer reason=intake > /dev/null
+check "an Aetna patient for any clinician" R waitlist advance "$w_new" --payer Aetna
+lee=$(R appt add --patient P101 --clinician "D. Lee" --start "2026-03-20 09:00")
+check "D. Lee's slot is freed" R appt status "$lee" cancelled
+net() { R waitlist offer "$1" --json | jq -r ".candidates[] | select(.entry == \"$w_new\") | .$2"; }
+is "D. Lee, linked to nobody: network unknown, never guessed" "$(net "$lee" network)" unknown
+check "roi status names the unlinked clinician" sh -c "'$ROI' -C '$h' status | grep -q '^  D. Lee is linked to no paneling provider'"
+is "... in --json too" "$(R status --json | jq -r '[.clinicians_unlinked[].clinician] | join(",")')" "D. Lee"
+R appt clinician "D. Lee" --npi 1234567890 > /dev/null 2>&1
+is "a mistyped NPI is refused (usage)" $? 2
+check "linked by NPI" sh -c "'$ROI' -C '$h' appt clinician 'D. Lee' --npi 1234567893 | grep -q 'the paneling provider Dana Lee, PhD (by NPI)'"
+is "the waitlist's check uses the link: in network" "$(net "$lee" network)" in
+check "... saying why" sh -c "'$ROI' -C '$h' waitlist offer '$lee' --json | jq -r '.candidates[].network_why' | grep -q 'effective with Aetna since 2026-02-01'"
+is "D. Lee no longer unlinked" "$(R status --json | jq '.clinicians_unlinked | length')" 0
+dana=$(R appt add --patient P101 --clinician "Dana Lee" --start "2026-03-21 09:00")
+is "\"Dana Lee\" is \"Dana Lee, PhD\" by name" "$(R appt clinicians --json | jq -r '.[] | select(.name == "Dana Lee") | "\(.provider) \(.linked_by)"')" \
+    "Dana Lee, PhD name"
+check "Dana Lee's slot is freed" R appt status "$dana" cancelled
+is "... and in network for the waitlist" "$(net "$dana" network)" in

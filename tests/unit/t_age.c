@@ -2,8 +2,8 @@
  * t_age.c - age v1: keys, the C2SP/CCTV testkit, round trips, failures,
  * and interop with the stock age(1) in both directions
  *
- * The testkit is ../shared/vectors/age/testkit relative to the repo root
- * (tests run there), or $AGE_TESTKIT.  Every file is run except the 18 for
+ * The testkit is ../shared/vectors/age/testkit beside the checkout, found
+ * from the working folder or this program's (vectors.h), or $AGE_TESTKIT.  Every file is run except the 18 for
  * the ML-KEM hybrid recipient (hybrid*, armor_hybrid), which we do not
  * implement.  Interop is skipped with a note when age(1) is not installed.
  */
@@ -22,9 +22,10 @@
 #include <zlib.h>
 #include <cmocka.h>
 
+#include "vectors.h"
+
 #include "age.h"
 
-#define TESTKIT_DEFAULT	"../shared/vectors/age/testkit"
 #define TESTKIT_FILES	124	/* 143 files minus the 19 named hybrid* or armor_hybrid */
 
 /* known pairs from vectors/age/identities-derived.json (checked with age-keygen -y) */
@@ -132,9 +133,7 @@ hash_sink(void *arg, const unsigned char *p, size_t n)
 static const char *
 testkit_dir(void)
 {
-	const char *d = getenv("AGE_TESTKIT");
-
-	return d != NULL && *d != '\0' ? d : TESTKIT_DEFAULT;
+	return vectors_dir_of("AGE_TESTKIT", "age/testkit");
 }
 
 static unsigned char *
@@ -328,7 +327,8 @@ test_testkit(void **state)
 	DIR	*d;
 
 	if ((d = opendir(dir)) == NULL) {
-		print_error("cannot open the age testkit '%s' (set AGE_TESTKIT)\n", dir);
+		print_error("cannot open the age testkit '%s' (../shared/vectors beside the"
+		    " checkout, or set AGE_TESTKIT)\n", dir);
 		fail_msg("no testkit");
 	}
 	while ((de = readdir(d)) != NULL) {

@@ -5,7 +5,10 @@
  * over the log and of its checkpoint, one at a time), an entry deleted, duplicated,
  * moved or inserted, the log cut short or rewritten since an older
  * checkpoint, a checkpoint signed by another key; malformed lines get a
- * reason with the line number; inclusion proof bundles.
+ * reason with the line number; inclusion proof bundles; a checkpoint
+ * whose signature line is repeated or that carries a second key's
+ * signature, and a proof whose path count is wrong, each refused with the
+ * reason (issue 22).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -402,6 +405,98 @@ test_proof(void **state)
 	drop(&l);
 }
 
+/* proof_of - the inclusion proof bundle of entry s of l into b, with
+ * checkpoint cp; np hashes written (or none if nohash); its length */
+static size_t
+proof_of(char *b, const struct log *l, size_t s, const char *cp, size_t cplen, const char *count,
+    int nohash)
+{
+	unsigned char	path[MERKLE_MAXPATH][MERKLE_HASHBYTES];
+	char		b64[64];
+	size_t		np, n, i;
+
+	assert_int_equal(merkle_inclusion_proof((const unsigned char (*)[MERKLE_HASHBYTES])l->leaf,
+	    N, s - 1, path, &np), 0);
+	n = (size_t)sprintf(b, "%s\n%.*s", CHAIN_PROOF_TAG, (int)(l->off[s] - l->off[s - 1]),
+	    l->buf + l->off[s - 1]);
+	n += count ? (size_t)sprintf(b + n, "%s\n", count) : (size_t)sprintf(b + n, "%zu\n", np);
+	for (i = 0; i < np && !nohash; i++) {
+		sodium_bin2base64(b64, sizeof b64, path[i], MERKLE_HASHBYTES,
+		    sodium_base64_VARIANT_ORIGINAL);
+		n += (size_t)sprintf(b + n, "%s\n", b64);
+	}
+	memcpy(b + n, cp, cplen);
+	return n + cplen;
+}
+
+/* test_strict - what a C2SP note may carry but roi never writes: the
+ * signature line repeated, a second key's signature; a proof's path count
+ * that does not match (zero hashes: said, not "invalid signature") */
+static void
+test_strict(void **state)
+{
+	struct log		l;
+	struct chain_verdict	v;
+	struct chain_entry	e;
+	struct note_skey	both[2];
+	unsigned char		root[MERKLE_HASHBYTES];
+	char			*b = malloc(1 << 16), *body, *two, *rep, why[CHAIN_WHY], nw[NOTE_WHYLEN];
+	size_t			blen, tlen, n, sl;
+	uint64_t		size;
+	const char		*sig;
+	int			k;
+
+	assert_non_null(b);
+	build(&l, N, 9);
+	/* the signature line repeated, 2 to 11 times */
+	sig = l.cp + l.cplen - 1;
+	while (sig > l.cp && sig[-1] != '\n')
+		sig--;
+	sl = (size_t)(l.cp + l.cplen - sig);
+	rep = malloc(l.cplen + 11 * sl);
+	assert_non_null(rep);
+	memcpy(rep, l.cp, l.cplen);
+	for (k = 1; k <= 10; k++) {
+		memcpy(rep + l.cplen + (size_t)(k - 1) * sl, sig, sl);
+		assert_int_equal(verify(l.buf, l.len, rep, l.cplen + (size_t)k * sl, NULL, 0, &v), -1);
+		if (strstr(v.why, "repeated") == NULL)
+			fail_msg("signature line %d times: '%s'", k + 1, v.why);
+	}
+	/* a second signature by another key (a valid one: Go's Open takes it) */
+	merkle_root_of((const unsigned char (*)[MERKLE_HASHBYTES])l.leaf, N, root);
+	assert_int_equal(note_checkpoint_format(key.name, N, root, sizeof root, "", 0, &body, &blen,
+	    nw), 0);
+	both[0] = key;
+	both[1] = other;
+	assert_int_equal(note_sign(body, blen, NULL, 0, both, 2, &two, &tlen, nw), 0);
+	sodium_memzero(both, sizeof both);
+	assert_int_equal(verify(l.buf, l.len, two, tlen, NULL, 0, &v), -1);
+	if (strstr(v.why, "second signature") == NULL)
+		fail_msg("a second key's signature: '%s'", v.why);
+	/* ... and in a proof */
+	n = proof_of(b, &l, 77, two, tlen, NULL, 0);
+	assert_int_equal(chain_proof_verify(b, n, vkey, &e, &size, why), -1);
+	if (strstr(why, "second signature") == NULL)
+		fail_msg("a proof with a second key's signature: '%s'", why);
+	/* a proof of one entry of many that says it has no path hashes */
+	n = proof_of(b, &l, 77, l.cp, l.cplen, "0", 0);
+	assert_int_equal(chain_proof_verify(b, n, vkey, &e, &size, why), -1);
+	if (strstr(why, "line 4: a path hash more than line 3 says (0)") == NULL)
+		fail_msg("zero path hashes, the hashes there: '%s'", why);
+	n = proof_of(b, &l, 77, l.cp, l.cplen, "0", 1);
+	assert_int_equal(chain_proof_verify(b, n, vkey, &e, &size, why), -1);
+	if (strstr(why, "line 3: 0 path hashes, but entry 77 of a log of 200 entries needs 8") == NULL)
+		fail_msg("zero path hashes and none there: '%s'", why);
+	/* the good proof still holds */
+	n = proof_of(b, &l, 77, l.cp, l.cplen, NULL, 0);
+	assert_int_equal(chain_proof_verify(b, n, vkey, &e, &size, why), 0);
+	free(body);
+	free(two);
+	free(rep);
+	free(b);
+	drop(&l);
+}
+
 /* test_backdated - an entry whose TIME is before the one above it, chained
  * and signed as roi would sign it, is reported (the first one, by line) */
 static void
@@ -466,6 +561,7 @@ main(void)
 		cmocka_unit_test(test_checkpoints),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_proof),
+		cmocka_unit_test(test_strict),
 		cmocka_unit_test(test_backdated),
 		cmocka_unit_test(test_time),
 	};

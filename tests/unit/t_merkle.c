@@ -4,8 +4,8 @@
  * for every small tree, the compact range and its byte form, and one
  * tree of a million leaves
  *
- * Vectors are ../shared/vectors/merkle relative to the repo root (tests
- * run there), or $MERKLE_VECTORS.  Every file under
+ * Vectors are ../shared/vectors/merkle beside the checkout, found from
+ * the working folder or this program's (vectors.h), or $MERKLE_VECTORS.  Every file under
  * transparency-dev-testdata/inclusion and /consistency is run, except
  * consistency/additional/sizes-are-equal-one-and-proof-is-empty.json:
  * it expects success for sizes 1 -> 1 with two equal 12-byte "roots",
@@ -31,9 +31,10 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
+#include "vectors.h"
+
 #include "merkle.h"
 
-#define VECTORS_DEFAULT		"../shared/vectors/merkle"
 #define INCLUSION_FILES		98
 #define CONSISTENCY_FILES	98	/* of which 1 is skipped, see above */
 #define CONSISTENCY_SKIP	"consistency/additional/sizes-are-equal-one-and-proof-is-empty.json"
@@ -48,9 +49,7 @@ static int	ref_loaded;
 static const char *
 vectors_dir(void)
 {
-	const char *d = getenv("MERKLE_VECTORS");
-
-	return d != NULL && *d != '\0' ? d : VECTORS_DEFAULT;
+	return vectors_dir_of("MERKLE_VECTORS", "merkle");
 }
 
 static char *

@@ -96,9 +96,9 @@ setup(void **state)
 	conf("ok.sh");
 	write_file("p.csv", "id,first_name,last_name,dob,phone,email,preferred_channel,"
 	    "consent_sms,consent_email\n"
-	    "P1,Avery,Sample,1988-04-12,555-010-3001,a@example.org,sms,yes,no\n"
-	    "P2,Blake,Test,1975-09-30,555-010-3002,b@example.org,email,no,yes\n"
-	    "P3,Casey,Mock,1992-01-05,555-010-3003,,sms,no,no\n"
+	    "P1,Avery,Sample,1988-04-12,201-555-0131,a@example.org,sms,yes,no\n"
+	    "P2,Blake,Test,1975-09-30,201-555-0132,b@example.org,email,no,yes\n"
+	    "P3,Casey,Mock,1992-01-05,201-555-0133,,sms,no,no\n"
 	    "P4,Devon,Place,1969-07-19,,,phone,no,no\n", 0600);
 	return patient_import(st, hpath("p.csv"), &a, &u);
 }
@@ -429,7 +429,7 @@ test_send_retry(void **state)
 	assert_int_equal(q(sql), 2);			/* not yet: the delay doubled */
 	assert_true(noshow_check(st, home, t0 + 3 * NOSHOW_RETRY_SECS) >= 1);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM outreach_attempts WHERE appt_id = %lld AND"
-	    " outcome = 'sent' AND message LIKE 'Hi Avery, this is Fictional Counseling%%'",
+	    " outcome = 'sent' AND message LIKE 'Hi Avery, this is Fictional.%%'",
 	    (long long)a);
 	assert_int_equal(q(sql), 1);
 	snprintf(sql, sizeof sql, "SELECT state = 'open' AND send_channel = '' FROM outreach"
@@ -595,6 +595,8 @@ test_templates(void **state)
 		{ "[message]\nsubject = x\n", 0 },
 		{ "[msg]\nbody = x\n", 0 },
 		{ "[message]\nbody = About your medication\n", 0 },
+		{ "[message]\nbody = Hi, this is Lakeside Behavioral Health\n", 0 },
+		{ "[message]\nbody = Hi, this is Northside Addiction Services\n", 0 },
 	};
 	size_t i;
 
@@ -605,11 +607,43 @@ test_templates(void **state)
 	}
 }
 
+static void
+test_sender(void **state)
+{
+	static const struct { const char *name, *sender, *want; } cases[] = {
+		{ "Lakeside Family Practice", "", "Lakeside Family Practice" },
+		{ "Lakeside Behavioral Health", "", "Lakeside" },
+		{ "Lakeside Behavioral Health", "Lakeside Office", "Lakeside Office" },
+		{ "Lakeside", "Lakeside Recovery", "Lakeside" },	/* the sender names one */
+		{ "Hope & Recovery Counseling, LLC", "", "Hope" },
+		{ "Center for Mental Health", "", "Center" },
+		{ "Psychiatric Associates", "", "our office" },
+		{ "Dana Lee, PhD, Psychotherapy", "", "Dana Lee, PhD" },
+	};
+	struct config	c;
+	char		out[128];
+	size_t		i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		config_defaults(&c);
+		free(c.practice_name);
+		free(c.noshow_sender);
+		c.practice_name = strdup(cases[i].name);
+		c.noshow_sender = strdup(cases[i].sender);
+		if (strcmp(noshow_sender(&c, out, sizeof out), cases[i].want) != 0)
+			fail_msg("case %zu: '%s', want '%s'", i, out, cases[i].want);
+		config_release(&c);
+	}
+	assert_null(noshow_specialty("Lakeside Family Practice"));
+	assert_string_equal(noshow_specialty("Lakeside PSYCHIATRY"), "psych");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_times),
+		cmocka_unit_test(test_sender),
 		cmocka_unit_test(test_channel),
 		cmocka_unit_test(test_escalate_rule),
 		cmocka_unit_test(test_import_csv),

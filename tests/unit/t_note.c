@@ -4,8 +4,8 @@
  * substring/increment rule for key strings, run-time signing, and
  * damaged notes
  *
- * Vectors are ../shared/vectors/signed-note relative to the repo root
- * (tests run there), or $NOTE_VECTORS.  The number of cases run in each
+ * Vectors are ../shared/vectors/signed-note beside the checkout, found
+ * from the working folder or this program's (vectors.h), or $NOTE_VECTORS.  The number of cases run in each
  * group is asserted, so a missing or shortened file fails the test.
  *
  * Cases marked go_specific in golang-mod-note.json, and what we do:
@@ -46,16 +46,15 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "vectors.h"
+
 #include "note.h"
 
-#define VECTORS_DEFAULT	"../shared/vectors/signed-note"
 
 static const char *
 vectors_dir(void)
 {
-	const char *d = getenv("NOTE_VECTORS");
-
-	return d != NULL && *d != '\0' ? d : VECTORS_DEFAULT;
+	return vectors_dir_of("NOTE_VECTORS", "signed-note");
 }
 
 static json_t *

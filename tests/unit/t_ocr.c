@@ -1430,6 +1430,92 @@ read_drawn(const char *name, int drawn, struct ocr_page *pg)
  * a text page, text as outlines: the words the text layer has are kept
  * (their boxes are the glyphs'), the scan's words are added.
  */
+/* numbered tags: beside their box, over no box and no other tag */
+static void
+t_label_spot(void **state)
+{
+	static const struct {
+		const char	*name;
+		int		box[4];
+		int		want[4];
+	} cases[] = {
+		{ "above the top left corner", { 100, 100, 300, 120 }, { 100, 86, 120, 100 } },
+		{ "at the top of the page: left of it", { 100, 5, 300, 25 }, { 80, 5, 100, 19 } },
+		{ "top left of the page: below it", { 0, 0, 300, 20 }, { 0, 20, 20, 34 } },
+		{ "the whole page: in its corner", { 0, 0, 850, 1100 }, { 0, 0, 20, 14 } },
+	};
+	/* two boxes on neighbouring lines and the tag placed for the first */
+	static const int boxes[2][4] = { { 100, 100, 300, 120 }, { 100, 122, 300, 142 } };
+	static const int taken[1][4] = { { 100, 86, 120, 100 } };
+	int	out[4], k;
+	size_t	i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		ocr_label_spot(cases[i].box, &cases[i].box, 1, NULL, 0, 850, 1100, 20, 14, NULL, NULL,
+		    out);
+		if (memcmp(out, cases[i].want, sizeof out) != 0)
+			fail_msg("%s: %d,%d,%d,%d", cases[i].name, out[0], out[1], out[2], out[3]);
+	}
+	/* the second line's tag: not above it (the first box is there), not
+	 * over the first tag: to its left */
+	ocr_label_spot(boxes[1], boxes, 2, taken, 1, 850, 1100, 20, 14, NULL, NULL, out);
+	assert_int_equal(out[0], 80);
+	assert_int_equal(out[1], 122);
+	for (k = 0; k < 2; k++)
+		assert_false(out[0] < boxes[k][2] && boxes[k][0] < out[2] && out[1] < boxes[k][3] &&
+		    boxes[k][1] < out[3]);
+	/* a crowd of boxes in a column at the left edge: no two tags meet */
+	{
+		int	col[10][4], tags[10][4], a, b;
+
+		for (k = 0; k < 10; k++) {
+			col[k][0] = 0;
+			col[k][1] = 200 + 16 * k;
+			col[k][2] = 400;
+			col[k][3] = 214 + 16 * k;
+		}
+		for (k = 0; k < 10; k++)
+			ocr_label_spot(col[k], (const int (*)[4])col, 10, (const int (*)[4])tags, k,
+			    850, 1100, 20, 14, NULL, NULL, tags[k]);
+		for (a = 0; a < 10; a++)
+			for (b = a + 1; b < 10; b++)
+				if (tags[a][0] < tags[b][2] && tags[b][0] < tags[a][2] &&
+				    tags[a][1] < tags[b][3] && tags[b][1] < tags[a][3])
+					fail_msg("tags %d and %d meet", a, b);
+	}
+}
+
+/* the numbers drawn: the tag of #7 is white with red in it, beside its box */
+static void
+t_preview_labels(void **state)
+{
+	static const float fill[2][4] = { { 60, 150, 560, 170 }, { 60, 172, 560, 192 } };
+	static const int labels[2] = { 7, 12 };
+	const float s = 100 / 72.0f;
+	struct ocr *o = NULL;
+	char	why[OCR_WHY];
+	l_int32	x, y, r, g, b, red = 0, x0, y0;
+	PIX	*pix;
+
+	assert_int_equal(ocr_open(&o, fx("text.pdf"), NULL, why, sizeof why), OCR_OK);
+	if (ocr_page_preview_labels(o, 1, 100, fill, labels, 2, 0xff0000, NULL, NULL, 0, 0,
+	    fx("labels.png"), why, sizeof why) != OCR_OK)
+		fail_msg("preview: %s", why);
+	ocr_close(o);
+	pix = pixRead(fx("labels.png"));
+	assert_non_null(pix);
+	/* #7's tag sits just above its box's top left corner */
+	x0 = (l_int32)(60 * s);
+	y0 = (l_int32)(150 * s);
+	for (y = y0 - 14; y < y0; y++)
+		for (x = x0; x < x0 + 12; x++) {
+			pixGetRGBPixel(pix, x, y, &r, &g, &b);
+			red += r > 200 && g < 60 && b < 60;
+		}
+	assert_true(red > 20);
+	pixDestroy(&pix);
+}
+
 static void
 t_drawn_uncovered(void **state)
 {
@@ -1584,6 +1670,8 @@ main(void)
 		cmocka_unit_test(t_mem_limit),
 		cmocka_unit_test(t_mem_ceiling),
 		cmocka_unit_test(t_preview),
+		cmocka_unit_test(t_label_spot),
+		cmocka_unit_test(t_preview_labels),
 		cmocka_unit_test(t_drawn_uncovered),
 		cmocka_unit_test(t_drawn_record),
 		cmocka_unit_test(t_drawn_characters),

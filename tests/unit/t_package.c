@@ -1,6 +1,11 @@
 /* t_package.c - a release package: what goes in comes out, for every
  * recipient and with the stock tools (age -d, tar -t); 0600; its SHA-256;
- * a bad name refused with nothing published and no plain tar left behind */
+ * a bad name refused with nothing published and no plain tar left behind;
+ * package_unpack (roi release open) refuses a hostile tar -- a name with
+ * control characters, a name twice, no file at all -- before it writes
+ * anything (issue 22) */
+#include <archive.h>
+#include <archive_entry.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -119,12 +124,88 @@ test_bad_name(void **state)
 	assert_string_equal(run(cmd), "");
 }
 
+/* tar_of - a pax tar at path holding the files names[] ("NAME/" a folder) */
+static void
+tar_of(const char *path, const char *const *names, int n)
+{
+	struct archive		*a = archive_write_new();
+	struct archive_entry	*e;
+	int			i;
+
+	assert_non_null(a);
+	assert_int_equal(archive_write_set_format_pax_restricted(a), ARCHIVE_OK);
+	assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
+	for (i = 0; i < n; i++) {
+		size_t	len = strlen(names[i]);
+		int	dir = len && names[i][len - 1] == '/';
+
+		e = archive_entry_new();
+		archive_entry_set_pathname(e, names[i]);
+		archive_entry_set_filetype(e, dir ? AE_IFDIR : AE_IFREG);
+		archive_entry_set_perm(e, 0600);
+		archive_entry_set_size(e, dir ? 0 : 2);
+		/* ARCHIVE_WARN: a name the C locale cannot convert goes in as bytes */
+		assert_true(archive_write_header(a, e) >= ARCHIVE_WARN);
+		if (!dir)
+			assert_int_equal(archive_write_data(a, "x\n", 2), 2);
+		archive_entry_free(e);
+	}
+	assert_int_equal(archive_write_close(a), ARCHIVE_OK);
+	archive_write_free(a);
+}
+
+static void
+test_unpack_hostile(void **state)
+{
+	static const struct {
+		const char	*what;
+		const char	*names[3];
+		int		n;
+	} cases[] = {
+		{ "an escape sequence", { "C-1/a.pdf", "C-1/\033[2Jb.pdf" }, 2 },
+		{ "a newline", { "C-1/a.pdf", "C-1/b\n.pdf" }, 2 },
+		{ "a right-to-left override", { "C-1/a.pdf", "C-1/fdp\xe2\x80\xae" "b.pdf" }, 2 },
+		{ "a byte not UTF-8", { "C-1/a.pdf", "C-1/\xff.pdf" }, 2 },
+		{ "a name twice", { "C-1/a.pdf", "C-1/b.pdf", "C-1/a.pdf" }, 3 },
+		{ "a file where a folder was", { "C-1/", "C-1/a.pdf", "C-1" }, 3 },
+		{ "an empty tar", { NULL }, 0 },
+		{ "folders only", { "C-1/" }, 1 },
+		{ "'..' after a good name", { "C-1/a.pdf", "C-1/../../b.pdf" }, 2 },
+	};
+	char	tar[512], dir[512], cmd[1100];
+	size_t	i;
+	int	n;
+
+	snprintf(tar, sizeof tar, "%s/hostile.tar", home);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		print_message("%s\n", cases[i].what);
+		snprintf(dir, sizeof dir, "%s/open%zu", home, i);
+		assert_int_equal(mkdir(dir, 0700), 0);
+		tar_of(tar, cases[i].names, cases[i].n);
+		assert_int_equal(package_unpack(tar, dir, &n, NULL), -1);
+		/* refused before anything is written */
+		snprintf(cmd, sizeof cmd, "find '%s' -mindepth 1 | wc -l", dir);
+		assert_string_equal(run(cmd), "0\n");
+	}
+	/* and a good one still opens: a folder may be named twice */
+	{
+		const char *const good[] = { "C-1/", "C-1/a.pdf", "C-1/", "C-1/b.pdf" };
+
+		snprintf(dir, sizeof dir, "%s/opengood", home);
+		assert_int_equal(mkdir(dir, 0700), 0);
+		tar_of(tar, good, 4);
+		assert_int_equal(package_unpack(tar, dir, &n, NULL), 0);
+		assert_int_equal(n, 2);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_bad_name),
+		cmocka_unit_test(test_unpack_hostile),
 	};
 	char	p[512];
 	int	rc;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "part2.h"
@@ -44,6 +45,36 @@ test_parse_errors(void **state)
 	    "t", &r), 0);
 	assert_int_equal(part2_count(r), 1);
 	part2_free(r);
+}
+
+/* test_error_line - an error about a category names the category's line,
+ * not the end of the file (issue 22) */
+static void
+test_error_line(void **state)
+{
+	struct part2_rules *r;
+	char	path[] = "/tmp/t_part2.err.XXXXXX", got[512] = "";
+	int	fd = mkstemp(path), saved = dup(2);
+	FILE	*fp;
+
+	assert_true(fd != -1 && saved != -1);
+	fflush(stderr);
+	assert_int_equal(dup2(fd, 2), 2);
+	assert_int_equal(part2_parse("category a\nterm x \\bx\\b\ncategory empty\nlabel E\n\n"
+	    "# more below\ncategory b\nterm y \\by\\b\n", "test.rules", &r), -1);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	assert_null(r);
+	fp = fdopen(fd, "r");
+	assert_non_null(fp);
+	rewind(fp);
+	if (fgets(got, sizeof got, fp) == NULL)
+		got[0] = '\0';
+	fclose(fp);
+	unlink(path);
+	if (strstr(got, "test.rules:3: category empty has no term lines") == NULL)
+		fail_msg("got '%s'", got);
 }
 
 /* found - the rule ids of the hits in text, "category/rule" joined by spaces */
@@ -228,6 +259,9 @@ test_negation_scope(void **state)
 		{ "No cravings for alcohol.", "" },
 		{ "Denies heroin, fentanyl or cocaine use.", "" },
 		{ "Negative for fentanyl.", "" },
+		/* "negative" after the term, on its line: its result (issue 22) */
+		{ "Fentanyl: negative", "" },
+		{ "UDS: heroin negative, cocaine negative.", "" },
 		{ "No history of alcohol withdrawal.", "" },
 	};
 
@@ -432,6 +466,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_error_line),
 		cmocka_unit_test(test_scan),
 		cmocka_unit_test(test_oud_only),
 		cmocka_unit_test(test_negation_scope),

@@ -98,7 +98,7 @@ test_import_all_or_nothing(void **state)
 	/* one bad line among good ones: nothing imported */
 	assert_int_equal(patient_import(st, csv("bad.csv",
 	    "id,first_name,last_name,dob,preferred_channel,email,phone\n"
-	    "P1,Jordan,Sample,07/22/1985,sms,j@example.org,555-010-1111\n"
+	    "P1,Jordan,Sample,07/22/1985,sms,j@example.org,201-555-0111\n"
 	    "P2,Alex,Testperson,1979-13-02,phone,,\n"		/* bad date */
 	    "P3,,Nobody,1979-01-02,,,\n"			/* no first name */
 	    "P4,Sam,Else,1979-01-02,pigeon,,\n"		/* bad channel */
@@ -128,6 +128,42 @@ test_import_all_or_nothing(void **state)
 	assert_int_equal(a, 0);
 	assert_int_equal(u, 1);
 	assert_int_equal(store_int(st, "SELECT count(*) FROM patients", -1), 5);
+}
+
+static void
+test_phone_e164(void **state)
+{
+	static const struct { const char *in, *want; } cases[] = {
+		{ "(201) 555-0111", "+12015550111" },
+		{ "201.555.0111", "+12015550111" },
+		{ "1-201-555-0111", "+12015550111" },
+		{ " 201 555 0111", "+12015550111" },
+		{ "+1 (201) 555-0111", "+12015550111" },
+		{ "+44 20 7946 0018", "+442079460018" },
+		{ "+12015550111", "+12015550111" },
+		{ "555-0111", NULL },			/* seven digits */
+		{ "555-010-1111", NULL },		/* exchange starting 0 */
+		{ "101-555-0111", NULL },		/* area code starting 1 */
+		{ "2-201-555-0111", NULL },		/* 11 digits not starting 1 */
+		{ "201-555-0111 x4", NULL },		/* an extension */
+		{ "201-555-CALL", NULL },		/* letters */
+		{ "+1 101 555 0111", NULL },		/* +1, not NANP */
+		{ "+0 201 555 0111", NULL },		/* no such country code */
+		{ "+123", NULL },			/* too short */
+		{ "+1234567890123456", NULL },		/* too long */
+		{ "", NULL },
+	};
+	char	out[PATIENT_E164LEN], why[160];
+	size_t	i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int rc = patient_phone_e164(cases[i].in, out, why, sizeof why);
+
+		if (cases[i].want == NULL ? rc != -1 : rc != 0 || strcmp(out, cases[i].want) != 0)
+			fail_msg("case %zu '%s': rc %d, '%s'", i, cases[i].in, rc, out);
+		if (rc == -1 && strstr(why, "0111") != NULL)
+			fail_msg("case %zu: the reason repeats the number", i);
+	}
 }
 
 static void
@@ -173,6 +209,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dob),
 		cmocka_unit_test(test_import_all_or_nothing),
+		cmocka_unit_test(test_phone_e164),
 		cmocka_unit_test(test_match),
 	};
 

@@ -191,6 +191,31 @@ test_page_failures_quarantine_doc(void **state)
 	assert_int_equal(access(spool_path(p, home, "quarantine/three.pdf"), F_OK), 0);
 }
 
+/* test_quarantine_settles_pages - a page that fails for good while another
+ * worker reads the next one: the document is quarantined and no page row
+ * stays 'running' with a worker's token and pid (issue 22, item 4) */
+static void
+test_quarantine_settles_pages(void **state)
+{
+	int64_t	a = drop("ghost.pdf", "ghost-pages"), doc;
+	int	dup;
+
+	assert_int_equal(queue_intake_accept(st, a, "ee55", 11, "pdf", 3, 0, &doc, &dup), 0);
+	assert_int_equal(queue_publish(st, home, a), 0);
+	assert_int_equal(queue_page_claim(st, doc, 501), 1);	/* this worker's page fails */
+	assert_int_equal(queue_page_claim(st, doc, 502), 2);	/* another is being read */
+	assert_int_equal(queue_doc_quarantine(st, home, doc, "page 1: cannot be rendered"), 0);
+	assert_int_equal(q("SELECT count(*) FROM documents WHERE id = %lld AND state = 'quarantine'",
+	    (long long)doc), 1);
+	assert_int_equal(q("SELECT count(*) FROM pages WHERE doc_id = %lld AND (state = 'running'"
+	    " OR owner IS NOT NULL OR pid IS NOT NULL)", (long long)doc), 0);
+	/* the pages that were being read say why they were not */
+	assert_int_equal(q("SELECT count(*) FROM pages WHERE doc_id = %lld AND last_error ="
+	    " 'page 1: cannot be rendered'", (long long)doc), 2);
+	/* and the other worker's late result is not taken */
+	assert_int_equal(queue_page_claim(st, doc, 503), 0);
+}
+
 static void
 test_recover(void **state)
 {
@@ -254,6 +279,7 @@ main(void)
 		cmocka_unit_test(test_pages_and_finish),
 		cmocka_unit_test(test_retry_then_quarantine),
 		cmocka_unit_test(test_page_failures_quarantine_doc),
+		cmocka_unit_test(test_quarantine_settles_pages),
 		cmocka_unit_test(test_recover),
 		cmocka_unit_test(test_machine_failure_not_counted),
 	};

@@ -1,0 +1,116 @@
+# roi-completion.bash - bash completion for roi (installed by make install
+# as PREFIX/share/bash-completion/completions/roi)
+#
+# Completes the commands, their subcommands and options, and the names
+# roi knows: case ids (roi case list --json) where a CASE goes, recipient
+# names where a recipient goes (review approve --to, recipient alias).
+# The home is the -C DIR on the line, else ROI_HOME, else the current
+# folder, as roi takes it.  Nothing is written; a roi that cannot answer
+# (no home yet) completes nothing.
+
+_roi_commands="init run status doc case auth rules review recipient release log patient panel appt noshow waitlist backup restore purge help version"
+
+# _roi_subcommands CMD - the words that may follow CMD
+_roi_subcommands()
+{
+	case $1 in
+	doc)		echo "list show text" ;;
+	case)		echo "list show attach" ;;
+	auth)		echo "show" ;;
+	rules)		echo "check" ;;
+	review)		echo "list show redact keep approve reject withhold include confirm-patient tpo" ;;
+	recipient)	echo "add alias list" ;;
+	release)	echo "list open resend confirm" ;;
+	log)		echo "verify show prove pubkey accounting add request requests" ;;
+	patient)	echo "import list show match flag unflag" ;;
+	panel)		echo "status due notify provider payer app export import" ;;
+	appt)		echo "import add list show status clinician clinicians" ;;
+	noshow)		echo "queue mark show draft send attempt reschedule close escalations ack check report" ;;
+	waitlist)	echo "add list show advance offer answer" ;;
+	help)		echo "$_roi_commands" ;;
+	esac
+}
+
+# _roi_run ARGS... - roi on the home of the line being completed, quietly
+_roi_run()
+{
+	local i
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		if [[ ${COMP_WORDS[i]} == -C ]]; then
+			roi -C "${COMP_WORDS[i + 1]}" "$@" 2> /dev/null
+			return
+		fi
+	done
+	roi "$@" 2> /dev/null
+}
+
+# _roi_cases - the case ids of the home ("C-1 C-2 ...")
+_roi_cases()
+{
+	_roi_run case list --json | sed -n 's/.*"case": *"\(C-[0-9]*\)".*/\1/p'
+}
+
+# _roi_recipients - recipient names, one a line (they may hold blanks)
+_roi_recipients()
+{
+	_roi_run recipient list --json | sed -n 's/^ *"name": *"\(.*\)",\{0,1\}$/\1/p'
+}
+
+# _roi_names LIST - COMPREPLY from newline-separated names, quoted for the line
+_roi_names()
+{
+	local cur=$1 n
+	local IFS=$'\n'
+	COMPREPLY=()
+	for n in $2; do
+		[[ $n == "$cur"* ]] && COMPREPLY+=("$(printf '%q' "$n")")
+	done
+}
+
+_roi()
+{
+	local cur prev cmd sub i
+	COMPREPLY=()
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD - 1]}
+	# the command and subcommand: the first words that are not -C DIR
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		-C) ((i++)) ;;
+		-*) ;;
+		*)	if [[ -z $cmd ]]; then cmd=${COMP_WORDS[i]}
+			elif [[ -z $sub ]]; then sub=${COMP_WORDS[i]}; fi ;;
+		esac
+	done
+	if [[ $prev == -C ]]; then
+		COMPREPLY=($(compgen -d -- "$cur"))
+		return
+	fi
+	if [[ -z $cmd ]]; then
+		COMPREPLY=($(compgen -W "$_roi_commands -C --help --version" -- "$cur"))
+		return
+	fi
+	if [[ -z $sub && -n $(_roi_subcommands "$cmd") ]]; then
+		COMPREPLY=($(compgen -W "$(_roi_subcommands "$cmd") --help" -- "$cur"))
+		return
+	fi
+	# a recipient's name
+	if [[ ( $cmd == review && $prev == --to ) || ( $cmd == recipient && $sub == alias ) ]]; then
+		_roi_names "$cur" "$(_roi_recipients)"
+		return
+	fi
+	# a case id, as the first argument of the commands that take one
+	case $cmd/$sub in
+	review/show|review/redact|review/keep|review/approve|review/reject|review/withhold|\
+	review/include|review/confirm-patient|review/tpo|case/show|case/attach|auth/show|release/resend|release/confirm)
+		if [[ $prev == "$sub" && $cur != -* ]]; then
+			COMPREPLY=($(compgen -W "$(_roi_cases)" -- "$cur"))
+			return
+		fi ;;
+	esac
+	case $cmd in
+	init|backup|restore|release|rules|patient|appt|case|panel)
+		COMPREPLY=($(compgen -f -- "$cur")) ;;
+	esac
+}
+complete -F _roi roi
