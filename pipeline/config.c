@@ -65,6 +65,12 @@ static const struct key keys[] = {
 	{ "release", "output",		K_OUTPUT, S(release_output), 0, 0 },
 	{ "release", "label",		K_LABEL, S(release_label), 0, 0 },
 	{ "retention", "years",		K_INT, S(retention_years), CONFIG_RETENTION_MIN, 100 },
+	{ "delivery", "fax_command",	K_STR, S(fax_command), 0, 0 },
+	{ "delivery", "fax_status_command", K_STR, S(fax_status_command), 0, 0 },
+	{ "delivery", "fax_timeout",	K_INT, S(fax_timeout), 5, 3600 },
+	{ "delivery", "fax_attempts",	K_INT, S(fax_attempts), 1, 20 },
+	{ "delivery", "fax_retry_minutes", K_INT, S(fax_retry_minutes), 1, 1440 },
+	{ "delivery", "fax_confirm_hours", K_INT, S(fax_confirm_hours), 1, 720 },
 	{ "backup", "recipient",	K_STR, S(backup_recipient), 0, 0 },
 };
 #undef S
@@ -116,6 +122,12 @@ config_defaults(struct config *cfg)
 	set_str(&cfg->release_output, "pixels");
 	set_str(&cfg->release_label, "REDACTED");
 	cfg->retention_years = CONFIG_RETENTION_MIN;
+	set_str(&cfg->fax_command, "");
+	set_str(&cfg->fax_status_command, "");
+	cfg->fax_timeout = 120;
+	cfg->fax_attempts = 3;
+	cfg->fax_retry_minutes = 10;
+	cfg->fax_confirm_hours = 24;
 	set_str(&cfg->backup_recipient, "");
 }
 
@@ -247,6 +259,8 @@ config_release(struct config *cfg)
 	free(cfg->part2_own_sud);
 	free(cfg->release_output);
 	free(cfg->release_label);
+	free(cfg->fax_command);
+	free(cfg->fax_status_command);
 	free(cfg->backup_recipient);
 	memset(cfg, 0, sizeof *cfg);
 }
@@ -371,6 +385,29 @@ config_template(void)
 	    "# originals and packages; at least 6 (45 CFR 164.530(j)); a state\n"
 	    "# law or a minor patient may call for longer\n"
 	    "years = 6\n"
+	    "\n"
+	    "[delivery]\n"
+	    "# how a fax release leaves: the practice's fax server's send command,\n"
+	    "# run without a shell; NUMBER becomes the recipient's fax number and\n"
+	    "# FILE the PDF in outbox/fax/.  For HylaFAX:\n"
+	    "#   fax_command = sendfax -n -d NUMBER FILE\n"
+	    "# empty: the PDF waits in outbox/fax/ for a person to fax it\n"
+	    "fax_command =\n"
+	    "# how roi learns whether a sent fax went through: JOBID becomes the\n"
+	    "# job id the send command printed; the line of that job is read\n"
+	    "# (HylaFAX's state letter: D done, F failed).  For HylaFAX:\n"
+	    "#   fax_status_command = faxstat -s -d\n"
+	    "# empty: a fax the server accepted counts as sent, never confirmed\n"
+	    "fax_status_command =\n"
+	    "# seconds either command may run before it is stopped (a failed try)\n"
+	    "fax_timeout = 120\n"
+	    "# tries of one fax (busy, failed) before a person is needed, and the\n"
+	    "# minutes before the second try (doubling each time)\n"
+	    "fax_attempts = 3\n"
+	    "fax_retry_minutes = 10\n"
+	    "# a sent fax the server has not called done or failed after this many\n"
+	    "# hours needs a person\n"
+	    "fax_confirm_hours = 24\n"
 	    "\n"
 	    "[backup]\n"
 	    "# the age public key(s) roi backup encrypts to, e.g.\n"

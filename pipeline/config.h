@@ -50,6 +50,13 @@ struct config {
 	char	*release_label;		/* [release] label drawn in every box ("REDACTED") */
 	int	retention_years;	/* [retention] years: originals and packages kept
 					 * at least this long (45 CFR 164.530(j): 6) */
+	char	*fax_command;	/* [delivery] sends a fax release: NUMBER, FILE
+				 * replaced; "" = faxed by a person, as before */
+	char	*fax_status_command;	/* asks how job JOBID went ("" = not asked) */
+	int	fax_timeout;		/* seconds either command may run */
+	int	fax_attempts;		/* tries of one fax before a person is needed */
+	int	fax_retry_minutes;	/* first wait before another try (doubling) */
+	int	fax_confirm_hours;	/* a sent fax not done by then needs a person */
 	char	*backup_recipient;	/* [backup] recipient: age1... keys backups are
 					 * encrypted to ("" = not encrypted), ", " between */
 };

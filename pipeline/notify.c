@@ -65,22 +65,75 @@ notify_argv(const char *cmd, char *buf, size_t len, char **argv, int max)
 	return n;
 }
 
+/*
+ * fill - word with every NAME of subst (pairs NAME, VALUE, NULL-ended)
+ * replaced by its VALUE, into dst; -1 when it does not fit
+ */
+static int
+fill(const char *word, const char *const *subst, char *dst, size_t len)
+{
+	size_t		j = 0, l;
+	const char *const *p;
+
+	if (len == 0)
+		return -1;
+	while (*word) {
+		for (p = subst; p && *p; p += 2)
+			if (strncmp(word, p[0], strlen(p[0])) == 0)
+				break;
+		if (p && *p) {
+			l = strlen(p[1]);
+			if (j + l >= len)
+				return -1;
+			memcpy(dst + j, p[1], l);
+			j += l;
+			word += strlen(p[0]);
+			continue;
+		}
+		if (j + 1 >= len)
+			return -1;
+		dst[j++] = *word++;
+	}
+	dst[j] = '\0';
+	return 0;
+}
+
 /* notify_run - see notify.h */
 int
 notify_run(const char *command, const char *arg, const char *msg, size_t len, int timeout_s,
     char *why, size_t whylen)
 {
+	return notify_exec(command, NULL, arg, msg, len, timeout_s, NULL, 0, why, whylen);
+}
+
+/* notify_exec - see notify.h */
+int
+notify_exec(const char *command, const char *const *subst, const char *arg, const char *msg,
+    size_t len, int timeout_s, char *output, size_t outlen, char *why, size_t whylen)
+{
 	char		buf[2048], *argv[NOTIFY_MAXARGS + 1], out[4096], last[300] = "";
-	int		mfd = -1, pfd[2] = { -1, -1 }, status = 0, rc = -1, killed = 0, n;
-	size_t		olen = 0, off;
+	char		words[4096];
+	int		mfd = -1, pfd[2] = { -1, -1 }, status = 0, rc = -1, killed = 0, n, i;
+	size_t		olen = 0, off, used = 0;
 	ssize_t		w;
 	int64_t		deadline;
 	pid_t		pid;
 
+	if (output && outlen)
+		output[0] = '\0';
 	if ((n = notify_argv(command ? command : "", buf, sizeof buf, argv, NOTIFY_MAXARGS)) < 1) {
-		snprintf(why, whylen, "the notify command in roi.conf is empty or cannot be split"
+		snprintf(why, whylen, "the command in roi.conf is empty or cannot be split"
 		    " into words");
 		return -1;
+	}
+	/* the placeholders (NUMBER, FILE, ...) inside each word; never argv[0] */
+	for (i = 1; subst && i < n; i++) {
+		if (fill(argv[i], subst, words + used, sizeof words - used) == -1) {
+			snprintf(why, whylen, "the command in roi.conf is too long");
+			return -1;
+		}
+		argv[i] = words + used;
+		used += strlen(words + used) + 1;
 	}
 	if (arg != NULL) {		/* e.g. the number an SMS command sends to */
 		argv[n++] = (char *)arg;
@@ -127,9 +180,9 @@ notify_run(const char *command, const char *arg, const char *msg, size_t len, in
 			killed = 1;
 			break;
 		}
-		if (poll(&p, 1, (int)left) == -1) {
-			if (errno == EINTR)
-				continue;
+		if ((r = poll(&p, 1, (int)left)) <= 0) {
+			if (r == 0 || errno == EINTR)
+				continue;	/* the time limit is checked above */
 			break;
 		}
 		if (olen == sizeof out)		/* keep the tail */
@@ -161,6 +214,8 @@ notify_run(const char *command, const char *arg, const char *msg, size_t len, in
 		    WEXITSTATUS(status), *last ? ": " : "", last);
 	else
 		snprintf(why, whylen, "'%s' was killed by signal %d", argv[0], WTERMSIG(status));
+	if (output && outlen)
+		snprintf(output, outlen, "%.*s", (int)olen, out);
 out:
 	if (mfd != -1)
 		close(mfd);

@@ -584,6 +584,34 @@ static const char *const migrations[] = {
 	"  created_at INTEGER NOT NULL,"
 	"  created_by TEXT NOT NULL"
 	");",
+	/* 18 -> 19: delivery (delivery.h): each attempt to send a release
+	 * and how it ended, who asked, the number dialled, the fax server's
+	 * job.  round: a resend starts a new round of tries.  due_at (the
+	 * clock roi believes, clock.h): a failed try's next try, a sent fax's
+	 * last wait for its answer.  Fax releases made before this are marked
+	 * 'manual' (a person faxed them): never sent again unless resent */
+	"CREATE TABLE deliveries ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
+	"  round INTEGER NOT NULL,"
+	"  channel TEXT NOT NULL CHECK (channel IN ('fax','email','sftp')),"
+	"  state TEXT NOT NULL CHECK (state IN ('manual','queued','sending','sent',"
+	"    'confirmed','failed','unknown')),"
+	"  dest TEXT NOT NULL DEFAULT '',"		/* the number dialled */
+	"  file TEXT NOT NULL DEFAULT '',"		/* outbox/..., as sent */
+	"  job TEXT NOT NULL DEFAULT '',"		/* the fax server's job id */
+	"  detail TEXT NOT NULL DEFAULT '',"		/* why it failed, the server's line */
+	"  who TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"		/* the real clock from here on */
+	"  sent_at INTEGER,"
+	"  done_at INTEGER,"
+	"  due_at INTEGER NOT NULL DEFAULT 0"
+	");"
+	"CREATE INDEX deliveries_case ON deliveries(case_id, id);"
+	"INSERT INTO deliveries (case_id, round, channel, state, file, detail, who, created_at)"
+	"  SELECT case_id, 1, 'fax', 'manual', outbox, 'released before roi tracked delivery',"
+	"  'roi', coalesce(released_at, created_at) FROM releases WHERE state = 'released'"
+	"  AND outbox LIKE 'outbox/fax/%';",
 };
 
 #define NMIGRATIONS	((int)(sizeof migrations / sizeof migrations[0]))

@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #define STORE_FILE	"roi.db"
-#define STORE_VERSION	18
+#define STORE_VERSION	19
 
 struct store;
 

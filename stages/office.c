@@ -1,12 +1,15 @@
 /*
  * office.c - the office jobs of the stage table: run by the supervisor
  * every period as child processes, like the stages, so a failure or a
- * slow notify command never stops the intake of faxes
+ * slow notify or fax command never stops the intake of faxes
  *
- * SECURITY: parses nothing untrusted (the store and roi.conf); runs the
- * [notify] commands, without a shell, so it is not confined (SB_TRUSTED).
+ * SECURITY: parses nothing untrusted (the store and roi.conf; a fax
+ * server's answers are only searched for a job's line); runs the [notify]
+ * and [delivery] commands, without a shell, so it is not confined
+ * (SB_TRUSTED).
  */
 #include "clock.h"
+#include "delivery.h"
 #include "msg.h"
 #include "noshow.h"
 #include "panel.h"
@@ -38,4 +41,16 @@ int
 stage_panel_main(int argc, char **argv)
 {
 	return office(argc, argv, panel_notify_due, "credentialing", "notice", "sent");
+}
+
+/* roi-delivery --home DIR: fax releases sent, retried, confirmed (delivery.h) */
+int
+stage_delivery_main(int argc, char **argv)
+{
+	struct stage_ctx ctx;
+	int		n;
+
+	stage_setup(&ctx, argc, argv);
+	n = delivery_check(ctx.st, ctx.home, &ctx.cfg, clock_now());
+	return stage_teardown(&ctx, n < 0 ? -1 : 0);
 }

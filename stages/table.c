@@ -7,6 +7,7 @@
  */
 #include <stddef.h>
 
+#include "delivery.h"
 #include "noshow.h"
 #include "stage.h"
 #include "stagetab.h"
@@ -118,6 +119,17 @@ const struct stage_row stage_table[] = {
 		.period = 86400,
 		.fail = FAIL_WARN,
 		.give_up = "the credentialing reminders failed",
+		.may = SB_TRUSTED,
+	},
+	{
+		.name = "delivery",
+		.main = stage_delivery_main,
+		.job = JOB_NONE,
+		/* fax releases sent through the fax server, retried, asked
+		 * about until done or failed (delivery.h) */
+		.period = DELIVERY_CHECK_SECS,
+		.fail = FAIL_WARN,
+		.give_up = "the fax delivery pass failed",
 		.may = SB_TRUSTED,
 	},
 	{ .name = NULL },

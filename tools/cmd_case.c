@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "config.h"
+#include "delivery.h"
 #include "escape.h"
 #include "docpatient.h"
 #include "doctype.h"
@@ -96,14 +98,37 @@ unconfirmed_json(struct store *st, int64_t id, const char *review)
 	return a;
 }
 
+/* release_label - a case's release in one word or two, for case list:
+ * its release state, or for a fax release where its delivery stands */
 static json_t *
-case_json(struct store *st, struct doctypes *dt, sqlite3_stmt *s)
+release_label(struct store *st, int64_t id, const struct delivery_view *v)
+{
+	char	q[256], b[32];
+	int64_t	state;
+
+	snprintf(q, sizeof q, "SELECT CASE state WHEN 'packaged' THEN 1 WHEN 'blocked' THEN 2"
+	    " WHEN 'released' THEN 3 END FROM releases WHERE case_id = %lld", (long long)id);
+	state = store_int(st, q, 0);
+	if (state == 3 && strcmp(v->state, "none") != 0) {
+		snprintf(b, sizeof b, "fax %s", v->needs_person ? "NEEDS PERSON" : v->state);
+		return json_string(b);
+	}
+	return json_string(state == 1 ? "packaged" : state == 2 ? "blocked" : state == 3 ?
+	    "released" : "");
+}
+
+static json_t *
+case_json(struct store *st, struct doctypes *dt, sqlite3_stmt *s, const struct config *cfg)
 {
 	char	t[CLOCK_FMTLEN], name[32];
 	int64_t	id = sqlite3_column_int64(s, 0);
+	struct delivery_view v;
+	json_t	*j;
 
 	snprintf(name, sizeof name, "C-%lld", (long long)id);
-	return json_pack("{s:s, s:I, s:s, s:s, s:I, s:s, s:i, s:s, s:s, s:o, s:s, s:o, s:b, s:o}",
+	if (delivery_view(st, cfg, id, &v) == -1)
+		return NULL;
+	j = json_pack("{s:s, s:I, s:s, s:s, s:I, s:s, s:i, s:s, s:s, s:o, s:s, s:o, s:b, s:o}",
 	    "case", name, "doc", (json_int_t)sqlite3_column_int64(s, 1),
 	    "decision", col(s, 8),
 	    "state", col(s, 2), "input", (json_int_t)sqlite3_column_int64(s, 3),
@@ -113,6 +138,12 @@ case_json(struct store *st, struct doctypes *dt, sqlite3_stmt *s)
 	    "review", col(s, 9), "records", records_json(st, id),
 	    "repaired", sqlite3_column_int(s, 10),
 	    "patient_unconfirmed", unconfirmed_json(st, id, col(s, 9)));
+	if (j == NULL)
+		return NULL;
+	json_object_set_new(j, "release", release_label(st, id, &v));
+	json_object_set_new(j, "delivery", delivery_view_json(&v));
+	json_object_set_new(j, "deliveries", delivery_attempts_json(st, id));
+	return j;
 }
 
 #define CASE_SQL "SELECT c.id, c.doc_id, c.state, i.id, i.name, d.pages, c.created_at," \
@@ -239,8 +270,10 @@ cmd_case(int argc, char **argv, const char *home)
 {
 	struct store	*st = NULL;
 	struct doctypes	*dt = NULL;
+	struct config	cfg;
 	sqlite3_stmt	*s = NULL;
 	json_t		*arr = NULL, *c, *p;
+	char		cpath[SPOOL_PATH];
 	int		as_json, rc = 1, found = 0;
 	int64_t		id = 0;
 	size_t		i;
@@ -282,8 +315,12 @@ cmd_case(int argc, char **argv, const char *home)
 		msg_error("case: '%s' is not a case (C-12)", argv[2]);
 		return EXIT_USAGE;
 	}
-	if (spool_home_check(home) == -1 || store_open_ro(&st, home) == -1)
+	config_defaults(&cfg);
+	if (spool_home_check(home) == -1 || config_load(&cfg, spool_path(cpath, home,
+	    CONFIG_FILE)) == -1 || store_open_ro(&st, home) == -1) {
+		config_release(&cfg);
 		return 1;
+	}
 	doctype_load(home, &dt);	/* labels only: without it, type names show */
 	s = store_prepare(st, id ? CASE_SQL " WHERE c.id = ?" : CASE_SQL " ORDER BY c.id");
 	if (s == NULL)
@@ -292,7 +329,9 @@ cmd_case(int argc, char **argv, const char *home)
 		sqlite3_bind_int64(s, 1, id);
 	arr = json_array();
 	while (sqlite3_step(s) == SQLITE_ROW) {
-		json_array_append_new(arr, case_json(st, dt, s));
+		if ((c = case_json(st, dt, s, &cfg)) == NULL)
+			goto out;
+		json_array_append_new(arr, c);
 		found++;
 	}
 	if (id && !found) {
@@ -304,7 +343,8 @@ cmd_case(int argc, char **argv, const char *home)
 		goto out;
 	}
 	if (!id)
-		printf("%-7s %-11s %-5s %-24s %s\n", "CASE", "AUTH", "PAGES", "RECEIVED AS", "CONTAINS");
+		printf("%-7s %-11s %-5s %-24s %-16s %s\n", "CASE", "AUTH", "PAGES", "RECEIVED AS",
+		    "RELEASE", "CONTAINS");
 	json_array_foreach(arr, i, c) {
 		size_t k;
 
@@ -355,13 +395,35 @@ cmd_case(int argc, char **argv, const char *home)
 				    (long long)json_integer_value(p),
 				    json_string_value(json_object_get(c, "case")),
 				    (long long)json_integer_value(p));
+			if (json_array_size(json_object_get(c, "deliveries")))
+				printf("  delivery (roi release list; roi release resend %s):\n",
+				    json_string_value(json_object_get(c, "case")));
+			json_array_foreach(json_object_get(c, "deliveries"), k, p) {
+				const char *at = json_string_value(json_object_get(p, "at"));
+				const char *dn = json_string_value(json_object_get(p, "done"));
+				const char *sn = json_string_value(json_object_get(p, "sent"));
+
+				printf("    %s %-9s %s to %s%s%s, asked by %s%s%s%s%s%s%s\n",
+				    at ? at : "", json_string_value(json_object_get(p, "state")),
+				    json_string_value(json_object_get(p, "channel")),
+				    *json_string_value(json_object_get(p, "number")) ?
+				    json_string_value(json_object_get(p, "number")) : "-",
+				    *json_string_value(json_object_get(p, "job")) ? ", job " : "",
+				    json_string_value(json_object_get(p, "job")),
+				    json_string_value(json_object_get(p, "who")),
+				    sn ? ", sent " : "", sn ? sn : "", dn ? ", ended " : "", dn ? dn : "",
+				    *json_string_value(json_object_get(p, "detail")) ? ": " : "",
+				    json_string_value(json_object_get(p, "detail")));
+			}
 			continue;
 		}
-		printf("%-7s %-11s %-5lld %-24.24s ", json_string_value(json_object_get(c, "case")),
+		printf("%-7s %-11s %-5lld %-24.24s %-16s ", json_string_value(json_object_get(c, "case")),
 		    *json_string_value(json_object_get(c, "decision")) ?
 		    json_string_value(json_object_get(c, "decision")) : "(pending)",
 		    (long long)json_integer_value(json_object_get(c, "pages")),
-		    json_string_value(json_object_get(c, "name")));
+		    json_string_value(json_object_get(c, "name")),
+		    *json_string_value(json_object_get(c, "release")) ?
+		    json_string_value(json_object_get(c, "release")) : "-");
 		json_array_foreach(json_object_get(c, "parts"), k, p)
 			printf("%s%s", k ? ", " : "", json_string_value(json_object_get(p, "type")));
 		printf("\n");
@@ -373,5 +435,6 @@ out:
 		sqlite3_finalize(s);
 	doctype_free(dt);
 	store_close(st);
+	config_release(&cfg);
 	return rc;
 }

@@ -1,10 +1,17 @@
 /*
- * cmd_release.c - roi release list [--json] | open PACKAGE [--out DIR]
+ * cmd_release.c - roi release list [--json] | open PACKAGE [--out DIR] |
+ * resend CASE [--to NAME]
  *
  * list: the releases made from approved cases: released (in outbox/, with
  * its disclosure log entry), packaged (waiting for that entry), blocked
- * (the self-check failed, or the package changed: the reason).  open: the
- * practice reopens what it sent.
+ * (the self-check failed, or the package changed: the reason); for a fax
+ * release, where its delivery stands (delivery.h): waiting, sent,
+ * confirmed, failed, with the number dialled and when.  open: the
+ * practice reopens what it sent.  resend: a new round of tries of the
+ * same sealed fax to the same recipient (no new disclosure); --to another
+ * recipient would be a new disclosure and is refused.  confirm: a person
+ * says the fax went through (a fax sent by hand, an unknown one found done
+ * on the fax server).
  *
  * A release package is an age file (age-encryption.org/v1) holding a pax
  * tar; a package for an age recipient is encrypted to the practice's own
@@ -32,6 +39,8 @@
 
 #include "age.h"
 #include "clock.h"
+#include "config.h"
+#include "delivery.h"
 #include "keys.h"
 #include "store.h"
 #include "msg.h"
@@ -47,32 +56,146 @@ col(sqlite3_stmt *s, int i)
 	return t ? (const char *)t : "";
 }
 
+/* when - an ISO time of --json as the front desk reads it */
+static const char *
+when(json_t *v, char *buf)
+{
+	const char *s = json_string_value(v);
+
+	if (s == NULL)
+		return "";
+	snprintf(buf, CLOCK_FMTLEN, "%.10s %.5s", s, strlen(s) > 11 ? s + 11 : "");
+	return buf;
+}
+
+/* print_delivery - the line under a fax release: where its delivery stands */
+static void
+print_delivery(json_t *d)
+{
+	const char	*state = json_string_value(json_object_get(d, "state"));
+	const char	*num = json_string_value(json_object_get(d, "number"));
+	const char	*job = json_string_value(json_object_get(d, "job"));
+	const char	*detail = json_string_value(json_object_get(d, "detail"));
+	char		a[CLOCK_FMTLEN], b[CLOCK_FMTLEN];
+	long long	tries = json_integer_value(json_object_get(d, "tries"));
+
+	when(json_object_get(d, "at"), a);
+	printf("        fax: ");
+	if (strcmp(state, "manual") == 0)
+		printf("waiting in outbox/fax/ for a person to fax it (then: roi release confirm"
+		    " CASE)\n");
+	else if (strcmp(state, "waiting") == 0)
+		printf("waiting: goes to the fax server with the next delivery pass (roi run)\n");
+	else if (strcmp(state, "sending") == 0)
+		printf("sending to %s since %s\n", num, a);
+	else if (strcmp(state, "sent") == 0)
+		printf("sent %s to %s%s%s, waiting for the fax server's answer\n", a, num,
+		    *job ? ", job " : "", job);
+	else if (strcmp(state, "confirmed") == 0) {
+		if (strncmp(detail, "confirmed by", 12) == 0)
+			printf("confirmed %s, %s\n", a, detail);
+		else
+			printf("confirmed %s: sent to %s, job %s done\n", a, num, job);
+	} else if (strcmp(state, "failed") == 0 &&
+	    !json_is_true(json_object_get(d, "needs_person")))
+		printf("failed %s (try %lld to %s: %s); tried again at %s\n", a, tries, num,
+		    detail, when(json_object_get(d, "retry_at"), b));
+	else if (strcmp(state, "failed") == 0)
+		printf("FAILED %s after %lld tr%s to %s: %s; NEEDS A PERSON (roi release"
+		    " resend CASE)\n", a, tries, tries == 1 ? "y" : "ies", num, detail);
+	else
+		printf("UNKNOWN since %s (to %s%s%s): %s; NEEDS A PERSON\n", a, num,
+		    *job ? ", job " : "", job, detail);
+}
+
+/* resend - a new round of tries of CASE's fax release */
+static int
+resend(const char *home, int64_t id, const char *to)
+{
+	struct store	*st = NULL;
+	struct config	cfg;
+	char		why[300], p[SPOOL_PATH];
+	int		rc = 1, r;
+
+	if (to != NULL) {
+		msg_error("release: resend --to: another recipient is a new disclosure, with its"
+		    " own log entry; roi cannot make one from a sealed release yet: open a new"
+		    " request for %s (or resend to the same recipient without --to)", to);
+		return 1;
+	}
+	config_defaults(&cfg);
+	if (spool_home_check(home) == -1 || config_load(&cfg, spool_path(p, home, CONFIG_FILE))
+	    == -1 || store_open(&st, home) == -1)
+		goto out;
+	if ((r = delivery_resend(st, &cfg, id, roi_whoami(), why, sizeof why)) == 1)
+		msg_error("release: %s", why);
+	else if (r == 0) {
+		printf("C-%lld: a new attempt of the same release, to the same recipient, is"
+		    " queued; it goes with the next delivery pass of roi run (no new"
+		    " disclosure)\n", (long long)id);
+		rc = 0;
+	}
+out:
+	store_close(st);
+	config_release(&cfg);
+	return rc;
+}
+
+/* confirm - a person says CASE's fax went through */
+static int
+confirm(const char *home, int64_t id, const char *note)
+{
+	struct store	*st = NULL;
+	char		why[300];
+	int		rc = 1, r;
+
+	if (spool_home_check(home) == -1 || store_open(&st, home) == -1)
+		goto out;
+	if ((r = delivery_confirm(st, id, roi_whoami(), note, why, sizeof why)) == 1)
+		msg_error("release: %s", why);
+	else if (r == 0) {
+		printf("C-%lld: delivery confirmed by %s\n", (long long)id, roi_whoami());
+		rc = 0;
+	}
+out:
+	store_close(st);
+	return rc;
+}
+
 /* list - every release, newest first */
 static int
 list(const char *home, int as_json)
 {
 	struct store	*st = NULL;
+	struct config	cfg;
 	sqlite3_stmt	*s;
-	json_t		*arr = json_array(), *o;
-	char		t[CLOCK_FMTLEN];
+	json_t		*arr = json_array(), *o, *d;
+	char		t[CLOCK_FMTLEN], p[SPOOL_PATH];
 	size_t		i;
 	int		rc = 1;
 
-	if (spool_home_check(home) == -1 || store_open_ro(&st, home) == -1)
+	config_defaults(&cfg);
+	if (spool_home_check(home) == -1 || config_load(&cfg, spool_path(p, home, CONFIG_FILE))
+	    == -1 || store_open_ro(&st, home) == -1) {
+		config_release(&cfg);
 		return 1;
+	}
 	s = store_prepare(st, "SELECT case_id, state, recipient, path, sha256, reason, created_at,"
 	    " purged IS NOT NULL FROM releases ORDER BY created_at DESC, case_id DESC");
 	if (s == NULL)
 		goto out;
 	while (sqlite3_step(s) == SQLITE_ROW) {
+		struct delivery_view v;
 		char c[32];
 
 		snprintf(c, sizeof c, "C-%lld", (long long)sqlite3_column_int64(s, 0));
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}",
+		if (delivery_view(st, &cfg, sqlite3_column_int64(s, 0), &v) == -1)
+			goto out;
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:o}",
 		    "case", c, "state", col(s, 1), "recipient", col(s, 2), "path", col(s, 3),
 		    "sha256", col(s, 4), "reason", col(s, 5),
 		    "created", clock_fmt_iso(sqlite3_column_int64(s, 6), t),
-		    "purged", sqlite3_column_int(s, 7)));
+		    "purged", sqlite3_column_int(s, 7), "delivery", delivery_view_json(&v)));
 	}
 	sqlite3_finalize(s);
 	if (as_json) {
@@ -90,11 +213,15 @@ list(const char *home, int as_json)
 		    strcmp(state, "packaged") == 0 ? "packed; goes to outbox/ with its disclosure log "
 		    "entry" : json_is_true(json_object_get(o, "purged")) ? "package purged (roi purge)" :
 		    json_string_value(json_object_get(o, "path")));
+		d = json_object_get(o, "delivery");
+		if (strcmp(json_string_value(json_object_get(d, "state")), "none") != 0)
+			print_delivery(d);
 	}
 	rc = 0;
 out:
 	json_decref(arr);
 	store_close(st);
+	config_release(&cfg);
 	return rc;
 }
 
@@ -152,14 +279,52 @@ cmd_release(int argc, char **argv, const char *home)
 
 	if (help_wanted(argc, argv)) {
 		printf("usage: roi [-C DIR] release list [--json]\n"
-		    "       roi [-C DIR] release open PACKAGE [--out DIR]\n\n"
-		    "list: the releases made from approved cases and where each stands.\n"
+		    "       roi [-C DIR] release open PACKAGE [--out DIR]\n"
+		    "       roi [-C DIR] release resend CASE\n"
+		    "       roi [-C DIR] release confirm CASE [--note TEXT]\n\n"
+		    "list: the releases made from approved cases and where each stands;\n"
+		    "for a fax release, its delivery: waiting, sent, confirmed, failed (with\n"
+		    "the number dialled and when), and whether it needs a person.\n"
 		    "open: opens a release package (.age or .zip) with the practice's own key\n"
 		    "(keys/practice.agekey; for a passphrase or zip package, the passphrase\n"
 		    "the practice kept) and unpacks what was sent into DIR (default:\n"
 		    "NAME.d in the current folder).  PACKAGE may be given as `release list`\n"
-		    "shows it (outbox/C-1.age).  A fax release is a plain PDF.\n");
+		    "shows it (outbox/C-1.age).  A fax release is a plain PDF.\n"
+		    "resend: a fax release is sent again to the same recipient (the same\n"
+		    "sealed PDF: no new disclosure) with the next delivery pass of roi run;\n"
+		    "after its tries failed, or when the recipient did not get it.  Another\n"
+		    "recipient (--to) is a new disclosure: it needs its own request.\n"
+		    "confirm: a person says the fax went through (faxed by hand, found done\n"
+		    "on the fax server, the recipient called); recorded with who and when.\n");
 		return 0;
+	}
+	if (argc >= 2 && strcmp(argv[1], "resend") == 0) {
+		const char	*to = take_opt(&argc, argv, "--to", &bad);
+		int64_t		id;
+
+		if (bad || argc != 3) {
+			msg_error("usage: roi release resend CASE [--to NAME]");
+			return EXIT_USAGE;
+		}
+		if ((id = case_arg(argv[2])) == 0) {
+			msg_error("release: '%s' is not a case (C-12)", argv[2]);
+			return EXIT_USAGE;
+		}
+		return resend(home, id, to);
+	}
+	if (argc >= 2 && strcmp(argv[1], "confirm") == 0) {
+		const char	*note = take_opt(&argc, argv, "--note", &bad);
+		int64_t		id;
+
+		if (bad || argc != 3) {
+			msg_error("usage: roi release confirm CASE [--note TEXT]");
+			return EXIT_USAGE;
+		}
+		if ((id = case_arg(argv[2])) == 0) {
+			msg_error("release: '%s' is not a case (C-12)", argv[2]);
+			return EXIT_USAGE;
+		}
+		return confirm(home, id, note);
 	}
 	if (argc >= 2 && strcmp(argv[1], "list") == 0) {
 		int as_json = take_flag(&argc, argv, "--json");
@@ -172,7 +337,8 @@ cmd_release(int argc, char **argv, const char *home)
 	}
 	out = take_opt(&argc, argv, "--out", &bad);
 	if (bad || argc != 3 || strcmp(argv[1], "open") != 0) {
-		msg_error("usage: roi release list [--json] | open PACKAGE [--out DIR]");
+		msg_error("usage: roi release list [--json] | open PACKAGE [--out DIR] |"
+		    " resend CASE | confirm CASE");
 		return EXIT_USAGE;
 	}
 	if (spool_home_check(home) == -1)

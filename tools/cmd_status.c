@@ -10,6 +10,7 @@
 
 #include "clock.h"
 #include "config.h"
+#include "delivery.h"
 #include "escape.h"
 #include "docpatient.h"
 #include "msg.h"
@@ -28,6 +29,41 @@ col(sqlite3_stmt *s, int i)
 	const unsigned char *t = sqlite3_column_text(s, i);
 
 	return t ? (const char *)t : "";
+}
+
+/* status_fax - fax releases by delivery state, and those that need a person */
+static void
+status_fax(json_t *d)
+{
+	json_t		*x;
+	size_t		i;
+	long long	n[7];
+	static const char *const k[] = { "waiting", "manual", "sending", "sent", "confirmed",
+	    "failed", "unknown" };
+
+	for (i = 0; i < 7; i++)
+		n[i] = json_integer_value(json_object_get(d, k[i]));
+	if (n[0] + n[1] + n[2] + n[3] + n[4] + n[5] + n[6] == 0)
+		return;
+	printf("fax releases: %lld waiting to go, %lld sent, %lld confirmed, %lld failed",
+	    n[0] + n[2], n[3], n[4], n[5]);
+	if (json_array_size(json_object_get(d, "needs_person")))
+		printf(", %zu NEED A PERSON (roi release list)",
+		    json_array_size(json_object_get(d, "needs_person")));
+	printf("\n");
+	if (n[1])
+		printf("  %lld in outbox/fax/ for a person to fax (no [delivery] fax_command)\n",
+		    n[1]);
+	json_array_foreach(json_object_get(d, "needs_person"), i, x) {
+		json_t *v = json_object_get(x, "delivery");
+
+		printf("  %s fax to %s %s: %s (roi release resend %s)\n",
+		    json_string_value(json_object_get(x, "case")),
+		    json_string_value(json_object_get(v, "number")),
+		    json_string_value(json_object_get(v, "state")),
+		    json_string_value(json_object_get(v, "detail")),
+		    json_string_value(json_object_get(x, "case")));
+	}
 }
 
 /* unlinked_section - clinicians of the schedule or the waitlist whom the
@@ -183,7 +219,9 @@ cmd_status(int argc, char **argv, const char *home)
 {
 	struct store	*st = NULL;
 	sqlite3_stmt	*s = NULL;
-	json_t		*j = NULL, *arr;
+	json_t		*j = NULL, *arr, *dsum = NULL;
+	struct config	cfg;
+	char		cpath[SPOOL_PATH];
 	int		as_json, rc = 1;
 	pid_t		pid;
 	char		t[CLOCK_FMTLEN];
@@ -207,23 +245,20 @@ cmd_status(int argc, char **argv, const char *home)
 		msg_error("usage: roi status [--json]");
 		return EXIT_USAGE;
 	}
+	config_defaults(&cfg);
 	if (spool_home_check(home) == -1)
 		return 1;
-	{
-		/* roi.conf as roi run would read it: a broken one is said here,
-		 * not only when the supervisor starts */
-		struct config	cfg;
-		char		p[PATH_MAX];
-		int		bad;
-
-		config_defaults(&cfg);
-		bad = config_load(&cfg, spool_path(p, home, CONFIG_FILE)) == -1;
+	/* roi.conf as roi run would read it: a broken one is said here, not
+	 * only when the supervisor starts */
+	if (config_load(&cfg, spool_path(cpath, home, CONFIG_FILE)) == -1) {
 		config_release(&cfg);
-		if (bad)
-			return 1;
-	}
-	if (store_open_ro(&st, home) == -1)
 		return 1;
+	}
+	if (store_open_ro(&st, home) == -1) {
+		config_release(&cfg);
+		return 1;
+	}
+	dsum = delivery_summary_json(st, &cfg);
 	pid = supervise_running(home);
 	total = store_int(st, "SELECT count(*) FROM inputs", 0);
 	done = store_int(st, "SELECT count(*) FROM inputs WHERE state = 'done'", 0);
@@ -280,9 +315,9 @@ cmd_status(int argc, char **argv, const char *home)
 		json_object_set_new(j, "patient_unconfirmed", unconfirmed(st, 0));
 		json_object_set_new(j, "accounting_requests", json_pack("{s:I, s:I}", "open",
 		    (json_int_t)acc_open, "overdue", (json_int_t)acc_overdue));
-		json_object_set_new(j, "releases", json_pack("{s:I, s:I, s:I}", "released",
+		json_object_set_new(j, "releases", json_pack("{s:I, s:I, s:I, s:O}", "released",
 		    (json_int_t)released, "going_out", (json_int_t)going, "blocked",
-		    (json_int_t)blocked));
+		    (json_int_t)blocked, "fax", dsum));
 		json_object_set_new(j, "noshow", json_pack("{s:I, s:I, s:I, s:I, s:o}",
 		    "outreach_due", (json_int_t)ns_open, "outreach_overdue", (json_int_t)ns_overdue,
 		    "escalations_open", (json_int_t)ns_esc, "escalations_not_told",
@@ -308,6 +343,7 @@ cmd_status(int argc, char **argv, const char *home)
 		printf("releases: %lld in outbox/ and in the disclosure log, %lld going out, %lld blocked"
 		    "%s\n", (long long)released, (long long)going, (long long)blocked,
 		    blocked ? " (roi release list says why)" : "");
+		status_fax(dsum);
 		printf("missed appointments to follow up: %lld, %lld overdue (roi noshow queue)\n",
 		    (long long)ns_open, (long long)ns_overdue);
 		if (ns_esc) {
@@ -422,6 +458,8 @@ cmd_status(int argc, char **argv, const char *home)
 		rc = 0;
 out:
 	json_decref(j);
+	json_decref(dsum);
 	store_close(st);
+	config_release(&cfg);
 	return rc;
 }

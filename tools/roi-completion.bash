@@ -20,7 +20,7 @@ _roi_subcommands()
 	rules)		echo "check" ;;
 	review)		echo "list show redact keep approve reject withhold include confirm-patient tpo" ;;
 	recipient)	echo "add alias list" ;;
-	release)	echo "list open" ;;
+	release)	echo "list open resend confirm" ;;
 	log)		echo "verify show prove pubkey accounting add request requests" ;;
 	patient)	echo "import list show match flag unflag" ;;
 	panel)		echo "status due notify provider payer app export import" ;;
@@ -102,7 +102,7 @@ _roi()
 	# a case id, as the first argument of the commands that take one
 	case $cmd/$sub in
 	review/show|review/redact|review/keep|review/approve|review/reject|review/withhold|\
-	review/include|review/confirm-patient|review/tpo|case/show|case/attach|auth/show)
+	review/include|review/confirm-patient|review/tpo|case/show|case/attach|auth/show|release/resend|release/confirm)
 		if [[ $prev == "$sub" && $cur != -* ]]; then
 			COMPREPLY=($(compgen -W "$(_roi_cases)" -- "$cur"))
 			return

@@ -35,7 +35,7 @@ static const struct {
 	{ "rules",  cmd_rules,  0, "rules check [FILE]      are the rules files usable?", "check" },
 	{ "review", cmd_review, 1, "review list | show CASE | redact | keep | approve | reject   the clinician's review queue", "list show redact keep approve reject withhold include confirm-patient tpo" },
 	{ "recipient", cmd_recipient, 1, "recipient add NAME (--age KEY | --passphrase | --zip | --fax N) | alias NAME OTHER | list   who releases go to", "add alias list" },
-	{ "release", cmd_release, 1, "release list | open PACKAGE   the packages made, and reopening one", "list open" },
+	{ "release", cmd_release, 1, "release list | open PACKAGE | resend CASE   the packages made, their delivery, reopening one", "list open resend confirm" },
 	{ "log",    cmd_log,    1, "log verify | show | prove SEQ | pubkey | accounting --patient ID | add | request | requests   the disclosure log", "verify show prove pubkey accounting add request requests" },
 	{ "patient", cmd_patient, 1, "patient import FILE.csv | list | show ID | match FIRST LAST DOB | flag ID FLAG", NULL },
 	{ "panel",  cmd_panel,  1, "panel status | due | provider | payer | app | export | import   insurance credentialing", NULL },
@@ -57,7 +57,7 @@ static const struct {
 	{ "approve", "review" }, { "reject", "review" }, { "keep", "review" },
 	{ "redact", "review" }, { "withhold", "review" }, { "include", "review" },
 	{ "verify", "log" }, { "prove", "log" }, { "accounting", "log" },
-	{ "attach", "case" }, { "open", "release" }, { "due", "panel" },
+	{ "attach", "case" }, { "open", "release" }, { "resend", "release" }, { "due", "panel" },
 	{ "offer", "waitlist" }, { "escalations", "noshow" },
 };
 
