@@ -47,7 +47,8 @@
  * locks, and a file that would shadow the manifest */
 static const char *const excluded[] = {
 	"roi.db", "roi.db-wal", "roi.db-shm", "roi.db-journal", "spool/tmp", "spool/work",
-	BACKUP_SNAPDIR, BACKUP_LOCK, "spool/supervisor.lock", CHAINLOG_LOCK, BACKUP_MANIFEST,
+	BACKUP_SNAPDIR, BACKUP_LOCK, "spool/supervisor.lock", "spool/delivery.lock",
+	CHAINLOG_LOCK, BACKUP_MANIFEST,
 };
 
 /* copied under the log's lock, right after the store: nothing appends to

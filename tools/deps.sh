@@ -14,7 +14,7 @@ libsodium-dev libarchive-dev libsqlite3-dev libpcre2-dev libinih-dev
 libjansson-dev libseccomp-dev libcmocka-dev libcsv-dev libical-dev libicu-dev"
 # independent checkers used by the tests (never our own code checking itself)
 test="poppler-utils qpdf mupdf-tools jq libtiff-tools procps sqlite3 age bsdutils tesseract-ocr
-p7zip-full python3-icalendar python3-fitz systemd strace"
+p7zip-full python3-icalendar python3-fitz systemd strace man-db"
 # make fuzz, and its smoke in make test: Debian's clang and its libFuzzer
 # runtime (libclang_rt.fuzzer, with the sanitizers' runtimes)
 fuzz="clang-14 libclang-rt-14-dev"

@@ -5,6 +5,7 @@
 # every command roi help lists.
 . tests/e2e/lib.sh
 
+# (man from man-db: tools/deps.sh test installs it)
 for m in docs/man/*.[15]; do
 	out=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings=w -l "$m" 2>&1 > /dev/null)
 	is "man -l $m: no warnings" "$out" ""

@@ -20,12 +20,12 @@ setup(void)
 {
 	static const char csv[] =
 	    "id,first_name,last_name,dob,phone,email,preferred_channel,consent_sms,consent_email\n"
-	    "P100,Avery,Samplefield,1988-04-12,555-010-3001,avery@example.org,sms,yes,no\n"
-	    "P101,Blake,Testwood,1975-09-30,555-010-3002,blake@example.org,email,no,yes\n"
-	    "P102,Casey,Mockridge,1992-01-05,555-010-3003,,sms,no,no\n"
-	    "P103,Devon,Placeholm,1969-07-19,555-010-3004,devon@example.org,phone,no,no\n"
-	    "P104,Emery,Fictorius,2001-11-23,555-010-3005,emery@example.org,email,yes,yes\n"
-	    "P105,Finley,Notreal,1983-03-14,555-010-3006,finley@example.org,sms,yes,yes\n";
+	    "P100,Avery,Samplefield,1988-04-12,201-555-0131,avery@example.org,sms,yes,no\n"
+	    "P101,Blake,Testwood,1975-09-30,201-555-0132,blake@example.org,email,no,yes\n"
+	    "P102,Casey,Mockridge,1992-01-05,201-555-0133,,sms,no,no\n"
+	    "P103,Devon,Placeholm,1969-07-19,201-555-0134,devon@example.org,phone,no,no\n"
+	    "P104,Emery,Fictorius,2001-11-23,201-555-0135,emery@example.org,email,yes,yes\n"
+	    "P105,Finley,Notreal,1983-03-14,201-555-0136,finley@example.org,sms,yes,yes\n";
 	int	a, u;
 
 	config_defaults(&cfg);
