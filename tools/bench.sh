@@ -426,7 +426,7 @@ import_bench() {
 	rm -rf "$h"
 	"$roi" init "$h" > /dev/null
 	awk -v n="$n" 'BEGIN { print "id,first_name,last_name,dob,phone,email,preferred_channel,consent_sms,consent_email"
-	    for (i = 1; i <= n; i++) printf "P%d,First%d,Last%d,1980-01-%02d,555-010-%04d,p%d@example.org,email,no,yes\n",
+	    for (i = 1; i <= n; i++) printf "P%d,First%d,Last%d,1980-01-%02d,201-555-%04d,p%d@example.org,email,no,yes\n",
 		i, i, i, i % 28 + 1, i % 10000, i }' > "$T/patients.csv"
 	awk -v n="$n" 'BEGIN { print "Appointment ID,Client ID,Clinician,Date,Time,Duration,Location,Status"
 	    for (i = 1; i <= n; i++) { d = int(i / 40); m = 3 + int(d / 28)
