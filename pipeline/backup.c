@@ -44,11 +44,10 @@
 #define BUFBYTES	65536
 
 /* never in an archive: the live store (its copy goes in instead), scratch,
- * locks, and a file that would shadow the manifest */
+ * and a file that would shadow the manifest; roi's locks (is_lock) neither */
 static const char *const excluded[] = {
 	"roi.db", "roi.db-wal", "roi.db-shm", "roi.db-journal", "spool/tmp", "spool/work",
-	BACKUP_SNAPDIR, BACKUP_LOCK, "spool/supervisor.lock", "spool/delivery.lock",
-	CHAINLOG_LOCK, BACKUP_MANIFEST,
+	BACKUP_SNAPDIR, BACKUP_MANIFEST,
 };
 
 /* copied under the log's lock, right after the store: nothing appends to
@@ -73,6 +72,25 @@ in(const char *rel, const char *const *list, size_t n)
 		if (strcmp(rel, list[i]) == 0)
 			return 1;
 	return 0;
+}
+
+/* is_lock - one of roi's lock files (spool_lock's): NAME.lock directly in
+ * spool/ or log/, whatever stage made it (backup.lock, supervisor.lock,
+ * delivery.lock, disclosures.lock ...); a drop in inbox/ named x.lock is
+ * content and goes in */
+static int
+is_lock(const char *rel)
+{
+	size_t		n = strlen(rel);
+	const char	*name;
+
+	if (strncmp(rel, "spool/", 6) == 0)
+		name = rel + 6;
+	else if (strncmp(rel, "log/", 4) == 0)
+		name = rel + 4;
+	else
+		return 0;
+	return strchr(name, '/') == NULL && n > 5 && strcmp(rel + n - 5, ".lock") == 0;
 }
 
 /* utf8_ok - strict UTF-8 without C0, DEL or C1 controls */
@@ -505,8 +523,8 @@ walk(struct bw *b, const char *rel)
 			b->skipped++;		/* restore would refuse the name */
 			continue;
 		}
-		if (in(child, excluded, N(excluded)) || (b->rest && (in(child, locked, N(locked)) ||
-		    in(child, later, N(later)))))
+		if (in(child, excluded, N(excluded)) || is_lock(child) ||
+		    (b->rest && (in(child, locked, N(locked)) || in(child, later, N(later)))))
 			continue;
 		if (fstatat(dirfd(d), names[i], &sb, AT_SYMLINK_NOFOLLOW) == -1) {
 			if (errno == ENOENT)
