@@ -1209,9 +1209,11 @@ detect_in(const struct authz_rules *r, const char *name, const char *text, int *
 	return 0;
 }
 
-/* when_fires - does every detect a statement's "when" names fire? */
+/* when_holds - when_fires, with "part2" as decided (a reviewer may have
+ * said the form is a Part 2 consent where the reading did not see one:
+ * then its 42 CFR 2.31 statements are asked for all the same) */
 static int
-when_fires(const struct authz_rules *r, const struct found *found, const char *when)
+when_holds(const struct authz_rules *r, const struct found *found, const char *when, int part2)
 {
 	char	name[64];
 	size_t	n;
@@ -1219,13 +1221,11 @@ when_fires(const struct authz_rules *r, const struct found *found, const char *w
 	for (; *when; when += n + strspn(when + n, " ")) {
 		n = strcspn(when, " ");
 		snprintf(name, sizeof name, "%.*s", (int)n, when);
-		if (!detect(r, found, name))
+		if (strcmp(name, "part2") == 0 ? !part2 : !detect(r, found, name))
 			return 0;
 	}
 	return 1;
 }
-
-
 
 static void
 add_reason(json_t *reasons, const struct authz_rules *r, const char *code,
@@ -1691,7 +1691,7 @@ judge(const struct authz_rules *r, struct store *st, const char *nicknames,
 
 	/* psychotherapy notes with anything else: checked items, or a written
 	 * list ("psychotherapy notes, progress notes and ...") */
-	if (psy && several(&found[i]))
+	if (psy && i >= 0 && found[i].have && several(&found[i]))
 		add_reason(reasons, r, "psychotherapy_notes_need_specific_authorization", NULL,
 		    found[i].page, found[i].box);
 	/* SUD counseling notes take a consent of their own (42 CFR 2.31(b));
@@ -1754,7 +1754,7 @@ judge(const struct authz_rules *r, struct store *st, const char *nicknames,
 	 * does not void the HIPAA authorization: it keeps Part 2 content out */
 	for (i = 0; i < r->ne; i++) {
 		if (r->e[i].kind != 's' || !rd->absent[i] || (r->e[i].when[0] &&
-		    (!part2 || !when_fires(r, found, r->e[i].when))))
+		    (!part2 || !when_holds(r, found, r->e[i].when, part2))))
 			continue;
 		if (r->e[i].when[0]) {
 			/* a 42 CFR 2.31 element: without it the HIPAA authorization
