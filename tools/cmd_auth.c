@@ -92,7 +92,7 @@ correct(const char *home, long long id, const char *field, const char *value,
 	struct store		*st = NULL;
 	struct authz_rules	*rules = NULL;
 	sqlite3_stmt		*s = NULL;
-	json_t			*read = NULL, *fixes = NULL, *res = NULL;
+	json_t			*read = NULL, *now = NULL, *fixes = NULL, *res = NULL;
 	char			norm[512], why[256], *nick = NULL, *dump = NULL, *rdump = NULL;
 	char			before[32] = "", state[32] = "";
 	const char		*after;
@@ -116,7 +116,7 @@ correct(const char *home, long long id, const char *field, const char *value,
 	if (store_begin(st) == -1)
 		goto out;
 	began = 1;
-	s = store_prepare(st, "SELECT a.decision, coalesce(a.read_result, a.result),"
+	s = store_prepare(st, "SELECT a.decision, coalesce(a.read_result, a.result), a.result,"
 	    " coalesce((SELECT state FROM review WHERE case_id = a.case_id), ''),"
 	    " EXISTS (SELECT 1 FROM releases WHERE case_id = a.case_id AND state = 'released')"
 	    " FROM auth a WHERE a.case_id = ?");
@@ -129,9 +129,10 @@ correct(const char *home, long long id, const char *field, const char *value,
 		goto out;
 	}
 	snprintf(before, sizeof before, "%s", sqlite3_column_text(s, 0));
-	snprintf(state, sizeof state, "%s", sqlite3_column_int(s, 3) ? "released" :
-	    (const char *)sqlite3_column_text(s, 2));
+	snprintf(state, sizeof state, "%s", sqlite3_column_int(s, 4) ? "released" :
+	    (const char *)sqlite3_column_text(s, 3));
 	read = json_loads((const char *)sqlite3_column_text(s, 1), 0, NULL);
+	now = json_loads((const char *)sqlite3_column_text(s, 2), 0, NULL);
 	sqlite3_finalize(s);
 	s = NULL;
 	if (strcmp(state, "approved") == 0 || strcmp(state, "released") == 0) {
@@ -139,7 +140,7 @@ correct(const char *home, long long id, const char *field, const char *value,
 		    " corrected", id, state);
 		goto out;
 	}
-	if (read == NULL) {
+	if (read == NULL || now == NULL) {
 		msg_error("auth: case C-%lld: stored result unreadable", id);
 		goto out;
 	}
@@ -196,7 +197,34 @@ correct(const char *home, long long id, const char *field, const char *value,
 		msg_error("auth: case C-%lld: %s", id, why);
 		goto out;
 	}
-	if ((dump = json_dumps(res, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL ||
+	/* a revocation that came after a correction was recorded in the
+	 * corrected result only: it stands whatever is corrected */
+	{
+		json_t	*r, *have;
+		size_t	i, k;
+		int	seen;
+
+		json_array_foreach(json_object_get(now, "reasons"), i, r) {
+			if (strcmp(json_string_value(json_object_get(r, "code")), "revoked") != 0)
+				continue;
+			seen = 0;
+			json_array_foreach(json_object_get(res, "reasons"), k, have)
+				seen |= json_equal(r, have);
+			if (seen)
+				continue;
+			if (res == read) {	/* the reading itself is not changed */
+				json_decref(res);
+				res = json_deep_copy(read);
+			}
+			if (res == NULL)
+				break;
+			json_array_append(json_object_get(res, "reasons"), r);
+			json_object_set_new(res, "decision", json_string("defective"));
+			json_object_set_new(res, "part2_allowed", json_false());
+			json_object_set_new(res, "psychotherapy_notes_allowed", json_false());
+		}
+	}
+	if (res == NULL || (dump = json_dumps(res, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL ||
 	    (rdump = json_dumps(read, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL) {
 		msg_error("out of memory");
 		goto out;
@@ -229,6 +257,7 @@ out:
 	if (began)
 		store_rollback(st);
 	json_decref(read);
+	json_decref(now);
 	json_decref(fixes);
 	json_decref(res);
 	free(dump);

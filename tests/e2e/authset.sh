@@ -112,3 +112,27 @@ check "approve the valid case" "$ROI" -C "$h" review approve "$cv"
 "$ROI" -C "$h" auth set "$cv" expiration 12/31/2027 --reason "x" > /dev/null 2> "$T/err"
 is "correcting an approved case: refused" "$?" 1
 is "... in one clear line" "$(cat "$T/err")" "roi: auth: case $cv is approved already: its authorization can no longer be corrected"
+
+# 6. a revocation that comes after a correction stands, whatever is corrected
+cat > "$T/revocation.txt" <<'SRC'
+layout: letter
+font: serif
+# Revocation of Authorization
+Patient name: Jordan Sample     Date of birth: 07/22/1985
+I hereby revoke my authorization dated 02/27/2026 for the release of my health information to Harborview Legal Services LLP. Please do not send my records.
+sign+: Signature of patient
+Date signed: 03/01/2026
+SRC
+"$MKFAX" -o "$T" "$T/revocation.txt" > /dev/null 2>&1
+cp "$T/revocation.text.pdf" "$h/inbox/requests/revocation.pdf"
+check "a revocation arrives" run_once "$h"
+is "the corrected case is revoked" "$(codes "$cs")" revoked
+check "another correction" "$ROI" -C "$h" auth set "$cs" purpose "legal proceedings" --reason "as ticked"
+is "... the revocation stays" "$("$ROI" -C "$h" auth show "$cs" --json | jq -r '"\(.decision) \([.reasons[].code] | join(","))"')" \
+    "defective revoked"
+check "every correction undone" sh -c "'$ROI' -C '$h' auth unset $cs purpose --reason x && '$ROI' -C '$h' auth unset $cs patient --reason x"
+is "... the reading, and the revocation still" "$(codes "$cs")" "patient_unknown,revoked"
+rc=$(case_of revocation.pdf)
+"$ROI" -C "$h" auth set "$rc" signed yes --reason "x" > /dev/null 2> "$T/err"
+is "a revocation letter: nothing to correct" "$?" 1
+is "... saying why" "$(grep -c "no form reading to correct" "$T/err")" 1
