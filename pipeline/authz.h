@@ -9,7 +9,9 @@
  *   {"case", "decision", "reasons": [{"code","text","cite","page","box"}],
  *    "part2_allowed", "psychotherapy_notes_allowed", "patient",
  *    "recipient", "purpose", "expires",
- *    "elements": [{"name","value","page","box","confidence"}]}
+ *    "elements": [{"name","value","page","box","confidence"}],
+ *    "reading": what the decision was taken from (authz_recheck's input),
+ *    "corrections": [...] once a reviewer corrected the reading}
  * decision is "valid", "valid_with_part2" or "defective".  Safety: any
  * core element missing, unreadable or doubtful gives a reason and never
  * "valid".
@@ -17,7 +19,8 @@
  * Calling sequence: authz_rules_load, authz_rules_practice (the names the
  * practice goes by: the discloser on a form must be one of them, or a
  * class of providers that takes it in), then authz_check or
- * authz_revocation per case.
+ * authz_revocation per case; authz_recheck when a reviewer corrects what
+ * authz_check read (roi auth set).
  */
 #ifndef ROI_AUTHZ_H
 #define ROI_AUTHZ_H
