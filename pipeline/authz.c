@@ -1209,9 +1209,11 @@ detect_in(const struct authz_rules *r, const char *name, const char *text, int *
 	return 0;
 }
 
-/* when_fires - does every detect a statement's "when" names fire? */
+/* when_holds - when_fires, with "part2" as decided (a reviewer may have
+ * said the form is a Part 2 consent where the reading did not see one:
+ * then its 42 CFR 2.31 statements are asked for all the same) */
 static int
-when_fires(const struct authz_rules *r, const struct found *found, const char *when)
+when_holds(const struct authz_rules *r, const struct found *found, const char *when, int part2)
 {
 	char	name[64];
 	size_t	n;
@@ -1219,13 +1221,11 @@ when_fires(const struct authz_rules *r, const struct found *found, const char *w
 	for (; *when; when += n + strspn(when + n, " ")) {
 		n = strcspn(when, " ");
 		snprintf(name, sizeof name, "%.*s", (int)n, when);
-		if (!detect(r, found, name))
+		if (strcmp(name, "part2") == 0 ? !part2 : !detect(r, found, name))
 			return 0;
 	}
 	return 1;
 }
-
-
 
 static void
 add_reason(json_t *reasons, const struct authz_rules *r, const char *code,
@@ -1566,19 +1566,40 @@ authz_date_signed(const json_t *result, char out[11])
 	return NULL;
 }
 
-json_t *
-authz_check(const struct authz_rules *r, struct store *st, const char *nicknames,
-    const char *case_name, const struct authz_page *pages, size_t npages, int flags)
+/*
+ * struct reading - what authz_check read off a form, all the decision
+ * needs: the elements (found, per rules entry), the signature, which
+ * required statements the form lacks and which forbidden ones it holds.
+ * Stored in the result ("reading") so that a reviewer's correction
+ * (authz_recheck) takes the decision again from it without the pages.
+ */
+struct reading {
+	struct found	*found;		/* per rules entry */
+	int		signed_, sig_page;
+	float		sig_box[4];
+	unsigned char	*absent;	/* per entry: a statement not on the form */
+	unsigned char	*forbidden;	/* per entry: a forbidden statement on it */
+	int		unchecked;	/* a pattern gave up: not read in full */
+};
+
+/* struct fix - a reviewer's corrections that are not element values */
+struct fix {
+	int		signed_, part2, psy;	/* -1: as read, else 0/1 */
+	const char	*patient;		/* a registry id, or NULL */
+};
+
+/* judge - the decision on a form from its reading (and corrections) */
+static json_t *
+judge(const struct authz_rules *r, struct store *st, const char *nicknames,
+    const char *case_name, struct reading *rd, const struct fix *fx)
 {
-	struct found	*found = calloc(r->ne, sizeof *found);
+	struct found	*found = rd->found;
 	json_t		*out, *reasons = json_array(), *elements = json_array();
 	char		expdate[11], today[11], id[PATIENT_IDLEN] = "";
-	char		*all = NULL;
-	size_t		p, l, len = 1;
-	int		i, k, signed_ = 0, sig_page = 0, psy = 0, part2 = 0, part2_ok = 1, a, b;
+	int		i, k, signed_, sig_page, psy = 0, part2 = 0, part2_ok = 1;
 	int		tpo, intermediary, j;
 	json_t		*notes = json_array();
-	float		sig_box[4] = { 0 };
+	float		*sig_box = rd->sig_box;
 	const char	*expires = "";
 	time_t		now = clock_now();
 	struct tm	tm;
@@ -1590,24 +1611,14 @@ authz_check(const struct authz_rules *r, struct store *st, const char *nicknames
 
 	localtime_r(&now, &tm);
 	strftime(today, sizeof today, "%Y-%m-%d", &tm);
-	authz_unchecked = 0;
-	if (found == NULL || reasons == NULL || elements == NULL)
+	if (reasons == NULL || elements == NULL || notes == NULL) {
+		json_decref(reasons);
+		json_decref(elements);
+		json_decref(notes);
 		return NULL;
-	if (npages == 0) {
-		add_reason(reasons, r, "missing_authorization", NULL, 0, NULL);
-		if ((flags & AUTHZ_SUBPOENA) && !(flags & AUTHZ_COURT_ORDER))
-			add_reason(reasons, r, "subpoena_without_court_order", NULL, 0, NULL);
-		out = json_pack("{s:s, s:s, s:o, s:o, s:b, s:b, s:s, s:s, s:s, s:s, s:o}",
-		    "case", case_name, "decision", "defective", "reasons", reasons, "notes", notes,
-		    "part2_allowed", 0, "psychotherapy_notes_allowed", 0, "patient", "",
-		    "recipient", "", "purpose", "", "expires", "", "elements", elements);
-		free(found);
-		return out;
 	}
-	read_form(r, pages, npages, found, &signed_, &sig_page, sig_box);
-	read_prose(r, pages, npages, found);
-	reread_dates(r, pages, npages, found);
-
+	signed_ = fx && fx->signed_ >= 0 ? fx->signed_ : rd->signed_;
+	sig_page = rd->sig_page;
 	/* every element found, for the person who reviews */
 	for (i = 0; i < r->ne; i++)
 		if (r->e[i].kind == 'e' && found[i].have && strcmp(r->e[i].name, "signature") != 0) {
@@ -1672,10 +1683,15 @@ authz_check(const struct authz_rules *r, struct store *st, const char *nicknames
 		psy = detect(r, found, "psychotherapy_notes");
 		part2 = detect(r, found, "part2");
 	}
+	/* a reviewer's word on what the form covers stands for the reading */
+	if (fx && fx->psy >= 0)
+		psy = fx->psy;
+	if (fx && fx->part2 >= 0)
+		part2 = fx->part2;
 
 	/* psychotherapy notes with anything else: checked items, or a written
 	 * list ("psychotherapy notes, progress notes and ...") */
-	if (psy && several(&found[i]))
+	if (psy && i >= 0 && found[i].have && several(&found[i]))
 		add_reason(reasons, r, "psychotherapy_notes_need_specific_authorization", NULL,
 		    found[i].page, found[i].box);
 	/* SUD counseling notes take a consent of their own (42 CFR 2.31(b));
@@ -1736,50 +1752,30 @@ authz_check(const struct authz_rules *r, struct store *st, const char *nicknames
 	/* required statements: anywhere on the form; those marked "when part2"
 	 * only when Part 2 (SUD) records are asked for, and then their absence
 	 * does not void the HIPAA authorization: it keeps Part 2 content out */
-	for (p = 0; p < npages; p++)
-		for (l = 0; l < pages[p].nlines; l++)
-			len += strlen(pages[p].lines[l].text) + 1;
-	if ((all = calloc(1, len)) != NULL) {
-		for (p = 0; p < npages; p++)
-			for (l = 0; l < pages[p].nlines; l++) {
-				char	fb[1024];
-
-				strcat(all, fixed(r, pages[p].lines[l].text, fb, sizeof fb));
-				strcat(all, " ");
-			}
-		specks_out(all);
-		for (i = 0; i < r->ne; i++) {
-			if (r->e[i].kind != 's' || (r->e[i].when[0] &&
-			    (!part2 || !when_fires(r, found, r->e[i].when))))
-				continue;
-			for (k = 0; k < r->e[i].nlabel; k++)
-				if (match_at(r, r->e[i].label[k], all, 0, &a, &b))
-					break;
-			if (k < r->e[i].nlabel)
-				continue;
-			if (r->e[i].when[0]) {
-				/* a 42 CFR 2.31 element: without it the HIPAA authorization
-				 * stands, but Part 2 content may not go out */
-				add_reason(notes, r, "part2_not_authorized", r->e[i].name, 0, NULL);
-				part2_ok = 0;
-			} else
-				add_reason(reasons, r, "missing_required_statement", r->e[i].name, 0, NULL);
-		}
-		/* what must not be on an authorization (a consent to treat: compound) */
-		for (i = 0; i < r->ne; i++) {
-			if (r->e[i].kind != 'f')
-				continue;
-			for (k = 0; k < r->e[i].nlabel; k++)
-				if (match_at(r, r->e[i].label[k], all, 0, &a, &b)) {
-					add_reason(reasons, r, r->e[i].name, NULL, 0, NULL);
-					break;
-				}
-		}
+	for (i = 0; i < r->ne; i++) {
+		if (r->e[i].kind != 's' || !rd->absent[i] || (r->e[i].when[0] &&
+		    (!part2 || !when_holds(r, found, r->e[i].when, part2))))
+			continue;
+		if (r->e[i].when[0]) {
+			/* a 42 CFR 2.31 element: without it the HIPAA authorization
+			 * stands, but Part 2 content may not go out */
+			add_reason(notes, r, "part2_not_authorized", r->e[i].name, 0, NULL);
+			part2_ok = 0;
+		} else
+			add_reason(reasons, r, "missing_required_statement", r->e[i].name, 0, NULL);
 	}
+	/* what must not be on an authorization (a consent to treat: compound) */
+	for (i = 0; i < r->ne; i++)
+		if (r->e[i].kind == 'f' && rd->forbidden[i])
+			add_reason(reasons, r, r->e[i].name, NULL, 0, NULL);
 
-	/* the patient: registry, by name and date of birth, never a guess */
-	match_patient(r, st, nicknames, found, reasons, id);
-	if (authz_unchecked)
+	/* the patient: registry, by name and date of birth, never a guess; or
+	 * the registry id a reviewer named */
+	if (fx && fx->patient)
+		snprintf(id, sizeof id, "%s", fx->patient);
+	else
+		match_patient(r, st, nicknames, found, reasons, id);
+	if (rd->unchecked || authz_unchecked)
 		add_reason(reasons, r, AUTHZ_UNCHECKED, "a rule pattern gave up on the form's"
 		    " text: read it yourself", 0, NULL);
 
@@ -1797,8 +1793,139 @@ authz_check(const struct authz_rules *r, struct store *st, const char *nicknames
 	    "elements", elements);
 	json_object_set_new(out, "tpo_consent", json_boolean(tpo));
 	json_object_set_new(out, "intermediary", json_boolean(intermediary));
+	return out;
+}
+
+
+/* reading_free - what reading_alloc took */
+static void
+reading_free(struct reading *rd)
+{
+	free(rd->found);
+	free(rd->absent);
+	free(rd->forbidden);
+}
+
+static int
+reading_alloc(const struct authz_rules *r, struct reading *rd)
+{
+	memset(rd, 0, sizeof *rd);
+	rd->found = calloc(r->ne ? r->ne : 1, sizeof *rd->found);
+	rd->absent = calloc(r->ne ? r->ne : 1, 1);
+	rd->forbidden = calloc(r->ne ? r->ne : 1, 1);
+	if (rd->found == NULL || rd->absent == NULL || rd->forbidden == NULL) {
+		reading_free(rd);
+		return -1;
+	}
+	return 0;
+}
+
+/* reading_json - a reading as JSON, to keep with the result */
+static json_t *
+reading_json(const struct authz_rules *r, const struct reading *rd, size_t nreasons,
+    size_t nnotes)
+{
+	json_t	*f = json_array(), *ab = json_array(), *fb = json_array();
+	int	i;
+
+	for (i = 0; i < r->ne; i++) {
+		if (rd->found[i].have)
+			json_array_append_new(f, json_pack("{s:s, s:s, s:i, s:[f,f,f,f], s:f, s:i,"
+			    " s:b}", "name", r->e[i].name, "value", rd->found[i].value,
+			    "page", rd->found[i].page, "box", rd->found[i].box[0],
+			    rd->found[i].box[1], rd->found[i].box[2], rd->found[i].box[3],
+			    "confidence", rd->found[i].conf, "items", rd->found[i].nitems,
+			    "second_reading", rd->found[i].reread));
+		if (r->e[i].kind == 's' && rd->absent[i])
+			json_array_append_new(ab, json_string(r->e[i].name));
+		if (r->e[i].kind == 'f' && rd->forbidden[i])
+			json_array_append_new(fb, json_string(r->e[i].name));
+	}
+	return json_pack("{s:o, s:b, s:i, s:[f,f,f,f], s:o, s:o, s:b, s:i, s:i}",
+	    "found", f, "signed", rd->signed_, "signature_page", rd->sig_page,
+	    "signature_box", rd->sig_box[0], rd->sig_box[1], rd->sig_box[2], rd->sig_box[3],
+	    "absent", ab, "forbidden", fb, "unchecked", rd->unchecked,
+	    "reasons", (int)nreasons, "notes", (int)nnotes);
+}
+
+/* entry_kind - the rules entry of a kind by name, or -1 */
+static int
+entry_kind(const struct authz_rules *r, int kind, const char *name)
+{
+	int i;
+
+	for (i = 0; name && i < r->ne; i++)
+		if (r->e[i].kind == kind && strcmp(r->e[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+json_t *
+authz_check(const struct authz_rules *r, struct store *st, const char *nicknames,
+    const char *case_name, const struct authz_page *pages, size_t npages, int flags)
+{
+	struct reading	rd;
+	json_t		*out, *reasons, *notes;
+	char		*all = NULL;
+	size_t		p, l, len = 1;
+	int		i, k, a, b;
+
+	authz_unchecked = 0;
+	if (npages == 0) {
+		if ((reasons = json_array()) == NULL)
+			return NULL;
+		add_reason(reasons, r, "missing_authorization", NULL, 0, NULL);
+		if ((flags & AUTHZ_SUBPOENA) && !(flags & AUTHZ_COURT_ORDER))
+			add_reason(reasons, r, "subpoena_without_court_order", NULL, 0, NULL);
+		return json_pack("{s:s, s:s, s:o, s:[], s:b, s:b, s:s, s:s, s:s, s:s, s:[]}",
+		    "case", case_name, "decision", "defective", "reasons", reasons, "notes",
+		    "part2_allowed", 0, "psychotherapy_notes_allowed", 0, "patient", "",
+		    "recipient", "", "purpose", "", "expires", "", "elements");
+	}
+	if (reading_alloc(r, &rd) == -1)
+		return NULL;
+	read_form(r, pages, npages, rd.found, &rd.signed_, &rd.sig_page, rd.sig_box);
+	read_prose(r, pages, npages, rd.found);
+	reread_dates(r, pages, npages, rd.found);
+
+	/* the statements, on the form's whole text: which are there */
+	for (p = 0; p < npages; p++)
+		for (l = 0; l < pages[p].nlines; l++)
+			len += strlen(pages[p].lines[l].text) + 1;
+	if ((all = calloc(1, len)) == NULL) {
+		reading_free(&rd);
+		return NULL;
+	}
+	for (p = 0; p < npages; p++)
+		for (l = 0; l < pages[p].nlines; l++) {
+			char	fb[1024];
+
+			strcat(all, fixed(r, pages[p].lines[l].text, fb, sizeof fb));
+			strcat(all, " ");
+		}
+	specks_out(all);
+	for (i = 0; i < r->ne; i++) {
+		if (r->e[i].kind != 's' && r->e[i].kind != 'f')
+			continue;
+		for (k = 0; k < r->e[i].nlabel; k++)
+			if (match_at(r, r->e[i].label[k], all, 0, &a, &b))
+				break;
+		if (r->e[i].kind == 's')
+			rd.absent[i] = k == r->e[i].nlabel;
+		else
+			rd.forbidden[i] = k < r->e[i].nlabel;
+	}
 	free(all);
-	free(found);
+	rd.unchecked = authz_unchecked;
+	out = judge(r, st, nicknames, case_name, &rd, NULL);
+	rd.unchecked |= authz_unchecked;
+	if (out != NULL) {
+		reasons = json_object_get(out, "reasons");
+		notes = json_object_get(out, "notes");
+		json_object_set_new(out, "reading", reading_json(r, &rd, json_array_size(reasons),
+		    json_array_size(notes)));
+	}
+	reading_free(&rd);
 	return out;
 }
 
@@ -1870,5 +1997,219 @@ authz_combine(const struct authz_rules *r, const char *case_name, json_t **each,
 		json_object_set_new(out, "psychotherapy_notes_allowed", json_false());
 	}
 	json_object_set_new(out, "authorizations", list);
+	return out;
+}
+
+/* the fields a reviewer may correct, and what each takes */
+static const struct { const char *name, *element; char kind; } fields[] = {
+	{ "patient", NULL, 'p' }, { "recipient", "recipient", 't' },
+	{ "purpose", "purpose", 't' }, { "expiration", "expiration", 'x' },
+	{ "signed", NULL, 'y' }, { "date_signed", "date_signed", 'd' },
+	{ "part2_consent", NULL, 'y' }, { "psychotherapy_notes", NULL, 'y' },
+};
+
+int
+authz_field_check(const char *field, const char *value, char *norm, size_t len,
+    char *why, size_t wlen)
+{
+	size_t	i, n = sizeof fields / sizeof fields[0];
+	char	d[11];
+
+	for (i = 0; i < n && strcmp(fields[i].name, field) != 0; i++)
+		;
+	if (i == n) {
+		snprintf(why, wlen, "'%s' is not a field one may correct (patient, recipient,"
+		    " purpose, expiration, signed, date_signed, part2_consent,"
+		    " psychotherapy_notes)", field);
+		return -1;
+	}
+	if (value == NULL) {		/* unset: the field alone */
+		snprintf(norm, len, "%s", "");
+		return 0;
+	}
+	switch (fields[i].kind) {
+	case 'y':
+		if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0) {
+			snprintf(why, wlen, "%s takes yes or no, not '%s'", field, value);
+			return -1;
+		}
+		snprintf(norm, len, "%s", value);
+		return 0;
+	case 'd':
+	case 'x':
+		/* a date as one writes it; an expiration may be an event */
+		if ((fields[i].kind == 'd' || isdigit((unsigned char)value[0])) &&
+		    patient_date(value, d, 1, fields[i].kind == 'x') != 0) {
+			snprintf(why, wlen, "%s: '%s' is not a date (YYYY-MM-DD or MM/DD/YYYY)",
+			    field, value);
+			return -1;
+		}
+		if (isdigit((unsigned char)value[0]) && (strlen(value) != 10 ||
+		    (value[4] != '-' && value[2] != '/'))) {
+			snprintf(why, wlen, "%s: '%s' is not a date (YYYY-MM-DD or MM/DD/YYYY)",
+			    field, value);
+			return -1;
+		}
+		if (isdigit((unsigned char)value[0]))
+			snprintf(norm, len, "%.2s/%.2s/%.4s", d + 5, d + 8, d);	/* as forms write it */
+		else
+			snprintf(norm, len, "%s", value);
+		return 0;
+	default:
+		if (!content(value)) {
+			snprintf(why, wlen, "%s: '%s' says nothing", field, value);
+			return -1;
+		}
+		snprintf(norm, len, "%s", value);
+		return 0;
+	}
+}
+
+/* field_of - the correction table row of a field name, or -1 */
+static int
+field_of(const char *field)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		if (strcmp(fields[i].name, field) == 0)
+			return (int)i;
+	return -1;
+}
+
+json_t *
+authz_recheck(const struct authz_rules *r, struct store *st, const char *nicknames,
+    const json_t *read, const json_t *corrections, char *why, size_t wlen)
+{
+	struct reading	rd;
+	struct fix	fx = { -1, -1, -1, NULL };
+	const json_t	*reading = json_object_get(read, "reading");
+	json_t		*out = NULL, *e, *v, *list = json_array(), *c;
+	size_t		i, k, nr, nn;
+	int		n, f, yes;
+
+	if (reading == NULL || json_object_get(read, "authorizations") != NULL) {
+		snprintf(why, wlen, "%s", json_object_get(read, "authorizations") ?
+		    "the request holds several forms: correct them one by one is not done yet;"
+		    " review the case by hand (roi review reject with a reason)" :
+		    "no form reading to correct (a revocation, no authorization, or checked by"
+		    " an older roi)");
+		json_decref(list);
+		return NULL;
+	}
+	if (list == NULL || reading_alloc(r, &rd) == -1) {
+		snprintf(why, wlen, "out of memory");
+		json_decref(list);
+		return NULL;
+	}
+	json_array_foreach(json_object_get(reading, "found"), i, e) {
+		if ((n = entry_of(r, json_string_value(json_object_get(e, "name")))) < 0)
+			continue;
+		snprintf(rd.found[n].value, sizeof rd.found[n].value, "%s",
+		    json_string_value(json_object_get(e, "value")));
+		rd.found[n].have = 1;
+		rd.found[n].page = (int)json_integer_value(json_object_get(e, "page"));
+		rd.found[n].conf = (float)json_number_value(json_object_get(e, "confidence"));
+		rd.found[n].nitems = (int)json_integer_value(json_object_get(e, "items"));
+		rd.found[n].reread = json_is_true(json_object_get(e, "second_reading"));
+		for (k = 0; k < 4; k++)
+			rd.found[n].box[k] = (float)json_number_value(json_array_get(
+			    json_object_get(e, "box"), k));
+	}
+	rd.signed_ = json_is_true(json_object_get(reading, "signed"));
+	rd.sig_page = (int)json_integer_value(json_object_get(reading, "signature_page"));
+	for (k = 0; k < 4; k++)
+		rd.sig_box[k] = (float)json_number_value(json_array_get(
+		    json_object_get(reading, "signature_box"), k));
+	json_array_foreach(json_object_get(reading, "absent"), i, e)
+		if ((n = entry_kind(r, 's', json_string_value(e))) >= 0)
+			rd.absent[n] = 1;
+	json_array_foreach(json_object_get(reading, "forbidden"), i, e)
+		if ((n = entry_kind(r, 'f', json_string_value(e))) >= 0)
+			rd.forbidden[n] = 1;
+	rd.unchecked = json_is_true(json_object_get(reading, "unchecked"));
+
+	/* the corrections, the last of a field standing, over the reading */
+	json_array_foreach(corrections, i, c) {
+		const char *field = json_string_value(json_object_get(c, "field"));
+		const char *value = json_string_value(json_object_get(c, "value"));
+
+		if (field == NULL || value == NULL || (f = field_of(field)) < 0)
+			continue;
+		yes = strcmp(value, "yes") == 0;
+		if (strcmp(field, "patient") == 0)
+			fx.patient = value;
+		else if (strcmp(field, "signed") == 0)
+			fx.signed_ = yes;
+		else if (strcmp(field, "part2_consent") == 0)
+			fx.part2 = yes;
+		else if (strcmp(field, "psychotherapy_notes") == 0)
+			fx.psy = yes;
+		else if ((n = entry_of(r, fields[f].element)) >= 0) {
+			struct found *fd = &rd.found[n];
+
+			snprintf(fd->value, sizeof fd->value, "%s", value);
+			fd->have = 1;
+			fd->conf = 100.0f;	/* a person read it */
+			fd->nitems = 0;
+			fd->reread = 0;
+		}
+	}
+	authz_unchecked = 0;
+	out = judge(r, st, nicknames, json_string_value(json_object_get(read, "case")), &rd, &fx);
+	reading_free(&rd);
+	if (out == NULL) {
+		snprintf(why, wlen, "out of memory");
+		json_decref(list);
+		return NULL;
+	}
+	/* what the pipeline added after the reading (revoked, a page not
+	 * readable, a second reading) stands: a correction does not undo it */
+	nr = (size_t)json_integer_value(json_object_get(reading, "reasons"));
+	nn = (size_t)json_integer_value(json_object_get(reading, "notes"));
+	for (i = nr; i < json_array_size(json_object_get(read, "reasons")); i++)
+		json_array_append(json_object_get(out, "reasons"),
+		    json_array_get(json_object_get(read, "reasons"), i));
+	for (i = nn; i < json_array_size(json_object_get(read, "notes")); i++)
+		json_array_append(json_object_get(out, "notes"),
+		    json_array_get(json_object_get(read, "notes"), i));
+	if (json_array_size(json_object_get(out, "reasons"))) {
+		json_object_set_new(out, "decision", json_string("defective"));
+		json_object_set_new(out, "part2_allowed", json_false());
+		json_object_set_new(out, "psychotherapy_notes_allowed", json_false());
+	}
+	if ((v = json_object_get(read, "second_reading")) != NULL)
+		json_object_set(out, "second_reading", v);
+	json_object_set(out, "reading", json_object_get(read, "reading"));
+	/* each corrected field: the value set, what roi read, who, when, why */
+	json_array_foreach(corrections, i, c) {
+		const char *field = json_string_value(json_object_get(c, "field"));
+		const char *was = "";
+
+		if ((f = field_of(field)) < 0)
+			continue;
+		if (strcmp(field, "patient") == 0)
+			was = json_string_value(json_object_get(read, "patient"));
+		else
+			json_array_foreach(json_object_get(read, "elements"), k, e)
+				if (strcmp(json_string_value(json_object_get(e, "name")),
+				    fields[f].element ? fields[f].element : field) == 0)
+					was = json_string_value(json_object_get(e, "value"));
+		if (strcmp(field, "part2_consent") == 0)
+			was = json_is_true(json_object_get(read, "part2_allowed")) ? "yes" : "no";
+		if (strcmp(field, "psychotherapy_notes") == 0)
+			was = json_is_true(json_object_get(read, "psychotherapy_notes_allowed")) ?
+			    "yes" : "no";
+		json_array_append_new(list, json_pack("{s:s, s:O, s:s, s:O, s:O, s:O}",
+		    "field", field, "value", json_object_get(c, "value"), "read", was ? was : "",
+		    "who", json_object_get(c, "who"), "at", json_object_get(c, "at"),
+		    "reason", json_object_get(c, "reason")));
+		json_array_foreach(json_object_get(out, "elements"), k, e)
+			if (strcmp(json_string_value(json_object_get(e, "name")),
+			    fields[f].element ? fields[f].element : field) == 0)
+				json_object_set_new(e, "corrected", json_pack("{s:O, s:O}",
+				    "who", json_object_get(c, "who"), "at", json_object_get(c, "at")));
+	}
+	json_object_set_new(out, "corrections", list);
 	return out;
 }

@@ -9,7 +9,9 @@
  *   {"case", "decision", "reasons": [{"code","text","cite","page","box"}],
  *    "part2_allowed", "psychotherapy_notes_allowed", "patient",
  *    "recipient", "purpose", "expires",
- *    "elements": [{"name","value","page","box","confidence"}]}
+ *    "elements": [{"name","value","page","box","confidence"}],
+ *    "reading": what the decision was taken from (authz_recheck's input),
+ *    "corrections": [...] once a reviewer corrected the reading}
  * decision is "valid", "valid_with_part2" or "defective".  Safety: any
  * core element missing, unreadable or doubtful gives a reason and never
  * "valid".
@@ -17,7 +19,8 @@
  * Calling sequence: authz_rules_load, authz_rules_practice (the names the
  * practice goes by: the discloser on a form must be one of them, or a
  * class of providers that takes it in), then authz_check or
- * authz_revocation per case.
+ * authz_revocation per case; authz_recheck when a reviewer corrects what
+ * authz_check read (roi auth set).
  */
 #ifndef ROI_AUTHZ_H
 #define ROI_AUTHZ_H
@@ -110,6 +113,23 @@ void	authz_revoke(const struct authz_rules *r, json_t *result, const char *detai
  * detail and page; the decision becomes defective */
 void	authz_unreadable(const struct authz_rules *r, json_t *result, const char *detail,
 	    int pageno);
+/* authz_field_check - may FIELD be corrected to VALUE (NULL: unset)?
+ * patient (a registry id: the caller checks the registry), recipient,
+ * purpose, expiration (a date or an event), signed, date_signed
+ * (YYYY-MM-DD or MM/DD/YYYY), part2_consent, psychotherapy_notes (yes|no).
+ * 0 and the value as the form would write it in norm; -1 and why */
+int	authz_field_check(const char *field, const char *value, char *norm, size_t len,
+	    char *why, size_t wlen);
+/* authz_recheck - the decision taken again from what authz_check read
+ * (READ: its result, kept in the result's "reading") with a reviewer's
+ * corrections over it (an array of {field, value, who, at, reason}, the
+ * last of a field standing).  The same checks decide; reasons the
+ * pipeline added after the reading (revoked, page unreadable) stay.  The
+ * result has "corrections" [{field, value, read, who, at, reason}] and
+ * each corrected element "corrected" {who, at}.  NULL and why: no reading
+ * (a revocation, several forms, an older result) or out of memory */
+json_t	*authz_recheck(const struct authz_rules *r, struct store *st, const char *nicknames,
+	    const json_t *read, const json_t *corrections, char *why, size_t wlen);
 /* authz_date_signed - the date the form was signed (YYYY-MM-DD) or NULL */
 const char *authz_date_signed(const json_t *result, char out[11]);
 

@@ -612,6 +612,22 @@ static const char *const migrations[] = {
 	"  SELECT case_id, 1, 'fax', 'manual', outbox, 'released before roi tracked delivery',"
 	"  'roi', coalesce(released_at, created_at) FROM releases WHERE state = 'released'"
 	"  AND outbox LIKE 'outbox/fax/%';",
+	/* 19 -> 20: a reviewer's corrections of what roi read off an
+	 * authorization (roi auth set/unset), each kept: value NULL is an
+	 * unset (the reading stands again); the last row of a field counts.
+	 * auth.read_result keeps the decision as roi read it once a
+	 * correction has taken it again into auth.result */
+	"CREATE TABLE auth_corrections ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
+	"  field TEXT NOT NULL,"
+	"  value TEXT,"
+	"  reason TEXT NOT NULL CHECK (reason <> ''),"
+	"  who TEXT NOT NULL,"
+	"  at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX auth_corrections_case ON auth_corrections(case_id, id);"
+	"ALTER TABLE auth ADD COLUMN read_result TEXT;",
 };
 
 #define NMIGRATIONS	((int)(sizeof migrations / sizeof migrations[0]))

@@ -117,6 +117,30 @@ release_label(struct store *st, int64_t id, const struct delivery_view *v)
 	    "released" : "");
 }
 
+/* corrections_json - every correction of the case's authorization, set
+ * and unset, in order (roi auth set/unset): the history, never pruned */
+static json_t *
+corrections_json(struct store *st, int64_t id)
+{
+	sqlite3_stmt	*s;
+	json_t		*a = json_array();
+	char		t[CLOCK_FMTLEN];
+
+	s = store_prepare(st, "SELECT field, value, who, at, reason FROM auth_corrections"
+	    " WHERE case_id = ? ORDER BY id");
+	if (s == NULL)
+		return a;
+	sqlite3_bind_int64(s, 1, id);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:o, s:s, s:s, s:s}",
+		    "action", sqlite3_column_type(s, 1) == SQLITE_NULL ? "unset" : "set",
+		    "field", col(s, 0), "value", sqlite3_column_type(s, 1) == SQLITE_NULL ?
+		    json_null() : json_string(col(s, 1)), "who", col(s, 2),
+		    "at", clock_fmt_iso(sqlite3_column_int64(s, 3), t), "reason", col(s, 4)));
+	sqlite3_finalize(s);
+	return a;
+}
+
 static json_t *
 case_json(struct store *st, struct doctypes *dt, sqlite3_stmt *s, const struct config *cfg)
 {
@@ -143,6 +167,7 @@ case_json(struct store *st, struct doctypes *dt, sqlite3_stmt *s, const struct c
 	json_object_set_new(j, "release", release_label(st, id, &v));
 	json_object_set_new(j, "delivery", delivery_view_json(&v));
 	json_object_set_new(j, "deliveries", delivery_attempts_json(st, id));
+	json_object_set_new(j, "auth_corrections", corrections_json(st, id));
 	return j;
 }
 
@@ -363,6 +388,19 @@ cmd_case(int argc, char **argv, const char *home)
 			    *json_string_value(json_object_get(c, "decision")) ?
 			    json_string_value(json_object_get(c, "decision")) : "not checked yet",
 			    json_string_value(json_object_get(c, "case")));
+			if (json_array_size(json_object_get(c, "auth_corrections")))
+				printf("  corrections of the reading (what roi read: roi auth show %s):\n",
+				    json_string_value(json_object_get(c, "case")));
+			json_array_foreach(json_object_get(c, "auth_corrections"), k, p)
+				printf("    %s %s %s %s%s%s: %s\n",
+				    json_string_value(json_object_get(p, "at")),
+				    json_string_value(json_object_get(p, "who")),
+				    json_string_value(json_object_get(p, "action")),
+				    json_string_value(json_object_get(p, "field")),
+				    json_is_string(json_object_get(p, "value")) ? " = " : "",
+				    json_is_string(json_object_get(p, "value")) ?
+				    json_string_value(json_object_get(p, "value")) : "",
+				    json_string_value(json_object_get(p, "reason")));
 			json_array_foreach(json_object_get(c, "parts"), k, p) {
 				long long a = json_integer_value(json_object_get(p, "first_page"));
 				long long b = json_integer_value(json_object_get(p, "last_page"));

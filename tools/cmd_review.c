@@ -160,8 +160,8 @@ must_be_pending(const struct rev *r)
 	return 0;
 }
 
-/* must_be_reviewer - is the OS user among [review] reviewers? */
-static int
+/* must_be_reviewer - is the OS user among [review] reviewers? (roi.h) */
+int
 must_be_reviewer(const char *home, const char *what)
 {
 	struct config	cfg;

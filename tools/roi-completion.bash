@@ -16,7 +16,7 @@ _roi_subcommands()
 	case $1 in
 	doc)		echo "list show text" ;;
 	case)		echo "list show attach" ;;
-	auth)		echo "show" ;;
+	auth)		echo "show set unset" ;;
 	rules)		echo "check" ;;
 	review)		echo "list show redact keep approve reject withhold include confirm-patient tpo" ;;
 	recipient)	echo "add alias list" ;;
@@ -102,7 +102,7 @@ _roi()
 	# a case id, as the first argument of the commands that take one
 	case $cmd/$sub in
 	review/show|review/redact|review/keep|review/approve|review/reject|review/withhold|\
-	review/include|review/confirm-patient|review/tpo|case/show|case/attach|auth/show|release/resend|release/confirm)
+	review/include|review/confirm-patient|review/tpo|case/show|case/attach|auth/show|auth/set|auth/unset|release/resend|release/confirm)
 		if [[ $prev == "$sub" && $cur != -* ]]; then
 			COMPREPLY=($(compgen -W "$(_roi_cases)" -- "$cur"))
 			return

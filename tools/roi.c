@@ -31,7 +31,7 @@ static const struct {
 	{ "status", cmd_status, 1, "status [--json]         what arrived, what is done, what is in quarantine", NULL },
 	{ "doc",    cmd_doc,    1, "doc list|show|text ID [--json]   documents and their text", "list show text" },
 	{ "case",   cmd_case,   1, "case list | show CASE | attach CASE FILE   requests, their parts, their records", "list show attach" },
-	{ "auth",   cmd_auth,   1, "auth show CASE [--json] is the authorization valid, and for what?", "show" },
+	{ "auth",   cmd_auth,   1, "auth show | set | unset CASE   is the authorization valid, and for what? correct its reading", "show set unset" },
 	{ "rules",  cmd_rules,  0, "rules check [FILE]      are the rules files usable?", "check" },
 	{ "review", cmd_review, 1, "review list | show CASE | redact | keep | approve | reject   the clinician's review queue", "list show redact keep approve reject withhold include confirm-patient tpo" },
 	{ "recipient", cmd_recipient, 1, "recipient add NAME (--age KEY | --passphrase | --zip | --fax N) | alias NAME OTHER | list   who releases go to", "add alias list" },

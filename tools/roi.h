@@ -43,6 +43,9 @@ int	help_wanted(int argc, char **argv);
 int64_t	case_arg(const char *arg);
 /* roi_whoami - the OS login name: who did it, in the records */
 const char *roi_whoami(void);
+/* must_be_reviewer - is the OS user among roi.conf [review] reviewers?
+ * 1, or 0 with one line saying who may WHAT (cmd_review.c) */
+int	must_be_reviewer(const char *home, const char *what);
 /* json_print - dump to stdout (indented, stable key order), free; 0 or 1 */
 int	json_print(json_t *j);
 

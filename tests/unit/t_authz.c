@@ -602,6 +602,108 @@ test_revocation(void **state)
 	authz_rules_free(r);
 }
 
+/*
+ * test_correct - a reviewer's correction (authz_field_check, authz_recheck):
+ * what each field takes, and the decision taken again by the same checks:
+ * no correction gives the reading's decision back, a corrected signature
+ * takes missing_signature away and leaves every other reason, a corrected
+ * expiration in the past makes the form expired
+ */
+static void
+test_correct(void **state)
+{
+	static const struct { const char *field, *value, *norm; int ok; } fields[] = {
+		{ "signed", "yes", "yes", 0 }, { "signed", "no", "no", 0 },
+		{ "signed", "maybe", NULL, -1 }, { "part2_consent", "Yes", NULL, -1 },
+		{ "psychotherapy_notes", "no", "no", 0 },
+		{ "date_signed", "2026-02-27", "02/27/2026", 0 },
+		{ "date_signed", "02/27/2026", "02/27/2026", 0 },
+		{ "date_signed", "02/31/2026", NULL, -1 }, { "date_signed", "soon", NULL, -1 },
+		{ "date_signed", "2/27/26", NULL, -1 },
+		{ "expiration", "2027-01-31", "01/31/2027", 0 },
+		{ "expiration", "at the end of the lawsuit", "at the end of the lawsuit", 0 },
+		{ "expiration", "13/01/2027", NULL, -1 },
+		{ "recipient", "Harborview Legal Services", "Harborview Legal Services", 0 },
+		{ "recipient", " - ", NULL, -1 }, { "patient", "P001", "P001", 0 },
+		{ "colour", "blue", NULL, -1 }, { "description", "all", NULL, -1 },
+		{ "signed", NULL, "", 0 },	/* unset */
+	};
+	struct authz_rules *r = shipped_rules();
+	struct change	none[1] = { { 0, NULL } };
+	json_t		*read, *fix, *j, *v;
+	char		norm[512], why[256];
+	size_t		i;
+
+	for (i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		int got = authz_field_check(fields[i].field, fields[i].value, norm, sizeof norm,
+		    why, sizeof why);
+
+		if (got != fields[i].ok || (got == 0 && strcmp(norm, fields[i].norm) != 0))
+			fail_msg("%s %s: %d '%s', want %d '%s'", fields[i].field,
+			    fields[i].value ? fields[i].value : "(unset)", got, got ? why : norm,
+			    fields[i].ok, fields[i].norm ? fields[i].norm : "");
+	}
+	read = form(r, none);
+	assert_true(has(read, "reasons", "missing_signature", NULL));	/* no image: unsigned */
+	assert_true(has(read, "reasons", "missing_required_statement", NULL) ||
+	    json_array_size(json_object_get(read, "reasons")) > 1);
+	/* no correction: the same decision, the same reasons */
+	fix = json_array();
+	assert_non_null(j = authz_recheck(r, NULL, "", read, fix, why, sizeof why));
+	assert_true(json_equal(json_object_get(j, "reasons"), json_object_get(read, "reasons")));
+	assert_string_equal(json_string_value(json_object_get(j, "decision")),
+	    json_string_value(json_object_get(read, "decision")));
+	json_decref(j);
+	/* signed: that reason goes, the others stay, in order */
+	json_array_append_new(fix, json_pack("{s:s, s:s, s:s, s:s, s:s}", "field", "signed",
+	    "value", "yes", "who", "alice", "at", "2026-03-02T09:00:00", "reason", "in ink"));
+	assert_non_null(j = authz_recheck(r, NULL, "", read, fix, why, sizeof why));
+	assert_false(has(j, "reasons", "missing_signature", NULL));
+	assert_int_equal(json_array_size(json_object_get(j, "reasons")),
+	    json_array_size(json_object_get(read, "reasons")) - 1);
+	json_array_foreach(json_object_get(read, "reasons"), i, v)
+		if (strcmp(json_string_value(json_object_get(v, "code")), "missing_signature") != 0)
+			assert_true(has(j, "reasons", json_string_value(json_object_get(v, "code")),
+			    NULL));
+	v = json_array_get(json_object_get(j, "corrections"), 0);
+	assert_string_equal(json_string_value(json_object_get(v, "read")), "no");
+	assert_string_equal(json_string_value(json_object_get(v, "value")), "yes");
+	json_decref(j);
+	/* an expiration in the past: the real check says expired */
+	json_array_append_new(fix, json_pack("{s:s, s:s, s:s, s:s, s:s}", "field", "expiration",
+	    "value", "01/31/2020", "who", "alice", "at", "2026-03-02T09:00:00", "reason", "x"));
+	assert_non_null(j = authz_recheck(r, NULL, "", read, fix, why, sizeof why));
+	assert_true(has(j, "reasons", "expired", "2020-01-31"));
+	assert_string_equal(json_string_value(json_object_get(j, "decision")), "defective");
+	json_decref(j);
+	/* said to be a Part 2 consent: its 42 CFR 2.31 statements are asked
+	 * for (the base form has none), so Part 2 content may not go out */
+	{
+		struct change	how[2] = { { F_REVOKE, "You may revoke this authorization in"
+		    " writing at any time; our Notice of Privacy Practices says how." },
+		    { 0, NULL } };
+		json_t		*r2 = form(r, how);
+
+		assert_false(has(r2, "notes", "part2_not_authorized", NULL));
+		json_array_clear(fix);
+		json_array_append_new(fix, json_pack("{s:s, s:s, s:s, s:s, s:s}", "field",
+		    "part2_consent", "value", "yes", "who", "alice", "at",
+		    "2026-03-02T09:00:00", "reason", "x"));
+		assert_non_null(j = authz_recheck(r, NULL, "", r2, fix, why, sizeof why));
+		assert_true(has(j, "notes", "part2_not_authorized", "part2_revoke_how"));
+		assert_false(json_is_true(json_object_get(j, "part2_allowed")));
+		json_decref(j);
+		json_decref(r2);
+	}
+	/* no reading (a revocation, an older result): refused, saying why */
+	json_object_del(read, "reading");
+	assert_null(authz_recheck(r, NULL, "", read, fix, why, sizeof why));
+	assert_non_null(strstr(why, "no form reading"));
+	json_decref(fix);
+	json_decref(read);
+	authz_rules_free(r);
+}
+
 int
 main(void)
 {
@@ -613,6 +715,7 @@ main(void)
 		cmocka_unit_test(test_tpo),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_revocation),
+		cmocka_unit_test(test_correct),
 	};
 
 	return cmocka_run_group_tests_name("authz", tests, NULL, NULL);
