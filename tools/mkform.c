@@ -19,6 +19,9 @@
  *   unsigned    viewer, but the signature field is empty
  *   unchecked   viewer, but no purpose box is checked
  *
+ * Every variant also has a hidden field ("Hidden routing note") and one
+ * off the page ("Offpage value"): neither is shown, so neither is read.
+ *
  * Deterministic: no dates, no random ids.  Names are made up.
  *
  * SECURITY: a test tool; writes only under DIR.
@@ -336,6 +339,13 @@ make(int variant)
 	y -= 20;
 	x = label(&f, 0, 10, LEFT, y, "If signed by a personal representative, describe authority:");
 	text_field(&f, "authority", x + 4, RIGHT, y, "none (signed by the patient)");
+
+	/* what a reader must not read: a hidden field (an office's routing
+	 * note) and one off the page */
+	text_field(&f, "routing", 345, RIGHT, 760, "Hidden routing note");
+	pdf_dict_put_int(ctx, pdf_array_get(ctx, f.annots, pdf_array_len(ctx, f.annots) - 1),
+	    PDF_NAME(F), 2 | 4);
+	text_field(&f, "offpage", 640, 760, 712, "Offpage value");
 
 	pdf_dict_put_drop(ctx, f.page, PDF_NAME(Contents), pdf_add_stream(ctx, f.doc, f.cs, NULL, 0));
 	snprintf(path, sizeof path, "%s/form-%s.pdf", outdir, vname[variant]);
