@@ -6,10 +6,11 @@
  *
  * The page holds the labels only (fixtures/src/authorization.txt's
  * wording); every value lives in an AcroForm field: text fields for the
- * patient, date of birth, record number, provider, recipient, expiration,
- * date signed and authority, checkboxes for the record types and the
- * purpose, and a signature field whose appearance is drawn ink (what a
- * viewer's "draw your signature" writes).  Variants:
+ * patient, date of birth, record number, recipient, expiration, date
+ * signed and authority, a combo box (choice) for the provider, checkboxes
+ * for the record types and the purpose, and a signature field whose
+ * appearance is drawn ink (what a viewer's "draw your signature" writes).
+ * Variants:
  *
  *   viewer      the values with their appearance streams, as a viewer
  *               writes them (MuPDF's own appearance code, at generation)
@@ -182,6 +183,31 @@ text_field(struct form *f, const char *name, float x0, float x1, float y, const 
 	pdf_drop_obj(ctx, w);
 }
 
+/* choice_field - a combo box whose choice is value, on baseline y */
+static void
+choice_field(struct form *f, const char *name, float x0, float x1, float y, const char *value,
+    const char *other)
+{
+	pdf_obj	*w = widget(f, name, PDF_NAME(Ch), fz_make_rect(x0, y - 4, x1, y + 11));
+	pdf_obj	*opt = pdf_dict_put_array(ctx, w, PDF_NAME(Opt), 2);
+
+	pdf_dict_put_int(ctx, w, PDF_NAME(Ff), 1 << 17);	/* combo */
+	pdf_array_push_text_string(ctx, opt, other);
+	pdf_array_push_text_string(ctx, opt, value);
+	pdf_dict_put_string(ctx, w, PDF_NAME(DA), "/Helv 10 Tf 0 g", 15);
+	pdf_dict_put_text_string(ctx, w, PDF_NAME(V), value);
+	if (f->variant != V_NOAP) {
+		fz_buffer *b = fz_new_buffer(ctx, 128);
+
+		fz_append_string(ctx, b, "/Tx BMC q BT /Helv 10 Tf 0 g 2 3.5 Td ");
+		pdf_string(b, value);
+		fz_append_string(ctx, b, " Tj ET Q EMC\n");
+		appearance(f, w, NULL, x1 - x0, 15, b);
+		fz_drop_buffer(ctx, b);
+	}
+	pdf_drop_obj(ctx, w);
+}
+
 /* checkbox - a box left of its label on baseline y; returns the label's x */
 static float
 checkbox(struct form *f, const char *name, float y, int on, const char *text)
@@ -295,8 +321,9 @@ make(int variant)
 	text_field(&f, "mrn", x + 4, 330, y, "MRN-0048213");
 	y -= 20;
 	x = label(&f, 0, 10, LEFT, y, "I authorize:");
-	text_field(&f, "provider", x + 4, RIGHT, y,
-	    "Lakeside Behavioral Health, 250 Sample Street, Springfield");
+	choice_field(&f, "provider", x + 4, RIGHT, y,
+	    "Lakeside Behavioral Health, 250 Sample Street, Springfield",
+	    "Another Example Clinic, 9 Other Road, Springfield");
 	y -= 20;
 	x = label(&f, 0, 10, LEFT, y, "to disclose my health information to:");
 	text_field(&f, "recipient", x + 4, RIGHT, y, "Harborview Legal Services LLP, fax (555) 010-4478");

@@ -57,6 +57,8 @@ d=$(doc_of noap)
 jq -r '.pages[0].text' "$T/text.json" > "$T/text.txt"
 check "the name is on the line of its label" grep -qx 'Patient name: Jordan Sample' "$T/text.txt"
 check "the date signed is on the line of its label" grep -qx 'Date signed: 02/27/2026' "$T/text.txt"
+check "a choice field's value is on the line of its label" \
+    grep -qx 'I authorize: Lakeside Behavioral Health, 250 Sample Street, Springfield' "$T/text.txt"
 check "the expiration sits inside its sentence" grep -qx 'This authorization expires on 12/31/2026' "$T/text.txt"
 # the patient_name field: x 138.6..330, y 69..84 (page points, top down)
 is "the name's words lie in the field's rectangle" "$(jq -r '[.pages[0].words[] |
