@@ -1564,8 +1564,10 @@ ocr_words_place(struct ocr_word **wp, size_t *np, struct ocr_word *f, size_t nf,
 			free(f[i].text);
 			continue;
 		}
-		/* the line it shares most of its height with; of several (a
-		 * label and the next one along the row), the nearest across */
+		/* a line it shares half its height with; of several (a label
+		 * and the next one along the row), the nearest across.  Every
+		 * field word against every line: the stage's CPU limit bounds
+		 * a page of a hundred thousand widgets */
 		for (k = 0; k < nr; k++) {
 			float	hk = r[k].y1 - r[k].y0;
 			float	ov = fminf(f[i].y1, r[k].y1) - fmaxf(f[i].y0, r[k].y0);
