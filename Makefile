@@ -51,7 +51,7 @@ UNIT_SRC  = $(wildcard tests/unit/t_*.c)
 UNIT_BIN  = $(patsubst tests/unit/%.c,$(SAN)/tests/%,$(UNIT_SRC))
 SAN_LIB_OBJ = $(patsubst %.c,$(SAN)/%.o,$(LIB_SRC))
 
-PROGS = $(O)/roi $(O)/mkfax $(O)/mkleak $(O)/roi-verify
+PROGS = $(O)/roi $(O)/mkfax $(O)/mkleak $(O)/mkform $(O)/roi-verify
 # the stage table's rows (stages/table.c): roi-NAME links to the one binary
 STAGES := $(shell sed -n 's/^[[:space:]]*\.name = "\([a-z-]*\)",$$/\1/p' stages/table.c)
 
@@ -107,6 +107,10 @@ $(O)/mkfax: $(O)/tools/mkfax.o
 
 # the leak suite's awkward records (tests/e2e/leak.sh)
 $(O)/mkleak: $(O)/tools/mkleak.o
+	$(CC) $(ALLCFLAGS) -o $@ $< $(MUPDF_LIBS)
+
+# electronically filled forms (tests/e2e/acroform.sh)
+$(O)/mkform: $(O)/tools/mkform.o
 	$(CC) $(ALLCFLAGS) -o $@ $< $(MUPDF_LIBS)
 
 # sanitizer build for the tests
@@ -174,7 +178,7 @@ test: deps-test
 	@$(MAKE) --no-print-directory -j$(JOBS) test-build
 	@sh tests/run.sh $(SAN) $(O)
 
-test-build: $(O)/mkfax $(O)/mkleak $(SAN)/roi $(SAN)/roi-verify $(SAN)/cer $(SAN)/p2score $(UNIT_BIN) \
+test-build: $(O)/mkfax $(O)/mkleak $(O)/mkform $(SAN)/roi $(SAN)/roi-verify $(SAN)/cer $(SAN)/p2score $(UNIT_BIN) \
 	    $(FUZZ_BIN)
 
 bench: deps-bench all $(SAN)/cer $(O)/benchrel $(O)/benchlog

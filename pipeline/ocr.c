@@ -1444,6 +1444,193 @@ out:
 }
 
 /*
+ * run_widgets - the page's form fields as a viewer shows them: each
+ * widget's appearance (MuPDF makes one, for display only, for a field
+ * that has a value and none, as viewers do: values filled by pdftk or
+ * pypdf with /NeedAppearances), hidden ones left out by MuPDF.  Not the
+ * placeholder MuPDF draws on a signature field nobody signed: that is
+ * MuPDF's "sign here", neither the sender's ink nor the sender's text.
+ */
+static void
+run_widgets(fz_context *ctx, fz_page *page, fz_device *dev, fz_matrix ctm)
+{
+	pdf_page	*pp = pdf_page_from_fz_page(ctx, page);
+	pdf_annot	*w;
+
+	if (pp == NULL) {
+		fz_run_page_widgets(ctx, page, dev, ctm, NULL);
+		return;
+	}
+	for (w = pdf_first_widget(ctx, pp); w; w = pdf_next_widget(ctx, w))
+		if (pdf_widget_type(ctx, w) != PDF_WIDGET_TYPE_SIGNATURE ||
+		    pdf_widget_is_signed(ctx, w))
+			pdf_run_annot(ctx, w, dev, ctm, NULL);
+}
+
+/* pixmap_shown - fz_new_pixmap_from_page (no alpha: white first), with the
+ * form fields as run_widgets shows them */
+static fz_pixmap *
+pixmap_shown(fz_context *ctx, fz_page *page, fz_matrix ctm, fz_colorspace *cs)
+{
+	fz_irect	bbox = fz_round_rect(fz_transform_rect(fz_bound_page(ctx, page), ctm));
+	fz_pixmap	*pm = fz_new_pixmap_with_bbox(ctx, cs, bbox, NULL, 0);
+	fz_device	*dev = NULL;
+
+	fz_var(dev);
+	fz_try(ctx) {
+		fz_clear_pixmap_with_value(ctx, pm, 0xff);
+		dev = fz_new_draw_device(ctx, ctm, pm);
+		fz_run_page_contents(ctx, page, dev, fz_identity, NULL);
+		fz_run_page_annots(ctx, page, dev, fz_identity, NULL);
+		run_widgets(ctx, page, dev, fz_identity);
+		fz_close_device(ctx, dev);
+	}
+	fz_always(ctx)
+		fz_drop_device(ctx, dev);
+	fz_catch(ctx) {
+		fz_drop_pixmap(ctx, pm);
+		fz_rethrow(ctx);
+	}
+	return pm;
+}
+
+/* a word being placed: its sort keys (ocr_words_place) */
+struct placed {
+	struct ocr_word	w;
+	int		g;	/* 2k+1: text line k; 2k: new lines before it */
+	int		sub;	/* 0 text line; 1 + field line: a new line */
+	float		key;	/* x in a line that takes field words, else 0 */
+	size_t		seq;
+};
+
+static int
+placed_cmp(const void *a, const void *b)
+{
+	const struct placed *p = a, *q = b;
+
+	if (p->g != q->g)
+		return p->g < q->g ? -1 : 1;
+	if (p->sub != q->sub)
+		return p->sub < q->sub ? -1 : 1;
+	if (p->key != q->key)
+		return p->key < q->key ? -1 : 1;
+	return p->seq < q->seq ? -1 : p->seq > q->seq;
+}
+
+/* a run of text-layer words on one line */
+struct run {
+	size_t	first, n;
+	float	x0, y0, x1, y1;
+	int	joined;
+};
+
+int
+ocr_words_place(struct ocr_word **wp, size_t *np, struct ocr_word *f, size_t nf,
+    const float page[4])
+{
+	struct ocr_word	*w = *wp, *nw;
+	struct placed	*pl = NULL;
+	struct run	*r = NULL;
+	size_t		n = *np, nr = 0, i, k, np2 = 0;
+	int		line, rc = -1;
+
+	if ((pl = calloc(n + nf + 1, sizeof *pl)) == NULL ||
+	    (r = calloc(n + 1, sizeof *r)) == NULL)
+		goto out;
+	/* the text layer's lines: runs of words with one line number */
+	for (i = 0; i < n; i++) {
+		if (i == 0 || w[i].line != w[i - 1].line) {
+			r[nr].first = i;
+			r[nr].x0 = w[i].x0;
+			r[nr].y0 = w[i].y0;
+			r[nr].x1 = w[i].x1;
+			r[nr].y1 = w[i].y1;
+			nr++;
+		}
+		k = nr - 1;
+		r[k].n++;
+		r[k].x0 = fminf(r[k].x0, w[i].x0);
+		r[k].y0 = fminf(r[k].y0, w[i].y0);
+		r[k].x1 = fmaxf(r[k].x1, w[i].x1);
+		r[k].y1 = fmaxf(r[k].y1, w[i].y1);
+	}
+	for (i = 0; i < nf; i++) {
+		float	cx = (f[i].x0 + f[i].x1) / 2, cy = (f[i].y0 + f[i].y1) / 2;
+		float	hf = f[i].y1 - f[i].y0, best = 0;
+		size_t	at = nr;
+
+		/* off the page: not shown */
+		if (cx < page[0] || cx > page[2] || cy < page[1] || cy > page[3]) {
+			free(f[i].text);
+			continue;
+		}
+		/* a line it shares half its height with; of several (a label
+		 * and the next one along the row), the nearest across.  Every
+		 * field word against every line: the stage's CPU limit bounds
+		 * a page of a hundred thousand widgets */
+		for (k = 0; k < nr; k++) {
+			float	hk = r[k].y1 - r[k].y0;
+			float	ov = fminf(f[i].y1, r[k].y1) - fmaxf(f[i].y0, r[k].y0);
+			float	d;
+
+			if (!(hk > 0) || !(hf > 0) || ov < 0.5f * fminf(hf, hk))
+				continue;
+			d = r[k].x1 <= f[i].x0 ? f[i].x0 - r[k].x1 :
+			    r[k].x0 >= f[i].x1 ? r[k].x0 - f[i].x1 : 0;
+			if (at == nr || d < best) {
+				at = k;
+				best = d;
+			}
+		}
+		pl[np2].w = f[i];
+		pl[np2].seq = n + i;
+		if (at < nr) {
+			r[at].joined = 1;
+			pl[np2].g = 2 * (int)at + 1;
+			pl[np2].key = f[i].x0;
+		} else {
+			/* a line of its own, before the first text line below it */
+			for (k = 0; k < nr && (r[k].y0 + r[k].y1) / 2 <= cy; k++)
+				;
+			pl[np2].g = 2 * (int)k;
+			pl[np2].sub = 1 + f[i].line;
+			pl[np2].key = f[i].x0;
+		}
+		np2++;
+	}
+	for (k = 0; k < nr; k++)
+		for (i = r[k].first; i < r[k].first + r[k].n; i++) {
+			pl[np2].w = w[i];
+			pl[np2].g = 2 * (int)k + 1;
+			pl[np2].key = r[k].joined ? w[i].x0 : 0;
+			pl[np2].seq = i;
+			np2++;
+		}
+	qsort(pl, np2, sizeof *pl, placed_cmp);
+	if ((nw = realloc(w, (np2 ? np2 : 1) * sizeof *w)) == NULL) {
+		/* nothing moved yet: the caller still owns w; f's words are lost */
+		for (i = 0; i < np2; i++)
+			if (pl[i].seq >= n)
+				free(pl[i].w.text);
+		goto out;
+	}
+	w = nw;
+	for (i = 0, line = -1; i < np2; i++) {
+		if (i == 0 || pl[i].g != pl[i - 1].g || pl[i].sub != pl[i - 1].sub)
+			line++;
+		w[i] = pl[i].w;
+		w[i].line = line;
+	}
+	*wp = w;
+	*np = np2;
+	rc = 0;
+out:
+	free(pl);
+	free(r);
+	return rc;
+}
+
+/*
  * text_layer - words from the page's own text, if it has a usable one.
  * Returns 1 and fills wl when usable, 0 when the page must be OCR'd, -1
  * when out of memory; MuPDF exceptions propagate to the caller's fz_try.
@@ -1456,11 +1643,14 @@ text_layer(struct ocr *o, fz_page *page, fz_rect bounds, struct wordlist *wl,
     int *uncovered)
 {
 	fz_context *ctx = o->ctx;
-	fz_stext_page *tp = NULL, *vp = NULL;
-	fz_device *sdev = NULL, *vdev = NULL, *ldev = NULL;
+	fz_stext_page *tp = NULL, *vp = NULL, *ftp = NULL, *fvp = NULL;
+	fz_device *sdev = NULL, *vdev = NULL, *ldev = NULL, *fsdev = NULL, *fvdev = NULL;
 	fz_stext_options sopts;
+	struct wordlist fl = { 0 };
 	long	nglyph = 0, njunk = 0, shown = 0, hidden = 0, curves = 0, segs = 0, t3 = 0;
+	long	fglyph = 0, fjunk = 0;
 	double	area, image_area = 0;
+	float	pb[4] = { bounds.x0, bounds.y0, bounds.x1, bounds.y1 };
 	int	rc;
 
 	*uncovered = 0;
@@ -1470,8 +1660,12 @@ text_layer(struct ocr *o, fz_page *page, fz_rect bounds, struct wordlist *wl,
 	memset(&sopts, 0, sizeof sopts);
 	fz_var(tp);
 	fz_var(vp);
+	fz_var(ftp);
+	fz_var(fvp);
 	fz_var(sdev);
 	fz_var(vdev);
+	fz_var(fsdev);
+	fz_var(fvdev);
 	fz_var(ldev);
 	fz_var(shown);
 	fz_var(hidden);
@@ -1479,13 +1673,31 @@ text_layer(struct ocr *o, fz_page *page, fz_rect bounds, struct wordlist *wl,
 	fz_try(ctx) {
 		tp = fz_new_stext_page(ctx, bounds);
 		vp = fz_new_stext_page(ctx, bounds);
+		ftp = fz_new_stext_page(ctx, bounds);
+		fvp = fz_new_stext_page(ctx, bounds);
 		sdev = fz_new_stext_device(ctx, tp, &sopts);
 		vdev = fz_new_stext_device(ctx, vp, &sopts);
+		fsdev = fz_new_stext_device(ctx, ftp, &sopts);
+		fvdev = fz_new_stext_device(ctx, fvp, &sopts);
 		ldev = layer_new(ctx, sdev, vdev, bounds);
-		fz_run_page(ctx, page, ldev, fz_identity, NULL);
+		fz_run_page_contents(ctx, page, ldev, fz_identity, NULL);
+		fz_run_page_annots(ctx, page, ldev, fz_identity, NULL);
+		/*
+		 * Form fields last, as fz_run_page draws them, but into text
+		 * pages of their own: a filled field's value is drawn after all
+		 * of the page, so the text device would put it on lines after
+		 * the page's last one, far from its label.  Its words are put
+		 * into the lines they sit on below (ocr_words_place).  Counted
+		 * as the page's own drawing, as before.
+		 */
+		((struct layer_dev *)ldev)->target = fsdev;
+		((struct layer_dev *)ldev)->painted = fvdev;
+		run_widgets(ctx, page, ldev, fz_identity);
 		fz_close_device(ctx, ldev);
 		fz_close_device(ctx, sdev);
 		fz_close_device(ctx, vdev);
+		fz_close_device(ctx, fsdev);
+		fz_close_device(ctx, fvdev);
 		shown = ((struct layer_dev *)ldev)->shown;
 		hidden = ((struct layer_dev *)ldev)->hidden;
 		image_area = ((struct layer_dev *)ldev)->image_area;
@@ -1501,17 +1713,39 @@ text_layer(struct ocr *o, fz_page *page, fz_rect bounds, struct wordlist *wl,
 		fz_drop_device(ctx, ldev);
 		fz_drop_device(ctx, sdev);
 		fz_drop_device(ctx, vdev);
+		fz_drop_device(ctx, fsdev);
+		fz_drop_device(ctx, fvdev);
 	}
 	fz_catch(ctx) {
 		fz_drop_stext_page(ctx, tp);
 		fz_drop_stext_page(ctx, vp);
+		fz_drop_stext_page(ctx, ftp);
+		fz_drop_stext_page(ctx, fvp);
 		fz_rethrow(ctx);
 	}
 
 	/* every glyph painted: no word has an invisible character to leave out */
 	rc = stext_words(tp, hidden > 0 && shown > 0 ? vp : NULL, wl, &nglyph, &njunk);
+	if (rc == 0)
+		rc = stext_words(ftp, hidden > 0 && shown > 0 ? fvp : NULL, &fl, &fglyph, &fjunk);
+	if (rc == 0 && fl.n > 0) {
+		size_t	i;
+
+		rc = ocr_words_place(&wl->w, &wl->n, fl.w, fl.n, pb);
+		wl->cap = wl->n;
+		wl->confsum = 0;
+		for (i = 0; i < wl->n; i++)
+			wl->confsum += wl->w[i].conf;
+		free(fl.w);		/* its words were moved or freed */
+		memset(&fl, 0, sizeof fl);
+	}
+	wl_free(&fl);
+	nglyph += fglyph;
+	njunk += fjunk;
 	fz_drop_stext_page(ctx, tp);
 	fz_drop_stext_page(ctx, vp);
+	fz_drop_stext_page(ctx, ftp);
+	fz_drop_stext_page(ctx, fvp);
 	if (rc < 0)
 		return -1;
 	if (nglyph < o->opts.min_text_chars ||
@@ -1735,8 +1969,7 @@ render_gray(fz_context *ctx, fz_page *page, float s, fz_pixmap **pm)
 {
 	*pm = NULL;
 	fz_try(ctx)
-		*pm = fz_new_pixmap_from_page(ctx, page, fz_scale(s, s),
-		    fz_device_gray(ctx), 0);
+		*pm = pixmap_shown(ctx, page, fz_scale(s, s), fz_device_gray(ctx));
 	fz_catch(ctx)
 		return -1;
 	return 0;
@@ -2635,7 +2868,7 @@ ocr_page_preview_labels(struct ocr *o, int pageno, int dpi,
 	fz_var(png);
 	fz_try(ctx) {
 		/* no alpha: MuPDF clears the pixmap to white before drawing */
-		pm = fz_new_pixmap_from_page(ctx, page, fz_scale(s, s), fz_device_rgb(ctx), 0);
+		pm = pixmap_shown(ctx, page, fz_scale(s, s), fz_device_rgb(ctx));
 		fz_set_pixmap_resolution(ctx, pm, dpi, dpi);
 		tags_place(ctx, pm, s, fill, fill_labels, nfill, fill_rgb, outline, outline_labels,
 		    noutline, outline_rgb, tags);

@@ -134,6 +134,19 @@ int	ocr_count_pages(struct ocr *o);
  */
 int	ocr_page(struct ocr *o, int pageno, struct ocr_page *pg, char *why, size_t whylen);
 void	ocr_page_release(struct ocr_page *pg);
+/*
+ * ocr_words_place - words drawn by a PDF's form fields (f, nf, on lines of
+ * their own) put into the text-layer lines (*w, *n, in reading order) that
+ * they sit on: the line sharing half its height that is nearest across (a
+ * value goes with the label on its left, a checkbox with the label on its
+ * right), in x order; words that sit on no line make lines of their own,
+ * before the first line below them.  Words whose middle is off the page
+ * (x0 y0 x1 y1) are dropped: not shown.  Lines are numbered again from 0.
+ * f's words are moved into *w (or freed); f itself stays the caller's.
+ * 0, or -1 when out of memory (*w, *n unchanged).
+ */
+int	ocr_words_place(struct ocr_word **w, size_t *n, struct ocr_word *f, size_t nf,
+	    const float page[4]);
 /* ocr_page_image - the page as it is (no turn, no deskew), rendered in
  * 1-bit at dpi: a Leptonica PIX * (pixDestroy it); pixel = point * dpi/72.
  * For looking at ink that is not text: checkboxes, signatures (marks.h). */

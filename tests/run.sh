@@ -13,7 +13,7 @@ pat=${3:-${TESTS:-}}
 top=$(pwd)
 export ROI="$top/$san/roi" CER="$top/$san/cer" FIX="$top/$build/fixtures"
 export P2SCORE="$top/$san/p2score" ROI_VERIFY="$top/$san/roi-verify"
-export MKFAX="$top/$build/mkfax" MKLEAK="$top/$build/mkleak" TOP="$top"
+export MKFAX="$top/$build/mkfax" MKLEAK="$top/$build/mkleak" MKFORM="$top/$build/mkform" TOP="$top"
 export FUZZ="$top/$build/fuzz"
 # stages link Tesseract/Leptonica, whose caches LeakSanitizer counts as
 # leaks; leaks are checked in the unit tests, crashes and UB everywhere
