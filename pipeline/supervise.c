@@ -879,7 +879,8 @@ supervise_run(const char *home, const struct stage_row *tab, int once)
 	add_watch(&s, spool_path(p, home, "inbox/requests"), 0);
 	add_watch(&s, spool_path(p, home, "inbox/records"), 1);
 	scan(&s);
-	msg_event("watching %s/inbox with %d workers%s", home, config_workers(&s.cfg),
+	msg_event("%s %s/inbox with %d workers%s", once ? "running once on" : "watching",
+	    home, config_workers(&s.cfg),
 	    sandbox_landlock_abi() > 0 ? "" : "; this kernel has no Landlock: stages are"
 	    " confined by seccomp only");
 

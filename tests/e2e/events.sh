@@ -13,7 +13,7 @@ run_once "$h" > "$T/out" 2> "$T/err"
 check "run --once" test $? -eq 0
 is "nothing on stdout" "$(wc -c < "$T/out")" 0
 ev() { grep -c "$1" "$T/err"; }
-is "said when it started" "$(ev '^roi: watching .* with 2 workers')" 1
+is "said when it started (once: not 'watching')" "$(ev '^roi: running once on .*/inbox with 2 workers')" 1
 is "said each drop was picked up" "$(ev '^roi: input [0-9]*: received (request)$')" 2
 is "said the fax was accepted" "$(ev '^roi-intake: input [0-9]*: accepted as document [0-9]*: TIFF, ')" 1
 is "said the broken file was quarantined, and why" \
