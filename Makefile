@@ -102,6 +102,10 @@ $(O)/benchrel: $(BENCHREL_OBJ)
 $(O)/benchlog: $(O)/tools/benchlog.o $(patsubst %.c,$(O)/%.o,$(LIB_SRC))
 	$(CC) $(ALLCFLAGS) -o $@ $^ $(LIBS)
 
+# roi's OCR of one file, scored against the tesseract CLI (make bench)
+$(O)/ocrtext: $(O)/tools/ocrtext.o $(patsubst %.c,$(O)/%.o,$(LIB_SRC))
+	$(CC) $(ALLCFLAGS) -o $@ $^ $(LIBS)
+
 $(O)/mkfax: $(O)/tools/mkfax.o
 	$(CC) $(ALLCFLAGS) -o $@ $< $(MUPDF_LIBS) $$(pkg-config --libs lept)
 
@@ -181,7 +185,7 @@ test: deps-test
 test-build: $(O)/mkfax $(O)/mkleak $(O)/mkform $(SAN)/roi $(SAN)/roi-verify $(SAN)/cer $(SAN)/p2score $(UNIT_BIN) \
 	    $(FUZZ_BIN)
 
-bench: deps-bench all $(SAN)/cer $(O)/benchrel $(O)/benchlog
+bench: deps-bench all $(SAN)/cer $(O)/benchrel $(O)/benchlog $(O)/ocrtext
 	@sh tools/bench.sh $(O)
 
 # the authorization check's decisions on forms drawn with other seeds, then

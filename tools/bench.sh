@@ -1,7 +1,12 @@
 #!/bin/sh
 # bench.sh - make bench: roi's OCR path and its release path side by side
 # with their peers on the same inputs, in one run, on this machine.
-# BENCH_OCR=0, BENCH_RELEASE=0, BENCH_LOG=0 or BENCH_IMPORT=0 skips that part.
+# BENCH_OCR=0, BENCH_RECALL=0, BENCH_RELEASE=0, BENCH_LOG=0 or BENCH_IMPORT=0
+# skips that part.
+#
+# OCR recall (tools/ocrrecall.sh): word recall and CPU per page of roi's OCR
+# against the tesseract CLI on pages Chromium laid out from
+# fixtures/src/ocr, scanned and faxed by mkfax --from.
 #
 # Imports (BENCH_IMPORT_ROWS, default 1000000): a patient CSV and a
 # SimplePractice appointment CSV of that many rows each into a fresh home
@@ -456,8 +461,12 @@ echo "roi bench on $(nproc --all) cores, $(date +%Y-%m-%d)"
 if [ "${BENCH_OCR:-1}" != 0 ]; then
 	ocr_bench
 fi
+if [ "${BENCH_RECALL:-1}" != 0 ]; then
+	echo
+	sh "$top/tools/ocrrecall.sh" "$build"
+fi
 if [ "${BENCH_RELEASE:-1}" != 0 ]; then
-	[ "${BENCH_OCR:-1}" = 0 ] || echo
+	echo
 	release_bench
 fi
 if [ "${BENCH_PIXELS:-1}" != 0 ]; then

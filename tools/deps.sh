@@ -19,7 +19,7 @@ p7zip-full python3-icalendar python3-fitz systemd strace man-db"
 # runtime (libclang_rt.fuzzer, with the sanitizers' runtimes)
 fuzz="clang-14 libclang-rt-14-dev"
 # peers the benchmark compares against
-bench="ocrmypdf tesseract-ocr time bc python3-fitz age"
+bench="ocrmypdf tesseract-ocr time bc python3-fitz age chromium fonts-liberation2 fonts-urw-base35 fonts-dejavu-core"
 # make accuracy: Ghostscript, which writes the leak suite's records anew, and
 # Chromium, which makes its own (tests/e2e/leak.sh LEAK_ENGINE; pdftocairo
 # and qpdf are in test), and the fonts Chromium prints them in

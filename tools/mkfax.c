@@ -5,6 +5,10 @@
  *   mkfax [-s SEED] --pages N --variant V [--rotate 90|180|270] -o FILE
  *                                             one long document cycling the sources
  *   mkfax --bad DIR                           bad inputs for quarantine tests
+ *   mkfax [-s SEED] --from PDF -o BASE        scan and faxes of a PDF another
+ *                                             engine laid out (make bench's OCR
+ *                                             recall): BASE.txt, .300.pdf, .fine.tif,
+ *                                             .std.tif and their .json as below
  *
  * Per source NAME (fixture set):
  *   NAME.text.pdf   vector text (a real text layer), laid out by MuPDF's story engine
@@ -1061,7 +1065,7 @@ bad_inputs(const char *dir, const char *good_pdf)
 int
 main(int argc, char **argv)
 {
-	const char	*out = NULL, *variant = NULL, *bad = NULL;
+	const char	*out = NULL, *variant = NULL, *bad = NULL, *from = NULL;
 	long		seed = 1;
 	int		pages = 0, rot = 0, i, nsrc = 0;
 	char		*srcs[256];
@@ -1079,12 +1083,15 @@ main(int argc, char **argv)
 			rot = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--bad") == 0 && i + 1 < argc)
 			bad = argv[++i];
+		else if (strcmp(argv[i], "--from") == 0 && i + 1 < argc)
+			from = argv[++i];
 		else if (argv[i][0] != '-' && nsrc < 256)
 			srcs[nsrc++] = argv[i];
 		else {
 			fprintf(stderr, "usage: mkfax [-s SEED] -o DIR [SRC.txt ...]\n"
 			    "       mkfax [-s SEED] --pages N --variant text|300|fine|std"
-			    " [--rotate 180] -o FILE\n       mkfax --bad DIR\n");
+			    " [--rotate 180] -o FILE\n       mkfax --bad DIR\n"
+			    "       mkfax [-s SEED] --from PDF -o BASE\n");
 			return 2;
 		}
 	}
@@ -1095,7 +1102,12 @@ main(int argc, char **argv)
 	fz_register_document_handlers(ctx);
 	setLeptDebugOK(0);
 	seed_for("mkfax", seed);
-	if (bad) {
+	if (from) {
+		if (out == NULL)
+			die("--from needs -o BASE");
+		text_truth(from, out);
+		rasterise(from, out, seed);
+	} else if (bad) {
 		char dir[1024], good[1100];
 
 		/* a good PDF to truncate and encrypt: the first fixture source */
