@@ -88,7 +88,7 @@ int	caselife_set_type(struct store *st, const char *home, const struct config *c
 int	caselife_extend(struct store *st, const char *home, const struct config *cfg,
 	    int64_t id, const char *who, const char *reason, char *why, size_t wlen);
 
-/* caselife_may_release - may a reviewer decide this case? 1 yes, 0 no
+/* caselife_may_decide - may a reviewer decide this case? 1 yes, 0 no
  * (why: held, withdrawn, closed, or a type a person decides outside roi) */
 int	caselife_may_decide(struct store *st, const char *home, int64_t id, int approving,
 	    char *why, size_t wlen);
