@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "caselife.h"
 #include "chainlog.h"
 #include "clock.h"
 #include "fault.h"
@@ -453,6 +454,9 @@ append(struct chainlog *cl, int64_t case_id, const struct chainlog_manual *m,
 			msg_error("log: case C-%lld has no packaged release", (long long)case_id);
 			goto out;
 		}
+		/* the case is released, in the same commit (caselife.h) */
+		if (caselife_sync(cl->st, case_id, CASE_WHO_ROI) == -1)
+			goto out;
 	}
 	for (n = 0; n < NQ; n++)
 		sqlite3_reset(cl->q[n]);

@@ -5,6 +5,7 @@
  * trusted but may contain typos, which are reported with their line number.
  * FILES: HOME/roi.conf (read only).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <ini.h>
 #include <limits.h>
@@ -22,7 +23,7 @@ struct parse {
 	char		why[160];	/* first error, without the line prefix */
 };
 
-enum kind { K_STR, K_INT, K_OUTPUT, K_LABEL, K_PROGRAM, K_OWNSUD };
+enum kind { K_STR, K_INT, K_OUTPUT, K_LABEL, K_PROGRAM, K_OWNSUD, K_STATE };
 
 struct key {
 	const char	*section;
@@ -39,6 +40,7 @@ static const struct key keys[] = {
 	{ "practice", "phone",		K_STR, S(practice_phone), 0, 0 },
 	{ "practice", "fax",		K_STR, S(practice_fax), 0, 0 },
 	{ "practice", "aliases",	K_STR, S(practice_aliases), 0, 0 },
+	{ "practice", "state",		K_STATE, S(practice_state), 0, 0 },
 	{ "pipeline", "workers",	K_INT, S(workers), 0, 64 },
 	{ "pipeline", "ocr_dpi",	K_INT, S(ocr_dpi), 150, 600 },
 	{ "pipeline", "settle_ms",	K_INT, S(settle_ms), 0, 600000 },
@@ -96,6 +98,7 @@ config_defaults(struct config *cfg)
 	set_str(&cfg->practice_phone, "");
 	set_str(&cfg->practice_fax, "");
 	set_str(&cfg->practice_aliases, "");
+	set_str(&cfg->practice_state, "");
 	cfg->workers = 0;
 	cfg->ocr_dpi = 300;
 	cfg->settle_ms = 1000;
@@ -156,6 +159,12 @@ handler(void *user, const char *section, const char *name, const char *value)
 		if (k->kind == K_OWNSUD && strcmp(value, "flag") != 0 &&
 		    strcmp(value, "redact") != 0) {
 			snprintf(p->why, sizeof p->why, "%s: not 'flag' or 'redact'", name);
+			return 0;
+		}
+		if (k->kind == K_STATE && *value && !(strlen(value) == 2 &&
+		    isupper((unsigned char)value[0]) && isupper((unsigned char)value[1]))) {
+			snprintf(p->why, sizeof p->why, "%s: a state's two capital letters (VT),"
+			    " or nothing", name);
 			return 0;
 		}
 		if (k->kind == K_LABEL) {
@@ -247,6 +256,7 @@ config_release(struct config *cfg)
 	free(cfg->practice_phone);
 	free(cfg->practice_fax);
 	free(cfg->practice_aliases);
+	free(cfg->practice_state);
 	free(cfg->notify_command);
 	free(cfg->notify_to);
 	free(cfg->sms_command);
@@ -282,6 +292,9 @@ config_template(void)
 	    "# must name the practice (or a class such as \"any provider\") as the\n"
 	    "# one who may disclose\n"
 	    "aliases =\n"
+	    "# the state the practice is in, two capital letters (VT): its stricter\n"
+	    "# deadlines apply where rules/deadlines.rules has them\n"
+	    "state =\n"
 	    "\n"
 	    "[pipeline]\n"
 	    "# stage processes at once; 0 = one per CPU core\n"

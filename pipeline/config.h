@@ -22,6 +22,8 @@ struct config {
 	char	*practice_fax;
 	char	*practice_aliases;	/* other names it goes by, ", " between (a
 					 * form's discloser must be one of its names) */
+	char	*practice_state;	/* two capital letters (VT), or "": whose
+					 * deadlines apply (rules/deadlines.rules) */
 	int	workers;		/* stage processes at once (0 = cores) */
 	int	ocr_dpi;		/* render resolution for OCR */
 	int	settle_ms;		/* a drop must be unchanged this long */

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "caselife.h"
 #include "clock.h"
 #include "delivery.h"
 #include "msg.h"
@@ -188,6 +189,11 @@ set_state(struct store *st, int64_t id, const char *state, const char *job, cons
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
 		store_err(st, "delivery");
+		store_rollback(st);
+		return -1;
+	}
+	/* a confirmed delivery closes its released case (caselife.h) */
+	if (strcmp(state, "confirmed") == 0 && caselife_sync_delivery(st, id) == -1) {
 		store_rollback(st);
 		return -1;
 	}
@@ -789,6 +795,8 @@ delivery_confirm(struct store *st, int64_t case_id, const char *who, const char 
 		store_err(st, "delivery");
 		goto fail;
 	}
+	if (caselife_sync(st, case_id, who) == -1)
+		goto fail;
 	return store_commit(st);
 fail:
 	store_rollback(st);

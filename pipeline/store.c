@@ -628,6 +628,46 @@ static const char *const migrations[] = {
 	");"
 	"CREATE INDEX auth_corrections_case ON auth_corrections(case_id, id);"
 	"ALTER TABLE auth ADD COLUMN read_result TEXT;",
+	/* 20 -> 21: a case's life (caselife.h): its request type
+	 * (requests.rules, or a person: type_by), its state from received to
+	 * closed (cases.state stays open/closed), the day it arrived and the
+	 * day it is due (deadlines.rules; the rule in due_cite), whether the
+	 * one extension was given, what it waits for; every move one row of
+	 * case_events.  Cases from before: their state as their review and
+	 * release say, no due date (no clock was kept), one event saying so */
+	"ALTER TABLE cases ADD COLUMN phase TEXT NOT NULL DEFAULT 'received' CHECK (phase IN"
+	"  ('received','waiting','in_review','released','denied','withdrawn','closed'));"
+	"ALTER TABLE cases ADD COLUMN type TEXT NOT NULL DEFAULT 'third_party';"
+	"ALTER TABLE cases ADD COLUMN type_by TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE cases ADD COLUMN received_on TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE cases ADD COLUMN due_on TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE cases ADD COLUMN due_cite TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE cases ADD COLUMN extended INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE cases ADD COLUMN waiting_for TEXT NOT NULL DEFAULT '';"
+	"CREATE TABLE case_events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
+	"  at INTEGER NOT NULL,"			/* the real clock */
+	"  who TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"			/* received move hold resume withdraw close reopen type extend */
+	"  from_phase TEXT NOT NULL DEFAULT '',"
+	"  to_phase TEXT NOT NULL DEFAULT '',"
+	"  detail TEXT NOT NULL DEFAULT ''"
+	");"
+	"CREATE INDEX case_events_case ON case_events(case_id, id);"
+	"UPDATE cases SET received_on = coalesce((SELECT date(i.received_at, 'unixepoch',"
+	"  'localtime') FROM documents d JOIN inputs i ON i.id = d.input_id"
+	"  WHERE d.id = cases.doc_id), ''),"
+	"  phase = CASE WHEN EXISTS (SELECT 1 FROM releases r WHERE r.case_id = cases.id"
+	"    AND r.state = 'released') THEN 'released'"
+	"  WHEN EXISTS (SELECT 1 FROM review v WHERE v.case_id = cases.id AND v.state ="
+	"    'rejected') THEN 'denied'"
+	"  WHEN EXISTS (SELECT 1 FROM review v WHERE v.case_id = cases.id) THEN 'in_review'"
+	"  ELSE 'received' END;"
+	"UPDATE cases SET phase = 'closed' WHERE state = 'closed';"
+	"INSERT INTO case_events (case_id, at, who, kind, to_phase, detail)"
+	"  SELECT id, created_at, 'roi', 'received', phase, 'opened before roi kept case"
+	"  states: its state taken from its review and release; no due date' FROM cases;",
 };
 
 #define NMIGRATIONS	((int)(sizeof migrations / sizeof migrations[0]))

@@ -40,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caselife.h"
 #include "clock.h"
 #include "docpatient.h"
 #include "doctype.h"
@@ -454,6 +455,9 @@ queue_review(struct job *j, int64_t case_id, int records)
 	sqlite3_bind_text(s, 4, detail, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : store_err(j->ctx->st, "review action");
 	sqlite3_finalize(s);
+	/* the case is in review now (caselife.h) */
+	if (rc == 0)
+		rc = caselife_sync(j->ctx->st, case_id, CASE_WHO_ROI);
 	return rc;
 }
 

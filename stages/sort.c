@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caselife.h"
 #include "clock.h"
 #include "doctype.h"
 #include "msg.h"
@@ -58,6 +59,8 @@ stage_sort_main(int argc, char **argv)
 	int64_t		case_id;
 	int		r, rc = 1, pageno, score, part = 0, first = 0, last = 0, ended = 0;
 	const char	*type;
+	char		*all = NULL;	/* the request's text, for its type */
+	size_t		alen = 0;
 
 	stage_setup(&ctx, argc, argv);
 	if (doctype_load(ctx.home, &dt) == -1) {
@@ -99,6 +102,20 @@ stage_sort_main(int argc, char **argv)
 		const char *text = (const char *)sqlite3_column_text(s, 1);
 
 		pageno = sqlite3_column_int(s, 0);
+		if (text) {
+			size_t	tl = strlen(text);
+			char	*na = realloc(all, alen + tl + 2);
+
+			if (na == NULL) {
+				msg_error("out of memory");
+				goto fail;
+			}
+			all = na;
+			memcpy(all + alen, text, tl);
+			alen += tl;
+			all[alen++] = '\n';
+			all[alen] = '\0';
+		}
 		type = doctype_classify(dt, text ? text : "", &score);
 		sqlite3_reset(up);
 		sqlite3_bind_text(up, 1, type, -1, SQLITE_STATIC);
@@ -126,6 +143,11 @@ stage_sort_main(int argc, char **argv)
 	}
 	if (part > 0 && add_part(&ctx, case_id, part, prev, first, last) == -1)
 		goto fail;
+	/* its type, day of receipt and due date, in the same commit */
+	if (caselife_open(ctx.st, ctx.home, &ctx.cfg, case_id, all ? all : "") == -1) {
+		msg_tempfail = 1;
+		goto fail;
+	}
 	if (store_commit(ctx.st) == -1)
 		goto out;
 	msg_event("document %lld: sorted into case C-%lld, %d part%s", (long long)ctx.id,
@@ -140,5 +162,6 @@ out:
 	if (up)
 		sqlite3_finalize(up);
 	doctype_free(dt);
+	free(all);
 	return stage_teardown(&ctx, rc);
 }

@@ -1,6 +1,13 @@
 /*
- * cmd_case.c - roi case list | show CASE [--json] | attach CASE FILE...
+ * cmd_case.c - roi case list [FILTERS] | show CASE [--json] | attach CASE FILE... |
+ * due | hold | resume | withdraw | close | reopen | type | extend
  *
+ * The verbs that move a case (hold ... extend) call caselife.h, which
+ * records who (the OS login) and why in the case's history; this file
+ * only parses, calls and prints.
+ * SECURITY: prints ids, type names, dates and the requester as the
+ * authorization names it (case list/show are staff views); never
+ * document text.
  * attach copies files into inbox/records/CASE/ (a hidden temporary name,
  * fsync, rename), where roi run takes them like any other drop: nothing
  * here opens the file as a document.
@@ -16,7 +23,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "caselife.h"
 #include "clock.h"
+#include "deadline.h"
+#include "reqtype.h"
 #include "config.h"
 #include "delivery.h"
 #include "escape.h"
@@ -164,6 +174,28 @@ case_json(struct store *st, struct doctypes *dt, sqlite3_stmt *s, const struct c
 	    "patient_unconfirmed", unconfirmed_json(st, id, col(s, 9)));
 	if (j == NULL)
 		return NULL;
+	{
+		const char	*phase = col(s, 11), *rcv = col(s, 13), *due = col(s, 14);
+		char		today[11];
+		int		age = *rcv ? deadline_days_between(rcv, deadline_today(today)) : 0;
+
+		deadline_today(today);
+		json_object_set_new(j, "state", json_string(phase));
+		json_object_set_new(j, "type", json_string(col(s, 12)));
+		json_object_set_new(j, "type_by", json_string(col(s, 19)));
+		json_object_set_new(j, "patient", json_string(col(s, 17)));
+		json_object_set_new(j, "requester", json_string(col(s, 18)));
+		json_object_set_new(j, "received", json_string(rcv));
+		json_object_set_new(j, "due", json_string(due));
+		json_object_set_new(j, "due_rule", json_string(col(s, 15)));
+		json_object_set_new(j, "extended", json_boolean(sqlite3_column_int(s, 16)));
+		json_object_set_new(j, "waiting_for", json_string(col(s, 20)));
+		json_object_set_new(j, "age_days", json_integer(age));
+		json_object_set_new(j, "overdue", json_boolean(caselife_active(phase) && *due &&
+		    strcmp(due, today) < 0));
+		json_object_set_new(j, "days_left", *due && caselife_active(phase) ?
+		    json_integer(deadline_days_between(today, due)) : json_null());
+	}
 	json_object_set_new(j, "release", release_label(st, id, &v));
 	json_object_set_new(j, "delivery", delivery_view_json(&v));
 	json_object_set_new(j, "deliveries", delivery_attempts_json(st, id));
@@ -172,7 +204,11 @@ case_json(struct store *st, struct doctypes *dt, sqlite3_stmt *s, const struct c
 }
 
 #define CASE_SQL "SELECT c.id, c.doc_id, c.state, i.id, i.name, d.pages, c.created_at," \
-	" c.rules_sha256, coalesce(a.decision, ''), coalesce(r.state, ''), d.repaired" \
+	" c.rules_sha256, coalesce(a.decision, ''), coalesce(r.state, ''), d.repaired," \
+	" c.phase, c.type, c.received_on, c.due_on, c.due_cite, c.extended," \
+	" coalesce(nullif(r.patient, ''), json_extract(a.result, '$.patient'), '')," \
+	" CASE WHEN c.type IN ('patient_access') THEN 'the patient' ELSE" \
+	"  coalesce(json_extract(a.result, '$.recipient'), '') END, c.type_by, c.waiting_for" \
 	" FROM cases c" \
 	" JOIN documents d ON d.id = c.doc_id JOIN inputs i ON i.id = d.input_id" \
 	" LEFT JOIN auth a ON a.case_id = c.id LEFT JOIN review r ON r.case_id = c.id"
@@ -290,6 +326,328 @@ out:
 	return rc;
 }
 
+/* S - a string field of a case's JSON */
+static const char *
+S(const json_t *c, const char *k)
+{
+	const char *v = json_string_value(json_object_get(c, k));
+
+	return v ? v : "";
+}
+
+/* print_life - case show: type, state, clock, history */
+static void
+print_life(const json_t *c)
+{
+	const json_t	*e;
+	size_t		k;
+	int		person = *S(c, "type_by") && strcmp(S(c, "type_by"), "rules") != 0;
+
+	printf("  type:    %s%s%s%s\n", S(c, "type"), strcmp(S(c, "type_by"), "rules") == 0 ?
+	    " (read from the request: rules/requests.rules)" : person ? " (set by " : "",
+	    person ? S(c, "type_by") : "", person ? ")" : "");
+	printf("  state:   %s%s%s%s, opened %s\n", caselife_label(S(c, "state")),
+	    *S(c, "waiting_for") ? " (" : "", S(c, "waiting_for"), *S(c, "waiting_for") ? ")" : "",
+	    S(c, "created"));
+	if (*S(c, "patient") || *S(c, "requester"))
+		printf("  patient: %s   requester: %s\n", *S(c, "patient") ? S(c, "patient") : "-",
+		    *S(c, "requester") ? S(c, "requester") : "-");
+	printf("  received %s, due %s%s%s%s%s\n", *S(c, "received") ? S(c, "received") : "-",
+	    *S(c, "due") ? S(c, "due") : "-", json_is_true(json_object_get(c, "extended")) ?
+	    " (extended)" : "", json_is_true(json_object_get(c, "overdue")) ? " OVERDUE" : "",
+	    *S(c, "due_rule") ? ": " : "", S(c, "due_rule"));
+	if (json_array_size(json_object_get(c, "history")))
+		printf("  history:\n");
+	json_array_foreach(json_object_get(c, "history"), k, e) {
+		int moved = strcmp(S(e, "from"), S(e, "to")) != 0;
+
+		printf("    %s %-8s %-8s %s%s%s%s%s\n", S(e, "at"), S(e, "who"), S(e, "kind"),
+		    moved && *S(e, "from") ? S(e, "from") : "", moved && *S(e, "from") ? " -> " : "",
+		    moved ? S(e, "to") : "", *S(e, "detail") && moved ? ": " : "", S(e, "detail"));
+	}
+}
+
+/* print_show - roi case show CASE */
+static void
+print_show(const json_t *c)
+{
+	const json_t	*p;
+	size_t		k;
+
+	printf("case %s (document %lld, input %lld: %s)\n",
+	    json_string_value(json_object_get(c, "case")),
+	    (long long)json_integer_value(json_object_get(c, "doc")),
+	    (long long)json_integer_value(json_object_get(c, "input")),
+	    json_string_value(json_object_get(c, "name")));
+	print_life(c);
+	if (json_is_true(json_object_get(c, "repaired")))
+		printf("  repaired: the request was a damaged PDF that MuPDF rebuilt:"
+		    " compare it with the sender's copy\n");
+	printf("  authorization: %s (roi auth show %s)\n",
+	    *json_string_value(json_object_get(c, "decision")) ?
+	    json_string_value(json_object_get(c, "decision")) : "not checked yet",
+	    json_string_value(json_object_get(c, "case")));
+	if (json_array_size(json_object_get(c, "auth_corrections")))
+		printf("  corrections of the reading (what roi read: roi auth show %s):\n",
+		    json_string_value(json_object_get(c, "case")));
+	json_array_foreach(json_object_get(c, "auth_corrections"), k, p)
+		printf("    %s %s %s %s%s%s: %s\n",
+		    json_string_value(json_object_get(p, "at")),
+		    json_string_value(json_object_get(p, "who")),
+		    json_string_value(json_object_get(p, "action")),
+		    json_string_value(json_object_get(p, "field")),
+		    json_is_string(json_object_get(p, "value")) ? " = " : "",
+		    json_is_string(json_object_get(p, "value")) ?
+		    json_string_value(json_object_get(p, "value")) : "",
+		    json_string_value(json_object_get(p, "reason")));
+	json_array_foreach(json_object_get(c, "parts"), k, p) {
+		long long a = json_integer_value(json_object_get(p, "first_page"));
+		long long b = json_integer_value(json_object_get(p, "last_page"));
+
+		if (a == b)
+			printf("  page  %-7lld %s\n", a, json_string_value(json_object_get(p, "label")));
+		else
+			printf("  pages %lld-%-5lld %s\n", a, b,
+			    json_string_value(json_object_get(p, "label")));
+	}
+	printf("  records: %zu dropped (inbox/records/%s/ or roi case attach)\n",
+	    json_array_size(json_object_get(c, "records")),
+	    json_string_value(json_object_get(c, "case")));
+	json_array_foreach(json_object_get(c, "records"), k, p) {
+		const char *rs = json_string_value(json_object_get(p, "state"));
+
+		printf("    %-28s %s%s\n", json_string_value(json_object_get(p, "name")),
+		    json_is_true(json_object_get(p, "repaired")) ? "repaired, " : "",
+		    strcmp(rs, "quarantine") == 0 ? json_string_value(json_object_get(p, "reason")) :
+		    json_is_true(json_object_get(p, "classified")) ? "read, in review" :
+		    strcmp(rs, "done") == 0 || strcmp(rs, "duplicate") == 0 ? "read" : "being read");
+	}
+	if (*json_string_value(json_object_get(c, "review")))
+		printf("  review: %s (roi review show %s)\n",
+		    json_string_value(json_object_get(c, "review")),
+		    json_string_value(json_object_get(c, "case")));
+	json_array_foreach(json_object_get(c, "patient_unconfirmed"), k, p)
+		printf("  waiting: patient not confirmed on record %lld (roi review"
+		    " confirm-patient %s %lld --reason WHY)\n",
+		    (long long)json_integer_value(p),
+		    json_string_value(json_object_get(c, "case")),
+		    (long long)json_integer_value(p));
+	if (json_array_size(json_object_get(c, "deliveries")))
+		printf("  delivery (roi release list; roi release resend %s):\n",
+		    json_string_value(json_object_get(c, "case")));
+	json_array_foreach(json_object_get(c, "deliveries"), k, p) {
+		const char *at = json_string_value(json_object_get(p, "at"));
+		const char *dn = json_string_value(json_object_get(p, "done"));
+		const char *sn = json_string_value(json_object_get(p, "sent"));
+
+		printf("    %s %-9s %s to %s%s%s, asked by %s%s%s%s%s%s%s\n",
+		    at ? at : "", json_string_value(json_object_get(p, "state")),
+		    json_string_value(json_object_get(p, "channel")),
+		    *json_string_value(json_object_get(p, "number")) ?
+		    json_string_value(json_object_get(p, "number")) : "-",
+		    *json_string_value(json_object_get(p, "job")) ? ", job " : "",
+		    json_string_value(json_object_get(p, "job")),
+		    json_string_value(json_object_get(p, "who")),
+		    sn ? ", sent " : "", sn ? sn : "", dn ? ", ended " : "", dn ? dn : "",
+		    *json_string_value(json_object_get(p, "detail")) ? ": " : "",
+		    json_string_value(json_object_get(p, "detail")));
+	}
+}
+
+/* the list's filters */
+struct filter {
+	const char	*state, *type, *due_before, *patient;
+	int		overdue, all;
+};
+
+/* keep - does case c pass the filters?  Closed cases only when asked */
+static int
+keep(const json_t *c, const struct filter *f)
+{
+	const char *st = S(c, "state");
+
+	if (f->state && strcmp(f->state, st) != 0 && !(strcmp(f->state, "open") == 0 &&
+	    strcmp(st, CASE_CLOSED) != 0))
+		return 0;
+	if (!f->state && !f->all && strcmp(st, CASE_CLOSED) == 0)
+		return 0;
+	if (f->type && strcmp(f->type, S(c, "type")) != 0)
+		return 0;
+	if (f->patient && strcmp(f->patient, S(c, "patient")) != 0)
+		return 0;
+	if (f->overdue && !json_is_true(json_object_get(c, "overdue")))
+		return 0;
+	if (f->due_before && (!caselife_active(st) || !*S(c, "due") ||
+	    strcmp(S(c, "due"), f->due_before) >= 0))
+		return 0;
+	return 1;
+}
+
+/* print_list - roi case list */
+static void
+print_list(const json_t *arr)
+{
+	const json_t	*c;
+	size_t		i;
+	char		due[24], req[24];
+
+	printf("%-7s %-16s %-8s %-20s %-10s %-11s %-23s %4s  %-10s %s\n", "CASE", "TYPE",
+	    "PATIENT", "REQUESTER", "RECEIVED", "DUE", "STATE", "AGE", "AUTH", "RELEASE");
+	json_array_foreach(arr, i, c) {
+		snprintf(due, sizeof due, "%s%s", *S(c, "due") ? S(c, "due") : "-",
+		    json_is_true(json_object_get(c, "overdue")) ? "!" : "");
+		snprintf(req, sizeof req, "%.20s", *S(c, "requester") ? S(c, "requester") : "-");
+		printf("%-7s %-16s %-8.8s %-20s %-10s %-11s %-23s %3lldd  %-10s %s\n", S(c, "case"),
+		    S(c, "type"), *S(c, "patient") ? S(c, "patient") : "-", req,
+		    *S(c, "received") ? S(c, "received") : "-", due, caselife_label(S(c, "state")),
+		    (long long)json_integer_value(json_object_get(c, "age_days")),
+		    *S(c, "decision") ? S(c, "decision") : "(pending)",
+		    *S(c, "release") ? S(c, "release") : "-");
+	}
+	if (json_array_size(arr) == 0)
+		printf("(no cases)\n");
+}
+
+/* print_due - roi case due: overdue, then due within DAYS, soonest first */
+static void
+print_due(const json_t *arr, int days, const char *state_note)
+{
+	const json_t	*c;
+	size_t		i;
+	int		n = 0, pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		int head = 0;
+
+		json_array_foreach(arr, i, c) {
+			const json_t	*dl = json_object_get(c, "days_left");
+			long long	left = json_integer_value(dl);
+
+			if (!json_is_integer(dl) || (pass == 0) != (left < 0) || left > days)
+				continue;
+			if (!head++) {
+				if (pass == 0)
+					printf("OVERDUE:\n");
+				else
+					printf("due in the next %d days:\n", days);
+			}
+			printf("  %-7s %-16s %-8.8s due %s%s (%s%lld d%s) %s%s%s\n", S(c, "case"),
+			    S(c, "type"), *S(c, "patient") ? S(c, "patient") : "-", S(c, "due"),
+			    json_is_true(json_object_get(c, "extended")) ? " extended" : "",
+			    left < 0 ? "" : "in ", left < 0 ? -left : left, left < 0 ? " late" : "",
+			    caselife_label(S(c, "state")), *S(c, "waiting_for") ? ": " : "",
+			    S(c, "waiting_for"));
+			n++;
+		}
+	}
+	if (n == 0)
+		printf("nothing overdue or due in the next %d days\n", days);
+	if (state_note)
+		printf("%s\n", state_note);
+}
+
+/* verb - roi case hold|resume|withdraw|close|reopen|type|extend */
+static int
+verb(const char *home, const char *cmd, int argc, char **argv)
+{
+	struct store	*st = NULL;
+	struct config	cfg;
+	sqlite3_stmt	*s = NULL;
+	char		cpath[SPOOL_PATH], why[CASELIFE_WHY] = "", q[160];
+	const char	*reason, *type = NULL;
+	int64_t		id;
+	int		bad = 0, rc = 1, r, need = strcmp(cmd, "close") != 0 &&
+			    strcmp(cmd, "resume") != 0;
+
+	reason = take_opt(&argc, argv, "--reason", &bad);
+	if (bad)
+		return EXIT_USAGE;
+	if (strcmp(cmd, "type") == 0) {
+		if (argc != 4) {
+			msg_error("usage: roi case type CASE TYPE --reason WHY");
+			return EXIT_USAGE;
+		}
+		type = argv[3];
+	} else if (argc != 3) {
+		msg_error("usage: roi case %s CASE %s", cmd, need ? "--reason WHY" : "[--reason NOTE]");
+		return EXIT_USAGE;
+	}
+	if ((id = case_arg(argv[2])) == 0) {
+		msg_error("case: '%s' is not a case (C-12)", argv[2]);
+		return EXIT_USAGE;
+	}
+	if (need && (reason == NULL || *reason == '\0')) {
+		msg_error("case: %s needs --reason %s", cmd, strcmp(cmd, "hold") == 0 ?
+		    "WHAT (what is missing, in plain words)" : "WHY");
+		return EXIT_USAGE;
+	}
+	config_defaults(&cfg);
+	if (spool_home_check(home) == -1 || config_load(&cfg, spool_path(cpath, home,
+	    CONFIG_FILE)) == -1 || store_open(&st, home) == -1)
+		goto out;
+	if (strcmp(cmd, "hold") == 0)
+		r = caselife_hold(st, id, roi_whoami(), reason, why, sizeof why);
+	else if (strcmp(cmd, "resume") == 0)
+		r = caselife_resume(st, id, roi_whoami(), reason ? reason : "", why, sizeof why);
+	else if (strcmp(cmd, "withdraw") == 0)
+		r = caselife_withdraw(st, id, roi_whoami(), reason, why, sizeof why);
+	else if (strcmp(cmd, "close") == 0)
+		r = caselife_close(st, id, roi_whoami(), reason ? reason : "", why, sizeof why);
+	else if (strcmp(cmd, "reopen") == 0)
+		r = caselife_reopen(st, id, roi_whoami(), reason, why, sizeof why);
+	else if (strcmp(cmd, "type") == 0)
+		r = caselife_set_type(st, home, &cfg, id, type, roi_whoami(), reason, why,
+		    sizeof why);
+	else
+		r = caselife_extend(st, home, &cfg, id, roi_whoami(), reason, why, sizeof why);
+	if (r == 1)
+		msg_error("case: %s", why);
+	if (r != 0)
+		goto out;
+	snprintf(q, sizeof q, "SELECT phase, due_on FROM cases WHERE id = %lld", (long long)id);
+	if ((s = store_prepare(st, q)) == NULL || sqlite3_step(s) != SQLITE_ROW)
+		goto out;
+	if (strcmp(cmd, "type") == 0)
+		printf("case: C-%lld is a %s request now, due %s\n", (long long)id, type,
+		    *col(s, 1) ? col(s, 1) : "-");
+	else if (strcmp(cmd, "extend") == 0)
+		printf("case: C-%lld extended: due %s; send the requester the written notice of"
+		    " the reason and the new date before the first due date\n", (long long)id,
+		    col(s, 1));
+	else
+		printf("case: C-%lld is %s\n", (long long)id, caselife_label(col(s, 0)));
+	rc = 0;
+out:
+	if (s)
+		sqlite3_finalize(s);
+	store_close(st);
+	config_release(&cfg);
+	return rc;
+}
+
+/* due_json - roi case due --json */
+static json_t *
+due_json(const json_t *arr, int days, const char *note)
+{
+	json_t		*o = json_array(), *soon = json_array();
+	const json_t	*c;
+	size_t		i;
+	char		today[11];
+
+	json_array_foreach(arr, i, c) {
+		const json_t *dl = json_object_get(c, "days_left");
+
+		if (!json_is_integer(dl))
+			continue;
+		if (json_integer_value(dl) < 0)
+			json_array_append(o, (json_t *)c);
+		else if (json_integer_value(dl) <= days)
+			json_array_append(soon, (json_t *)c);
+	}
+	return json_pack("{s:s, s:i, s:o, s:o, s:s}", "today", deadline_today(today), "days", days,
+	    "overdue", o, "due_soon", soon, "note", note);
+}
+
 int
 cmd_case(int argc, char **argv, const char *home)
 {
@@ -297,16 +655,26 @@ cmd_case(int argc, char **argv, const char *home)
 	struct doctypes	*dt = NULL;
 	struct config	cfg;
 	sqlite3_stmt	*s = NULL;
-	json_t		*arr = NULL, *c, *p;
-	char		cpath[SPOOL_PATH];
-	int		as_json, rc = 1, found = 0;
+	json_t		*arr = NULL, *c;
+	struct filter	f;
+	char		cpath[SPOOL_PATH], day[11], note[240] = "";
+	const char	*days_s, *sub = argc >= 2 ? argv[1] : "";
+	int		as_json, rc = 1, found = 0, bad = 0, days = 7;
 	int64_t		id = 0;
-	size_t		i;
 
 	if (help_wanted(argc, argv)) {
-		printf("usage: roi [-C DIR] case list [--json]\n"
+		printf("usage: roi [-C DIR] case list [--state S|open] [--type T] [--overdue]\n"
+		    "                [--due-before YYYY-MM-DD] [--patient ID] [--all] [--json]\n"
 		    "       roi [-C DIR] case show CASE [--json]\n"
-		    "       roi [-C DIR] case attach CASE FILE...\n\n"
+		    "       roi [-C DIR] case due [--days N] [--json]\n"
+		    "       roi [-C DIR] case attach CASE FILE...\n"
+		    "       roi [-C DIR] case hold CASE --reason WHAT-IS-MISSING\n"
+		    "       roi [-C DIR] case resume CASE [--reason NOTE]\n"
+		    "       roi [-C DIR] case withdraw CASE --reason WHY\n"
+		    "       roi [-C DIR] case close CASE [--reason NOTE]\n"
+		    "       roi [-C DIR] case reopen CASE --reason WHY\n"
+		    "       roi [-C DIR] case type CASE TYPE --reason WHY\n"
+		    "       roi [-C DIR] case extend CASE --reason WHY\n\n"
 		    "Each request dropped in inbox/requests/ becomes a case once it is read.\n"
 		    "Its pages are sorted (rules/doctypes.rules) into parts: fax cover,\n"
 		    "request letter, authorization, Part 2 consent, subpoena, court order,\n"
@@ -316,11 +684,23 @@ cmd_case(int argc, char **argv, const char *home)
 		    "duplicate, a file in quarantine (roi doc list shows each).\n"
 		    "The records to release for a case go in inbox/records/CASE/, or are\n"
 		    "attached with 'attach' (copied there); roi run reads them, finds Part 2\n"
-		    "content and puts the case in the review queue (roi review).\n");
+		    "content and puts the case in the review queue (roi review).\n\n"
+		    "Each case has a type, read from the request (rules/requests.rules):\n"
+		    "patient_access, patient_directed, third_party, treatment, subpoena,\n"
+		    "other_164512 (a person decides: roi never releases one); 'type'\n"
+		    "corrects it.  Its due date comes from rules/deadlines.rules and roi.conf\n"
+		    "[practice] state; 'extend' gives the one extension the rule allows.\n"
+		    "States: received, waiting (on hold: 'hold' says what is missing,\n"
+		    "'resume' ends it), in_review, released, denied, withdrawn, closed.\n"
+		    "A released case closes by itself when its fax delivery is confirmed;\n"
+		    "staff close the others once nothing more is owed ('close').  Every\n"
+		    "move is kept in the case's history with who and when (case show).\n"
+		    "'list' shows the cases not closed (--all: every case); 'due' what is\n"
+		    "overdue and what is due in the next 7 days (--days N).\n");
 		return 0;
 	}
 	as_json = take_flag(&argc, argv, "--json");
-	if (argc >= 2 && strcmp(argv[1], "attach") == 0) {
+	if (strcmp(sub, "attach") == 0) {
 		if (argc < 4) {
 			msg_error("usage: roi case attach CASE FILE...");
 			return EXIT_USAGE;
@@ -331,9 +711,45 @@ cmd_case(int argc, char **argv, const char *home)
 		}
 		return attach(home, id, argc - 3, argv + 3);
 	}
-	if (argc < 2 || !((strcmp(argv[1], "list") == 0 && argc == 2) ||
-	    (strcmp(argv[1], "show") == 0 && argc == 3))) {
-		msg_error("usage: roi case list | show CASE [--json] | attach CASE FILE...");
+	if (strcmp(sub, "hold") == 0 || strcmp(sub, "resume") == 0 ||
+	    strcmp(sub, "withdraw") == 0 || strcmp(sub, "close") == 0 ||
+	    strcmp(sub, "reopen") == 0 || strcmp(sub, "type") == 0 || strcmp(sub, "extend") == 0)
+		return verb(home, sub, argc, argv);
+	memset(&f, 0, sizeof f);
+	if (strcmp(sub, "list") == 0) {
+		f.state = take_opt(&argc, argv, "--state", &bad);
+		f.type = take_opt(&argc, argv, "--type", &bad);
+		f.due_before = take_opt(&argc, argv, "--due-before", &bad);
+		f.patient = take_opt(&argc, argv, "--patient", &bad);
+		f.overdue = take_flag(&argc, argv, "--overdue");
+		f.all = take_flag(&argc, argv, "--all");
+		if (bad)
+			return EXIT_USAGE;
+		if (f.state && strcmp(f.state, "open") != 0 && !caselife_is_state(f.state)) {
+			msg_error("case: --state: '%s' is not a state (received, waiting, in_review,"
+			    " released, denied, withdrawn, closed, or open)", f.state);
+			return EXIT_USAGE;
+		}
+		if (f.due_before && deadline_add(f.due_before, 0, 0, day) == -1) {
+			msg_error("case: --due-before: '%s' is not a day (YYYY-MM-DD)", f.due_before);
+			return EXIT_USAGE;
+		}
+	} else if (strcmp(sub, "due") == 0) {
+		char *end;
+
+		days_s = take_opt(&argc, argv, "--days", &bad);
+		if (bad)
+			return EXIT_USAGE;
+		if (days_s && ((days = (int)strtol(days_s, &end, 10)), *end || *days_s == '\0' ||
+		    days < 0 || days > 365)) {
+			msg_error("case: --days: a number from 0 to 365");
+			return EXIT_USAGE;
+		}
+	}
+	if (!((strcmp(sub, "list") == 0 && argc == 2) || (strcmp(sub, "due") == 0 && argc == 2) ||
+	    (strcmp(sub, "show") == 0 && argc == 3))) {
+		msg_error("usage: roi case list [FILTERS] | show CASE | due | attach | hold | resume"
+		    " | withdraw | close | reopen | type | extend (roi help case)");
 		return EXIT_USAGE;
 	}
 	if (argc == 3 && (id = case_arg(argv[2])) == 0) {
@@ -347,7 +763,9 @@ cmd_case(int argc, char **argv, const char *home)
 		return 1;
 	}
 	doctype_load(home, &dt);	/* labels only: without it, type names show */
-	s = store_prepare(st, id ? CASE_SQL " WHERE c.id = ?" : CASE_SQL " ORDER BY c.id");
+	s = store_prepare(st, id ? CASE_SQL " WHERE c.id = ?" : strcmp(sub, "due") == 0 ?
+	    CASE_SQL " WHERE c.phase IN ('received','waiting','in_review') AND c.due_on <> ''"
+	    " ORDER BY c.due_on, c.id" : CASE_SQL " ORDER BY c.id");
 	if (s == NULL)
 		goto out;
 	if (id)
@@ -356,6 +774,12 @@ cmd_case(int argc, char **argv, const char *home)
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		if ((c = case_json(st, dt, s, &cfg)) == NULL)
 			goto out;
+		if (strcmp(sub, "list") == 0 && !keep(c, &f)) {
+			json_decref(c);
+			continue;
+		}
+		if (id)
+			json_object_set_new(c, "history", caselife_events_json(st, id));
 		json_array_append_new(arr, c);
 		found++;
 	}
@@ -363,109 +787,31 @@ cmd_case(int argc, char **argv, const char *home)
 		msg_error("case: no case C-%lld", (long long)id);
 		goto out;
 	}
+	if (strcmp(sub, "due") == 0) {
+		struct deadlines *dl = NULL;
+
+		if (*cfg.practice_state && deadline_load(home, &dl) == 0 &&
+		    !deadline_has_state(dl, cfg.practice_state))
+			snprintf(note, sizeof note, "note: rules/deadlines.rules has no clocks for %s"
+			    " ([practice] state): the federal clock and the practice's policy apply"
+			    " until the practice fills in its state's", cfg.practice_state);
+		deadline_free(dl);
+		if (as_json)
+			rc = json_print(due_json(arr, days, note));
+		else {
+			print_due(arr, days, *note ? note : NULL);
+			rc = 0;
+		}
+		goto out;
+	}
 	if (as_json) {
 		rc = json_print(id ? json_incref(json_array_get(arr, 0)) : json_incref(arr));
 		goto out;
 	}
-	if (!id)
-		printf("%-7s %-11s %-5s %-24s %-16s %s\n", "CASE", "AUTH", "PAGES", "RECEIVED AS",
-		    "RELEASE", "CONTAINS");
-	json_array_foreach(arr, i, c) {
-		size_t k;
-
-		if (id) {
-			printf("case %s (document %lld, input %lld: %s)\n",
-			    json_string_value(json_object_get(c, "case")),
-			    (long long)json_integer_value(json_object_get(c, "doc")),
-			    (long long)json_integer_value(json_object_get(c, "input")),
-			    json_string_value(json_object_get(c, "name")));
-			printf("  state:   %s, opened %s\n", json_string_value(json_object_get(c, "state")),
-			    json_string_value(json_object_get(c, "created")));
-			if (json_is_true(json_object_get(c, "repaired")))
-				printf("  repaired: the request was a damaged PDF that MuPDF rebuilt:"
-				    " compare it with the sender's copy\n");
-			printf("  authorization: %s (roi auth show %s)\n",
-			    *json_string_value(json_object_get(c, "decision")) ?
-			    json_string_value(json_object_get(c, "decision")) : "not checked yet",
-			    json_string_value(json_object_get(c, "case")));
-			if (json_array_size(json_object_get(c, "auth_corrections")))
-				printf("  corrections of the reading (what roi read: roi auth show %s):\n",
-				    json_string_value(json_object_get(c, "case")));
-			json_array_foreach(json_object_get(c, "auth_corrections"), k, p)
-				printf("    %s %s %s %s%s%s: %s\n",
-				    json_string_value(json_object_get(p, "at")),
-				    json_string_value(json_object_get(p, "who")),
-				    json_string_value(json_object_get(p, "action")),
-				    json_string_value(json_object_get(p, "field")),
-				    json_is_string(json_object_get(p, "value")) ? " = " : "",
-				    json_is_string(json_object_get(p, "value")) ?
-				    json_string_value(json_object_get(p, "value")) : "",
-				    json_string_value(json_object_get(p, "reason")));
-			json_array_foreach(json_object_get(c, "parts"), k, p) {
-				long long a = json_integer_value(json_object_get(p, "first_page"));
-				long long b = json_integer_value(json_object_get(p, "last_page"));
-
-				if (a == b)
-					printf("  page  %-7lld %s\n", a, json_string_value(json_object_get(p, "label")));
-				else
-					printf("  pages %lld-%-5lld %s\n", a, b,
-					    json_string_value(json_object_get(p, "label")));
-			}
-			printf("  records: %zu dropped (inbox/records/%s/ or roi case attach)\n",
-			    json_array_size(json_object_get(c, "records")),
-			    json_string_value(json_object_get(c, "case")));
-			json_array_foreach(json_object_get(c, "records"), k, p) {
-				const char *rs = json_string_value(json_object_get(p, "state"));
-
-				printf("    %-28s %s%s\n", json_string_value(json_object_get(p, "name")),
-				    json_is_true(json_object_get(p, "repaired")) ? "repaired, " : "",
-				    strcmp(rs, "quarantine") == 0 ? json_string_value(json_object_get(p, "reason")) :
-				    json_is_true(json_object_get(p, "classified")) ? "read, in review" :
-				    strcmp(rs, "done") == 0 || strcmp(rs, "duplicate") == 0 ? "read" : "being read");
-			}
-			if (*json_string_value(json_object_get(c, "review")))
-				printf("  review: %s (roi review show %s)\n",
-				    json_string_value(json_object_get(c, "review")),
-				    json_string_value(json_object_get(c, "case")));
-			json_array_foreach(json_object_get(c, "patient_unconfirmed"), k, p)
-				printf("  waiting: patient not confirmed on record %lld (roi review"
-				    " confirm-patient %s %lld --reason WHY)\n",
-				    (long long)json_integer_value(p),
-				    json_string_value(json_object_get(c, "case")),
-				    (long long)json_integer_value(p));
-			if (json_array_size(json_object_get(c, "deliveries")))
-				printf("  delivery (roi release list; roi release resend %s):\n",
-				    json_string_value(json_object_get(c, "case")));
-			json_array_foreach(json_object_get(c, "deliveries"), k, p) {
-				const char *at = json_string_value(json_object_get(p, "at"));
-				const char *dn = json_string_value(json_object_get(p, "done"));
-				const char *sn = json_string_value(json_object_get(p, "sent"));
-
-				printf("    %s %-9s %s to %s%s%s, asked by %s%s%s%s%s%s%s\n",
-				    at ? at : "", json_string_value(json_object_get(p, "state")),
-				    json_string_value(json_object_get(p, "channel")),
-				    *json_string_value(json_object_get(p, "number")) ?
-				    json_string_value(json_object_get(p, "number")) : "-",
-				    *json_string_value(json_object_get(p, "job")) ? ", job " : "",
-				    json_string_value(json_object_get(p, "job")),
-				    json_string_value(json_object_get(p, "who")),
-				    sn ? ", sent " : "", sn ? sn : "", dn ? ", ended " : "", dn ? dn : "",
-				    *json_string_value(json_object_get(p, "detail")) ? ": " : "",
-				    json_string_value(json_object_get(p, "detail")));
-			}
-			continue;
-		}
-		printf("%-7s %-11s %-5lld %-24.24s %-16s ", json_string_value(json_object_get(c, "case")),
-		    *json_string_value(json_object_get(c, "decision")) ?
-		    json_string_value(json_object_get(c, "decision")) : "(pending)",
-		    (long long)json_integer_value(json_object_get(c, "pages")),
-		    json_string_value(json_object_get(c, "name")),
-		    *json_string_value(json_object_get(c, "release")) ?
-		    json_string_value(json_object_get(c, "release")) : "-");
-		json_array_foreach(json_object_get(c, "parts"), k, p)
-			printf("%s%s", k ? ", " : "", json_string_value(json_object_get(p, "type")));
-		printf("\n");
-	}
+	if (id)
+		print_show(json_array_get(arr, 0));
+	else
+		print_list(arr);
 	rc = 0;
 out:
 	json_decref(arr);

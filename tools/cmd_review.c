@@ -38,6 +38,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "caselife.h"
 #include "clock.h"
 #include "escape.h"
 #include "config.h"
@@ -1237,7 +1238,8 @@ decide(struct store *st, struct rev *r, const char *state, const char *why, cons
 		goto fail;
 	}
 	if (act(st, r->id, strcmp(state, "approved") == 0 ? "approve" : "reject", 0,
-	    override ? override : why) == -1 || store_commit(st) == -1)
+	    override ? override : why) == -1 ||
+	    caselife_sync(st, r->id, whoami()) == -1 || store_commit(st) == -1)
 		goto fail;
 	return 0;
 fail:
@@ -1522,6 +1524,12 @@ cmd_review(int argc, char **argv, const char *home)
 		if (must_be_reviewer(home, "confirm a record's patient"))
 			rc = do_confirm_patient(st, &r, argv[3], why);
 	} else if (strcmp(cmd, "reject") == 0) {
+		char	why_not[CASELIFE_WHY];
+
+		if (!caselife_may_decide(st, home, id, 0, why_not, sizeof why_not)) {
+			msg_error("review: %s", why_not);
+			goto out;
+		}
 		if (must_be_reviewer(home, "reject a case") &&
 		    (rc = decide(st, &r, "rejected", why, NULL, NULL, NULL, NULL)) == 0)
 			printf("review: case C-%lld rejected: nothing will be released\n", (long long)id);
@@ -1530,8 +1538,14 @@ cmd_review(int argc, char **argv, const char *home)
 		char	why_not[REVIEW_WHY];
 		int	c;
 
-		if (!must_be_reviewer(home, "approve a release") || patient_gate(st, id) != 0 ||
-		    tpo_gate(st, id) != 0)
+		if (!must_be_reviewer(home, "approve a release"))
+			goto out;
+		/* held, withdrawn, closed, or a type a person decides (caselife.h) */
+		if (!caselife_may_decide(st, home, id, 1, why_not, sizeof why_not)) {
+			msg_error("review: %s", why_not);
+			goto out;
+		}
+		if (patient_gate(st, id) != 0 || tpo_gate(st, id) != 0)
 			goto out;
 		if ((c = review_approve_check(st, id, clock_now(), &ap, why_not,
 		    sizeof why_not)) != 0) {

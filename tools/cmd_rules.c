@@ -13,7 +13,9 @@
 #include "appt.h"
 #include "config.h"
 #include "authz.h"
+#include "deadline.h"
 #include "doctype.h"
+#include "reqtype.h"
 #include "msg.h"
 #include "noshow.h"
 #include "roi.h"
@@ -104,11 +106,26 @@ check_one(const char *path)
 			printf("%s: ok (%d categories)\n", path, part2_count(pr));
 			part2_free(pr);
 		}
+	} else if (strcmp(base, REQTYPE_FILE) == 0) {
+		struct reqtypes *rt;
+
+		if ((rc = reqtype_parse(text, path, &rt)) == 0) {
+			printf("%s: ok (%d request types)\n", path, reqtype_count(rt));
+			reqtype_free(rt);
+		}
+	} else if (strcmp(base, DEADLINE_FILE) == 0) {
+		struct deadlines *dl;
+
+		if ((rc = deadline_parse(text, path, &dl)) == 0) {
+			printf("%s: ok (%d clocks)\n", path, deadline_count(dl));
+			deadline_free(dl);
+		}
 	} else if (strcmp(base, "nicknames.rules") == 0)
 		rc = check_nicknames(text, path);
 	else
 		msg_error("rules: %s: not a rules file roi knows (doctypes.rules,"
-		    " authorization.rules, part2.rules, nicknames.rules, payers/KEY.payer,"
+		    " authorization.rules, part2.rules, nicknames.rules, requests.rules,"
+		    " deadlines.rules, payers/KEY.payer,"
 		    " templates/*.tmpl, mappings/*.map)", path);
 	free(text);
 	return rc;
@@ -143,7 +160,7 @@ int
 cmd_rules(int argc, char **argv, const char *home)
 {
 	static const char *const files[] = { "doctypes.rules", "authorization.rules",
-	    "part2.rules", "nicknames.rules",
+	    "part2.rules", "nicknames.rules", REQTYPE_FILE, DEADLINE_FILE,
 	    "templates/no_show.sms.tmpl", "templates/no_show.email.tmpl",
 	    "templates/no_show.phone.tmpl", "templates/late_cancel.sms.tmpl",
 	    "templates/late_cancel.email.tmpl", "templates/late_cancel.phone.tmpl",
@@ -157,7 +174,7 @@ cmd_rules(int argc, char **argv, const char *home)
 	if (help_wanted(argc, argv)) {
 		printf("usage: roi [-C DIR] rules check [FILE]\n\n"
 		    "Checks the rules files (doctypes.rules, authorization.rules, part2.rules,\n"
-		    "nicknames.rules), the payer files (payers/KEY.payer), the message\n"
+		    "nicknames.rules, requests.rules, deadlines.rules), the payer files (payers/KEY.payer), the message\n"
 		    "templates (templates/*.tmpl: known placeholders and no clinical\n"
 		    "words) and the column mappings (mappings/*.map), and names every\n"
 		    "line it cannot use.  Without FILE it checks the files roi would use:\n"

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "caselife.h"
 #include "clock.h"
+#include "deadline.h"
 #include "config.h"
 #include "delivery.h"
 #include "escape.h"
@@ -22,6 +24,11 @@
 #include "spool.h"
 #include "store.h"
 #include "supervise.h"
+
+/* the case states counted, in caselife.h's order */
+static const char *const phases[] = { CASE_RECEIVED, CASE_WAITING, CASE_IN_REVIEW,
+    CASE_RELEASED, CASE_DENIED, CASE_WITHDRAWN, CASE_CLOSED };
+#define NPHASES	((int)(sizeof phases / sizeof phases[0]))
 
 static const char *
 col(sqlite3_stmt *s, int i)
@@ -227,7 +234,8 @@ cmd_status(int argc, char **argv, const char *home)
 	char		t[CLOCK_FMTLEN];
 	int64_t		total, done, dup, prog, quar, pages_ocr, pages_text, cases, review;
 	int64_t		released, going, blocked, ns_open, ns_overdue, ns_esc, ns_untold;
-	int64_t		acc_open, acc_overdue;
+	int64_t		acc_open, acc_overdue, by_phase[NPHASES], c_overdue, c_soon;
+	int		k;
 	double		conf;
 
 	if (help_wanted(argc, argv)) {
@@ -267,7 +275,26 @@ cmd_status(int argc, char **argv, const char *home)
 	quar = store_int(st, "SELECT count(*) FROM inputs WHERE state = 'quarantine'", 0);
 	pages_ocr = store_int(st, "SELECT count(*) FROM pages WHERE state = 'done' AND source = 'ocr'", 0);
 	pages_text = store_int(st, "SELECT count(*) FROM pages WHERE state = 'done' AND source = 'text'", 0);
+	/* open: not closed (caselife.h); a released or denied case stays open
+	 * until it is closed */
 	cases = store_int(st, "SELECT count(*) FROM cases WHERE state = 'open'", 0);
+	{
+		char	q[240], today[11], soon[11];
+
+		deadline_today(today);
+		deadline_add(today, 7, 0, soon);
+		for (k = 0; k < NPHASES; k++) {
+			snprintf(q, sizeof q, "SELECT count(*) FROM cases WHERE phase = '%s'",
+			    phases[k]);
+			by_phase[k] = store_int(st, q, 0);
+		}
+		snprintf(q, sizeof q, "SELECT count(*) FROM cases WHERE phase IN ('received',"
+		    "'waiting','in_review') AND due_on <> '' AND due_on < '%s'", today);
+		c_overdue = store_int(st, q, 0);
+		snprintf(q, sizeof q, "SELECT count(*) FROM cases WHERE phase IN ('received',"
+		    "'waiting','in_review') AND due_on >= '%s' AND due_on <= '%s'", today, soon);
+		c_soon = store_int(st, q, 0);
+	}
 	review = store_int(st, "SELECT count(*) FROM review WHERE state = 'pending'", 0);
 	released = store_int(st, "SELECT count(*) FROM releases WHERE state = 'released'", 0);
 	going = store_int(st, "SELECT count(*) FROM releases WHERE state = 'packaged' OR"
@@ -311,6 +338,14 @@ cmd_status(int argc, char **argv, const char *home)
 		if (j == NULL)
 			goto out;
 		json_object_set_new(j, "open_cases", json_integer(cases));
+		{
+			json_t *bp = json_object();
+
+			for (k = 0; k < NPHASES; k++)
+				json_object_set_new(bp, phases[k], json_integer(by_phase[k]));
+			json_object_set_new(j, "cases", json_pack("{s:o, s:I, s:I}", "by_state", bp,
+			    "overdue", (json_int_t)c_overdue, "due_7_days", (json_int_t)c_soon));
+		}
 		json_object_set_new(j, "review_pending", json_integer(review));
 		json_object_set_new(j, "patient_unconfirmed", unconfirmed(st, 0));
 		json_object_set_new(j, "accounting_requests", json_pack("{s:I, s:I}", "open",
@@ -334,7 +369,22 @@ cmd_status(int argc, char **argv, const char *home)
 		    (long long)prog, (long long)quar);
 		printf("pages read: %lld by OCR (mean confidence %.0f), %lld from a text layer\n",
 		    (long long)pages_ocr, conf, (long long)pages_text);
-		printf("open cases: %lld (roi case list)\n", (long long)cases);
+		printf("open cases: %lld (roi case list)", (long long)cases);
+		if (cases) {
+			const char *sep = ": ";
+
+			for (k = 0; k < NPHASES - 1; k++)
+				if (by_phase[k]) {
+					printf("%s%lld %s%s", sep, (long long)by_phase[k],
+					    caselife_label(phases[k]), k == 3 || k == 4 || k == 5 ?
+					    " (to close)" : "");
+					sep = ", ";
+				}
+		}
+		printf("\n");
+		if (c_overdue || c_soon)
+			printf("cases due: %lld OVERDUE, %lld due in the next 7 days (roi case due)\n",
+			    (long long)c_overdue, (long long)c_soon);
 		printf("waiting for a clinician's review: %lld (roi review list)\n", (long long)review);
 		json_decref(unconfirmed(st, 1));
 		if (acc_open)

@@ -15,7 +15,7 @@ _roi_subcommands()
 {
 	case $1 in
 	doc)		echo "list show text" ;;
-	case)		echo "list show attach" ;;
+	case)		echo "list show due attach hold resume withdraw close reopen type extend" ;;
 	auth)		echo "show set unset" ;;
 	rules)		echo "check" ;;
 	review)		echo "list show redact keep approve reject withhold include confirm-patient tpo" ;;
@@ -47,7 +47,7 @@ _roi_run()
 # _roi_cases - the case ids of the home ("C-1 C-2 ...")
 _roi_cases()
 {
-	_roi_run case list --json | sed -n 's/.*"case": *"\(C-[0-9]*\)".*/\1/p'
+	_roi_run case list --all --json | sed -n 's/.*"case": *"\(C-[0-9]*\)".*/\1/p'
 }
 
 # _roi_recipients - recipient names, one a line (they may hold blanks)
@@ -102,12 +102,18 @@ _roi()
 	# a case id, as the first argument of the commands that take one
 	case $cmd/$sub in
 	review/show|review/redact|review/keep|review/approve|review/reject|review/withhold|\
-	review/include|review/confirm-patient|review/tpo|case/show|case/attach|auth/show|auth/set|auth/unset|release/resend|release/confirm)
+	review/include|review/confirm-patient|review/tpo|case/show|case/attach|case/hold|case/resume|\
+	case/withdraw|case/close|case/reopen|case/type|case/extend|auth/show|auth/set|auth/unset|release/resend|release/confirm)
 		if [[ $prev == "$sub" && $cur != -* ]]; then
 			COMPREPLY=($(compgen -W "$(_roi_cases)" -- "$cur"))
 			return
 		fi ;;
 	esac
+	# a request type (rules/requests.rules), after roi case type CASE
+	if [[ $cmd/$sub == case/type && $prev == C-* ]]; then
+		COMPREPLY=($(compgen -W "patient_access patient_directed third_party treatment subpoena other_164512" -- "$cur"))
+		return
+	fi
 	case $cmd in
 	init|backup|restore|release|rules|patient|appt|case|panel)
 		COMPREPLY=($(compgen -f -- "$cur")) ;;
