@@ -23,7 +23,7 @@ bench="ocrmypdf tesseract-ocr time bc python3-fitz age chromium fonts-liberation
 # make accuracy: Ghostscript, which writes the leak suite's records anew, and
 # Chromium, which makes its own (tests/e2e/leak.sh LEAK_ENGINE; pdftocairo
 # and qpdf are in test), and the fonts Chromium prints them in
-accuracy="ghostscript chromium fonts-liberation2 fonts-urw-base35"
+accuracy="ghostscript chromium fonts-liberation2 fonts-urw-base35 fonts-dejavu-core"
 
 want=$build
 case "${1:-all}" in
