@@ -500,8 +500,21 @@ record(struct store *st, int64_t id, const struct letter_args *a, const char *fa
 	if (k != SQLITE_DONE)
 		return store_err(st, "letter");
 	lid = sqlite3_last_insert_rowid(store_db(st));
-	snprintf(rel, rlen, "outbox/%s/C-%lld-letter-%lld-%s.pdf", folder, (long long)id,
-	    (long long)lid, a->kind);
+	if (*fax) {
+		/* as a fax release is named: the number's digits after "to" */
+		char	digits[64];
+		size_t	n = 0;
+		const char *p;
+
+		for (p = fax; *p && n + 1 < sizeof digits; p++)
+			if (*p >= '0' && *p <= '9')
+				digits[n++] = *p;
+		digits[n] = '\0';
+		snprintf(rel, rlen, "outbox/%s/C-%lld-letter-%lld-%s to %s.pdf", folder,
+		    (long long)id, (long long)lid, a->kind, digits);
+	} else
+		snprintf(rel, rlen, "outbox/%s/C-%lld-letter-%lld-%s.pdf", folder, (long long)id,
+		    (long long)lid, a->kind);
 	if ((s = store_prepare(st, "UPDATE letters SET path = ? WHERE id = ?")) == NULL)
 		return -1;
 	sqlite3_bind_text(s, 1, rel, -1, SQLITE_STATIC);

@@ -19,7 +19,7 @@
  *               and to HHS (164.524(d)(2))
  *   extension   the reason and the new due date (164.524(b)(2)(ii)); the
  *               case must have been extended (roi case extend)
- *   subpoena    roi's practice cannot release on a subpoena alone: the
+ *   subpoena    the practice cannot release on a subpoena alone: the
  *               patient's authorization or a court order is needed, and
  *               for records 42 CFR Part 2 protects an order under 2.64 or
  *               2.65 too; said of every subpoena, neither confirming nor
@@ -30,7 +30,8 @@
  *
  * Delivery, like a release: a fax PDF in outbox/fax/ when the requester
  * has a fax number (--fax, or the registered recipient's), else a
- * printable PDF in outbox/letters/; named C-N-letter-ID-KIND.pdf; 0600.
+ * printable PDF in outbox/letters/; named C-N-letter-ID-KIND.pdf (a fax:
+ * "C-N-letter-ID-KIND to DIGITS.pdf", as a fax release is named); 0600.
  * Order: made in spool/tmp (O_EXCL, fsync), recorded (one row of letters
  * and one "letter" event of the case's history, one transaction), then
  * renamed into outbox/ and the folder fsync'd.

@@ -44,7 +44,7 @@ is "deficiency letter made" "$?" 0
 p=$(sed -n 's/.*deficiency letter \(outbox[^:]*\): .*/\1/p' "$T/out")
 is "... for the fax: the form's recipient is a registered fax recipient" \
     "$(sed -n 's/.*: fax it to //p' "$T/out")" "(555) 010-4478"
-case $p in outbox/fax/"$cu"-letter-*-deficiency.pdf) ok "... in outbox/fax/ ($p)" ;; *) not_ok "... in outbox/fax/: '$p'" ;; esac
+case $p in outbox/fax/"$cu"-letter-*-deficiency" to 5550104478.pdf") ok "... in outbox/fax/ ($p)" ;; *) not_ok "... in outbox/fax/: '$p'" ;; esac
 is "... 0600" "$(mode "$p")" 600
 is "... on the letterhead" "$(has "$p" "Lakeside Behavioral Health")" 1
 is "... the practice's address and phone" "$(has "$p" "250 Sample Street, Springfield")$(has "$p" "Phone (555) 010-2000")" 11
