@@ -29,6 +29,9 @@ field() { "$ROI" -C "$h" case show "$1" --json | jq -r "$2"; }
 ca=$(case_of access) cs=$(case_of subpoena) cu=$(case_of unsigned)
 is "types: access, subpoena, third party" "$(field "$ca" .type) $(field "$cs" .type) $(field "$cu" .type)" \
     "patient_access subpoena third_party"
+is "the access request: no authorization needed, not defective" \
+    "$("$ROI" -C "$h" auth show "$ca" --json | jq -r '"\(.decision) \([.reasons[].code] | join(","))"')" \
+    "not_required not_required"
 is "the unsigned form: defective, missing_signature" \
     "$("$ROI" -C "$h" auth show "$cu" --json | jq -r '"\(.decision) \([.reasons[].code] | join(","))"')" \
     "defective missing_signature"
@@ -104,8 +107,13 @@ is "verify without --how: usage" "$?" 2
 check "verify: photo ID at the desk" "$ROI" -C "$h" case verify "$ca" --how "driver's license checked at the front desk"
 is "... in the history" "$(field "$ca" '.history[-1] | "\(.who) \(.kind) \(.detail)"')" \
     "$me verify driver's license checked at the front desk"
-"$ROI" -C "$h" review approve "$ca" --to "Harborview Legal Services" > /dev/null 2> "$T/err"
-is "... then approval is no longer refused for identity" "$(grep -c 'verify the requester' "$T/err")" 0
+"$ROI" -C "$h" recipient add "Jordan Sample" --fax "(555) 010-4477" > /dev/null
+for d in $(field "$ca" '.patient_unconfirmed[]'); do
+	"$ROI" -C "$h" review confirm-patient "$ca" "$d" --reason "the patient's own chart" > /dev/null
+done
+"$ROI" -C "$h" review approve "$ca" --to "Jordan Sample" > /dev/null 2> "$T/err"
+is "... then approval asks for a person's decision (no authorization to release on)" \
+    "$(grep -c "a patient's own request has no authorization to release on.*approve with --override" "$T/err")" 1
 
 "$ROI" -C "$h" case extend "$ca" --reason "records are in off-site storage" > "$T/out" 2>&1
 is "extend: done" "$?" 0
@@ -135,5 +143,12 @@ p=$(sed -n 's/.*denial letter \(outbox[^:]*\): .*/\1/p' "$T/out")
 is "psychotherapy notes: no review right" "$(has "$p" "The law does not give a right to have a denial on this ground reviewed")" 1
 is "... and no review offered" "$(has "$p" "You may ask that this denial be reviewed")" 0
 
+for d in $(field "$ca" '.patient_unconfirmed[]'); do
+	"$ROI" -C "$h" review confirm-patient "$ca" "$d" --reason "the patient's own chart" > /dev/null
+done
+check "the patient's own request approved by a person" "$ROI" -C "$h" review approve "$ca" \
+    --to "Jordan Sample" --patient P001 --override "patient's own request (164.524), identity verified"
+check "released" run_once "$h"
+is "... released to the patient by fax" "$(field "$ca" '"\(.state) \(.release)"' | cut -d' ' -f1,2)" "released fax"
 is "case show lists the letters" "$("$ROI" -C "$h" case show "$ca" | grep -c '^    .* letter .*outbox/')" 3
 is "no temporary left in spool/tmp" "$(find "$h/spool/tmp" -name 'letter-*' | wc -l)" 0
