@@ -12,7 +12,8 @@
  *    "elements": [{"name","value","page","box","confidence"}],
  *    "reading": what the decision was taken from (authz_recheck's input),
  *    "corrections": [...] once a reviewer corrected the reading}
- * decision is "valid", "valid_with_part2" or "defective".  Safety: any
+ * decision is "valid", "valid_with_part2" or "defective" ("not_required":
+ * authcheck's, for a patient's own request without a form).  Safety: any
  * core element missing, unreadable or doubtful gives a reason and never
  * "valid".
  *
@@ -78,6 +79,10 @@ int	authz_names_practice(const struct authz_rules *r, const char *value);
 /* a reason code: a rule pattern could not finish on the form's text
  * (PCRE2 match limit): the form was not read in full, so never "valid" */
 #define AUTHZ_UNCHECKED		"could_not_check"
+
+/* decision and reason code: a patient's own request (caselife.h) with no
+ * authorization form needs none (45 CFR 164.524); set by authcheck */
+#define AUTHZ_NOT_REQUIRED	"not_required"
 
 #define AUTHZ_SUBPOENA		1	/* the request holds a subpoena */
 #define AUTHZ_COURT_ORDER	2	/* ... and a court order */

@@ -552,6 +552,88 @@ caselife_extend(struct store *st, const char *home, const struct config *cfg, in
 }
 
 int
+caselife_note(struct store *st, int64_t id, const char *who, const char *kind,
+    const char *detail)
+{
+	struct row	r;
+	int		k;
+
+	if ((k = get(st, id, &r)) != 1)
+		return k == 0 ? msg_error("no case C-%lld", (long long)id) : -1;
+	return event(st, id, who, kind, r.phase, r.phase, detail);
+}
+
+int
+caselife_needs_verify(const char *type)
+{
+	return strcmp(type, "patient_access") == 0 || strcmp(type, "patient_directed") == 0;
+}
+
+int
+caselife_verify(struct store *st, int64_t id, const char *who, const char *how, char *why,
+    size_t wlen)
+{
+	sqlite3_stmt	*s;
+	struct row	r;
+	int		k;
+
+	if (store_begin(st) == -1)
+		return -1;
+	if ((k = get(st, id, &r)) != 1) {
+		store_rollback(st);
+		snprintf(why, wlen, "no case C-%lld (roi case list)", (long long)id);
+		return k == 0 ? 1 : -1;
+	}
+	if (!caselife_needs_verify(r.type)) {
+		store_rollback(st);
+		snprintf(why, wlen, "C-%lld is a %s request: identity is verified on a patient's own"
+		    " request (patient_access, patient_directed; roi case type if it is one)",
+		    (long long)id, r.type);
+		return 1;
+	}
+	if (strcmp(r.phase, CASE_CLOSED) == 0) {
+		store_rollback(st);
+		snprintf(why, wlen, "C-%lld is closed: reopen it first (roi case reopen)",
+		    (long long)id);
+		return 1;
+	}
+	if ((s = store_prepare(st, "UPDATE cases SET verified = ?2 WHERE id = ?1")) == NULL) {
+		store_rollback(st);
+		return -1;
+	}
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, how, -1, SQLITE_TRANSIENT);
+	k = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (k != SQLITE_DONE) {
+		store_err(st, "case verified");
+		store_rollback(st);
+		return -1;
+	}
+	if (event(st, id, who, "verify", r.phase, r.phase, how) == -1 ||
+	    store_commit(st) == -1) {
+		store_rollback(st);
+		return -1;
+	}
+	return 0;
+}
+
+/* verified - how the requester's identity was checked ("" not yet) */
+static void
+verified(struct store *st, int64_t id, char *out, size_t len)
+{
+	sqlite3_stmt	*s;
+
+	*out = '\0';
+	if ((s = store_prepare(st, "SELECT verified FROM cases WHERE id = ?")) == NULL)
+		return;
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		snprintf(out, len, "%s", col(s, 0));
+	sqlite3_finalize(s);
+}
+
+int
 caselife_may_decide(struct store *st, const char *home, int64_t id, int approving, char *why,
     size_t wlen)
 {
@@ -574,6 +656,27 @@ caselife_may_decide(struct store *st, const char *home, int64_t id, int approvin
 	}
 	if (!approving)
 		return 1;
+	/* a subpoena or court order: satisfactory assurances, the patient's
+	 * authorization, a 2.64/2.65 order for Part 2 records: a person
+	 * weighs them, never roi (45 CFR 164.512(e); 42 CFR 2.61) */
+	if (strcmp(r.type, "subpoena") == 0) {
+		snprintf(why, wlen, "C-%lld is a subpoena or court order: roi never releases on"
+		    " one; send the subpoena response (roi case letter C-%lld subpoena), or a"
+		    " person discloses outside roi (roi log add) once an order or the patient's"
+		    " authorization is in hand", (long long)id, (long long)id);
+		return 0;
+	}
+	if (caselife_needs_verify(r.type)) {
+		char	how[256];
+
+		verified(st, id, how, sizeof how);
+		if (*how == '\0') {
+			snprintf(why, wlen, "C-%lld is a patient's own request: verify the requester's"
+			    " identity first (roi case verify C-%lld --how HOW; 45 CFR 164.514(h))",
+			    (long long)id, (long long)id);
+			return 0;
+		}
+	}
 	if (reqtype_load(home, &rt) == -1)
 		return 0;
 	person = reqtype_person(rt, r.type);

@@ -88,8 +88,24 @@ int	caselife_set_type(struct store *st, const char *home, const struct config *c
 int	caselife_extend(struct store *st, const char *home, const struct config *cfg,
 	    int64_t id, const char *who, const char *reason, char *why, size_t wlen);
 
+/* caselife_note - one row of the history that moves nothing (a letter
+ * sent: kind "letter"); inside the caller's transaction; 0, -1 */
+int	caselife_note(struct store *st, int64_t id, const char *who, const char *kind,
+	    const char *detail);
+/* caselife_verify - a person checked that the requester of a patient's own
+ * request (patient_access, patient_directed) is the patient or their
+ * representative, and says how (45 CFR 164.514(h)); approval waits for it */
+int	caselife_verify(struct store *st, int64_t id, const char *who, const char *how,
+	    char *why, size_t wlen);
+/* caselife_needs_verify - does a request of this type wait for a
+ * person's check of the requester's identity? */
+int	caselife_needs_verify(const char *type);
+
 /* caselife_may_decide - may a reviewer decide this case? 1 yes, 0 no
- * (why: held, withdrawn, closed, or a type a person decides outside roi) */
+ * (why: held, withdrawn, closed, a type a person decides outside roi, a
+ * subpoena or court order (never released by roi: the subpoena response
+ * letter answers it), or a patient's own request whose requester's
+ * identity no one verified yet) */
 int	caselife_may_decide(struct store *st, const char *home, int64_t id, int approving,
 	    char *why, size_t wlen);
 

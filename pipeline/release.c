@@ -1058,3 +1058,98 @@ out:
 	rl_close(&r);
 	return rc;
 }
+
+/* plain_letter_html - a letter back to a requester (release_letter) */
+static void
+plain_letter_html(fz_context *ctx, fz_buffer *b, const struct release_letter *l)
+{
+	int	i;
+
+	letterhead_html(ctx, b, l->practice_name, l->practice_address, l->practice_phone,
+	    l->practice_fax);
+	fz_append_string(ctx, b, "<p>");
+	html_put(ctx, b, l->date);
+	fz_append_string(ctx, b, "</p>\n");
+	if (!empty(l->to_name) || !empty(l->to_address)) {
+		fz_append_string(ctx, b, "<p>");
+		html_put(ctx, b, l->to_name);
+		if (!empty(l->to_name) && !empty(l->to_address))
+			fz_append_string(ctx, b, "<br>");
+		html_put(ctx, b, l->to_address);
+		fz_append_string(ctx, b, "</p>\n");
+	}
+	fz_append_string(ctx, b, "<p class=re>Re: ");
+	html_put(ctx, b, l->re);
+	fz_append_string(ctx, b, "</p>\n");
+	for (i = 0; i < l->n; i++) {
+		const char *p = l->paras[i] ? l->paras[i] : "";
+
+		if (strncmp(p, "- ", 2) == 0) {
+			fz_append_string(ctx, b, "<p class=wh>&#8226; ");
+			p += 2;
+		} else if (strncmp(p, "# ", 2) == 0) {
+			fz_append_string(ctx, b, "<p class=re>");
+			p += 2;
+		} else
+			fz_append_string(ctx, b, "<p>");
+		html_put(ctx, b, p);
+		fz_append_string(ctx, b, "</p>\n");
+	}
+	fz_append_string(ctx, b, "<p class=tot>Sincerely,<br>");
+	if (!empty(l->closing)) {
+		html_put(ctx, b, l->closing);
+		fz_append_string(ctx, b, "<br>");
+	}
+	html_put(ctx, b, l->practice_name);
+	fz_append_string(ctx, b, "</p>\n");
+}
+
+/* release_letter - see release.h */
+int
+release_letter(const struct release_letter *l, const char *out_pdf, char *why, size_t whylen)
+{
+	struct rl r = { .ctx = NULL };
+	fz_context *ctx;
+	fz_buffer *html = NULL;
+	pdf_document *pdf = NULL;
+	int	rc = -1, failed = 0, pages = 0;
+
+	if (l == NULL || out_pdf == NULL || l->n < 0 || (l->n > 0 && l->paras == NULL)) {
+		mu_why(why, whylen, "no letter or output path");
+		return -1;
+	}
+	if (rl_open(&r, why, whylen) < 0)
+		return -1;
+	ctx = r.ctx;
+	fz_var(html);
+	fz_var(pdf);
+	fz_var(failed);
+	fz_var(pages);
+	fz_var(rc);
+	fz_try(ctx) {
+		html = fz_new_buffer(ctx, 4096);
+		plain_letter_html(ctx, html, l);
+		pdf = pdf_create_document(ctx);
+		pages = story_pages(ctx, pdf, html, letter_css, 10.5f, RELEASE_MAX_LETTER_PAGES);
+	}
+	fz_always(ctx)
+		fz_drop_buffer(ctx, html);
+	fz_catch(ctx) {
+		rl_verdict(&r, "letter", why, whylen);
+		failed = 1;
+	}
+	if (failed)
+		goto out;
+	if (pages > RELEASE_MAX_LETTER_PAGES) {
+		mu_why(why, whylen, "letter: longer than %d pages", RELEASE_MAX_LETTER_PAGES);
+		goto out;
+	}
+	if (save_atomic(&r, pdf, out_pdf, why, whylen) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (pdf)
+		pdf_drop_document(ctx, pdf);
+	rl_close(&r);
+	return rc;
+}

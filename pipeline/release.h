@@ -159,4 +159,24 @@ struct release_accounting {
 int	release_accounting_letter(const struct release_accounting *a, const char *out_pdf,
 	    char *why, size_t whylen);
 
+/* a letter back to a requester (letter.h): the letterhead, the date,
+ * who it goes to, a "Re:" line, paragraphs of plain text (one starting
+ * with "- " is an indented point; one starting with "# " a bold heading)
+ * and the practice's signature line */
+struct release_letter {
+	const char	*practice_name, *practice_address, *practice_phone, *practice_fax;
+	const char	*date;			/* as printed */
+	const char	*to_name;		/* NULL or "": none printed */
+	const char	*to_address;		/* '\n' between lines */
+	const char	*re;			/* the subject, bold */
+	const char	*const *paras;
+	int		n;
+	const char	*closing;		/* e.g. "Release of Information" */
+};
+
+/* release_letter - the letter as out_pdf, on at most
+ * RELEASE_MAX_LETTER_PAGES pages (written like the cover letter) */
+int	release_letter(const struct release_letter *l, const char *out_pdf,
+	    char *why, size_t whylen);
+
 #endif

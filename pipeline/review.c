@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "msg.h"
 #include "orgname.h"
+#include "authz.h"
 #include "review.h"
 
 #define PSYNOTES	"psychotherapy_notes"
@@ -311,7 +312,9 @@ review_approve_check(struct store *st, int64_t case_id, time_t now,
 	if (auth == NULL)
 		auth = json_object();
 	valid = strcmp(decision, "valid") == 0 || strcmp(decision, "valid_with_part2") == 0;
-	if (!valid)
+	if (!valid && strcmp(decision, AUTHZ_NOT_REQUIRED) == 0)
+		cause(a, "%s", "a patient's own request has no authorization to release on");
+	else if (!valid)
 		cause(a, "the authorization is %s", decision[0] ? decision : "not checked");
 	else if ((exp = review_expired(auth, now)) != NULL)
 		cause(a, "the authorization expired on %s", exp);

@@ -668,6 +668,24 @@ static const char *const migrations[] = {
 	"INSERT INTO case_events (case_id, at, who, kind, to_phase, detail)"
 	"  SELECT id, created_at, 'roi', 'received', phase, 'opened before roi kept case"
 	"  states: its state taken from its review and release; no due date' FROM cases;",
+	/* 21 -> 22: letters back to the requester (letter.h): one row per
+	 * letter made, where it was placed (outbox/fax/ or outbox/letters/),
+	 * the fax number it is for, its SHA-256; and how a patient's identity
+	 * was verified on an access request (45 CFR 164.514(h)), by whom in
+	 * case_events */
+	"CREATE TABLE letters ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('deficiency','denial','extension','subpoena')),"
+	"  at INTEGER NOT NULL,"
+	"  who TEXT NOT NULL,"
+	"  path TEXT NOT NULL,"			/* relative to the home */
+	"  fax TEXT NOT NULL DEFAULT '',"
+	"  sha256 TEXT NOT NULL,"
+	"  reason TEXT NOT NULL DEFAULT ''"
+	");"
+	"CREATE INDEX letters_case ON letters(case_id, id);"
+	"ALTER TABLE cases ADD COLUMN verified TEXT NOT NULL DEFAULT '';",
 };
 
 #define NMIGRATIONS	((int)(sizeof migrations / sizeof migrations[0]))

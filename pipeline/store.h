@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #define STORE_FILE	"roi.db"
-#define STORE_VERSION	21
+#define STORE_VERSION	22
 
 struct store;
 

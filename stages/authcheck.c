@@ -6,7 +6,8 @@
  * each page image for checkboxes and the signature (marks.h), matches the
  * patient against the registry and records the decision with its reasons
  * (authz.h) in one transaction.  A case without an authorization part is
- * recorded as defective: missing_authorization.  Broken rules files wait
+ * recorded as defective: missing_authorization; a patient's own request
+ * without one as not_required (it needs none; identity is verified).  Broken rules files wait
  * for the practice (exit 75).
  *
  * SECURITY: renders pages of a hostile file (sandboxed, memory ceiling);
@@ -20,6 +21,7 @@
 #include <string.h>
 
 #include "authz.h"
+#include "caselife.h"
 #include "clock.h"
 #include "lexicon.h"
 #include "marks.h"
@@ -486,6 +488,42 @@ unreadable_pages(struct stage_ctx *ctx, const struct authz_rules *rules, struct 
 	return rc;
 }
 
+/* own_request - is the case a patient's own request (caselife.h), which
+ * needs no 164.508 authorization? */
+static int
+own_request(struct stage_ctx *ctx, int64_t case_id)
+{
+	sqlite3_stmt	*s;
+	int		yes = 0;
+
+	if ((s = store_prepare(ctx->st, "SELECT type FROM cases WHERE id = ?")) == NULL)
+		return 0;
+	sqlite3_bind_int64(s, 1, case_id);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		yes = caselife_needs_verify((const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	return yes;
+}
+
+/*
+ * not_required - a patient's own request without an authorization form is
+ * not defective: it needs none (45 CFR 164.524), but the requester's
+ * identity must be verified by a person (164.514(h): roi case verify).
+ * The decision says so; approval stays a person's (--override).
+ */
+static void
+not_required(json_t *res)
+{
+	json_t	*reasons = json_array();
+
+	json_array_append_new(reasons, json_pack("{s:s, s:s, s:s}", "code", AUTHZ_NOT_REQUIRED,
+	    "text", "A patient's own request needs no authorization; a person verifies the"
+	    " requester's identity (roi case verify) and approves it with --override.",
+	    "cite", "45 CFR 164.524(b)(1); 164.514(h)"));
+	json_object_set_new(res, "decision", json_string(AUTHZ_NOT_REQUIRED));
+	json_object_set_new(res, "reasons", reasons);
+}
+
 /* decide - the decision on the forms in pages (one per case part) */
 static json_t *
 decide(const struct authz_rules *rules, struct stage_ctx *ctx, const char *nick,
@@ -756,6 +794,8 @@ stage_authcheck_main(int argc, char **argv)
 		res = decide(rules, &ctx, nick, cname, pages, np, flags, revocation);
 		if (res && !revocation && np > 0 && absence_only(res))
 			res = second_reading(rules, &ctx, nick, cname, path, pages, np, flags, res);
+		if (res && !revocation && np == 0 && own_request(&ctx, case_id))
+			not_required(res);
 	}
 	if (res == NULL) {
 		msg_error("out of memory");

@@ -1,6 +1,7 @@
 /*
  * cmd_case.c - roi case list [FILTERS] | show CASE [--json] | attach CASE FILE... |
- * due | hold | resume | withdraw | close | reopen | type | extend
+ * due | hold | resume | withdraw | close | reopen | type | extend | verify |
+ * letter
  *
  * The verbs that move a case (hold ... extend) call caselife.h, which
  * records who (the OS login) and why in the case's history; this file
@@ -24,6 +25,7 @@
 #include <unistd.h>
 
 #include "caselife.h"
+#include "letter.h"
 #include "clock.h"
 #include "deadline.h"
 #include "reqtype.h"
@@ -190,6 +192,7 @@ case_json(struct store *st, struct doctypes *dt, sqlite3_stmt *s, const struct c
 		json_object_set_new(j, "due_rule", json_string(col(s, 15)));
 		json_object_set_new(j, "extended", json_boolean(sqlite3_column_int(s, 16)));
 		json_object_set_new(j, "waiting_for", json_string(col(s, 20)));
+		json_object_set_new(j, "verified", json_string(col(s, 21)));
 		json_object_set_new(j, "age_days", json_integer(age));
 		json_object_set_new(j, "overdue", json_boolean(caselife_active(phase) && *due &&
 		    strcmp(due, today) < 0));
@@ -208,10 +211,32 @@ case_json(struct store *st, struct doctypes *dt, sqlite3_stmt *s, const struct c
 	" c.phase, c.type, c.received_on, c.due_on, c.due_cite, c.extended," \
 	" coalesce(nullif(r.patient, ''), json_extract(a.result, '$.patient'), '')," \
 	" CASE WHEN c.type IN ('patient_access') THEN 'the patient' ELSE" \
-	"  coalesce(json_extract(a.result, '$.recipient'), '') END, c.type_by, c.waiting_for" \
+	"  coalesce(json_extract(a.result, '$.recipient'), '') END, c.type_by, c.waiting_for," \
+	" c.verified" \
 	" FROM cases c" \
 	" JOIN documents d ON d.id = c.doc_id JOIN inputs i ON i.id = d.input_id" \
 	" LEFT JOIN auth a ON a.case_id = c.id LEFT JOIN review r ON r.case_id = c.id"
+
+/* letters_json - the letters made for a case (letter.h), oldest first */
+static json_t *
+letters_json(struct store *st, int64_t id)
+{
+	sqlite3_stmt	*s;
+	json_t		*a = json_array();
+	char		t[CLOCK_FMTLEN];
+
+	if ((s = store_prepare(st, "SELECT id, kind, at, who, path, fax, sha256 FROM letters"
+	    " WHERE case_id = ? ORDER BY id")) == NULL)
+		return a;
+	sqlite3_bind_int64(s, 1, id);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		json_array_append_new(a, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}",
+		    "letter", (json_int_t)sqlite3_column_int64(s, 0), "kind", col(s, 1),
+		    "at", clock_fmt_iso(sqlite3_column_int64(s, 2), t), "who", col(s, 3),
+		    "path", col(s, 4), "fax", col(s, 5), "sha256", col(s, 6)));
+	sqlite3_finalize(s);
+	return a;
+}
 
 /* copy_into - copy src to dir/name via a hidden temporary, fsync, rename */
 static int
@@ -356,6 +381,9 @@ print_life(const json_t *c)
 	    *S(c, "due") ? S(c, "due") : "-", json_is_true(json_object_get(c, "extended")) ?
 	    " (extended)" : "", json_is_true(json_object_get(c, "overdue")) ? " OVERDUE" : "",
 	    *S(c, "due_rule") ? ": " : "", S(c, "due_rule"));
+	if (caselife_needs_verify(S(c, "type")))
+		printf("  identity: %s%s\n", *S(c, "verified") ? "verified: " : "not verified yet"
+		    " (roi case verify CASE --how HOW)", S(c, "verified"));
 	if (json_array_size(json_object_get(c, "history")))
 		printf("  history:\n");
 	json_array_foreach(json_object_get(c, "history"), k, e) {
@@ -546,7 +574,64 @@ print_due(const json_t *arr, int days, const char *state_note)
 		printf("%s\n", state_note);
 }
 
-/* verb - roi case hold|resume|withdraw|close|reopen|type|extend */
+/* say_letter - what staff do with a letter just made */
+static void
+say_letter(int64_t id, const char *kind, const char *path, const char *fax)
+{
+	if (*fax)
+		printf("case: C-%lld: %s letter %s: fax it to %s\n", (long long)id, kind, path, fax);
+	else
+		printf("case: C-%lld: %s letter %s: print and mail it\n", (long long)id, kind, path);
+}
+
+/* letter - roi case letter CASE KIND [--reason TEXT] [--basis CODE]
+ * [--to NAME] [--fax NUMBER] */
+static int
+letter(const char *home, int argc, char **argv)
+{
+	struct store	*st = NULL;
+	struct config	cfg;
+	struct letter_args a;
+	char		cpath[SPOOL_PATH], why[LETTER_WHY] = "", path[SPOOL_PATH];
+	int64_t		id;
+	int		bad = 0, rc = 1, r;
+
+	memset(&a, 0, sizeof a);
+	a.reason = take_opt(&argc, argv, "--reason", &bad);
+	a.basis = take_opt(&argc, argv, "--basis", &bad);
+	a.to = take_opt(&argc, argv, "--to", &bad);
+	a.fax = take_opt(&argc, argv, "--fax", &bad);
+	if (bad)
+		return EXIT_USAGE;
+	if (argc != 4 || !letter_kind_ok(argv[3])) {
+		msg_error("usage: roi case letter CASE deficiency|denial|extension|subpoena"
+		    " [--reason TEXT] [--basis CODE] [--to NAME] [--fax NUMBER]");
+		return EXIT_USAGE;
+	}
+	if ((id = case_arg(argv[2])) == 0) {
+		msg_error("case: '%s' is not a case (C-12)", argv[2]);
+		return EXIT_USAGE;
+	}
+	a.kind = argv[3];
+	a.who = roi_whoami();
+	config_defaults(&cfg);
+	if (spool_home_check(home) == -1 || config_load(&cfg, spool_path(cpath, home,
+	    CONFIG_FILE)) == -1 || store_open(&st, home) == -1)
+		goto out;
+	r = letter_make(st, home, &cfg, id, &a, path, sizeof path, why, sizeof why);
+	if (r == 1)
+		msg_error("case: %s", why);
+	if (r != 0)
+		goto out;
+	say_letter(id, a.kind, path, why);
+	rc = 0;
+out:
+	store_close(st);
+	config_release(&cfg);
+	return rc;
+}
+
+/* verb - roi case hold|resume|withdraw|close|reopen|type|extend|verify */
 static int
 verb(const char *home, const char *cmd, int argc, char **argv)
 {
@@ -559,9 +644,17 @@ verb(const char *home, const char *cmd, int argc, char **argv)
 	int		bad = 0, rc = 1, r, need = strcmp(cmd, "close") != 0 &&
 			    strcmp(cmd, "resume") != 0;
 
-	reason = take_opt(&argc, argv, "--reason", &bad);
+	if (strcmp(cmd, "verify") == 0)
+		reason = take_opt(&argc, argv, "--how", &bad);
+	else
+		reason = take_opt(&argc, argv, "--reason", &bad);
 	if (bad)
 		return EXIT_USAGE;
+	if (strcmp(cmd, "verify") == 0 && argc != 3) {
+		msg_error("usage: roi case verify CASE --how HOW (photo ID at the desk, call-back"
+		    " to the number on file, ...)");
+		return EXIT_USAGE;
+	}
 	if (strcmp(cmd, "type") == 0) {
 		if (argc != 4) {
 			msg_error("usage: roi case type CASE TYPE --reason WHY");
@@ -577,8 +670,9 @@ verb(const char *home, const char *cmd, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (need && (reason == NULL || *reason == '\0')) {
-		msg_error("case: %s needs --reason %s", cmd, strcmp(cmd, "hold") == 0 ?
-		    "WHAT (what is missing, in plain words)" : "WHY");
+		msg_error("case: %s needs %s", cmd, strcmp(cmd, "hold") == 0 ?
+		    "--reason WHAT (what is missing, in plain words)" : strcmp(cmd, "verify") == 0 ?
+		    "--how HOW (how the requester's identity was checked)" : "--reason WHY");
 		return EXIT_USAGE;
 	}
 	config_defaults(&cfg);
@@ -598,6 +692,8 @@ verb(const char *home, const char *cmd, int argc, char **argv)
 	else if (strcmp(cmd, "type") == 0)
 		r = caselife_set_type(st, home, &cfg, id, type, roi_whoami(), reason, why,
 		    sizeof why);
+	else if (strcmp(cmd, "verify") == 0)
+		r = caselife_verify(st, id, roi_whoami(), reason, why, sizeof why);
 	else
 		r = caselife_extend(st, home, &cfg, id, roi_whoami(), reason, why, sizeof why);
 	if (r == 1)
@@ -610,10 +706,27 @@ verb(const char *home, const char *cmd, int argc, char **argv)
 	if (strcmp(cmd, "type") == 0)
 		printf("case: C-%lld is a %s request now, due %s\n", (long long)id, type,
 		    *col(s, 1) ? col(s, 1) : "-");
-	else if (strcmp(cmd, "extend") == 0)
-		printf("case: C-%lld extended: due %s; send the requester the written notice of"
-		    " the reason and the new date before the first due date\n", (long long)id,
-		    col(s, 1));
+	else if (strcmp(cmd, "extend") == 0) {
+		/* the written notice of the reason and the new date
+		 * (164.524(b)(2)(ii)), made now: the extension stands even if
+		 * the letter fails (roi case letter CASE extension makes it) */
+		struct letter_args a = { .kind = LETTER_EXTENSION, .reason = reason,
+		    .who = roi_whoami() };
+		char	path[SPOOL_PATH], lwhy[LETTER_WHY] = "";
+
+		printf("case: C-%lld extended: due %s\n", (long long)id, col(s, 1));
+		r = letter_make(st, home, &cfg, id, &a, path, sizeof path, lwhy, sizeof lwhy);
+		if (r == 0)
+			say_letter(id, a.kind, path, lwhy);
+		else {
+			if (r == 1)
+				msg_error("case: %s", lwhy);
+			msg_error("case: C-%lld: no extension notice made: make it with roi case"
+			    " letter C-%lld extension --reason WHY", (long long)id, (long long)id);
+			goto out;
+		}
+	} else if (strcmp(cmd, "verify") == 0)
+		printf("case: C-%lld: requester's identity verified (%s)\n", (long long)id, reason);
 	else
 		printf("case: C-%lld is %s\n", (long long)id, caselife_label(col(s, 0)));
 	rc = 0;
@@ -674,7 +787,10 @@ cmd_case(int argc, char **argv, const char *home)
 		    "       roi [-C DIR] case close CASE [--reason NOTE]\n"
 		    "       roi [-C DIR] case reopen CASE --reason WHY\n"
 		    "       roi [-C DIR] case type CASE TYPE --reason WHY\n"
-		    "       roi [-C DIR] case extend CASE --reason WHY\n\n"
+		    "       roi [-C DIR] case extend CASE --reason WHY\n"
+		    "       roi [-C DIR] case verify CASE --how HOW\n"
+		    "       roi [-C DIR] case letter CASE deficiency|denial|extension|subpoena\n"
+		    "                [--reason TEXT] [--basis CODE] [--to NAME] [--fax NUMBER]\n\n"
 		    "Each request dropped in inbox/requests/ becomes a case once it is read.\n"
 		    "Its pages are sorted (rules/doctypes.rules) into parts: fax cover,\n"
 		    "request letter, authorization, Part 2 consent, subpoena, court order,\n"
@@ -696,7 +812,19 @@ cmd_case(int argc, char **argv, const char *home)
 		    "staff close the others once nothing more is owed ('close').  Every\n"
 		    "move is kept in the case's history with who and when (case show).\n"
 		    "'list' shows the cases not closed (--all: every case); 'due' what is\n"
-		    "overdue and what is due in the next 7 days (--days N).\n");
+		    "overdue and what is due in the next 7 days (--days N).\n\n"
+		    "A patient's own request (patient_access, patient_directed) needs no\n"
+		    "authorization; it is approved once staff record how the requester's\n"
+		    "identity was checked ('verify', 45 CFR 164.514(h)).  A subpoena is never\n"
+		    "approved in roi: answer it with the subpoena response letter.\n"
+		    "'letter' makes a letter back to the requester on the practice's\n"
+		    "letterhead: 'deficiency' (what is missing from the authorization, with\n"
+		    "the practice's blank form, forms/authorization.pdf in the home, if\n"
+		    "there), 'denial' of a patient's own request (--basis psychotherapy_notes,\n"
+		    "litigation, confidential_source, endanger, other_person, representative),\n"
+		    "'extension' (sent by 'extend' itself), 'subpoena' (the response to a\n"
+		    "subpoena).  It goes to outbox/fax/ when the requester has a fax number\n"
+		    "(--fax, or the registered recipient's), else to outbox/letters/ to print.\n");
 		return 0;
 	}
 	as_json = take_flag(&argc, argv, "--json");
@@ -713,8 +841,11 @@ cmd_case(int argc, char **argv, const char *home)
 	}
 	if (strcmp(sub, "hold") == 0 || strcmp(sub, "resume") == 0 ||
 	    strcmp(sub, "withdraw") == 0 || strcmp(sub, "close") == 0 ||
-	    strcmp(sub, "reopen") == 0 || strcmp(sub, "type") == 0 || strcmp(sub, "extend") == 0)
+	    strcmp(sub, "reopen") == 0 || strcmp(sub, "type") == 0 || strcmp(sub, "extend") == 0 ||
+	    strcmp(sub, "verify") == 0)
 		return verb(home, sub, argc, argv);
+	if (strcmp(sub, "letter") == 0)
+		return letter(home, argc, argv);
 	memset(&f, 0, sizeof f);
 	if (strcmp(sub, "list") == 0) {
 		f.state = take_opt(&argc, argv, "--state", &bad);
@@ -749,7 +880,7 @@ cmd_case(int argc, char **argv, const char *home)
 	if (!((strcmp(sub, "list") == 0 && argc == 2) || (strcmp(sub, "due") == 0 && argc == 2) ||
 	    (strcmp(sub, "show") == 0 && argc == 3))) {
 		msg_error("usage: roi case list [FILTERS] | show CASE | due | attach | hold | resume"
-		    " | withdraw | close | reopen | type | extend (roi help case)");
+		    " | withdraw | close | reopen | type | extend | verify | letter (roi help case)");
 		return EXIT_USAGE;
 	}
 	if (argc == 3 && (id = case_arg(argv[2])) == 0) {
@@ -778,8 +909,10 @@ cmd_case(int argc, char **argv, const char *home)
 			json_decref(c);
 			continue;
 		}
-		if (id)
+		if (id) {
 			json_object_set_new(c, "history", caselife_events_json(st, id));
+			json_object_set_new(c, "letters", letters_json(st, id));
+		}
 		json_array_append_new(arr, c);
 		found++;
 	}

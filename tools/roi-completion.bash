@@ -15,7 +15,7 @@ _roi_subcommands()
 {
 	case $1 in
 	doc)		echo "list show text" ;;
-	case)		echo "list show due attach hold resume withdraw close reopen type extend" ;;
+	case)		echo "list show due attach hold resume withdraw close reopen type extend verify letter" ;;
 	auth)		echo "show set unset" ;;
 	rules)		echo "check" ;;
 	review)		echo "list show redact keep approve reject withhold include confirm-patient tpo" ;;
@@ -103,7 +103,7 @@ _roi()
 	case $cmd/$sub in
 	review/show|review/redact|review/keep|review/approve|review/reject|review/withhold|\
 	review/include|review/confirm-patient|review/tpo|case/show|case/attach|case/hold|case/resume|\
-	case/withdraw|case/close|case/reopen|case/type|case/extend|auth/show|auth/set|auth/unset|release/resend|release/confirm)
+	case/withdraw|case/close|case/reopen|case/type|case/extend|case/verify|case/letter|auth/show|auth/set|auth/unset|release/resend|release/confirm)
 		if [[ $prev == "$sub" && $cur != -* ]]; then
 			COMPREPLY=($(compgen -W "$(_roi_cases)" -- "$cur"))
 			return
@@ -112,6 +112,19 @@ _roi()
 	# a request type (rules/requests.rules), after roi case type CASE
 	if [[ $cmd/$sub == case/type && $prev == C-* ]]; then
 		COMPREPLY=($(compgen -W "patient_access patient_directed third_party treatment subpoena other_164512" -- "$cur"))
+		return
+	fi
+	# a letter's kind, after roi case letter CASE; a denial's basis
+	if [[ $cmd/$sub == case/letter && $prev == C-* ]]; then
+		COMPREPLY=($(compgen -W "deficiency denial extension subpoena" -- "$cur"))
+		return
+	fi
+	if [[ $cmd/$sub == case/letter && $prev == --basis ]]; then
+		COMPREPLY=($(compgen -W "psychotherapy_notes litigation confidential_source endanger other_person representative" -- "$cur"))
+		return
+	fi
+	if [[ $cmd/$sub == case/letter && $prev == --to ]]; then
+		_roi_names "$cur" "$(_roi_recipients)"
 		return
 	fi
 	case $cmd in

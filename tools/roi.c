@@ -30,7 +30,7 @@ static const struct {
 	{ "run",    cmd_run,    1, "run [--once] [-v]       watch the drop folders and process what arrives", NULL },
 	{ "status", cmd_status, 1, "status [--json]         what arrived, what is done, what is in quarantine", NULL },
 	{ "doc",    cmd_doc,    1, "doc list|show|text ID [--json]   documents and their text", "list show text" },
-	{ "case",   cmd_case,   1, "case list | show | due | attach | hold | resume | withdraw | close | reopen | type | extend   requests: type, state, due date", "list show due attach hold resume withdraw close reopen type extend" },
+	{ "case",   cmd_case,   1, "case list | show | due | attach | hold | resume | withdraw | close | reopen | type | extend | verify | letter   requests: type, state, due date, letters back", "list show due attach hold resume withdraw close reopen type extend verify letter" },
 	{ "auth",   cmd_auth,   1, "auth show | set | unset CASE   is the authorization valid, and for what? correct its reading", "show set unset" },
 	{ "rules",  cmd_rules,  0, "rules check [FILE]      are the rules files usable?", "check" },
 	{ "review", cmd_review, 1, "review list | show CASE | redact | keep | approve | reject   the clinician's review queue", "list show redact keep approve reject withhold include confirm-patient tpo" },
