@@ -1806,18 +1806,8 @@ deskew(PIX *pix, float *angle, fz_matrix *m)
 	pixDestroy(&bin);
 	if (bad || conf < OCR_SKEW_CONF || fabsf(a) < OCR_SKEW_MIN)
 		return pixClone(pix);
-	/*
-	 * Leptonica turns clockwise (y down) about the centre, same size.
-	 * Area mapping, not shear: shearing a gray page shifts whole pixel
-	 * columns and rows and leaves steps in every stroke, which Tesseract
-	 * then reads worse than the skewed page itself.  Measured on pages
-	 * Chromium laid out, scanned and faxed by mkfax --from (45 pages,
-	 * 3372 words each; make bench's recall section): word recall scan
-	 * .9775 -> .9807, fine fax .9686 -> .9757, standard .8283 -> .8642
-	 * (the tesseract CLI: .9786, .9478, .7592), for the same CPU within
-	 * noise (the rotation is 20-70 ms of a page's 2-3 s either way).
-	 */
-	rot = pixRotate(pix, (l_float32)(a * M_PI / 180.0), L_ROTATE_AREA_MAP,
+	/* Leptonica turns clockwise (y down) about the centre, same size */
+	rot = pixRotate(pix, (l_float32)(a * M_PI / 180.0), L_ROTATE_SHEAR,
 	    L_BRING_IN_WHITE, 0, 0);
 	if (rot == NULL)
 		return pixClone(pix);
