@@ -203,23 +203,11 @@ doctype_parse(const char *text, const char *name, struct doctypes **out)
 			continue;
 		}
 		if (isdigit((unsigned char)*s) || *s == '-') {
-			char		*end;
-			long		w = strtol(s, &end, 10);
+			int		w;
 			pcre2_code	*re;
 			struct pattern	*np;
 
-			if (w < -100 || w > 100 || w == 0 || !isspace((unsigned char)*end)) {
-				errors += rules_bad(name, lineno, "a pattern line is: WEIGHT PATTERN"
-				    " (weight -100 to 100, not 0)");
-				continue;
-			}
-			while (isspace((unsigned char)*end))
-				end++;
-			if (*end == '\0') {
-				errors += rules_bad(name, lineno, "the pattern is missing");
-				continue;
-			}
-			if ((re = rules_regex(end, 1, name, lineno)) == NULL) {
+			if (rules_weighted(s, name, lineno, &w, &re) < 0) {
 				errors++;
 				continue;
 			}
@@ -229,7 +217,7 @@ doctype_parse(const char *text, const char *name, struct doctypes **out)
 				goto oom;
 			}
 			t->pat = np;
-			t->pat[t->npat].weight = (int)w;
+			t->pat[t->npat].weight = w;
 			t->pat[t->npat++].re = re;
 			continue;
 		}

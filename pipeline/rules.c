@@ -4,6 +4,7 @@
  * SECURITY: rules files are written by the practice's compliance staff and
  * are trusted like roi.conf; ROI_RULES is the caller's own environment.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <sodium.h>
@@ -200,6 +201,30 @@ rules_regex(const char *pat, int multiline, const char *file, int line)
 		rules_bad(file, line, why);
 	}
 	return re;
+}
+
+int
+rules_weighted(const char *s, const char *file, int line, int *w, pcre2_code **re)
+{
+	char	*end;
+	long	v = strtol(s, &end, 10);
+
+	*re = NULL;
+	if (v < -100 || v > 100 || v == 0 || !isspace((unsigned char)*end)) {
+		rules_bad(file, line, "a pattern line is: WEIGHT PATTERN (weight -100 to 100,"
+		    " not 0)");
+		return -1;
+	}
+	while (isspace((unsigned char)*end))
+		end++;
+	if (*end == '\0') {
+		rules_bad(file, line, "the pattern is missing");
+		return -1;
+	}
+	if ((*re = rules_regex(end, 1, file, line)) == NULL)
+		return -1;
+	*w = (int)v;
+	return 0;
 }
 
 pcre2_match_context *

@@ -47,6 +47,10 @@ int	rules_bad(const char *file, int line, const char *what);
 /* rules_regex - compile a pattern (case ignored, UTF-8; multiline if set),
  * reporting a bad one with its line; NULL then */
 pcre2_code *rules_regex(const char *pat, int multiline, const char *file, int line);
+/* rules_weighted - a "WEIGHT PATTERN" line (doctypes.rules, requests.rules):
+ * the weight (-100 to 100, not 0) into *w and the compiled pattern into
+ * *re; -1 with the fault reported (the caller counts one error) */
+int	rules_weighted(const char *s, const char *file, int line, int *w, pcre2_code **re);
 /* rules_match_context - match limits for hostile text; NULL if no memory */
 pcre2_match_context *rules_match_context(void);
 
