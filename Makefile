@@ -36,7 +36,8 @@ ALLCFLAGS = -std=c11 $(WARN) $(CFLAGS) -fstack-protector-strong -D_FORTIFY_SOURC
 
 MUPDF_LIBS = -lmupdf -lmupdf-third -lmujs -lgumbo -lopenjp2 -ljbig2dec -ljpeg \
 	     -lharfbuzz -lfreetype -lz -lm
-PKGS       = tesseract lept libsodium sqlite3 inih jansson libseccomp libpcre2-8 libarchive libical icu-uc icu-i18n
+PKGS       = tesseract lept libsodium sqlite3 inih jansson libseccomp libpcre2-8 libarchive libical icu-uc icu-i18n \
+	     libmicrohttpd
 LIBS       = $(MUPDF_LIBS) $$(pkg-config --libs $(PKGS)) -lcsv -lpthread
 
 LIB_SRC   = $(wildcard pipeline/*.c)

@@ -1,0 +1,137 @@
+#!/bin/sh
+# serve.sh - the review pages (roi serve), end to end: a case read from a
+# fax and its records, three people (a reviewer, staff, one to lock out),
+# the server on a free loopback port; first what the server refuses, with
+# curl (no session, no CSRF token, a forged Origin or Host, too large a
+# form, paths that are not ours, an address off this machine), then a real
+# headless Chromium (browser.py): sign in, lock-out, keep and restore,
+# staff cannot approve, the reviewer approves; then roi run makes the
+# package.  Screenshots of the queue and the case are kept in
+# build/screenshots/.
+. tests/e2e/lib.sh
+
+export ROI_NOW=2026-03-02T09:00:00
+h=$(newhome serve)
+printf 'id,first_name,last_name,dob\nP001,Jordan,Sample,07/22/1985\n' > "$T/p.csv"
+"$ROI" -C "$h" patient import "$T/p.csv" > /dev/null
+age-keygen -o "$T/hv.key" 2> /dev/null
+"$ROI" -C "$h" recipient add "Harborview Legal Services" --age "$(age-keygen -y "$T/hv.key")" > /dev/null
+"$MKFAX" -o "$T" fixtures/src/authorization.txt fixtures/src/records/progress-notes.txt \
+    fixtures/src/records/labs.txt > /dev/null 2>&1
+cp "$T/authorization.text.pdf" "$h/inbox/requests/request.pdf"
+check "request read" run_once "$h"
+c=$("$ROI" -C "$h" case list --json | jq -r '.[0].case')
+mkdir -p "$h/inbox/records/$c"
+cp "$T/progress-notes.text.pdf" "$T/labs.text.pdf" "$h/inbox/records/$c/"
+check "records read" run_once "$h"
+is "the case waits for review, with proposals" \
+    "$("$ROI" -C "$h" review list --json | jq -r '.[0] | "\(.case) \(.proposals > 0)"')" "$c true"
+
+# the CLI's face of the same model: keep, then restore, as the OS login
+sed -i "s/^reviewers =\$/reviewers = $(id -un)/" "$h/roi.conf"
+p2=$("$ROI" -C "$h" review show "$c" --json | jq -r '[.proposals[] | select(.page > 0)][-1].id')
+check "review keep (CLI)" "$ROI" -C "$h" review keep "$c" "$p2" --reason "checked"
+is "review restore (CLI): the redaction stands again" \
+    "$("$ROI" -C "$h" review restore "$c" "$p2") $("$ROI" -C "$h" review show "$c" --json | jq -r "[.proposals[] | select(.id == $p2)] | length")" \
+    "review: proposal #$p2 restored: that text is blacked out again 1"
+"$ROI" -C "$h" review restore "$c" "$p2" 2> "$T/err" > /dev/null
+is "restore what is not kept: refused" "$? $(grep -c 'not kept' "$T/err")" "1 1"
+is "the history has both, by the OS login" \
+    "$("$ROI" -C "$h" review show "$c" --json | jq -r "[.actions[] | select(.proposal == $p2) | \"\(.who):\(.action)\"] | join(\" \")")" \
+    "$(id -un):keep $(id -un):restore"
+
+ALICE_PW='alice reviews 1' BOB_PW='bob at the desk 2' EVE_PW='eve forgets 3'
+export ALICE_PW BOB_PW EVE_PW
+printf '%s\n' "$ALICE_PW" | "$ROI" -C "$h" user add alice --role reviewer > /dev/null
+printf '%s\n' "$BOB_PW" | "$ROI" -C "$h" user add bob --role staff > /dev/null
+printf '%s\n' "$EVE_PW" | "$ROI" -C "$h" user add eve --role reviewer > /dev/null
+
+# only this machine's address without TLS
+"$ROI" -C "$h" serve --listen 0.0.0.0:8750 > /dev/null 2> "$T/err"
+is "an address off this machine: refused, one line" "$? $(wc -l < "$T/err") $(grep -c 'needs TLS' "$T/err")" "1 1 1"
+"$ROI" -C "$h" serve --listen nonsense > /dev/null 2> "$T/err"
+is "a listen address that is not ADDRESS:PORT: usage" "$?" 2
+
+"$ROI" -C "$h" serve --listen 127.0.0.1:0 > "$T/serve.out" 2> "$T/serve.err" &
+spid=$!
+trap 'kill $spid 2> /dev/null; [ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	grep -q 'review pages are at' "$T/serve.out" 2> /dev/null && break
+	sleep 0.5
+done
+url=$(sed -n 's/.*are at \(http:[^ ]*\) .*/\1/p' "$T/serve.out")
+url=${url%/}
+is "serve: says where it listens" "$(echo "$url" | grep -cE '^http://127\.0\.0\.1:[0-9]+$')" 1
+host=${url#http://}
+doc=$("$ROI" -C "$h" review show "$c" --json | jq -r '.records[0].doc')
+id=${c#C-}
+
+code() { curl -s -o "$T/body" -w '%{http_code}' "$@"; }
+is "no session: the queue redirects to the sign-in page" "$(code "$url/queue") $(curl -s -o /dev/null -w '%{redirect_url}' "$url/queue")" "303 $url/login"
+is "no session: no case" "$(code "$url/case/$id")" 303
+is "no session: no page picture" "$(code "$url/img/$id/$doc/1")" 401
+is "no session: no POST" "$(code -d x=1 "$url/case/$id/approve")" 401
+is "the style sheet needs no session" "$(code "$url/static/roi.css")" 200
+
+# sign in with curl
+signin() { # JAR NAME PASSWORD -> the HTTP code of the POST
+	curl -s -c "$1" -b "$1" "$url/login" > "$T/login.html"
+	tok=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$T/login.html")
+	curl -s -c "$1" -b "$1" -o "$T/body" -w '%{http_code}' --data-urlencode "name=$2" \
+	    --data-urlencode "password=$3" --data "csrf=$tok" "$url/login"
+}
+is "sign-in without the form's token: refused" \
+    "$(code --data-urlencode name=alice --data-urlencode "password=$ALICE_PW" "$url/login")" 403
+is "sign in" "$(signin "$T/jar" alice "$ALICE_PW")" 303
+is "the session cookie: HttpOnly, SameSite=Strict" \
+    "$(grep -c 'roi_session' "$T/jar") $(grep -c '^#HttpOnly_127.0.0.1.*roi_session' "$T/jar")" "1 1"
+is "signed in: the queue" "$(code -b "$T/jar" "$url/queue") $(grep -c "/case/$id" "$T/body")" "200 1"
+curl -s -D "$T/hdr" -o /dev/null -b "$T/jar" "$url/queue"
+is "no caching, no framing, no sniffing, nothing from elsewhere" \
+    "$(grep -ciE '^(cache-control: no-store|x-frame-options: deny|x-content-type-options: nosniff|content-security-policy: default-src .none.)' "$T/hdr")" 4
+is "a page picture with the session: a PNG" \
+    "$(code -b "$T/jar" "$url/img/$id/$doc/1") $(head -c 4 "$T/body" | od -An -c | tr -d ' ')" "200 211PNG"
+is "... cached in the spool, 0600" "$(stat -c %a "$h"/spool/pages/*-p1-*.png | sort -u | tr '\n' ' ')" "600 "
+csrf=$(curl -s -b "$T/jar" "$url/case/$id" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1)
+pid=$("$ROI" -C "$h" review show "$c" --json | jq -r '[.proposals[] | select(.page > 0)][0].id')
+is "a POST without the CSRF token: refused" "$(code -b "$T/jar" -d "pid=$pid&reason=x" "$url/case/$id/keep")" 403
+is "a POST from another site (Origin): refused" \
+    "$(code -b "$T/jar" -H 'Origin: http://evil.example' -d "csrf=$csrf&pid=$pid&reason=x" "$url/case/$id/keep")" 403
+is "a request for another host name (DNS rebinding): refused" \
+    "$(code -b "$T/jar" -H 'Host: evil.example' "$url/queue")" 400
+head -c 20000 /dev/zero | tr '\0' 'a' > "$T/big"
+is "a form larger than 16 KiB: refused" \
+    "$(code -b "$T/jar" --data-binary "@$T/big" "$url/case/$id/keep")" 413
+is "nothing was changed by those" \
+    "$("$ROI" -C "$h" review show "$c" --json | jq -r "[.proposals[] | select(.id == $pid)] | length")" 1
+for p in "/img/$id/../../../etc/passwd" "/img/$id/$doc/1/x" "/img/$id/$doc/0" "/img/$id/abc/1" \
+    "/img/$id/99999/1" "/img/$id/$doc/99" "/case/$id%2f..%2froi.db" "/case/1e3" "/case/$id/approve" \
+    "/static/../roi.db" "/roi.db"; do
+	is "not ours: $p" "$(code --path-as-is -b "$T/jar" "$url$p")" 404
+done
+is "a method that is not GET or POST: refused" "$(code -X DELETE -b "$T/jar" "$url/queue")" 405
+
+# the browser
+mkdir -p "${TOP:-.}/build/screenshots"
+ROI_URL=$url ROI_HOME_DIR=$h CASE=$c SHOTS=${TOP:-.}/build/screenshots ROI=$ROI \
+    timeout 300 /usr/bin/python3 tests/e2e/browser.py > "$T/browser" 2>&1
+brc=$?
+cat "$T/browser" | grep -E '^(ok|not ok|#) '
+[ "$brc" -eq 0 ] || { not_ok "browser.py exited $brc"; grep -vE '^(ok|not ok|#) ' "$T/browser" | tail -15 | sed 's/^/# /'; }
+is "screenshots kept" "$(ls "${TOP:-.}/build/screenshots/queue.png" "${TOP:-.}/build/screenshots/case.png" \
+    "${TOP:-.}/build/screenshots/case-kept.png" 2> /dev/null | wc -l)" 3
+
+# the lock-out and sign-ins are in the store, by name
+is "lock-out recorded" "$("$ROI" -C "$h" user list --json | jq -r '.[] | select(.name == "eve") | .state')" locked
+is "sign-ins and failures recorded" \
+    "$(sqlite3 "$h/roi.db" "SELECT count(*) > 0 FROM user_events WHERE name = 'eve' AND event = 'locked'") $(sqlite3 "$h/roi.db" "SELECT count(*) > 0 FROM user_events WHERE name = 'alice' AND event = 'login'")" "1 1"
+printf '%s\n' "$EVE_PW" | "$ROI" -C "$h" user passwd eve > /dev/null
+is "passwd lifts the lock-out" "$(signin "$T/jar2" eve "$EVE_PW")" 303
+
+# the approval made in the browser becomes the package
+kill $spid 2> /dev/null
+wait $spid 2> /dev/null
+check "package made" run_once "$h"
+is "released to the recipient, approved by alice" \
+    "$("$ROI" -C "$h" release list --json | jq -r '.[0] | "\(.case) \(.state)"')" "$c released"
+is "the package is in outbox/" "$(ls "$h"/outbox/*.age 2> /dev/null | wc -l | tr -d ' ')" 1
