@@ -135,3 +135,19 @@ check "package made" run_once "$h"
 is "released to the recipient, approved by alice" \
     "$("$ROI" -C "$h" release list --json | jq -r '.[0] | "\(.case) \(.state)"')" "$c released"
 is "the package is in outbox/" "$(ls "$h"/outbox/*.age 2> /dev/null | wc -l | tr -d ' ')" 1
+
+# roi run starts the pages when [web] listen is set, and stops them with it
+port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+sed -i "s/^listen =\$/listen = 127.0.0.1:$port/" "$h/roi.conf"
+"$ROI" -C "$h" run > "$T/run.out" 2> "$T/run.err" &
+rpid=$!
+up=000
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+	up=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/login")
+	[ "$up" = 200 ] && break
+	sleep 0.5
+done
+is "roi run with [web] listen: the pages are up" "$up" 200
+kill -TERM $rpid
+wait $rpid
+is "... and end with roi run" "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/login")" 000
