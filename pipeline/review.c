@@ -747,19 +747,20 @@ kept_json(struct store *st, int64_t id)
 	char		t[CLOCK_FMTLEN];
 
 	s = store_prepare(st, "SELECT p.id, p.doc_id, p.pageno, p.text, p.category, a.who, a.at,"
-	    " a.detail, p.boxes FROM proposals p JOIN review_actions a ON a.id = (SELECT max(x.id)"
+	    " a.detail, p.boxes, p.rule, p.reason FROM proposals p JOIN review_actions a ON a.id = (SELECT max(x.id)"
 	    " FROM review_actions x WHERE x.proposal_id = p.id AND x.action = 'keep')"
 	    " WHERE p.case_id = ? AND p.state = 'kept' ORDER BY p.id");
 	if (s == NULL)
 		return a;
 	sqlite3_bind_int64(s, 1, id);
 	while (sqlite3_step(s) == SQLITE_ROW)
-		json_array_append_new(a, json_pack("{s:I, s:I, s:i, s:s, s:s, s:s, s:s, s:s, s:o}",
+		json_array_append_new(a, json_pack("{s:I, s:I, s:i, s:s, s:s, s:s, s:s, s:s, s:o,"
+		    " s:s, s:s}",
 		    "id", (json_int_t)sqlite3_column_int64(s, 0),
 		    "doc", (json_int_t)sqlite3_column_int64(s, 1), "page", sqlite3_column_int(s, 2),
 		    "text", col(s, 3), "category", col(s, 4), "by", col(s, 5),
 		    "at", clock_fmt_iso(sqlite3_column_int64(s, 6), t), "reason", col(s, 7),
-		    "boxes", boxes_of(col(s, 8))));
+		    "boxes", boxes_of(col(s, 8)), "rule", col(s, 9), "proposed_reason", col(s, 10)));
 	sqlite3_finalize(s);
 	return a;
 }

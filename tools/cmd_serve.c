@@ -518,10 +518,9 @@ static const char css[] =
 	" 1em 1em;border-radius:6px;margin:1em 0}.pagerow{display:flex;gap:1.2em;align-items:"
 	"flex-start;margin:1em 0}.sheet{position:relative;flex:0 0 auto;width:min(62vw,"
 	"850px);border:1px solid #c5ccd6;box-shadow:0 1px 3px #0002;background:#fff}.sheet img"
-	"{display:block;width:100%;height:auto}.box{position:absolute;border:2px solid #c62828;"
-	"background:rgba(198,40,40,.28);cursor:pointer}.box.kept{background:transparent;border:"
-	"2px dashed #2e7d32}.box.flagged,.box.disclosed{background:transparent;border:2px solid"
-	" #1565c0}.box.sel{outline:3px solid #ffb300}.tag{position:absolute;right:100%;top:-1px;"
+	"{display:block;width:100%;height:auto}.box{position:absolute;background:rgba(198,40,40,.32);"
+	"cursor:pointer}.box.kept{background:rgba(46,125,50,.16)}"
+	".box.flagged,.box.disclosed{background:rgba(21,101,192,.08);outline:1px solid #1565c0}.box.sel{outline:3px solid #ffb300}.tag{position:absolute;right:100%;top:-1px;"
 	"margin-right:3px;font:bold 11px/1.2 sans-serif;background:#c62828;color:#fff;padding:1px 4px;border-radius"
 	":3px}.kept .tag{background:#2e7d32}.flagged .tag,.disclosed .tag{background:#1565c0}"
 	".list{flex:1 1 auto;min-width:18em}.prop{background:#fbfcfd;border:1px solid #dde1e7;"
@@ -740,14 +739,19 @@ prop_html(struct buf *b, const struct session *s, int64_t cid, json_t *p, const 
 	    "flagged: goes out" : "disclosed");
 	besc(b, jstr(p, "text"));
 	bprintf(b, "</q><div class=\"muted\">");
-	besc(b, strcmp(state, "kept") != 0 && *jstr(p, "reason") ? jstr(p, "reason") :
-	    jstr(p, "category"));
-	if (*jstr(p, "rule") && !strstr(jstr(p, "reason"), jstr(p, "rule"))) {
+	if (strcmp(state, "kept") != 0)
+		besc(b, *jstr(p, "reason") ? jstr(p, "reason") : jstr(p, "category"));
+	if (strcmp(state, "kept") != 0 && *jstr(p, "rule") &&
+	    !strstr(jstr(p, "reason"), jstr(p, "rule"))) {
 		bprintf(b, " &middot; rule <code>");
 		besc(b, jstr(p, "rule"));
 		bprintf(b, "</code>");
 	}
 	if (strcmp(state, "kept") == 0) {
+		if (*jstr(p, "proposed_reason")) {
+			bprintf(b, "<br>proposed: ");
+			besc(b, jstr(p, "proposed_reason"));
+		}
 		bprintf(b, "<br>kept by ");
 		besc(b, jstr(p, "by"));
 		bprintf(b, ": ");

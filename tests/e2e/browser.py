@@ -55,15 +55,15 @@ def login(d, name, pw):
     d.get(URL + "/login")
     d.find_element(By.ID, "name").send_keys(name)
     d.find_element(By.ID, "password").send_keys(pw)
-    b = d.find_element(By.CSS_SELECTOR, "form.login button")
-    b.click()
-    WebDriverWait(d, 20).until(EC.staleness_of(b))
+    click(d, d.find_element(By.CSS_SELECTOR, "form.login button"))
 
 
 def click(d, el):
     """click and wait for the page it leads to"""
     el.click()
     WebDriverWait(d, 20).until(EC.staleness_of(el))
+    WebDriverWait(d, 20).until(lambda x: x.execute_script("return document.readyState")
+                               == "complete")
 
 
 def forge(d, action, fields):
