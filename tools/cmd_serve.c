@@ -530,7 +530,8 @@ static const char css[] =
 	"font-style:italic}.muted{color:#5a6578;font-size:.92em}.state{font-size:.85em;"
 	"text-transform:uppercase;letter-spacing:.04em}.decide{background:#fff;padding:1em;"
 	"border-radius:6px;margin:1.5em 0;display:flex;gap:2em;flex-wrap:wrap}.decide form{"
-	"flex:1 1 20em}.prop form{margin-top:.4em;display:flex;gap:.4em}.prop form input{flex:1}"
+	"flex:1 1 20em}.prop form,form.withhold{margin-top:.4em;display:flex;gap:.4em}"
+	".prop form input,form.withhold input{flex:1}form.withhold{max-width:40em}"
 	"@media (max-width:900px){.pagerow{flex-direction:column}.sheet{width:100%}}";
 
 static const char js[] =
@@ -758,7 +759,15 @@ prop_html(struct buf *b, const struct session *s, int64_t cid, json_t *p, const 
 		besc(b, jstr(p, "reason"));
 	}
 	bprintf(b, "</div>");
-	if (can && strcmp(state, "proposed") == 0)
+	if (can && strcmp(state, "proposed") == 0 && jint(p, "page") == 0)
+		bprintf(b, "<form method=\"post\" action=\"/case/%lld/include\"><input"
+		    " type=\"hidden\" name=\"csrf\" value=\"%s\"><input type=\"hidden\" name=\"doc\""
+		    " value=\"%lld\"><input type=\"text\" name=\"reason\" required maxlength=\"300\""
+		    " placeholder=\"why this record may go out\" aria-label=\"why document %lld may"
+		    " go out\"><button name=\"include\" value=\"%lld\">Send this record (with its"
+		    " page redactions)</button></form>", (long long)cid, s->csrf, jint(p, "doc"),
+		    jint(p, "doc"), jint(p, "doc"));
+	else if (can && strcmp(state, "proposed") == 0)
 		bprintf(b, "<form method=\"post\" action=\"/case/%lld/keep\"><input type=\"hidden\""
 		    " name=\"csrf\" value=\"%s\"><input type=\"hidden\" name=\"pid\" value=\"%lld\">"
 		    "<input type=\"text\" name=\"reason\" required maxlength=\"300\" placeholder="
@@ -858,11 +867,26 @@ case_page(struct server *sv, struct MHD_Connection *c, struct session *s, enum u
 			bprintf(&b, "<p class=\"bad\">Received from a Part 2 program: say whether it"
 			    " came under a TPO consent with <code>roi review tpo C-%lld %lld yes|no"
 			    " --reason WHY</code>. Approval waits.</p>\n", (long long)id, doc);
-		/* whole-document proposals */
-		for (l = 0; l < 4; l++)
-			json_array_foreach(json_object_get(j, lists[l]), k, p)
-				if (on_page(p, doc, 0))
-					prop_html(&b, s, id, p, states[l], can);
+		/* whole-document proposals; "Let this go out" on one includes the record */
+		{
+			int withheld = 0;
+
+			for (l = 0; l < 4; l++)
+				json_array_foreach(json_object_get(j, lists[l]), k, p)
+					if (on_page(p, doc, 0)) {
+						prop_html(&b, s, id, p, states[l], can);
+						withheld |= l == 0;
+					}
+			if (can && !withheld)
+				bprintf(&b, "<form method=\"post\" action=\"/case/%lld/withhold\""
+				    " class=\"withhold\"><input type=\"hidden\" name=\"csrf\""
+				    " value=\"%s\"><input type=\"hidden\" name=\"doc\" value=\"%lld\">"
+				    "<input type=\"text\" name=\"reason\" required maxlength=\"300\""
+				    " placeholder=\"why this record should not go out\" aria-label=\"why"
+				    " document %lld should not go out\"><button name=\"withhold\""
+				    " value=\"%lld\">Withhold this whole record</button></form>\n",
+				    (long long)id, s->csrf, doc, doc, doc);
+		}
 		for (pg = 1; pg <= pages; pg++) {
 			float	pw = 612, ph = 792;
 
@@ -1027,6 +1051,20 @@ action(struct server *sv, struct MHD_Connection *c, struct session *s, enum user
 			flash(s, 0, verb[0] == 'k' ? "Proposal #%lld kept: that text goes out unredacted." :
 			    "Proposal #%lld restored: that text is blacked out again.", (long long)pid);
 		snprintf(back, sizeof back, "/case/%lld#p%lld", (long long)id, (long long)pid);
+	} else if (strcmp(verb, "withhold") == 0 || strcmp(verb, "include") == 0) {
+		char	dtext[32];
+		int64_t	doc = form_get(q, "doc", dtext, sizeof dtext) ? num(dtext, strlen(dtext)) : 0;
+		int	wh = verb[0] == 'w';
+
+		if (doc == 0)
+			rc = 1, snprintf(why, sizeof why, "no record named");
+		else if ((rc = review_doc_decide(sv->st, id, doc, wh ? REVIEW_WITHHOLD :
+		    REVIEW_INCLUDE, &who, reason, why, sizeof why)) == 0)
+			flash(s, 0, wh ? "Document %lld withheld whole: it will not go out. The letter"
+			    " says only that information was withheld as the law requires." :
+			    "Document %lld included: it goes out with its page redactions.",
+			    (long long)doc);
+		snprintf(back, sizeof back, "/case/%lld#d%lld", (long long)id, (long long)doc);
 	} else if (strcmp(verb, "reject") == 0) {
 		if ((rc = review_reject(sv->st, &r, &who, reason, why, sizeof why)) == 0)
 			flash(s, 0, "C-%lld rejected: nothing will be released.", (long long)id);
@@ -1152,7 +1190,8 @@ route(struct server *sv, struct MHD_Connection *c, const char *url, int post,
 		if (id && !post && !sl)
 			return case_page(sv, c, s, role, id);
 		if (id && post && (strcmp(verb, "keep") == 0 || strcmp(verb, "restore") == 0 ||
-		    strcmp(verb, "approve") == 0 || strcmp(verb, "reject") == 0))
+		    strcmp(verb, "approve") == 0 || strcmp(verb, "reject") == 0 ||
+		    strcmp(verb, "withhold") == 0 || strcmp(verb, "include") == 0))
 			return action(sv, c, s, role, id, verb, q);
 	}
 	if (!post && strncmp(url, "/img/", 5) == 0) {

@@ -193,6 +193,22 @@ try:
     acts = [(a["who"], a["action"]) for a in show()["actions"] if a.get("proposal") == pid]
     ok(acts == [("alice", "keep"), ("alice", "restore")], "history: keep, restore, by alice", acts)
 
+    # withhold a whole record, then send it after all
+    labs = [r["doc"] for r in show()["records"] if "labs" in r["name"]][0]
+    f = d.find_element(By.CSS_SELECTOR, '#d%d form.withhold' % labs)
+    f.find_element(By.NAME, "reason").send_keys("outside the dates asked for")
+    click(d, f.find_element(By.NAME, "withhold"))
+    ok("Document %d withheld whole" % labs in body(d), "withhold a whole record: said on the page")
+    dec = [r["decision"] for r in show()["records"] if r["doc"] == labs][0]
+    ok(dec and dec["action"] == "withhold" and dec["by"] == "alice",
+       "withhold: recorded as alice's", dec)
+    f = d.find_element(By.CSS_SELECTOR, '#d%d form[action$="/include"]' % labs)
+    f.find_element(By.NAME, "reason").send_keys("asked for by phone")
+    click(d, f.find_element(By.NAME, "include"))
+    dec = [r["decision"] for r in show()["records"] if r["doc"] == labs][0]
+    ok(dec and dec["action"] == "include" and dec["reason"] == "asked for by phone",
+       "include it after all: recorded", dec)
+
     # sign out: the session is gone
     click(d, d.find_element(By.CSS_SELECTOR, "header form button"))
     d.get(URL + "/case/" + CID)
