@@ -31,6 +31,7 @@
  * FILES: HOME/roi.db; HOME/spool/pages/ (pictures, through pagecache.h).
  */
 #include <arpa/inet.h>
+#include <math.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <microhttpd.h>
@@ -532,6 +533,10 @@ static const char css[] =
 	"border-radius:6px;margin:1.5em 0;display:flex;gap:2em;flex-wrap:wrap}.decide form{"
 	"flex:1 1 20em}.prop form,form.withhold{margin-top:.4em;display:flex;gap:.4em}"
 	".prop form input,form.withhold input{flex:1}form.withhold{max-width:40em}"
+	".sheet.draw{cursor:crosshair}.drawing{position:absolute;background:rgba(0,0,0,.55);"
+	"outline:2px solid #000}.boxform{position:absolute;z-index:5;background:#fff;border:1px"
+	" solid #8a96a8;padding:.4em;border-radius:4px;box-shadow:0 2px 6px #0003;display:flex;"
+	"gap:.3em;width:26em}.boxform input{flex:1}.hint{font-size:.9em;color:#5a6578}"
 	"@media (max-width:900px){.pagerow{flex-direction:column}.sheet{width:100%}}";
 
 static const char js[] =
@@ -543,6 +548,34 @@ static const char js[] =
 	" document.querySelectorAll('[data-p=\"'+id+'\"]').forEach(function(x){x.classList.add('sel')});\n"
 	" if(t.classList.contains('box')){var l=document.getElementById('p'+id);\n"
 	"  if(l){l.scrollIntoView({block:'nearest'});var i=l.querySelector('input[type=text]');if(i)i.focus();}}\n"
+	"});\n"
+	"/* drag on a page to black out an area: the box goes to the server in points */\n"
+	"var drag=null;\n"
+	"document.addEventListener('mousedown',function(e){\n"
+	" var sh=e.target.closest('.sheet.draw');if(!sh||e.button!==0||e.target.closest('.box,.boxform'))return;\n"
+	" e.preventDefault();var old=document.querySelector('.boxform,.drawing');\n"
+	" document.querySelectorAll('.boxform,.drawing').forEach(function(x){x.remove()});\n"
+	" var r=sh.getBoundingClientRect();drag={sh:sh,r:r,x:e.clientX-r.left,y:e.clientY-r.top,el:document.createElement('div')};\n"
+	" drag.el.className='drawing';sh.appendChild(drag.el);place(drag,e);\n"
+	"});\n"
+	"function place(g,e){var x=Math.max(0,Math.min(e.clientX-g.r.left,g.r.width)),y=Math.max(0,Math.min(e.clientY-g.r.top,g.r.height));\n"
+	" g.x0=Math.min(g.x,x);g.y0=Math.min(g.y,y);g.x1=Math.max(g.x,x);g.y1=Math.max(g.y,y);\n"
+	" g.el.style.left=g.x0+'px';g.el.style.top=g.y0+'px';g.el.style.width=(g.x1-g.x0)+'px';g.el.style.height=(g.y1-g.y0)+'px';}\n"
+	"document.addEventListener('mousemove',function(e){if(drag)place(drag,e)});\n"
+	"document.addEventListener('mouseup',function(e){\n"
+	" if(!drag)return;var g=drag;drag=null;place(g,e);\n"
+	" if(g.x1-g.x0<4||g.y1-g.y0<4){g.el.remove();return;}\n"
+	" var sh=g.sh,kx=parseFloat(sh.dataset.pw)/g.r.width,ky=parseFloat(sh.dataset.ph)/g.r.height;\n"
+	" var f=document.createElement('form');f.method='post';f.className='boxform';\n"
+	" f.action=location.pathname.replace(/\\/$/,'')+'/box';\n"
+	" var v={csrf:document.querySelector('input[name=csrf]').value,doc:sh.dataset.doc,page:sh.dataset.page,\n"
+	"  x0:(g.x0*kx).toFixed(2),y0:(g.y0*ky).toFixed(2),x1:(g.x1*kx).toFixed(2),y1:(g.y1*ky).toFixed(2)};\n"
+	" for(var k in v){var i=document.createElement('input');i.type='hidden';i.name=k;i.value=v[k];f.appendChild(i);}\n"
+	" var t=document.createElement('input');t.type='text';t.name='reason';t.placeholder='why (optional)';t.maxLength=300;f.appendChild(t);\n"
+	" var b=document.createElement('button');b.textContent='Black out this area';b.name='box';b.className='primary';f.appendChild(b);\n"
+	" var c=document.createElement('button');c.type='button';c.textContent='Cancel';\n"
+	" c.addEventListener('click',function(){f.remove();g.el.remove();});f.appendChild(c);\n"
+	" f.style.left=Math.min(g.x0,Math.max(0,g.r.width-420))+'px';f.style.top=(g.y1+6)+'px';sh.appendChild(f);t.focus();\n"
 	"});\n"
 	"document.addEventListener('keydown',function(e){\n"
 	" if(e.target.tagName==='INPUT')return;\n"
@@ -891,10 +924,13 @@ case_page(struct server *sv, struct MHD_Connection *c, struct session *s, enum u
 			float	pw = 612, ph = 792;
 
 			review_page_size(sv->st, doc, pg, &pw, &ph);
-			bprintf(&b, "<div class=\"pagerow\" id=\"d%lld-p%d\"><div class=\"sheet\">"
-			    "<img src=\"/img/%lld/%lld/%d\" alt=\"document %lld, page %d\""
-			    " loading=\"lazy\" width=\"%d\" height=\"%d\">", doc, pg, (long long)id,
-			    doc, pg, doc, pg, (int)(pw * PAGECACHE_DPI / 72), (int)(ph * PAGECACHE_DPI / 72));
+			bprintf(&b, "<div class=\"pagerow\" id=\"d%lld-p%d\"><div class=\"sheet%s\""
+			    " data-doc=\"%lld\" data-page=\"%d\" data-pw=\"%.2f\" data-ph=\"%.2f\">",
+			    doc, pg, can ? " draw" : "", doc, pg, (double)pw, (double)ph);
+			bprintf(&b, "<img src=\"/img/%lld/%lld/%d\" alt=\"document %lld, page %d\""
+			    " loading=\"lazy\" draggable=\"false\" width=\"%d\" height=\"%d\">",
+			    (long long)id, doc, pg, doc, pg, (int)(pw * PAGECACHE_DPI / 72),
+			    (int)(ph * PAGECACHE_DPI / 72));
 			for (l = 0; l < 4; l++)
 				json_array_foreach(json_object_get(j, lists[l]), k, p) {
 					json_t	*bx;
@@ -906,8 +942,8 @@ case_page(struct server *sv, struct MHD_Connection *c, struct session *s, enum u
 						box_html(&b, &places, &nbox, bx, jint(p, "id"),
 						    states[l], pw, ph, m == 0);
 				}
-			bprintf(&b, "</div><div class=\"list\"><div class=\"muted\">Page %d of %d</div>",
-			    pg, pages);
+			bprintf(&b, "</div><div class=\"list\"><div class=\"muted\">Page %d of %d%s</div>",
+			    pg, pages, can ? " &middot; drag on the page to black out an area" : "");
 			for (l = 0; l < 4; l++)
 				json_array_foreach(json_object_get(j, lists[l]), k, p)
 					if (on_page(p, doc, pg))
@@ -1065,6 +1101,28 @@ action(struct server *sv, struct MHD_Connection *c, struct session *s, enum user
 			    "Document %lld included: it goes out with its page redactions.",
 			    (long long)doc);
 		snprintf(back, sizeof back, "/case/%lld#d%lld", (long long)id, (long long)doc);
+	} else if (strcmp(verb, "box") == 0) {
+		char	t[32];
+		float	bx[4];
+		int64_t	doc = form_get(q, "doc", t, sizeof t) ? num(t, strlen(t)) : 0;
+		int	page = form_get(q, "page", t, sizeof t) ? (int)num(t, strlen(t)) : 0;
+		int	k, good = doc > 0 && page > 0;
+		static const char *const names[] = { "x0", "y0", "x1", "y1" };
+
+		for (k = 0; k < 4 && good; k++) {
+			char *end;
+
+			good = form_get(q, names[k], t, sizeof t) && t[0];
+			bx[k] = good ? strtof(t, &end) : 0;
+			good = good && *end == '\0' && isfinite(bx[k]);
+		}
+		if (!good)
+			rc = 1, snprintf(why, sizeof why, "that area is not on a page");
+		else if ((rc = review_add_box(sv->st, &r, &doc, page, bx, &who, reason[0] ? reason :
+		    NULL, &pid, why, sizeof why)) == 0)
+			flash(s, 0, "Proposal #%lld added: that area of page %d is blacked out.",
+			    (long long)pid, page);
+		snprintf(back, sizeof back, "/case/%lld#p%lld", (long long)id, (long long)pid);
 	} else if (strcmp(verb, "reject") == 0) {
 		if ((rc = review_reject(sv->st, &r, &who, reason, why, sizeof why)) == 0)
 			flash(s, 0, "C-%lld rejected: nothing will be released.", (long long)id);
@@ -1191,7 +1249,8 @@ route(struct server *sv, struct MHD_Connection *c, const char *url, int post,
 			return case_page(sv, c, s, role, id);
 		if (id && post && (strcmp(verb, "keep") == 0 || strcmp(verb, "restore") == 0 ||
 		    strcmp(verb, "approve") == 0 || strcmp(verb, "reject") == 0 ||
-		    strcmp(verb, "withhold") == 0 || strcmp(verb, "include") == 0))
+		    strcmp(verb, "withhold") == 0 || strcmp(verb, "include") == 0 ||
+		    strcmp(verb, "box") == 0))
 			return action(sv, c, s, role, id, verb, q);
 	}
 	if (!post && strncmp(url, "/img/", 5) == 0) {

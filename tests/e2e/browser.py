@@ -11,6 +11,7 @@ import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -208,6 +209,35 @@ try:
     dec = [r["decision"] for r in show()["records"] if r["doc"] == labs][0]
     ok(dec and dec["action"] == "include" and dec["reason"] == "asked for by phone",
        "include it after all: recorded", dec)
+
+    # drag a rectangle over a word: a redaction of that area, by alice
+    import sqlite3
+    db = sqlite3.connect("file:%s/roi.db?mode=ro" % HOME, uri=True)
+    wx0, wy0, wx1, wy1 = db.execute("SELECT x0, y0, x1, y1 FROM words WHERE doc_id = ? AND"
+                                    " pageno = 1 AND text LIKE 'Lithium%'", (labs,)).fetchone()
+    db.close()
+    sheet = d.find_element(By.CSS_SELECTOR, '.sheet[data-doc="%d"][data-page="1"]' % labs)
+    d.execute_script("arguments[0].scrollIntoView({block: 'center'})", sheet)
+    time.sleep(0.5)
+    sw, sh = sheet.size["width"], sheet.size["height"]
+    k = sw / float(sheet.get_attribute("data-pw"))
+    # from center (Selenium 4): 3 points outside the word on every side
+    ax, ay = (wx0 - 3) * k - sw / 2, (wy0 - 3) * k - sh / 2
+    bx, by = (wx1 + 3) * k - sw / 2, (wy1 + 3) * k - sh / 2
+    ActionChains(d).move_to_element_with_offset(sheet, int(ax), int(ay)).click_and_hold() \
+        .move_to_element_with_offset(sheet, int(bx), int(by)).release().perform()
+    f = d.find_element(By.CSS_SELECTOR, ".boxform")
+    f.find_element(By.NAME, "reason").send_keys("lithium level: not asked for")
+    d.save_screenshot(os.path.join(SHOTS, "case-drag.png"))
+    click(d, f.find_element(By.NAME, "box"))
+    ok("that area of page 1 is blacked out" in body(d), "drag a box: said on the page",
+       body(d)[:200])
+    mine = [p for p in show()["proposals"] if p["origin"] == "reviewer" and p["rule"] == "box"]
+    bb = mine[0]["boxes"][0] if mine else [0, 0, 0, 0]
+    ok(len(mine) == 1 and mine[0]["by"] == "alice" and "lithium level" in mine[0]["reason"] and
+       bb[0] <= wx0 and bb[1] <= wy0 and bb[2] >= wx1 and bb[3] >= wy1 and
+       bb[2] - bb[0] < (wx1 - wx0) + 20, "drag a box: alice's redaction covers the word, in points",
+       (mine, (wx0, wy0, wx1, wy1)))
 
     # sign out: the session is gone
     click(d, d.find_element(By.CSS_SELECTOR, "header form button"))

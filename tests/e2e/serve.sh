@@ -135,6 +135,18 @@ check "package made" run_once "$h"
 is "released to the recipient, approved by alice" \
     "$("$ROI" -C "$h" release list --json | jq -r '.[0] | "\(.case) \(.state)"')" "$c released"
 is "the package is in outbox/" "$(ls "$h"/outbox/*.age 2> /dev/null | wc -l | tr -d ' ')" 1
+# the box drawn in the browser is black in the release: pdftotext and the tesseract CLI
+mkdir -p "$T/rel"
+age -d -i "$T/hv.key" "$h"/outbox/*.age | tar -xf - -C "$T/rel"
+find "$T/rel" -name '*.pdf' | while read -r f; do pdftotext "$f" -; done > "$T/rel.txt"
+is "pdftotext: the lithium line's word is gone, the rest of the labs are there" \
+    "$(grep -ci lithium "$T/rel.txt") $(grep -ci hemoglobin "$T/rel.txt" | sed 's/^[1-9][0-9]*$/some/')" "0 some"
+find "$T/rel" -name '*.pdf' | while read -r f; do
+	pdftoppm -r 200 -png "$f" "$T/rel/pg"
+done
+for g in "$T"/rel/pg*.png; do tesseract "$g" - 2> /dev/null; done > "$T/rel.ocr"
+is "tesseract: no lithium on the released pages; hemoglobin is read" \
+    "$(grep -ci lithium "$T/rel.ocr") $(grep -ci hemoglobin "$T/rel.ocr" | sed 's/^[1-9][0-9]*$/some/')" "0 some"
 
 # roi run starts the pages when [web] listen is set, and stops them with it
 port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
