@@ -183,8 +183,8 @@ try:
     ok(d.find_elements(By.CSS_SELECTOR, '.box.kept[data-p="%d"]' % pid),
        "keep: its box now shows it goes out")
     d.set_window_size(1400, 1700)
-    d.find_element(By.ID, "p%d" % pid).location_once_scrolled_into_view
-    d.execute_script("window.scrollBy(0, -250)")
+    d.execute_script("document.getElementById(arguments[0]).scrollIntoView();"
+                     " window.scrollBy(0, -250)", "p%d" % pid)
     time.sleep(1)
     d.save_screenshot(os.path.join(SHOTS, "case-kept.png"))
     d.set_window_size(1400, 1000)

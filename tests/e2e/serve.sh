@@ -110,6 +110,27 @@ for p in "/img/$id/../../../etc/passwd" "/img/$id/$doc/1/x" "/img/$id/$doc/0" "/
 	is "not ours: $p" "$(code --path-as-is -b "$T/jar" "$url$p")" 404
 done
 is "a method that is not GET or POST: refused" "$(code -X DELETE -b "$T/jar" "$url/queue")" 405
+head -c 70000 /dev/zero | tr '\0' 'a' > "$T/bighdr"
+is "a header larger than a connection's memory: refused" \
+    "$(code -b "$T/jar" -H "X-Big: $(cat "$T/bighdr")" "$url/queue")" 431
+is "more than 24 connections from one address: the rest are closed" "$(/usr/bin/python3 - "${host#*:}" <<'EOP'
+import socket, sys, time
+held = [socket.create_connection(("127.0.0.1", int(sys.argv[1]))) for i in range(30)]
+time.sleep(0.5)
+closed = 0
+for s in held:
+    s.settimeout(0.2)
+    try:
+        closed += s.recv(1) == b""
+    except socket.timeout:
+        pass
+    except ConnectionResetError:
+        closed += 1
+for s in held:
+    s.close()
+print(closed)
+EOP
+)" 6
 
 # the browser
 mkdir -p "${TOP:-.}/build/screenshots"
@@ -163,3 +184,38 @@ is "roi run with [web] listen: the pages are up" "$up" 200
 kill -TERM $rpid
 wait $rpid
 is "... and end with roi run" "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/login")" 000
+
+# a session ends after [web] idle_minutes without a request; a connection
+# that sends half a request is closed after 30 s
+sed -i "s/^listen = .*/listen =/; s/^idle_minutes = 15\$/idle_minutes = 1/" "$h/roi.conf"
+"$ROI" -C "$h" serve --listen 127.0.0.1:0 > "$T/serve2.out" 2> "$T/serve2.err" &
+spid=$!
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	grep -q 'review pages are at' "$T/serve2.out" 2> /dev/null && break
+	sleep 0.5
+done
+url=$(sed -n 's/.*are at \(http:[^ ]*\) .*/\1/p' "$T/serve2.out")
+url=${url%/}
+host=${url#http://}
+is "sign in again" "$(signin "$T/jar4" alice "$ALICE_PW")" 303
+/usr/bin/python3 - "${host#*:}" > "$T/slow" <<'EOP' &
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"GET /login HTTP/1.1\r\nHost: 127")
+s.settimeout(45)
+t0 = time.time()
+try:
+    d = s.recv(100)
+except Exception:
+    d = b"?"
+print("closed" if d == b"" else "open", int(time.time() - t0))
+EOP
+slow=$!
+sleep 62
+is "idle for a minute: signed out" \
+    "$(code -b "$T/jar4" "$url/queue") $(grep -c 'signed out after a while' "$T/body")" "200 1"
+is "... and recorded" "$(sqlite3 "$h/roi.db" "SELECT count(*) FROM user_events WHERE name = 'alice' AND event = 'expired'")" 1
+wait $slow
+is "half a request: closed after 30 s" "$(awk '{print $1, ($2 >= 25 && $2 <= 40)}' "$T/slow")" "closed 1"
+kill $spid 2> /dev/null
+wait $spid 2> /dev/null
