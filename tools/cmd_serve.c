@@ -536,7 +536,7 @@ static const char css[] =
 	".sheet.draw{cursor:crosshair}.drawing{position:absolute;background:rgba(0,0,0,.55);"
 	"outline:2px solid #000}.boxform{position:absolute;z-index:5;background:#fff;border:1px"
 	" solid #8a96a8;padding:.4em;border-radius:4px;box-shadow:0 2px 6px #0003;display:flex;"
-	"gap:.3em;width:26em}.boxform input{flex:1}.hint{font-size:.9em;color:#5a6578}"
+	"gap:.3em;width:32em}.boxform input{flex:1;min-width:12em}.hint{font-size:.9em;color:#5a6578}"
 	"@media (max-width:900px){.pagerow{flex-direction:column}.sheet{width:100%}}";
 
 static const char js[] =
@@ -878,6 +878,13 @@ case_page(struct server *sv, struct MHD_Connection *c, struct session *s, enum u
 	if (role != USER_REVIEWER)
 		bprintf(&b, "<p class=\"muted\">You can read this case; only a reviewer can change"
 		    " it.</p>\n");
+	if (can)
+		bprintf(&b, "<form method=\"post\" action=\"/case/%lld/text\" class=\"withhold\""
+		    " id=\"words\"><input type=\"hidden\" name=\"csrf\" value=\"%s\"><input"
+		    " type=\"text\" name=\"words\" required maxlength=\"200\" placeholder=\"words to"
+		    " black out in every record (a misread copy is found too)\" aria-label=\"words"
+		    " to black out\"><button name=\"text\">Black out everywhere</button></form>\n",
+		    (long long)id, s->csrf);
 	json_array_foreach(json_object_get(j, "records"), i, rec) {
 		long long	doc = jint(rec, "doc");
 		int		pg, pages = (int)jint(rec, "pages");
@@ -1101,6 +1108,23 @@ action(struct server *sv, struct MHD_Connection *c, struct session *s, enum user
 			    "Document %lld included: it goes out with its page redactions.",
 			    (long long)doc);
 		snprintf(back, sizeof back, "/case/%lld#d%lld", (long long)id, (long long)doc);
+	} else if (strcmp(verb, "text") == 0) {
+		char	words[256];
+		json_t	*added = json_array();
+
+		if (!form_get(q, "words", words, sizeof words))
+			words[0] = '\0';
+		if ((rc = review_add_text(sv->st, &r, 0, 0, words, &who, reason[0] ? reason : NULL,
+		    added, why, sizeof why)) == 0) {
+			pid = json_integer_value(json_object_get(json_array_get(added, 0), "id"));
+			flash(s, 0, "%zu proposal%s added: every place those words were read is"
+			    " blacked out (#%lld first).", json_array_size(added),
+			    json_array_size(added) == 1 ? "" : "s", (long long)pid);
+		} else if (rc == 1)
+			snprintf(why, sizeof why, "those words are not in the records of C-%lld as"
+			    " read, even allowing for misread letters", (long long)id);
+		json_decref(added);
+		snprintf(back, sizeof back, "/case/%lld#p%lld", (long long)id, (long long)pid);
 	} else if (strcmp(verb, "box") == 0) {
 		char	t[32];
 		float	bx[4];
@@ -1250,7 +1274,7 @@ route(struct server *sv, struct MHD_Connection *c, const char *url, int post,
 		if (id && post && (strcmp(verb, "keep") == 0 || strcmp(verb, "restore") == 0 ||
 		    strcmp(verb, "approve") == 0 || strcmp(verb, "reject") == 0 ||
 		    strcmp(verb, "withhold") == 0 || strcmp(verb, "include") == 0 ||
-		    strcmp(verb, "box") == 0))
+		    strcmp(verb, "box") == 0 || strcmp(verb, "text") == 0))
 			return action(sv, c, s, role, id, verb, q);
 	}
 	if (!post && strncmp(url, "/img/", 5) == 0) {

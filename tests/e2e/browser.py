@@ -239,6 +239,16 @@ try:
        bb[2] - bb[0] < (wx1 - wx0) + 20, "drag a box: alice's redaction covers the word, in points",
        (mine, (wx0, wy0, wx1, wy1)))
 
+    # words to black out everywhere, typed as OCR misread them: found anyway
+    f = d.find_element(By.ID, "words")
+    f.find_element(By.NAME, "words").send_keys("Quinn Sampletcn")
+    click(d, f.find_element(By.NAME, "text"))
+    ok("blacked out" in body(d), "words everywhere: said on the page", body(d)[:200])
+    mine = [p for p in show()["proposals"] if p["origin"] == "reviewer" and p["rule"] == "text"]
+    ok(len(mine) >= 2 and len({p["doc"] for p in mine}) == 2 and
+       all(p["text"].startswith("Quinn Sampleton") and p["by"] == "alice" for p in mine),
+       "a misread word still finds every place the words are, in both records", mine)
+
     # sign out: the session is gone
     click(d, d.find_element(By.CSS_SELECTOR, "header form button"))
     d.get(URL + "/case/" + CID)

@@ -162,6 +162,7 @@ age -d -i "$T/hv.key" "$h"/outbox/*.age | tar -xf - -C "$T/rel"
 find "$T/rel" -name '*.pdf' | while read -r f; do pdftotext "$f" -; done > "$T/rel.txt"
 is "pdftotext: the lithium line's word is gone, the rest of the labs are there" \
     "$(grep -ci lithium "$T/rel.txt") $(grep -ci hemoglobin "$T/rel.txt" | sed 's/^[1-9][0-9]*$/some/')" "0 some"
+is "pdftotext: the words typed misread are gone too" "$(grep -ci sampleton "$T/rel.txt")" 0
 find "$T/rel" -name '*.pdf' | while read -r f; do
 	pdftoppm -r 200 -png "$f" "$T/rel/pg"
 done
