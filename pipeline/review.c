@@ -1081,6 +1081,15 @@ review_restore(struct store *st, const struct review_case *r, int64_t pid,
 }
 
 int
+review_doc_of_case(struct store *st, int64_t id, int64_t doc)
+{
+	int64_t n = one_int(st, "SELECT (SELECT count(*) FROM case_records WHERE case_id = ?1 AND"
+	    " doc_id = ?2) + (SELECT count(*) FROM cases WHERE id = ?1 AND doc_id = ?2)", id, doc, 0);
+
+	return n < 0 ? -1 : n > 0;
+}
+
+int
 review_page_size(struct store *st, int64_t doc, int page, float *pw, float *ph)
 {
 	sqlite3_stmt	*s;

@@ -206,6 +206,9 @@ int	review_keep(struct store *st, const struct review_case *r, int64_t pid,
 /* review_restore - undo a keep: proposal pid is blacked out again */
 int	review_restore(struct store *st, const struct review_case *r, int64_t pid,
 	    const struct review_actor *who, const char *reason, char *why, size_t whylen);
+/* review_doc_of_case - is doc a record of case id, or its request?  1 yes,
+ * 0 no, -1 error (what the pages may show of a case) */
+int	review_doc_of_case(struct store *st, int64_t id, int64_t doc);
 /* review_page_size - page pageno of doc in points; 1 known, 0 not */
 int	review_page_size(struct store *st, int64_t doc, int pageno, float *w, float *h);
 /* review_add_box - a redaction of box (points, top left origin) on page of

@@ -36,6 +36,7 @@
 #include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -102,18 +103,10 @@ struct buf {
 	int	oom;
 };
 
-static volatile sig_atomic_t	stopping;
 /* this response's nonce for its one <style> element (the boxes' places):
  * the CSP allows no inline style attribute.  One thread serves, so one
  * response is built at a time */
 static char			style_nonce[33];
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	stopping = 1;
-}
 
 /* ---- output ---- */
 
@@ -1005,30 +998,6 @@ case_page(struct server *sv, struct MHD_Connection *c, struct session *s, enum u
 	}
 }
 
-/* doc_of_case - is doc a record (or the request) of case id? */
-static int
-doc_of_case(struct server *sv, int64_t id, int64_t doc)
-{
-	struct review_case	r;
-	char			why[REVIEW_WHY];
-	json_t			*j, *rec;
-	size_t			i;
-	int			ok = 0;
-
-	if (review_load(sv->st, id, &r, why, sizeof why) != 1) {
-		review_case_release(&r);
-		return 0;
-	}
-	ok = r.request_doc == doc;
-	j = review_case_json(sv->st, &r);
-	json_array_foreach(json_object_get(j, "records"), i, rec)
-		if (jint(rec, "doc") == doc)
-			ok = 1;
-	json_decref(j);
-	review_case_release(&r);
-	return ok;
-}
-
 static enum MHD_Result
 image(struct server *sv, struct MHD_Connection *c, int64_t id, int64_t doc, int page)
 {
@@ -1038,7 +1007,7 @@ image(struct server *sv, struct MHD_Connection *c, int64_t id, int64_t doc, int 
 	enum MHD_Result		ret;
 	int			fd, rc;
 
-	if (!doc_of_case(sv, id, doc))
+	if (review_doc_of_case(sv->st, id, doc) != 1)
 		return error_page(c, MHD_HTTP_NOT_FOUND, "No such page.");
 	if ((rc = pagecache_png(sv->st, sv->home, sv->cfg, doc, page, path, sizeof path, why,
 	    sizeof why)) != 0)
@@ -1432,6 +1401,8 @@ cmd_serve(int argc, char **argv, const char *home)
 	char			p[SPOOL_PATH];
 	int			bad = 0, loop = 0, rc = 1;
 	struct sigaction	sa;
+	sigset_t		stop;
+	int			sig;
 
 	if (help_wanted(argc, argv)) {
 		printf("usage: roi [-C DIR] serve [--listen ADDRESS:PORT]\n\n"
@@ -1480,12 +1451,15 @@ cmd_serve(int argc, char **argv, const char *home)
 		goto out;
 	if (store_int(sv->st, "SELECT count(*) FROM users WHERE disabled = 0", 0) == 0)
 		msg_warn("serve: nobody can sign in yet: roi user add NAME --role reviewer");
+	/* SIGINT and SIGTERM are taken by this thread alone (sigwait, below):
+	 * blocked before the server's thread starts, which inherits the mask */
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	/* one thread serves every connection: the store handle is never shared */
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG |
 	    (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0), (uint16_t)sv->port, NULL, NULL,
@@ -1508,8 +1482,8 @@ cmd_serve(int argc, char **argv, const char *home)
 	printf("serve: the review pages are at http://%s:%u/ (stop with Ctrl-C)\n", sv->host,
 	    sv->port);
 	fflush(stdout);
-	while (!stopping)
-		pause();
+	while (sigwait(&stop, &sig) != 0 || (sig != SIGINT && sig != SIGTERM))
+		;
 	printf("serve: stopped\n");
 	rc = 0;
 out:
