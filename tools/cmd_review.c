@@ -40,14 +40,12 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "escape.h"
 #include "config.h"
 #include "docpatient.h"
 #include "keys.h"
 #include "msg.h"
 #include "mumem.h"
 #include "ocr.h"
-#include "propose.h"
 #include "review.h"
 #include "roi.h"
 #include "sandbox.h"

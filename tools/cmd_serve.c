@@ -6,8 +6,10 @@
  * A small web server (libmicrohttpd) on this machine for the people of
  * roi user: the review queue, a case with each record page as a picture,
  * its proposals numbered over it and listed beside it, keep and restore,
- * approve and reject.  Everything a page changes goes through the review
- * model (review.h), as roi review does; who did it is the signed-in person.
+ * a dragged rectangle or typed words to black out, withhold and include a
+ * record, approve and reject.  Everything a page changes goes through the
+ * review model (review.h), as roi review does; who did it is the signed-in
+ * person, and only a reviewer changes anything.
  *
  * Listening: [web] listen, else 127.0.0.1:8750.  Only this machine's
  * loopback address is served without TLS; anything else is refused (TLS
