@@ -220,3 +220,8 @@ wait $slow
 is "half a request: closed after 30 s" "$(awk '{print $1, ($2 >= 25 && $2 <= 40)}' "$T/slow")" "closed 1"
 kill $spid 2> /dev/null
 wait $spid 2> /dev/null
+
+# purge past retention takes the page pictures with the originals
+ROI_NOW=2040-01-02T00:00:00 "$ROI" -C "$h" purge --before 2034-01-01 > "$T/purge" 2>&1
+is "purge: the originals and their page pictures are gone" \
+    "$? $(find "$h/spool/pages" -name '*.png' | wc -l) $(find "$h/spool/orig" -type f | wc -l)" "0 0 0"
