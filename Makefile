@@ -5,6 +5,8 @@
 #   make bench    compare roi's OCR path with tesseract and ocrmypdf, its
 #                 release path (redact + package, age) with PyMuPDF and age,
 #                 and the disclosure log (roi-verify, appends) with sha256sum
+#   make bench-serve  five reviewers at once on a 200-page case in roi serve:
+#                 the first page of the case, p95 of a cached page picture
 #   make accuracy the authorization check on forms drawn with other seeds, and
 #                 the leak suite on records by other engines (cairo, gs, qpdf,
 #                 chromium; tools/leakaccuracy.sh)
@@ -36,7 +38,8 @@ ALLCFLAGS = -std=c11 $(WARN) $(CFLAGS) -fstack-protector-strong -D_FORTIFY_SOURC
 
 MUPDF_LIBS = -lmupdf -lmupdf-third -lmujs -lgumbo -lopenjp2 -ljbig2dec -ljpeg \
 	     -lharfbuzz -lfreetype -lz -lm
-PKGS       = tesseract lept libsodium sqlite3 inih jansson libseccomp libpcre2-8 libarchive libical icu-uc icu-i18n
+PKGS       = tesseract lept libsodium sqlite3 inih jansson libseccomp libpcre2-8 libarchive libical icu-uc icu-i18n \
+	     libmicrohttpd
 LIBS       = $(MUPDF_LIBS) $$(pkg-config --libs $(PKGS)) -lcsv -lpthread
 
 LIB_SRC   = $(wildcard pipeline/*.c)
@@ -55,7 +58,7 @@ PROGS = $(O)/roi $(O)/mkfax $(O)/mkleak $(O)/mkform $(O)/roi-verify
 # the stage table's rows (stages/table.c): roi-NAME links to the one binary
 STAGES := $(shell sed -n 's/^[[:space:]]*\.name = "\([a-z-]*\)",$$/\1/p' stages/table.c)
 
-.PHONY: uninstall all deps deps-demo deps-test deps-bench deps-accuracy deps-fuzz fuzz fuzz-build test test-build unit e2e bench accuracy accuracy-leak accuracy-part2 accuracy-families demo install clean fixtures
+.PHONY: bench-serve uninstall all deps deps-demo deps-test deps-bench deps-accuracy deps-fuzz fuzz fuzz-build test test-build unit e2e bench accuracy accuracy-leak accuracy-part2 accuracy-families demo install clean fixtures
 
 all: deps $(PROGS) $(addprefix $(O)/roi-,$(STAGES))
 
@@ -187,6 +190,10 @@ test-build: $(O)/mkfax $(O)/mkleak $(O)/mkform $(SAN)/roi $(SAN)/roi-verify $(SA
 
 bench: deps-bench all $(SAN)/cer $(O)/benchrel $(O)/benchlog $(O)/ocrtext
 	@sh tools/bench.sh $(O)
+
+# the review pages under load: five reviewers on a 200-page case (tools/benchserve.sh)
+bench-serve: deps-test all $(O)/mkfax
+	@sh tools/benchserve.sh $(O)
 
 # the authorization check's decisions on forms drawn with other seeds, then
 # the leak suite on records written by every engine (LEAK_ENGINES="mupdf

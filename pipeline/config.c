@@ -74,6 +74,10 @@ static const struct key keys[] = {
 	{ "delivery", "fax_retry_minutes", K_INT, S(fax_retry_minutes), 1, 1440 },
 	{ "delivery", "fax_confirm_hours", K_INT, S(fax_confirm_hours), 1, 720 },
 	{ "backup", "recipient",	K_STR, S(backup_recipient), 0, 0 },
+	{ "web", "listen",		K_STR, S(web_listen), 0, 0 },
+	{ "web", "cert",		K_STR, S(web_cert), 0, 0 },
+	{ "web", "key",			K_STR, S(web_key), 0, 0 },
+	{ "web", "idle_minutes",	K_INT, S(web_idle_minutes), 1, 480 },
 };
 #undef S
 
@@ -132,6 +136,10 @@ config_defaults(struct config *cfg)
 	cfg->fax_retry_minutes = 10;
 	cfg->fax_confirm_hours = 24;
 	set_str(&cfg->backup_recipient, "");
+	set_str(&cfg->web_listen, "");
+	set_str(&cfg->web_cert, "");
+	set_str(&cfg->web_key, "");
+	cfg->web_idle_minutes = 15;
 }
 
 /* handler - inih callback: 1 = ok, 0 = error (inih reports the line) */
@@ -272,6 +280,9 @@ config_release(struct config *cfg)
 	free(cfg->fax_command);
 	free(cfg->fax_status_command);
 	free(cfg->backup_recipient);
+	free(cfg->web_listen);
+	free(cfg->web_cert);
+	free(cfg->web_key);
 	memset(cfg, 0, sizeof *cfg);
 }
 
@@ -426,7 +437,18 @@ config_template(void)
 	    "# the age public key(s) roi backup encrypts to, e.g.\n"
 	    "# recipient = age1...  (keep its identity off this machine); empty:\n"
 	    "# backups are not encrypted, and roi backup warns each time\n"
-	    "recipient =\n";
+	    "recipient =\n"
+	    "\n"
+	    "[web]\n"
+	    "# the review pages (roi serve): where they listen, e.g.\n"
+	    "# listen = 127.0.0.1:8750 (roi run then starts them too; empty: it does\n"
+	    "# not, and roi serve uses 127.0.0.1:8750).  Anything but this machine\n"
+	    "# (127.0.0.1, ::1) needs TLS: cert and key, PEM files\n"
+	    "listen =\n"
+	    "cert =\n"
+	    "key =\n"
+	    "# minutes without a click before a signed-in person must sign in again\n"
+	    "idle_minutes = 15\n";
 }
 
 int

@@ -61,7 +61,14 @@ struct config {
 	int	fax_confirm_hours;	/* a sent fax not done by then needs a person */
 	char	*backup_recipient;	/* [backup] recipient: age1... keys backups are
 					 * encrypted to ("" = not encrypted), ", " between */
+	char	*web_listen;		/* [web] listen: ADDRESS:PORT of roi serve
+					 * ("" = roi run starts no server) */
+	char	*web_cert;		/* [web] cert, key: PEM files for TLS */
+	char	*web_key;
+	int	web_idle_minutes;	/* [web] idle_minutes: a session's idle timeout */
 };
+
+#define CONFIG_WEB_LISTEN	"127.0.0.1:8750"	/* roi serve's default */
 
 #define CONFIG_PRACTICE_UNSET	"Our Practice"	/* [practice] name until it is set */
 

@@ -332,6 +332,85 @@ fold(const char *t, char *out, size_t len)
 	out[j] = '\0';
 }
 
+/* ocr_norm - a folded word with the letters OCR confuses made one:
+ * 0->o, 1 and | and i->l, 5->s, 8->b, rn->m, cl->d, vv->w */
+static void
+ocr_norm(const char *in, char *out, size_t len)
+{
+	size_t	i, j = 0;
+
+	for (i = 0; in[i] && j + 1 < len; i++) {
+		char c = in[i];
+
+		if ((c == 'r' && in[i + 1] == 'n') || (c == 'c' && in[i + 1] == 'l') ||
+		    (c == 'v' && in[i + 1] == 'v')) {
+			out[j++] = c == 'r' ? 'm' : c == 'c' ? 'd' : 'w';
+			i++;
+			continue;
+		}
+		out[j++] = c == '0' ? 'o' : (c == '1' || c == '|' || c == 'i') ? 'l' : c == '5' ? 's' :
+		    c == '8' ? 'b' : c;
+	}
+	out[j] = '\0';
+}
+
+/* edits - Damerau-Levenshtein distance of a and b, stopping above max */
+static int
+edits(const char *a, const char *b, int max)
+{
+	int	d[3][66], la = (int)strlen(a), lb = (int)strlen(b), i, j, c, lo;
+
+	if (la > 64 || lb > 64 || abs(la - lb) > max)
+		return max + 1;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++) {
+		int *cur = d[i % 3], *prev = d[(i - 1) % 3], *pp = d[(i + 1) % 3];
+
+		cur[0] = i;
+		lo = i;
+		for (j = 1; j <= lb; j++) {
+			c = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			if (prev[j] + 1 < c)
+				c = prev[j] + 1;
+			if (cur[j - 1] + 1 < c)
+				c = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    pp[j - 2] + 1 < c)
+				c = pp[j - 2] + 1;
+			cur[j] = c;
+			if (c < lo)
+				lo = c;
+		}
+		if (lo > max)
+			return max + 1;
+	}
+	return d[la % 3][lb];
+}
+
+/*
+ * word_near - is the word on the page (folded) the reviewer's word, as OCR
+ * may have read it?  The same after the usual confusions, or, for a word of
+ * 5 letters or more, one edit away (two from 9): a misread letter must not
+ * hide a copy of what a reviewer asked to black out.  Short words match
+ * exactly, or "in" would find "on".
+ */
+static int
+word_near(const char *page, const char *want)
+{
+	char	a[64], b[64];
+	size_t	n;
+
+	if (strcmp(page, want) == 0)
+		return 1;
+	ocr_norm(page, a, sizeof a);
+	ocr_norm(want, b, sizeof b);
+	if (strcmp(a, b) == 0)
+		return 1;
+	n = strlen(b);
+	return n >= 5 && edits(a, b, n >= 9 ? 2 : 1) <= (n >= 9 ? 2 : 1);
+}
+
 int
 propose_phrase(const struct propose_word *w, size_t n, const char *phrase,
     float page_w, float page_h, struct proposal **out)
@@ -363,7 +442,7 @@ propose_phrase(const struct propose_word *w, size_t n, const char *phrase,
 
 		for (k = 0; k < nt; k++) {
 			fold(w[i + k].text, a, sizeof a);
-			if (strcmp(a, tok[k]) != 0)
+			if (!word_near(a, tok[k]))
 				break;
 		}
 		if (k < nt)

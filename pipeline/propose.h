@@ -57,7 +57,10 @@ struct proposal {
 int	propose_page(const struct part2_rules *r, const struct propose_word *w, size_t n,
 	    float page_w, float page_h, struct proposal **out, int *provenance);
 /* propose_phrase - a proposal for each place the words of phrase appear in
- * a row (case and surrounding punctuation ignored, over line breaks):
+ * a row (case and surrounding punctuation ignored, over line breaks), read
+ * OCR-tolerantly: letters OCR confuses (0/o, 1/l/i, 5/s, 8/b, rn/m, cl/d,
+ * vv/w) are one, and a word of 5 letters or more may be one edit away (two
+ * from 9), so a misread copy is found too; shorter words match exactly:
  * what a reviewer asks for with roi review redact --text; count or -1 */
 int	propose_phrase(const struct propose_word *w, size_t n, const char *phrase,
 	    float page_w, float page_h, struct proposal **out);

@@ -6,7 +6,7 @@
  * and no document.  Paths removed are built from store rows roi wrote
  * (SHA-256 names, outbox/ paths, quarantine names), each checked for its
  * form before use; nothing is followed through a link.
- * FILES: HOME/spool/backup.lock, HOME/spool/orig, HOME/outbox,
+ * FILES: HOME/spool/backup.lock, HOME/spool/orig, HOME/spool/pages (pagecache.h), HOME/outbox,
  * HOME/quarantine (files removed), HOME/roi.db.
  */
 #include <errno.h>
@@ -20,6 +20,7 @@
 #include "backup.h"
 #include "clock.h"
 #include "msg.h"
+#include "pagecache.h"
 #include "purge.h"
 #include "queue.h"
 #include "spool.h"
@@ -434,8 +435,13 @@ purge_finish(struct store *st, const char *home, uint64_t *removed)
 		return -1;
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		if (orig_of(home, (const char *)sqlite3_column_text(s, 0), path, bare) == -1 ||
-		    !spool_exists(path) || still_named(st, "SELECT 1 FROM documents WHERE sha256 = ?"
-		    " AND purged IS NULL", bare))
+		    still_named(st, "SELECT 1 FROM documents WHERE sha256 = ? AND purged IS NULL",
+		    bare))
+			continue;
+		/* the review pages' pictures of it go with it */
+		if (pagecache_drop(home, bare) == -1)
+			rc = -1;
+		if (!spool_exists(path))
 			continue;
 		if ((r = shred(path)) == -1)
 			rc = -1;

@@ -420,6 +420,13 @@ out:
 int
 sandbox_run(const char *in_file, const char *out_dir, int mem_mb, int (*fn)(void *), void *arg)
 {
+	return sandbox_run_limited(in_file, out_dir, mem_mb, 0, fn, arg);
+}
+
+int
+sandbox_run_limited(const char *in_file, const char *out_dir, int mem_mb, int cpu_secs,
+    int (*fn)(void *), void *arg)
+{
 	uint64_t	have = 0;
 	pid_t		pid;
 	int		st, rs;
@@ -429,6 +436,15 @@ sandbox_run(const char *in_file, const char *out_dir, int mem_mb, int (*fn)(void
 		return msg_syserror("fork: %s", strerror(errno));
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		/* nothing of the parent's: its sockets, its store */
+		syscall(SYS_close_range, 3U, ~0U, 0U);
+		if (cpu_secs > 0) {
+			struct rlimit rl;
+
+			rl.rlim_cur = (rlim_t)cpu_secs;
+			rl.rlim_max = (rlim_t)cpu_secs + 1;
+			setrlimit(RLIMIT_CPU, &rl);
+		}
 #ifndef __SANITIZE_ADDRESS__
 		if (mem_mb > 0) {
 			struct rlimit rl;

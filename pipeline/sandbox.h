@@ -32,6 +32,11 @@ int	sandbox_enter(const char *home, unsigned may);
  */
 int	sandbox_run(const char *in_file, const char *out_dir, int mem_mb,
 	    int (*fn)(void *), void *arg);
+/* sandbox_run_limited - the same under a CPU-time ceiling of cpu_secs
+ * (0: none), as a stage's page has; the child keeps no descriptor of
+ * its parent's but 0, 1 and 2 (a server's sockets, the store) */
+int	sandbox_run_limited(const char *in_file, const char *out_dir, int mem_mb, int cpu_secs,
+	    int (*fn)(void *), void *arg);
 /* sandbox_landlock_abi - the kernel's Landlock version, 0 if it has none (or only version 1) */
 int	sandbox_landlock_abi(void);
 /*

@@ -686,6 +686,32 @@ static const char *const migrations[] = {
 	");"
 	"CREATE INDEX letters_case ON letters(case_id, id);"
 	"ALTER TABLE cases ADD COLUMN verified TEXT NOT NULL DEFAULT '';",
+	/* 22 -> 23: the people who sign in to roi serve (user.h): an
+	 * argon2id hash (crypto_pwhash_str), a role, the failures that lock an
+	 * account; a removed person's row stays (disabled) so the name in the
+	 * review history keeps meaning one person.  user_events: every
+	 * sign-in, failure, lock-out, sign-out and change of an account */
+	"CREATE TABLE users ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  role TEXT NOT NULL CHECK (role IN ('reviewer','staff','auditor')),"
+	"  hash TEXT NOT NULL,"
+	"  failures INTEGER NOT NULL DEFAULT 0,"
+	"  locked_until INTEGER NOT NULL DEFAULT 0,"
+	"  disabled INTEGER NOT NULL DEFAULT 0,"
+	"  last_login INTEGER,"
+	"  created_at INTEGER NOT NULL,"
+	"  created_by TEXT NOT NULL"
+	");"
+	"CREATE TABLE user_events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  event TEXT NOT NULL,"
+	"  by TEXT NOT NULL,"
+	"  detail TEXT NOT NULL DEFAULT ''"
+	");"
+	"CREATE INDEX user_events_name ON user_events(name, id);",
 };
 
 #define NMIGRATIONS	((int)(sizeof migrations / sizeof migrations[0]))
@@ -753,6 +779,14 @@ store_int(struct store *st, const char *sql, int64_t def)
 		v = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
 	return v;
+}
+
+const char *
+store_col(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	return t ? (const char *)t : "";
 }
 
 int

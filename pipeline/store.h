@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #define STORE_FILE	"roi.db"
-#define STORE_VERSION	22
+#define STORE_VERSION	23
 
 struct store;
 
@@ -41,5 +41,7 @@ sqlite3_stmt *store_prepare(struct store *st, const char *sql);
 int	store_err(struct store *st, const char *what);
 /* store_int - first column of the first row of a query as int64 (def if none) */
 int64_t	store_int(struct store *st, const char *sql, int64_t def);
+/* store_col - column i of the current row as text, "" for NULL */
+const char *store_col(sqlite3_stmt *s, int i);
 
 #endif

@@ -6,6 +6,7 @@
  *   roi review redact CASE [--doc D] --page N --box X0,Y0,X1,Y1 [--reason TEXT]
  *   roi review redact CASE [--doc D] --text "PHRASE" [--reason TEXT]
  *   roi review keep CASE PROPOSAL --reason TEXT
+ *   roi review restore CASE PROPOSAL [--reason TEXT]
  *   roi review approve CASE [--to RECIPIENT] [--override REASON]
  *   roi review reject CASE --reason TEXT
  *   roi review withhold CASE DOC --reason TEXT
@@ -38,39 +39,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "caselife.h"
 #include "clock.h"
-#include "escape.h"
 #include "config.h"
 #include "docpatient.h"
 #include "keys.h"
 #include "msg.h"
 #include "mumem.h"
 #include "ocr.h"
-#include "propose.h"
 #include "review.h"
 #include "roi.h"
 #include "sandbox.h"
 #include "spool.h"
 #include "store.h"
 
-static int	msg_quiet_not_found;	/* redact_all says it once */
-
-struct rev {
-	int64_t	id;
-	char	state[16];		/* pending, approved, rejected */
-	char	part2[16];		/* none, redact, disclose */
-	int	notice;
-	int64_t	entered, decided;
-	char	decided_by[64];
-	char	reason[512];
-	char	override[512];
-	char	recipient[128];
-	char	rules[65];
-	char	decision[32];		/* the authorization's */
-	json_t	*auth;			/* its whole result */
-	int64_t	request_doc;
-};
 
 static const char *
 col(sqlite3_stmt *s, int i)
@@ -103,64 +84,6 @@ age(int64_t secs, char *buf, size_t len)
 	return buf;
 }
 
-/* load_review - 1 in the queue (any state), 0 not (message said), -1 error */
-static int
-load_review(struct store *st, int64_t id, struct rev *r)
-{
-	sqlite3_stmt	*s;
-	int		found = 0, is_case = 0;
-
-	memset(r, 0, sizeof *r);
-	r->id = id;
-	s = store_prepare(st, "SELECT c.id, r.state, r.part2, r.notice, r.entered_at,"
-	    " coalesce(r.decided_at, 0), coalesce(r.decided_by, ''), coalesce(r.reason, ''),"
-	    " coalesce(r.override, ''), r.rules_sha256, coalesce(a.decision, ''),"
-	    " coalesce(a.result, '{}'), c.doc_id, coalesce(r.recipient, '') FROM cases c"
-	    " LEFT JOIN review r ON"
-	    " r.case_id = c.id LEFT JOIN auth a ON a.case_id = c.id WHERE c.id = ?");
-	if (s == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, id);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		is_case = 1;
-		found = sqlite3_column_type(s, 1) != SQLITE_NULL;
-		snprintf(r->state, sizeof r->state, "%s", col(s, 1));
-		snprintf(r->part2, sizeof r->part2, "%s", col(s, 2));
-		r->notice = sqlite3_column_int(s, 3);
-		r->entered = sqlite3_column_int64(s, 4);
-		r->decided = sqlite3_column_int64(s, 5);
-		snprintf(r->decided_by, sizeof r->decided_by, "%s", col(s, 6));
-		snprintf(r->reason, sizeof r->reason, "%s", col(s, 7));
-		snprintf(r->override, sizeof r->override, "%s", col(s, 8));
-		snprintf(r->rules, sizeof r->rules, "%s", col(s, 9));
-		snprintf(r->decision, sizeof r->decision, "%s", col(s, 10));
-		r->auth = json_loads(col(s, 11), 0, NULL);
-		r->request_doc = sqlite3_column_int64(s, 12);
-		snprintf(r->recipient, sizeof r->recipient, "%s", col(s, 13));
-	}
-	sqlite3_finalize(s);
-	if (!is_case)
-		msg_error("review: no case C-%lld (roi case list shows the cases)", (long long)id);
-	else if (!found)
-		msg_error("review: case C-%lld is not in the review queue: no records of it "
-		    "have been read yet (drop them in inbox/records/C-%lld/ or use roi case "
-		    "attach)", (long long)id, (long long)id);
-	return found;
-}
-
-/* must_be_pending - a decided case cannot change (message, 0) */
-static int
-must_be_pending(const struct rev *r)
-{
-	char t[CLOCK_FMTLEN];
-
-	if (strcmp(r->state, "pending") == 0)
-		return 1;
-	msg_error("review: case C-%lld was %s by %s on %s: it is not in review any more",
-	    (long long)r->id, r->state, r->decided_by, clock_fmt((time_t)r->decided, t));
-	return 0;
-}
-
 /* must_be_reviewer - is the OS user among [review] reviewers? (roi.h) */
 int
 must_be_reviewer(const char *home, const char *what)
@@ -185,307 +108,18 @@ must_be_reviewer(const char *home, const char *what)
 	return ok;
 }
 
-static int
-act(struct store *st, int64_t id, const char *action, int64_t proposal, const char *detail)
-{
-	sqlite3_stmt	*s;
-	int		rc;
-
-	s = store_prepare(st, "INSERT INTO review_actions(case_id, at, who, action,"
-	    " proposal_id, detail) VALUES (?, ?, ?, ?, ?, ?)");
-	if (s == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, clock_real());
-	sqlite3_bind_text(s, 3, whoami(), -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 4, action, -1, SQLITE_STATIC);
-	if (proposal > 0)
-		sqlite3_bind_int64(s, 5, proposal);
-	sqlite3_bind_text(s, 6, detail ? detail : "", -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : store_err(st, "review action");
-	sqlite3_finalize(s);
-	return rc;
-}
-
-/* initials - "J.S." of the case's patient (registry, else the form) */
-static void
-initials(struct store *st, json_t *auth, char *out, size_t len)
-{
-	sqlite3_stmt	*s;
-	const char	*name = "";
-	json_t		*e;
-	size_t		i;
-
-	snprintf(out, len, "?");
-	s = store_prepare(st, "SELECT first_name, last_name FROM patients WHERE id = ?");
-	if (s == NULL)
-		return;
-	sqlite3_bind_text(s, 1, json_string_value(json_object_get(auth, "patient")) ?
-	    json_string_value(json_object_get(auth, "patient")) : "", -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		snprintf(out, len, "%.1s.%.1s.", col(s, 0), col(s, 1));
-		sqlite3_finalize(s);
-		return;
-	}
-	sqlite3_finalize(s);
-	json_array_foreach(json_object_get(auth, "elements"), i, e)
-		if (strcmp(json_string_value(json_object_get(e, "name")) ?
-		    json_string_value(json_object_get(e, "name")) : "", "patient_name") == 0)
-			name = json_string_value(json_object_get(e, "value"));
-	if (name && *name) {
-		const char *last = strrchr(name, ' ');
-
-		snprintf(out, len, "%.1s.%.1s.", name, last ? last + 1 : "");
-	}
-}
-
-static json_t *
-boxes_of(const char *text)
-{
-	json_t *b = json_loads(text, 0, NULL);
-
-	return b ? b : json_array();
-}
-
-/* proposals_json - the case's proposals in one state */
-static json_t *
-proposals_json(struct store *st, int64_t id, const char *state)
-{
-	sqlite3_stmt	*s;
-	json_t		*a = json_array();
-
-	s = store_prepare(st, "SELECT id, doc_id, pageno, text, category, rule, reason, origin,"
-	    " boxes, created_by FROM proposals WHERE case_id = ? AND state = ?"
-	    " ORDER BY doc_id, pageno, id");
-	if (s == NULL)
-		return a;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_text(s, 2, state, -1, SQLITE_STATIC);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		json_t *p = json_pack("{s:I, s:I, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:o}",
-		    "id", (json_int_t)sqlite3_column_int64(s, 0),
-		    "doc", (json_int_t)sqlite3_column_int64(s, 1),
-		    "page", sqlite3_column_int(s, 2),
-		    "scope", sqlite3_column_int(s, 2) ? "span" : "document",
-		    "text", col(s, 3), "category", col(s, 4), "rule", col(s, 5),
-		    "reason", col(s, 6), "origin", col(s, 7), "boxes", boxes_of(col(s, 8)));
-
-		if (strcmp(col(s, 7), "reviewer") == 0)
-			json_object_set_new(p, "by", json_string(col(s, 9)));
-		json_array_append_new(a, p);
-	}
-	sqlite3_finalize(s);
-	return a;
-}
-
-/* kept_json - proposals a reviewer dropped, with who, when and why */
-static json_t *
-kept_json(struct store *st, int64_t id)
-{
-	sqlite3_stmt	*s;
-	json_t		*a = json_array();
-	char		t[CLOCK_FMTLEN];
-
-	s = store_prepare(st, "SELECT p.id, p.doc_id, p.pageno, p.text, p.category, a.who, a.at,"
-	    " a.detail FROM proposals p JOIN review_actions a ON a.proposal_id = p.id AND"
-	    " a.action = 'keep' WHERE p.case_id = ? AND p.state = 'kept' ORDER BY p.id");
-	if (s == NULL)
-		return a;
-	sqlite3_bind_int64(s, 1, id);
-	while (sqlite3_step(s) == SQLITE_ROW)
-		json_array_append_new(a, json_pack("{s:I, s:I, s:i, s:s, s:s, s:s, s:s, s:s}",
-		    "id", (json_int_t)sqlite3_column_int64(s, 0),
-		    "doc", (json_int_t)sqlite3_column_int64(s, 1), "page", sqlite3_column_int(s, 2),
-		    "text", col(s, 3), "category", col(s, 4), "by", col(s, 5),
-		    "at", clock_fmt_iso(sqlite3_column_int64(s, 6), t), "reason", col(s, 7)));
-	sqlite3_finalize(s);
-	return a;
-}
-
-/* doc_decision - a reviewer's last withhold/include of a record: action,
- * by, at, reason; or null */
-static json_t *
-doc_decision(struct store *st, int64_t id, int64_t doc)
-{
-	sqlite3_stmt	*s;
-	json_t		*o = NULL;
-	char		t[CLOCK_FMTLEN];
-
-	s = store_prepare(st, "SELECT action, who, at, detail FROM review_actions WHERE case_id = ?"
-	    " AND doc_id = ? AND action IN ('withhold', 'include') ORDER BY id DESC LIMIT 1");
-	if (s == NULL)
-		return json_null();
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, doc);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		o = json_pack("{s:s, s:s, s:s, s:s}", "action", col(s, 0), "by", col(s, 1),
-		    "at", clock_fmt_iso(sqlite3_column_int64(s, 2), t), "reason", col(s, 3));
-	sqlite3_finalize(s);
-	return o ? o : json_null();
-}
-
-/* patient_json - is the record the case patient's? columns from i: the
- * verdict, how shown, the other registry id, the confirmation's who, at, detail */
-static json_t *
-patient_json(sqlite3_stmt *s, int i)
-{
-	char	t[CLOCK_FMTLEN];
-	json_t	*o = json_pack("{s:s, s:s}", "check", col(s, i), "by", col(s, i + 1));
-
-	if (*col(s, i + 2))
-		json_object_set_new(o, "other_patient", json_string(col(s, i + 2)));
-	if (sqlite3_column_type(s, i + 3) != SQLITE_NULL) {
-		const char *d = col(s, i + 5), *r = strstr(d, ": ");
-
-		json_object_set_new(o, "confirmed", json_pack("{s:s, s:s, s:s}", "by", col(s, i + 3),
-		    "at", clock_fmt_iso(sqlite3_column_int64(s, i + 4), t), "reason", r ? r + 2 : d));
-	}
-	json_object_set_new(o, "blocks", json_boolean(strcmp(col(s, i), "match") != 0 &&
-	    sqlite3_column_type(s, i + 3) == SQLITE_NULL));
-	return o;
-}
-
-static json_t *
-records_json(struct store *st, int64_t id)
-{
-	sqlite3_stmt	*s;
-	json_t		*a = json_array();
-
-	s = store_prepare(st, "SELECT r.doc_id, i.name, d.pages, r.provenance, r.psychotherapy,"
-	    " r.part2_hits, d.sha256, coalesce(r.patient_match, 'unchecked'), r.patient_by,"
-	    " r.patient_other, x.who, x.at, x.detail, r.tpo, y.who, y.at, y.detail FROM"
-	    " case_records r JOIN documents d ON d.id = r.doc_id JOIN inputs i ON i.id ="
-	    " r.input_id LEFT JOIN review_actions x ON x.id = r.patient_confirmed LEFT JOIN"
-	    " review_actions y ON y.id = r.tpo_action WHERE r.case_id = ? ORDER BY r.input_id");
-	if (s == NULL)
-		return a;
-	sqlite3_bind_int64(s, 1, id);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		json_t *o = json_pack("{s:I, s:s, s:i, s:b, s:b, s:i, s:s}",
-		    "doc", (json_int_t)sqlite3_column_int64(s, 0), "name", escape_name_tmp(col(s, 1)),
-		    "pages", sqlite3_column_int(s, 2), "part2_notice", sqlite3_column_int(s, 3),
-		    "psychotherapy_notes", sqlite3_column_int(s, 4),
-		    "part2_findings", sqlite3_column_int(s, 5), "sha256", col(s, 6));
-
-		json_object_set_new(o, "decision", doc_decision(st, id, sqlite3_column_int64(s, 0)));
-		json_object_set_new(o, "patient", patient_json(s, 7));
-		/* received from a Part 2 program: under a TPO consent? (review.h) */
-		if (sqlite3_column_int(s, 3)) {
-			char t[CLOCK_FMTLEN];
-			const char *d = col(s, 16), *r = strstr(d, ": ");
-
-			json_object_set_new(o, "tpo", sqlite3_column_type(s, 13) == SQLITE_NULL ?
-			    json_pack("{s:s}", "answer", "unanswered") : json_pack("{s:s, s:s, s:s,"
-			    " s:s}", "answer", col(s, 13), "by", col(s, 14), "at",
-			    clock_fmt_iso(sqlite3_column_int64(s, 15), t), "reason", r ? r + 2 : d));
-		}
-		json_array_append_new(a, o);
-	}
-	sqlite3_finalize(s);
-	return a;
-}
-
-static json_t *
-actions_json(struct store *st, int64_t id)
-{
-	sqlite3_stmt	*s;
-	json_t		*a = json_array();
-	char		t[CLOCK_FMTLEN];
-
-	s = store_prepare(st, "SELECT at, who, action, coalesce(proposal_id, 0), detail,"
-	    " coalesce(doc_id, 0) FROM review_actions WHERE case_id = ? ORDER BY id");
-	if (s == NULL)
-		return a;
-	sqlite3_bind_int64(s, 1, id);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "at",
-		    clock_fmt_iso(sqlite3_column_int64(s, 0), t), "who", col(s, 1),
-		    "action", col(s, 2), "detail", col(s, 4));
-
-		if (sqlite3_column_int64(s, 3))
-			json_object_set_new(o, "proposal", json_integer(sqlite3_column_int64(s, 3)));
-		if (sqlite3_column_int64(s, 5))
-			json_object_set_new(o, "doc", json_integer(sqlite3_column_int64(s, 5)));
-		json_array_append_new(a, o);
-	}
-	sqlite3_finalize(s);
-	return a;
-}
-
-static json_t *
-review_json(struct store *st, struct rev *r)
-{
-	char	t[CLOCK_FMTLEN], t2[CLOCK_FMTLEN], name[32], ini[16];
-	json_t	*j;
-
-	snprintf(name, sizeof name, "C-%lld", (long long)r->id);
-	initials(st, r->auth, ini, sizeof ini);
-	j = json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:I, s:s}",
-	    "case", name, "decision", r->decision, "review", r->state, "part2", r->part2,
-	    "part2_notice", r->notice, "patient_initials", ini,
-	    "entered", clock_fmt_iso((time_t)r->entered, t),
-	    "age_seconds", (json_int_t)(clock_now() - r->entered), "rules_sha256", r->rules);
-	if (r->decided) {
-		json_object_set_new(j, "decided", json_string(clock_fmt_iso((time_t)r->decided, t2)));
-		json_object_set_new(j, "decided_by", json_string(r->decided_by));
-		if (r->reason[0])
-			json_object_set_new(j, "reason", json_string(r->reason));
-		if (r->override[0])
-			json_object_set_new(j, "override", json_string(r->override));
-		if (r->recipient[0])
-			json_object_set_new(j, "recipient", json_string(r->recipient));
-	}
-	json_object_set_new(j, "records", records_json(st, r->id));
-	json_object_set_new(j, "proposals", proposals_json(st, r->id, "proposed"));
-	json_object_set_new(j, "flagged", proposals_json(st, r->id, "flagged"));
-	json_object_set_new(j, "disclosed", proposals_json(st, r->id, "disclosed"));
-	json_object_set_new(j, "kept", kept_json(st, r->id));
-	json_object_set_new(j, "actions", actions_json(st, r->id));
-	return j;
-}
 
 /* ---- list ---- */
 
 static int
 do_list(struct store *st, int all, int as_json)
 {
-	sqlite3_stmt	*s;
-	json_t		*arr = json_array(), *o;
-	struct rev	r;
+	json_t		*arr = review_queue_json(st, all), *o;
 	char		a[16];
 	size_t		i;
 
-	s = store_prepare(st, all ? "SELECT case_id FROM review ORDER BY entered_at, case_id" :
-	    "SELECT case_id FROM review WHERE state = 'pending' ORDER BY entered_at, case_id");
-	if (s == NULL)
+	if (arr == NULL)
 		return 1;
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		if (load_review(st, sqlite3_column_int64(s, 0), &r) != 1)
-			continue;
-		o = review_json(st, &r);
-		json_decref(r.auth);
-		{
-			json_t	*recs = json_object_get(o, "records"), *x;
-			size_t	k;
-			int	pages = 0;
-
-			json_array_foreach(recs, k, x)
-				pages += (int)json_integer_value(json_object_get(x, "pages"));
-			json_array_append_new(arr, json_pack("{s:O, s:O, s:O, s:O, s:O, s:i, s:i,"
-			    " s:i, s:i, s:O, s:O}", "case", json_object_get(o, "case"),
-			    "review", json_object_get(o, "review"),
-			    "entered", json_object_get(o, "entered"),
-			    "age_seconds", json_object_get(o, "age_seconds"),
-			    "patient_initials", json_object_get(o, "patient_initials"),
-			    "records", (int)json_array_size(recs), "pages", pages,
-			    "proposals", (int)json_array_size(json_object_get(o, "proposals")),
-			    "flagged", (int)json_array_size(json_object_get(o, "flagged")),
-			    "decision", json_object_get(o, "decision"),
-			    "part2", json_object_get(o, "part2")));
-		}
-		json_decref(o);
-	}
-	sqlite3_finalize(s);
 	if (as_json)
 		return json_print(arr);
 	if (json_array_size(arr) == 0)
@@ -886,7 +520,7 @@ out:
 }
 
 static int
-do_png(struct store *st, const char *home, json_t *j, struct rev *r, const char *dir)
+do_png(struct store *st, const char *home, json_t *j, struct review_case *r, const char *dir)
 {
 	struct config	cfg;
 	json_t	*rec, *outline;
@@ -925,336 +559,135 @@ do_png(struct store *st, const char *home, json_t *j, struct rev *r, const char 
 	return rc;
 }
 
-/* ---- changes ---- */
 
-/* record_doc - the record document meant (--doc, or the only one); 0 = no */
+/* ---- changes: parse, call the model (review.h), print ---- */
+
+/* actor - the OS login, a reviewer when roi.conf [review] names it */
+static struct review_actor
+actor(const char *home)
+{
+	struct review_actor	a = { .who = whoami(), .reviewer = 0, .roles = NULL };
+	struct config		cfg;
+	char			p[SPOOL_PATH];
+
+	config_defaults(&cfg);
+	if (config_load(&cfg, spool_path(p, home, CONFIG_FILE)) == 0)
+		a.reviewer = config_is_reviewer(&cfg, a.who);
+	config_release(&cfg);
+	return a;
+}
+
+/* said - print a refusal of the model; the exit code of rc */
+static int
+said(int rc, const char *why)
+{
+	if (rc == 1)
+		msg_error("review: %s", why);
+	return rc == 0 ? 0 : 1;
+}
+
+/* id_arg - a positive id ("12", or "#12" with hash), else 0 */
 static int64_t
-record_doc(struct store *st, int64_t id, const char *arg)
+id_arg(const char *arg, int hash)
 {
-	sqlite3_stmt	*s;
-	int64_t		doc = 0, n = 0, want = arg ? strtoll(arg, NULL, 10) : 0;
-
-	s = store_prepare(st, "SELECT doc_id FROM case_records WHERE case_id = ? ORDER BY doc_id");
-	if (s == NULL)
-		return 0;
-	sqlite3_bind_int64(s, 1, id);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		n++;
-		if (want == 0 || sqlite3_column_int64(s, 0) == want)
-			doc = sqlite3_column_int64(s, 0);
-	}
-	sqlite3_finalize(s);
-	if (arg && doc == 0)
-		msg_error("review: document '%s' is not a record of case C-%lld (roi review show "
-		    "C-%lld lists them)", arg, (long long)id, (long long)id);
-	else if (!arg && n > 1) {
-		msg_error("review: case C-%lld has %lld records: say which with --doc "
-		    "(roi review show C-%lld lists them)", (long long)id, (long long)n, (long long)id);
-		doc = 0;
-	}
-	return doc;
-}
-
-static int64_t
-insert_proposal(struct store *st, int64_t id, int64_t doc, int page, const char *text,
-    const char *reason, const char *boxes, const char *rules)
-{
-	sqlite3_stmt	*s;
-	int64_t		pid = -1;
-
-	s = store_prepare(st, "INSERT INTO proposals(case_id, doc_id, pageno, state, origin,"
-	    " category, rule, text, reason, boxes, rules_sha256, created_at, created_by)"
-	    " VALUES (?, ?, ?, 'proposed', 'reviewer', 'reviewer', ?, ?, ?, ?, ?, ?, ?)");
-	if (s == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, doc);
-	sqlite3_bind_int(s, 3, page);
-	sqlite3_bind_text(s, 4, text[0] == '\0' ? "box" : "text", -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, text[0] ? text : "(an area of the page)", -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 6, reason, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 7, boxes, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 8, rules, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 9, clock_now());
-	sqlite3_bind_text(s, 10, whoami(), -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) == SQLITE_DONE)
-		pid = sqlite3_last_insert_rowid(store_db(st));
-	else
-		store_err(st, "add proposal");
-	sqlite3_finalize(s);
-	return pid;
-}
-
-static int
-page_size(struct store *st, int64_t doc, int page, float *pw, float *ph)
-{
-	sqlite3_stmt	*s;
-	int		ok = 0;
-
-	s = store_prepare(st, "SELECT width, height FROM pages WHERE doc_id = ? AND pageno = ?");
-	if (s == NULL)
-		return 0;
-	sqlite3_bind_int64(s, 1, doc);
-	sqlite3_bind_int(s, 2, page);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		*pw = (float)sqlite3_column_double(s, 0);
-		*ph = (float)sqlite3_column_double(s, 1);
-		ok = 1;
-	}
-	sqlite3_finalize(s);
-	return ok;
-}
-
-static int do_redact(struct store *, struct rev *, const char *, const char *,
-    const char *, const char *, const char *);
-
-/* redact_all - --text over every record of the case: found in one at least */
-static int
-redact_all(struct store *st, struct rev *r, const char *pagearg, const char *text,
-    const char *why)
-{
-	sqlite3_stmt	*s;
-	int64_t		docs[256];
-	int		n = 0, i, found = 0;
-	char		d[32];
-
-	s = store_prepare(st, "SELECT doc_id FROM case_records WHERE case_id = ? ORDER BY doc_id");
-	if (s == NULL)
-		return 1;
-	sqlite3_bind_int64(s, 1, r->id);
-	while (n < 256 && sqlite3_step(s) == SQLITE_ROW)
-		docs[n++] = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	msg_quiet_not_found = 1;
-	for (i = 0; i < n; i++) {
-		snprintf(d, sizeof d, "%lld", (long long)docs[i]);
-		if (do_redact(st, r, d, pagearg, NULL, text, why) == 0)
-			found++;
-	}
-	msg_quiet_not_found = 0;
-	if (found == 0) {
-		msg_error("review: that text is not in the records of C-%lld as read (roi doc "
-		    "text DOC shows them; or give --doc, --page and --box)", (long long)r->id);
-		return 1;
-	}
-	return 0;
-}
-
-static int
-do_redact(struct store *st, struct rev *r, const char *docarg, const char *pagearg,
-    const char *boxarg, const char *text, const char *why)
-{
-	char		reason[600], bj[160];
-	int64_t		doc, pid;
-	float		pw, ph, b[4];
-	int		page, added = 0;
 	char		*end;
+	long long	v;
 
-	snprintf(reason, sizeof reason, "added by %s%s%s", whoami(), why ? ": " : "", why ? why : "");
-	if (!boxarg && !docarg)
-		return redact_all(st, r, pagearg, text, why);
-	if ((doc = record_doc(st, r->id, docarg)) == 0)
+	if (hash && arg[0] == '#')
+		arg++;
+	v = strtoll(arg, &end, 10);
+	return *arg && *end == '\0' && v > 0 ? v : 0;
+}
+
+static int
+do_redact(struct store *st, const char *home, struct review_case *r, const char *docarg,
+    const char *pagearg, const char *boxarg, const char *text, const char *why)
+{
+	struct review_actor	a = actor(home);
+	char			w[REVIEW_WHY];
+	int64_t			doc = 0, pid;
+	float			b[4], pw, ph;
+	int			page = 0, rc;
+	char			*end;
+
+	if (docarg && (doc = id_arg(docarg, 0)) == 0) {
+		msg_error("review: document '%s' is not a record of case C-%lld (roi review show "
+		    "C-%lld lists them)", docarg, (long long)r->id, (long long)r->id);
 		return 1;
+	}
 	if (boxarg) {
 		page = pagearg ? (int)strtol(pagearg, &end, 10) : 0;
-		if (!pagearg || *end || !page_size(st, doc, page, &pw, &ph)) {
-			msg_error("review: --box needs --page N, a page of document %lld", (long long)doc);
+		if (!pagearg || *end)
+			page = 0;
+		if (sscanf(boxarg, "%f,%f,%f,%f", &b[0], &b[1], &b[2], &b[3]) != 4) {
+			msg_error("review: --box '%s': give X0,Y0,X1,Y1 in points from the top left, "
+			    "inside the page", boxarg);
 			return 1;
 		}
-		if (sscanf(boxarg, "%f,%f,%f,%f", &b[0], &b[1], &b[2], &b[3]) != 4 ||
-		    !(b[0] < b[2] && b[1] < b[3]) || b[0] < 0 || b[1] < 0 || b[2] > pw + 0.5f ||
-		    b[3] > ph + 0.5f) {
+		if (doc && page && review_page_size(st, doc, page, &pw, &ph) &&
+		    (!(b[0] < b[2] && b[1] < b[3]) || b[0] < 0 || b[1] < 0 || b[2] > pw + 0.5f ||
+		    b[3] > ph + 0.5f)) {
 			msg_error("review: --box '%s': give X0,Y0,X1,Y1 in points from the top left, "
 			    "inside the page (%.0f x %.0f)", boxarg, (double)pw, (double)ph);
 			return 1;
 		}
-		snprintf(bj, sizeof bj, "[[%.2f,%.2f,%.2f,%.2f]]", (double)b[0], (double)b[1],
-		    (double)b[2], (double)b[3]);
-		if (store_begin(st) == -1)
-			return 1;
-		if ((pid = insert_proposal(st, r->id, doc, page, "", reason, bj, r->rules)) == -1 ||
-		    act(st, r->id, "redact", pid, bj) == -1 || store_commit(st) == -1) {
-			store_rollback(st);
-			return 1;
-		}
-		printf("%s: proposal #%lld added: page %d of document %lld, box %s\n",
-		    "review", (long long)pid, page, (long long)doc, bj);
+		if ((rc = review_add_box(st, r, &doc, page, b, &a, why, &pid, w, sizeof w)) != 0)
+			return said(rc, w);
+		printf("%s: proposal #%lld added: page %d of document %lld, box "
+		    "[[%.2f,%.2f,%.2f,%.2f]]\n", "review", (long long)pid, page,
+		    (long long)doc,
+		    (double)b[0], (double)b[1], (double)b[2], (double)b[3]);
 		return 0;
 	}
-	/* --text: every place the phrase appears in the record */
-	if (store_begin(st) == -1)
-		return 1;
-	for (page = 1; page_size(st, doc, page, &pw, &ph); page++) {
-		struct propose_word	*w;
-		struct proposal		*p;
-		size_t			n;
-		int			np, i;
+	/* --text: every place the phrase appears in the record(s) */
+	{
+		json_t	*added = json_array(), *x;
+		size_t	i;
 
-		if (pagearg && atoi(pagearg) != page)
-			continue;
-		if (propose_words_load(st, doc, page, &w, &n) == -1)
-			goto fail;
-		np = propose_phrase(w, n, text, pw, ph, &p);
-		propose_words_free(w, n);
-		if (np < 0)
-			goto fail;
-		for (i = 0; i < np; i++) {
-			json_t	*a = json_array();
-			char	*bs;
-			int	k;
-
-			for (k = 0; k < p[i].nboxes; k++)
-				json_array_append_new(a, json_pack("[f,f,f,f]", (double)p[i].boxes[k][0],
-				    (double)p[i].boxes[k][1], (double)p[i].boxes[k][2],
-				    (double)p[i].boxes[k][3]));
-			bs = json_dumps(a, JSON_COMPACT | JSON_REAL_PRECISION(6));
-			json_decref(a);
-			pid = bs ? insert_proposal(st, r->id, doc, page, p[i].text, reason, bs, r->rules) : -1;
-			if (pid == -1 || act(st, r->id, "redact", pid, "text") == -1) {
-				free(bs);
-				propose_free(p, np);
-				goto fail;
-			}
+		if (pagearg)
+			page = (int)strtol(pagearg, &end, 10) > 0 && *end == '\0' ?
+			    (int)strtol(pagearg, NULL, 10) : -1;
+		rc = review_add_text(st, r, doc, page, text, &a, why, added, w, sizeof w);
+		json_array_foreach(added, i, x)
 			printf("review: proposal #%lld added: page %d of document %lld\n",
-			    (long long)pid, page, (long long)doc);
-			free(bs);
-			added++;
-		}
-		propose_free(p, np);
+			    (long long)json_integer_value(json_object_get(x, "id")),
+			    (int)json_integer_value(json_object_get(x, "page")),
+			    (long long)json_integer_value(json_object_get(x, "doc")));
+		json_decref(added);
+		return said(rc, w);
 	}
-	if (added == 0) {
-		store_rollback(st);
-		if (msg_quiet_not_found)
-			return 1;
-		msg_error("review: that text is not in document %lld as read (roi doc text %lld "
-		    "shows it; or give --page and --box)", (long long)doc, (long long)doc);
-		return 1;
-	}
-	return store_commit(st) == 0 ? 0 : 1;
-fail:
-	store_rollback(st);
-	return 1;
 }
 
 static int
-do_keep(struct store *st, struct rev *r, const char *arg, const char *why)
+do_keep(struct store *st, const char *home, struct review_case *r, const char *arg,
+    const char *why, int restore)
 {
-	sqlite3_stmt	*s;
-	int64_t		pid = strtoll(arg[0] == '#' ? arg + 1 : arg, NULL, 10);
-	char		state[16] = "";
+	struct review_actor	a = actor(home);
+	char			w[REVIEW_WHY];
+	int64_t			pid = id_arg(arg, 1);
+	int			rc;
 
-	s = store_prepare(st, "SELECT state FROM proposals WHERE id = ? AND case_id = ?");
-	if (s == NULL)
-		return 1;
-	sqlite3_bind_int64(s, 1, pid);
-	sqlite3_bind_int64(s, 2, r->id);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		snprintf(state, sizeof state, "%s", col(s, 0));
-	sqlite3_finalize(s);
-	if (state[0] == '\0') {
+	if (pid == 0) {
 		msg_error("review: case C-%lld has no proposal '%s' (roi review show C-%lld)",
 		    (long long)r->id, arg, (long long)r->id);
 		return 1;
 	}
-	if (strcmp(state, "proposed") != 0) {
-		msg_error("review: proposal #%lld is %s, not proposed: nothing to keep",
-		    (long long)pid, state);
-		return 1;
-	}
-	{
-		char	w[REVIEW_WHY];
-		int	k = review_keep_check(st, r->id, pid, w, sizeof w);
-
-		if (k == 1)
-			msg_error("review: %s", w);
-		if (k != 0)
-			return 1;
-	}
-	if (store_begin(st) == -1)
-		return 1;
-	s = store_prepare(st, "UPDATE proposals SET state = 'kept' WHERE id = ? AND state = 'proposed'");
-	if (s == NULL)
-		goto fail;
-	sqlite3_bind_int64(s, 1, pid);
-	if (sqlite3_step(s) != SQLITE_DONE) {
-		sqlite3_finalize(s);
-		store_err(st, "keep");
-		goto fail;
-	}
-	sqlite3_finalize(s);
-	if (act(st, r->id, "keep", pid, why) == -1 || store_commit(st) == -1)
-		goto fail;
-	printf("review: proposal #%lld dropped: that text stays in the release\n", (long long)pid);
-	return 0;
-fail:
-	store_rollback(st);
-	return 1;
-}
-
-/* a release passphrase made at approve, and its copy sealed to the practice */
-struct pass {
-	char		text[KEYS_PASSLEN];
-	unsigned char	sealed[KEYS_PASSLEN + KEYS_SEALBYTES];
-};
-
-static int
-decide(struct store *st, struct rev *r, const char *state, const char *why, const char *override,
-    const char *to, const char *patient, const struct pass *pw)
-{
-	sqlite3_stmt	*s;
-	int		ch;
-
-	if (store_begin(st) == -1)
-		return 1;
-	s = store_prepare(st, "UPDATE review SET state = ?1, decided_at = ?2, decided_by = ?3,"
-	    " reason = ?4, override = ?5, recipient = ?7, passphrase = ?8, pass_sealed = ?9,"
-	    " patient = ?10 WHERE case_id = ?6 AND state = 'pending'");
-	if (s == NULL)
-		goto fail;
-	sqlite3_bind_text(s, 1, state, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, clock_real());
-	sqlite3_bind_text(s, 3, whoami(), -1, SQLITE_TRANSIENT);
-	if (why)
-		sqlite3_bind_text(s, 4, why, -1, SQLITE_TRANSIENT);
-	if (override)
-		sqlite3_bind_text(s, 5, override, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 6, r->id);
-	if (to)
-		sqlite3_bind_text(s, 7, to, -1, SQLITE_TRANSIENT);
-	if (patient && *patient)
-		sqlite3_bind_text(s, 10, patient, -1, SQLITE_TRANSIENT);
-	if (pw) {
-		sqlite3_bind_text(s, 8, pw->text, -1, SQLITE_STATIC);
-		sqlite3_bind_blob(s, 9, pw->sealed, (int)sizeof pw->sealed, SQLITE_STATIC);
-	}
-	if (sqlite3_step(s) != SQLITE_DONE) {
-		sqlite3_finalize(s);
-		store_err(st, "review");
-		goto fail;
-	}
-	sqlite3_finalize(s);
-	if ((ch = sqlite3_changes(store_db(st))) != 1) {
-		msg_error("review: case C-%lld was decided meanwhile", (long long)r->id);
-		goto fail;
-	}
-	if (act(st, r->id, strcmp(state, "approved") == 0 ? "approve" : "reject", 0,
-	    override ? override : why) == -1 ||
-	    caselife_sync(st, r->id, whoami()) == -1 || store_commit(st) == -1)
-		goto fail;
-	return 0;
-fail:
-	store_rollback(st);
-	return 1;
+	rc = restore ? review_restore(st, r, pid, &a, why, w, sizeof w) :
+	    review_keep(st, r, pid, &a, why, w, sizeof w);
+	if (rc == 0)
+		printf(restore ? "review: proposal #%lld restored: that text is blacked out again\n" :
+		    "review: proposal #%lld dropped: that text stays in the release\n", (long long)pid);
+	return said(rc, w);
 }
 
 /* do_document - review withhold|include CASE DOC --reason WHY, or tpo
  * CASE DOC yes|no --reason WHY (review.h) */
 static int
-do_document(struct store *st, const char *home, struct rev *r, const char *cmd,
+do_document(struct store *st, const char *home, struct review_case *r, const char *cmd,
     const char *docarg, const char *answer, const char *reason)
 {
-	struct config	cfg;
-	char		p[SPOOL_PATH], why[REVIEW_WHY], *end;
+	struct review_actor a = actor(home);
+	char		why[REVIEW_WHY], *end;
 	long long	doc = strtoll(docarg, &end, 10);
 	int		rc;
 
@@ -1263,18 +696,12 @@ do_document(struct store *st, const char *home, struct rev *r, const char *cmd,
 		    docarg, (long long)r->id);
 		return EXIT_USAGE;
 	}
-	config_defaults(&cfg);
-	if (config_load(&cfg, spool_path(p, home, CONFIG_FILE)) == -1) {
-		config_release(&cfg);
-		return 1;
-	}
 	if (answer)
-		rc = review_tpo(st, &cfg, r->id, doc, strcmp(answer, "yes") == 0, whoami(), reason,
-		    why, sizeof why);
+		rc = review_tpo(st, r->id, doc, strcmp(answer, "yes") == 0, &a, reason, why,
+		    sizeof why);
 	else
-		rc = review_doc_decide(st, &cfg, r->id, doc, strcmp(cmd, "withhold") == 0 ?
-		    REVIEW_WITHHOLD : REVIEW_INCLUDE, whoami(), reason, why, sizeof why);
-	config_release(&cfg);
+		rc = review_doc_decide(st, r->id, doc, strcmp(cmd, "withhold") == 0 ?
+		    REVIEW_WITHHOLD : REVIEW_INCLUDE, &a, reason, why, sizeof why);
 	if (rc == 1)
 		msg_error("review: %s", why);
 	else if (rc == 0 && answer)
@@ -1290,47 +717,9 @@ do_document(struct store *st, const char *home, struct rev *r, const char *cmd,
 	return rc == 0 ? 0 : 1;
 }
 
-/* patient_gate - approval waits until every record to release shows the
- * case's patient or was confirmed (docpatient.h); 0 or 1 said */
-static int
-patient_gate(struct store *st, int64_t id)
-{
-	int64_t	docs[32];
-	char	ids[400];
-	int	n;
-
-	if ((n = docpatient_unconfirmed(st, id, docs, 32)) == 0)
-		return 0;
-	if (n > 0)
-		msg_error("review: C-%lld: the case's patient is not confirmed on record%s %s%s:"
-		    " check %s and run roi review confirm-patient C-%lld DOC --reason WHY",
-		    (long long)id, n == 1 ? "" : "s", docpatient_ids(docs, n < 32 ? n : 32, ids,
-		    sizeof ids), n > 32 ? ", ..." : "", n == 1 ? "it" : "each", (long long)id);
-	return 1;
-}
-
-/* tpo_gate - approval waits for the answer on each record received from a
- * Part 2 program (review.h); 0 or 1 said */
-static int
-tpo_gate(struct store *st, int64_t id)
-{
-	int64_t	docs[32];
-	char	ids[400];
-	int	n;
-
-	if ((n = review_tpo_unanswered(st, id, docs, 32)) == 0)
-		return 0;
-	if (n > 0)
-		msg_error("review: C-%lld: record%s %s%s came from a Part 2 program: say whether"
-		    " %s received under a TPO consent: roi review tpo C-%lld DOC yes|no --reason WHY",
-		    (long long)id, n == 1 ? "" : "s", docpatient_ids(docs, n < 32 ? n : 32, ids,
-		    sizeof ids), n > 32 ? ", ..." : "", n == 1 ? "it was" : "each was", (long long)id);
-	return 1;
-}
-
 /* do_confirm_patient - a reviewer says record DOC is the case patient's */
 static int
-do_confirm_patient(struct store *st, struct rev *r, const char *arg, const char *why)
+do_confirm_patient(struct store *st, struct review_case *r, const char *arg, const char *why)
 {
 	char	*end;
 	long long doc = strtoll(arg, &end, 10);
@@ -1352,7 +741,7 @@ usage(void)
 {
 	msg_error("usage: roi review list [--all] [--json] | show CASE [--json] [--png DIR] |"
 	    " redact CASE [--doc D] (--page N --box X0,Y0,X1,Y1 | --text PHRASE) |"
-	    " keep CASE PROPOSAL --reason WHY | approve CASE [--to NAME] [--override WHY] [--patient ID] |"
+	    " keep CASE PROPOSAL --reason WHY | restore CASE PROPOSAL | approve CASE [--to NAME] [--override WHY] [--patient ID] |"
 	    " reject CASE --reason WHY | withhold CASE DOC --reason WHY |"
 	    " include CASE DOC --reason WHY | confirm-patient CASE DOC --reason WHY |"
 	    " tpo CASE DOC yes|no --reason WHY");
@@ -1363,12 +752,10 @@ int
 cmd_review(int argc, char **argv, const char *home)
 {
 	struct store	*st = NULL;
-	struct rev	r;
+	struct review_case r;
 	const char	*png, *doc, *page, *box, *text, *why, *over, *cmd, *to, *patient;
-	char		rname[REVIEW_NAMELEN], kind[16] = "", overwhy[REVIEW_WHY + 512];
-	struct pass	pw;
-	unsigned char	pk[AGE_KEYBYTES];
-	int		as_json, all, bad = 0, rc = 1, locked = 0, valid;
+	char		w[REVIEW_WHY], pass[KEYS_PASSLEN];
+	int		as_json, all, bad = 0, rc = 1, c;
 	int64_t		id = 0;
 
 	memset(&r, 0, sizeof r);
@@ -1378,6 +765,7 @@ cmd_review(int argc, char **argv, const char *home)
 		    "       roi [-C DIR] review redact CASE [--doc D] --page N --box X0,Y0,X1,Y1\n"
 		    "       roi [-C DIR] review redact CASE [--doc D] [--page N] --text \"PHRASE\"\n"
 		    "       roi [-C DIR] review keep CASE PROPOSAL --reason \"WHY\"\n"
+		    "       roi [-C DIR] review restore CASE PROPOSAL [--reason \"WHY\"]\n"
 		    "       roi [-C DIR] review approve CASE [--to RECIPIENT] [--override \"WHY\"]"
 		    " [--patient ID]\n"
 		    "       roi [-C DIR] review reject CASE --reason \"WHY\"\n"
@@ -1392,7 +780,7 @@ cmd_review(int argc, char **argv, const char *home)
 		    "each tagged with its number where the tag hides no words, on\n"
 		    "every page.  Boxes are in points (1/72 inch) from the page's top left.\n"
 		    "Only reviewers named in roi.conf ([review] reviewers) may keep (drop) a\n"
-		    "proposal, approve or reject.  The release goes to the configured recipient\n"
+		    "proposal (restore puts a kept one back), approve or reject.  The release goes to the configured recipient\n"
 		    "(roi recipient list) the authorization names, or to --to NAME.  Approving\n"
 		    "a case whose authorization is not valid (or has expired since), or for a\n"
 		    "recipient the authorization does not name, needs --override and the\n"
@@ -1447,6 +835,8 @@ cmd_review(int argc, char **argv, const char *home)
 			msg_error("review: redact needs --page N --box X0,Y0,X1,Y1, or --text PHRASE");
 			return EXIT_USAGE;
 		}
+	} else if (strcmp(cmd, "restore") == 0 && argc == 4) {
+		/* nothing more: restoring a redaction needs no reason */
 	} else if (strcmp(cmd, "keep") == 0 && argc == 4) {
 		if (why == NULL || why[strspn(why, " \t")] == '\0') {
 			msg_error("review: keep needs --reason: say why this text may go out");
@@ -1489,10 +879,13 @@ cmd_review(int argc, char **argv, const char *home)
 		rc = do_list(st, all, as_json);
 		goto out;
 	}
-	if (load_review(st, id, &r) != 1)
+	if ((c = review_load(st, id, &r, w, sizeof w)) != 1) {
+		if (c == 0)
+			msg_error("review: %s", w);
 		goto out;
+	}
 	if (strcmp(cmd, "show") == 0) {
-		json_t *j = review_json(st, &r);
+		json_t *j = review_case_json(st, &r);
 
 		if (png && do_png(st, home, j, &r, png) == -1) {
 			json_decref(j);
@@ -1509,83 +902,50 @@ cmd_review(int argc, char **argv, const char *home)
 		}
 		goto out;
 	}
-	if (!must_be_pending(&r))
+	if (!review_is_pending(&r, w, sizeof w)) {
+		msg_error("review: %s", w);
 		goto out;
+	}
 	if (strcmp(cmd, "redact") == 0)
-		rc = do_redact(st, &r, doc, page, box, text, why);
+		rc = do_redact(st, home, &r, doc, page, box, text, why);
 	else if (strcmp(cmd, "withhold") == 0 || strcmp(cmd, "include") == 0 ||
 	    strcmp(cmd, "tpo") == 0)
 		rc = do_document(st, home, &r, cmd, argv[3], strcmp(cmd, "tpo") == 0 ? argv[4] : NULL,
 		    why);
-	else if (strcmp(cmd, "keep") == 0) {
-		if (must_be_reviewer(home, "keep a proposed redaction"))
-			rc = do_keep(st, &r, argv[3], why);
+	else if (strcmp(cmd, "keep") == 0 || strcmp(cmd, "restore") == 0) {
+		if (must_be_reviewer(home, strcmp(cmd, "keep") == 0 ? "keep a proposed redaction" :
+		    "restore a redaction"))
+			rc = do_keep(st, home, &r, argv[3], why, strcmp(cmd, "restore") == 0);
 	} else if (strcmp(cmd, "confirm-patient") == 0) {
 		if (must_be_reviewer(home, "confirm a record's patient"))
 			rc = do_confirm_patient(st, &r, argv[3], why);
 	} else if (strcmp(cmd, "reject") == 0) {
-		char	why_not[CASELIFE_WHY];
+		struct review_actor a = actor(home);
 
-		if (!caselife_may_decide(st, home, id, 0, why_not, sizeof why_not)) {
-			msg_error("review: %s", why_not);
-			goto out;
-		}
 		if (must_be_reviewer(home, "reject a case") &&
-		    (rc = decide(st, &r, "rejected", why, NULL, NULL, NULL, NULL)) == 0)
+		    (rc = said(review_reject(st, &r, &a, why, w, sizeof w), w)) == 0)
 			printf("review: case C-%lld rejected: nothing will be released\n", (long long)id);
 	} else if (strcmp(cmd, "approve") == 0) {
 		struct review_approval ap = { .to = to, .override = over, .patient = patient };
-		char	why_not[REVIEW_WHY];
-		int	c;
+		struct review_actor a = actor(home);
 
 		if (!must_be_reviewer(home, "approve a release"))
 			goto out;
-		/* held, withdrawn, closed, or a type a person decides (caselife.h) */
-		if (!caselife_may_decide(st, home, id, 1, why_not, sizeof why_not)) {
-			msg_error("review: %s", why_not);
-			goto out;
-		}
-		if (patient_gate(st, id) != 0 || tpo_gate(st, id) != 0)
-			goto out;
-		if ((c = review_approve_check(st, id, clock_now(), &ap, why_not,
-		    sizeof why_not)) != 0) {
-			if (c == 1)
-				msg_error("review: %s", why_not);
-			goto out;
-		}
-		snprintf(rname, sizeof rname, "%s", ap.recipient);
-		snprintf(kind, sizeof kind, "%s", ap.kind);
-		valid = !ap.overridden;
-		if (ap.overridden) {
-			/* what was overridden, with the reviewer's reason: stored, logged */
-			snprintf(overwhy, sizeof overwhy, "%s (over: %s)", over, ap.causes);
-		}
-		locked = strcmp(kind, "passphrase") == 0 || strcmp(kind, "zip") == 0;
-		if (locked) {
-			/* the practice keeps it sealed to its own key to reopen */
-			if (keys_practice_public(home, pk) == -1)
-				goto out;
-			keys_passphrase(pw.text);
-			if (keys_seal(pk, pw.text, sizeof pw.text, pw.sealed) == -1) {
-				msg_error("review: cannot seal the passphrase");
-				goto out;
-			}
-		}
-		if ((rc = decide(st, &r, "approved", NULL, valid ? NULL : overwhy, rname,
-		    ap.patient_id, locked ? &pw : NULL)) == 0) {
+		if ((rc = said(review_approve(st, home, &r, &a, &ap, pass, sizeof pass, w,
+		    sizeof w), w)) == 0) {
 			printf("review: case C-%lld approved by %s%s, for %s\n", (long long)id, whoami(),
-			    valid ? "" : " over the authorization check", rname);
-			if (locked)
+			    ap.overridden ? " over the authorization check" : "", ap.recipient);
+			if (pass[0])
 				printf("\npassphrase for %s: %s\n\ngive it to the recipient by phone, not"
-				    " with the package; roi will not show it again.\n", rname, pw.text);
-			if (strcmp(kind, "zip") == 0)
+				    " with the package; roi will not show it again.\n", ap.recipient, pass);
+			if (strcmp(ap.kind, "zip") == 0)
 				printf("note: a zip's file names can be read without the passphrase;"
 				    " roi names them neutrally\n");
 		}
 	}
 out:
-	sodium_memzero(&pw, sizeof pw);
-	json_decref(r.auth);
+	sodium_memzero(pass, sizeof pass);
+	review_case_release(&r);
 	store_close(st);
 	return rc;
 }

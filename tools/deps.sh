@@ -11,10 +11,13 @@ libmupdf-dev libmujs-dev libgumbo-dev libopenjp2-7-dev libjbig2dec0-dev
 libharfbuzz-dev libfreetype-dev libjpeg-dev zlib1g-dev
 libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-osd
 libsodium-dev libarchive-dev libsqlite3-dev libpcre2-dev libinih-dev
-libjansson-dev libseccomp-dev libcmocka-dev libcsv-dev libical-dev libicu-dev"
-# independent checkers used by the tests (never our own code checking itself)
+libjansson-dev libseccomp-dev libcmocka-dev libcsv-dev libical-dev libicu-dev
+libmicrohttpd-dev"
+# independent checkers used by the tests (never our own code checking itself);
+# a real browser (headless Chromium driven by Selenium) for the review pages
 test="poppler-utils qpdf mupdf-tools jq libtiff-tools procps sqlite3 age bsdutils tesseract-ocr
-p7zip-full python3-icalendar python3-fitz systemd strace man-db"
+p7zip-full python3-icalendar python3-fitz systemd strace man-db curl
+chromium chromium-driver python3-selenium"
 # make fuzz, and its smoke in make test: Debian's clang and its libFuzzer
 # runtime (libclang_rt.fuzzer, with the sanitizers' runtimes)
 fuzz="clang-14 libclang-rt-14-dev"

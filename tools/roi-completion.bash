@@ -8,7 +8,7 @@
 # folder, as roi takes it.  Nothing is written; a roi that cannot answer
 # (no home yet) completes nothing.
 
-_roi_commands="init run status doc case auth rules review recipient release log patient panel appt noshow waitlist backup restore purge help version"
+_roi_commands="init run status doc case auth rules review recipient release log patient panel appt noshow waitlist backup restore purge user serve help version"
 
 # _roi_subcommands CMD - the words that may follow CMD
 _roi_subcommands()
@@ -18,7 +18,8 @@ _roi_subcommands()
 	case)		echo "list show due attach hold resume withdraw close reopen type extend verify letter" ;;
 	auth)		echo "show set unset" ;;
 	rules)		echo "check" ;;
-	review)		echo "list show redact keep approve reject withhold include confirm-patient tpo" ;;
+	review)		echo "list show redact keep restore approve reject withhold include confirm-patient tpo" ;;
+	user)		echo "add passwd del list" ;;
 	recipient)	echo "add alias list" ;;
 	release)	echo "list open resend confirm" ;;
 	log)		echo "verify show prove pubkey accounting add request requests" ;;
@@ -99,9 +100,18 @@ _roi()
 		_roi_names "$cur" "$(_roi_recipients)"
 		return
 	fi
+	# a role; a person's name
+	if [[ $cmd == user && $prev == --role ]]; then
+		COMPREPLY=($(compgen -W "reviewer staff auditor" -- "$cur"))
+		return
+	fi
+	if [[ $cmd/$sub == user/passwd || $cmd/$sub == user/del ]] && [[ $prev == "$sub" ]]; then
+		COMPREPLY=($(compgen -W "$(_roi_run user list --json | sed -n 's/.*"name": *"\([^"]*\)".*/\1/p')" -- "$cur"))
+		return
+	fi
 	# a case id, as the first argument of the commands that take one
 	case $cmd/$sub in
-	review/show|review/redact|review/keep|review/approve|review/reject|review/withhold|\
+	review/show|review/redact|review/keep|review/restore|review/approve|review/reject|review/withhold|\
 	review/include|review/confirm-patient|review/tpo|case/show|case/attach|case/hold|case/resume|\
 	case/withdraw|case/close|case/reopen|case/type|case/extend|case/verify|case/letter|auth/show|auth/set|auth/unset|release/resend|release/confirm)
 		if [[ $prev == "$sub" && $cur != -* ]]; then

@@ -33,7 +33,7 @@ static const struct {
 	{ "case",   cmd_case,   1, "case list | show | due | attach | hold | resume | withdraw | close | reopen | type | extend | verify | letter   requests: type, state, due date, letters back", "list show due attach hold resume withdraw close reopen type extend verify letter" },
 	{ "auth",   cmd_auth,   1, "auth show | set | unset CASE   is the authorization valid, and for what? correct its reading", "show set unset" },
 	{ "rules",  cmd_rules,  0, "rules check [FILE]      are the rules files usable?", "check" },
-	{ "review", cmd_review, 1, "review list | show CASE | redact | keep | approve | reject   the clinician's review queue", "list show redact keep approve reject withhold include confirm-patient tpo" },
+	{ "review", cmd_review, 1, "review list | show CASE | redact | keep | approve | reject   the clinician's review queue", "list show redact keep restore approve reject withhold include confirm-patient tpo" },
 	{ "recipient", cmd_recipient, 1, "recipient add NAME (--age KEY | --passphrase | --zip | --fax N) | alias NAME OTHER | list   who releases go to", "add alias list" },
 	{ "release", cmd_release, 1, "release list | open PACKAGE | resend CASE   the packages made, their delivery, reopening one", "list open resend confirm" },
 	{ "log",    cmd_log,    1, "log verify | show | prove SEQ | pubkey | accounting --patient ID | add | request | requests   the disclosure log", "verify show prove pubkey accounting add request requests" },
@@ -44,6 +44,8 @@ static const struct {
 	{ "waitlist", cmd_waitlist, 1, "waitlist add | list | show | advance | offer SLOT | answer   the waitlist and freed slots", NULL },
 	{ "backup", cmd_backup, 1, "backup DIR [--age RECIPIENT]   the whole home in one archive (keys too: encrypt it)", NULL },
 	{ "restore", cmd_restore, 0, "restore ARCHIVE HOME [--identity FILE]   a new home from a backup, checked first", NULL },
+	{ "user",   cmd_user,   1, "user add NAME --role R | passwd NAME | del NAME | list   who signs in to the review pages", "add passwd del list" },
+	{ "serve",  cmd_serve,  1, "serve [--listen ADDR:PORT]   the review pages in a browser (roi user add first)", NULL },
 	{ "purge",  cmd_purge,  1, "purge --before DATE [--dry-run]   remove originals and packages past retention (6 years)", NULL },
 };
 #define NCMDS	(sizeof cmds / sizeof cmds[0])

@@ -31,6 +31,8 @@ int	cmd_waitlist(int argc, char **argv, const char *home);
 int	cmd_backup(int argc, char **argv, const char *home);
 int	cmd_restore(int argc, char **argv, const char *home);
 int	cmd_purge(int argc, char **argv, const char *home);
+int	cmd_user(int argc, char **argv, const char *home);
+int	cmd_serve(int argc, char **argv, const char *home);
 
 /* has_flag - is FLAG among argv[1..]? removes it */
 int	take_flag(int *argc, char **argv, const char *flag);

@@ -43,6 +43,8 @@ is "subcommands" "$(complete_words roi review ap)" approve
 is "a case id of the home" "$(complete_words roi -C "$h" review show C-)" "$cs"
 is "... for auth show too" "$(complete_words roi -C "$h" auth show '')" "$cs"
 is "a recipient's name, quoted" "$(complete_words roi -C "$h" review approve "$cs" --to Har)" 'Harbor\ Law\ Group'
+is "a role of roi user" "$(complete_words roi user add pat --role re)" reviewer
+is "review restore takes a case id" "$(complete_words roi -C "$h" review restore C-)" "$cs"
 is "-C DIR: folders" "$(complete_words roi -C "$T/bi")" "$T/bin"
 for c in $("$ROI" help | sed -n 's/^  roi \([a-z]*\).*/\1/p'); do
 	check "the completion knows roi $c" grep -q "^_roi_commands=\".*\\<$c\\>" tools/roi-completion.bash

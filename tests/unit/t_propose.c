@@ -235,6 +235,37 @@ test_phrase_over_line_break(void **state)
 	assert_int_equal(propose_phrase(f.w, f.n, "zebra", 612, 792, &p), 0);
 }
 
+/* a misread letter does not hide a copy (issue 19); short words stay exact */
+static void
+test_phrase_ocr_tolerant(void **state)
+{
+	static const char *const l[] = {
+		"Harbor House intake; later Harb0r Hovse and Harbar Housc again.",
+		"Riverbend Recovery program, Rivcrbend Rec0very twice, Rlverbend Recoverv.",
+		"Seen in the clinic, not on the ward.",
+		NULL,
+	};
+	struct fake	f;
+	struct proposal	*p;
+	int		n;
+
+	(void)state;
+	page(&f, l);
+	n = propose_phrase(f.w, f.n, "Riverbend Recovery", 612, 792, &p);
+	assert_int_equal(n, 3);
+	assert_string_equal(p[1].text, "Rivcrbend Rec0very");
+	propose_free(p, n);
+	/* five letters: one edit; "Harbar Housc" is two words one edit each */
+	n = propose_phrase(f.w, f.n, "harbor house", 612, 792, &p);
+	assert_int_equal(n, 3);
+	propose_free(p, n);
+	/* short words: exact ("in" is not "on") */
+	n = propose_phrase(f.w, f.n, "on", 612, 792, &p);
+	assert_int_equal(n, 1);
+	propose_free(p, n);
+	assert_int_equal(propose_phrase(f.w, f.n, "harvest moon", 612, 792, &p), 0);
+}
+
 static void
 write_file(const char *path, const char *text)
 {
@@ -432,6 +463,7 @@ main(void)
 		cmocka_unit_test(test_skewed_line),
 		cmocka_unit_test(test_flag_only),
 		cmocka_unit_test(test_phrase_over_line_break),
+		cmocka_unit_test(test_phrase_ocr_tolerant),
 		cmocka_unit_test(test_last_good_rules),
 		cmocka_unit_test(test_hidden_characters),
 		cmocka_unit_test(test_merge_two_readings),
