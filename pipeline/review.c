@@ -919,8 +919,11 @@ review_queue_json(struct store *st, int all)
 	struct review_case	r;
 	char			why[REVIEW_WHY];
 
-	s = store_prepare(st, all ? "SELECT case_id FROM review ORDER BY entered_at, case_id" :
-	    "SELECT case_id FROM review WHERE state = 'pending' ORDER BY entered_at, case_id");
+	/* the soonest due first (caselife.h: due_on is YYYY-MM-DD; none last) */
+	s = store_prepare(st, all ? "SELECT v.case_id, c.type, c.due_on FROM review v JOIN cases c"
+	    " ON c.id = v.case_id ORDER BY c.due_on = '', c.due_on, v.entered_at, v.case_id" :
+	    "SELECT v.case_id, c.type, c.due_on FROM review v JOIN cases c ON c.id = v.case_id"
+	    " WHERE v.state = 'pending' ORDER BY c.due_on = '', c.due_on, v.entered_at, v.case_id");
 	if (s == NULL) {
 		json_decref(arr);
 		return NULL;
@@ -937,7 +940,7 @@ review_queue_json(struct store *st, int all)
 		json_array_foreach(recs, k, x)
 			pages += (int)json_integer_value(json_object_get(x, "pages"));
 		json_array_append_new(arr, json_pack("{s:O, s:O, s:O, s:O, s:O, s:s, s:i, s:i,"
-		    " s:i, s:i, s:O, s:O}", "case", json_object_get(o, "case"),
+		    " s:i, s:i, s:O, s:O, s:s, s:s}", "case", json_object_get(o, "case"),
 		    "review", json_object_get(o, "review"),
 		    "entered", json_object_get(o, "entered"),
 		    "age_seconds", json_object_get(o, "age_seconds"),
@@ -948,7 +951,9 @@ review_queue_json(struct store *st, int all)
 		    "proposals", (int)json_array_size(json_object_get(o, "proposals")),
 		    "flagged", (int)json_array_size(json_object_get(o, "flagged")),
 		    "decision", json_object_get(o, "decision"),
-		    "part2", json_object_get(o, "part2")));
+		    "part2", json_object_get(o, "part2"),
+		    "type", sqlite3_column_text(s, 1) ? (const char *)sqlite3_column_text(s, 1) : "",
+		    "due", sqlite3_column_text(s, 2) ? (const char *)sqlite3_column_text(s, 2) : ""));
 		review_case_release(&r);
 		json_decref(o);
 	}

@@ -702,8 +702,8 @@ queue_page(struct server *sv, struct MHD_Connection *c, struct session *s, enum 
 	if (json_array_size(q) == 0)
 		bprintf(&b, "<p>Nothing waits for review.</p>\n");
 	else
-		bprintf(&b, "<table id=\"queue\"><thead><tr><th>Case</th><th>Waiting</th>"
-		    "<th>Patient</th><th class=\"num\">Records</th><th class=\"num\">Pages</th>"
+		bprintf(&b, "<table id=\"queue\"><thead><tr><th>Case</th><th>Due</th>"
+		    "<th>Request</th><th>Waiting</th><th>Patient</th><th class=\"num\">Records</th><th class=\"num\">Pages</th>"
 		    "<th class=\"num\">Proposed redactions</th><th>Authorization</th>"
 		    "<th>Part 2</th></tr></thead><tbody>\n");
 	json_array_foreach(q, i, o) {
@@ -712,7 +712,11 @@ queue_page(struct server *sv, struct MHD_Connection *c, struct session *s, enum 
 		age_text(jint(o, "age_seconds"), a, sizeof a);
 		bprintf(&b, "<tr><td><a href=\"/case/%lld\">", (long long)case_arg(jstr(o, "case")));
 		besc(&b, jstr(o, "case"));
-		bprintf(&b, "</a></td><td>%s</td><td>", a);
+		bprintf(&b, "</a></td><td>");
+		besc(&b, *jstr(o, "due") ? jstr(o, "due") : "-");
+		bprintf(&b, "</td><td>");
+		besc(&b, *jstr(o, "type") ? jstr(o, "type") : "-");
+		bprintf(&b, "</td><td>%s</td><td>", a);
 		besc(&b, jstr(o, "patient_initials"));
 		if (*jstr(o, "patient")) {
 			bprintf(&b, " <span class=\"muted\">");

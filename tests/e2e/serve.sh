@@ -86,6 +86,10 @@ is "sign in" "$(signin "$T/jar" alice "$ALICE_PW")" 303
 is "the session cookie: HttpOnly, SameSite=Strict" \
     "$(grep -c 'roi_session' "$T/jar") $(grep -c '^#HttpOnly_127.0.0.1.*roi_session' "$T/jar")" "1 1"
 is "signed in: the queue" "$(code -b "$T/jar" "$url/queue") $(grep -c "/case/$id" "$T/body")" "200 1"
+due=$("$ROI" -C "$h" review list --json | jq -r '.[0].due')
+typ=$("$ROI" -C "$h" review list --json | jq -r '.[0].type')
+is "the queue shows the request's due date and type (issue 18's clock)" \
+    "$(test -n "$due" && grep -c "<td>$due</td><td>$typ</td>" "$T/body")" 1
 curl -s -D "$T/hdr" -o /dev/null -b "$T/jar" "$url/queue"
 is "no caching, no framing, no sniffing, nothing from elsewhere" \
     "$(grep -ciE '^(cache-control: no-store|x-frame-options: deny|x-content-type-options: nosniff|content-security-policy: default-src .none.)' "$T/hdr")" 4
