@@ -23,7 +23,7 @@ struct parse {
 	char		why[160];	/* first error, without the line prefix */
 };
 
-enum kind { K_STR, K_INT, K_OUTPUT, K_LABEL, K_PROGRAM, K_OWNSUD, K_STATE };
+enum kind { K_STR, K_INT, K_OUTPUT, K_LABEL, K_PROGRAM, K_OWNSUD, K_STATE, K_HHMM };
 
 struct key {
 	const char	*section;
@@ -53,6 +53,7 @@ static const struct key keys[] = {
 	{ "notify", "command",		K_STR, S(notify_command), 0, 0 },
 	{ "notify", "to",		K_STR, S(notify_to), 0, 0 },
 	{ "notify", "sms_command",	K_STR, S(sms_command), 0, 0 },
+	{ "notify", "digest_at",	K_HHMM, S(digest_at), 0, 0 },
 	{ "noshow", "due_hours",	K_INT, S(noshow_due_hours), 1, 336 },
 	{ "noshow", "risk_due_hours",	K_INT, S(noshow_risk_due_hours), 1, 336 },
 	{ "noshow", "escalate_attempts", K_INT, S(noshow_escalate_attempts), 1, 20 },
@@ -115,6 +116,7 @@ config_defaults(struct config *cfg)
 	set_str(&cfg->notify_command, "/usr/sbin/sendmail -t");
 	set_str(&cfg->notify_to, "");
 	set_str(&cfg->sms_command, "");
+	set_str(&cfg->digest_at, "");
 	cfg->noshow_due_hours = 24;
 	cfg->noshow_risk_due_hours = 4;
 	cfg->noshow_escalate_attempts = 2;
@@ -173,6 +175,14 @@ handler(void *user, const char *section, const char *name, const char *value)
 		    isupper((unsigned char)value[0]) && isupper((unsigned char)value[1]))) {
 			snprintf(p->why, sizeof p->why, "%s: a state's two capital letters (VT),"
 			    " or nothing", name);
+			return 0;
+		}
+		if (k->kind == K_HHMM && *value && !(strlen(value) == 5 && value[2] == ':' &&
+		    isdigit((unsigned char)value[0]) && isdigit((unsigned char)value[1]) &&
+		    isdigit((unsigned char)value[3]) && isdigit((unsigned char)value[4]) &&
+		    atoi(value) < 24 && atoi(value + 3) < 60)) {
+			snprintf(p->why, sizeof p->why, "%s: a time of day HH:MM (07:00), or"
+			    " nothing", name);
 			return 0;
 		}
 		if (k->kind == K_LABEL) {
@@ -268,6 +278,7 @@ config_release(struct config *cfg)
 	free(cfg->notify_command);
 	free(cfg->notify_to);
 	free(cfg->sms_command);
+	free(cfg->digest_at);
 	free(cfg->noshow_escalate_to);
 	free(cfg->noshow_sender);
 	free(cfg->reviewers);
@@ -339,6 +350,11 @@ config_template(void)
 	    "# texts to patients who agreed to them: the number is added as the\n"
 	    "# last argument, the text on standard input; empty: no texts sent\n"
 	    "sms_command =\n"
+	    "# a daily digest to 'to', at this time of day (HH:MM, e.g. 07:00;\n"
+	    "# nothing: none): cases overdue or due within 7 days, cases on hold,\n"
+	    "# faxes that need a person; case ids only, sent only when one of\n"
+	    "# those has something in it\n"
+	    "digest_at =\n"
 	    "\n"
 	    "[noshow]\n"
 	    "# hours after a no-show or late cancel by which the patient should\n"

@@ -36,6 +36,7 @@ struct config {
 	char	*notify_command;	/* sendmail-compatible */
 	char	*notify_to;		/* who is told (To:); "" = nobody yet */
 	char	*sms_command;		/* [notify] sms_command: number appended, text on stdin */
+	char	*digest_at;		/* [notify] digest_at: HH:MM of the daily digest ("" none) */
 	int	noshow_due_hours;	/* [noshow] outreach due after a no-show */
 	int	noshow_risk_due_hours;	/* the same for a risk-flagged patient */
 	int	noshow_escalate_attempts; /* unanswered tries before escalating */

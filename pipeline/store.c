@@ -712,6 +712,14 @@ static const char *const migrations[] = {
 	"  detail TEXT NOT NULL DEFAULT ''"
 	");"
 	"CREATE INDEX user_events_name ON user_events(name, id);",
+	/* 23 -> 24: the daily digest (digest.h): one row per day it was
+	 * sent, or tried and failed (tried again at the next check) */
+	"CREATE TABLE digests ("
+	"  day TEXT PRIMARY KEY,"			/* YYYY-MM-DD, local */
+	"  sent_at INTEGER,"				/* NULL: not yet sent */
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT NOT NULL DEFAULT ''"
+	") WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS	((int)(sizeof migrations / sizeof migrations[0]))

@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #define STORE_FILE	"roi.db"
-#define STORE_VERSION	23
+#define STORE_VERSION	24
 
 struct store;
 

@@ -10,6 +10,7 @@
  */
 #include "clock.h"
 #include "delivery.h"
+#include "digest.h"
 #include "msg.h"
 #include "noshow.h"
 #include "panel.h"
@@ -52,5 +53,18 @@ stage_delivery_main(int argc, char **argv)
 
 	stage_setup(&ctx, argc, argv);
 	n = delivery_check(ctx.st, ctx.home, &ctx.cfg, clock_now());
+	return stage_teardown(&ctx, n < 0 ? -1 : 0);
+}
+
+/* roi-digest --home DIR: the day's digest of what needs a person (digest.h) */
+int
+stage_digest_main(int argc, char **argv)
+{
+	struct stage_ctx ctx;
+	int		n;
+
+	stage_setup(&ctx, argc, argv);
+	if ((n = digest_check(ctx.st, ctx.home, &ctx.cfg, clock_now())) > 0)
+		msg_event("digest: sent to [notify] to");
 	return stage_teardown(&ctx, n < 0 ? -1 : 0);
 }

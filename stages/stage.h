@@ -59,6 +59,7 @@ int	stage_authcheck_main(int argc, char **argv);
 int	stage_classify_main(int argc, char **argv);
 int	stage_package_main(int argc, char **argv);
 int	stage_delivery_main(int argc, char **argv);
+int	stage_digest_main(int argc, char **argv);
 int	stage_disclose_main(int argc, char **argv);
 int	stage_disclose_prepare(const char *home, const struct config *cfg);
 int	stage_noshow_main(int argc, char **argv);

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "delivery.h"
+#include "digest.h"
 #include "noshow.h"
 #include "stage.h"
 #include "stagetab.h"
@@ -130,6 +131,17 @@ const struct stage_row stage_table[] = {
 		.period = DELIVERY_CHECK_SECS,
 		.fail = FAIL_WARN,
 		.give_up = "the fax delivery pass failed",
+		.may = SB_TRUSTED,
+	},
+	{
+		.name = "digest",
+		.main = stage_digest_main,
+		.job = JOB_NONE,
+		/* the day's digest of what needs a person, mailed once a day
+		 * from [notify] digest_at (digest.h) */
+		.period = DIGEST_CHECK_SECS,
+		.fail = FAIL_WARN,
+		.give_up = "the daily digest failed",
 		.may = SB_TRUSTED,
 	},
 	{ .name = NULL },
